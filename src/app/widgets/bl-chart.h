@@ -1,0 +1,69 @@
+/* bl-chart.h: the one chart widget every page uses (loss, accuracy, learning-rate overlays).
+ *
+ * Model/view split: the chart owns copies of its series (plain double arrays) and only draws
+ * them; pages compute. Draws with cairo through gtk_snapshot_append_cairo (GTK 4.8).
+ * Large series (10^6 points) are decimated to min/max per pixel column when drawn.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define BL_TYPE_CHART (bl_chart_get_type ())
+G_DECLARE_FINAL_TYPE (BlChart, bl_chart, BL, CHART, GtkWidget)
+
+typedef enum {
+  BL_CHART_LINE_SOLID,
+  BL_CHART_LINE_FAINT,    /* thin and translucent: raw per-batch values under a smoothed curve */
+  BL_CHART_LINE_DASHED,
+  BL_CHART_LINE_POINTS,   /* markers at each point, joined: per-epoch values */
+} BlChartLineStyle;
+
+GtkWidget *bl_chart_new              (void);
+
+/* Texts. The axis labels are shown as given ("epoch", "batch", "E_total"). */
+void       bl_chart_set_title        (BlChart *self, const char *title);
+void       bl_chart_set_x_label      (BlChart *self, const char *label);
+void       bl_chart_set_y_label      (BlChart *self, const char *label);
+
+/* Properties "log-y" (boolean) and "cursor-x" (double; NaN = no cursor). */
+void       bl_chart_set_log_y        (BlChart *self, gboolean log_y);
+gboolean   bl_chart_get_log_y        (BlChart *self);
+void       bl_chart_set_cursor_x     (BlChart *self, double x);
+double     bl_chart_get_cursor_x     (BlChart *self);
+/* Optional fixed y range (e.g. accuracy 0.9..1.0); NaN for automatic. */
+void       bl_chart_set_y_range      (BlChart *self, double min, double max);
+
+/* Series: returns an id for the calls below. @color NULL picks the next palette colour. */
+guint      bl_chart_add_series       (BlChart *self, const char *label, const GdkRGBA *color,
+                                      BlChartLineStyle style);
+void       bl_chart_remove_series    (BlChart *self, guint id);
+void       bl_chart_clear            (BlChart *self);       /* all series, lines and markers */
+/* Replace a series' points (copied). @x NULL means x = 0, 1, 2, … n-1. Non-finite y values
+ * end the drawn line there. */
+void       bl_chart_series_set_data  (BlChart *self, guint id, const double *x, const double *y,
+                                      guint n);
+void       bl_chart_series_append    (BlChart *self, guint id, double x, double y);
+void       bl_chart_series_set_visible (BlChart *self, guint id, gboolean visible);
+/* Not in the legend (e.g. the faint raw curve under its smoothed twin). */
+void       bl_chart_series_set_in_legend (BlChart *self, guint id, gboolean in_legend);
+
+/* Decorations: a labelled horizontal line (the 99.40% target) and a labelled point marker
+ * (the best epoch). */
+void       bl_chart_add_hline        (BlChart *self, double y, const char *label);
+void       bl_chart_add_marker       (BlChart *self, double x, double y, const char *label);
+void       bl_chart_clear_decorations (BlChart *self);
+
+/* Rendering off screen, for export and tests: a PNG of @width × @height pixels. */
+gboolean   bl_chart_write_png        (BlChart *self, const char *path, int width, int height,
+                                      GError **error);
+/* A sentence for screen readers and the accessible description, e.g.
+ * "E_total falls from 0.243 to 0.0085 over 68 epochs at η = 2.0". (transfer full) */
+char      *bl_chart_describe         (BlChart *self);
+
+/* Signals:
+ *   "cursor-moved" (double x): the user clicked or dragged in the plot, or used ←/→; x is
+ *   snapped to the nearest data x. The chart has already moved its own cursor. */
+
+G_END_DECLS

@@ -1,0 +1,10 @@
+/* cli.h: the subcommands of backprop-lab-cli. Each returns a process exit status and prints its
+ * own errors; argv[0] is the subcommand's name. */
+#pragma once
+
+#include <glib.h>
+
+int bl_cli_toy   (int argc, char **argv);
+#ifdef BL_HAVE_NN
+int bl_cli_mnist (int argc, char **argv);
+#endif

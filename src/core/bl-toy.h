@@ -1,0 +1,130 @@
+/* bl-toy.h: the 2-2-2 teaching network, computed exactly as the classroom spreadsheet does.
+ *
+ * Two inputs, two sigmoid hidden units, two sigmoid outputs, L2 loss, one training sample,
+ * plain gradient descent with all weights updated at once from one iteration's gradients.
+ * Double precision everywhere. Optional biases b1 (hidden) and b2 (output), each shared by
+ * its layer as in the well-known worked example.
+ *
+ * A run is one learning rate from the initial parameters. Row k of its ledger holds every
+ * quantity computed with the parameters after k updates; row 0 uses the initial ones.
+ * Rows are not stored: a run keeps a parameter snapshot every BL_TOY_CHECKPOINT_EVERY rows
+ * and the loss of every row, and recomputes any row bit-identically on demand.
+ *
+ * Non-goals: other architectures, mini-batches, momentum. This is the lesson, nothing more.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define BL_TOY_ERROR (bl_toy_error_quark ())
+GQuark bl_toy_error_quark (void);
+
+typedef enum {
+  BL_TOY_ERROR_INVALID,    /* a value is not a finite number or out of its range */
+  BL_TOY_ERROR_OVERFLOW,   /* values so large that σ saturates or a product overflows */
+  BL_TOY_ERROR_PARSE,      /* text that is not a number, an unknown name */
+} BlToyError;
+
+typedef enum {
+  BL_TOY_PRESET_CLASSROOM,
+  BL_TOY_PRESET_WITH_BIASES,
+} BlToyPreset;
+
+/* What the teacher sets: the sample, the initial parameters, the switches. */
+typedef struct {
+  double i1, i2;           /* inputs */
+  double t1, t2;           /* targets */
+  double w[8];             /* w1..w8: w1..w4 input→hidden, w5..w8 hidden→output */
+  double b1, b2;           /* hidden and output bias, shared per layer */
+  gboolean has_biases;     /* FALSE: b1, b2 are absent (and must be 0) */
+  gboolean train_biases;   /* with biases: also update b1, b2 (frozen by default) */
+} BlToyParams;
+
+/* The ledger's columns in display order. The bias columns exist only in runs with biases;
+ * use bl_toy_column_visible(). */
+typedef enum {
+  BL_TOY_COL_T1, BL_TOY_COL_T2, BL_TOY_COL_I1, BL_TOY_COL_I2,
+  BL_TOY_COL_W1, BL_TOY_COL_W2, BL_TOY_COL_W3, BL_TOY_COL_W4,
+  BL_TOY_COL_B1,
+  BL_TOY_COL_H1, BL_TOY_COL_A_H1, BL_TOY_COL_H2, BL_TOY_COL_A_H2,
+  BL_TOY_COL_W5, BL_TOY_COL_W6, BL_TOY_COL_W7, BL_TOY_COL_W8,
+  BL_TOY_COL_B2,
+  BL_TOY_COL_O1, BL_TOY_COL_A_O1, BL_TOY_COL_O2, BL_TOY_COL_A_O2,
+  BL_TOY_COL_E1, BL_TOY_COL_E2, BL_TOY_COL_E_TOTAL,
+  BL_TOY_COL_DW1, BL_TOY_COL_DW2, BL_TOY_COL_DW3, BL_TOY_COL_DW4,
+  BL_TOY_COL_DW5, BL_TOY_COL_DW6, BL_TOY_COL_DW7, BL_TOY_COL_DW8,
+  BL_TOY_COL_DB1, BL_TOY_COL_DB2,
+  BL_TOY_N_COLS
+} BlToyColumn;
+
+/* One ledger row: every quantity of one iteration, indexed by BlToyColumn. */
+typedef struct {
+  double v[BL_TOY_N_COLS];
+} BlToyRow;
+
+typedef enum {
+  BL_TOY_STOP_NONE,        /* ran all requested iterations */
+  BL_TOY_STOP_NONFINITE,   /* a value became NaN or infinite at row stop_row */
+} BlToyStop;
+
+#define BL_TOY_CHECKPOINT_EVERY 256
+
+/* One learning rate's run. Fields are read-only outside bl-toy.c. */
+typedef struct {
+  BlToyParams init;        /* the parameters of row 0 */
+  double      lr;          /* learning rate η > 0 */
+  guint       n_rows;      /* rows computed: iterations + 1, or fewer if stopped */
+  BlToyStop   stop;        /* why the run ended early, if it did */
+  guint       stop_row;    /* with BL_TOY_STOP_NONFINITE: the first row holding a non-finite value */
+  double     *loss;        /* (n_rows) E_total of every row, for the chart */
+  BlToyParams *snapshots;  /* parameters of rows 0, K, 2K, … (K = BL_TOY_CHECKPOINT_EVERY) */
+  guint       n_rows_alloc;
+} BlToyRun;
+
+/* Presets and parameters */
+void         bl_toy_params_init_preset (BlToyParams *p, BlToyPreset preset);
+gboolean     bl_toy_params_validate    (const BlToyParams *p, GError **error);
+gboolean     bl_toy_params_set         (BlToyParams *p, const char *name, double value, GError **error);
+gboolean     bl_toy_params_set_from_string (BlToyParams *p, const char *assignments, GError **error);
+gboolean     bl_toy_lr_validate        (double lr, GError **error);
+gboolean     bl_toy_parse_double       (const char *text, double *out, GError **error);
+const double *bl_toy_default_learning_rates (guint *n_out);
+
+/* One iteration: fill every column of @row from @p (forward and backward). Returns FALSE if a
+ * value is not finite; the row is filled all the same. */
+gboolean     bl_toy_compute_row        (const BlToyParams *p, BlToyRow *row);
+/* The gradient step, w ← w − η·∂E/∂w, from a computed row. */
+void         bl_toy_apply_update       (BlToyParams *p, const BlToyRow *row, double lr);
+double       bl_toy_loss               (const BlToyParams *p);
+/* Central difference of E_total with respect to parameter @col (W1..W8, B1, B2). */
+double       bl_toy_numeric_gradient   (const BlToyParams *p, BlToyColumn col, double h);
+
+/* Runs */
+BlToyRun    *bl_toy_run_new            (const BlToyParams *init, double lr);
+void         bl_toy_run_free           (BlToyRun *run);
+/* Extend the run to @iterations updates (n_rows = iterations + 1), or shrink it. */
+void         bl_toy_run_compute        (BlToyRun *run, guint iterations);
+/* Parameters used by row @k (k < n_rows), and that row in full. */
+void         bl_toy_run_get_params     (const BlToyRun *run, guint k, BlToyParams *out);
+void         bl_toy_run_get_row        (const BlToyRun *run, guint k, BlToyRow *out);
+/* First row whose E_total < eps, or -1 if none. */
+gint64       bl_toy_run_rows_to_reach  (const BlToyRun *run, double eps);
+
+/* Columns: names and formulas, for the ledger header, CSV and the formula panel. */
+gboolean     bl_toy_column_visible     (BlToyColumn col, gboolean has_biases);
+const char  *bl_toy_column_name        (BlToyColumn col);   /* "E_total", "dE/dw1", "a_h1" */
+const char  *bl_toy_column_label       (BlToyColumn col);   /* pretty: "∂E/∂w1", "a_h1" */
+gboolean     bl_toy_column_from_name   (const char *name, BlToyColumn *out);
+gboolean     bl_toy_column_is_gradient (BlToyColumn col);
+gboolean     bl_toy_column_is_param    (BlToyColumn col);   /* W1..W8, B1, B2 */
+BlToyColumn  bl_toy_param_gradient     (BlToyColumn param); /* W3 → DW3 */
+/* "a_h1 = σ(h1) = 1 / (1 + e^(−h1))" */
+char        *bl_toy_formula            (BlToyColumn col, gboolean has_biases);
+/* The same with this row's numbers substituted, ending in "= value". */
+char        *bl_toy_formula_substituted (BlToyColumn col, const BlToyParams *p, const BlToyRow *row);
+/* For a gradient column: the chain-rule path, e.g. "∂E/∂o1 · ∂o1/∂w5 …" with values. */
+char        *bl_toy_chain_rule         (BlToyColumn col, const BlToyParams *p, const BlToyRow *row);
+
+G_END_DECLS
