@@ -81,6 +81,8 @@ typedef struct {
   double     *loss;        /* (n_rows) E_total of every row, for the chart */
   BlToyParams *snapshots;  /* parameters of rows 0, K, 2K, … (K = BL_TOY_CHECKPOINT_EVERY) */
   guint       n_rows_alloc;
+  BlToyParams last_params; /* the parameters of row n_rows − 1 and that row: where to go on */
+  BlToyRow    last_row;
 } BlToyRun;
 
 /* Presets and parameters */
@@ -122,9 +124,13 @@ gboolean     bl_toy_column_is_param    (BlToyColumn col);   /* W1..W8, B1, B2 */
 BlToyColumn  bl_toy_param_gradient     (BlToyColumn param); /* W3 → DW3 */
 /* "a_h1 = σ(h1) = 1 / (1 + e^(−h1))" */
 char        *bl_toy_formula            (BlToyColumn col, gboolean has_biases);
-/* The same with this row's numbers substituted, ending in "= value". */
-char        *bl_toy_formula_substituted (BlToyColumn col, const BlToyParams *p, const BlToyRow *row);
-/* For a gradient column: the chain-rule path, e.g. "∂E/∂o1 · ∂o1/∂w5 …" with values. */
+/* The same with the numbers of @row substituted, ending in "= value". @p holds the row's
+ * parameters and switches; for a parameter column of a row k > 0, @prev is row k − 1 and @lr the
+ * run's rate (the update that produced it); @prev NULL means row 0 (the initial value). */
+char        *bl_toy_formula_substituted (BlToyColumn col, const BlToyParams *p, const BlToyRow *row,
+                                         const BlToyRow *prev, double lr);
+/* For a gradient column: the chain-rule path from E_total down to the parameter, one factor
+ * per line with its value; NULL for other columns. */
 char        *bl_toy_chain_rule         (BlToyColumn col, const BlToyParams *p, const BlToyRow *row);
 
 G_END_DECLS
