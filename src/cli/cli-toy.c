@@ -1,0 +1,186 @@
+/* cli-toy.c: `backprop-lab-cli toy`: the 2-2-2 network's ledger, headless. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "core/bl-toy.h"
+#include "core/bl-toy-csv.h"
+#include "export/bl-toy-xlsx.h"
+
+#define DEFAULT_ITERATIONS 100
+#define MAX_LEARNING_RATES 64
+
+static gboolean
+parse_learning_rates (const char *text, GArray *lrs, GError **error)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      double lr;
+
+      if (*g_strstrip (parts[i]) == '\0')
+        continue;
+      if (!bl_toy_parse_double (parts[i], &lr, error) || !bl_toy_lr_validate (lr, error))
+        {
+          g_prefix_error (error, _("--lr: "));
+          return FALSE;
+        }
+      if (lrs->len == MAX_LEARNING_RATES)
+        {
+          g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_INVALID,
+                       _("--lr: at most %d learning rates."), MAX_LEARNING_RATES);
+          return FALSE;
+        }
+      g_array_append_val (lrs, lr);
+    }
+  if (lrs->len == 0)
+    {
+      g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_INVALID, _("--lr: no learning rate given."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+bl_cli_toy (int argc, char **argv)
+{
+  g_autofree char *preset = NULL;
+  g_autofree char *lr_text = NULL;
+  g_autofree char *set_text = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *output = NULL;
+  gint64 iterations = DEFAULT_ITERATIONS;
+  gboolean train_biases = FALSE;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) ctx = NULL;
+  g_autoptr(GArray) lrs = g_array_new (FALSE, FALSE, sizeof (double));
+  GOptionEntry entries[] = {
+    { "preset", 'p', 0, G_OPTION_ARG_STRING, &preset,
+      N_("Starting network: classroom (default) or with-biases"), N_("NAME") },
+    { "lr", 0, 0, G_OPTION_ARG_STRING, &lr_text,
+      N_("Learning rates, comma-separated (default 0.1,0.2,0.5,0.8,1.0,2.0)"), N_("LIST") },
+    { "iterations", 'n', 0, G_OPTION_ARG_INT64, &iterations,
+      N_("Updates per learning rate (default 100); the ledger has N+1 rows per rate"), N_("N") },
+    { "set", 's', 0, G_OPTION_ARG_STRING, &set_text,
+      N_("Change inputs, targets or initial weights, e.g. w1=0.3,i1=0.1,b1=0.35"), N_("LIST") },
+    { "train-biases", 0, 0, G_OPTION_ARG_NONE, &train_biases,
+      N_("Also update the biases (with-biases preset; frozen by default)"), NULL },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("csv (default), json or xlsx"),
+      N_("FORMAT") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      N_("Write to FILE atomically (default: standard output; xlsx needs a file)"), N_("FILE") },
+    { NULL }
+  };
+  BlToyParams params;
+  BlToyFormat fmt = BL_TOY_FORMAT_CSV;
+  gboolean xlsx = FALSE;
+  BlToyRun **runs;
+  gboolean ok;
+
+  ctx = g_option_context_new (NULL);
+  g_option_context_set_summary (ctx, _("Compute the 2-2-2 network's ledger: every forward value "
+                                       "and gradient of every iteration, for each learning "
+                                       "rate."));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      fprintf (stderr, "backprop-lab-cli toy: %s\n", error->message);
+      return 2;
+    }
+  if (argc > 1)
+    {
+      fprintf (stderr, _("backprop-lab-cli toy: unexpected argument “%s”\n"), argv[1]);
+      return 2;
+    }
+
+  if (preset == NULL || g_str_equal (preset, "classroom"))
+    bl_toy_params_init_preset (&params, BL_TOY_PRESET_CLASSROOM);
+  else if (g_str_equal (preset, "with-biases"))
+    bl_toy_params_init_preset (&params, BL_TOY_PRESET_WITH_BIASES);
+  else
+    {
+      fprintf (stderr, _("backprop-lab-cli toy: unknown preset “%s” (classroom, with-biases)\n"),
+               preset);
+      return 2;
+    }
+  params.train_biases = train_biases;
+
+  if (format == NULL || g_str_equal (format, "csv"))
+    fmt = BL_TOY_FORMAT_CSV;
+  else if (g_str_equal (format, "json"))
+    fmt = BL_TOY_FORMAT_JSON;
+  else if (g_str_equal (format, "xlsx"))
+    xlsx = TRUE;
+  else
+    {
+      fprintf (stderr, _("backprop-lab-cli toy: unknown format “%s” (csv, json, xlsx)\n"), format);
+      return 2;
+    }
+  if (xlsx && output == NULL)
+    {
+      fprintf (stderr, _("backprop-lab-cli toy: --format xlsx needs --output FILE\n"));
+      return 2;
+    }
+  if (iterations < 0 || iterations >= G_MAXUINT)
+    {
+      fprintf (stderr, _("backprop-lab-cli toy: --iterations must be between 0 and %u\n"),
+               G_MAXUINT - 1);
+      return 1;
+    }
+
+  if ((set_text && !bl_toy_params_set_from_string (&params, set_text, &error)) ||
+      !bl_toy_params_validate (&params, &error))
+    {
+      fprintf (stderr, "backprop-lab-cli toy: %s\n", error->message);
+      return 1;
+    }
+  if (lr_text)
+    {
+      if (!parse_learning_rates (lr_text, lrs, &error))
+        {
+          fprintf (stderr, "backprop-lab-cli toy: %s\n", error->message);
+          return 1;
+        }
+    }
+  else
+    {
+      guint n;
+      const double *d = bl_toy_default_learning_rates (&n);
+      g_array_append_vals (lrs, d, n);
+    }
+
+  runs = g_new0 (BlToyRun *, lrs->len);
+  for (guint i = 0; i < lrs->len; i++)
+    {
+      runs[i] = bl_toy_run_new (&params, g_array_index (lrs, double, i));
+      bl_toy_run_compute (runs[i], (guint) iterations);
+      if (runs[i]->stop == BL_TOY_STOP_NONFINITE)
+        fprintf (stderr, _("backprop-lab-cli toy: at η = %g the values stop being finite at "
+                           "iteration %u; the ledger ends there.\n"),
+                 runs[i]->lr, runs[i]->stop_row);
+    }
+
+  if (xlsx)
+    ok = bl_toy_xlsx_save (output, runs, lrs->len, &error);
+  else if (output)
+    ok = bl_toy_ledger_save (output, fmt, runs, lrs->len, &error);
+  else
+    ok = bl_toy_ledger_write_stream (stdout, fmt, runs, lrs->len, &error) && fflush (stdout) == 0;
+
+  for (guint i = 0; i < lrs->len; i++)
+    bl_toy_run_free (runs[i]);
+  g_free (runs);
+
+  if (!ok)
+    {
+      fprintf (stderr, "backprop-lab-cli toy: %s\n",
+               error ? error->message : _("could not write the output"));
+      return 1;
+    }
+  return 0;
+}

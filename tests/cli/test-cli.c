@@ -1,0 +1,177 @@
+/* test-cli.c: backprop-lab-cli toy, run as a user would run it. */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+static const char *cli_path;
+
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} CliResult;
+
+static void
+cli_result_clear (CliResult *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+static CliResult
+run_cli (const char *first, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  CliResult r = { -1, NULL, NULL };
+  va_list ap;
+
+  g_ptr_array_add (argv, (char *) cli_path);
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err,
+                &r.status, &error);
+  g_assert_no_error (error);
+  return r;
+}
+
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+  for (const char *s = text; *s; s++)
+    n += *s == '\n';
+  return n;
+}
+
+static void
+test_csv_defaults (void)
+{
+  CliResult r = run_cli ("toy", NULL);
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) header = NULL;
+  g_auto(GStrv) row0 = NULL;
+  int e_col = -1;
+
+  g_assert_true (g_spawn_check_wait_status (r.status, NULL));
+  /* Six rates × 101 rows + the header. */
+  g_assert_cmpuint (count_lines (r.out), ==, 1 + 6 * 101);
+  lines = g_strsplit (r.out, "\n", 3);
+  g_assert_true (g_str_has_prefix (lines[0], "lr,iteration,t1,t2,i1,i2,w1,w2,w3,w4,h1,a_h1,"));
+  g_assert_true (g_str_has_suffix (lines[0], ",E1,E2,E_total,dE/dw1,dE/dw2,dE/dw3,dE/dw4,"
+                                             "dE/dw5,dE/dw6,dE/dw7,dE/dw8"));
+  header = g_strsplit (lines[0], ",", -1);
+  row0 = g_strsplit (lines[1], ",", -1);
+  for (int i = 0; header[i]; i++)
+    if (g_str_equal (header[i], "E_total"))
+      e_col = i;
+  g_assert_cmpint (e_col, >, 0);
+  g_assert_cmpstr (row0[0], ==, "0.10000000000000001");   /* %.17g */
+  g_assert_cmpfloat_with_epsilon (g_ascii_strtod (row0[e_col], NULL), 0.2425198573, 5e-11);
+  cli_result_clear (&r);
+}
+
+static void
+test_with_biases_and_set (void)
+{
+  CliResult r = run_cli ("toy", "--preset", "with-biases", "--lr", "0.5", "--iterations", "1",
+                         NULL);
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_spawn_check_wait_status (r.status, NULL));
+  g_assert_cmpuint (count_lines (r.out), ==, 3);
+  g_assert_nonnull (strstr (r.out, ",b1,"));
+  g_assert_nonnull (strstr (r.out, "dE/db2"));
+  g_assert_nonnull (strstr (r.out, ",0.29837110876000"));   /* row 0 E_total */
+  g_assert_nonnull (strstr (r.out, ",0.29102777369"));      /* row 1 E_total */
+  cli_result_clear (&r);
+
+  r = run_cli ("toy", "--set", "w1=0.3,i1=0.2", "--lr", "1", "--iterations", "0", NULL);
+  g_assert_true (g_spawn_check_wait_status (r.status, NULL));
+  lines = g_strsplit (r.out, "\n", -1);
+  g_assert_true (g_str_has_prefix (lines[1], "1,0,0.01,0.98999999999999999,0.20000000000000001,"
+                                             "0.10000000000000001,0.29999999999999999,"));
+  cli_result_clear (&r);
+}
+
+static void
+test_json_and_xlsx_files (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bl-cli-XXXXXX", NULL);
+  g_autofree char *json = g_build_filename (dir, "l.json", NULL);
+  g_autofree char *xlsx = g_build_filename (dir, "l.xlsx", NULL);
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  CliResult r;
+
+  r = run_cli ("toy", "--format", "json", "--iterations", "3", "--output", json, NULL);
+  g_assert_true (g_spawn_check_wait_status (r.status, NULL));
+  g_assert_true (g_file_get_contents (json, &text, &len, NULL));
+  g_assert_true (g_str_has_prefix (text, "[\n{\"lr\":0.10000000000000001,\"iteration\":0,"));
+  cli_result_clear (&r);
+
+  r = run_cli ("toy", "--format", "xlsx", "--iterations", "50", "--output", xlsx, NULL);
+  g_assert_true (g_spawn_check_wait_status (r.status, NULL));
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (xlsx, &text, &len, NULL));
+  g_assert_cmpuint (len, >, 1000);
+  g_assert_true (text[0] == 'P' && text[1] == 'K');   /* a zip container */
+  cli_result_clear (&r);
+
+  /* xlsx to standard output is refused. */
+  r = run_cli ("toy", "--format", "xlsx", NULL);
+  g_assert_false (g_spawn_check_wait_status (r.status, NULL));
+  g_assert_nonnull (strstr (r.err, "--output"));
+  cli_result_clear (&r);
+
+  g_unlink (json);
+  g_unlink (xlsx);
+  g_rmdir (dir);
+}
+
+static void
+test_bad_input_refused (void)
+{
+  static const char *cases[][2] = {
+    { "--lr", "-1" },
+    { "--lr", "0" },
+    { "--lr", "abc" },
+    { "--set", "w9=1" },
+    { "--set", "w1=1e400" },
+    { "--set", "w1=1000,i1=1000" },
+    { "--preset", "nonsense" },
+    { "--format", "pdf" },
+    { "--iterations", "-5" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      CliResult r = run_cli ("toy", cases[i][0], cases[i][1], NULL);
+      g_assert_false (g_spawn_check_wait_status (r.status, NULL));
+      g_assert_cmpstr (r.out, ==, "");
+      g_assert_true (g_str_has_prefix (r.err, "backprop-lab-cli toy: "));
+      cli_result_clear (&r);
+    }
+  {
+    CliResult r = run_cli ("frobnicate", NULL);
+    g_assert_false (g_spawn_check_wait_status (r.status, NULL));
+    g_assert_nonnull (strstr (r.err, "frobnicate"));
+    cli_result_clear (&r);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  cli_path = g_getenv ("BL_CLI");
+  g_assert_nonnull (cli_path);
+  g_test_add_func ("/cli/toy/csv-defaults", test_csv_defaults);
+  g_test_add_func ("/cli/toy/with-biases-and-set", test_with_biases_and_set);
+  g_test_add_func ("/cli/toy/json-and-xlsx-files", test_json_and_xlsx_files);
+  g_test_add_func ("/cli/toy/bad-input-refused", test_bad_input_refused);
+  return g_test_run ();
+}
