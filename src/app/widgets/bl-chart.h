@@ -32,6 +32,8 @@ void       bl_chart_set_log_y        (BlChart *self, gboolean log_y);
 gboolean   bl_chart_get_log_y        (BlChart *self);
 void       bl_chart_set_cursor_x     (BlChart *self, double x);
 double     bl_chart_get_cursor_x     (BlChart *self);
+/* Property "projector-mode": larger type and thicker lines for a projector. */
+void       bl_chart_set_projector_mode (BlChart *self, gboolean projector_mode);
 /* Optional fixed y range (e.g. accuracy 0.9..1.0); NaN for automatic. */
 void       bl_chart_set_y_range      (BlChart *self, double min, double max);
 
@@ -55,6 +57,8 @@ void       bl_chart_add_hline        (BlChart *self, double y, const char *label
 void       bl_chart_add_marker       (BlChart *self, double x, double y, const char *label);
 void       bl_chart_clear_decorations (BlChart *self);
 
+/* Draw into any cairo context (export, benchmarks): dark on white, no pointer readout. */
+void       bl_chart_render           (BlChart *self, cairo_t *cr, int width, int height);
 /* Rendering off screen, for export and tests: a PNG of @width × @height pixels. */
 gboolean   bl_chart_write_png        (BlChart *self, const char *path, int width, int height,
                                       GError **error);

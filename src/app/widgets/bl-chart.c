@@ -1,0 +1,1403 @@
+/* bl-chart.c: line charts drawn with cairo, one widget for every page.
+ *
+ * The chart keeps copies of its series and never computes training. Everything is drawn by
+ * chart_draw(), from snapshot for the screen and from bl_chart_write_png() for export, so an
+ * exported chart looks like the one on screen. Long series are reduced to the minimum and
+ * maximum of each pixel column, which draws 10^6 points as fast as a few thousand.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "widgets/bl-chart.h"
+#include "widgets/bl-palette.h"
+
+typedef struct {
+  guint            id;
+  char            *label;
+  GdkRGBA          color;
+  BlChartLineStyle style;
+  guint            visible : 1;
+  guint            in_legend : 1;
+  GArray          *x;        /* double; empty means x = index */
+  GArray          *y;        /* double */
+} Series;
+
+typedef struct {
+  double value;
+  double y;
+  char  *label;
+} Decoration;   /* hline: y; marker: value = x, y */
+
+struct _BlChart {
+  GtkWidget  parent_instance;
+
+  GPtrArray *series;         /* Series* */
+  guint      next_id;
+  guint      next_color;
+  char      *title;
+  char      *x_label;
+  char      *y_label;
+  double     cursor_x;       /* NaN: none */
+  double     y_fixed_min;
+  double     y_fixed_max;
+  GArray    *hlines;         /* Decoration */
+  GArray    *markers;        /* Decoration */
+
+  double     hover_x;        /* widget coordinates; NaN when the pointer is away */
+  double     hover_y;
+  double     drag_start_x;
+  guint      describe_idle;
+
+  guint      log_y : 1;
+  guint      projector_mode : 1;
+};
+
+G_DEFINE_FINAL_TYPE (BlChart, bl_chart, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_LOG_Y,
+  PROP_CURSOR_X,
+  PROP_PROJECTOR_MODE,
+  PROP_TITLE,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_CURSOR_MOVED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* ------------------------------------------------------------------------------------------
+ * Geometry: the plot rectangle and the data ranges, shared by drawing and pointer handling.
+ */
+
+typedef struct {
+  double left, top, width, height;   /* plot area in pixels */
+  double x0, x1, y0, y1;             /* data range; y in log10 units when log */
+  gboolean log;
+  gboolean empty;
+  double font_size;
+} Frame;
+
+static void
+series_free (gpointer data)
+{
+  Series *s = data;
+
+  g_free (s->label);
+  g_array_unref (s->x);
+  g_array_unref (s->y);
+  g_free (s);
+}
+
+static void
+decoration_clear (gpointer data)
+{
+  Decoration *d = data;
+  g_free (d->label);
+}
+
+static inline double
+series_x (const Series *s, guint i)
+{
+  return s->x->len ? g_array_index (s->x, double, i) : (double) i;
+}
+
+static inline double
+series_y (const Series *s, guint i)
+{
+  return g_array_index (s->y, double, i);
+}
+
+/* A y value in plot units, or NaN where it cannot be drawn (non-finite, or ≤ 0 on a log axis). */
+static inline double
+to_axis_y (const Frame *f, double y)
+{
+  if (!isfinite (y))
+    return NAN;
+  if (f->log)
+    return y > 0 ? log10 (y) : NAN;
+  return y;
+}
+
+static void
+compute_frame (BlChart *self, int width, int height, Frame *f)
+{
+  double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
+
+  f->font_size = self->projector_mode ? 16 : 11;
+  f->log = self->log_y;
+  f->left = f->font_size * 6.5;
+  f->top = f->font_size * (self->title ? 3.0 : 1.2);
+  f->width = MAX (1, width - f->left - f->font_size * 1.5);
+  f->height = MAX (1, height - f->top - f->font_size * 4.2);
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      const Series *s = g_ptr_array_index (self->series, i);
+      if (!s->visible)
+        continue;
+      for (guint k = 0; k < s->y->len; k++)
+        {
+          double y = to_axis_y (f, series_y (s, k));
+          double x = series_x (s, k);
+          if (isnan (y) || !isfinite (x))
+            continue;
+          xmin = MIN (xmin, x);
+          xmax = MAX (xmax, x);
+          ymin = MIN (ymin, y);
+          ymax = MAX (ymax, y);
+        }
+    }
+  for (guint i = 0; i < self->hlines->len; i++)
+    {
+      double y = to_axis_y (f, g_array_index (self->hlines, Decoration, i).y);
+      if (!isnan (y))
+        {
+          ymin = MIN (ymin, y);
+          ymax = MAX (ymax, y);
+        }
+    }
+
+  f->empty = !(xmin <= xmax);
+  if (f->empty)
+    {
+      xmin = 0;
+      xmax = 1;
+      ymin = f->log ? -3 : 0;
+      ymax = f->log ? 0 : 1;
+    }
+  if (!isnan (self->y_fixed_min) && !isnan (self->y_fixed_max))
+    {
+      double a = to_axis_y (f, self->y_fixed_min), b = to_axis_y (f, self->y_fixed_max);
+      if (!isnan (a) && !isnan (b) && a < b)
+        {
+          ymin = a;
+          ymax = b;
+        }
+    }
+  /* A flat series or a single point still gets a range to draw in. */
+  if (xmax - xmin <= 0)
+    {
+      xmin -= 0.5;
+      xmax += 0.5;
+    }
+  if (ymax - ymin <= 0)
+    {
+      double pad = f->log ? 0.5 : MAX (fabs (ymin) * 0.1, 1e-9);
+      ymin -= pad;
+      ymax += pad;
+    }
+  else if (!f->log)
+    {
+      double pad = (ymax - ymin) * 0.05;
+      ymax += pad;
+      if (ymin < 0 || ymin - pad >= 0)
+        ymin -= pad;
+      else
+        ymin = 0;
+    }
+  else
+    {
+      ymin = floor (ymin * 4) / 4;
+      ymax = ceil (ymax * 4) / 4;
+    }
+  f->x0 = xmin;
+  f->x1 = xmax;
+  f->y0 = ymin;
+  f->y1 = ymax;
+}
+
+static inline double
+px_of (const Frame *f, double x)
+{
+  return f->left + (x - f->x0) / (f->x1 - f->x0) * f->width;
+}
+
+static inline double
+py_of (const Frame *f, double axis_y)
+{
+  return f->top + (1.0 - (axis_y - f->y0) / (f->y1 - f->y0)) * f->height;
+}
+
+static inline double
+x_of_px (const Frame *f, double px)
+{
+  return f->x0 + (px - f->left) / f->width * (f->x1 - f->x0);
+}
+
+/* 1, 2 or 5 times a power of ten, near range / target. */
+static double
+nice_step (double range, int target)
+{
+  double raw = range / MAX (1, target);
+  double mag = pow (10, floor (log10 (raw)));
+  double norm = raw / mag;
+
+  if (norm < 1.5)
+    return mag;
+  if (norm < 3.5)
+    return 2 * mag;
+  if (norm < 7.5)
+    return 5 * mag;
+  return 10 * mag;
+}
+
+static void
+format_tick (char *buf, gsize size, double v, double step)
+{
+  if (v != 0 && (fabs (v) >= 1e6 || fabs (v) < 1e-3))
+    g_snprintf (buf, size, "%.2g", v);
+  else
+    {
+      int decimals = step >= 1 ? 0 : (int) ceil (-log10 (step) - 1e-9);
+      g_snprintf (buf, size, "%.*f", CLAMP (decimals, 0, 6), fabs (v) < step * 1e-9 ? 0.0 : v);
+    }
+}
+
+/* The data index of @s nearest to @x, or -1 for an empty series. */
+static gint64
+nearest_index (const Series *s, double x)
+{
+  guint n = s->y->len;
+
+  if (n == 0)
+    return -1;
+  if (s->x->len == 0)
+    return CLAMP ((gint64) llround (x), 0, (gint64) n - 1);
+  /* x is expected ascending: binary search, then pick the closer neighbour. */
+  {
+    guint lo = 0, hi = n - 1;
+    while (lo < hi)
+      {
+        guint mid = lo + (hi - lo) / 2;
+        if (series_x (s, mid) < x)
+          lo = mid + 1;
+        else
+          hi = mid;
+      }
+    if (lo > 0 && fabs (series_x (s, lo - 1) - x) <= fabs (series_x (s, lo) - x))
+      lo--;
+    return lo;
+  }
+}
+
+/* The data x nearest to @x among the visible series (for snapping). */
+static double
+snap_x (BlChart *self, double x)
+{
+  double best = x, best_d = INFINITY;
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      const Series *s = g_ptr_array_index (self->series, i);
+      gint64 k;
+      if (!s->visible || (k = nearest_index (s, x)) < 0)
+        continue;
+      if (fabs (series_x (s, k) - x) < best_d)
+        {
+          best_d = fabs (series_x (s, k) - x);
+          best = series_x (s, k);
+        }
+    }
+  return best;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Drawing
+ */
+
+static void
+set_rgba (cairo_t *cr, const GdkRGBA *c, double alpha)
+{
+  cairo_set_source_rgba (cr, c->red, c->green, c->blue, c->alpha * alpha);
+}
+
+static PangoLayout *
+make_layout (cairo_t *cr, const Frame *f, double scale, gboolean bold)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *desc = pango_font_description_from_string ("Sans");
+
+  pango_font_description_set_absolute_size (desc, f->font_size * scale * PANGO_SCALE);
+  if (bold)
+    pango_font_description_set_weight (desc, PANGO_WEIGHT_BOLD);
+  pango_layout_set_font_description (layout, desc);
+  pango_font_description_free (desc);
+  return layout;
+}
+
+/* Draws @text with its anchor (ax, ay ∈ {0, 0.5, 1}) at (x, y); returns its width. */
+static double
+draw_text (cairo_t *cr, PangoLayout *layout, const char *text, double x, double y, double ax,
+           double ay)
+{
+  int w, h;
+
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, x - ax * w, y - ay * h);
+  pango_cairo_show_layout (cr, layout);
+  cairo_new_path (cr);   /* leave no current point for a later arc to join */
+  return w;
+}
+
+static void
+draw_series_path (cairo_t *cr, const Frame *f, const Series *s)
+{
+  gboolean pen_down = FALSE;
+  gint64 col = G_MININT64;
+  double first = 0, last = 0, lo = 0, hi = 0;
+  guint n = s->y->len;
+
+  /* Per pixel column: enter at the first value, span min..max, leave at the last. */
+  for (guint i = 0; i <= n; i++)
+    {
+      double x = 0, ay = NAN;
+      gint64 c = G_MAXINT64;
+
+      if (i < n)
+        {
+          x = series_x (s, i);
+          ay = to_axis_y (f, series_y (s, i));
+          c = (gint64) floor (px_of (f, x));
+        }
+      if (col != G_MININT64 && (c != col || isnan (ay)))
+        {
+          double px = col + 0.5;
+          if (!pen_down)
+            cairo_move_to (cr, px, py_of (f, first));
+          else
+            cairo_line_to (cr, px, py_of (f, first));
+          if (hi > lo)
+            {
+              cairo_line_to (cr, px, py_of (f, lo));
+              cairo_line_to (cr, px, py_of (f, hi));
+            }
+          cairo_line_to (cr, px, py_of (f, last));
+          pen_down = TRUE;
+          col = G_MININT64;
+        }
+      if (i == n)
+        break;
+      if (isnan (ay) || !isfinite (x))
+        {
+          pen_down = FALSE;   /* a gap: the line ends here */
+          continue;
+        }
+      if (col == G_MININT64)
+        {
+          col = c;
+          first = lo = hi = last = ay;
+        }
+      else
+        {
+          lo = MIN (lo, ay);
+          hi = MAX (hi, ay);
+          last = ay;
+        }
+    }
+}
+
+static void
+draw_points (cairo_t *cr, const Frame *f, const Series *s, double r)
+{
+  /* Markers only where they stay apart; dense series are lines. */
+  if (s->y->len == 0 || s->y->len > f->width / (3 * r))
+    return;
+  for (guint i = 0; i < s->y->len; i++)
+    {
+      double ay = to_axis_y (f, series_y (s, i));
+      if (isnan (ay))
+        continue;
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, px_of (f, series_x (s, i)), py_of (f, ay), r, 0, 2 * G_PI);
+    }
+  cairo_fill (cr);
+}
+
+static void
+chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg,
+            const GdkRGBA *bg)
+{
+  Frame f;
+  PangoLayout *layout, *small, *bold;
+  double line_scale = self->projector_mode ? 2.0 : 1.0;
+  char buf[64];
+
+  if (width <= 0 || height <= 0)
+    return;
+  compute_frame (self, width, height, &f);
+
+  if (bg)
+    {
+      set_rgba (cr, bg, 1);
+      cairo_paint (cr);
+    }
+  layout = make_layout (cr, &f, 1.0, FALSE);
+  small = make_layout (cr, &f, 0.9, FALSE);
+  bold = make_layout (cr, &f, 1.15, TRUE);
+
+  if (self->title)
+    {
+      set_rgba (cr, fg, 1);
+      draw_text (cr, bold, self->title, f.left, f.font_size * 0.6, 0, 0);
+    }
+
+  /* Grid and tick labels. */
+  cairo_set_line_width (cr, 1);
+  if (f.log)
+    {
+      int d0 = (int) ceil (f.y0 - 1e-9), d1 = (int) floor (f.y1 + 1e-9);
+      int step = MAX (1, (d1 - d0 + 1) / 8 + ((d1 - d0 + 1) % 8 != 0 ? 0 : 0));
+      for (int d = d0; d <= d1; d += step)
+        {
+          double py = floor (py_of (&f, d)) + 0.5;
+          set_rgba (cr, fg, 0.12);
+          cairo_move_to (cr, f.left, py);
+          cairo_line_to (cr, f.left + f.width, py);
+          cairo_stroke (cr);
+          set_rgba (cr, fg, 0.8);
+          if (d >= -2 && d <= 3)
+            g_snprintf (buf, sizeof buf, "%g", pow (10, d));
+          else
+            g_snprintf (buf, sizeof buf, "1e%d", d);
+          draw_text (cr, small, buf, f.left - f.font_size * 0.5, py, 1, 0.5);
+        }
+    }
+  else
+    {
+      double step = nice_step (f.y1 - f.y0, 5);
+      for (double v = ceil (f.y0 / step) * step; v <= f.y1 + step * 1e-9; v += step)
+        {
+          double py = floor (py_of (&f, v)) + 0.5;
+          set_rgba (cr, fg, 0.12);
+          cairo_move_to (cr, f.left, py);
+          cairo_line_to (cr, f.left + f.width, py);
+          cairo_stroke (cr);
+          set_rgba (cr, fg, 0.8);
+          format_tick (buf, sizeof buf, v, step);
+          draw_text (cr, small, buf, f.left - f.font_size * 0.5, py, 1, 0.5);
+        }
+    }
+  {
+    int target = MAX (2, (int) (f.width / (f.font_size * 8)));
+    double step = nice_step (f.x1 - f.x0, target);
+    if (step < 1 && self->series->len > 0)
+      {
+        /* Index axes count whole epochs or batches. */
+        gboolean integral = TRUE;
+        for (guint i = 0; i < self->series->len && integral; i++)
+          integral = ((Series *) g_ptr_array_index (self->series, i))->x->len == 0;
+        if (integral)
+          step = 1;
+      }
+    for (double v = ceil (f.x0 / step) * step; v <= f.x1 + step * 1e-9; v += step)
+      {
+        double px = floor (px_of (&f, v)) + 0.5;
+        set_rgba (cr, fg, 0.12);
+        cairo_move_to (cr, px, f.top);
+        cairo_line_to (cr, px, f.top + f.height);
+        cairo_stroke (cr);
+        set_rgba (cr, fg, 0.8);
+        format_tick (buf, sizeof buf, v, step);
+        draw_text (cr, small, buf, px, f.top + f.height + f.font_size * 0.4, 0.5, 0);
+      }
+  }
+
+  /* Frame and axis labels. */
+  set_rgba (cr, fg, 0.6);
+  cairo_rectangle (cr, floor (f.left) + 0.5, floor (f.top) + 0.5, floor (f.width),
+                   floor (f.height));
+  cairo_stroke (cr);
+  set_rgba (cr, fg, 1);
+  if (self->x_label)
+    draw_text (cr, layout, self->x_label, f.left + f.width / 2,
+               f.top + f.height + f.font_size * 2.0, 0.5, 0);
+  if (self->y_label)
+    {
+      g_autofree char *label = g_strdup_printf ("%s%s", self->y_label,
+                                                f.log ? _(" (log scale)") : "");
+      cairo_save (cr);
+      cairo_translate (cr, f.font_size * 0.4, f.top + f.height / 2);
+      cairo_rotate (cr, -G_PI / 2);
+      draw_text (cr, layout, label, 0, 0, 0.5, 0);
+      cairo_restore (cr);
+    }
+
+  if (f.empty)
+    {
+      set_rgba (cr, fg, 0.55);
+      draw_text (cr, layout, _("No data yet"), f.left + f.width / 2, f.top + f.height / 2, 0.5,
+                 0.5);
+    }
+
+  cairo_save (cr);
+  cairo_rectangle (cr, f.left, f.top, f.width, f.height);
+  cairo_clip (cr);
+
+  /* Horizontal reference lines (e.g. the accuracy target). */
+  for (guint i = 0; i < self->hlines->len; i++)
+    {
+      const Decoration *d = &g_array_index (self->hlines, Decoration, i);
+      double ay = to_axis_y (&f, d->y);
+      static const double dash[] = { 4, 4 };
+      if (isnan (ay))
+        continue;
+      set_rgba (cr, fg, 0.7);
+      cairo_set_line_width (cr, 1.5 * line_scale);
+      cairo_set_dash (cr, dash, 2, 0);
+      cairo_move_to (cr, f.left, floor (py_of (&f, ay)) + 0.5);
+      cairo_line_to (cr, f.left + f.width, floor (py_of (&f, ay)) + 0.5);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      if (d->label)
+        draw_text (cr, small, d->label, f.left + f.font_size * 0.5, py_of (&f, ay) - 2, 0, 1);
+    }
+
+  /* Series: faint ones first so the solid curves stay on top. */
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < self->series->len; i++)
+      {
+        const Series *s = g_ptr_array_index (self->series, i);
+        static const double dash[] = { 7, 4 };
+        if (!s->visible || (pass == 0) != (s->style == BL_CHART_LINE_FAINT))
+          continue;
+        cairo_new_path (cr);
+        draw_series_path (cr, &f, s);
+        switch (s->style)
+          {
+          case BL_CHART_LINE_FAINT:
+            set_rgba (cr, &s->color, 0.35);
+            cairo_set_line_width (cr, 1 * line_scale);
+            break;
+          case BL_CHART_LINE_DASHED:
+            set_rgba (cr, &s->color, 1);
+            cairo_set_line_width (cr, 2 * line_scale);
+            cairo_set_dash (cr, dash, 2, 0);
+            break;
+          case BL_CHART_LINE_SOLID:
+          case BL_CHART_LINE_POINTS:
+          default:
+            set_rgba (cr, &s->color, 1);
+            cairo_set_line_width (cr, 2 * line_scale);
+            break;
+          }
+        cairo_stroke (cr);
+        cairo_set_dash (cr, NULL, 0, 0);
+        if (s->style == BL_CHART_LINE_POINTS)
+          {
+            set_rgba (cr, &s->color, 1);
+            draw_points (cr, &f, s, 3 * line_scale);
+          }
+      }
+
+  /* Markers (e.g. the best epoch). */
+  for (guint i = 0; i < self->markers->len; i++)
+    {
+      const Decoration *d = &g_array_index (self->markers, Decoration, i);
+      double ay = to_axis_y (&f, d->y);
+      if (isnan (ay))
+        continue;
+      set_rgba (cr, fg, 1);
+      cairo_set_line_width (cr, 2 * line_scale);
+      cairo_arc (cr, px_of (&f, d->value), py_of (&f, ay), 6 * line_scale, 0, 2 * G_PI);
+      cairo_stroke (cr);
+      if (d->label)
+        draw_text (cr, small, d->label, px_of (&f, d->value), py_of (&f, ay) + 8 * line_scale,
+                   0.5, 0);
+    }
+
+  /* The shared cursor: one vertical line, a dot on each curve. */
+  if (isfinite (self->cursor_x) && self->cursor_x >= f.x0 && self->cursor_x <= f.x1)
+    {
+      double px = floor (px_of (&f, self->cursor_x)) + 0.5;
+      set_rgba (cr, fg, 0.75);
+      cairo_set_line_width (cr, 1.5 * line_scale);
+      cairo_move_to (cr, px, f.top);
+      cairo_line_to (cr, px, f.top + f.height);
+      cairo_stroke (cr);
+      for (guint i = 0; i < self->series->len; i++)
+        {
+          const Series *s = g_ptr_array_index (self->series, i);
+          gint64 k;
+          double ay;
+          if (!s->visible || s->style == BL_CHART_LINE_FAINT ||
+              (k = nearest_index (s, self->cursor_x)) < 0)
+            continue;
+          ay = to_axis_y (&f, series_y (s, k));
+          if (isnan (ay))
+            continue;
+          set_rgba (cr, &s->color, 1);
+          cairo_arc (cr, px_of (&f, series_x (s, k)), py_of (&f, ay), 4 * line_scale, 0,
+                     2 * G_PI);
+          cairo_fill (cr);
+        }
+    }
+  cairo_restore (cr);
+
+  /* Legend, top right inside the plot. */
+  {
+    double row_h = f.font_size * 1.45, max_w = 0, x, y;
+    guint n = 0;
+    for (guint i = 0; i < self->series->len; i++)
+      {
+        const Series *s = g_ptr_array_index (self->series, i);
+        int w, h;
+        if (!s->in_legend || !s->label)
+          continue;
+        pango_layout_set_text (small, s->label, -1);
+        pango_layout_get_pixel_size (small, &w, &h);
+        max_w = MAX (max_w, w);
+        n++;
+      }
+    if (n > 0)
+      {
+        double box_w = max_w + f.font_size * 3.2, box_h = n * row_h + f.font_size * 0.6;
+        x = f.left + f.width - box_w - f.font_size * 0.6;
+        y = f.top + f.font_size * 0.6;
+        if (bg)
+          set_rgba (cr, bg, 0.88);
+        else
+          cairo_set_source_rgba (cr, 1 - fg->red, 1 - fg->green, 1 - fg->blue, 0.85);
+        cairo_rectangle (cr, x, y, box_w, box_h);
+        cairo_fill_preserve (cr);
+        set_rgba (cr, fg, 0.3);
+        cairo_set_line_width (cr, 1);
+        cairo_stroke (cr);
+        y += f.font_size * 0.3;
+        for (guint i = 0; i < self->series->len; i++)
+          {
+            const Series *s = g_ptr_array_index (self->series, i);
+            if (!s->in_legend || !s->label)
+              continue;
+            set_rgba (cr, &s->color, s->visible ? 1 : 0.3);
+            cairo_set_line_width (cr, 3 * line_scale);
+            cairo_move_to (cr, x + f.font_size * 0.5, y + row_h / 2);
+            cairo_line_to (cr, x + f.font_size * 2.2, y + row_h / 2);
+            cairo_stroke (cr);
+            set_rgba (cr, fg, s->visible ? 1 : 0.4);
+            draw_text (cr, small, s->label, x + f.font_size * 2.7, y + row_h / 2, 0, 0.5);
+            y += row_h;
+          }
+      }
+  }
+
+  /* Hover readout: the x under the pointer and each curve's value there. */
+  if (isfinite (self->hover_x) && !f.empty && self->hover_x >= f.left &&
+      self->hover_x <= f.left + f.width && self->hover_y >= f.top &&
+      self->hover_y <= f.top + f.height)
+    {
+      double x = snap_x (self, x_of_px (&f, self->hover_x));
+      GString *text = g_string_new (NULL);
+      int w, h;
+      double bx, by;
+
+      g_string_append_printf (text, "%s %s", self->x_label ? self->x_label : "x",
+                              (snprintf (buf, sizeof buf, "%.6g", x), buf));
+      for (guint i = 0; i < self->series->len; i++)
+        {
+          const Series *s = g_ptr_array_index (self->series, i);
+          gint64 k;
+          if (!s->visible || !s->in_legend || (k = nearest_index (s, x)) < 0)
+            continue;
+          g_string_append_printf (text, "\n%s: %.6g", s->label ? s->label : "", series_y (s, k));
+        }
+      pango_layout_set_text (small, text->str, -1);
+      pango_layout_get_pixel_size (small, &w, &h);
+      bx = self->hover_x + 12;
+      by = self->hover_y + 12;
+      if (bx + w + 12 > f.left + f.width)
+        bx = self->hover_x - w - 20;
+      if (by + h + 8 > f.top + f.height)
+        by = self->hover_y - h - 16;
+      cairo_set_source_rgba (cr, 1 - fg->red, 1 - fg->green, 1 - fg->blue, 0.92);
+      cairo_rectangle (cr, bx, by, w + 12, h + 8);
+      cairo_fill_preserve (cr);
+      set_rgba (cr, fg, 0.5);
+      cairo_set_line_width (cr, 1);
+      cairo_stroke (cr);
+      set_rgba (cr, fg, 1);
+      cairo_move_to (cr, bx + 6, by + 4);
+      pango_cairo_show_layout (cr, small);
+      g_string_free (text, TRUE);
+    }
+
+  g_object_unref (layout);
+  g_object_unref (small);
+  g_object_unref (bold);
+}
+
+static void
+widget_colors (BlChart *self, GdkRGBA *fg)
+{
+  /* GTK 4.8 has no gtk_widget_get_color (4.10): read the CSS colour via the style context. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+static void
+bl_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  BlChart *self = BL_CHART (widget);
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  GdkRGBA fg;
+  cairo_t *cr;
+
+  if (width <= 0 || height <= 0)
+    return;
+  widget_colors (self, &fg);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  chart_draw (self, cr, width, height, &fg, NULL);
+  cairo_destroy (cr);
+}
+
+static void
+bl_chart_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum,
+                  int *natural, int *minimum_baseline, int *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 240;
+      *natural = 640;
+    }
+  else
+    {
+      *minimum = 180;
+      *natural = 360;
+    }
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Accessibility
+ */
+
+char *
+bl_chart_describe (BlChart *self)
+{
+  GString *s;
+  guint described = 0;
+
+  g_return_val_if_fail (BL_IS_CHART (self), NULL);
+
+  s = g_string_new (self->title ? self->title : _("Chart"));
+  g_string_append (s, ". ");
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      const Series *ser = g_ptr_array_index (self->series, i);
+      gint64 first = -1, last = -1;
+      double a, b;
+
+      if (!ser->visible || !ser->in_legend)
+        continue;
+      for (guint k = 0; k < ser->y->len; k++)
+        if (isfinite (series_y (ser, k)))
+          {
+            if (first < 0)
+              first = k;
+            last = k;
+          }
+      if (first < 0)
+        continue;
+      a = series_y (ser, first);
+      b = series_y (ser, last);
+      /* Translators: "E_total falls from 0.243 to 0.0085 over 68 epoch at η = 2" */
+      g_string_append_printf (s, _("%s %s from %.3g to %.3g over %.6g %s at %s. "),
+                              self->y_label ? self->y_label : _("The value"),
+                              b < a ? _("falls") : b > a ? _("rises") : _("stays"),
+                              a, b, series_x (ser, last) - series_x (ser, first),
+                              self->x_label ? self->x_label : "x",
+                              ser->label ? ser->label : "");
+      described++;
+    }
+  if (described == 0)
+    g_string_append (s, _("No data yet."));
+  if (isfinite (self->cursor_x))
+    g_string_append_printf (s, _("Cursor at %s %.6g."), self->x_label ? self->x_label : "x",
+                            self->cursor_x);
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+update_accessible_cb (gpointer data)
+{
+  BlChart *self = data;
+  g_autofree char *desc = bl_chart_describe (self);
+
+  self->describe_idle = 0;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  self->title ? self->title : _("Chart"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, desc,
+                                  -1);
+  return G_SOURCE_REMOVE;
+}
+
+/* Data changed: redraw now, refresh the accessible text soon (coalesced). */
+static void
+data_changed (BlChart *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (self->describe_idle == 0)
+    self->describe_idle = g_timeout_add_full (G_PRIORITY_LOW, 250, update_accessible_cb, self,
+                                              NULL);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Input: click or drag moves the cursor, arrows step it, motion shows the readout.
+ */
+
+static void
+move_cursor_to_px (BlChart *self, double px)
+{
+  Frame f;
+  double x;
+
+  compute_frame (self, gtk_widget_get_width (GTK_WIDGET (self)),
+                 gtk_widget_get_height (GTK_WIDGET (self)), &f);
+  if (f.empty)
+    return;
+  x = snap_x (self, CLAMP (x_of_px (&f, px), f.x0, f.x1));
+  bl_chart_set_cursor_x (self, x);
+  g_signal_emit (self, signals[SIGNAL_CURSOR_MOVED], 0, x);
+}
+
+static void
+click_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, BlChart *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  move_cursor_to_px (self, x);
+}
+
+static void
+drag_begin_cb (GtkGestureDrag *gesture, double x, double y, BlChart *self)
+{
+  self->drag_start_x = x;
+}
+
+static void
+drag_update_cb (GtkGestureDrag *gesture, double dx, double dy, BlChart *self)
+{
+  move_cursor_to_px (self, self->drag_start_x + dx);
+}
+
+static void
+motion_cb (GtkEventControllerMotion *motion, double x, double y, BlChart *self)
+{
+  self->hover_x = x;
+  self->hover_y = y;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+leave_cb (GtkEventControllerMotion *motion, BlChart *self)
+{
+  self->hover_x = NAN;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *key, guint keyval, guint keycode, GdkModifierType state,
+                BlChart *self)
+{
+  int dir = 0;
+  double x = self->cursor_x;
+  const Series *ref = NULL;
+  gint64 k;
+
+  if (keyval == GDK_KEY_Left || keyval == GDK_KEY_KP_Left)
+    dir = -1;
+  else if (keyval == GDK_KEY_Right || keyval == GDK_KEY_KP_Right)
+    dir = 1;
+  else
+    return FALSE;
+
+  for (guint i = 0; i < self->series->len && ref == NULL; i++)
+    {
+      const Series *s = g_ptr_array_index (self->series, i);
+      if (s->visible && s->y->len > 0)
+        ref = s;
+    }
+  if (ref == NULL)
+    return FALSE;
+  if (!isfinite (x))
+    x = series_x (ref, 0);
+  k = nearest_index (ref, x) + dir;
+  k = CLAMP (k, 0, (gint64) ref->y->len - 1);
+  x = series_x (ref, k);
+  bl_chart_set_cursor_x (self, x);
+  g_signal_emit (self, signals[SIGNAL_CURSOR_MOVED], 0, x);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * GObject
+ */
+
+static void
+bl_chart_dispose (GObject *object)
+{
+  BlChart *self = BL_CHART (object);
+
+  g_clear_handle_id (&self->describe_idle, g_source_remove);
+  G_OBJECT_CLASS (bl_chart_parent_class)->dispose (object);
+}
+
+static void
+bl_chart_finalize (GObject *object)
+{
+  BlChart *self = BL_CHART (object);
+
+  g_ptr_array_unref (self->series);
+  g_array_unref (self->hlines);
+  g_array_unref (self->markers);
+  g_free (self->title);
+  g_free (self->x_label);
+  g_free (self->y_label);
+  G_OBJECT_CLASS (bl_chart_parent_class)->finalize (object);
+}
+
+static void
+bl_chart_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  BlChart *self = BL_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOG_Y:
+      g_value_set_boolean (value, self->log_y);
+      break;
+    case PROP_CURSOR_X:
+      g_value_set_double (value, self->cursor_x);
+      break;
+    case PROP_PROJECTOR_MODE:
+      g_value_set_boolean (value, self->projector_mode);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bl_chart_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  BlChart *self = BL_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOG_Y:
+      bl_chart_set_log_y (self, g_value_get_boolean (value));
+      break;
+    case PROP_CURSOR_X:
+      bl_chart_set_cursor_x (self, g_value_get_double (value));
+      break;
+    case PROP_PROJECTOR_MODE:
+      bl_chart_set_projector_mode (self, g_value_get_boolean (value));
+      break;
+    case PROP_TITLE:
+      bl_chart_set_title (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bl_chart_class_init (BlChartClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bl_chart_dispose;
+  object_class->finalize = bl_chart_finalize;
+  object_class->get_property = bl_chart_get_property;
+  object_class->set_property = bl_chart_set_property;
+  widget_class->snapshot = bl_chart_snapshot;
+  widget_class->measure = bl_chart_measure;
+
+  properties[PROP_LOG_Y] =
+    g_param_spec_boolean ("log-y", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CURSOR_X] =
+    g_param_spec_double ("cursor-x", NULL, NULL, -INFINITY, INFINITY, 0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROJECTOR_MODE] =
+    g_param_spec_boolean ("projector-mode", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_CURSOR_MOVED] =
+    g_signal_new ("cursor-moved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_DOUBLE);
+
+  gtk_widget_class_set_css_name (widget_class, "chart");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+bl_chart_init (BlChart *self)
+{
+  GtkGesture *click, *drag;
+  GtkEventController *motion, *key;
+
+  self->series = g_ptr_array_new_with_free_func (series_free);
+  self->hlines = g_array_new (FALSE, FALSE, sizeof (Decoration));
+  self->markers = g_array_new (FALSE, FALSE, sizeof (Decoration));
+  g_array_set_clear_func (self->hlines, decoration_clear);
+  g_array_set_clear_func (self->markers, decoration_clear);
+  self->next_id = 1;
+  self->cursor_x = NAN;
+  self->hover_x = self->hover_y = NAN;
+  self->y_fixed_min = self->y_fixed_max = NAN;
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (click_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  drag = gtk_gesture_drag_new ();
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  key = gtk_event_controller_key_new ();
+  g_signal_connect (key, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Public API
+ */
+
+GtkWidget *
+bl_chart_new (void)
+{
+  return g_object_new (BL_TYPE_CHART, NULL);
+}
+
+static void
+replace_string (char **field, const char *value)
+{
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+void
+bl_chart_set_title (BlChart *self, const char *title)
+{
+  g_return_if_fail (BL_IS_CHART (self));
+  if (g_strcmp0 (self->title, title) == 0)
+    return;
+  replace_string (&self->title, title);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  data_changed (self);
+}
+
+void
+bl_chart_set_x_label (BlChart *self, const char *label)
+{
+  g_return_if_fail (BL_IS_CHART (self));
+  replace_string (&self->x_label, label);
+  data_changed (self);
+}
+
+void
+bl_chart_set_y_label (BlChart *self, const char *label)
+{
+  g_return_if_fail (BL_IS_CHART (self));
+  replace_string (&self->y_label, label);
+  data_changed (self);
+}
+
+void
+bl_chart_set_log_y (BlChart *self, gboolean log_y)
+{
+  g_return_if_fail (BL_IS_CHART (self));
+  log_y = !!log_y;
+  if (self->log_y == (guint) log_y)
+    return;
+  self->log_y = log_y;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOG_Y]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+bl_chart_get_log_y (BlChart *self)
+{
+  g_return_val_if_fail (BL_IS_CHART (self), FALSE);
+  return self->log_y;
+}
+
+void
+bl_chart_set_projector_mode (BlChart *self, gboolean projector_mode)
+{
+  g_return_if_fail (BL_IS_CHART (self));
+  projector_mode = !!projector_mode;
+  if (self->projector_mode == (guint) projector_mode)
+    return;
+  self->projector_mode = projector_mode;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECTOR_MODE]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+bl_chart_set_cursor_x (BlChart *self, double x)
+{
+  g_return_if_fail (BL_IS_CHART (self));
+  if (self->cursor_x == x || (isnan (self->cursor_x) && isnan (x)))
+    return;
+  self->cursor_x = x;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURSOR_X]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+double
+bl_chart_get_cursor_x (BlChart *self)
+{
+  g_return_val_if_fail (BL_IS_CHART (self), NAN);
+  return self->cursor_x;
+}
+
+void
+bl_chart_set_y_range (BlChart *self, double min, double max)
+{
+  g_return_if_fail (BL_IS_CHART (self));
+  self->y_fixed_min = min;
+  self->y_fixed_max = max;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static Series *
+find_series (BlChart *self, guint id)
+{
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      if (s->id == id)
+        return s;
+    }
+  return NULL;
+}
+
+guint
+bl_chart_add_series (BlChart *self, const char *label, const GdkRGBA *color,
+                     BlChartLineStyle style)
+{
+  Series *s;
+
+  g_return_val_if_fail (BL_IS_CHART (self), 0);
+
+  s = g_new0 (Series, 1);
+  s->id = self->next_id++;
+  s->label = g_strdup (label);
+  if (color)
+    s->color = *color;
+  else
+    bl_palette_color (self->next_color++, &s->color);
+  s->style = style;
+  s->visible = TRUE;
+  s->in_legend = TRUE;
+  s->x = g_array_new (FALSE, FALSE, sizeof (double));
+  s->y = g_array_new (FALSE, FALSE, sizeof (double));
+  g_ptr_array_add (self->series, s);
+  data_changed (self);
+  return s->id;
+}
+
+void
+bl_chart_remove_series (BlChart *self, guint id)
+{
+  Series *s;
+
+  g_return_if_fail (BL_IS_CHART (self));
+  if ((s = find_series (self, id)) != NULL)
+    {
+      g_ptr_array_remove (self->series, s);
+      data_changed (self);
+    }
+}
+
+void
+bl_chart_clear (BlChart *self)
+{
+  g_return_if_fail (BL_IS_CHART (self));
+  g_ptr_array_set_size (self->series, 0);
+  self->next_color = 0;
+  bl_chart_clear_decorations (self);
+  data_changed (self);
+}
+
+void
+bl_chart_series_set_data (BlChart *self, guint id, const double *x, const double *y, guint n)
+{
+  Series *s;
+
+  g_return_if_fail (BL_IS_CHART (self));
+  g_return_if_fail (y != NULL || n == 0);
+  if ((s = find_series (self, id)) == NULL)
+    {
+      g_critical ("%s: no series %u", G_STRFUNC, id);
+      return;
+    }
+  g_array_set_size (s->x, 0);
+  g_array_set_size (s->y, 0);
+  if (x)
+    g_array_append_vals (s->x, x, n);
+  g_array_append_vals (s->y, y, n);
+  data_changed (self);
+}
+
+void
+bl_chart_series_append (BlChart *self, guint id, double x, double y)
+{
+  Series *s;
+
+  g_return_if_fail (BL_IS_CHART (self));
+  if ((s = find_series (self, id)) == NULL)
+    {
+      g_critical ("%s: no series %u", G_STRFUNC, id);
+      return;
+    }
+  /* A series given implicit x keeps them implicit while x continues the index. */
+  if (s->x->len == 0 && x != (double) s->y->len)
+    for (guint i = 0; i < s->y->len; i++)
+      {
+        double xi = i;
+        g_array_append_val (s->x, xi);
+      }
+  if (s->x->len > 0)
+    g_array_append_val (s->x, x);
+  g_array_append_val (s->y, y);
+  data_changed (self);
+}
+
+void
+bl_chart_series_set_visible (BlChart *self, guint id, gboolean visible)
+{
+  Series *s;
+
+  g_return_if_fail (BL_IS_CHART (self));
+  if ((s = find_series (self, id)) != NULL && s->visible != (guint) !!visible)
+    {
+      s->visible = !!visible;
+      data_changed (self);
+    }
+}
+
+void
+bl_chart_series_set_in_legend (BlChart *self, guint id, gboolean in_legend)
+{
+  Series *s;
+
+  g_return_if_fail (BL_IS_CHART (self));
+  if ((s = find_series (self, id)) != NULL)
+    {
+      s->in_legend = !!in_legend;
+      data_changed (self);
+    }
+}
+
+void
+bl_chart_add_hline (BlChart *self, double y, const char *label)
+{
+  Decoration d = { 0, y, g_strdup (label) };
+
+  g_return_if_fail (BL_IS_CHART (self));
+  g_array_append_val (self->hlines, d);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+bl_chart_add_marker (BlChart *self, double x, double y, const char *label)
+{
+  Decoration d = { x, y, g_strdup (label) };
+
+  g_return_if_fail (BL_IS_CHART (self));
+  g_array_append_val (self->markers, d);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+bl_chart_clear_decorations (BlChart *self)
+{
+  g_return_if_fail (BL_IS_CHART (self));
+  g_array_set_size (self->hlines, 0);
+  g_array_set_size (self->markers, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+bl_chart_render (BlChart *self, cairo_t *cr, int width, int height)
+{
+  static const GdkRGBA black = { 0.1f, 0.1f, 0.12f, 1 }, white = { 1, 1, 1, 1 };
+
+  g_return_if_fail (BL_IS_CHART (self));
+  chart_draw (self, cr, width, height, &black, &white);
+}
+
+gboolean
+bl_chart_write_png (BlChart *self, const char *path, int width, int height, GError **error)
+{
+  g_autofree char *tmp_path = NULL;
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  double saved_hover;
+  cairo_t *cr;
+
+  g_return_val_if_fail (BL_IS_CHART (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (width <= 0 || height <= 0 || width > 16384 || height > 16384)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("A chart image must be between 1 and 16384 pixels wide and high."));
+      return FALSE;
+    }
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  /* Exports are light on white, whatever the theme, and without the pointer readout. */
+  saved_hover = self->hover_x;
+  self->hover_x = NAN;
+  bl_chart_render (self, cr, width, height);
+  self->hover_x = saved_hover;
+  cairo_destroy (cr);
+
+  tmp_path = g_strdup_printf ("%s.tmp-%u", path, g_random_int ());
+  status = cairo_surface_write_to_png (surface, tmp_path);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_unlink (tmp_path);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, _("Could not write “%s”: %s"), path,
+                   cairo_status_to_string (status));
+      return FALSE;
+    }
+  if (g_rename (tmp_path, path) != 0)
+    {
+      int saved = errno;
+      g_unlink (tmp_path);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Could not replace “%s”: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}

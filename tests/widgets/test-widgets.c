@@ -1,0 +1,214 @@
+/* test-widgets.c: the chart and the network diagram render what they are given. */
+#include <gtk/gtk.h>
+#include <math.h>
+#include <string.h>
+
+#include "widgets/bl-chart.h"
+#include "widgets/bl-network-view.h"
+#include "widgets/bl-palette.h"
+
+/* Pixels of @png within a small distance of @c. */
+static guint
+count_color (const char *png, const GdkRGBA *c)
+{
+  cairo_surface_t *s = cairo_image_surface_create_from_png (png);
+  int w, h, stride;
+  const guint8 *data;
+  guint n = 0;
+
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  w = cairo_image_surface_get_width (s);
+  h = cairo_image_surface_get_height (s);
+  stride = cairo_image_surface_get_stride (s);
+  data = cairo_image_surface_get_data (s);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 px = *(const guint32 *) (data + y * stride + 4 * x);
+        int r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
+        if (abs (r - (int) (c->red * 255)) < 12 && abs (g - (int) (c->green * 255)) < 12 &&
+            abs (b - (int) (c->blue * 255)) < 12)
+          n++;
+      }
+  cairo_surface_destroy (s);
+  return n;
+}
+
+static char *
+out_path (const char *name)
+{
+  /* Kept in the build dir so a person can look at them after the run. */
+  return g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                           name, NULL);
+}
+
+static BlChart *
+loss_chart (guint n_points)
+{
+  static const double lrs[] = { 0.1, 0.2, 0.5, 0.8, 1.0, 2.0 };
+  BlChart *chart = BL_CHART (g_object_ref_sink (bl_chart_new ()));
+  double *y = g_new (double, n_points);
+
+  bl_chart_set_title (chart, "Loss");
+  bl_chart_set_x_label (chart, "epoch");
+  bl_chart_set_y_label (chart, "E_total");
+  for (guint i = 0; i < G_N_ELEMENTS (lrs); i++)
+    {
+      GdkRGBA c;
+      g_autofree char *label = g_strdup_printf ("η = %g", lrs[i]);
+      guint id;
+      bl_palette_color_for_lr (lrs[i], &c);
+      id = bl_chart_add_series (chart, label, &c, BL_CHART_LINE_SOLID);
+      for (guint k = 0; k < n_points; k++)
+        y[k] = 0.2425 * exp (-lrs[i] * k * 40.0 / n_points * (1 + 0.05 * sin (k * 0.01)));
+      bl_chart_series_set_data (chart, id, NULL, y, n_points);
+    }
+  g_free (y);
+  return chart;
+}
+
+static void
+test_chart_series_colors (void)
+{
+  BlChart *chart = loss_chart (10000);
+  g_autofree char *png = out_path ("chart-linear.png");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (bl_chart_write_png (chart, png, 900, 500, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 6; i++)
+    {
+      GdkRGBA c;
+      bl_palette_color (i, &c);
+      if (count_color (png, &c) < 40)
+        g_error ("series %u colour barely drawn in %s", i, png);
+    }
+  g_object_unref (chart);
+}
+
+static void
+test_chart_log_and_describe (void)
+{
+  BlChart *chart = loss_chart (10000);
+  g_autofree char *png = out_path ("chart-log.png");
+  g_autofree char *desc = NULL;
+  GdkRGBA c;
+
+  bl_chart_set_log_y (chart, TRUE);
+  g_assert_true (bl_chart_get_log_y (chart));
+  bl_chart_set_cursor_x (chart, 2500);
+  g_assert_true (bl_chart_write_png (chart, png, 900, 500, NULL));
+  bl_palette_color (5, &c);
+  g_assert_cmpuint (count_color (png, &c), >, 40);
+
+  desc = bl_chart_describe (chart);
+  g_assert_nonnull (strstr (desc, "E_total falls from 0.242 to"));
+  g_assert_nonnull (strstr (desc, "η = 2"));
+  g_assert_nonnull (strstr (desc, "9999 epoch"));
+  g_object_unref (chart);
+}
+
+static void
+test_chart_edge_cases (void)
+{
+  BlChart *chart = BL_CHART (g_object_ref_sink (bl_chart_new ()));
+  g_autofree char *png = out_path ("chart-edge.png");
+  double flat[5] = { 0.5, 0.5, 0.5, 0.5, 0.5 };
+  double gap[6] = { 1, 2, NAN, 4, INFINITY, -3 };
+  guint a, b;
+
+  /* Empty, then flat, then gaps and non-positive values on a log axis: draws, never crashes. */
+  g_assert_true (bl_chart_write_png (chart, png, 300, 200, NULL));
+  a = bl_chart_add_series (chart, "flat", NULL, BL_CHART_LINE_POINTS);
+  bl_chart_series_set_data (chart, a, NULL, flat, 5);
+  g_assert_true (bl_chart_write_png (chart, png, 300, 200, NULL));
+  b = bl_chart_add_series (chart, "gaps", NULL, BL_CHART_LINE_DASHED);
+  bl_chart_series_set_data (chart, b, NULL, gap, 6);
+  bl_chart_set_log_y (chart, TRUE);
+  g_assert_true (bl_chart_write_png (chart, png, 300, 200, NULL));
+  bl_chart_series_append (chart, a, 7.5, 0.25);
+  bl_chart_add_hline (chart, 0.994, "99.40%");
+  bl_chart_add_marker (chart, 2, 0.5, "best");
+  g_assert_true (bl_chart_write_png (chart, png, 300, 200, NULL));
+  g_assert_false (bl_chart_write_png (chart, png, 0, 200, NULL));
+  bl_chart_clear (chart);
+  g_assert_true (bl_chart_write_png (chart, png, 300, 200, NULL));
+  g_object_unref (chart);
+}
+
+static void
+cursor_moved_cb (BlChart *chart, double x, double *out)
+{
+  *out = x;
+}
+
+static void
+test_chart_cursor_property (void)
+{
+  BlChart *chart = loss_chart (100);
+  double moved = -1;
+  guint notified = 0;
+
+  g_signal_connect_swapped (chart, "notify::cursor-x", G_CALLBACK (g_atomic_int_inc), &notified);
+  g_signal_connect (chart, "cursor-moved", G_CALLBACK (cursor_moved_cb), &moved);
+  g_assert_true (isnan (bl_chart_get_cursor_x (chart)));
+  bl_chart_set_cursor_x (chart, 42);
+  bl_chart_set_cursor_x (chart, 42);
+  g_assert_cmpfloat (bl_chart_get_cursor_x (chart), ==, 42);
+  g_assert_cmpuint (notified, ==, 1);
+  /* The signal is for user moves only; a programmatic set does not echo back. */
+  g_assert_cmpfloat (moved, ==, -1);
+  g_object_unref (chart);
+}
+
+static void
+test_chart_million_points (void)
+{
+  BlChart *chart = loss_chart (1000000);
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1200, 600);
+  cairo_t *cr = cairo_create (s);
+  gint64 t0 = g_get_monotonic_time ();
+
+  bl_chart_set_log_y (chart, TRUE);
+  bl_chart_render (chart, cr, 1200, 600);
+  g_test_message ("6 × 10^6 points drawn in %.1f ms", (g_get_monotonic_time () - t0) / 1000.0);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+  g_object_unref (chart);
+}
+
+static void
+test_network_view (void)
+{
+  BlNetworkView *view = BL_NETWORK_VIEW (g_object_ref_sink (bl_network_view_new ()));
+  g_autofree char *png = out_path ("network.png");
+  BlToyParams p;
+  BlToyRow row;
+  GdkRGBA blue, red;
+
+  bl_toy_params_init_preset (&p, BL_TOY_PRESET_WITH_BIASES);
+  p.w[6] = -0.5;   /* one negative weight: drawn in the other colour */
+  bl_toy_compute_row (&p, &row);
+  bl_network_view_set_state (view, &p, &row);
+  bl_network_view_set_highlight (view, BL_TOY_COL_DW5);
+  g_assert_true (bl_network_view_write_png (view, png, 900, 420, NULL));
+  bl_palette_color (0, &blue);
+  bl_palette_color (5, &red);
+  g_assert_cmpuint (count_color (png, &blue), >, 200);
+  g_assert_cmpuint (count_color (png, &red), >, 50);
+  g_object_unref (view);
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/widgets/chart/series-colors", test_chart_series_colors);
+  g_test_add_func ("/widgets/chart/log-and-describe", test_chart_log_and_describe);
+  g_test_add_func ("/widgets/chart/edge-cases", test_chart_edge_cases);
+  g_test_add_func ("/widgets/chart/cursor-property", test_chart_cursor_property);
+  g_test_add_func ("/widgets/chart/million-points", test_chart_million_points);
+  g_test_add_func ("/widgets/network-view", test_network_view);
+  return g_test_run ();
+}
