@@ -1,0 +1,15 @@
+/* bl-application.h: the GtkApplication: actions, accelerators, preferences, one window. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define BL_TYPE_APPLICATION (bl_application_get_type ())
+G_DECLARE_FINAL_TYPE (BlApplication, bl_application, BL, APPLICATION, GtkApplication)
+
+BlApplication *bl_application_new          (void);
+/* NULL when the schema is not installed (the app then runs on built-in defaults). */
+GSettings     *bl_application_get_settings (BlApplication *self);
+
+G_END_DECLS

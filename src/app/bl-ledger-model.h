@@ -1,0 +1,25 @@
+/* bl-ledger-model.h: one run's ledger as a GListModel of rows made on demand, so a
+ * 100,000-row ledger costs nothing until rows scroll into view. */
+#pragma once
+
+#include <gio/gio.h>
+#include "core/bl-toy.h"
+
+G_BEGIN_DECLS
+
+#define BL_TYPE_LEDGER_ROW (bl_ledger_row_get_type ())
+G_DECLARE_FINAL_TYPE (BlLedgerRow, bl_ledger_row, BL, LEDGER_ROW, GObject)
+
+/* The iteration index and the full row of values (computed when the item is made). */
+guint           bl_ledger_row_get_iteration (BlLedgerRow *self);
+const BlToyRow *bl_ledger_row_get_values    (BlLedgerRow *self);
+
+#define BL_TYPE_LEDGER_MODEL (bl_ledger_model_get_type ())
+G_DECLARE_FINAL_TYPE (BlLedgerModel, bl_ledger_model, BL, LEDGER_MODEL, GObject)
+
+BlLedgerModel *bl_ledger_model_new     (void);
+/* Show @run (borrowed: the caller keeps it alive while shown, or sets NULL first). Call again
+ * after the run was recomputed: the model announces the change. */
+void           bl_ledger_model_set_run (BlLedgerModel *self, const BlToyRun *run);
+
+G_END_DECLS

@@ -1,0 +1,220 @@
+/* bl-window.c: see bl-window.h. Window actions forward to the visible page. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bl-window.h"
+
+struct _BlWindow {
+  GtkApplicationWindow parent_instance;
+
+  GtkStack       *stack;
+  BlBackpropPage *backprop_page;
+  GSettings      *settings;
+};
+
+G_DEFINE_FINAL_TYPE (BlWindow, bl_window, GTK_TYPE_APPLICATION_WINDOW)
+
+typedef gboolean (*ExportFunc) (BlBackpropPage *page, const char *path, GError **error);
+
+static void
+show_error (BlWindow *self, const char *primary, const char *secondary)
+{
+  GtkWidget *dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL,
+                                              GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE, "%s",
+                                              primary);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_window_destroy), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+export_response_cb (GtkNativeDialog *dialog, int response, BlWindow *self)
+{
+  ExportFunc func = g_object_get_data (G_OBJECT (dialog), "export-func");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (path == NULL)
+        show_error (self, _("Could not export"), _("Choose a local file."));
+      else if (!func (self->backprop_page, path, &error))
+        show_error (self, _("Could not export"), error->message);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+export_with (BlWindow *self, const char *title, const char *name, const char *pattern,
+             ExportFunc func)
+{
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                 _("_Export"), _("_Cancel"));
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_add_pattern (filter, pattern);
+  gtk_file_filter_set_name (filter, pattern);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_object_unref (filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_object_set_data (G_OBJECT (dialog), "export-func", func);
+  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+action_step (GtkWidget *widget, const char *name, GVariant *param)
+{
+  bl_backprop_page_step (BL_WINDOW (widget)->backprop_page, 1);
+}
+
+static void
+action_run_n (GtkWidget *widget, const char *name, GVariant *param)
+{
+  bl_backprop_page_run_n (BL_WINDOW (widget)->backprop_page);
+}
+
+static void
+action_play (GtkWidget *widget, const char *name, GVariant *param)
+{
+  bl_backprop_page_toggle_play (BL_WINDOW (widget)->backprop_page);
+}
+
+static void
+action_reset (GtkWidget *widget, const char *name, GVariant *param)
+{
+  bl_backprop_page_reset (BL_WINDOW (widget)->backprop_page);
+}
+
+static void
+action_log_scale (GtkWidget *widget, const char *name, GVariant *param)
+{
+  BlChart *chart = bl_backprop_page_get_chart (BL_WINDOW (widget)->backprop_page);
+  bl_chart_set_log_y (chart, !bl_chart_get_log_y (chart));
+}
+
+static void
+action_projector (GtkWidget *widget, const char *name, GVariant *param)
+{
+  BlWindow *self = BL_WINDOW (widget);
+  gboolean on = !gtk_widget_has_css_class (widget, "projector");
+
+  if (on)
+    gtk_widget_add_css_class (widget, "projector");
+  else
+    gtk_widget_remove_css_class (widget, "projector");
+  if (self->settings)
+    g_settings_set_boolean (self->settings, "projector-mode", on);
+  else
+    bl_chart_set_projector_mode (bl_backprop_page_get_chart (self->backprop_page), on);
+}
+
+static void
+action_export_csv (GtkWidget *widget, const char *name, GVariant *param)
+{
+  export_with (BL_WINDOW (widget), _("Export the ledger as CSV"), "backprop-ledger.csv", "*.csv",
+               bl_backprop_page_export_csv);
+}
+
+static void
+action_export_xlsx (GtkWidget *widget, const char *name, GVariant *param)
+{
+  export_with (BL_WINDOW (widget), _("Export a workbook with live formulas"),
+               "backprop-lesson.xlsx", "*.xlsx", bl_backprop_page_export_xlsx);
+}
+
+static void
+action_export_png (GtkWidget *widget, const char *name, GVariant *param)
+{
+  export_with (BL_WINDOW (widget), _("Export the loss chart as PNG"), "backprop-loss.png",
+               "*.png", bl_backprop_page_export_png);
+}
+
+static gboolean
+bl_window_close_request (GtkWindow *window)
+{
+  BlWindow *self = BL_WINDOW (window);
+
+  if (self->settings)
+    {
+      int w, h;
+      gtk_window_get_default_size (window, &w, &h);
+      g_settings_set (self->settings, "window-size", "(ii)", w, h);
+      g_settings_set_boolean (self->settings, "window-maximized",
+                              gtk_window_is_maximized (window));
+    }
+  return GTK_WINDOW_CLASS (bl_window_parent_class)->close_request (window);
+}
+
+static void
+bl_window_dispose (GObject *object)
+{
+  BlWindow *self = BL_WINDOW (object);
+
+  g_clear_object (&self->settings);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BL_TYPE_WINDOW);
+  G_OBJECT_CLASS (bl_window_parent_class)->dispose (object);
+}
+
+static void
+bl_window_class_init (BlWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = bl_window_dispose;
+  GTK_WINDOW_CLASS (klass)->close_request = bl_window_close_request;
+
+  g_type_ensure (BL_TYPE_BACKPROP_PAGE);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/backproplab/BackpropLab/ui/bl-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BlWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, BlWindow, backprop_page);
+
+  gtk_widget_class_install_action (widget_class, "win.step", NULL, action_step);
+  gtk_widget_class_install_action (widget_class, "win.run-n", NULL, action_run_n);
+  gtk_widget_class_install_action (widget_class, "win.play", NULL, action_play);
+  gtk_widget_class_install_action (widget_class, "win.reset", NULL, action_reset);
+  gtk_widget_class_install_action (widget_class, "win.log-scale", NULL, action_log_scale);
+  gtk_widget_class_install_action (widget_class, "win.projector-mode", NULL, action_projector);
+  gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, action_export_csv);
+  gtk_widget_class_install_action (widget_class, "win.export-xlsx", NULL, action_export_xlsx);
+  gtk_widget_class_install_action (widget_class, "win.export-png", NULL, action_export_png);
+}
+
+static void
+bl_window_init (BlWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+BlWindow *
+bl_window_new (GtkApplication *app, GSettings *settings)
+{
+  BlWindow *self = g_object_new (BL_TYPE_WINDOW, "application", app, NULL);
+
+  if (settings)
+    {
+      int w, h;
+      self->settings = g_object_ref (settings);
+      g_settings_get (settings, "window-size", "(ii)", &w, &h);
+      gtk_window_set_default_size (GTK_WINDOW (self), MAX (w, 800), MAX (h, 600));
+      if (g_settings_get_boolean (settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+      if (g_settings_get_boolean (settings, "projector-mode"))
+        gtk_widget_add_css_class (GTK_WIDGET (self), "projector");
+      bl_backprop_page_set_settings (self->backprop_page, settings);
+    }
+  return self;
+}
+
+BlBackpropPage *
+bl_window_get_backprop_page (BlWindow *self)
+{
+  g_return_val_if_fail (BL_IS_WINDOW (self), NULL);
+  return self->backprop_page;
+}
