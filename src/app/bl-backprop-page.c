@@ -82,6 +82,7 @@ struct _BlBackpropPage {
   GtkSingleSelection *selection;
   GtkStringList *ledger_run_names;
   guint          tick_id;
+  guint          scroll_idle;
   gint64         play_last_us;
   double         play_carry;
   guint          syncing : 1;   /* a selection change we made ourselves */
@@ -350,22 +351,36 @@ update_formula_panel (BlBackpropPage *self)
     gtk_widget_set_visible (GTK_WIDGET (self->check_label), FALSE);
 }
 
-/* Scroll the ledger so row @k is in view (GTK 4.8 has no gtk_column_view_scroll_to). */
-static void
-scroll_ledger_to (BlBackpropPage *self, guint k)
+/* Scroll the ledger so the current row is in view (GTK 4.8 has no
+ * gtk_column_view_scroll_to). Runs after layout: right after the model changed, the list's
+ * adjustment still describes the old rows. */
+static gboolean
+scroll_ledger_idle_cb (gpointer data)
 {
+  BlBackpropPage *self = data;
+  guint k = self->current;
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->ledger_scroller);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->ledger));
   double upper = gtk_adjustment_get_upper (adj), page = gtk_adjustment_get_page_size (adj);
   double row_h, top;
 
+  self->scroll_idle = 0;
   if (n == 0 || upper <= page)
-    return;
+    return G_SOURCE_REMOVE;
+  k = MIN (k, n - 1);
   row_h = upper / (n + 1);   /* the header takes about one row */
   top = (k + 1) * row_h;
   if (top < gtk_adjustment_get_value (adj) + row_h ||
       top + row_h > gtk_adjustment_get_value (adj) + page)
     gtk_adjustment_set_value (adj, CLAMP (top - page / 2, 0, upper - page));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+scroll_ledger_later (BlBackpropPage *self)
+{
+  if (self->scroll_idle == 0)
+    self->scroll_idle = g_idle_add_full (G_PRIORITY_LOW, scroll_ledger_idle_cb, self, NULL);
 }
 
 static void
@@ -383,7 +398,7 @@ update_current_view (BlBackpropPage *self)
   if (gtk_single_selection_get_selected (self->selection) != k)
     gtk_single_selection_set_selected (self->selection, k);
   self->syncing = FALSE;
-  scroll_ledger_to (self, k);
+  scroll_ledger_later (self);
 
   bl_chart_set_cursor_x (self->chart, self->current);
   {
@@ -1052,9 +1067,15 @@ bl_backprop_page_dispose (GObject *object)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
       self->tick_id = 0;
     }
+  g_clear_handle_id (&self->scroll_idle, g_source_remove);
   if (self->ledger)
     bl_ledger_model_set_run (self->ledger, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BL_TYPE_BACKPROP_PAGE);
+  {
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+      gtk_widget_unparent (child);
+  }
   g_clear_object (&self->selection);
   g_clear_object (&self->ledger);
   g_clear_object (&self->settings);

@@ -53,7 +53,7 @@ compute_geometry (BlNetworkView *self, int width, int height, Geometry *g)
   double cols[3] = { width * 0.10, width * 0.45, width * 0.78 };
   double top = height * 0.22, bottom = height * 0.70;
 
-  g->font = CLAMP (MIN (width / 55.0, height / 26.0), 9, 22) * (self->projector_mode ? 1.3 : 1);
+  g->font = CLAMP (MIN (width / 46.0, height / 21.0), 10, 22) * (self->projector_mode ? 1.3 : 1);
   g->r = g->font * 2.3;
   g->x[NODE_I1] = cols[0]; g->y[NODE_I1] = top;
   g->x[NODE_I2] = cols[0]; g->y[NODE_I2] = bottom;

@@ -1,0 +1,219 @@
+/* test-window.c: the window under Xvfb, driven as a student would drive it. */
+#include <gtk/gtk.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "bl-backprop-page.h"
+#include "bl-ledger-model.h"
+#include "bl-window.h"
+
+static void
+wait_for_draw (GtkWidget *widget)
+{
+  /* Let layout and drawing happen: a few iterations with a frame in between. */
+  gint64 end = g_get_monotonic_time () + 300 * 1000;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  (void) widget;
+}
+
+static BlWindow *
+make_window (void)
+{
+  BlWindow *window = bl_window_new (NULL, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1500, 950);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_draw (GTK_WIDGET (window));
+  return window;
+}
+
+static guint
+selected_row (BlBackpropPage *page)
+{
+  return gtk_single_selection_get_selected (
+    GTK_SINGLE_SELECTION (bl_backprop_page_get_ledger_selection (page)));
+}
+
+static void
+test_builds (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  GListModel *rows = bl_backprop_page_get_ledger_selection (page);
+
+  g_assert_nonnull (page);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (page)));
+  g_assert_cmpuint (bl_backprop_page_get_n_runs (page), ==, 6);
+  g_assert_cmpuint (bl_backprop_page_get_current (page), ==, 0);
+  g_assert_cmpuint (selected_row (page), ==, 0);
+  /* 10,000 iterations per rate by default: the ledger has every row, made on demand. */
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 10001);
+  g_assert_cmpfloat_with_epsilon (bl_backprop_page_get_run (page, 0)->loss[0], 0.2425198573,
+                                  5e-11);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_step_moves_cursor (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  BlChart *chart = bl_backprop_page_get_chart (page);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL));
+  g_assert_cmpuint (bl_backprop_page_get_current (page), ==, 1);
+  g_assert_cmpuint (selected_row (page), ==, 1);
+  g_assert_cmpfloat (bl_chart_get_cursor_x (chart), ==, 1);
+  {
+    /* The ledger's selected row holds iteration 1's values. */
+    g_autoptr(BlLedgerRow) row = g_list_model_get_item (
+      bl_backprop_page_get_ledger_selection (page), 1);
+    BlToyRow expect;
+    bl_toy_run_get_row (bl_backprop_page_get_run (page, 0), 1, &expect);
+    g_assert_cmpuint (bl_ledger_row_get_iteration (row), ==, 1);
+    g_assert_cmpmem (bl_ledger_row_get_values (row)->v, sizeof expect.v, expect.v,
+                     sizeof expect.v);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run-n", NULL));
+  g_assert_cmpuint (bl_backprop_page_get_current (page), ==, 101);
+  g_assert_cmpfloat (bl_chart_get_cursor_x (chart), ==, 101);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reset", NULL));
+  g_assert_cmpuint (bl_backprop_page_get_current (page), ==, 0);
+  g_assert_cmpuint (selected_row (page), ==, 0);
+  g_assert_cmpfloat (bl_chart_get_cursor_x (chart), ==, 0);
+
+  /* Stepping past the computed rows computes more, and the ledger grows with them. */
+  bl_backprop_page_step (page, 12000);
+  g_assert_cmpuint (bl_backprop_page_get_current (page), ==, 12000);
+  g_assert_cmpuint (bl_backprop_page_get_run (page, 5)->n_rows, ==, 12001);
+  g_assert_cmpuint (g_list_model_get_n_items (bl_backprop_page_get_ledger_selection (page)), ==,
+                    12001);
+  g_assert_cmpuint (selected_row (page), ==, 12000);
+
+  /* Play advances on the frame clock, and pauses. */
+  bl_backprop_page_reset (page);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
+  g_assert_true (bl_backprop_page_get_playing (page));
+  wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
+  g_assert_false (bl_backprop_page_get_playing (page));
+  g_assert_cmpuint (bl_backprop_page_get_current (page), >, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_bad_input_refused (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  GtkWidget *w1 = bl_backprop_page_get_param_entry (page, "w1");
+  GtkWidget *i1 = bl_backprop_page_get_param_entry (page, "i1");
+
+  gtk_editable_set_text (GTK_EDITABLE (w1), "abc");
+  g_assert_true (gtk_widget_has_css_class (w1, "error"));
+  g_assert_cmpfloat (bl_backprop_page_get_run (page, 0)->init.w[0], ==, 0.15);
+
+  gtk_editable_set_text (GTK_EDITABLE (w1), "0.3");
+  g_assert_false (gtk_widget_has_css_class (w1, "error"));
+  g_assert_cmpfloat (bl_backprop_page_get_run (page, 0)->init.w[0], ==, 0.3);
+
+  /* Values that overflow σ are refused; the runs keep the last good values. */
+  gtk_editable_set_text (GTK_EDITABLE (w1), "900");
+  gtk_editable_set_text (GTK_EDITABLE (i1), "900");
+  g_assert_true (gtk_widget_has_css_class (i1, "error"));
+  g_assert_cmpfloat (bl_backprop_page_get_run (page, 0)->init.w[0], ==, 900);
+  g_assert_cmpfloat (bl_backprop_page_get_run (page, 0)->init.i1, ==, 0.05);
+  gtk_editable_set_text (GTK_EDITABLE (i1), "0.05");
+  g_assert_false (gtk_widget_has_css_class (i1, "error"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_formula_panel (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+
+  bl_backprop_page_select_column (page, BL_TOY_COL_DW5);
+  g_assert_nonnull (strstr (bl_backprop_page_get_formula_text (page, 1),
+                            "∂E_total/∂w5 = (a_o1 − t1)"));
+  g_assert_nonnull (strstr (bl_backprop_page_get_formula_text (page, 3), "∂o1/∂w5 = a_h1"));
+  g_assert_nonnull (strstr (bl_backprop_page_get_formula_text (page, 4), "relative error"));
+  bl_backprop_page_select_column (page, BL_TOY_COL_A_H1);
+  g_assert_cmpstr (bl_backprop_page_get_formula_text (page, 2), ==,
+                   "a_h1 = 1 / (1 + e^(−0.0275)) = 0.506874567");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Counts pixels that are not near-white: an empty chart would be almost all background. */
+static guint
+ink_pixels (const char *png)
+{
+  cairo_surface_t *s = cairo_image_surface_create_from_png (png);
+  int w = cairo_image_surface_get_width (s), h = cairo_image_surface_get_height (s);
+  int stride = cairo_image_surface_get_stride (s);
+  const guint8 *d = cairo_image_surface_get_data (s);
+  guint n = 0;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 p = *(const guint32 *) (d + y * stride + 4 * x);
+        if (((p >> 16) & 0xff) < 200 || ((p >> 8) & 0xff) < 200 || (p & 0xff) < 200)
+          n++;
+      }
+  cairo_surface_destroy (s);
+  return n;
+}
+
+static void
+test_chart_png_and_screenshot (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+  g_autofree char *png = g_build_filename (dir, "backprop-chart.png", NULL);
+  g_autofree char *shot = g_build_filename (dir, "backprop-window.png", NULL);
+  g_autoptr(GError) error = NULL;
+  GdkPaintable *paintable;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  GdkTexture *texture;
+  int w, h;
+
+  bl_backprop_page_step (page, 40);
+  g_assert_true (bl_backprop_page_export_png (page, png, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ink_pixels (png), >, 20000);
+
+  /* The whole window as the screen shows it, for a person to look at. */
+  wait_for_draw (GTK_WIDGET (window));
+  w = gtk_widget_get_width (GTK_WIDGET (window));
+  h = gtk_widget_get_height (GTK_WIDGET (window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_true (gdk_texture_save_to_png (texture, shot));
+  g_assert_cmpuint (ink_pixels (shot), >, 20000);
+  g_object_unref (texture);
+  gsk_render_node_unref (node);
+  g_object_unref (paintable);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/app/window/builds", test_builds);
+  g_test_add_func ("/app/window/step-moves-cursor", test_step_moves_cursor);
+  g_test_add_func ("/app/window/bad-input-refused", test_bad_input_refused);
+  g_test_add_func ("/app/window/formula-panel", test_formula_panel);
+  g_test_add_func ("/app/window/chart-png-and-screenshot", test_chart_png_and_screenshot);
+  return g_test_run ();
+}
