@@ -373,16 +373,19 @@ draw_series_path (cairo_t *cr, const Frame *f, const Series *s)
       if (col != G_MININT64 && (c != col || isnan (ay)))
         {
           double px = col + 0.5;
+          double py_first = py_of (f, first), py_last = py_of (f, last);
+          double span = fabs (py_of (f, hi) - py_of (f, lo));
           if (!pen_down)
-            cairo_move_to (cr, px, py_of (f, first));
-          else
-            cairo_line_to (cr, px, py_of (f, first));
-          if (hi > lo)
+            cairo_move_to (cr, px, py_first);
+          else if (span >= 1.0)
+            cairo_line_to (cr, px, py_first);
+          /* Within a pixel the column is one point; only a real spread becomes a bar. */
+          if (span >= 1.0)
             {
               cairo_line_to (cr, px, py_of (f, lo));
               cairo_line_to (cr, px, py_of (f, hi));
             }
-          cairo_line_to (cr, px, py_of (f, last));
+          cairo_line_to (cr, px, py_last);
           pen_down = TRUE;
           col = G_MININT64;
         }
@@ -564,7 +567,8 @@ chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg
     }
 
   /* Series: faint ones first so the solid curves stay on top. */
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  /* Bevel joins: round ones cost an arc per vertex, and a dense curve has thousands. */
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   for (int pass = 0; pass < 2; pass++)
     for (guint i = 0; i < self->series->len; i++)
