@@ -1302,6 +1302,21 @@ bl_backprop_page_get_ledger_selection (BlBackpropPage *self)
 }
 
 void
+bl_backprop_page_set_preset (BlBackpropPage *self, BlToyPreset preset)
+{
+  g_return_if_fail (BL_IS_BACKPROP_PAGE (self));
+  /* The drop-down's handler applies it. */
+  gtk_drop_down_set_selected (self->preset_dropdown, preset == BL_TOY_PRESET_WITH_BIASES ? 1 : 0);
+}
+
+GtkColumnView *
+bl_backprop_page_get_ledger_view (BlBackpropPage *self)
+{
+  g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  return self->ledger_view;
+}
+
+void
 bl_backprop_page_select_column (BlBackpropPage *self, BlToyColumn col)
 {
   g_return_if_fail (BL_IS_BACKPROP_PAGE (self));

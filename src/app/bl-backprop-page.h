@@ -23,6 +23,9 @@ void       bl_backprop_page_toggle_play    (BlBackpropPage *self);
 gboolean   bl_backprop_page_get_playing    (BlBackpropPage *self);
 void       bl_backprop_page_run_n          (BlBackpropPage *self);
 
+/* Switch the starting network, as the preset drop-down does. */
+void       bl_backprop_page_set_preset     (BlBackpropPage *self, BlToyPreset preset);
+
 /* State, for tests and the window. */
 guint      bl_backprop_page_get_current    (BlBackpropPage *self);
 guint      bl_backprop_page_get_n_runs     (BlBackpropPage *self);
@@ -30,6 +33,7 @@ const BlToyRun *bl_backprop_page_get_run   (BlBackpropPage *self, guint i);
 BlChart   *bl_backprop_page_get_chart      (BlBackpropPage *self);
 GtkWidget *bl_backprop_page_get_param_entry (BlBackpropPage *self, const char *name);
 GListModel *bl_backprop_page_get_ledger_selection (BlBackpropPage *self);
+GtkColumnView *bl_backprop_page_get_ledger_view (BlBackpropPage *self);
 /* Select the quantity whose formula the panel explains. */
 void       bl_backprop_page_select_column  (BlBackpropPage *self, BlToyColumn col);
 const char *bl_backprop_page_get_formula_text (BlBackpropPage *self, int which);

@@ -146,6 +146,35 @@ test_formula_panel (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+test_with_biases_preset (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  GListModel *columns = gtk_column_view_get_columns (bl_backprop_page_get_ledger_view (page));
+  const BlToyRun *run;
+  guint n_classroom = g_list_model_get_n_items (columns);
+
+  /* iteration + the spreadsheet's 31 quantities */
+  g_assert_cmpuint (n_classroom, ==, 32);
+  bl_backprop_page_set_preset (page, BL_TOY_PRESET_WITH_BIASES);
+  g_assert_cmpuint (g_list_model_get_n_items (columns), ==, 32 + 4);   /* b1, b2, ∂E/∂b1, ∂E/∂b2 */
+  for (guint i = 0; i < bl_backprop_page_get_n_runs (page); i++)
+    {
+      run = bl_backprop_page_get_run (page, i);
+      g_assert_true (run->init.has_biases);
+      g_assert_cmpfloat_with_epsilon (run->loss[0], 0.298371109, 5e-10);
+      if (run->lr == 0.5)
+        g_assert_cmpfloat_with_epsilon (run->loss[1], 0.291027774, 5e-10);
+    }
+  g_assert_cmpfloat (gtk_widget_get_sensitive (bl_backprop_page_get_param_entry (page, "b1")),
+                     ==, TRUE);
+  bl_backprop_page_set_preset (page, BL_TOY_PRESET_CLASSROOM);
+  g_assert_cmpuint (g_list_model_get_n_items (columns), ==, 32);
+  g_assert_false (bl_backprop_page_get_run (page, 0)->init.has_biases);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Counts pixels that are not near-white: an empty chart would be almost all background. */
 static guint
 ink_pixels (const char *png)
@@ -182,7 +211,9 @@ test_chart_png_and_screenshot (void)
   GdkTexture *texture;
   int w, h;
 
+  bl_backprop_page_set_preset (page, BL_TOY_PRESET_WITH_BIASES);
   bl_backprop_page_step (page, 40);
+  bl_backprop_page_select_column (page, BL_TOY_COL_DW1);
   g_assert_true (bl_backprop_page_export_png (page, png, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (ink_pixels (png), >, 20000);
@@ -214,6 +245,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/step-moves-cursor", test_step_moves_cursor);
   g_test_add_func ("/app/window/bad-input-refused", test_bad_input_refused);
   g_test_add_func ("/app/window/formula-panel", test_formula_panel);
+  g_test_add_func ("/app/window/with-biases-preset", test_with_biases_preset);
   g_test_add_func ("/app/window/chart-png-and-screenshot", test_chart_png_and_screenshot);
   return g_test_run ();
 }

@@ -50,7 +50,7 @@ static const BlToyColumn node_col[N_NODES] = { BL_TOY_COL_I1, BL_TOY_COL_I2, BL_
 static void
 compute_geometry (BlNetworkView *self, int width, int height, Geometry *g)
 {
-  double cols[3] = { width * 0.10, width * 0.45, width * 0.78 };
+  double cols[3] = { width * 0.09, width * 0.42, width * 0.72 };
   double top = height * 0.22, bottom = height * 0.70;
 
   g->font = CLAMP (MIN (width / 46.0, height / 21.0), 10, 22) * (self->projector_mode ? 1.3 : 1);
