@@ -1,0 +1,224 @@
+/* nn-dataset.c: see nn-dataset.h. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "nn-dataset.h"
+#include "nn-error.h"
+#include "nn-idx.h"
+#include "nn-rng.h"
+
+static const char *const file_names[NN_N_FILES] = {
+  "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+  "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
+};
+
+static const char *const mnist_sha256[NN_N_FILES] = {
+  "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+  "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+  "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+  "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+};
+
+const char *
+nn_dataset_file_name (NnDataFile file)
+{
+  g_return_val_if_fail (file < NN_N_FILES, NULL);
+  return file_names[file];
+}
+
+const char *
+nn_dataset_mnist_sha256 (NnDataFile file)
+{
+  g_return_val_if_fail (file < NN_N_FILES, NULL);
+  return mnist_sha256[file];
+}
+
+/* "train-images-idx3-ubyte", "train-images.idx3-ubyte", each raw or .gz. */
+static char *
+find_file (const char *dir, NnDataFile file)
+{
+  g_autofree char *dotted = g_strdup (file_names[file]);
+  const char *names[2];
+  char *dash = strchr (dotted + 5, '-');
+
+  if (dash)
+    *dash = '.';
+  names[0] = file_names[file];
+  names[1] = dotted;
+  for (guint i = 0; i < 2; i++)
+    for (guint gz = 0; gz < 2; gz++)
+      {
+        g_autofree char *base = g_strconcat (names[i], gz ? ".gz" : "", NULL);
+        char *path = g_build_filename (dir, base, NULL);
+        if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+          return path;
+        g_free (path);
+      }
+  return NULL;
+}
+
+static gboolean
+load_split (NnDataset *set, NnSplit *split, NnDataFile images_file, NnDataFile labels_file,
+            GError **error)
+{
+  NnIdx images = { 0 }, labels = { 0 };
+  g_autofree char *img_name = NULL, *lab_name = NULL;
+
+  if (!nn_idx_read (set->paths[images_file], 3, &images, error))
+    return FALSE;
+  if (!nn_idx_read (set->paths[labels_file], 1, &labels, error))
+    {
+      nn_idx_clear (&images);
+      return FALSE;
+    }
+  img_name = g_filename_display_basename (set->paths[images_file]);
+  lab_name = g_filename_display_basename (set->paths[labels_file]);
+  if (images.dims[1] != NN_IMAGE_SIDE || images.dims[2] != NN_IMAGE_SIDE)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_MISMATCH,
+                   _("%s holds %u×%u images; this network takes 28×28."), img_name,
+                   images.dims[1], images.dims[2]);
+      goto fail;
+    }
+  if (images.dims[0] != labels.dims[0])
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_MISMATCH,
+                   _("%s holds %u images but %s holds %u labels."), img_name, images.dims[0],
+                   lab_name, labels.dims[0]);
+      goto fail;
+    }
+  for (guint i = 0; i < labels.dims[0]; i++)
+    if (labels.data[i] >= NN_CLASSES)
+      {
+        g_set_error (error, NN_ERROR, NN_ERROR_FORMAT,
+                     _("%s: label %u of item %u is not a digit class 0–9."), lab_name,
+                     labels.data[i], i);
+        goto fail;
+      }
+  split->n = images.dims[0];
+  split->images = images.data;
+  split->labels = labels.data;
+  g_strlcpy (set->sha256[images_file], images.sha256, 65);
+  g_strlcpy (set->sha256[labels_file], labels.sha256, 65);
+  return TRUE;
+
+fail:
+  nn_idx_clear (&images);
+  nn_idx_clear (&labels);
+  return FALSE;
+}
+
+NnDataset *
+nn_dataset_load (const char *dir, GError **error)
+{
+  NnDataset *set;
+
+  g_return_val_if_fail (dir != NULL, NULL);
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *name = g_filename_display_name (dir);
+      g_set_error (error, NN_ERROR, NN_ERROR_IO, _("No data folder at %s."), name);
+      return NULL;
+    }
+  set = g_new0 (NnDataset, 1);
+  set->dir = g_strdup (dir);
+  for (guint f = 0; f < NN_N_FILES; f++)
+    if ((set->paths[f] = find_file (dir, f)) == NULL)
+      {
+        g_autofree char *name = g_filename_display_name (dir);
+        g_set_error (error, NN_ERROR, NN_ERROR_IO, _("%s has no %s (nor .gz)."), name,
+                     file_names[f]);
+        nn_dataset_free (set);
+        return NULL;
+      }
+  if (!load_split (set, &set->train, NN_FILE_TRAIN_IMAGES, NN_FILE_TRAIN_LABELS, error) ||
+      !load_split (set, &set->test, NN_FILE_TEST_IMAGES, NN_FILE_TEST_LABELS, error))
+    {
+      nn_dataset_free (set);
+      return NULL;
+    }
+  return set;
+}
+
+void
+nn_dataset_free (NnDataset *set)
+{
+  if (set == NULL)
+    return;
+  g_free (set->train.images);
+  g_free (set->train.labels);
+  g_free (set->test.images);
+  g_free (set->test.labels);
+  for (guint f = 0; f < NN_N_FILES; f++)
+    g_free (set->paths[f]);
+  g_free (set->dir);
+  g_free (set);
+}
+
+gboolean
+nn_dataset_verify_mnist (const NnDataset *set, GError **error)
+{
+  for (guint f = 0; f < NN_N_FILES; f++)
+    if (strcmp (set->sha256[f], mnist_sha256[f]) != 0)
+      {
+        g_autofree char *name = g_filename_display_name (set->paths[f]);
+        g_set_error (error, NN_ERROR, NN_ERROR_DIGEST,
+                     _("%s is not MNIST's %s: its SHA-256 is %s, expected %s."), name,
+                     file_names[f], set->sha256[f], mnist_sha256[f]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static inline float
+pixel_or_zero (const guint8 *img, int r, int c)
+{
+  return (r < 0 || c < 0 || r >= NN_IMAGE_SIDE || c >= NN_IMAGE_SIDE)
+         ? 0.0f : img[r * NN_IMAGE_SIDE + c];
+}
+
+void
+nn_split_fill_batch (const NnSplit *split, const guint32 *indices, guint n, float *x, guint8 *y,
+                     double rotate_deg, guint64 seed, guint64 epoch)
+{
+  const float scale = 1.0f / (255.0f * NN_MNIST_STD), shift = NN_MNIST_MEAN / NN_MNIST_STD;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const guint8 *img = split->images + (gsize) indices[i] * NN_IMAGE_SIZE;
+      float *out = x + (gsize) i * NN_IMAGE_SIZE;
+
+      y[i] = split->labels[indices[i]];
+      if (rotate_deg <= 0)
+        {
+          for (guint p = 0; p < NN_IMAGE_SIZE; p++)
+            out[p] = img[p] * scale - shift;
+          continue;
+        }
+      {
+        /* Output pixel centre p maps back to R(−θ)(p − c) + c in the input; bilinear. */
+        double u = nn_rng_uniform (seed, NN_RNG_STREAM_AUGMENT, (epoch << 32) | indices[i]);
+        double theta = (2 * u - 1) * rotate_deg * G_PI / 180.0;
+        float cs = (float) cos (theta), sn = (float) sin (theta);
+        const float c0 = (NN_IMAGE_SIDE - 1) / 2.0f;
+
+        for (int r = 0; r < NN_IMAGE_SIDE; r++)
+          for (int c = 0; c < NN_IMAGE_SIDE; c++)
+            {
+              float dx = c - c0, dy = r - c0;
+              float sx = cs * dx + sn * dy + c0, sy = -sn * dx + cs * dy + c0;
+              int x0 = (int) floorf (sx), y0 = (int) floorf (sy);
+              float fx = sx - x0, fy = sy - y0;
+              float v = (1 - fy) * ((1 - fx) * pixel_or_zero (img, y0, x0) +
+                                    fx * pixel_or_zero (img, y0, x0 + 1)) +
+                        fy * ((1 - fx) * pixel_or_zero (img, y0 + 1, x0) +
+                              fx * pixel_or_zero (img, y0 + 1, x0 + 1));
+              out[r * NN_IMAGE_SIDE + c] = v * scale - shift;
+            }
+      }
+    }
+}

@@ -1,0 +1,56 @@
+/* nn-dataset.h: a loaded image set (MNIST, Fashion-MNIST, any IDX set of 28×28 images with
+ * labels 0..9), and the batches the trainer takes from it.
+ *
+ * Images stay as bytes in memory (47 MB for MNIST's training set); a batch is normalised into
+ * the caller's float buffer as (x/255 − 0.1307)/0.3081, PyTorch's MNIST constants, kept for
+ * every set so results compare with the peer. Shuffling and augmentation are functions of
+ * (seed, epoch, image), never of which thread fills the batch.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define NN_IMAGE_SIDE 28
+#define NN_IMAGE_SIZE (NN_IMAGE_SIDE * NN_IMAGE_SIDE)
+#define NN_CLASSES 10
+#define NN_MNIST_MEAN 0.1307f
+#define NN_MNIST_STD 0.3081f
+
+typedef struct {
+  guint   n;
+  guint8 *images;   /* (n, 28, 28) */
+  guint8 *labels;   /* (n), each < 10 */
+} NnSplit;
+
+typedef enum { NN_FILE_TRAIN_IMAGES, NN_FILE_TRAIN_LABELS, NN_FILE_TEST_IMAGES,
+               NN_FILE_TEST_LABELS, NN_N_FILES } NnDataFile;
+
+typedef struct {
+  NnSplit  train;
+  NnSplit  test;
+  char    *dir;
+  char    *paths[NN_N_FILES];
+  char     sha256[NN_N_FILES][65];   /* of the decompressed files */
+} NnDataset;
+
+/* The standard names, e.g. "train-images-idx3-ubyte". */
+const char *nn_dataset_file_name (NnDataFile file);
+/* The known SHA-256 of MNIST's decompressed files. */
+const char *nn_dataset_mnist_sha256 (NnDataFile file);
+
+/* Finds and reads the four files in @dir (names with '-' or '.', raw or .gz). */
+NnDataset  *nn_dataset_load   (const char *dir, GError **error);
+void        nn_dataset_free   (NnDataset *set);
+/* TRUE if all four files are MNIST's, byte for byte; else an error naming the first that
+ * differs. */
+gboolean    nn_dataset_verify_mnist (const NnDataset *set, GError **error);
+
+/* Normalise images @indices[0..n) of @split into @x (n, 1, 28, 28) and their labels into @y.
+ * With @rotate_deg > 0, image i is rotated by a uniform angle in ±rotate_deg drawn from
+ * (seed, epoch, indices[i]) (bilinear, about the centre, black outside). */
+void        nn_split_fill_batch (const NnSplit *split, const guint32 *indices, guint n, float *x,
+                                 guint8 *y, double rotate_deg, guint64 seed, guint64 epoch);
+
+G_END_DECLS

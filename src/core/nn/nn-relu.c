@@ -1,0 +1,16 @@
+/* nn-relu.c: see nn-relu.h. */
+#include "nn-relu.h"
+
+void
+nn_relu_forward (float *y, const float *x, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    y[i] = x[i] > 0 ? x[i] : 0.0f;
+}
+
+void
+nn_relu_backward (float *dx, const float *dy, const float *y, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    dx[i] = y[i] > 0 ? dy[i] : 0.0f;
+}

@@ -1,0 +1,387 @@
+/* test-layers.c: every layer's backward against central differences, plus hand-checked
+ * values for batch norm, dropout, pooling, the loss and the optimiser.
+ *
+ * Each check uses L = Σ dy ⊙ f(x) for a random dy, so ∂L/∂x is exactly what backward returns
+ * for that dy; the layers compute in float, the sums here in double. */
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "nn-avgpool.h"
+#include "nn-batchnorm.h"
+#include "nn-conv2d.h"
+#include "nn-dropout.h"
+#include "nn-linear.h"
+#include "nn-loss.h"
+#include "nn-maxpool.h"
+#include "nn-relu.h"
+#include "nn-rng.h"
+#include "nn-sgd.h"
+
+static void
+fill_random (float *v, gsize n, guint64 seed, float scale)
+{
+  for (gsize i = 0; i < n; i++)
+    v[i] = (2 * nn_rng_uniform (seed, 99, i) - 1) * scale;
+}
+
+static double
+dot (const float *a, const float *b, gsize n)
+{
+  double s = 0;
+  for (gsize i = 0; i < n; i++)
+    s += (double) a[i] * b[i];
+  return s;
+}
+
+/* Compares @analytic (n) with central differences of @loss over @param (n), for up to
+ * @max_checks entries spread over the tensor. */
+typedef double (*LossFunc) (gpointer ctx);
+
+static void
+check_gradient (const char *what, float *param, const float *analytic, gsize n, LossFunc loss,
+                gpointer ctx, float eps, double tol)
+{
+  gsize stride = MAX (1, n / 64);
+  double worst = 0;
+
+  for (gsize i = 0; i < n; i += stride)
+    {
+      float saved = param[i];
+      double lp, lm, numeric, err;
+      param[i] = saved + eps;
+      lp = loss (ctx);
+      param[i] = saved - eps;
+      lm = loss (ctx);
+      param[i] = saved;
+      numeric = (lp - lm) / (2.0 * eps);
+      err = fabs (numeric - analytic[i]) / MAX (1e-2, fabs (numeric) + fabs (analytic[i]));
+      worst = MAX (worst, err);
+      if (err > tol)
+        g_error ("%s[%" G_GSIZE_FORMAT "]: analytic %.6g, numeric %.6g (rel. error %.3g)", what, i,
+                 analytic[i], numeric, err);
+    }
+  g_test_message ("%s: worst relative error %.3g", what, worst);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+typedef struct {
+  NnConv2dShape s;
+  float *x, *w, *b, *y, *dy, *scratch;
+} ConvCtx;
+
+static double
+conv_loss (gpointer data)
+{
+  ConvCtx *c = data;
+  nn_conv2d_forward (c->y, c->x, c->w, c->b, &c->s, c->scratch);
+  return dot (c->y, c->dy, (gsize) c->s.K * c->s.P * c->s.Q);
+}
+
+static void
+test_conv2d_gradients (void)
+{
+  static const int cases[][6] = { /* C K H W R pad */
+    { 1, 4, 6, 6, 3, 1 }, { 3, 2, 5, 7, 3, 0 }, { 4, 5, 3, 3, 3, 0 },
+  };
+
+  for (guint t = 0; t < G_N_ELEMENTS (cases); t++)
+    {
+      ConvCtx c;
+      gsize xn, wn, yn;
+      float *dx, *dw, *db;
+
+      g_assert_true (nn_conv2d_shape_init (&c.s, cases[t][0], cases[t][1], cases[t][2],
+                                           cases[t][3], cases[t][4], cases[t][5], NULL));
+      xn = (gsize) c.s.C * c.s.H * c.s.W;
+      wn = (gsize) c.s.K * c.s.C * c.s.R * c.s.R;
+      yn = (gsize) c.s.K * c.s.P * c.s.Q;
+      c.x = g_new (float, xn); c.w = g_new (float, wn); c.b = g_new (float, c.s.K);
+      c.y = g_new (float, yn); c.dy = g_new (float, yn);
+      c.scratch = g_new (float, nn_conv2d_scratch_size (&c.s));
+      dx = g_new (float, xn); dw = g_new0 (float, wn); db = g_new0 (float, c.s.K);
+      fill_random (c.x, xn, 1 + t, 1);
+      fill_random (c.w, wn, 2 + t, 0.5f);
+      fill_random (c.b, c.s.K, 3 + t, 0.5f);
+      fill_random (c.dy, yn, 4 + t, 1);
+
+      nn_conv2d_backward (dx, dw, db, c.dy, c.x, c.w, &c.s, c.scratch);
+      check_gradient ("conv dx", c.x, dx, xn, conv_loss, &c, 1e-2f, 2e-3);
+      check_gradient ("conv dw", c.w, dw, wn, conv_loss, &c, 1e-2f, 2e-3);
+      check_gradient ("conv db", c.b, db, c.s.K, conv_loss, &c, 1e-2f, 2e-3);
+
+      /* Backward accumulates into dw and db. */
+      {
+        float *dw2 = g_memdup2 (dw, wn * sizeof (float));
+        nn_conv2d_backward (NULL, dw, db, c.dy, c.x, c.w, &c.s, c.scratch);
+        for (gsize i = 0; i < wn; i++)
+          g_assert_cmpfloat_with_epsilon (dw[i], 2 * dw2[i], 1e-4 * (1 + fabsf (dw2[i])));
+        g_free (dw2);
+      }
+      g_free (c.x); g_free (c.w); g_free (c.b); g_free (c.y); g_free (c.dy); g_free (c.scratch);
+      g_free (dx); g_free (dw); g_free (db);
+    }
+}
+
+static void
+test_conv2d_known_values (void)
+{
+  /* A 3×3 input, one 3×3 kernel of ones, pad 1: each output is the sum of its neighbourhood. */
+  NnConv2dShape s;
+  float x[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 }, w[9], b = 0.5f, y[9], scratch[2 * 81];
+  const float want[9] = { 12, 21, 16, 27, 45, 33, 24, 39, 28 };
+
+  for (int i = 0; i < 9; i++)
+    w[i] = 1;
+  g_assert_true (nn_conv2d_shape_init (&s, 1, 1, 3, 3, 3, 1, NULL));
+  nn_conv2d_forward (y, x, w, &b, &s, scratch);
+  for (int i = 0; i < 9; i++)
+    g_assert_cmpfloat (y[i], ==, want[i] + 0.5f);
+  g_assert_false (nn_conv2d_shape_init (&s, 1, 1, 2, 2, 3, 0, NULL));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+typedef struct {
+  int N, C, HW;
+  float *x, *gamma, *beta, *y, *dy, *mean, *rstd, *rm, *rv;
+} BnCtx;
+
+static double
+bn_loss (gpointer data)
+{
+  BnCtx *c = data;
+  float rm[8], rv[8];   /* the running statistics must not drift during the check */
+  memcpy (rm, c->rm, sizeof (float) * c->C);
+  memcpy (rv, c->rv, sizeof (float) * c->C);
+  nn_batchnorm_forward_train (c->y, c->mean, c->rstd, c->x, c->gamma, c->beta, rm, rv, c->N,
+                              c->C, c->HW);
+  return dot (c->y, c->dy, (gsize) c->N * c->C * c->HW);
+}
+
+static void
+test_batchnorm (void)
+{
+  BnCtx c = { 4, 3, 5 };
+  gsize n = (gsize) c.N * c.C * c.HW;
+  float dx[60], dgamma[3] = { 0 }, dbeta[3] = { 0 };
+  float x[60], y[60], dy[60], gamma[3] = { 1.5f, 0.5f, -1 }, beta[3] = { 0.1f, 0, 2 };
+  float mean[3], rstd[3], rm[3] = { 0, 0, 0 }, rv[3] = { 1, 1, 1 };
+
+  c.x = x; c.y = y; c.dy = dy; c.gamma = gamma; c.beta = beta; c.mean = mean; c.rstd = rstd;
+  c.rm = rm; c.rv = rv;
+  fill_random (x, n, 11, 2);
+  fill_random (dy, n, 12, 1);
+  bn_loss (&c);
+  nn_batchnorm_backward (dx, dgamma, dbeta, dy, x, mean, rstd, gamma, c.N, c.C, c.HW);
+  check_gradient ("bn dx", x, dx, n, bn_loss, &c, 1e-2f, 5e-3);
+  check_gradient ("bn dgamma", gamma, dgamma, 3, bn_loss, &c, 1e-2f, 2e-3);
+  check_gradient ("bn dbeta", beta, dbeta, 3, bn_loss, &c, 1e-2f, 2e-3);
+
+  /* Hand values: one channel, batch {1, 2, 3, 4}: mean 2.5, biased var 1.25, unbiased 5/3. */
+  {
+    float xs[4] = { 1, 2, 3, 4 }, ys[4], g = 1, b = 0, m, r, rmean = 0, rvar = 1;
+    nn_batchnorm_forward_train (ys, &m, &r, xs, &g, &b, &rmean, &rvar, 4, 1, 1);
+    g_assert_cmpfloat_with_epsilon (m, 2.5, 1e-6);
+    g_assert_cmpfloat_with_epsilon (r, 1 / sqrt (1.25 + 1e-5), 1e-6);
+    g_assert_cmpfloat_with_epsilon (ys[0], -1.5 / sqrt (1.25 + 1e-5), 1e-5);
+    g_assert_cmpfloat_with_epsilon (rmean, 0.25, 1e-6);                 /* 0.9·0 + 0.1·2.5 */
+    g_assert_cmpfloat_with_epsilon (rvar, 0.9 + 0.1 * 5.0 / 3.0, 1e-6);  /* unbiased */
+    /* Evaluation uses the running statistics. */
+    nn_batchnorm_forward_eval (ys, xs, &g, &b, &rmean, &rvar, 4, 1, 1);
+    g_assert_cmpfloat_with_epsilon (ys[3], (4 - 0.25) / sqrt (rvar + 1e-5), 1e-5);
+  }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+test_relu_pool_linear_gap (void)
+{
+  /* ReLU */
+  {
+    float x[4] = { -1, 0, 2, -3 }, y[4], dy[4] = { 1, 1, 1, 1 }, dx[4];
+    nn_relu_forward (y, x, 4);
+    nn_relu_backward (dx, dy, y, 4);
+    g_assert_cmpfloat (y[0], ==, 0);
+    g_assert_cmpfloat (y[2], ==, 2);
+    g_assert_cmpfloat (dx[0], ==, 0);
+    g_assert_cmpfloat (dx[1], ==, 0);
+    g_assert_cmpfloat (dx[2], ==, 1);
+  }
+  /* Max pool 2×2 on a 5×5 input (floor: the last row and column are dropped). */
+  {
+    float x[25], y[4], dy[4] = { 1, 2, 3, 4 }, dx[25];
+    guint8 arg[4];
+    for (int i = 0; i < 25; i++)
+      x[i] = (float) ((i * 7) % 11);
+    nn_maxpool_forward (y, arg, x, 1, 5, 5);
+    /* window (0,0): x0=0 x1=7 x5=2 x6=9 → 9 at position 3 */
+    g_assert_cmpfloat (y[0], ==, 9);
+    g_assert_cmpuint (arg[0], ==, 3);
+    nn_maxpool_backward (dx, dy, arg, 1, 5, 5);
+    g_assert_cmpfloat (dx[6], ==, 1);
+    g_assert_cmpfloat (dx[0], ==, 0);
+    {
+      double s = 0;
+      for (int i = 0; i < 25; i++)
+        s += dx[i];
+      g_assert_cmpfloat (s, ==, 10);
+    }
+  }
+  /* Global average pool. */
+  {
+    float x[6] = { 1, 2, 3, 10, 20, 30 }, y[2], dy[2] = { 3, 6 }, dx[6];
+    nn_avgpool_forward (y, x, 2, 3);
+    g_assert_cmpfloat (y[0], ==, 2);
+    g_assert_cmpfloat (y[1], ==, 20);
+    nn_avgpool_backward (dx, dy, 2, 3);
+    g_assert_cmpfloat (dx[0], ==, 1);
+    g_assert_cmpfloat (dx[5], ==, 2);
+  }
+  /* Linear, numerically. */
+  {
+    float x[5], w[15], b[3], dy[3], dx[5], dw[15] = { 0 }, db[3] = { 0 }, y[3];
+    fill_random (x, 5, 21, 1);
+    fill_random (w, 15, 22, 1);
+    fill_random (b, 3, 23, 1);
+    fill_random (dy, 3, 24, 1);
+    nn_linear_forward (y, x, w, b, 5, 3);
+    {
+      double want = b[1];
+      for (int i = 0; i < 5; i++)
+        want += w[5 + i] * x[i];
+      g_assert_cmpfloat_with_epsilon (y[1], want, 1e-6);
+    }
+    nn_linear_backward (dx, dw, db, dy, x, w, 5, 3);
+    for (int o = 0; o < 3; o++)
+      {
+        g_assert_cmpfloat_with_epsilon (db[o], dy[o], 1e-7);
+        for (int i = 0; i < 5; i++)
+          g_assert_cmpfloat_with_epsilon (dw[o * 5 + i], dy[o] * x[i], 1e-6);
+      }
+    for (int i = 0; i < 5; i++)
+      {
+        double s = 0;
+        for (int o = 0; o < 3; o++)
+          s += w[o * 5 + i] * dy[o];
+        g_assert_cmpfloat_with_epsilon (dx[i], s, 1e-6);
+      }
+  }
+}
+
+static void
+test_dropout (void)
+{
+  const gsize n = 100000;
+  float *x = g_new (float, n), *y = g_new (float, n), *y2 = g_new (float, n);
+  float *dy = g_new (float, n), *dx = g_new (float, n);
+  guint8 *mask = g_new (guint8, n), *mask2 = g_new (guint8, n);
+  gsize kept = 0;
+
+  for (gsize i = 0; i < n; i++)
+    x[i] = dy[i] = 1.0f;
+  nn_dropout_forward_train (y, mask, x, n, 0.25f, 7, 16, 3, 5);
+  for (gsize i = 0; i < n; i++)
+    {
+      kept += mask[i];
+      /* Kept units are scaled by 1/(1 − p), dropped ones are 0. */
+      g_assert_true (mask[i] ? y[i] == 1.0f / 0.75f : y[i] == 0.0f);
+    }
+  g_assert_cmpfloat (fabs ((double) kept / n - 0.75), <, 0.01);
+  /* The same key gives the same mask; another step a different one. */
+  nn_dropout_forward_train (y2, mask2, x, n, 0.25f, 7, 16, 3, 5);
+  g_assert_cmpmem (mask, n, mask2, n);
+  nn_dropout_forward_train (y2, mask2, x, n, 0.25f, 7, 16, 4, 5);
+  g_assert_true (memcmp (mask, mask2, n) != 0);
+  nn_dropout_backward (dx, dy, mask, n, 0.25f);
+  for (gsize i = 0; i < n; i += 997)
+    g_assert_cmpfloat (dx[i], ==, y[i]);
+  g_free (x); g_free (y); g_free (y2); g_free (dy); g_free (dx); g_free (mask); g_free (mask2);
+}
+
+static void
+test_loss (void)
+{
+  /* z = (0, ln 3) → softmax (1/4, 3/4); label 1: loss −ln(3/4). */
+  float z[4] = { 0, logf (3), 2, 2 }, logp[4], dz[4];
+  guint8 labels[2] = { 1, 0 };
+  double sum = nn_logsoftmax_nll_forward (logp, z, labels, 2, 2);
+
+  g_assert_cmpfloat_with_epsilon (sum, -log (0.75) - log (0.5), 1e-6);
+  g_assert_cmpfloat_with_epsilon (logp[0], log (0.25), 1e-6);
+  nn_logsoftmax_nll_backward (dz, logp, labels, 2, 2, 0.5f);
+  g_assert_cmpfloat_with_epsilon (dz[0], 0.5 * 0.25, 1e-6);
+  g_assert_cmpfloat_with_epsilon (dz[1], 0.5 * (0.75 - 1), 1e-6);
+  g_assert_cmpfloat_with_epsilon (dz[2], 0.5 * (0.5 - 1), 1e-6);
+  /* Large logits do not overflow (max-shifted). */
+  {
+    float big[2] = { 1000, 990 }, lp[2];
+    guint8 l = 0;
+    double s = nn_logsoftmax_nll_forward (lp, big, &l, 1, 2);
+    g_assert_true (isfinite (s));
+    g_assert_cmpfloat_with_epsilon (s, log1p (exp (-10)), 1e-6);
+  }
+}
+
+static void
+test_sgd_and_schedules (void)
+{
+  /* PyTorch's form: v ← μv + g + λw; w ← w − ηv. Two steps by hand. */
+  float w[2] = { 1, -2 }, g[2] = { 0.5f, 0.25f }, v[2] = { 0, 0 };
+
+  nn_sgd_step (w, g, v, 2, 0.1f, 0.9f, 0.0f);
+  g_assert_cmpfloat_with_epsilon (v[0], 0.5, 1e-7);
+  g_assert_cmpfloat_with_epsilon (w[0], 0.95, 1e-7);
+  nn_sgd_step (w, g, v, 2, 0.1f, 0.9f, 0.0f);
+  g_assert_cmpfloat_with_epsilon (v[0], 0.95, 1e-7);           /* 0.9·0.5 + 0.5 */
+  g_assert_cmpfloat_with_epsilon (w[0], 0.855, 1e-6);          /* 0.95 − 0.1·0.95 */
+  g_assert_cmpfloat_with_epsilon (w[1], -2 - 0.1 * 0.25 - 0.1 * 0.475, 1e-6);
+  {
+    float w1 = 2, g1 = 0, v1 = 0;
+    nn_sgd_step (&w1, &g1, &v1, 1, 0.5f, 0.0f, 0.1f);           /* decay only */
+    g_assert_cmpfloat_with_epsilon (w1, 2 - 0.5 * 0.2, 1e-7);
+  }
+
+  {
+    NnSchedule s = { NN_SCHEDULE_ONECYCLE, 0.05, 0.9, 0, 0, 1000 };
+    double lr, mom;
+    nn_schedule_at (&s, 0, 0, &lr, &mom);
+    g_assert_cmpfloat_with_epsilon (lr, 0.05 / 25, 1e-12);
+    g_assert_cmpfloat_with_epsilon (mom, 0.95, 1e-12);
+    nn_schedule_at (&s, 299, 0, &lr, &mom);                    /* end of warm-up: 0.3·1000 − 1 */
+    g_assert_cmpfloat_with_epsilon (lr, 0.05, 1e-12);
+    g_assert_cmpfloat_with_epsilon (mom, 0.85, 1e-12);
+    nn_schedule_at (&s, 999, 0, &lr, &mom);
+    g_assert_cmpfloat_with_epsilon (lr, 0.05 / 25 / 1e4, 1e-15);
+    g_assert_cmpfloat_with_epsilon (mom, 0.95, 1e-12);
+    nn_schedule_at (&s, 149, 0, &lr, &mom);                    /* cosine, near half-way */
+    g_assert_cmpfloat_with_epsilon (lr, 0.05 + (0.002 - 0.05) / 2 * (cos (G_PI * 149 / 299) + 1),
+                                    1e-12);
+    g_assert_cmpfloat (lr, >, 0.0255);
+    g_assert_cmpfloat (lr, <, 0.0265);
+  }
+  {
+    NnSchedule s = { NN_SCHEDULE_STEP, 0.01, 0.9, 8, 0.1, 0 };
+    double lr, mom;
+    nn_schedule_at (&s, 0, 7, &lr, &mom);
+    g_assert_cmpfloat_with_epsilon (lr, 0.01, 1e-12);
+    nn_schedule_at (&s, 0, 8, &lr, &mom);
+    g_assert_cmpfloat_with_epsilon (lr, 0.001, 1e-12);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/nn/conv2d/gradients", test_conv2d_gradients);
+  g_test_add_func ("/nn/conv2d/known-values", test_conv2d_known_values);
+  g_test_add_func ("/nn/batchnorm", test_batchnorm);
+  g_test_add_func ("/nn/relu-pool-linear-gap", test_relu_pool_linear_gap);
+  g_test_add_func ("/nn/dropout", test_dropout);
+  g_test_add_func ("/nn/loss", test_loss);
+  g_test_add_func ("/nn/sgd-and-schedules", test_sgd_and_schedules);
+  return g_test_run ();
+}
