@@ -42,7 +42,7 @@ find_file (const char *dir, NnDataFile file)
 {
   g_autofree char *dotted = g_strdup (file_names[file]);
   const char *names[2];
-  char *dash = strchr (dotted + 5, '-');
+  char *dash = strstr (dotted, "-idx");
 
   if (dash)
     *dash = '.';
@@ -182,6 +182,29 @@ pixel_or_zero (const guint8 *img, int r, int c)
 }
 
 void
+nn_rotate_image (float *out, const guint8 *img, double theta)
+{
+  const float scale = 1.0f / (255.0f * NN_MNIST_STD), shift = NN_MNIST_MEAN / NN_MNIST_STD;
+  const float cs = (float) cos (theta), sn = (float) sin (theta);
+  const float c0 = (NN_IMAGE_SIDE - 1) / 2.0f;
+
+  /* Output pixel centre p reads the input at R(−θ)(p − c) + c, bilinearly. */
+  for (int r = 0; r < NN_IMAGE_SIDE; r++)
+    for (int c = 0; c < NN_IMAGE_SIDE; c++)
+      {
+        float dx = c - c0, dy = r - c0;
+        float sx = cs * dx + sn * dy + c0, sy = -sn * dx + cs * dy + c0;
+        int x0 = (int) floorf (sx), y0 = (int) floorf (sy);
+        float fx = sx - x0, fy = sy - y0;
+        float v = (1 - fy) * ((1 - fx) * pixel_or_zero (img, y0, x0) +
+                              fx * pixel_or_zero (img, y0, x0 + 1)) +
+                  fy * ((1 - fx) * pixel_or_zero (img, y0 + 1, x0) +
+                        fx * pixel_or_zero (img, y0 + 1, x0 + 1));
+        out[r * NN_IMAGE_SIDE + c] = v * scale - shift;
+      }
+}
+
+void
 nn_split_fill_batch (const NnSplit *split, const guint32 *indices, guint n, float *x, guint8 *y,
                      double rotate_deg, guint64 seed, guint64 epoch)
 {
@@ -199,26 +222,9 @@ nn_split_fill_batch (const NnSplit *split, const guint32 *indices, guint n, floa
             out[p] = img[p] * scale - shift;
           continue;
         }
-      {
-        /* Output pixel centre p maps back to R(−θ)(p − c) + c in the input; bilinear. */
-        double u = nn_rng_uniform (seed, NN_RNG_STREAM_AUGMENT, (epoch << 32) | indices[i]);
-        double theta = (2 * u - 1) * rotate_deg * G_PI / 180.0;
-        float cs = (float) cos (theta), sn = (float) sin (theta);
-        const float c0 = (NN_IMAGE_SIDE - 1) / 2.0f;
-
-        for (int r = 0; r < NN_IMAGE_SIDE; r++)
-          for (int c = 0; c < NN_IMAGE_SIDE; c++)
-            {
-              float dx = c - c0, dy = r - c0;
-              float sx = cs * dx + sn * dy + c0, sy = -sn * dx + cs * dy + c0;
-              int x0 = (int) floorf (sx), y0 = (int) floorf (sy);
-              float fx = sx - x0, fy = sy - y0;
-              float v = (1 - fy) * ((1 - fx) * pixel_or_zero (img, y0, x0) +
-                                    fx * pixel_or_zero (img, y0, x0 + 1)) +
-                        fy * ((1 - fx) * pixel_or_zero (img, y0 + 1, x0) +
-                              fx * pixel_or_zero (img, y0 + 1, x0 + 1));
-              out[r * NN_IMAGE_SIDE + c] = v * scale - shift;
-            }
-      }
+      nn_rotate_image (out, img,
+                       (2 * nn_rng_uniform (seed, NN_RNG_STREAM_AUGMENT,
+                                            (epoch << 32) | indices[i]) - 1) *
+                       rotate_deg * G_PI / 180.0);
     }
 }

@@ -53,4 +53,7 @@ gboolean    nn_dataset_verify_mnist (const NnDataset *set, GError **error);
 void        nn_split_fill_batch (const NnSplit *split, const guint32 *indices, guint n, float *x,
                                  guint8 *y, double rotate_deg, guint64 seed, guint64 epoch);
 
+/* One image rotated by @theta radians about its centre, normalised into @out (28×28). */
+void        nn_rotate_image (float *out, const guint8 *img, double theta);
+
 G_END_DECLS

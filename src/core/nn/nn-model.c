@@ -355,8 +355,10 @@ nn_model_summary (NnModel *m)
       char shape[32], params[32];
       g_snprintf (shape, sizeof shape, "%d×%d×%d", l->out_c, l->out_h, l->out_w);
       group_thousands (params, sizeof params, l->n_params);
-      g_string_append_printf (s, "%-18s %-15s %10s\n", type_names[l->type], shape,
-                              l->n_params ? params : "–");
+      /* printf pads by bytes; "×" is two, so pad by characters. */
+      g_string_append_printf (s, "%-18s %s%*s %10s\n", type_names[l->type], shape,
+                              (int) (14 - g_utf8_strlen (shape, -1)), "",
+                              l->n_params ? params : "-");
     }
   group_thousands (total, sizeof total, m->n_params);
   g_string_append_printf (s, "%-18s %-14s %10s\n", _("Total"), "", total);

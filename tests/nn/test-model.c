@@ -1,0 +1,205 @@
+/* test-model.c: the whole network: its size, its gradient, its determinism. */
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "nn-dataset.h"
+#include "nn-model.h"
+#include "nn-rng.h"
+#include "nn-sgd.h"
+
+static void
+test_parameter_count_and_summary (void)
+{
+  static const gsize want[] = { 160, 32, 0, 4640, 0, 0, 0, 4624, 32, 0, 4640, 0, 0, 0,
+                                3468, 24, 0, 0, 0, 1090, 0, 0, 110 };
+  g_autoptr(GError) error = NULL;
+  NnModel *m = nn_model_new (1, 4, 1, &error);
+  g_autofree char *summary = NULL;
+  NnLayerInfo info;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (nn_model_n_params (m), ==, 18820);
+  g_assert_cmpuint (nn_model_n_layers (m), ==, G_N_ELEMENTS (want));
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      nn_model_layer_info (m, i, &info);
+      g_assert_cmpuint (info.n_params, ==, want[i]);
+    }
+  nn_model_layer_info (m, 6, &info);    /* the first max-pool */
+  g_assert_cmpstr (info.type, ==, "MaxPool2d");
+  g_assert_cmpint (info.out_c, ==, 32);
+  g_assert_cmpint (info.out_h, ==, 14);
+  nn_model_layer_info (m, 18, &info);   /* 7 → 3, floor */
+  g_assert_cmpint (info.out_h, ==, 3);
+  nn_model_layer_info (m, 19, &info);   /* conv6, no padding: 3 → 1 */
+  g_assert_cmpint (info.out_h, ==, 1);
+  summary = nn_model_summary (m);
+  g_assert_nonnull (strstr (summary, "18,820"));
+  g_assert_nonnull (strstr (summary, "4,640"));
+  g_test_message ("%s", summary);
+
+  /* Initialisation as PyTorch's: conv1 within ±1/√9, BN γ = 1, β = 0. */
+  {
+    const float *p = nn_model_params (m);
+    double mean = 0;
+    for (int i = 0; i < 144; i++)
+      {
+        g_assert_cmpfloat (fabsf (p[i]), <=, 1.0f / 3.0f);
+        mean += p[i];
+      }
+    g_assert_cmpfloat (fabs (mean / 144), <, 0.05);
+    g_assert_cmpfloat (p[160], ==, 1.0f);
+    g_assert_cmpfloat (p[176], ==, 0.0f);
+  }
+  {
+    GArray *tensors = nn_model_tensors (m);
+    gsize total = 0;
+    for (guint i = 0; i < tensors->len; i++)
+      {
+        NnTensorView *v = &g_array_index (tensors, NnTensorView, i);
+        if (!g_str_has_suffix (v->name, "running_mean") && !g_str_has_suffix (v->name, "running_var"))
+          total += v->size;
+      }
+    g_assert_cmpuint (total, ==, 18820);
+    g_assert_cmpstr (g_array_index (tensors, NnTensorView, 0).name, ==, "conv1.weight");
+    g_array_unref (tensors);
+  }
+  nn_model_free (m);
+
+  g_assert_null (nn_model_new (1, 0, 1, &error));
+  g_assert_nonnull (error);
+}
+
+static void
+random_batch (float *x, guint8 *y, guint n, guint64 seed)
+{
+  for (gsize i = 0; i < (gsize) n * NN_IMAGE_SIZE; i++)
+    x[i] = 2.0f * nn_rng_uniform (seed, 7, i) - 0.5f;
+  for (guint i = 0; i < n; i++)
+    y[i] = (guint8) (nn_rng_u64 (seed, 8, i) % 10);
+}
+
+/* The model's gradient along a random direction d against (L(w + εd) − L(w − εd)) / 2ε,
+ * one parameter tensor at a time (kann's directional check), with the dropout masks fixed by
+ * the step number. Per tensor, few ReLU or max-pool switches fall inside ±ε. */
+static void
+test_whole_model_gradient (void)
+{
+  const guint n = 6;
+  NnModel *m = nn_model_new (3, n, 1, NULL);
+  gsize np = nn_model_n_params (m);
+  float *x = g_new (float, n * NN_IMAGE_SIZE), *w0 = g_new (float, np), *g = g_new (float, np);
+  GArray *tensors = nn_model_tensors (m);
+  guint8 y[6];
+  double loss;
+  const float eps = 3e-5f;
+  guint checked = 0;
+
+  random_batch (x, y, n, 5);
+  g_assert_true (nn_model_train_step (m, x, y, n, 42, &loss, NULL, NULL));
+  memcpy (g, nn_model_grads (m), np * sizeof (float));
+  memcpy (w0, nn_model_params (m), np * sizeof (float));
+  for (guint t = 0; t < tensors->len; t++)
+    {
+      NnTensorView *v = &g_array_index (tensors, NnTensorView, t);
+      gsize off;
+      double analytic = 0, numeric, lp, lm;
+
+      if (g_str_has_suffix (v->name, "running_mean") || g_str_has_suffix (v->name, "running_var"))
+        continue;
+      off = v->data - nn_model_params (m);
+      for (gsize i = 0; i < v->size; i++)
+        analytic += g[off + i] * (2.0 * nn_rng_uniform (9, t, i) - 1);
+      for (gsize i = 0; i < v->size; i++)
+        v->data[i] = w0[off + i] + eps * (2 * nn_rng_uniform (9, t, i) - 1);
+      g_assert_true (nn_model_train_step (m, x, y, n, 42, &lp, NULL, NULL));
+      for (gsize i = 0; i < v->size; i++)
+        v->data[i] = w0[off + i] - eps * (2 * nn_rng_uniform (9, t, i) - 1);
+      g_assert_true (nn_model_train_step (m, x, y, n, 42, &lm, NULL, NULL));
+      memcpy (v->data, w0 + off, v->size * sizeof (float));
+      numeric = (lp - lm) / n / (2 * eps);
+      g_test_message ("%-16s analytic %+.6f numeric %+.6f", v->name, analytic, numeric);
+      if (fabs (analytic - numeric) > 0.05 * fabs (analytic) + 4e-3)
+        g_error ("%s: analytic %.6g, numeric %.6g", v->name, analytic, numeric);
+      checked++;
+    }
+  g_assert_cmpuint (checked, ==, 20);
+  g_array_unref (tensors);
+  g_free (x); g_free (w0); g_free (g);
+  nn_model_free (m);
+}
+
+/* A few SGD steps from the same seed: identical weights every time, with 1 or 2 threads. */
+static float *
+train_a_little (guint threads, guint64 seed)
+{
+  const guint n = 32;
+  NnModel *m = nn_model_new (seed, n, threads, NULL);
+  gsize np = nn_model_n_params (m);
+  float *x = g_new (float, n * NN_IMAGE_SIZE), *out;
+  guint8 y[32];
+
+  for (guint step = 0; step < 4; step++)
+    {
+      double loss;
+      random_batch (x, y, n, 100 + step);
+      g_assert_true (nn_model_train_step (m, x, y, n, step, &loss, NULL, NULL));
+      nn_sgd_step (nn_model_params (m), nn_model_grads (m), nn_model_velocity (m), np, 0.05f,
+                   0.9f, 0.0f);
+    }
+  out = g_memdup2 (nn_model_params (m), np * sizeof (float));
+  g_free (x);
+  nn_model_free (m);
+  return out;
+}
+
+static void
+test_deterministic_across_threads (void)
+{
+  float *a = train_a_little (1, 11), *b = train_a_little (2, 11), *c = train_a_little (1, 11);
+  float *other = train_a_little (2, 12);
+
+  g_assert_cmpmem (a, 18820 * sizeof (float), b, 18820 * sizeof (float));
+  g_assert_cmpmem (a, 18820 * sizeof (float), c, 18820 * sizeof (float));
+  g_assert_true (memcmp (a, other, 18820 * sizeof (float)) != 0);
+  g_free (a); g_free (b); g_free (c); g_free (other);
+}
+
+static void
+test_evaluate (void)
+{
+  const guint n = 5;
+  NnModel *m = nn_model_new (2, n, 2, NULL);
+  float x[5 * NN_IMAGE_SIZE], probs[50];
+  guint8 y[5], pred[5];
+  double loss;
+  guint correct;
+
+  random_batch (x, y, n, 77);
+  nn_model_evaluate (m, x, y, n, &loss, &correct, pred, probs);
+  g_assert_true (isfinite (loss));
+  g_assert_cmpuint (correct, <=, n);
+  for (guint i = 0; i < n; i++)
+    {
+      double s = 0;
+      for (int k = 0; k < 10; k++)
+        {
+          s += probs[i * 10 + k];
+          g_assert_cmpfloat (probs[i * 10 + k], <=, probs[i * 10 + pred[i]]);
+        }
+      g_assert_cmpfloat_with_epsilon (s, 1.0, 1e-5);
+    }
+  nn_model_free (m);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/nn/model/parameter-count-and-summary", test_parameter_count_and_summary);
+  g_test_add_func ("/nn/model/whole-model-gradient", test_whole_model_gradient);
+  g_test_add_func ("/nn/model/deterministic-across-threads", test_deterministic_across_threads);
+  g_test_add_func ("/nn/model/evaluate", test_evaluate);
+  return g_test_run ();
+}
