@@ -1,0 +1,385 @@
+/* cli-mnist.c: `backprop-lab-cli mnist summary|train|eval`: the CNN engine, headless. */
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "nn-checkpoint.h"
+#include "nn-dataset.h"
+#include "nn-error.h"
+#include "nn-model.h"
+#include "nn-trainer.h"
+
+#define PROG "backprop-lab-cli mnist"
+
+static int
+cmd_summary (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  NnModel *m = nn_model_new (1, 1, 1, &error);
+  g_autofree char *text = NULL;
+
+  if (m == NULL)
+    {
+      fprintf (stderr, PROG ": %s\n", error->message);
+      return 1;
+    }
+  text = nn_model_summary (m);
+  fputs (text, stdout);
+  nn_model_free (m);
+  return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+typedef struct {
+  NnTrainer    *trainer;
+  GCancellable *cancellable;
+  GMainLoop    *loop;
+  FILE         *log;
+  gboolean      tty;
+  gboolean      ok;
+  GError       *error;
+  double        best_acc;
+  guint         best_epoch;
+  double        last_acc;
+} TrainRun;
+
+static void
+print_duration (char *buf, gsize size, double s)
+{
+  guint t = (guint) (s + 0.5);
+  if (t >= 3600)
+    g_snprintf (buf, size, "%u:%02u:%02u", t / 3600, t / 60 % 60, t % 60);
+  else
+    g_snprintf (buf, size, "%u:%02u", t / 60, t % 60);
+}
+
+static void
+on_batch (const NnBatchReport *r, gpointer data)
+{
+  TrainRun *run = data;
+  char eta[32], bar[31];
+  guint filled;
+
+  if (!run->tty || (r->batch % 4 != 0 && r->batch != r->n_batches))
+    return;
+  filled = (guint) (30.0 * r->batch / r->n_batches);
+  memset (bar, '#', filled);
+  memset (bar + filled, '.', 30 - filled);
+  bar[30] = '\0';
+  print_duration (eta, sizeof eta, r->eta_s);
+  fprintf (stderr, _("\repoch %u/%u [%s] %3u%%  loss %.4f  %5.0f img/s  ETA %s   "), r->epoch,
+           r->epochs, bar, 100 * r->batch / r->n_batches, r->loss, r->images_per_s, eta);
+  fflush (stderr);
+}
+
+static void
+on_epoch (const NnEpochReport *r, gpointer data)
+{
+  TrainRun *run = data;
+
+  if (r->test_acc > run->best_acc)
+    {
+      run->best_acc = r->test_acc;
+      run->best_epoch = r->epoch;
+    }
+  run->last_acc = r->test_acc;
+  fprintf (stderr, "%s", run->tty ? "\r" : "");
+  fprintf (stderr, _("epoch %2u  train loss %.4f acc %.2f%%  test loss %.4f acc %.2f%%  "
+                     "lr %.5f  %.1f s\n"), r->epoch, r->train_loss, 100 * r->train_acc,
+           r->test_loss, 100 * r->test_acc, r->lr, r->seconds);
+  if (run->log)
+    {
+      GString *line = g_string_new (NULL);
+      char a[G_ASCII_DTOSTR_BUF_SIZE];
+#define D(v) g_ascii_formatd (a, sizeof a, "%.6g", (v))
+      g_string_append_printf (line, "{\"epoch\":%u,", r->epoch);
+      g_string_append_printf (line, "\"train_loss\":%s,", D (r->train_loss));
+      g_string_append_printf (line, "\"train_acc\":%s,", D (r->train_acc));
+      g_string_append_printf (line, "\"test_loss\":%s,", D (r->test_loss));
+      g_string_append_printf (line, "\"test_acc\":%s,", D (r->test_acc));
+      g_string_append_printf (line, "\"seconds\":%s,", D (r->seconds));
+      g_string_append_printf (line, "\"lr\":%s,\"confusion\":[", D (r->lr));
+#undef D
+      for (int t = 0; t < NN_CLASSES; t++)
+        {
+          g_string_append_c (line, '[');
+          for (int p = 0; p < NN_CLASSES; p++)
+            g_string_append_printf (line, "%s%u", p ? "," : "", r->confusion[t][p]);
+          g_string_append_printf (line, "]%s", t < NN_CLASSES - 1 ? "," : "");
+        }
+      g_string_append (line, "]}\n");
+      fputs (line->str, run->log);
+      fflush (run->log);
+      g_string_free (line, TRUE);
+    }
+}
+
+static gpointer
+train_thread (gpointer data)
+{
+  TrainRun *run = data;
+
+  run->ok = nn_trainer_run (run->trainer, on_batch, on_epoch, run, run->cancellable,
+                            &run->error);
+  g_main_loop_quit (run->loop);
+  return NULL;
+}
+
+static gboolean
+sigint_cb (gpointer data)
+{
+  TrainRun *run = data;
+
+  fprintf (stderr, _("\nStopping after this batch…\n"));
+  g_cancellable_cancel (run->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+cmd_train (int argc, char **argv)
+{
+  g_autofree char *data_dir = NULL, *schedule = NULL, *log_path = NULL, *save = NULL;
+  g_autoptr(GOptionContext) ctx = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean plain = FALSE, verify = FALSE;
+  NnRecipe r;
+  gint epochs = -1, batch = -1, threads = -1, subset = 0, test_subset = 0;
+  gint64 seed = -1;
+  double lr = -1, momentum = -1, weight_decay = -1, rotate = -1;
+  NnDataset *set;
+  TrainRun run = { 0 };
+  GThread *thread;
+  guint sig;
+  int status = 0;
+  GOptionEntry entries[] = {
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Folder with the four IDX files"), N_("DIR") },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, N_("Epochs (default 20)"), "N" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, N_("Batch size (default 128)"), "N" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, N_("Learning rate; the peak with onecycle (default 0.05)"), "LR" },
+    { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &momentum, N_("Momentum (default 0.9)"), "M" },
+    { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &weight_decay, N_("Weight decay (default 0)"), "W" },
+    { "schedule", 0, 0, G_OPTION_ARG_STRING, &schedule, N_("none, step or onecycle (default onecycle)"), N_("NAME") },
+    { "rotate", 0, 0, G_OPTION_ARG_DOUBLE, &rotate, N_("Random rotation of training images, ±degrees (default 7)"), N_("DEG") },
+    { "plain", 0, 0, G_OPTION_ARG_NONE, &plain, N_("The plain recipe: SGD 0.01, momentum 0.9, no schedule, no rotation"), NULL },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed of initialisation, shuffling, dropout (default 1)"), "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads (default 2); results do not depend on it"), "N" },
+    { "train-subset", 0, 0, G_OPTION_ARG_INT, &subset, N_("Train on this many images only"), "N" },
+    { "test-subset", 0, 0, G_OPTION_ARG_INT, &test_subset, N_("Test on this many images only"), "N" },
+    { "verify", 0, 0, G_OPTION_ARG_NONE, &verify, N_("Require the four files to be MNIST's (SHA-256)"), NULL },
+    { "log", 0, 0, G_OPTION_ARG_FILENAME, &log_path, N_("Append one JSON line per epoch to FILE"), N_("FILE") },
+    { "save", 0, 0, G_OPTION_ARG_FILENAME, &save, N_("Save the model to FILE at the end (also when stopped)"), N_("FILE") },
+    { NULL }
+  };
+
+  ctx = g_option_context_new (NULL);
+  g_option_context_set_summary (ctx, _("Train the 18,820-parameter CNN."));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      fprintf (stderr, PROG " train: %s\n", error->message);
+      return 2;
+    }
+  if (data_dir == NULL)
+    {
+      fprintf (stderr, _(PROG " train: --data DIR is required\n"));
+      return 2;
+    }
+  if (plain)
+    nn_recipe_init_plain (&r);
+  else
+    nn_recipe_init_default (&r);
+  if (epochs >= 0) r.epochs = epochs;
+  if (batch >= 0) r.batch = batch;
+  if (lr >= 0) r.lr = lr;
+  if (momentum >= 0) r.momentum = momentum;
+  if (weight_decay >= 0) r.weight_decay = weight_decay;
+  if (rotate >= 0) r.rotate_deg = rotate;
+  if (seed >= 0) r.seed = seed;
+  if (threads >= 0) r.threads = threads;
+  if (subset < 0 || test_subset < 0)
+    {
+      fprintf (stderr, _(PROG " train: subset sizes cannot be negative\n"));
+      return 1;
+    }
+  r.train_subset = subset;
+  r.test_subset = test_subset;
+  if (schedule && !nn_schedule_parse (schedule, &r.schedule, &error))
+    {
+      fprintf (stderr, PROG " train: %s\n", error->message);
+      return 1;
+    }
+  if (!nn_recipe_validate (&r, &error))
+    {
+      fprintf (stderr, PROG " train: %s\n", error->message);
+      return 1;
+    }
+
+  set = nn_dataset_load (data_dir, &error);
+  if (set == NULL || (verify && !nn_dataset_verify_mnist (set, &error)))
+    {
+      fprintf (stderr, PROG " train: %s\n", error->message);
+      nn_dataset_free (set);
+      return 1;
+    }
+  run.trainer = nn_trainer_new (&r, set, &error);
+  if (run.trainer == NULL)
+    {
+      fprintf (stderr, PROG " train: %s\n", error->message);
+      nn_dataset_free (set);
+      return 1;
+    }
+  if (log_path && (run.log = fopen (log_path, "a")) == NULL)
+    {
+      fprintf (stderr, _(PROG " train: cannot write %s\n"), log_path);
+      nn_trainer_free (run.trainer);
+      nn_dataset_free (set);
+      return 1;
+    }
+  {
+    g_autofree char *recipe = nn_recipe_to_string (&r);
+    fprintf (stderr, _("Training on %u images, testing on %u: %s\n"),
+             r.train_subset ? MIN (r.train_subset, set->train.n) : set->train.n,
+             r.test_subset ? MIN (r.test_subset, set->test.n) : set->test.n, recipe);
+  }
+
+  run.tty = isatty (fileno (stderr));
+  run.cancellable = g_cancellable_new ();
+  run.loop = g_main_loop_new (NULL, FALSE);
+  sig = g_unix_signal_add (SIGINT, sigint_cb, &run);
+  thread = g_thread_new ("trainer", train_thread, &run);
+  g_main_loop_run (run.loop);
+  g_thread_join (thread);
+  g_source_remove (sig);
+
+  if (!run.ok)
+    {
+      fprintf (stderr, "%s" PROG " train: %s\n", run.tty ? "\n" : "", run.error->message);
+      status = g_error_matches (run.error, NN_ERROR, NN_ERROR_CANCELLED) ? 130 : 1;
+    }
+  else
+    fprintf (stderr, _("best test accuracy %.2f%% (epoch %u), final %.2f%%\n"),
+             100 * run.best_acc, run.best_epoch, 100 * run.last_acc);
+  if (save)
+    {
+      g_autofree char *recipe = nn_recipe_to_string (&r);
+      g_autofree char *meta = g_strdup_printf ("recipe=%s\nfinal_test_acc=%.6f\n", recipe,
+                                               run.last_acc);
+      if (!nn_checkpoint_save (nn_trainer_get_model (run.trainer), save, meta, &error))
+        {
+          fprintf (stderr, PROG " train: %s\n", error->message);
+          status = 1;
+        }
+      else
+        fprintf (stderr, _("saved the model to %s\n"), save);
+    }
+  if (run.log)
+    fclose (run.log);
+  g_clear_error (&run.error);
+  g_object_unref (run.cancellable);
+  g_main_loop_unref (run.loop);
+  nn_trainer_free (run.trainer);
+  nn_dataset_free (set);
+  return status;
+}
+
+static int
+cmd_eval (int argc, char **argv)
+{
+  g_autofree char *data_dir = NULL, *model_path = NULL, *meta = NULL;
+  g_autoptr(GOptionContext) ctx = NULL;
+  g_autoptr(GError) error = NULL;
+  gint threads = 2;
+  GOptionEntry entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, N_("A model saved by train --save"), N_("FILE") },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Folder with the four IDX files"), N_("DIR") },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads (default 2)"), "N" },
+    { NULL }
+  };
+  guint confusion[NN_CLASSES][NN_CLASSES];
+  double loss, acc;
+  NnDataset *set;
+  NnModel *m;
+
+  ctx = g_option_context_new (NULL);
+  g_option_context_set_summary (ctx, _("Evaluate a saved model on the test set."));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      fprintf (stderr, PROG " eval: %s\n", error->message);
+      return 2;
+    }
+  if (data_dir == NULL || model_path == NULL)
+    {
+      fprintf (stderr, _(PROG " eval: --model FILE and --data DIR are required\n"));
+      return 2;
+    }
+  m = nn_model_new (1, 128, MAX (threads, 1), &error);
+  if (m == NULL || !nn_checkpoint_load (m, model_path, &meta, &error))
+    {
+      fprintf (stderr, PROG " eval: %s\n", error->message);
+      nn_model_free (m);
+      return 1;
+    }
+  set = nn_dataset_load (data_dir, &error);
+  if (set == NULL)
+    {
+      fprintf (stderr, PROG " eval: %s\n", error->message);
+      nn_model_free (m);
+      return 1;
+    }
+  nn_evaluate_split (m, &set->test, 0, 128, &loss, &acc, confusion);
+  printf (_("test accuracy %.2f%% (%u images), mean loss %.4f\n\n"), 100 * acc, set->test.n,
+          loss);
+  printf (_("per class:\n"));
+  for (int t = 0; t < NN_CLASSES; t++)
+    {
+      guint total = 0;
+      for (int p = 0; p < NN_CLASSES; p++)
+        total += confusion[t][p];
+      printf ("  %d  %6.2f%%  (%u/%u)\n", t, total ? 100.0 * confusion[t][t] / total : 0,
+              confusion[t][t], total);
+    }
+  printf (_("\nconfusion matrix (rows: true digit, columns: predicted):\n     "));
+  for (int p = 0; p < NN_CLASSES; p++)
+    printf ("%6d", p);
+  printf ("\n");
+  for (int t = 0; t < NN_CLASSES; t++)
+    {
+      printf ("  %d  ", t);
+      for (int p = 0; p < NN_CLASSES; p++)
+        printf ("%6u", confusion[t][p]);
+      printf ("\n");
+    }
+  nn_dataset_free (set);
+  nn_model_free (m);
+  return 0;
+}
+
+int
+bl_cli_mnist (int argc, char **argv)
+{
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      FILE *out = argc < 2 ? stderr : stdout;
+      fprintf (out, _("Usage: %s summary|train|eval [OPTIONS…]\n"
+                      "  summary   the network, layer by layer, with its 18,820 parameters\n"
+                      "  train     train it (--data DIR; --help for the recipe's options)\n"
+                      "  eval      accuracy, per class, and the confusion matrix of a saved model\n"),
+               PROG);
+      return argc < 2 ? 2 : 0;
+    }
+  if (g_str_equal (argv[1], "summary"))
+    return cmd_summary (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "train"))
+    return cmd_train (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "eval"))
+    return cmd_eval (argc - 1, argv + 1);
+  fprintf (stderr, _(PROG ": unknown command “%s” (summary, train, eval)\n"), argv[1]);
+  return 2;
+}

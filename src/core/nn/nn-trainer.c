@@ -1,0 +1,285 @@
+/* nn-trainer.c: see nn-trainer.h. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "nn-error.h"
+#include "nn-rng.h"
+#include "nn-trainer.h"
+
+struct _NnTrainer {
+  NnRecipe         recipe;
+  const NnDataset *data;
+  NnModel         *model;
+  float           *x;          /* (batch, 784) */
+  guint8          *y;
+  guint32         *order;      /* the epoch's permutation */
+  GMutex           lock;
+  GCond            resume;
+  gboolean         paused;
+};
+
+void
+nn_recipe_init_default (NnRecipe *r)
+{
+  memset (r, 0, sizeof *r);
+  r->epochs = 20;
+  r->batch = 128;
+  r->lr = 0.05;
+  r->momentum = 0.9;
+  r->schedule = NN_SCHEDULE_ONECYCLE;
+  r->step_epochs = 8;
+  r->gamma = 0.1;
+  r->seed = 1;
+  r->threads = 2;
+  r->rotate_deg = 7;
+}
+
+void
+nn_recipe_init_plain (NnRecipe *r)
+{
+  nn_recipe_init_default (r);
+  r->lr = 0.01;
+  r->schedule = NN_SCHEDULE_CONSTANT;
+  r->rotate_deg = 0;
+}
+
+gboolean
+nn_recipe_validate (const NnRecipe *r, GError **error)
+{
+  const char *bad = NULL;
+
+  if (r->epochs < 1 || r->epochs > 1000)
+    bad = _("epochs must be between 1 and 1000");
+  else if (r->batch < 1 || r->batch > 4096)
+    bad = _("the batch size must be between 1 and 4096");
+  else if (!isfinite (r->lr) || r->lr <= 0 || r->lr > 10)
+    bad = _("the learning rate must be greater than 0 and at most 10");
+  else if (!isfinite (r->momentum) || r->momentum < 0 || r->momentum >= 1)
+    bad = _("the momentum must be at least 0 and below 1");
+  else if (!isfinite (r->weight_decay) || r->weight_decay < 0 || r->weight_decay > 1)
+    bad = _("the weight decay must be between 0 and 1");
+  else if (r->threads < 1 || r->threads > 64)
+    bad = _("the thread count must be between 1 and 64");
+  else if (!isfinite (r->rotate_deg) || r->rotate_deg < 0 || r->rotate_deg > 180)
+    bad = _("the rotation must be between 0 and 180 degrees");
+  else if (r->schedule == NN_SCHEDULE_STEP && (r->step_epochs < 1 || !(r->gamma > 0)))
+    bad = _("the step schedule needs a step of at least one epoch and a positive gamma");
+  if (bad)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID, "%s", bad);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+nn_recipe_to_string (const NnRecipe *r)
+{
+  char lr[32], mom[32], wd[32], rot[32];
+
+  return g_strdup_printf ("epochs=%u batch=%u lr=%s momentum=%s weight_decay=%s schedule=%s "
+                          "seed=%" G_GUINT64_FORMAT " threads=%u train_subset=%u rotate=%s",
+                          r->epochs, r->batch, g_ascii_formatd (lr, sizeof lr, "%g", r->lr),
+                          g_ascii_formatd (mom, sizeof mom, "%g", r->momentum),
+                          g_ascii_formatd (wd, sizeof wd, "%g", r->weight_decay),
+                          nn_schedule_name (r->schedule), r->seed, r->threads, r->train_subset,
+                          g_ascii_formatd (rot, sizeof rot, "%g", r->rotate_deg));
+}
+
+NnTrainer *
+nn_trainer_new (const NnRecipe *recipe, const NnDataset *data, GError **error)
+{
+  NnTrainer *t;
+
+  g_return_val_if_fail (recipe != NULL && data != NULL, NULL);
+  if (!nn_recipe_validate (recipe, error))
+    return NULL;
+  t = g_new0 (NnTrainer, 1);
+  t->recipe = *recipe;
+  t->data = data;
+  t->model = nn_model_new (recipe->seed, recipe->batch, recipe->threads, error);
+  if (t->model == NULL)
+    {
+      g_free (t);
+      return NULL;
+    }
+  t->x = g_new (float, (gsize) recipe->batch * NN_IMAGE_SIZE);
+  t->y = g_new (guint8, recipe->batch);
+  t->order = g_new (guint32, MAX (data->train.n, 1));
+  g_mutex_init (&t->lock);
+  g_cond_init (&t->resume);
+  return t;
+}
+
+void
+nn_trainer_free (NnTrainer *t)
+{
+  if (t == NULL)
+    return;
+  nn_model_free (t->model);
+  g_free (t->x);
+  g_free (t->y);
+  g_free (t->order);
+  g_mutex_clear (&t->lock);
+  g_cond_clear (&t->resume);
+  g_free (t);
+}
+
+NnModel *
+nn_trainer_get_model (NnTrainer *t)
+{
+  return t->model;
+}
+
+const NnRecipe *
+nn_trainer_get_recipe (NnTrainer *t)
+{
+  return &t->recipe;
+}
+
+void
+nn_trainer_set_paused (NnTrainer *t, gboolean paused)
+{
+  g_mutex_lock (&t->lock);
+  t->paused = paused;
+  g_cond_broadcast (&t->resume);
+  g_mutex_unlock (&t->lock);
+}
+
+gboolean
+nn_trainer_get_paused (NnTrainer *t)
+{
+  gboolean p;
+
+  g_mutex_lock (&t->lock);
+  p = t->paused;
+  g_mutex_unlock (&t->lock);
+  return p;
+}
+
+/* Waits while paused; wakes on resume, and on cancellation within 100 ms. */
+static void
+wait_while_paused (NnTrainer *t, GCancellable *cancellable)
+{
+  g_mutex_lock (&t->lock);
+  while (t->paused && !g_cancellable_is_cancelled (cancellable))
+    g_cond_wait_until (&t->resume, &t->lock, g_get_monotonic_time () + 100 * 1000);
+  g_mutex_unlock (&t->lock);
+}
+
+void
+nn_evaluate_split (NnModel *model, const NnSplit *split, guint limit, guint batch,
+                   double *loss, double *accuracy, guint confusion[NN_CLASSES][NN_CLASSES])
+{
+  guint n = limit ? MIN (limit, split->n) : split->n;
+  float *x = g_new (float, (gsize) batch * NN_IMAGE_SIZE);
+  guint8 *y = g_new (guint8, batch), *pred = g_new (guint8, batch);
+  guint32 *idx = g_new (guint32, batch);
+  double loss_sum = 0;
+  guint correct = 0;
+
+  if (confusion)
+    memset (confusion, 0, sizeof (guint) * NN_CLASSES * NN_CLASSES);
+  for (guint start = 0; start < n; start += batch)
+    {
+      guint m = MIN (batch, n - start), ok = 0;
+      double l = 0;
+      for (guint i = 0; i < m; i++)
+        idx[i] = start + i;
+      nn_split_fill_batch (split, idx, m, x, y, 0, 0, 0);
+      nn_model_evaluate (model, x, y, m, &l, &ok, pred, NULL);
+      loss_sum += l;
+      correct += ok;
+      if (confusion)
+        for (guint i = 0; i < m; i++)
+          confusion[y[i]][pred[i]]++;
+    }
+  if (loss)
+    *loss = n ? loss_sum / n : 0;
+  if (accuracy)
+    *accuracy = n ? (double) correct / n : 0;
+  g_free (x);
+  g_free (y);
+  g_free (pred);
+  g_free (idx);
+}
+
+gboolean
+nn_trainer_run (NnTrainer *t, NnBatchFunc on_batch, NnEpochFunc on_epoch, gpointer user_data,
+                GCancellable *cancellable, GError **error)
+{
+  const NnRecipe *r = &t->recipe;
+  const NnSplit *train = &t->data->train;
+  guint n_train = r->train_subset ? MIN (r->train_subset, train->n) : train->n;
+  guint n_batches = (n_train + r->batch - 1) / r->batch;
+  gsize n_params = nn_model_n_params (t->model);
+  NnSchedule schedule = { r->schedule, r->lr, r->momentum, r->step_epochs, r->gamma,
+                          (guint64) r->epochs * n_batches };
+  gint64 run_start = g_get_monotonic_time ();
+  guint64 step = 0;
+
+  if (n_train == 0)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID, _("There are no training images."));
+      return FALSE;
+    }
+  for (guint epoch = 0; epoch < r->epochs; epoch++)
+    {
+      gint64 epoch_start = g_get_monotonic_time ();
+      double loss_sum = 0, lr = r->lr, momentum = r->momentum;
+      guint correct_sum = 0, seen = 0;
+      NnEpochReport report = { 0 };
+
+      /* The subset is the first n_train images of the epoch's permutation of all of them. */
+      nn_rng_permutation (t->order, train->n, r->seed, NN_RNG_STREAM_SHUFFLE, epoch);
+      for (guint b = 0; b < n_batches; b++, step++)
+        {
+          guint start = b * r->batch, m = MIN (r->batch, n_train - start), correct = 0;
+          double loss = 0;
+
+          wait_while_paused (t, cancellable);
+          if (g_cancellable_is_cancelled (cancellable))
+            {
+              g_set_error (error, NN_ERROR, NN_ERROR_CANCELLED,
+                           _("Training stopped at epoch %u, batch %u."), epoch + 1, b + 1);
+              return FALSE;
+            }
+          nn_split_fill_batch (train, t->order + start, m, t->x, t->y, r->rotate_deg, r->seed,
+                               epoch);
+          if (!nn_model_train_step (t->model, t->x, t->y, m, step, &loss, &correct, error))
+            return FALSE;
+          nn_schedule_at (&schedule, step, epoch, &lr, &momentum);
+          nn_sgd_step (nn_model_params (t->model), nn_model_grads (t->model),
+                       nn_model_velocity (t->model), n_params, (float) lr, (float) momentum,
+                       (float) r->weight_decay);
+          loss_sum += loss;
+          correct_sum += correct;
+          seen += m;
+          if (on_batch)
+            {
+              double elapsed = (g_get_monotonic_time () - epoch_start) / 1e6;
+              double run_elapsed = (g_get_monotonic_time () - run_start) / 1e6;
+              double done = (double) epoch * n_batches + b + 1;
+              NnBatchReport br = {
+                epoch + 1, r->epochs, b + 1, n_batches, loss / m, (double) correct / m, lr,
+                elapsed > 0 ? seen / elapsed : 0,
+                run_elapsed / done * ((double) r->epochs * n_batches - done),
+              };
+              on_batch (&br, user_data);
+            }
+        }
+      report.epoch = epoch + 1;
+      report.train_loss = loss_sum / seen;
+      report.train_acc = (double) correct_sum / seen;
+      report.lr = lr;
+      nn_evaluate_split (t->model, &t->data->test, r->test_subset, r->batch, &report.test_loss,
+                         &report.test_acc, report.confusion);
+      report.seconds = (g_get_monotonic_time () - epoch_start) / 1e6;
+      if (on_epoch)
+        on_epoch (&report, user_data);
+    }
+  return TRUE;
+}

@@ -1,0 +1,85 @@
+/* nn-trainer.h: the epoch loop the window and the CLI both drive.
+ *
+ * The trainer owns a model and borrows a data set. nn_trainer_run() blocks: call it on a
+ * worker thread. It reports through callbacks (called on that thread: copy what you need and
+ * hand it to your main loop), checks the GCancellable between batches, and waits while
+ * paused (a condition variable, not a spin). No global state: two trainers can run at once.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "nn-dataset.h"
+#include "nn-model.h"
+#include "nn-sgd.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint          epochs;
+  guint          batch;
+  double         lr;             /* constant/step: the rate; one-cycle: the peak */
+  double         momentum;
+  double         weight_decay;
+  NnScheduleKind schedule;
+  guint          step_epochs;    /* step schedule: ×gamma every this many epochs */
+  double         gamma;
+  guint64        seed;
+  guint          threads;
+  guint          train_subset;   /* 0: all training images */
+  guint          test_subset;    /* 0: all test images */
+  double         rotate_deg;     /* random rotation ±deg of training images; 0: none */
+} NnRecipe;
+
+/* The default: 20 epochs, batch 128, one-cycle to 0.05, rotation ±7°, seed 1, 2 threads. */
+void nn_recipe_init_default (NnRecipe *r);
+/* The plain recipe: SGD 0.01, momentum 0.9, constant, no augmentation. */
+void nn_recipe_init_plain   (NnRecipe *r);
+gboolean nn_recipe_validate (const NnRecipe *r, GError **error);
+/* "epochs=20 batch=128 lr=0.05 …", for logs and checkpoints. (transfer full) */
+char *nn_recipe_to_string   (const NnRecipe *r);
+
+typedef struct {
+  guint  epoch;          /* 1-based */
+  guint  epochs;
+  guint  batch;          /* 1-based within the epoch */
+  guint  n_batches;
+  double loss;           /* this batch's mean loss */
+  double accuracy;       /* this batch's training accuracy */
+  double lr;
+  double images_per_s;   /* this epoch so far */
+  double eta_s;          /* to the end of the run */
+} NnBatchReport;
+
+typedef struct {
+  guint  epoch;
+  double train_loss, train_acc;
+  double test_loss, test_acc;
+  double seconds;        /* training and testing this epoch */
+  double lr;             /* at the end of the epoch */
+  guint  confusion[NN_CLASSES][NN_CLASSES];   /* [true][predicted], test set */
+} NnEpochReport;
+
+typedef void (*NnBatchFunc) (const NnBatchReport *report, gpointer user_data);
+typedef void (*NnEpochFunc) (const NnEpochReport *report, gpointer user_data);
+
+typedef struct _NnTrainer NnTrainer;
+
+NnTrainer *nn_trainer_new       (const NnRecipe *recipe, const NnDataset *data, GError **error);
+void       nn_trainer_free      (NnTrainer *trainer);
+NnModel   *nn_trainer_get_model (NnTrainer *trainer);
+const NnRecipe *nn_trainer_get_recipe (NnTrainer *trainer);
+/* Trains recipe->epochs epochs. FALSE with NN_ERROR_CANCELLED if cancelled (the model keeps
+ * the last completed batch), NN_ERROR_DIVERGED if the loss stops being finite. */
+gboolean   nn_trainer_run       (NnTrainer *trainer, NnBatchFunc on_batch, NnEpochFunc on_epoch,
+                                 gpointer user_data, GCancellable *cancellable, GError **error);
+/* Thread-safe: the run waits before its next batch while paused. */
+void       nn_trainer_set_paused (NnTrainer *trainer, gboolean paused);
+gboolean   nn_trainer_get_paused (NnTrainer *trainer);
+
+/* Evaluates @model on @split (first @limit images, 0: all): mean loss, accuracy, confusion. */
+void       nn_evaluate_split    (NnModel *model, const NnSplit *split, guint limit, guint batch,
+                                 double *loss, double *accuracy,
+                                 guint confusion[NN_CLASSES][NN_CLASSES]);
+
+G_END_DECLS

@@ -1,0 +1,215 @@
+/* test-train.c: the trainer on the real MNIST (a subset), checkpoints, stop and pause. */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "nn-checkpoint.h"
+#include "nn-dataset.h"
+#include "nn-error.h"
+#include "nn-trainer.h"
+
+static NnDataset *mnist;
+
+static void
+test_checkpoint_round_trip_and_damage (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bl-ckpt-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "m.ckpt", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.ckpt", NULL);
+  g_autofree char *meta = NULL, *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  NnModel *a = nn_model_new (1, 2, 1, NULL), *b = nn_model_new (2, 2, 1, NULL);
+  gsize len;
+
+  g_assert_true (memcmp (nn_model_params (a), nn_model_params (b), 18820 * 4) != 0);
+  g_assert_true (nn_checkpoint_save (a, path, "epoch=3\n", &error));
+  g_assert_no_error (error);
+  g_assert_true (nn_checkpoint_load (b, path, &meta, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (meta, ==, "epoch=3\n");
+  g_assert_cmpmem (nn_model_params (a), 18820 * 4, nn_model_params (b), 18820 * 4);
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  /* A flipped bit anywhere: the checksum catches it, the model is untouched. */
+  {
+    float before = nn_model_params (b)[100];
+    contents[len / 2] ^= 0x10;
+    g_assert_true (g_file_set_contents (bad, contents, len, NULL));
+    g_assert_false (nn_checkpoint_load (b, bad, NULL, &error));
+    g_assert_error (error, NN_ERROR, NN_ERROR_FORMAT);
+    g_assert_nonnull (strstr (error->message, "checksum"));
+    g_clear_error (&error);
+    g_assert_cmpfloat (nn_model_params (b)[100], ==, before);
+    contents[len / 2] ^= 0x10;
+  }
+  /* Truncated. */
+  g_assert_true (g_file_set_contents (bad, contents, len - 100, NULL));
+  g_assert_false (nn_checkpoint_load (b, bad, NULL, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_FORMAT);
+  g_clear_error (&error);
+  /* Not a model at all. */
+  g_assert_true (g_file_set_contents (bad, "hello, world, this is not a model file at all....",
+                                      -1, NULL));
+  g_assert_false (nn_checkpoint_load (b, bad, NULL, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_FORMAT);
+  g_clear_error (&error);
+  /* A well-formed file of another network (spec changed, checksum recomputed). */
+  {
+    GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
+    guint8 digest[32];
+    gsize dl = 32;
+    contents[16] ^= 0x01;   /* first byte of the spec */
+    g_checksum_update (sum, (guint8 *) contents, len - 32);
+    g_checksum_get_digest (sum, digest, &dl);
+    memcpy (contents + len - 32, digest, 32);
+    g_checksum_free (sum);
+    g_assert_true (g_file_set_contents (bad, contents, len, NULL));
+    g_assert_false (nn_checkpoint_load (b, bad, NULL, &error));
+    g_assert_error (error, NN_ERROR, NN_ERROR_MISMATCH);
+    g_clear_error (&error);
+  }
+  g_assert_false (nn_checkpoint_load (b, "/nonexistent/m.ckpt", NULL, &error));
+  g_assert_nonnull (error);
+  nn_model_free (a);
+  nn_model_free (b);
+  g_unlink (path);
+  g_unlink (bad);
+  g_rmdir (dir);
+}
+
+typedef struct {
+  guint batches;
+  guint epochs;
+  double last_acc;
+  GCancellable *cancel_after;
+  guint cancel_at;
+} Seen;
+
+static void
+count_batch (const NnBatchReport *r, gpointer data)
+{
+  Seen *s = data;
+  g_assert_cmpuint (r->batch, >=, 1);
+  g_assert_cmpuint (r->batch, <=, r->n_batches);
+  s->batches++;
+  if (s->cancel_after && s->batches == s->cancel_at)
+    g_cancellable_cancel (s->cancel_after);
+}
+
+static void
+count_epoch (const NnEpochReport *r, gpointer data)
+{
+  Seen *s = data;
+  guint total = 0;
+  for (int t = 0; t < 10; t++)
+    for (int p = 0; p < 10; p++)
+      total += r->confusion[t][p];
+  g_assert_cmpuint (total, ==, 2000);
+  s->epochs++;
+  s->last_acc = r->test_acc;
+}
+
+static void
+test_short_run_learns (void)
+{
+  g_autoptr(GError) error = NULL;
+  NnRecipe r;
+  NnTrainer *t;
+  Seen seen = { 0 };
+
+  /* One epoch on 5,000 real images: far above the 10 % of chance. */
+  nn_recipe_init_plain (&r);
+  r.epochs = 1;
+  r.batch = 32;
+  r.train_subset = 5000;
+  r.test_subset = 2000;
+  t = nn_trainer_new (&r, mnist, &error);
+  g_assert_no_error (error);
+  g_assert_true (nn_trainer_run (t, count_batch, count_epoch, &seen, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen.batches, ==, (5000 + 31) / 32);
+  g_assert_cmpuint (seen.epochs, ==, 1);
+  g_test_message ("test accuracy after one epoch on 5,000 images: %.2f%%", 100 * seen.last_acc);
+  g_assert_cmpfloat (seen.last_acc, >, 0.80);
+  nn_trainer_free (t);
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  NnRecipe r;
+  NnTrainer *t;
+  Seen seen = { 0 };
+
+  nn_recipe_init_default (&r);
+  r.train_subset = 2000;
+  r.test_subset = 2000;
+  seen.cancel_after = cancellable;
+  seen.cancel_at = 3;
+  t = nn_trainer_new (&r, mnist, NULL);
+  g_assert_false (nn_trainer_run (t, count_batch, count_epoch, &seen, cancellable, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_CANCELLED);
+  g_assert_cmpuint (seen.batches, ==, 3);
+  g_assert_cmpuint (seen.epochs, ==, 0);
+  nn_trainer_free (t);
+}
+
+static gpointer
+resume_later (gpointer data)
+{
+  g_usleep (200 * 1000);
+  nn_trainer_set_paused (data, FALSE);
+  return NULL;
+}
+
+static void
+test_pause_resume_and_bad_recipe (void)
+{
+  g_autoptr(GError) error = NULL;
+  NnRecipe r;
+  NnTrainer *t;
+  GThread *thread;
+  gint64 t0;
+  Seen seen = { 0 };
+
+  nn_recipe_init_plain (&r);
+  r.epochs = 1;
+  r.train_subset = 256;
+  r.test_subset = 2000;
+  t = nn_trainer_new (&r, mnist, NULL);
+  nn_trainer_set_paused (t, TRUE);
+  g_assert_true (nn_trainer_get_paused (t));
+  thread = g_thread_new ("resume", resume_later, t);
+  t0 = g_get_monotonic_time ();
+  g_assert_true (nn_trainer_run (t, count_batch, count_epoch, &seen, NULL, NULL));
+  /* It waited for the resume before its first batch. */
+  g_assert_cmpint (g_get_monotonic_time () - t0, >=, 190 * 1000);
+  g_thread_join (thread);
+  g_assert_cmpuint (seen.batches, ==, 2);
+  nn_trainer_free (t);
+
+  r.lr = -1;
+  g_assert_null (nn_trainer_new (&r, mnist, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_INVALID);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  g_assert_nonnull (g_getenv ("BL_MNIST_DIR"));
+  mnist = nn_dataset_load (g_getenv ("BL_MNIST_DIR"), &error);
+  g_assert_no_error (error);
+  g_test_add_func ("/nn/checkpoint/round-trip-and-damage", test_checkpoint_round_trip_and_damage);
+  g_test_add_func ("/nn/trainer/short-run-learns", test_short_run_learns);
+  g_test_add_func ("/nn/trainer/cancel", test_cancel);
+  g_test_add_func ("/nn/trainer/pause-resume-and-bad-recipe", test_pause_resume_and_bad_recipe);
+  status = g_test_run ();
+  nn_dataset_free (mnist);
+  return status;
+}
