@@ -274,10 +274,10 @@ test_relu_pool_linear_gap (void)
 static void
 test_dropout (void)
 {
-  const gsize n = 100000;
+  const gsize n = 100001;   /* odd: the last element takes the single-element path */
   float *x = g_new (float, n), *y = g_new (float, n), *y2 = g_new (float, n);
   float *dy = g_new (float, n), *dx = g_new (float, n);
-  guint8 *mask = g_new (guint8, n), *mask2 = g_new (guint8, n);
+  float *mask = g_new (float, n), *mask2 = g_new (float, n);
   gsize kept = 0;
 
   for (gsize i = 0; i < n; i++)
@@ -285,17 +285,27 @@ test_dropout (void)
   nn_dropout_forward_train (y, mask, x, n, 0.25f, 7, 16, 3, 5);
   for (gsize i = 0; i < n; i++)
     {
-      kept += mask[i];
       /* Kept units are scaled by 1/(1 − p), dropped ones are 0. */
-      g_assert_true (mask[i] ? y[i] == 1.0f / 0.75f : y[i] == 0.0f);
+      g_assert_true (y[i] == 0.0f || y[i] == 1.0f / 0.75f);
+      g_assert_true (mask[i] == y[i]);
+      kept += y[i] != 0.0f;
     }
   g_assert_cmpfloat (fabs ((double) kept / n - 0.75), <, 0.01);
-  /* The same key gives the same mask; another step a different one. */
+  /* Neighbours are independent: P(both kept) ≈ 0.75². */
+  {
+    gsize both = 0;
+    for (gsize i = 0; i + 1 < n; i += 2)
+      both += y[i] != 0 && y[i + 1] != 0;
+    g_assert_cmpfloat (fabs ((double) both / (n / 2) - 0.5625), <, 0.01);
+  }
+  /* The same key gives the same mask; another step or image a different one. */
   nn_dropout_forward_train (y2, mask2, x, n, 0.25f, 7, 16, 3, 5);
-  g_assert_cmpmem (mask, n, mask2, n);
+  g_assert_cmpmem (mask, n * sizeof (float), mask2, n * sizeof (float));
   nn_dropout_forward_train (y2, mask2, x, n, 0.25f, 7, 16, 4, 5);
-  g_assert_true (memcmp (mask, mask2, n) != 0);
-  nn_dropout_backward (dx, dy, mask, n, 0.25f);
+  g_assert_true (memcmp (mask, mask2, n * sizeof (float)) != 0);
+  nn_dropout_forward_train (y2, mask2, x, n, 0.25f, 7, 16, 3, 6);
+  g_assert_true (memcmp (mask, mask2, n * sizeof (float)) != 0);
+  nn_dropout_backward (dx, dy, mask, n);
   for (gsize i = 0; i < n; i += 997)
     g_assert_cmpfloat (dx[i], ==, y[i]);
   g_free (x); g_free (y); g_free (y2); g_free (dy); g_free (dx); g_free (mask); g_free (mask2);

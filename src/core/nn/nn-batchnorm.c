@@ -8,9 +8,18 @@ nn_batchnorm_forward_train (float *y, float *mean, float *rstd, const float *x,
                             const float *gamma, const float *beta, float *running_mean,
                             float *running_var, int N, int C, int HW)
 {
+  for (int c = 0; c < C; c++)
+    nn_batchnorm_forward_train_channel (y, mean, rstd, x, gamma, beta, running_mean, running_var,
+                                        N, C, HW, c);
+}
+
+void
+nn_batchnorm_forward_train_channel (float *y, float *mean, float *rstd, const float *x,
+                                    const float *gamma, const float *beta, float *running_mean,
+                                    float *running_var, int N, int C, int HW, int c)
+{
   const double M = (double) N * HW;
 
-  for (int c = 0; c < C; c++)
     {
       double sum = 0, sq = 0, mu, var;
       for (int n = 0; n < N; n++)
@@ -51,6 +60,15 @@ nn_batchnorm_forward_eval (float *y, const float *x, const float *gamma, const f
                            int HW)
 {
   for (int c = 0; c < C; c++)
+    nn_batchnorm_forward_eval_channel (y, x, gamma, beta, running_mean, running_var, N, C, HW,
+                                       c);
+}
+
+void
+nn_batchnorm_forward_eval_channel (float *y, const float *x, const float *gamma,
+                                   const float *beta, const float *running_mean,
+                                   const float *running_var, int N, int C, int HW, int c)
+{
     {
       const float a = gamma[c] / sqrtf (running_var[c] + (float) NN_BN_EPS);
       const float b = beta[c] - a * running_mean[c];
@@ -69,11 +87,19 @@ nn_batchnorm_backward (float *dx, float *dgamma, float *dbeta, const float *dy, 
                        const float *mean, const float *rstd, const float *gamma, int N, int C,
                        int HW)
 {
+  for (int c = 0; c < C; c++)
+    nn_batchnorm_backward_channel (dx, dgamma, dbeta, dy, x, mean, rstd, gamma, N, C, HW, c);
+}
+
+void
+nn_batchnorm_backward_channel (float *dx, float *dgamma, float *dbeta, const float *dy,
+                               const float *x, const float *mean, const float *rstd,
+                               const float *gamma, int N, int C, int HW, int c)
+{
   const double M = (double) N * HW;
 
   /* In the forward pass x̂ = (x − μ)·rstd, y = γx̂ + β, with μ and σ² depending on every x:
    * dx = γ·rstd/M · (M·dy − Σdy − x̂·Σ(dy·x̂)). */
-  for (int c = 0; c < C; c++)
     {
       double sum_dy = 0, sum_dy_xhat = 0;
       for (int n = 0; n < N; n++)

@@ -24,4 +24,16 @@ void nn_batchnorm_backward      (float *dx, float *dgamma, float *dbeta, const f
                                  const float *x, const float *mean, const float *rstd,
                                  const float *gamma, int N, int C, int HW);
 
+/* The same for channel @c alone (what the threads split: channels are independent). */
+void nn_batchnorm_forward_train_channel (float *y, float *mean, float *rstd, const float *x,
+                                         const float *gamma, const float *beta,
+                                         float *running_mean, float *running_var, int N, int C,
+                                         int HW, int c);
+void nn_batchnorm_forward_eval_channel  (float *y, const float *x, const float *gamma,
+                                         const float *beta, const float *running_mean,
+                                         const float *running_var, int N, int C, int HW, int c);
+void nn_batchnorm_backward_channel      (float *dx, float *dgamma, float *dbeta, const float *dy,
+                                         const float *x, const float *mean, const float *rstd,
+                                         const float *gamma, int N, int C, int HW, int c);
+
 G_END_DECLS

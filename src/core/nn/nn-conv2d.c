@@ -32,7 +32,16 @@ nn_conv2d_scratch_size (const NnConv2dShape *s)
   return 2 * (gsize) s->C * s->R * s->R * s->P * s->Q;
 }
 
-/* col (C·R·R, P·Q): row (c,r,s) holds x[c, p+r−pad, q+s−pad] for every output (p,q). */
+/* For kernel column t, the outputs q whose input column q + t − pad lies inside [0, W). */
+static inline void
+valid_q (const NnConv2dShape *s, int t, int *q0, int *q1)
+{
+  *q0 = MAX (0, s->pad - t);
+  *q1 = MIN (s->Q, s->W + s->pad - t);
+}
+
+/* col (C·R·R, P·Q): row (c,r,t) holds x[c, p+r−pad, q+t−pad] for every output (p,q): for each
+ * p a shifted copy of one input row, zero where it falls outside. */
 static void
 im2col (float *col, const float *x, const NnConv2dShape *s)
 {
@@ -44,20 +53,29 @@ im2col (float *col, const float *x, const NnConv2dShape *s)
         {
           float *row = col + ((gsize) (c * s->R + r) * s->R + t) * PQ;
           const float *x_c = x + (gsize) c * s->H * s->W;
+          int q0, q1;
+
+          valid_q (s, t, &q0, &q1);
           for (int p = 0; p < s->P; p++)
             {
               int h = p + r - s->pad;
               float *out = row + p * s->Q;
-              if (h < 0 || h >= s->H)
+              /* Rows are short (≤ 28 floats): plain loops beat memcpy/memset calls. */
+              if (h < 0 || h >= s->H || q1 <= q0)
                 {
-                  memset (out, 0, sizeof (float) * s->Q);
+                  for (int q = 0; q < s->Q; q++)
+                    out[q] = 0.0f;
                   continue;
                 }
-              for (int q = 0; q < s->Q; q++)
-                {
-                  int w = q + t - s->pad;
-                  out[q] = (w >= 0 && w < s->W) ? x_c[h * s->W + w] : 0.0f;
-                }
+              {
+                const float *in = x_c + h * s->W + t - s->pad;
+                for (int q = 0; q < q0; q++)
+                  out[q] = 0.0f;
+                for (int q = q0; q < q1; q++)
+                  out[q] = in[q];
+                for (int q = q1; q < s->Q; q++)
+                  out[q] = 0.0f;
+              }
             }
         }
 }
@@ -75,17 +93,20 @@ col2im (float *dx, const float *col, const NnConv2dShape *s)
         {
           const float *row = col + ((gsize) (c * s->R + r) * s->R + t) * PQ;
           float *dx_c = dx + (gsize) c * s->H * s->W;
+          int q0, q1;
+
+          valid_q (s, t, &q0, &q1);
           for (int p = 0; p < s->P; p++)
             {
               int h = p + r - s->pad;
+              const float *in;
+              float *out;
               if (h < 0 || h >= s->H)
                 continue;
-              for (int q = 0; q < s->Q; q++)
-                {
-                  int w = q + t - s->pad;
-                  if (w >= 0 && w < s->W)
-                    dx_c[h * s->W + w] += row[p * s->Q + q];
-                }
+              in = row + p * s->Q;
+              out = dx_c + h * s->W + t - s->pad;
+              for (int q = q0; q < q1; q++)
+                out[q] += in[q];
             }
         }
 }

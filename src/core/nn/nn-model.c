@@ -69,7 +69,8 @@ typedef struct {
   gsize         stat_off;               /* BN: running mean, then running var, in stats */
   float        *act;                    /* (max_batch, out_size) */
   float        *dact;                   /* (max_batch, out_size): ∂loss/∂act */
-  guint8       *aux;                    /* dropout mask or max-pool argmax */
+  guint8       *aux;                    /* max-pool argmax */
+  float        *mask;                   /* dropout factors (0 or 1/(1 − p)) */
   float        *mean, *rstd;            /* BN batch statistics, for backward */
 } NnLayer;
 
@@ -213,8 +214,10 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
       NnLayer *l = &m->layers[i];
       l->act = g_new (float, max_batch * l->out_size);
       l->dact = g_new (float, max_batch * l->out_size);
-      if (l->type == NN_LAYER_DROPOUT || l->type == NN_LAYER_MAXPOOL)
+      if (l->type == NN_LAYER_MAXPOOL)
         l->aux = g_new (guint8, max_batch * l->out_size);
+      if (l->type == NN_LAYER_DROPOUT)
+        l->mask = g_new (float, max_batch * l->out_size);
       if (l->type == NN_LAYER_BN)
         {
           l->mean = g_new (float, l->out_c);
@@ -241,6 +244,7 @@ nn_model_free (NnModel *m)
       g_free (m->layers[i].act);
       g_free (m->layers[i].dact);
       g_free (m->layers[i].aux);
+      g_free (m->layers[i].mask);
       g_free (m->layers[i].mean);
       g_free (m->layers[i].rstd);
     }
@@ -455,7 +459,7 @@ forward_task (gpointer ctx, guint chunk)
           break;
         case NN_LAYER_DROPOUT:
           if (m->training)
-            nn_dropout_forward_train (y, l->aux + n * l->out_size, x, l->out_size, DROPOUT_P,
+            nn_dropout_forward_train (y, l->mask + n * l->out_size, x, l->out_size, DROPOUT_P,
                                       m->seed, NN_RNG_STREAM_DROPOUT + m->layer, m->step, n);
           else
             memcpy (y, x, sizeof (float) * l->out_size);
@@ -504,7 +508,7 @@ backward_task (gpointer ctx, guint chunk)
           nn_relu_backward (dx, dy, l->act + n * l->out_size, l->out_size);
           break;
         case NN_LAYER_DROPOUT:
-          nn_dropout_backward (dx, dy, l->aux + n * l->out_size, l->out_size, DROPOUT_P);
+          nn_dropout_backward (dx, dy, l->mask + n * l->out_size, l->out_size);
           break;
         case NN_LAYER_MAXPOOL:
           nn_maxpool_backward (dx, dy, l->aux + n * l->out_size, l->in_c, l->in_h, l->in_w);
@@ -523,6 +527,38 @@ backward_task (gpointer ctx, guint chunk)
     }
 }
 
+/* Batch norm spans the whole batch, so it is split by channel instead of by image: each
+ * channel's statistics are still summed in one fixed order. */
+static void
+bn_forward_task (gpointer ctx, guint c)
+{
+  NnModel *m = ctx;
+  NnLayer *l = &m->layers[m->layer];
+  const float *in = layer_input (m, m->layer);
+  float *rm = m->stats + l->stat_off, *rv = rm + l->out_c;
+  int HW = l->out_h * l->out_w;
+
+  /* One channel of an (N, C, HW) tensor is a (N, 1, HW) slice with stride C·HW. */
+  if (m->training)
+    nn_batchnorm_forward_train_channel (l->act, l->mean, l->rstd, in, m->params + l->w_off,
+                                        m->params + l->b_off, rm, rv, m->n, l->out_c, HW, c);
+  else
+    nn_batchnorm_forward_eval_channel (l->act, in, m->params + l->w_off, m->params + l->b_off,
+                                       rm, rv, m->n, l->out_c, HW, c);
+}
+
+static void
+bn_backward_task (gpointer ctx, guint c)
+{
+  NnModel *m = ctx;
+  guint i = m->layer;
+  NnLayer *l = &m->layers[i];
+
+  nn_batchnorm_backward_channel (m->layers[i - 1].dact, m->grads + l->w_off, m->grads + l->b_off,
+                                 l->dact, layer_input (m, i), l->mean, l->rstd,
+                                 m->params + l->w_off, m->n, l->out_c, l->out_h * l->out_w, c);
+}
+
 static void
 forward (NnModel *m, const float *x, guint n, gboolean training, guint64 step)
 {
@@ -535,18 +571,7 @@ forward (NnModel *m, const float *x, guint n, gboolean training, guint64 step)
       NnLayer *l = &m->layers[i];
       m->layer = i;
       if (l->type == NN_LAYER_BN)
-        {
-          /* Batch statistics span every chunk: computed whole, on this thread. */
-          float *rm = m->stats + l->stat_off, *rv = rm + l->out_c;
-          if (training)
-            nn_batchnorm_forward_train (l->act, l->mean, l->rstd, layer_input (m, i),
-                                        m->params + l->w_off, m->params + l->b_off, rm, rv, n,
-                                        l->out_c, l->out_h * l->out_w);
-          else
-            nn_batchnorm_forward_eval (l->act, layer_input (m, i), m->params + l->w_off,
-                                       m->params + l->b_off, rm, rv, n, l->out_c,
-                                       l->out_h * l->out_w);
-        }
+        nn_pool_run (m->pool, bn_forward_task, m, l->out_c);
       else
         nn_pool_run (m->pool, forward_task, m, NN_MODEL_CHUNKS);
     }
@@ -612,9 +637,7 @@ nn_model_train_step (NnModel *m, const float *x, const guint8 *labels, guint n, 
       NnLayer *l = &m->layers[i];
       m->layer = i;
       if (l->type == NN_LAYER_BN)
-        nn_batchnorm_backward (m->layers[i - 1].dact, m->grads + l->w_off, m->grads + l->b_off,
-                               l->dact, layer_input (m, i), l->mean, l->rstd,
-                               m->params + l->w_off, n, l->out_c, l->out_h * l->out_w);
+        nn_pool_run (m->pool, bn_backward_task, m, l->out_c);
       else
         nn_pool_run (m->pool, backward_task, m, NN_MODEL_CHUNKS);
     }

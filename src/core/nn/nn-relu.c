@@ -2,14 +2,14 @@
 #include "nn-relu.h"
 
 void
-nn_relu_forward (float *y, const float *x, gsize n)
+nn_relu_forward (float *restrict y, const float *restrict x, gsize n)
 {
   for (gsize i = 0; i < n; i++)
     y[i] = x[i] > 0 ? x[i] : 0.0f;
 }
 
 void
-nn_relu_backward (float *dx, const float *dy, const float *y, gsize n)
+nn_relu_backward (float *restrict dx, const float *restrict dy, const float *restrict y, gsize n)
 {
   for (gsize i = 0; i < n; i++)
     dx[i] = y[i] > 0 ? dy[i] : 0.0f;

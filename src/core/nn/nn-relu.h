@@ -5,8 +5,9 @@
 
 G_BEGIN_DECLS
 
-void nn_relu_forward  (float *y, const float *x, gsize n);
+void nn_relu_forward  (float *restrict y, const float *restrict x, gsize n);
 /* dx = dy where y > 0, else 0 (reads the forward output y). */
-void nn_relu_backward (float *dx, const float *dy, const float *y, gsize n);
+void nn_relu_backward (float *restrict dx, const float *restrict dy, const float *restrict y,
+                       gsize n);
 
 G_END_DECLS
