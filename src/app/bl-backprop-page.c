@@ -683,6 +683,19 @@ save_learning_rates (BlBackpropPage *self)
                                                    sizeof (double)));
 }
 
+/* After a rate was changed, added or removed: everything that lists the runs follows. */
+static void
+rates_changed (BlBackpropPage *self, gboolean ledger_run_changed)
+{
+  refresh_ledger_names (self);
+  if (ledger_run_changed)
+    reset_ledger_model (self);
+  update_reach_table (self);
+  update_stop_banner (self);
+  update_current_view (self);
+  save_learning_rates (self);
+}
+
 static guint
 lr_row_index (BlBackpropPage *self, LrRow *row)
 {
@@ -703,20 +716,12 @@ lr_value_changed (BlBackpropPage *self, LrRow *row, double lr)
   update_chart_series (self, i);
   {
     g_autofree char *label = g_strdup_printf ("η = %g", lr);
-    /* Series keep their colour by position while dragging; re-add to rename. */
-    bl_chart_remove_series (self->chart, row->chart_id);
-    bl_palette_color_for_lr (((BlToyRun *) g_ptr_array_index (self->runs, i))->lr, &c);
-    row->chart_id = bl_chart_add_series (self->chart, label, &c, BL_CHART_LINE_SOLID);
-    update_chart_series (self, i);
+    bl_palette_color_for_lr (lr, &c);
+    bl_chart_series_set_label (self->chart, row->chart_id, label);
+    bl_chart_series_set_color (self->chart, row->chart_id, &c);
   }
   gtk_widget_queue_draw (row->swatch);
-  refresh_ledger_names (self);
-  if (i == self->ledger_run)
-    reset_ledger_model (self);
-  update_reach_table (self);
-  update_stop_banner (self);
-  update_current_view (self);
-  save_learning_rates (self);
+  rates_changed (self, i == self->ledger_run);
 }
 
 static void
@@ -841,12 +846,7 @@ lr_remove_cb (GtkButton *button, LrRow *row)
     self->ledger_run = self->runs->len - 1;
   else if (self->ledger_run > i)
     self->ledger_run--;
-  refresh_ledger_names (self);
-  reset_ledger_model (self);
-  update_reach_table (self);
-  update_stop_banner (self);
-  update_current_view (self);
-  save_learning_rates (self);
+  rates_changed (self, TRUE);
 }
 
 static void
@@ -877,11 +877,7 @@ lr_add_cb (GtkWidget *widget, BlBackpropPage *self)
   g_ptr_array_add (self->runs, NULL);
   recompute_run (self, i);
   update_chart_series (self, i);
-  refresh_ledger_names (self);
-  update_reach_table (self);
-  update_stop_banner (self);
-  update_current_view (self);
-  save_learning_rates (self);
+  rates_changed (self, FALSE);
 }
 
 static void

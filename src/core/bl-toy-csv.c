@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/bl-file.h"
 #include "core/bl-toy-csv.h"
 
 /* %.17g round-trips every double; non-finite values get names other tools read. */
@@ -150,16 +151,12 @@ bl_toy_ledger_save (const char *path, BlToyFormat format, BlToyRun *const *runs,
                    _("Could not write “%s”: %s"), path, g_strerror (saved));
       ok = FALSE;
     }
-  if (ok && g_rename (tmp_path, path) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("Could not replace “%s”: %s"), path, g_strerror (saved));
-      ok = FALSE;
-    }
   if (!ok)
-    g_unlink (tmp_path);
-  return ok;
+    {
+      g_unlink (tmp_path);
+      return FALSE;
+    }
+  return bl_file_commit_temp (tmp_path, path, error);
 }
 
 /* ------------------------------------------------------------------------------------------ */

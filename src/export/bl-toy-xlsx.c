@@ -11,6 +11,7 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "core/bl-file.h"
 #include "export/bl-toy-xlsx.h"
 
 /* Sheet layout (0-based rows): title, η, notes, header, then ledger row k at FIRST_ROW + k. */
@@ -262,7 +263,7 @@ bl_toy_xlsx_save (const char *path, BlToyRun *const *runs, guint n_runs, GError 
     layout.col[k] = bl_toy_column_visible (k, layout.biases) ? next++ : -1;
 
   /* libxlsxwriter writes the whole file at close: write beside the target, then rename. */
-  tmp_path = g_strdup_printf ("%s.tmp-%u.xlsx", path, g_random_int ());
+  tmp_path = bl_file_temp_path (path);
   wb = workbook_new_opt (tmp_path, &options);
   if (wb == NULL)
     {
@@ -346,13 +347,5 @@ bl_toy_xlsx_save (const char *path, BlToyRun *const *runs, guint n_runs, GError 
                    lxw_strerror (err));
       return FALSE;
     }
-  if (g_rename (tmp_path, path) != 0)
-    {
-      int saved = errno;
-      g_unlink (tmp_path);
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("Could not replace “%s”: %s"), path, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
+  return bl_file_commit_temp (tmp_path, path, error);
 }

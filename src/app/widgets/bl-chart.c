@@ -14,6 +14,7 @@
 
 #include "widgets/bl-chart.h"
 #include "widgets/bl-palette.h"
+#include "widgets/bl-png.h"
 
 typedef struct {
   guint            id;
@@ -1308,6 +1309,32 @@ bl_chart_series_set_visible (BlChart *self, guint id, gboolean visible)
 }
 
 void
+bl_chart_series_set_label (BlChart *self, guint id, const char *label)
+{
+  Series *s;
+
+  g_return_if_fail (BL_IS_CHART (self));
+  if ((s = find_series (self, id)) != NULL)
+    {
+      replace_string (&s->label, label);
+      data_changed (self);
+    }
+}
+
+void
+bl_chart_series_set_color (BlChart *self, guint id, const GdkRGBA *color)
+{
+  Series *s;
+
+  g_return_if_fail (BL_IS_CHART (self) && color != NULL);
+  if ((s = find_series (self, id)) != NULL)
+    {
+      s->color = *color;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+void
 bl_chart_series_set_in_legend (BlChart *self, guint id, gboolean in_legend)
 {
   Series *s;
@@ -1361,9 +1388,8 @@ bl_chart_render (BlChart *self, cairo_t *cr, int width, int height)
 gboolean
 bl_chart_write_png (BlChart *self, const char *path, int width, int height, GError **error)
 {
-  g_autofree char *tmp_path = NULL;
   cairo_surface_t *surface;
-  cairo_status_t status;
+  gboolean ok;
   double saved_hover;
   cairo_t *cr;
 
@@ -1385,23 +1411,7 @@ bl_chart_write_png (BlChart *self, const char *path, int width, int height, GErr
   self->hover_x = saved_hover;
   cairo_destroy (cr);
 
-  tmp_path = g_strdup_printf ("%s.tmp-%u", path, g_random_int ());
-  status = cairo_surface_write_to_png (surface, tmp_path);
+  ok = bl_write_png (surface, path, error);
   cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_unlink (tmp_path);
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, _("Could not write “%s”: %s"), path,
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
-  if (g_rename (tmp_path, path) != 0)
-    {
-      int saved = errno;
-      g_unlink (tmp_path);
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("Could not replace “%s”: %s"), path, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
+  return ok;
 }

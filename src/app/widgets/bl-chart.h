@@ -48,6 +48,8 @@ void       bl_chart_series_set_data  (BlChart *self, guint id, const double *x, 
                                       guint n);
 void       bl_chart_series_append    (BlChart *self, guint id, double x, double y);
 void       bl_chart_series_set_visible (BlChart *self, guint id, gboolean visible);
+void       bl_chart_series_set_label (BlChart *self, guint id, const char *label);
+void       bl_chart_series_set_color (BlChart *self, guint id, const GdkRGBA *color);
 /* Not in the legend (e.g. the faint raw curve under its smoothed twin). */
 void       bl_chart_series_set_in_legend (BlChart *self, guint id, gboolean in_legend);
 

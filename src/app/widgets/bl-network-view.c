@@ -9,6 +9,7 @@
 
 #include "widgets/bl-network-view.h"
 #include "widgets/bl-palette.h"
+#include "widgets/bl-png.h"
 
 struct _BlNetworkView {
   GtkWidget   parent_instance;
@@ -418,9 +419,8 @@ bl_network_view_write_png (BlNetworkView *self, const char *path, int width, int
                            GError **error)
 {
   static const GdkRGBA black = { 0.1f, 0.1f, 0.12f, 1 }, white = { 1, 1, 1, 1 };
-  g_autofree char *tmp_path = NULL;
   cairo_surface_t *surface;
-  cairo_status_t status;
+  gboolean ok;
   cairo_t *cr;
 
   g_return_val_if_fail (BL_IS_NETWORK_VIEW (self), FALSE);
@@ -433,14 +433,7 @@ bl_network_view_write_png (BlNetworkView *self, const char *path, int width, int
   cr = cairo_create (surface);
   network_draw (self, cr, width, height, &black, &white);
   cairo_destroy (cr);
-  tmp_path = g_strdup_printf ("%s.tmp-%u", path, g_random_int ());
-  status = cairo_surface_write_to_png (surface, tmp_path);
+  ok = bl_write_png (surface, path, error);
   cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS || g_rename (tmp_path, path) != 0)
-    {
-      g_unlink (tmp_path);
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, _("Could not write “%s”."), path);
-      return FALSE;
-    }
-  return TRUE;
+  return ok;
 }

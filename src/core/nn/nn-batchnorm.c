@@ -3,6 +3,19 @@
 
 #include <math.h>
 
+/* Channel c of (N, C, HW): y = a·x + b, the normalisation folded into one affine map. */
+static void
+scale_shift_channel (float *y, const float *x, float a, float b, int N, int C, int HW, int c)
+{
+  for (int n = 0; n < N; n++)
+    {
+      const float *x_nc = x + ((gsize) n * C + c) * HW;
+      float *y_nc = y + ((gsize) n * C + c) * HW;
+      for (int i = 0; i < HW; i++)
+        y_nc[i] = a * x_nc[i] + b;
+    }
+}
+
 void
 nn_batchnorm_forward_train (float *y, float *mean, float *rstd, const float *x,
                             const float *gamma, const float *beta, float *running_mean,
@@ -41,16 +54,8 @@ nn_batchnorm_forward_train_channel (float *y, float *mean, float *rstd, const fl
       running_mean[c] = (float) ((1 - NN_BN_MOMENTUM) * running_mean[c] + NN_BN_MOMENTUM * mu);
       running_var[c] = (float) ((1 - NN_BN_MOMENTUM) * running_var[c] +
                                 NN_BN_MOMENTUM * (M > 1 ? sq / (M - 1) : var));
-      {
-        const float a = gamma[c] * rstd[c], b = beta[c] - a * mean[c];
-        for (int n = 0; n < N; n++)
-          {
-            const float *x_nc = x + ((gsize) n * C + c) * HW;
-            float *y_nc = y + ((gsize) n * C + c) * HW;
-            for (int i = 0; i < HW; i++)
-              y_nc[i] = a * x_nc[i] + b;
-          }
-      }
+      scale_shift_channel (y, x, gamma[c] * rstd[c], beta[c] - gamma[c] * rstd[c] * mean[c],
+                           N, C, HW, c);
     }
 }
 
@@ -69,17 +74,9 @@ nn_batchnorm_forward_eval_channel (float *y, const float *x, const float *gamma,
                                    const float *beta, const float *running_mean,
                                    const float *running_var, int N, int C, int HW, int c)
 {
-    {
-      const float a = gamma[c] / sqrtf (running_var[c] + (float) NN_BN_EPS);
-      const float b = beta[c] - a * running_mean[c];
-      for (int n = 0; n < N; n++)
-        {
-          const float *x_nc = x + ((gsize) n * C + c) * HW;
-          float *y_nc = y + ((gsize) n * C + c) * HW;
-          for (int i = 0; i < HW; i++)
-            y_nc[i] = a * x_nc[i] + b;
-        }
-    }
+  const float a = gamma[c] / sqrtf (running_var[c] + (float) NN_BN_EPS);
+
+  scale_shift_channel (y, x, a, beta[c] - a * running_mean[c], N, C, HW, c);
 }
 
 void
