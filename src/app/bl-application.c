@@ -50,14 +50,13 @@ bl_application_startup (GApplication *app)
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
-    { "win.step", { "Right", "KP_Right", NULL } },
+    /* →, Space and R are the page's key bindings, not accelerators: accelerators run before
+     * the focused widget, and would take → and Space from the text fields. */
     { "win.run-n", { "<Control>Right", NULL } },
-    { "win.play", { "space", NULL } },
-    { "win.reset", { "r", "Home", NULL } },
     { "win.export-csv", { "<Control>e", NULL } },
     { "win.export-xlsx", { "<Control><Shift>e", NULL } },
     { "win.export-png", { "<Control>p", NULL } },
-    { "win.log-scale", { "l", NULL } },
+    { "win.log-scale", { "<Control>l", NULL } },
     { "win.projector-mode", { "F5", NULL } },
     { "win.show-help-overlay", { "<Control>question", "F1", NULL } },
   };

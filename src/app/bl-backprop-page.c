@@ -1133,6 +1133,13 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   CHILD (check_label);
 #undef CHILD
   gtk_widget_class_set_css_name (widget_class, "backproppage");
+
+  /* Keyboard first, in the bubble phase: a focused entry keeps its own use of these keys. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "win.step", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Right, 0, "win.step", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.play", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "win.reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "win.reset", NULL);
 }
 
 static void
