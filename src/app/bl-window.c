@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bl-mnist-page.h"
 #include "bl-window.h"
 
 struct _BlWindow {
@@ -10,7 +11,9 @@ struct _BlWindow {
 
   GtkStack       *stack;
   BlBackpropPage *backprop_page;
+  BlMnistPage    *mnist_page;
   GSettings      *settings;
+  gboolean        close_confirmed;
 };
 
 G_DEFINE_FINAL_TYPE (BlWindow, bl_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -135,10 +138,37 @@ action_export_png (GtkWidget *widget, const char *name, GVariant *param)
                "*.png", bl_backprop_page_export_png);
 }
 
+static void
+close_response_cb (GtkDialog *dialog, int response, BlWindow *self)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (response != GTK_RESPONSE_ACCEPT)
+    return;
+  bl_mnist_page_stop (self->mnist_page);
+  self->close_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
 static gboolean
 bl_window_close_request (GtkWindow *window)
 {
   BlWindow *self = BL_WINDOW (window);
+
+  /* Closing mid-run asks first, then stops the run cleanly. */
+  if (bl_mnist_page_is_training (self->mnist_page) && !self->close_confirmed)
+    {
+      GtkWidget *dialog = gtk_message_dialog_new (window, GTK_DIALOG_MODAL,
+                                                  GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                                  _("Stop training and close?"));
+      gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+                                                _("The network is still learning; what it has "
+                                                  "learned so far will be lost."));
+      gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Keep Training"), GTK_RESPONSE_CANCEL,
+                              _("_Stop and Close"), GTK_RESPONSE_ACCEPT, NULL);
+      g_signal_connect (dialog, "response", G_CALLBACK (close_response_cb), self);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return TRUE;
+    }
 
   if (self->settings)
     {
@@ -170,10 +200,12 @@ bl_window_class_init (BlWindowClass *klass)
   GTK_WINDOW_CLASS (klass)->close_request = bl_window_close_request;
 
   g_type_ensure (BL_TYPE_BACKPROP_PAGE);
+  g_type_ensure (BL_TYPE_MNIST_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/backproplab/BackpropLab/ui/bl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BlWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, BlWindow, backprop_page);
+  gtk_widget_class_bind_template_child (widget_class, BlWindow, mnist_page);
 
   gtk_widget_class_install_action (widget_class, "win.step", NULL, action_step);
   gtk_widget_class_install_action (widget_class, "win.run-n", NULL, action_run_n);
@@ -209,7 +241,15 @@ bl_window_new (GtkApplication *app, GSettings *settings)
         gtk_widget_add_css_class (GTK_WIDGET (self), "projector");
       bl_backprop_page_set_settings (self->backprop_page, settings);
     }
+  bl_mnist_page_set_settings (self->mnist_page, settings);
   return self;
+}
+
+GtkWidget *
+bl_window_get_mnist_page (BlWindow *self)
+{
+  g_return_val_if_fail (BL_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->mnist_page);
 }
 
 BlBackpropPage *

@@ -11,5 +11,7 @@ G_DECLARE_FINAL_TYPE (BlWindow, bl_window, BL, WINDOW, GtkApplicationWindow)
 
 BlWindow       *bl_window_new               (GtkApplication *app, GSettings *settings);
 BlBackpropPage *bl_window_get_backprop_page (BlWindow *self);
+/* The MNIST page (a BlMnistPage). */
+GtkWidget      *bl_window_get_mnist_page    (BlWindow *self);
 
 G_END_DECLS

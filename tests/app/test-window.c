@@ -7,6 +7,7 @@
 #include "bl-backprop-page.h"
 #include "bl-ledger-model.h"
 #include "bl-window.h"
+#include "test-utils.h"
 
 static void
 wait_for_draw (GtkWidget *widget)
@@ -175,27 +176,6 @@ test_with_biases_preset (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* Counts pixels that are not near-white: an empty chart would be almost all background. */
-static guint
-ink_pixels (const char *png)
-{
-  cairo_surface_t *s = cairo_image_surface_create_from_png (png);
-  int w = cairo_image_surface_get_width (s), h = cairo_image_surface_get_height (s);
-  int stride = cairo_image_surface_get_stride (s);
-  const guint8 *d = cairo_image_surface_get_data (s);
-  guint n = 0;
-
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        guint32 p = *(const guint32 *) (d + y * stride + 4 * x);
-        if (((p >> 16) & 0xff) < 200 || ((p >> 8) & 0xff) < 200 || (p & 0xff) < 200)
-          n++;
-      }
-  cairo_surface_destroy (s);
-  return n;
-}
-
 static void
 test_chart_png_and_screenshot (void)
 {
@@ -205,35 +185,18 @@ test_chart_png_and_screenshot (void)
   g_autofree char *png = g_build_filename (dir, "backprop-chart.png", NULL);
   g_autofree char *shot = g_build_filename (dir, "backprop-window.png", NULL);
   g_autoptr(GError) error = NULL;
-  GdkPaintable *paintable;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  GdkTexture *texture;
-  int w, h;
 
   bl_backprop_page_set_preset (page, BL_TOY_PRESET_WITH_BIASES);
   bl_backprop_page_step (page, 40);
   bl_backprop_page_select_column (page, BL_TOY_COL_DW1);
   g_assert_true (bl_backprop_page_export_png (page, png, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (ink_pixels (png), >, 20000);
+  g_assert_cmpuint (bl_test_ink_pixels (png), >, 20000);
 
   /* The whole window as the screen shows it, for a person to look at. */
   wait_for_draw (GTK_WIDGET (window));
-  w = gtk_widget_get_width (GTK_WIDGET (window));
-  h = gtk_widget_get_height (GTK_WIDGET (window));
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, shot));
-  g_assert_cmpuint (ink_pixels (shot), >, 20000);
-  g_object_unref (texture);
-  gsk_render_node_unref (node);
-  g_object_unref (paintable);
+  g_assert_true (bl_test_save_window_png (GTK_WIDGET (window), shot));
+  g_assert_cmpuint (bl_test_ink_pixels (shot), >, 20000);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

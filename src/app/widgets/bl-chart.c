@@ -458,24 +458,48 @@ chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg
 
   /* Grid and tick labels. */
   cairo_set_line_width (cr, 1);
-  if (f.log)
+  if (f.log && f.y1 - f.y0 < 0.6)
     {
-      int d0 = (int) ceil (f.y0 - 1e-9), d1 = (int) floor (f.y1 + 1e-9);
-      int step = MAX (1, (d1 - d0 + 1) / 8 + ((d1 - d0 + 1) % 8 != 0 ? 0 : 0));
-      for (int d = d0; d <= d1; d += step)
+      /* Less than a factor of four in view: evenly spaced values, placed on the log axis. */
+      double lo = pow (10, f.y0), hi = pow (10, f.y1), step = nice_step (hi - lo, 5);
+      for (double v = ceil (lo / step) * step; v <= hi + step * 1e-9; v += step)
         {
-          double py = floor (py_of (&f, d)) + 0.5;
+          double py = floor (py_of (&f, log10 (v))) + 0.5;
           set_rgba (cr, fg, 0.12);
           cairo_move_to (cr, f.left, py);
           cairo_line_to (cr, f.left + f.width, py);
           cairo_stroke (cr);
           set_rgba (cr, fg, 0.8);
-          if (d >= -2 && d <= 3)
-            g_snprintf (buf, sizeof buf, "%g", pow (10, d));
-          else
-            g_snprintf (buf, sizeof buf, "1e%d", d);
+          format_tick (buf, sizeof buf, v, step);
           draw_text (cr, small, buf, f.left - f.font_size * 0.5, py, 1, 0.5);
         }
+    }
+  else if (f.log)
+    {
+      int d0 = (int) floor (f.y0), d1 = (int) ceil (f.y1);
+      int step = MAX (1, (d1 - d0 + 7) / 8);
+      /* Less than two decades in view: label 1, 2 and 5 of each decade too. */
+      static const double all[] = { 1, 2, 5 }, ones[] = { 1 };
+      const double *mult = f.y1 - f.y0 < 2 ? all : ones;
+      guint n_mult = f.y1 - f.y0 < 2 ? 3 : 1;
+      for (int d = d0; d <= d1; d += step)
+        for (guint k = 0; k < n_mult; k++)
+          {
+            double v = mult[k] * pow (10, d), ay = log10 (v), py;
+            if (ay < f.y0 - 1e-9 || ay > f.y1 + 1e-9)
+              continue;
+            py = floor (py_of (&f, ay)) + 0.5;
+            set_rgba (cr, fg, k == 0 ? 0.12 : 0.07);
+            cairo_move_to (cr, f.left, py);
+            cairo_line_to (cr, f.left + f.width, py);
+            cairo_stroke (cr);
+            set_rgba (cr, fg, 0.8);
+            if (d >= -3 && d <= 3)
+              g_snprintf (buf, sizeof buf, "%g", v);
+            else
+              g_snprintf (buf, sizeof buf, "%ge%d", mult[k], d);
+            draw_text (cr, small, buf, f.left - f.font_size * 0.5, py, 1, 0.5);
+          }
     }
   else
     {
@@ -1282,14 +1306,14 @@ bl_chart_series_append (BlChart *self, guint id, double x, double y)
       g_critical ("%s: no series %u", G_STRFUNC, id);
       return;
     }
-  /* A series given implicit x keeps them implicit while x continues the index. */
+  /* x stays implicit (the index) while it continues the index; otherwise it is stored. */
   if (s->x->len == 0 && x != (double) s->y->len)
     for (guint i = 0; i < s->y->len; i++)
       {
         double xi = i;
         g_array_append_val (s->x, xi);
       }
-  if (s->x->len > 0)
+  if (s->x->len > 0 || x != (double) s->y->len)
     g_array_append_val (s->x, x);
   g_array_append_val (s->y, y);
   data_changed (self);

@@ -1,0 +1,810 @@
+/* bl-mnist-page.c: see bl-mnist-page.h.
+ *
+ * Threads: the trainer runs on its own GThread. Its callbacks copy each report into a queue
+ * under a mutex and schedule one idle callback if none is pending; the idle drains the queue
+ * on the main thread and updates the widgets. A run's thread is joined before another can
+ * start, so no report outlives its run. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "bl-mnist-page.h"
+#include "nn-dataset.h"
+#include "nn-error.h"
+#include "nn-model.h"
+#include "widgets/bl-chart.h"
+#include "widgets/bl-palette.h"
+
+struct _BlMnistPage {
+  GtkWidget parent_instance;
+
+  /* template children */
+  GtkLabel       *data_label;
+  GtkButton      *choose_button;
+  GtkGrid        *arch_grid;
+  GtkGrid        *recipe_grid;
+  GtkLabel       *recipe_error;
+  GtkButton      *start_button;
+  GtkButton      *pause_button;
+  GtkButton      *stop_button;
+  GtkProgressBar *progress;
+  GtkLabel       *status_label;
+  BlChart        *batch_chart;
+  BlChart        *loss_chart;
+  BlChart        *acc_chart;
+
+  /* recipe controls */
+  GtkSpinButton  *epochs_spin, *batch_spin, *seed_spin, *threads_spin, *subset_spin,
+                 *rotate_spin;
+  GtkEntry       *lr_entry, *momentum_entry;
+  GtkDropDown    *schedule_dropdown;
+
+  GSettings      *settings;
+  NnDataset      *data;
+  char           *data_dir;
+  GCancellable   *load_cancellable;
+
+  /* the run */
+  GThread        *thread;
+  NnTrainer      *trainer;
+  GCancellable   *cancellable;
+  gboolean        paused;
+  guint           epochs_done;
+  guint           batches_seen;
+  double          smoothed_loss;
+  double          best_acc;
+  guint           best_epoch;
+  guint           batch_raw, batch_smooth, train_loss, test_loss, train_acc, test_acc;
+
+  /* worker → main thread */
+  GMutex          lock;
+  GArray         *pending_batches;   /* NnBatchReport */
+  GArray         *pending_epochs;    /* NnEpochReport */
+  GError         *pending_error;
+  gboolean        pending_finished;
+  guint           drain_idle;
+};
+
+G_DEFINE_FINAL_TYPE (BlMnistPage, bl_mnist_page, GTK_TYPE_WIDGET)
+
+/* ------------------------------------------------------------------------------------------
+ * Worker side: never touches a widget.
+ */
+
+static gboolean drain_cb (gpointer data);
+
+static void
+schedule_drain_locked (BlMnistPage *self)
+{
+  if (self->drain_idle == 0)
+    self->drain_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, drain_cb, self, NULL);
+}
+
+static void
+on_batch (const NnBatchReport *report, gpointer data)
+{
+  BlMnistPage *self = data;
+
+  g_mutex_lock (&self->lock);
+  g_array_append_val (self->pending_batches, *report);
+  schedule_drain_locked (self);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+on_epoch (const NnEpochReport *report, gpointer data)
+{
+  BlMnistPage *self = data;
+
+  g_mutex_lock (&self->lock);
+  g_array_append_val (self->pending_epochs, *report);
+  schedule_drain_locked (self);
+  g_mutex_unlock (&self->lock);
+}
+
+static gpointer
+train_thread (gpointer data)
+{
+  BlMnistPage *self = data;
+  GError *error = NULL;
+
+  nn_trainer_run (self->trainer, on_batch, on_epoch, self, self->cancellable, &error);
+  g_mutex_lock (&self->lock);
+  self->pending_error = error;
+  self->pending_finished = TRUE;
+  schedule_drain_locked (self);
+  g_mutex_unlock (&self->lock);
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Main thread
+ */
+
+static void
+set_running_ui (BlMnistPage *self, gboolean running)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), !running && self->data != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pause_button), running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stop_button), running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->recipe_grid), !running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->choose_button), !running);
+  gtk_button_set_label (self->pause_button, _("_Pause"));
+}
+
+static void
+format_eta (char *buf, gsize size, double s)
+{
+  guint t = (guint) (s + 0.5);
+  if (t >= 3600)
+    g_snprintf (buf, size, "%u:%02u:%02u", t / 3600, t / 60 % 60, t % 60);
+  else
+    g_snprintf (buf, size, "%u:%02u", t / 60, t % 60);
+}
+
+static void
+apply_batch (BlMnistPage *self, const NnBatchReport *r)
+{
+  double x = (r->epoch - 1) + (double) r->batch / r->n_batches;   /* in epochs */
+  char eta[32];
+  g_autofree char *text = NULL;
+
+  self->batches_seen++;
+  /* Exponential smoothing over about 20 batches, on top of the faint raw curve; dividing by
+   * 1 − 0.95ⁿ removes the average's pull towards its zero start. */
+  self->smoothed_loss = 0.95 * self->smoothed_loss + 0.05 * r->loss;
+  bl_chart_series_append (self->batch_chart, self->batch_raw, x, r->loss);
+  bl_chart_series_append (self->batch_chart, self->batch_smooth, x,
+                          self->smoothed_loss / (1 - pow (0.95, self->batches_seen)));
+  format_eta (eta, sizeof eta, r->eta_s);
+  text = g_strdup_printf (_("epoch %u/%u · batch %u/%u · %.0f images/s · %s left"), r->epoch,
+                          r->epochs, r->batch, r->n_batches, r->images_per_s, eta);
+  gtk_progress_bar_set_text (self->progress, text);
+  gtk_progress_bar_set_fraction (self->progress,
+                                 ((r->epoch - 1) + (double) r->batch / r->n_batches) / r->epochs);
+}
+
+static void
+apply_epoch (BlMnistPage *self, const NnEpochReport *r)
+{
+  g_autofree char *label = NULL;
+
+  self->epochs_done = r->epoch;
+  bl_chart_series_append (self->loss_chart, self->train_loss, r->epoch, r->train_loss);
+  bl_chart_series_append (self->loss_chart, self->test_loss, r->epoch, r->test_loss);
+  bl_chart_series_append (self->acc_chart, self->train_acc, r->epoch, 100 * r->train_acc);
+  bl_chart_series_append (self->acc_chart, self->test_acc, r->epoch, 100 * r->test_acc);
+  if (r->test_acc > self->best_acc)
+    {
+      self->best_acc = r->test_acc;
+      self->best_epoch = r->epoch;
+      bl_chart_clear_decorations (self->acc_chart);
+      bl_chart_add_hline (self->acc_chart, 99.40, _("target 99.40%"));
+      label = g_strdup_printf (_("best %.2f%%"), 100 * r->test_acc);
+      bl_chart_add_marker (self->acc_chart, r->epoch, 100 * r->test_acc, label);
+    }
+  g_clear_pointer (&label, g_free);
+  label = g_strdup_printf (_("Epoch %u: test accuracy %.2f%% (best %.2f%% at epoch %u), "
+                             "test loss %.4f, %.1f s."), r->epoch, 100 * r->test_acc,
+                           100 * self->best_acc, self->best_epoch, r->test_loss, r->seconds);
+  gtk_label_set_text (self->status_label, label);
+}
+
+static void
+finish_run (BlMnistPage *self, GError *error)
+{
+  g_autofree char *text = NULL;
+
+  g_thread_join (self->thread);
+  self->thread = NULL;
+  g_clear_pointer (&self->trainer, nn_trainer_free);
+  g_clear_object (&self->cancellable);
+  if (error == NULL)
+    text = g_strdup_printf (_("Finished: best test accuracy %.2f%% at epoch %u."),
+                            100 * self->best_acc, self->best_epoch);
+  else if (g_error_matches (error, NN_ERROR, NN_ERROR_CANCELLED))
+    text = g_strdup_printf (_("Stopped. %s"), error->message);
+  else
+    text = g_strdup_printf (_("Training failed: %s"), error->message);
+  gtk_label_set_text (self->status_label, text);
+  set_running_ui (self, FALSE);
+}
+
+static gboolean
+drain_cb (gpointer data)
+{
+  BlMnistPage *self = data;
+  g_autoptr(GArray) batches = NULL, epochs = NULL;
+  GError *error = NULL;
+  gboolean finished;
+
+  g_mutex_lock (&self->lock);
+  batches = self->pending_batches;
+  epochs = self->pending_epochs;
+  self->pending_batches = g_array_new (FALSE, FALSE, sizeof (NnBatchReport));
+  self->pending_epochs = g_array_new (FALSE, FALSE, sizeof (NnEpochReport));
+  finished = self->pending_finished;
+  error = self->pending_error;
+  self->pending_finished = FALSE;
+  self->pending_error = NULL;
+  self->drain_idle = 0;
+  g_mutex_unlock (&self->lock);
+
+  for (guint i = 0; i < batches->len; i++)
+    apply_batch (self, &g_array_index (batches, NnBatchReport, i));
+  for (guint i = 0; i < epochs->len; i++)
+    apply_epoch (self, &g_array_index (epochs, NnEpochReport, i));
+  if (finished && self->thread)
+    finish_run (self, error);
+  g_clear_error (&error);
+  return G_SOURCE_REMOVE;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Data
+ */
+
+static void
+load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  NnDataset *set = nn_dataset_load (task_data, &error);
+
+  if (set)
+    g_task_return_pointer (task, set, (GDestroyNotify) nn_dataset_free);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+load_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  BlMnistPage *self = BL_MNIST_PAGE (source);
+  g_autoptr(GError) error = NULL;
+  NnDataset *set = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *text = NULL;
+
+  if (set == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = g_strdup_printf (_("No usable data: %s\nChoose a folder with the four IDX files."),
+                              error->message);
+      gtk_label_set_text (self->data_label, text);
+      set_running_ui (self, FALSE);
+      return;
+    }
+  g_clear_pointer (&self->data, nn_dataset_free);
+  self->data = set;
+  {
+    gboolean mnist = nn_dataset_verify_mnist (set, NULL);
+    g_autofree char *name = g_filename_display_name (set->dir);
+    text = g_strdup_printf (_("%s: %u training and %u test images%s"), name, set->train.n,
+                            set->test.n, mnist ? _(" (MNIST, verified by SHA-256)") : "");
+  }
+  gtk_label_set_text (self->data_label, text);
+  if (self->settings)
+    g_settings_set_string (self->settings, "data-folder", set->dir);
+  set_running_ui (self, FALSE);
+}
+
+void
+bl_mnist_page_load_data (BlMnistPage *self, const char *dir)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (BL_IS_MNIST_PAGE (self));
+  g_return_if_fail (dir != NULL);
+
+  if (self->load_cancellable)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+  name = g_filename_display_name (dir);
+  text = g_strdup_printf (_("Reading %s…"), name);
+  gtk_label_set_text (self->data_label, text);
+  /* The files are decompressed and hashed off the main thread (about a second). */
+  task = g_task_new (self, self->load_cancellable, load_done, NULL);
+  g_task_set_task_data (task, g_strdup (dir), g_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+gboolean
+bl_mnist_page_has_data (BlMnistPage *self)
+{
+  return self->data != NULL;
+}
+
+static void
+folder_chosen_cb (GtkNativeDialog *dialog, int response, BlMnistPage *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      if (path)
+        bl_mnist_page_load_data (self, path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+choose_clicked_cb (GtkButton *button, BlMnistPage *self)
+{
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new (_("Choose a folder with IDX files"),
+                                 GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Use"), _("_Cancel"));
+  g_signal_connect (dialog, "response", G_CALLBACK (folder_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* Where a data set may already be: the remembered folder, the user's data folder, Debian's. */
+static void
+find_data (BlMnistPage *self)
+{
+  g_autofree char *remembered = self->settings
+                                ? g_settings_get_string (self->settings, "data-folder") : NULL;
+  g_autofree char *user = g_build_filename (g_get_user_data_dir (), "backprop-lab", "mnist", NULL);
+  const char *candidates[] = { remembered, user, "/usr/share/datasets/mnist",
+                               "/usr/share/datasets/fashion-mnist" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    if (candidates[i] && *candidates[i] && g_file_test (candidates[i], G_FILE_TEST_IS_DIR))
+      {
+        bl_mnist_page_load_data (self, candidates[i]);
+        return;
+      }
+  gtk_label_set_text (self->data_label,
+                      _("No data set found. Choose a folder with the four MNIST IDX files "
+                        "(train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, "
+                        "t10k-labels-idx1-ubyte; raw or .gz)."));
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Recipe controls
+ */
+
+static GtkSpinButton *
+add_spin (BlMnistPage *self, int row, const char *label, double lo, double hi, double step,
+          double value, int digits)
+{
+  GtkWidget *l = gtk_label_new (label);
+  GtkWidget *spin = gtk_spin_button_new_with_range (lo, hi, step);
+
+  gtk_label_set_xalign (GTK_LABEL (l), 1);
+  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), digits);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  gtk_widget_set_hexpand (spin, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_grid_attach (self->recipe_grid, l, 0, row, 1, 1);
+  gtk_grid_attach (self->recipe_grid, spin, 1, row, 1, 1);
+  return GTK_SPIN_BUTTON (spin);
+}
+
+static GtkEntry *
+add_entry (BlMnistPage *self, int row, const char *label)
+{
+  GtkWidget *l = gtk_label_new (label);
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_label_set_xalign (GTK_LABEL (l), 1);
+  gtk_widget_add_css_class (entry, "numeric");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  gtk_grid_attach (self->recipe_grid, l, 0, row, 1, 1);
+  gtk_grid_attach (self->recipe_grid, entry, 1, row, 1, 1);
+  return GTK_ENTRY (entry);
+}
+
+static void
+build_recipe_controls (BlMnistPage *self)
+{
+  const char *schedules[] = { N_("constant"), N_("step (×0.1 every 8 epochs)"),
+                              N_("one-cycle"), NULL };
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+  GtkWidget *l = gtk_label_new (_("Schedule"));
+  int row = 0;
+
+  self->epochs_spin = add_spin (self, row++, _("Epochs"), 1, 1000, 1, 20, 0);
+  self->batch_spin = add_spin (self, row++, _("Batch size"), 1, 4096, 16, 128, 0);
+  self->lr_entry = add_entry (self, row++, _("Learning rate"));
+  self->momentum_entry = add_entry (self, row++, _("Momentum"));
+  for (guint i = 0; schedules[i]; i++)
+    gtk_string_list_append (list, _(schedules[i]));
+  self->schedule_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (list)),
+                                                              NULL));
+  gtk_label_set_xalign (GTK_LABEL (l), 1);
+  gtk_grid_attach (self->recipe_grid, l, 0, row, 1, 1);
+  gtk_grid_attach (self->recipe_grid, GTK_WIDGET (self->schedule_dropdown), 1, row++, 1, 1);
+  self->rotate_spin = add_spin (self, row++, _("Rotation ±°"), 0, 180, 1, 7, 0);
+  self->seed_spin = add_spin (self, row++, _("Seed"), 0, 1e9, 1, 1, 0);
+  self->threads_spin = add_spin (self, row++, _("Threads"), 1, 64, 1,
+                                 MIN (g_get_num_processors (), 8), 0);
+  self->subset_spin = add_spin (self, row++, _("Training images"), 0, 60000, 1000, 0, 0);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->subset_spin),
+                               _("0: all of them. A few thousand train in seconds, for a demo."));
+}
+
+void
+bl_mnist_page_set_recipe (BlMnistPage *self, const NnRecipe *r)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  gtk_spin_button_set_value (self->epochs_spin, r->epochs);
+  gtk_spin_button_set_value (self->batch_spin, r->batch);
+  gtk_editable_set_text (GTK_EDITABLE (self->lr_entry),
+                         g_ascii_formatd (buf, sizeof buf, "%g", r->lr));
+  gtk_editable_set_text (GTK_EDITABLE (self->momentum_entry),
+                         g_ascii_formatd (buf, sizeof buf, "%g", r->momentum));
+  gtk_drop_down_set_selected (self->schedule_dropdown,
+                              r->schedule == NN_SCHEDULE_STEP ? 1
+                              : r->schedule == NN_SCHEDULE_ONECYCLE ? 2 : 0);
+  gtk_spin_button_set_value (self->rotate_spin, r->rotate_deg);
+  gtk_spin_button_set_value (self->seed_spin, r->seed);
+  gtk_spin_button_set_value (self->threads_spin, r->threads);
+  gtk_spin_button_set_value (self->subset_spin, r->train_subset);
+}
+
+gboolean
+bl_mnist_page_get_recipe (BlMnistPage *self, NnRecipe *r, GError **error)
+{
+  double lr, momentum;
+  char *end;
+
+  nn_recipe_init_default (r);
+  lr = g_ascii_strtod (gtk_editable_get_text (GTK_EDITABLE (self->lr_entry)), &end);
+  if (*end != '\0' || end == gtk_editable_get_text (GTK_EDITABLE (self->lr_entry)))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID, _("The learning rate is not a number."));
+      return FALSE;
+    }
+  momentum = g_ascii_strtod (gtk_editable_get_text (GTK_EDITABLE (self->momentum_entry)), &end);
+  if (*end != '\0' || end == gtk_editable_get_text (GTK_EDITABLE (self->momentum_entry)))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID, _("The momentum is not a number."));
+      return FALSE;
+    }
+  r->epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
+  r->batch = gtk_spin_button_get_value_as_int (self->batch_spin);
+  r->lr = lr;
+  r->momentum = momentum;
+  switch (gtk_drop_down_get_selected (self->schedule_dropdown))
+    {
+    case 1: r->schedule = NN_SCHEDULE_STEP; break;
+    case 2: r->schedule = NN_SCHEDULE_ONECYCLE; break;
+    default: r->schedule = NN_SCHEDULE_CONSTANT; break;
+    }
+  r->rotate_deg = gtk_spin_button_get_value (self->rotate_spin);
+  r->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+  r->threads = gtk_spin_button_get_value_as_int (self->threads_spin);
+  r->train_subset = gtk_spin_button_get_value_as_int (self->subset_spin);
+  return nn_recipe_validate (r, error);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Runs
+ */
+
+static void
+reset_charts (BlMnistPage *self)
+{
+  GdkRGBA blue, orange;
+
+  bl_palette_color (0, &blue);
+  bl_palette_color (1, &orange);
+  bl_chart_clear (self->batch_chart);
+  bl_chart_clear (self->loss_chart);
+  bl_chart_clear (self->acc_chart);
+  self->batch_raw = bl_chart_add_series (self->batch_chart, _("loss per batch"), &blue,
+                                         BL_CHART_LINE_FAINT);
+  bl_chart_series_set_in_legend (self->batch_chart, self->batch_raw, FALSE);
+  self->batch_smooth = bl_chart_add_series (self->batch_chart, _("smoothed"), &blue,
+                                            BL_CHART_LINE_SOLID);
+  self->train_loss = bl_chart_add_series (self->loss_chart, _("train"), &blue,
+                                          BL_CHART_LINE_POINTS);
+  self->test_loss = bl_chart_add_series (self->loss_chart, _("test"), &orange,
+                                         BL_CHART_LINE_POINTS);
+  self->train_acc = bl_chart_add_series (self->acc_chart, _("train"), &blue,
+                                         BL_CHART_LINE_POINTS);
+  self->test_acc = bl_chart_add_series (self->acc_chart, _("test"), &orange,
+                                        BL_CHART_LINE_POINTS);
+  bl_chart_add_hline (self->acc_chart, 99.40, _("target 99.40%"));
+}
+
+gboolean
+bl_mnist_page_start (BlMnistPage *self, GError **error)
+{
+  NnRecipe r;
+
+  g_return_val_if_fail (BL_IS_MNIST_PAGE (self), FALSE);
+  if (self->thread)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID, _("A run is already going."));
+      return FALSE;
+    }
+  if (self->data == NULL)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_IO, _("Choose a data set first."));
+      return FALSE;
+    }
+  if (!bl_mnist_page_get_recipe (self, &r, error))
+    return FALSE;
+  self->trainer = nn_trainer_new (&r, self->data, error);
+  if (self->trainer == NULL)
+    return FALSE;
+
+  self->epochs_done = 0;
+  self->batches_seen = 0;
+  self->smoothed_loss = 0;
+  self->best_acc = 0;
+  self->best_epoch = 0;
+  self->paused = FALSE;
+  reset_charts (self);
+  gtk_progress_bar_set_fraction (self->progress, 0);
+  gtk_progress_bar_set_text (self->progress, _("starting…"));
+  gtk_label_set_text (self->status_label, "");
+  self->cancellable = g_cancellable_new ();
+  set_running_ui (self, TRUE);
+  self->thread = g_thread_new ("mnist-trainer", train_thread, self);
+  return TRUE;
+}
+
+void
+bl_mnist_page_set_paused (BlMnistPage *self, gboolean paused)
+{
+  g_return_if_fail (BL_IS_MNIST_PAGE (self));
+  if (self->trainer == NULL)
+    return;
+  self->paused = paused;
+  nn_trainer_set_paused (self->trainer, paused);
+  gtk_button_set_label (self->pause_button, paused ? _("_Resume") : _("_Pause"));
+  if (paused)
+    gtk_progress_bar_set_text (self->progress, _("paused"));
+}
+
+void
+bl_mnist_page_stop (BlMnistPage *self)
+{
+  g_return_if_fail (BL_IS_MNIST_PAGE (self));
+  if (self->thread == NULL)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  nn_trainer_set_paused (self->trainer, FALSE);
+  /* The run ends after its current batch; its last reports are drained here. */
+  while (self->thread)
+    {
+      g_mutex_lock (&self->lock);
+      gboolean done = self->pending_finished;
+      g_mutex_unlock (&self->lock);
+      if (done)
+        {
+          g_clear_handle_id (&self->drain_idle, g_source_remove);
+          drain_cb (self);
+        }
+      else
+        g_usleep (5000);
+    }
+}
+
+gboolean
+bl_mnist_page_is_training (BlMnistPage *self)
+{
+  return self->thread != NULL;
+}
+
+guint
+bl_mnist_page_get_epochs_done (BlMnistPage *self)
+{
+  return self->epochs_done;
+}
+
+guint
+bl_mnist_page_get_batches_seen (BlMnistPage *self)
+{
+  return self->batches_seen;
+}
+
+const char *
+bl_mnist_page_get_status (BlMnistPage *self)
+{
+  return gtk_label_get_text (self->status_label);
+}
+
+static void
+start_clicked_cb (GtkButton *button, BlMnistPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!bl_mnist_page_start (self, &error))
+    {
+      gtk_label_set_text (self->recipe_error, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->recipe_error), TRUE);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->recipe_error), FALSE);
+}
+
+static void
+pause_clicked_cb (GtkButton *button, BlMnistPage *self)
+{
+  bl_mnist_page_set_paused (self, !self->paused);
+}
+
+static void
+stop_clicked_cb (GtkButton *button, BlMnistPage *self)
+{
+  bl_mnist_page_stop (self);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * GObject
+ */
+
+static void
+build_arch_table (BlMnistPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  NnModel *m = nn_model_new (1, 1, 1, &error);
+  const char *head[] = { N_("Layer"), N_("Output"), N_("Parameters") };
+  char buf[64];
+
+  if (m == NULL)
+    return;
+  for (guint c = 0; c < 3; c++)
+    {
+      GtkWidget *l = gtk_label_new (_(head[c]));
+      gtk_widget_add_css_class (l, "dim-label");
+      gtk_label_set_xalign (GTK_LABEL (l), c == 2 ? 1 : 0);
+      gtk_grid_attach (self->arch_grid, l, c, 0, 1, 1);
+    }
+  for (guint i = 0; i < nn_model_n_layers (m); i++)
+    {
+      NnLayerInfo info;
+      GtkWidget *a, *b, *c;
+      nn_model_layer_info (m, i, &info);
+      a = gtk_label_new (info.type);
+      g_snprintf (buf, sizeof buf, "%d×%d×%d", info.out_c, info.out_h, info.out_w);
+      b = gtk_label_new (buf);
+      g_snprintf (buf, sizeof buf, "%" G_GSIZE_FORMAT, info.n_params);
+      c = gtk_label_new (info.n_params ? buf : "");
+      gtk_label_set_xalign (GTK_LABEL (a), 0);
+      gtk_label_set_xalign (GTK_LABEL (b), 0);
+      gtk_label_set_xalign (GTK_LABEL (c), 1);
+      gtk_widget_add_css_class (b, "numeric");
+      gtk_widget_add_css_class (c, "numeric");
+      gtk_grid_attach (self->arch_grid, a, 0, i + 1, 1, 1);
+      gtk_grid_attach (self->arch_grid, b, 1, i + 1, 1, 1);
+      gtk_grid_attach (self->arch_grid, c, 2, i + 1, 1, 1);
+    }
+  {
+    GtkWidget *t = gtk_label_new (_("Total"));
+    GtkWidget *n;
+    g_snprintf (buf, sizeof buf, "%" G_GSIZE_FORMAT, nn_model_n_params (m));
+    n = gtk_label_new (buf);
+    gtk_widget_add_css_class (t, "heading");
+    gtk_widget_add_css_class (n, "heading");
+    gtk_label_set_xalign (GTK_LABEL (t), 0);
+    gtk_label_set_xalign (GTK_LABEL (n), 1);
+    gtk_grid_attach (self->arch_grid, t, 0, nn_model_n_layers (m) + 1, 2, 1);
+    gtk_grid_attach (self->arch_grid, n, 2, nn_model_n_layers (m) + 1, 1, 1);
+  }
+  nn_model_free (m);
+}
+
+static void
+bl_mnist_page_dispose (GObject *object)
+{
+  BlMnistPage *self = BL_MNIST_PAGE (object);
+  GtkWidget *child;
+
+  /* The worker holds a pointer to us: it must be gone before we are. */
+  bl_mnist_page_stop (self);
+  g_clear_handle_id (&self->drain_idle, g_source_remove);
+  if (self->load_cancellable)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BL_TYPE_MNIST_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (bl_mnist_page_parent_class)->dispose (object);
+}
+
+static void
+bl_mnist_page_finalize (GObject *object)
+{
+  BlMnistPage *self = BL_MNIST_PAGE (object);
+
+  g_clear_pointer (&self->data, nn_dataset_free);
+  g_free (self->data_dir);
+  g_array_unref (self->pending_batches);
+  g_array_unref (self->pending_epochs);
+  g_clear_error (&self->pending_error);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (bl_mnist_page_parent_class)->finalize (object);
+}
+
+static void
+bl_mnist_page_class_init (BlMnistPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bl_mnist_page_dispose;
+  object_class->finalize = bl_mnist_page_finalize;
+  g_type_ensure (BL_TYPE_CHART);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/backproplab/BackpropLab/ui/bl-mnist-page.ui");
+#define CHILD(name) gtk_widget_class_bind_template_child (widget_class, BlMnistPage, name)
+  CHILD (data_label);
+  CHILD (choose_button);
+  CHILD (arch_grid);
+  CHILD (recipe_grid);
+  CHILD (recipe_error);
+  CHILD (start_button);
+  CHILD (pause_button);
+  CHILD (stop_button);
+  CHILD (progress);
+  CHILD (status_label);
+  CHILD (batch_chart);
+  CHILD (loss_chart);
+  CHILD (acc_chart);
+#undef CHILD
+  gtk_widget_class_set_css_name (widget_class, "mnistpage");
+}
+
+static void
+bl_mnist_page_init (BlMnistPage *self)
+{
+  NnRecipe r;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_mutex_init (&self->lock);
+  self->pending_batches = g_array_new (FALSE, FALSE, sizeof (NnBatchReport));
+  self->pending_epochs = g_array_new (FALSE, FALSE, sizeof (NnEpochReport));
+
+  build_arch_table (self);
+  build_recipe_controls (self);
+  nn_recipe_init_default (&r);
+  r.threads = MIN (g_get_num_processors (), 8);
+  bl_mnist_page_set_recipe (self, &r);
+
+  bl_chart_set_title (self->batch_chart, _("Training loss per batch"));
+  bl_chart_set_x_label (self->batch_chart, _("epoch (batches in between)"));
+  bl_chart_set_y_label (self->batch_chart, _("loss"));
+  bl_chart_set_log_y (self->batch_chart, TRUE);
+  bl_chart_set_title (self->loss_chart, _("Loss per epoch"));
+  bl_chart_set_x_label (self->loss_chart, _("epoch"));
+  bl_chart_set_y_label (self->loss_chart, _("loss"));
+  bl_chart_set_log_y (self->loss_chart, TRUE);
+  bl_chart_set_title (self->acc_chart, _("Accuracy per epoch"));
+  bl_chart_set_x_label (self->acc_chart, _("epoch"));
+  bl_chart_set_y_label (self->acc_chart, _("accuracy %"));
+  reset_charts (self);
+
+  g_signal_connect (self->choose_button, "clicked", G_CALLBACK (choose_clicked_cb), self);
+  g_signal_connect (self->start_button, "clicked", G_CALLBACK (start_clicked_cb), self);
+  g_signal_connect (self->pause_button, "clicked", G_CALLBACK (pause_clicked_cb), self);
+  g_signal_connect (self->stop_button, "clicked", G_CALLBACK (stop_clicked_cb), self);
+  set_running_ui (self, FALSE);
+}
+
+GtkWidget *
+bl_mnist_page_new (void)
+{
+  return g_object_new (BL_TYPE_MNIST_PAGE, NULL);
+}
+
+void
+bl_mnist_page_set_settings (BlMnistPage *self, GSettings *settings)
+{
+  g_return_if_fail (BL_IS_MNIST_PAGE (self));
+  g_set_object (&self->settings, settings);
+  if (self->data == NULL)
+    find_data (self);
+}

@@ -1,0 +1,48 @@
+/* test-utils.c: see test-utils.h. */
+#include "test-utils.h"
+
+gboolean
+bl_test_save_window_png (GtkWidget *window, const char *path)
+{
+  int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
+  GdkPaintable *paintable = gtk_widget_paintable_new (window);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderNode *node;
+  GdkTexture *texture;
+  gboolean ok;
+
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    {
+      g_object_unref (paintable);
+      return FALSE;
+    }
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  ok = gdk_texture_save_to_png (texture, path);
+  g_object_unref (texture);
+  gsk_render_node_unref (node);
+  g_object_unref (paintable);
+  return ok;
+}
+
+guint
+bl_test_ink_pixels (const char *png)
+{
+  cairo_surface_t *s = cairo_image_surface_create_from_png (png);
+  int w = cairo_image_surface_get_width (s), h = cairo_image_surface_get_height (s);
+  int stride = cairo_image_surface_get_stride (s);
+  const guint8 *d = cairo_image_surface_get_data (s);
+  guint n = 0;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 p = *(const guint32 *) (d + y * stride + 4 * x);
+        if (((p >> 16) & 0xff) < 200 || ((p >> 8) & 0xff) < 200 || (p & 0xff) < 200)
+          n++;
+      }
+  cairo_surface_destroy (s);
+  return n;
+}

@@ -1,0 +1,9 @@
+/* test-utils.h: helpers shared by the window tests. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+/* What the screen shows of @window, as a PNG, for a person to look at. */
+gboolean bl_test_save_window_png (GtkWidget *window, const char *path);
+/* Pixels that are not near-white in a PNG: an empty picture is almost all background. */
+guint    bl_test_ink_pixels      (const char *png);
