@@ -14,6 +14,7 @@
 #include "nn-error.h"
 #include "nn-model.h"
 #include "widgets/bl-chart.h"
+#include "widgets/bl-confusion-view.h"
 #include "widgets/bl-palette.h"
 
 struct _BlMnistPage {
@@ -33,6 +34,8 @@ struct _BlMnistPage {
   BlChart        *batch_chart;
   BlChart        *loss_chart;
   BlChart        *acc_chart;
+  BlConfusionView *confusion_view;
+  GtkScale       *epoch_scale;
 
   /* recipe controls */
   GtkSpinButton  *epochs_spin, *batch_spin, *seed_spin, *threads_spin, *subset_spin,
@@ -56,6 +59,7 @@ struct _BlMnistPage {
   double          best_acc;
   guint           best_epoch;
   guint           batch_raw, batch_smooth, train_loss, test_loss, train_acc, test_acc;
+  GArray         *history;        /* NnEpochReport per finished epoch: the replay slider's */
 
   /* worker → main thread */
   GMutex          lock;
@@ -166,9 +170,44 @@ apply_batch (BlMnistPage *self, const NnBatchReport *r)
 }
 
 static void
+show_confusion_of_epoch (BlMnistPage *self, guint epoch)
+{
+  g_autofree char *title = NULL;
+  const NnEpochReport *r;
+
+  if (epoch == 0 || epoch > self->history->len)
+    {
+      bl_confusion_view_set_counts (self->confusion_view, NULL);
+      return;
+    }
+  r = &g_array_index (self->history, NnEpochReport, epoch - 1);
+  title = g_strdup_printf (_("Test set after epoch %u: %.2f%%"), epoch, 100 * r->test_acc);
+  bl_confusion_view_set_title (self->confusion_view, title);
+  bl_confusion_view_set_counts (self->confusion_view,
+                                (const guint (*)[BL_CONFUSION_CLASSES]) r->confusion);
+}
+
+static void
+epoch_scale_cb (GtkRange *range, BlMnistPage *self)
+{
+  show_confusion_of_epoch (self, (guint) gtk_range_get_value (range));
+}
+
+static void
 apply_epoch (BlMnistPage *self, const NnEpochReport *r)
 {
   g_autofree char *label = NULL;
+  gboolean follow;
+
+  /* The replay slider follows the newest epoch unless a student moved it back. */
+  follow = self->history->len == 0 ||
+           (guint) gtk_range_get_value (GTK_RANGE (self->epoch_scale)) == self->history->len;
+  g_array_append_val (self->history, *r);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->epoch_scale), self->history->len > 1);
+  gtk_range_set_range (GTK_RANGE (self->epoch_scale), 1, MAX (2, self->history->len));
+  if (follow)
+    gtk_range_set_value (GTK_RANGE (self->epoch_scale), self->history->len);
+  show_confusion_of_epoch (self, (guint) gtk_range_get_value (GTK_RANGE (self->epoch_scale)));
 
   self->epochs_done = r->epoch;
   bl_chart_series_append (self->loss_chart, self->train_loss, r->epoch, r->train_loss);
@@ -545,6 +584,8 @@ bl_mnist_page_start (BlMnistPage *self, GError **error)
   self->best_epoch = 0;
   self->paused = FALSE;
   reset_charts (self);
+  g_array_set_size (self->history, 0);
+  show_confusion_of_epoch (self, 0);
   gtk_progress_bar_set_fraction (self->progress, 0);
   gtk_progress_bar_set_text (self->progress, _("starting…"));
   gtk_label_set_text (self->status_label, "");
@@ -724,6 +765,7 @@ bl_mnist_page_finalize (GObject *object)
   g_free (self->data_dir);
   g_array_unref (self->pending_batches);
   g_array_unref (self->pending_epochs);
+  g_array_unref (self->history);
   g_clear_error (&self->pending_error);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (bl_mnist_page_parent_class)->finalize (object);
@@ -738,6 +780,7 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
   object_class->dispose = bl_mnist_page_dispose;
   object_class->finalize = bl_mnist_page_finalize;
   g_type_ensure (BL_TYPE_CHART);
+  g_type_ensure (BL_TYPE_CONFUSION_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/backproplab/BackpropLab/ui/bl-mnist-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, BlMnistPage, name)
@@ -754,6 +797,8 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
   CHILD (batch_chart);
   CHILD (loss_chart);
   CHILD (acc_chart);
+  CHILD (confusion_view);
+  CHILD (epoch_scale);
 #undef CHILD
   gtk_widget_class_set_css_name (widget_class, "mnistpage");
 }
@@ -767,6 +812,7 @@ bl_mnist_page_init (BlMnistPage *self)
   g_mutex_init (&self->lock);
   self->pending_batches = g_array_new (FALSE, FALSE, sizeof (NnBatchReport));
   self->pending_epochs = g_array_new (FALSE, FALSE, sizeof (NnEpochReport));
+  self->history = g_array_new (FALSE, FALSE, sizeof (NnEpochReport));
 
   build_arch_table (self);
   build_recipe_controls (self);
@@ -791,6 +837,7 @@ bl_mnist_page_init (BlMnistPage *self)
   g_signal_connect (self->start_button, "clicked", G_CALLBACK (start_clicked_cb), self);
   g_signal_connect (self->pause_button, "clicked", G_CALLBACK (pause_clicked_cb), self);
   g_signal_connect (self->stop_button, "clicked", G_CALLBACK (stop_clicked_cb), self);
+  g_signal_connect (self->epoch_scale, "value-changed", G_CALLBACK (epoch_scale_cb), self);
   set_running_ui (self, FALSE);
 }
 

@@ -1,0 +1,24 @@
+/* bl-confusion-view.h: a 10×10 confusion matrix as a heatmap (rows: true class, columns:
+ * predicted), counts in the cells, colours normalised per row on a colour-blind-safe
+ * sequential scale, plus each class's accuracy as a bar at the right. A click on a cell emits
+ * "cell-activated" (true, predicted). */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define BL_CONFUSION_CLASSES 10
+
+#define BL_TYPE_CONFUSION_VIEW (bl_confusion_view_get_type ())
+G_DECLARE_FINAL_TYPE (BlConfusionView, bl_confusion_view, BL, CONFUSION_VIEW, GtkWidget)
+
+GtkWidget *bl_confusion_view_new        (void);
+/* Copies @counts (10×10, [true][predicted]); NULL clears. */
+void       bl_confusion_view_set_counts (BlConfusionView *self,
+                                         const guint counts[BL_CONFUSION_CLASSES][BL_CONFUSION_CLASSES]);
+void       bl_confusion_view_set_title  (BlConfusionView *self, const char *title);
+gboolean   bl_confusion_view_write_png  (BlConfusionView *self, const char *path, int width,
+                                         int height, GError **error);
+
+G_END_DECLS
