@@ -8,6 +8,11 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "bl-mnist-page.h"
 #include "nn-dataset.h"
@@ -50,7 +55,8 @@ struct _BlMnistPage {
 
   /* the run */
   GThread        *thread;
-  NnTrainer      *trainer;
+  NnRecipe        recipe;         /* what the run's thread trains with */
+  NnTrainer      *trainer;        /* made by the run's thread; guarded by lock */
   GCancellable   *cancellable;
   gboolean        paused;
   guint           epochs_done;
@@ -107,13 +113,33 @@ on_epoch (const NnEpochReport *report, gpointer data)
   g_mutex_unlock (&self->lock);
 }
 
+/* The computing threads yield to the main thread, so the window stays responsive however
+ * busy the cores are. On Linux a new thread inherits its creator's niceness, so lowering the
+ * trainer's thread before it builds its model lowers the model's workers too. */
+static void
+lower_this_thread_priority (void)
+{
+#ifdef __linux__
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 5);
+#endif
+}
+
 static gpointer
 train_thread (gpointer data)
 {
   BlMnistPage *self = data;
   GError *error = NULL;
+  NnTrainer *trainer;
 
-  nn_trainer_run (self->trainer, on_batch, on_epoch, self, self->cancellable, &error);
+  lower_this_thread_priority ();
+  trainer = nn_trainer_new (&self->recipe, self->data, &error);
+  g_mutex_lock (&self->lock);
+  self->trainer = trainer;
+  if (trainer && self->paused)
+    nn_trainer_set_paused (trainer, TRUE);
+  g_mutex_unlock (&self->lock);
+  if (trainer)
+    nn_trainer_run (trainer, on_batch, on_epoch, self, self->cancellable, &error);
   g_mutex_lock (&self->lock);
   self->pending_error = error;
   self->pending_finished = TRUE;
@@ -237,7 +263,9 @@ finish_run (BlMnistPage *self, GError *error)
 
   g_thread_join (self->thread);
   self->thread = NULL;
+  g_mutex_lock (&self->lock);
   g_clear_pointer (&self->trainer, nn_trainer_free);
+  g_mutex_unlock (&self->lock);
   g_clear_object (&self->cancellable);
   if (error == NULL)
     text = g_strdup_printf (_("Finished: best test accuracy %.2f%% at epoch %u."),
@@ -573,9 +601,7 @@ bl_mnist_page_start (BlMnistPage *self, GError **error)
     }
   if (!bl_mnist_page_get_recipe (self, &r, error))
     return FALSE;
-  self->trainer = nn_trainer_new (&r, self->data, error);
-  if (self->trainer == NULL)
-    return FALSE;
+  self->recipe = r;
 
   self->epochs_done = 0;
   self->batches_seen = 0;
@@ -599,10 +625,13 @@ void
 bl_mnist_page_set_paused (BlMnistPage *self, gboolean paused)
 {
   g_return_if_fail (BL_IS_MNIST_PAGE (self));
-  if (self->trainer == NULL)
+  if (self->thread == NULL)
     return;
+  g_mutex_lock (&self->lock);
   self->paused = paused;
-  nn_trainer_set_paused (self->trainer, paused);
+  if (self->trainer)
+    nn_trainer_set_paused (self->trainer, paused);
+  g_mutex_unlock (&self->lock);
   gtk_button_set_label (self->pause_button, paused ? _("_Resume") : _("_Pause"));
   if (paused)
     gtk_progress_bar_set_text (self->progress, _("paused"));
@@ -615,7 +644,10 @@ bl_mnist_page_stop (BlMnistPage *self)
   if (self->thread == NULL)
     return;
   g_cancellable_cancel (self->cancellable);
-  nn_trainer_set_paused (self->trainer, FALSE);
+  g_mutex_lock (&self->lock);
+  if (self->trainer)
+    nn_trainer_set_paused (self->trainer, FALSE);
+  g_mutex_unlock (&self->lock);
   /* The run ends after its current batch; its last reports are drained here. */
   while (self->thread)
     {
