@@ -11,6 +11,7 @@
 #include "nn-batchnorm.h"
 #include "nn-conv2d.h"
 #include "nn-dropout.h"
+#include "nn-gemm.h"
 #include "nn-linear.h"
 #include "nn-loss.h"
 #include "nn-maxpool.h"
@@ -121,6 +122,78 @@ test_conv2d_gradients (void)
       }
       g_free (c.x); g_free (c.w); g_free (c.b); g_free (c.y); g_free (c.dy); g_free (c.scratch);
       g_free (dx); g_free (dw); g_free (db);
+    }
+}
+
+/* The fast kernels (implicit GEMM on padded images) against the reference convolution:
+ * forward, the weight and bias gradients, and the input gradient as the flipped convolution. */
+static void
+test_gemm_matches_reference (void)
+{
+  static const int cases[][4] = { /* C K H pad */
+    { 1, 16, 28, 1 }, { 16, 32, 14, 1 }, { 32, 12, 7, 1 }, { 12, 10, 3, 0 }, { 3, 5, 5, 0 },
+  };
+
+  for (guint t = 0; t < G_N_ELEMENTS (cases); t++)
+    {
+      const int C = cases[t][0], K = cases[t][1], H = cases[t][2], pad = cases[t][3];
+      const int Hp = H + 2 * pad, Wp = Hp, P = Hp - 2, d = 2 - pad, dWp = P + 2 * d;
+      const gsize xn = (gsize) C * H * H, wn = (gsize) K * C * 9, yn = (gsize) K * P * P;
+      const gsize npix = nn_gemm_out_pixels (P, Wp), dxpix = nn_gemm_out_pixels (H, dWp);
+      NnConv2dShape s;
+      float *x = g_new (float, xn), *w = g_new (float, wn), *b = g_new (float, K);
+      float *y = g_new (float, yn), *dy = g_new (float, yn), *dx = g_new (float, xn);
+      float *dw = g_new0 (float, wn), *db = g_new0 (float, K);
+      float *xp = g_new0 (float, (gsize) C * Hp * Wp + NN_GEMM_SLACK);
+      float *yp = g_new0 (float, K * npix), *wt = g_new (float, wn), *wf = g_new (float, wn);
+      float *dyw = g_new0 (float, K * npix);
+      float *dyp = g_new0 (float, (gsize) K * dWp * dWp + NN_GEMM_SLACK);
+      float *dxp = g_new0 (float, C * dxpix), *dw2 = g_new0 (float, wn), *db2 = g_new0 (float, K);
+      float *scratch;
+
+      g_assert_true (nn_conv2d_shape_init (&s, C, K, H, H, 3, pad, NULL));
+      scratch = g_new (float, nn_conv2d_scratch_size (&s));
+      fill_random (x, xn, 10 + t, 1);
+      fill_random (w, wn, 20 + t, 0.5f);
+      fill_random (b, K, 30 + t, 0.5f);
+      fill_random (dy, yn, 40 + t, 1);
+      for (int c = 0; c < C; c++)
+        for (int h = 0; h < H; h++)
+          memcpy (xp + (gsize) c * Hp * Wp + (h + pad) * Wp + pad, x + ((gsize) c * H + h) * H,
+                  sizeof (float) * H);
+      for (int k = 0; k < K; k++)
+        for (int p = 0; p < P; p++)
+          {
+            memcpy (dyw + k * npix + p * Wp, dy + ((gsize) k * P + p) * P, sizeof (float) * P);
+            memcpy (dyp + (gsize) k * dWp * dWp + (p + d) * dWp + d, dy + ((gsize) k * P + p) * P,
+                    sizeof (float) * P);
+          }
+
+      nn_conv2d_forward (y, x, w, b, &s, scratch);
+      nn_conv2d_backward (dx, dw, db, dy, x, w, &s, scratch);
+      nn_gemm_pack_weights (wt, w, K, C);
+      nn_gemm_pack_flipped (wf, w, K, C);
+      nn_gemm_conv3x3_forward (yp, npix, xp, C, Hp, Wp, P, wt, b, K);
+      nn_gemm_conv3x3_weight_grad (dw2, db2, dyw, npix, xp, C, Hp, Wp, P, K);
+      nn_gemm_conv3x3_forward (dxp, dxpix, dyp, K, dWp, dWp, H, wf, NULL, C);
+
+      for (int k = 0; k < K; k++)
+        for (int p = 0; p < P; p++)
+          for (int q = 0; q < P; q++)
+            g_assert_cmpfloat_with_epsilon (yp[k * npix + p * Wp + q],
+                                            y[((gsize) k * P + p) * P + q], 1e-4);
+      for (gsize i = 0; i < wn; i++)
+        g_assert_cmpfloat_with_epsilon (dw2[i], dw[i], 1e-3 * (1 + fabsf (dw[i])));
+      for (int k = 0; k < K; k++)
+        g_assert_cmpfloat_with_epsilon (db2[k], db[k], 1e-3 * (1 + fabsf (db[k])));
+      for (int c = 0; c < C; c++)
+        for (int h = 0; h < H; h++)
+          for (int q = 0; q < H; q++)
+            g_assert_cmpfloat_with_epsilon (dxp[c * dxpix + h * dWp + q],
+                                            dx[((gsize) c * H + h) * H + q], 1e-4);
+      g_free (x); g_free (w); g_free (b); g_free (y); g_free (dy); g_free (dx); g_free (dw);
+      g_free (db); g_free (xp); g_free (yp); g_free (wt); g_free (wf); g_free (dyw);
+      g_free (dyp); g_free (dxp); g_free (dw2); g_free (db2); g_free (scratch);
     }
 }
 
@@ -388,6 +461,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/nn/conv2d/gradients", test_conv2d_gradients);
   g_test_add_func ("/nn/conv2d/known-values", test_conv2d_known_values);
+  g_test_add_func ("/nn/conv2d/gemm-matches-reference", test_gemm_matches_reference);
   g_test_add_func ("/nn/batchnorm", test_batchnorm);
   g_test_add_func ("/nn/relu-pool-linear-gap", test_relu_pool_linear_gap);
   g_test_add_func ("/nn/dropout", test_dropout);

@@ -12,6 +12,10 @@ G_BEGIN_DECLS
 void nn_dropout_forward_train (float *restrict y, float *restrict mask, const float *restrict x,
                                gsize n, float p, guint64 seed, guint64 stream, guint64 step,
                                guint64 image);
+/* The same mask applied in place, without keeping it (the model's backward needs only the
+ * output: a kept, active unit is > 0). Masks equal nn_dropout_forward_train's. */
+void nn_dropout_apply         (float *restrict y, gsize n, float p, guint64 seed, guint64 stream,
+                               guint64 step, guint64 image);
 void nn_dropout_backward      (float *restrict dx, const float *restrict dy,
                                const float *restrict mask, gsize n);
 

@@ -1,27 +1,65 @@
-/* nn-model.c: see nn-model.h. Legend: N batch, per-image sizes in floats. */
+/* nn-model.c: see nn-model.h.
+ *
+ * How a step runs. The network is a list of blocks, conv → [BN] → ReLU → [Dropout] →
+ * [MaxPool], then global average pooling and the linear layer. Each image goes through as
+ * many blocks as it can in one go, in its chunk's scratch (which stays in the core's L2):
+ * convolution on the zero-padded input, then the element-wise passes, then the result is
+ * written, already padded, as the next block's input. Only batch norm needs the whole batch:
+ * at a BN block the chunks stop, leave the convolution's output and per-chunk statistics,
+ * and the caller combines the statistics in chunk order before the next phase resumes there.
+ * Backward runs the same way in reverse, stopping at each BN block for its two sums.
+ *
+ * What is kept per image for backward: each block's input (the previous output, padded), the
+ * max-pool argmax, and the pre-BN convolution output. ReLU and dropout need nothing more: an
+ * output > 0 means the unit was active and kept, so ∂out/∂in is the dropout scale there and 0
+ * elsewhere (PyTorch's threshold backward, through the kept mask).
+ *
+ * Legend: N batch, K out channels, C in channels, P×Q conv output, OP×OQ block output.
+ */
 #include "config.h"
 
-#include <cblas.h>
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
 
-#include "nn-avgpool.h"
-#include "nn-batchnorm.h"
-#include "nn-conv2d.h"
 #include "nn-dataset.h"
 #include "nn-dropout.h"
 #include "nn-error.h"
+#include "nn-gemm.h"
 #include "nn-linear.h"
 #include "nn-loss.h"
-#include "nn-maxpool.h"
 #include "nn-model.h"
 #include "nn-pool.h"
-#include "nn-relu.h"
 #include "nn-rng.h"
 
-/* OpenBLAS: our own threads split the batch, so each GEMM runs on one thread. */
-extern void openblas_set_num_threads (int n);
+#define DROPOUT_P 0.25f
+#define BN_EPS 1e-5
+#define BN_MOMENTUM 0.1
+
+/* ------------------------------------------------------------------------------------------
+ * The spec
+ */
+
+typedef struct {
+  const char *conv;   /* parameter prefix */
+  int         out;    /* output channels */
+  int         pad;
+  const char *bn;     /* batch norm's prefix, or NULL for none */
+  gboolean    dropout;
+  gboolean    pool;   /* 2×2 max-pool, floor */
+} NnBlockSpec;
+
+/* Every conv is 3×3 and followed by a ReLU. */
+static const NnBlockSpec mnist_blocks[] = {
+  { "conv1", 16, 1, "bn1", FALSE, FALSE },
+  { "conv2", 32, 1, NULL,  TRUE,  TRUE  },
+  { "conv3", 16, 1, "bn2", FALSE, FALSE },
+  { "conv4", 32, 1, NULL,  TRUE,  TRUE  },
+  { "conv5", 12, 1, "bn3", TRUE,  TRUE  },
+  { "conv6", 10, 0, NULL,  FALSE, FALSE },
+};
+#define N_BLOCKS G_N_ELEMENTS (mnist_blocks)
+static const char fc_name[] = "fc";   /* then global average pool → Linear(10 → 10) */
 
 typedef enum {
   NN_LAYER_CONV,
@@ -33,58 +71,69 @@ typedef enum {
   NN_LAYER_LINEAR,
 } NnLayerType;
 
-typedef struct {
-  NnLayerType type;
-  const char *name;   /* parameter prefix, for checkpoints */
-  int         out;    /* channels (conv) or features (linear) */
-  int         pad;
-} NnLayerSpec;
-
-#define DROPOUT_P 0.25f
-
-static const NnLayerSpec mnist_spec[] = {
-  { NN_LAYER_CONV, "conv1", 16, 1 }, { NN_LAYER_BN, "bn1", 0, 0 }, { NN_LAYER_RELU, NULL, 0, 0 },
-  { NN_LAYER_CONV, "conv2", 32, 1 }, { NN_LAYER_RELU, NULL, 0, 0 },
-  { NN_LAYER_DROPOUT, NULL, 0, 0 }, { NN_LAYER_MAXPOOL, NULL, 0, 0 },
-  { NN_LAYER_CONV, "conv3", 16, 1 }, { NN_LAYER_BN, "bn2", 0, 0 }, { NN_LAYER_RELU, NULL, 0, 0 },
-  { NN_LAYER_CONV, "conv4", 32, 1 }, { NN_LAYER_RELU, NULL, 0, 0 },
-  { NN_LAYER_DROPOUT, NULL, 0, 0 }, { NN_LAYER_MAXPOOL, NULL, 0, 0 },
-  { NN_LAYER_CONV, "conv5", 12, 1 }, { NN_LAYER_BN, "bn3", 0, 0 }, { NN_LAYER_RELU, NULL, 0, 0 },
-  { NN_LAYER_DROPOUT, NULL, 0, 0 }, { NN_LAYER_MAXPOOL, NULL, 0, 0 },
-  { NN_LAYER_CONV, "conv6", 10, 0 }, { NN_LAYER_RELU, NULL, 0, 0 },
-  { NN_LAYER_GAP, NULL, 0, 0 }, { NN_LAYER_LINEAR, "fc", 10, 0 },
-};
-
 static const char *const type_names[] = {
   "Conv2d", "BatchNorm2d", "ReLU", "Dropout", "MaxPool2d", "AvgPool (global)", "Linear",
 };
 
+/* The flat layer list, for the summary and the checkpoint's tensor names. */
 typedef struct {
-  NnLayerType   type;
-  const char   *name;
-  int           in_c, in_h, in_w, out_c, out_h, out_w;
-  gsize         in_size, out_size;      /* per image */
-  NnConv2dShape conv;
-  gsize         w_off, b_off, n_params; /* into the parameter arena (BN: γ, β) */
-  gsize         stat_off;               /* BN: running mean, then running var, in stats */
-  float        *act;                    /* (max_batch, out_size) */
-  float        *dact;                   /* (max_batch, out_size): ∂loss/∂act */
-  guint8       *aux;                    /* max-pool argmax */
-  float        *mask;                   /* dropout factors (0 or 1/(1 − p)) */
-  float        *mean, *rstd;            /* BN batch statistics, for backward */
+  NnLayerType type;
+  const char *name;
+  int         in_c, out_c, out_h, out_w;
+  gsize       w_off, b_off, n_params, stat_off;
 } NnLayer;
+
+typedef struct {
+  /* Geometry. Input (C, H, W) padded to (C, Hp, Wp); conv output (K, P, Q); block output
+   * (K, OP, OQ). */
+  int     C, K, H, W, pad, Hp, Wp, P, Q, OP, OQ;
+  gboolean bn, dropout, pool;
+  gsize   in_stride;     /* floats per image of @in: C·Hp·Wp + slack */
+  gsize   npix;          /* floats per channel of a conv output on the padded grid */
+  gsize   w_off, b_off;  /* conv weights (K, C, 3, 3) and bias (K) in the parameter arena */
+  gsize   g_off, be_off; /* BN γ, β */
+  gsize   stat_off;      /* BN running mean (K) then running var (K) */
+  /* Where this block writes: the next block's input (padded by its pad) or the head's. */
+  float  *out;
+  gsize   out_stride;
+  int     out_Hp, out_Wp, out_pad;
+  /* Kept across phases, (max_batch, …). */
+  float  *in;            /* padded input, zero borders and slack */
+  float  *z;             /* BN: conv output (K, P, Q) */
+  float  *du;            /* BN: ∂loss/∂(BN output) (K, P, Q) */
+  guint8 *argmax;        /* pool: (K, OP, OQ), 0…3 within the window */
+  /* Per step. */
+  float  *wt, *wf;       /* packed weights: forward, and flipped for the input gradient */
+  float  *bn_a, *bn_b;   /* (K) BN as y = a·z + b for this phase */
+  float  *mean, *rstd;   /* (K) batch statistics (training) */
+  double *sum_du, *sum_du_xhat;   /* (K) reduced backward sums */
+  double *part;          /* (NN_MODEL_CHUNKS, 2, K) per-chunk partial statistics */
+} NnBlock;
+
+typedef struct {
+  float *conv_out;       /* (K, npix) */
+  float *act;            /* (K, P, Q): post-op forward, ∂/∂(pre-ReLU) backward */
+  float *dz;             /* (K, P, Q): ∂loss/∂(conv output) after BN backward */
+  float *dx;             /* (C, npix of the input grid): ∂loss/∂(block input) */
+  float *dzw[N_BLOCKS];  /* (K, npix): dz on the input's padded grid, garbage kept 0 */
+  float *dzp[N_BLOCKS];  /* (K, P + 2d, Q + 2d) + slack, d = 2 − pad: dz padded for dx */
+  float  head[NN_CLASSES];
+} NnChunkScratch;
 
 struct _NnModel {
   NnLayer *layers;
   guint    n_layers;
+  NnBlock  blocks[N_BLOCKS];
+  gsize    fc_w_off, fc_b_off;
   gsize    n_params;
   float   *params, *grads, *velocity;
   float   *chunk_grads;                 /* (NN_MODEL_CHUNKS, n_params) */
   float   *stats;                       /* BN running statistics */
   gsize    n_stats;
-  float   *logp;                        /* (max_batch, 10) */
-  float   *scratch;                     /* (NN_MODEL_CHUNKS, scratch_per_chunk) */
-  gsize    scratch_per_chunk;
+  float   *head_in;                     /* last block's output, (max_batch, out_stride) */
+  float   *feat;                        /* (max_batch, 10) after global average pooling */
+  float   *logits, *logp, *dlogits;     /* (max_batch, 10) */
+  NnChunkScratch scratch[NN_MODEL_CHUNKS];
   guint    max_batch;
   guint64  seed;
   NnPool  *pool;
@@ -92,86 +141,93 @@ struct _NnModel {
   /* The step being computed, read by the tasks. */
   const float *x_in;
   guint        n;
-  guint        layer;
   gboolean     training;
   guint64      step;
+  guint        phase_block;             /* where the current phase starts */
+  gboolean     phase_resume;            /* … right after that block's BN barrier */
 };
 
 /* ------------------------------------------------------------------------------------------
  * Construction
  */
 
-static gboolean
-build_layers (NnModel *m, GError **error)
+static void
+add_layer (GArray *layers, NnLayerType type, const char *name, int in_c, int c, int h, int w,
+           gsize w_off, gsize b_off, gsize n_params, gsize stat_off)
 {
+  NnLayer l = { type, name, in_c, c, h, w, w_off, b_off, n_params, stat_off };
+  g_array_append_val (layers, l);
+}
+
+static gboolean
+build (NnModel *m, GError **error)
+{
+  GArray *layers = g_array_new (FALSE, TRUE, sizeof (NnLayer));
   int c = 1, h = NN_IMAGE_SIDE, w = NN_IMAGE_SIDE;
   gsize params = 0, stats = 0;
 
-  m->n_layers = G_N_ELEMENTS (mnist_spec);
-  m->layers = g_new0 (NnLayer, m->n_layers);
-  for (guint i = 0; i < m->n_layers; i++)
+  for (guint b = 0; b < N_BLOCKS; b++)
     {
-      const NnLayerSpec *spec = &mnist_spec[i];
-      NnLayer *l = &m->layers[i];
+      const NnBlockSpec *spec = &mnist_blocks[b];
+      NnBlock *B = &m->blocks[b];
 
-      l->type = spec->type;
-      l->name = spec->name;
-      l->in_c = c; l->in_h = h; l->in_w = w;
-      switch (spec->type)
+      B->C = c; B->K = spec->out; B->H = h; B->W = w; B->pad = spec->pad;
+      B->Hp = h + 2 * spec->pad; B->Wp = w + 2 * spec->pad;
+      B->P = B->Hp - 2; B->Q = B->Wp - 2;
+      if (B->P <= 0 || B->Q <= 0)
         {
-        case NN_LAYER_CONV:
-          if (!nn_conv2d_shape_init (&l->conv, c, spec->out, h, w, 3, spec->pad, error))
-            return FALSE;
-          c = spec->out; h = l->conv.P; w = l->conv.Q;
-          l->w_off = params;
-          l->b_off = params + (gsize) l->conv.K * l->conv.C * 9;
-          l->n_params = (gsize) l->conv.K * l->conv.C * 9 + l->conv.K;
-          break;
-        case NN_LAYER_BN:
-          l->w_off = params;
-          l->b_off = params + c;
-          l->n_params = 2 * (gsize) c;
-          l->stat_off = stats;
-          stats += 2 * (gsize) c;
-          break;
-        case NN_LAYER_MAXPOOL:
+          g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
+                       _("A 3×3 convolution does not fit a %d×%d×%d input."), c, h, w);
+          g_array_free (layers, TRUE);
+          return FALSE;
+        }
+      B->bn = spec->bn != NULL; B->dropout = spec->dropout; B->pool = spec->pool;
+      B->in_stride = (gsize) c * B->Hp * B->Wp + NN_GEMM_SLACK;
+      B->npix = nn_gemm_out_pixels (B->P, B->Wp);
+      B->w_off = params;
+      B->b_off = params + (gsize) B->K * c * 9;
+      params = B->b_off + B->K;
+      add_layer (layers, NN_LAYER_CONV, spec->conv, c, B->K, B->P, B->Q, B->w_off, B->b_off,
+                 params - B->w_off, 0);
+      c = B->K; h = B->P; w = B->Q;
+      if (B->bn)
+        {
+          B->g_off = params; B->be_off = params + c; B->stat_off = stats;
+          params += 2 * (gsize) c; stats += 2 * (gsize) c;
+          add_layer (layers, NN_LAYER_BN, spec->bn, c, c, h, w, B->g_off, B->be_off,
+                     2 * (gsize) c, B->stat_off);
+        }
+      add_layer (layers, NN_LAYER_RELU, NULL, c, c, h, w, 0, 0, 0, 0);
+      if (B->dropout)
+        add_layer (layers, NN_LAYER_DROPOUT, NULL, c, c, h, w, 0, 0, 0, 0);
+      if (B->pool)
+        {
           h /= 2; w /= 2;
           if (h == 0 || w == 0)
             {
               g_set_error (error, NN_ERROR, NN_ERROR_INVALID, _("Pooling below one pixel."));
+              g_array_free (layers, TRUE);
               return FALSE;
             }
-          break;
-        case NN_LAYER_GAP:
-          h = w = 1;
-          break;
-        case NN_LAYER_LINEAR:
-          if (h != 1 || w != 1)
-            {
-              g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
-                           _("The linear layer needs a pooled (C, 1, 1) input."));
-              return FALSE;
-            }
-          l->w_off = params;
-          l->b_off = params + (gsize) spec->out * c;
-          l->n_params = (gsize) spec->out * c + spec->out;
-          c = spec->out;
-          break;
-        case NN_LAYER_RELU:
-        case NN_LAYER_DROPOUT:
-        default:
-          break;
+          add_layer (layers, NN_LAYER_MAXPOOL, NULL, c, c, h, w, 0, 0, 0, 0);
         }
-      params += l->n_params;
-      l->out_c = c; l->out_h = h; l->out_w = w;
-      l->in_size = (gsize) l->in_c * l->in_h * l->in_w;
-      l->out_size = (gsize) c * h * w;
+      B->OP = h; B->OQ = w;
     }
+  add_layer (layers, NN_LAYER_GAP, NULL, c, c, 1, 1, 0, 0, 0, 0);
+  m->fc_w_off = params;
+  m->fc_b_off = params + (gsize) NN_CLASSES * c;
+  params = m->fc_b_off + NN_CLASSES;
+  add_layer (layers, NN_LAYER_LINEAR, fc_name, c, NN_CLASSES, 1, 1, m->fc_w_off, m->fc_b_off,
+             (gsize) NN_CLASSES * c + NN_CLASSES, 0);
   if (c != NN_CLASSES)
     {
-      g_set_error (error, NN_ERROR, NN_ERROR_INVALID, _("The network must end in 10 classes."));
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
+                   _("The last convolution must have %d channels."), NN_CLASSES);
+      g_array_free (layers, TRUE);
       return FALSE;
     }
+  m->n_layers = layers->len;
+  m->layers = (NnLayer *) g_array_free (layers, FALSE);
   m->n_params = params;
   m->n_stats = stats;
   return TRUE;
@@ -181,7 +237,6 @@ NnModel *
 nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
 {
   NnModel *m;
-  gsize scratch = 0;
 
   if (max_batch == 0 || max_batch > 65536)
     {
@@ -197,7 +252,7 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
     }
 
   m = g_new0 (NnModel, 1);
-  if (!build_layers (m, error))
+  if (!build (m, error))
     {
       nn_model_free (m);
       return NULL;
@@ -208,27 +263,76 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
   m->velocity = g_new0 (float, m->n_params);
   m->chunk_grads = g_new0 (float, NN_MODEL_CHUNKS * m->n_params);
   m->stats = g_new0 (float, MAX (m->n_stats, 1));
+  m->feat = g_new0 (float, (gsize) max_batch * NN_CLASSES);
+  m->logits = g_new0 (float, (gsize) max_batch * NN_CLASSES);
   m->logp = g_new0 (float, (gsize) max_batch * NN_CLASSES);
-  for (guint i = 0; i < m->n_layers; i++)
-    {
-      NnLayer *l = &m->layers[i];
-      l->act = g_new (float, max_batch * l->out_size);
-      l->dact = g_new (float, max_batch * l->out_size);
-      if (l->type == NN_LAYER_MAXPOOL)
-        l->aux = g_new (guint8, max_batch * l->out_size);
-      if (l->type == NN_LAYER_DROPOUT)
-        l->mask = g_new (float, max_batch * l->out_size);
-      if (l->type == NN_LAYER_BN)
-        {
-          l->mean = g_new (float, l->out_c);
-          l->rstd = g_new (float, l->out_c);
-        }
-      if (l->type == NN_LAYER_CONV)
-        scratch = MAX (scratch, nn_conv2d_scratch_size (&l->conv));
-    }
-  m->scratch_per_chunk = scratch;
-  m->scratch = g_new (float, NN_MODEL_CHUNKS * scratch);
-  openblas_set_num_threads (1);
+  m->dlogits = g_new0 (float, (gsize) max_batch * NN_CLASSES);
+
+  {
+    gsize max_out = 0, max_act = 0, max_dx = 0;
+    for (guint b = 0; b < N_BLOCKS; b++)
+      {
+        NnBlock *B = &m->blocks[b];
+        gsize kpq = (gsize) B->K * B->P * B->Q;
+        int d = 2 - B->pad;
+
+        /* Zeroed once: padding borders are never written afterwards. */
+        B->in = g_new0 (float, (gsize) max_batch * B->in_stride);
+        if (B->bn)
+          {
+            B->z = g_new (float, (gsize) max_batch * kpq);
+            B->du = g_new (float, (gsize) max_batch * kpq);
+          }
+        if (B->pool)
+          B->argmax = g_new (guint8, (gsize) max_batch * B->K * B->OP * B->OQ);
+        B->wt = g_new (float, (gsize) B->C * 9 * B->K);
+        B->wf = g_new (float, (gsize) B->C * 9 * B->K);
+        B->bn_a = g_new0 (float, B->K);
+        B->bn_b = g_new0 (float, B->K);
+        B->mean = g_new0 (float, B->K);
+        B->rstd = g_new0 (float, B->K);
+        B->sum_du = g_new0 (double, B->K);
+        B->sum_du_xhat = g_new0 (double, B->K);
+        B->part = g_new0 (double, (gsize) NN_MODEL_CHUNKS * 2 * B->K);
+        max_out = MAX (max_out, B->K * B->npix);
+        max_act = MAX (max_act, kpq);
+        /* The input gradient lands on the grid of the dz padding: H rows of Q + 2d. */
+        max_dx = MAX (max_dx, B->C * nn_gemm_out_pixels (B->H, B->Q + 2 * d));
+      }
+    for (guint b = 0; b < N_BLOCKS; b++)
+      {
+        NnBlock *B = &m->blocks[b];
+        if (b + 1 < N_BLOCKS)
+          {
+            NnBlock *next = &m->blocks[b + 1];
+            B->out = next->in;
+            B->out_stride = next->in_stride;
+            B->out_Hp = next->Hp; B->out_Wp = next->Wp; B->out_pad = next->pad;
+          }
+        else
+          {
+            B->out_stride = (gsize) B->K * B->OP * B->OQ;
+            m->head_in = B->out = g_new0 (float, (gsize) max_batch * B->out_stride);
+            B->out_Hp = B->OP; B->out_Wp = B->OQ; B->out_pad = 0;
+          }
+      }
+    for (guint c = 0; c < NN_MODEL_CHUNKS; c++)
+      {
+        NnChunkScratch *s = &m->scratch[c];
+        s->conv_out = g_new0 (float, max_out);
+        s->act = g_new0 (float, max_act);
+        s->dz = g_new0 (float, max_act);
+        s->dx = g_new0 (float, max_dx);
+        for (guint b = 0; b < N_BLOCKS; b++)
+          {
+            NnBlock *B = &m->blocks[b];
+            int d = 2 - B->pad;
+            s->dzw[b] = g_new0 (float, B->K * B->npix);
+            s->dzp[b] = g_new0 (float, (gsize) B->K * (B->P + 2 * d) * (B->Q + 2 * d)
+                                       + NN_GEMM_SLACK);
+          }
+      }
+  }
   m->pool = nn_pool_new (n_threads);
   nn_model_reset (m, seed);
   return m;
@@ -239,14 +343,23 @@ nn_model_free (NnModel *m)
 {
   if (m == NULL)
     return;
-  for (guint i = 0; m->layers && i < m->n_layers; i++)
+  for (guint b = 0; b < N_BLOCKS; b++)
     {
-      g_free (m->layers[i].act);
-      g_free (m->layers[i].dact);
-      g_free (m->layers[i].aux);
-      g_free (m->layers[i].mask);
-      g_free (m->layers[i].mean);
-      g_free (m->layers[i].rstd);
+      NnBlock *B = &m->blocks[b];
+      g_free (B->in); g_free (B->z); g_free (B->du); g_free (B->argmax);
+      g_free (B->wt); g_free (B->wf); g_free (B->bn_a); g_free (B->bn_b);
+      g_free (B->mean); g_free (B->rstd); g_free (B->sum_du); g_free (B->sum_du_xhat);
+      g_free (B->part);
+    }
+  for (guint c = 0; c < NN_MODEL_CHUNKS; c++)
+    {
+      NnChunkScratch *s = &m->scratch[c];
+      g_free (s->conv_out); g_free (s->act); g_free (s->dz); g_free (s->dx);
+      for (guint b = 0; b < N_BLOCKS; b++)
+        {
+          g_free (s->dzw[b]);
+          g_free (s->dzp[b]);
+        }
     }
   g_free (m->layers);
   g_free (m->params);
@@ -254,8 +367,11 @@ nn_model_free (NnModel *m)
   g_free (m->velocity);
   g_free (m->chunk_grads);
   g_free (m->stats);
+  g_free (m->head_in);
+  g_free (m->feat);
+  g_free (m->logits);
   g_free (m->logp);
-  g_free (m->scratch);
+  g_free (m->dlogits);
   nn_pool_free (m->pool);
   g_free (m);
 }
@@ -276,7 +392,7 @@ nn_model_reset (NnModel *m, guint64 seed)
         case NN_LAYER_LINEAR:
           {
             /* PyTorch's default: weights and biases U(−1/√fan_in, 1/√fan_in). */
-            int fan_in = l->type == NN_LAYER_CONV ? l->conv.C * 9 : l->in_c;
+            int fan_in = l->type == NN_LAYER_CONV ? l->in_c * 9 : l->in_c;
             float bound = 1.0f / sqrtf ((float) fan_in);
             for (gsize k = 0; k < l->n_params; k++)
               m->params[l->w_off + k] =
@@ -392,7 +508,7 @@ nn_model_tensors (NnModel *m)
           if (l->type == NN_LAYER_CONV && t == 0)
             {
               v.n_dims = 4;
-              v.dims[0] = l->conv.K; v.dims[1] = l->conv.C; v.dims[2] = 3; v.dims[3] = 3;
+              v.dims[0] = l->out_c; v.dims[1] = l->in_c; v.dims[2] = 3; v.dims[3] = 3;
               v.data = m->params + l->w_off;
             }
           else if (l->type == NN_LAYER_LINEAR && t == 0)
@@ -419,14 +535,8 @@ nn_model_tensors (NnModel *m)
 }
 
 /* ------------------------------------------------------------------------------------------
- * Forward and backward: per-image layers run as chunk tasks on the pool, BN on the caller.
+ * Forward, one image at a time within a chunk
  */
-
-static inline const float *
-layer_input (NnModel *m, guint i)
-{
-  return i == 0 ? m->x_in : m->layers[i - 1].act;
-}
 
 static void
 chunk_range (NnModel *m, guint chunk, guint *begin, guint *end)
@@ -435,128 +545,212 @@ chunk_range (NnModel *m, guint chunk, guint *begin, guint *end)
   *end = (guint) ((guint64) m->n * (chunk + 1) / NN_MODEL_CHUNKS);
 }
 
+static inline float *
+block_out (NnBlock *B, guint n)
+{
+  return B->out + n * B->out_stride + (gsize) B->out_pad * B->out_Wp + B->out_pad;
+}
+
+/* The block's element-wise passes on one image: src holds the conv output z (K channels of
+ * P rows of Q at channel stride cs and row stride rs); [BN as a·z + b] → ReLU → [dropout] →
+ * [max-pool, argmax] → the padded destination. */
+static void
+post_forward (NnModel *m, guint b, guint n, const float *src, gsize cs, gsize rs, float *act)
+{
+  NnBlock *B = &m->blocks[b];
+  const int K = B->K, P = B->P, Q = B->Q;
+  const gsize PQ = (gsize) P * Q, ocs = (gsize) B->out_Hp * B->out_Wp;
+  float *dst = block_out (B, n);
+
+  for (int k = 0; k < K; k++)
+    {
+      const float a = B->bn ? B->bn_a[k] : 1.0f, c = B->bn ? B->bn_b[k] : 0.0f;
+      for (int p = 0; p < P; p++)
+        {
+          const float *restrict z = src + k * cs + p * rs;
+          float *restrict y = act + k * PQ + (gsize) p * Q;
+          for (int q = 0; q < Q; q++)
+            {
+              float v = a * z[q] + c;
+              y[q] = v > 0.0f ? v : 0.0f;
+            }
+        }
+    }
+  if (B->dropout && m->training)
+    nn_dropout_apply (act, K * PQ, DROPOUT_P, m->seed, NN_RNG_STREAM_DROPOUT + b, m->step, n);
+  if (B->pool)
+    {
+      guint8 *am = B->argmax + (gsize) n * K * B->OP * B->OQ;
+      for (int k = 0; k < K; k++)
+        for (int p = 0; p < B->OP; p++)
+          {
+            const float *r0 = act + k * PQ + (gsize) (2 * p) * Q, *r1 = r0 + Q;
+            float *y = dst + k * ocs + (gsize) p * B->out_Wp;
+            guint8 *a = am + ((gsize) k * B->OP + p) * B->OQ;
+            for (int q = 0; q < B->OQ; q++)
+              {
+                /* Ties go to the first maximum, as in PyTorch. */
+                float best = r0[2 * q];
+                guint8 at = 0;
+                if (r0[2 * q + 1] > best) { best = r0[2 * q + 1]; at = 1; }
+                if (r1[2 * q] > best) { best = r1[2 * q]; at = 2; }
+                if (r1[2 * q + 1] > best) { best = r1[2 * q + 1]; at = 3; }
+                y[q] = best;
+                a[q] = at;
+              }
+          }
+    }
+  else
+    for (int k = 0; k < K; k++)
+      for (int p = 0; p < P; p++)
+        memcpy (dst + k * ocs + (gsize) p * B->out_Wp, act + k * PQ + (gsize) p * Q,
+                sizeof (float) * Q);
+}
+
+/* Chan's parallel update of (count, mean, M2) with another group's. */
+static inline void
+combine_stats (double *count, double *mean, double *m2, double n_b, double mean_b, double m2_b)
+{
+  double n = *count + n_b, d = mean_b - *mean;
+
+  if (n_b == 0)
+    return;
+  *mean += d * n_b / n;
+  *m2 += m2_b + d * d * *count * n_b / n;
+  *count = n;
+}
+
+static void
+forward_image (NnModel *m, guint chunk, guint n, gboolean first_in_chunk)
+{
+  NnChunkScratch *s = &m->scratch[chunk];
+  guint b = m->phase_block;
+
+  if (m->phase_resume)
+    {
+      NnBlock *B = &m->blocks[b];
+      gsize PQ = (gsize) B->P * B->Q;
+      post_forward (m, b, n, B->z + n * B->K * PQ, PQ, B->Q, s->act);
+      b++;
+    }
+  else if (b == 0)
+    {
+      /* The image into the first block's padded input. */
+      NnBlock *B = &m->blocks[0];
+      for (int h = 0; h < B->H; h++)
+        memcpy (B->in + n * B->in_stride + (gsize) (h + B->pad) * B->Wp + B->pad,
+                m->x_in + (gsize) n * NN_IMAGE_SIZE + h * B->W, sizeof (float) * B->W);
+    }
+  for (; b < N_BLOCKS; b++)
+    {
+      NnBlock *B = &m->blocks[b];
+      nn_gemm_conv3x3_forward (s->conv_out, B->npix, B->in + n * B->in_stride, B->C, B->Hp,
+                               B->Wp, B->P, B->wt, m->params + B->b_off, B->K);
+      if (B->bn && m->training)
+        {
+          /* Keep z and fold this image's statistics into the chunk's: the barrier. */
+          const gsize PQ = (gsize) B->P * B->Q;
+          float *z = B->z + n * B->K * PQ;
+          double *part = B->part + (gsize) chunk * 2 * B->K;
+          for (int k = 0; k < B->K; k++)
+            {
+              double sum = 0, m2 = 0, mean, count;
+              for (int p = 0; p < B->P; p++)
+                {
+                  const float *row = s->conv_out + k * B->npix + (gsize) p * B->Wp;
+                  memcpy (z + k * PQ + (gsize) p * B->Q, row, sizeof (float) * B->Q);
+                }
+              for (gsize i = 0; i < PQ; i++)
+                sum += z[k * PQ + i];
+              mean = sum / PQ;
+              for (gsize i = 0; i < PQ; i++)
+                {
+                  double d = z[k * PQ + i] - mean;
+                  m2 += d * d;
+                }
+              if (first_in_chunk)
+                {
+                  part[k] = mean;
+                  part[B->K + k] = m2;
+                }
+              else
+                {
+                  /* Images before this one in the chunk: (n − begin)·PQ values. */
+                  double prev_mean = part[k], prev_m2 = part[B->K + k];
+                  count = 0;
+                  {
+                    guint begin, end;
+                    chunk_range (m, chunk, &begin, &end);
+                    count = (double) (n - begin) * PQ;
+                  }
+                  combine_stats (&count, &prev_mean, &prev_m2, (double) PQ, mean, m2);
+                  part[k] = prev_mean;
+                  part[B->K + k] = prev_m2;
+                }
+            }
+          return;
+        }
+      post_forward (m, b, n, s->conv_out, B->npix, B->Wp, s->act);
+    }
+
+  /* The head: global average pooling, then the linear layer. */
+  {
+    NnBlock *B = &m->blocks[N_BLOCKS - 1];
+    const int HW = B->OP * B->OQ;
+    const float *in = B->out + n * B->out_stride;
+    float *f = m->feat + (gsize) n * NN_CLASSES;
+    for (int k = 0; k < B->K; k++)
+      {
+        float acc = 0;
+        for (int i = 0; i < HW; i++)
+          acc += in[k * HW + i];
+        f[k] = acc / HW;
+      }
+    nn_linear_forward (m->logits + (gsize) n * NN_CLASSES, f, m->params + m->fc_w_off,
+                       m->params + m->fc_b_off, B->K, NN_CLASSES);
+  }
+}
+
 static void
 forward_task (gpointer ctx, guint chunk)
 {
   NnModel *m = ctx;
-  NnLayer *l = &m->layers[m->layer];
-  const float *in = layer_input (m, m->layer);
-  float *scratch = m->scratch + chunk * m->scratch_per_chunk;
   guint begin, end;
 
   chunk_range (m, chunk, &begin, &end);
   for (guint n = begin; n < end; n++)
+    forward_image (m, chunk, n, n == begin);
+}
+
+/* The batch statistics of BN block b from the chunks' partials, in chunk order. */
+static void
+reduce_bn_forward (NnModel *m, guint b)
+{
+  NnBlock *B = &m->blocks[b];
+  const double PQ = (double) B->P * B->Q;
+  float *gamma = m->params + B->g_off, *beta = m->params + B->be_off;
+  float *rm = m->stats + B->stat_off, *rv = rm + B->K;
+
+  for (int k = 0; k < B->K; k++)
     {
-      const float *x = in + n * l->in_size;
-      float *y = l->act + n * l->out_size;
-      switch (l->type)
+      double count = 0, mean = 0, m2 = 0, var;
+      for (guint c = 0; c < NN_MODEL_CHUNKS; c++)
         {
-        case NN_LAYER_CONV:
-          nn_conv2d_forward (y, x, m->params + l->w_off, m->params + l->b_off, &l->conv, scratch);
-          break;
-        case NN_LAYER_RELU:
-          nn_relu_forward (y, x, l->out_size);
-          break;
-        case NN_LAYER_DROPOUT:
-          if (m->training)
-            nn_dropout_forward_train (y, l->mask + n * l->out_size, x, l->out_size, DROPOUT_P,
-                                      m->seed, NN_RNG_STREAM_DROPOUT + m->layer, m->step, n);
-          else
-            memcpy (y, x, sizeof (float) * l->out_size);
-          break;
-        case NN_LAYER_MAXPOOL:
-          nn_maxpool_forward (y, l->aux + n * l->out_size, x, l->in_c, l->in_h, l->in_w);
-          break;
-        case NN_LAYER_GAP:
-          nn_avgpool_forward (y, x, l->in_c, l->in_h * l->in_w);
-          break;
-        case NN_LAYER_LINEAR:
-          nn_linear_forward (y, x, m->params + l->w_off, m->params + l->b_off, l->in_c, l->out_c);
-          break;
-        case NN_LAYER_BN:
-        default:
-          g_assert_not_reached ();
+          guint begin, end;
+          const double *part = B->part + (gsize) c * 2 * B->K;
+          chunk_range (m, c, &begin, &end);
+          if (end > begin)
+            combine_stats (&count, &mean, &m2, (end - begin) * PQ, part[k], part[B->K + k]);
         }
+      var = m2 / count;
+      B->mean[k] = (float) mean;
+      B->rstd[k] = (float) (1.0 / sqrt (var + BN_EPS));
+      B->bn_a[k] = gamma[k] * B->rstd[k];
+      B->bn_b[k] = beta[k] - B->bn_a[k] * B->mean[k];
+      rm[k] = (float) ((1 - BN_MOMENTUM) * rm[k] + BN_MOMENTUM * mean);
+      rv[k] = (float) ((1 - BN_MOMENTUM) * rv[k]
+                       + BN_MOMENTUM * (count > 1 ? m2 / (count - 1) : var));
     }
-}
-
-static void
-backward_task (gpointer ctx, guint chunk)
-{
-  NnModel *m = ctx;
-  guint i = m->layer;
-  NnLayer *l = &m->layers[i];
-  const float *in = layer_input (m, i);
-  float *dprev = i > 0 ? m->layers[i - 1].dact : NULL;
-  float *g = m->chunk_grads + chunk * m->n_params;
-  float *scratch = m->scratch + chunk * m->scratch_per_chunk;
-  guint begin, end;
-
-  chunk_range (m, chunk, &begin, &end);
-  for (guint n = begin; n < end; n++)
-    {
-      const float *x = in + n * l->in_size;
-      const float *dy = l->dact + n * l->out_size;
-      float *dx = dprev ? dprev + n * l->in_size : NULL;
-      switch (l->type)
-        {
-        case NN_LAYER_CONV:
-          nn_conv2d_backward (dx, g + l->w_off, g + l->b_off, dy, x, m->params + l->w_off,
-                              &l->conv, scratch);
-          break;
-        case NN_LAYER_RELU:
-          nn_relu_backward (dx, dy, l->act + n * l->out_size, l->out_size);
-          break;
-        case NN_LAYER_DROPOUT:
-          nn_dropout_backward (dx, dy, l->mask + n * l->out_size, l->out_size);
-          break;
-        case NN_LAYER_MAXPOOL:
-          nn_maxpool_backward (dx, dy, l->aux + n * l->out_size, l->in_c, l->in_h, l->in_w);
-          break;
-        case NN_LAYER_GAP:
-          nn_avgpool_backward (dx, dy, l->in_c, l->in_h * l->in_w);
-          break;
-        case NN_LAYER_LINEAR:
-          nn_linear_backward (dx, g + l->w_off, g + l->b_off, dy, x, m->params + l->w_off,
-                              l->in_c, l->out_c);
-          break;
-        case NN_LAYER_BN:
-        default:
-          g_assert_not_reached ();
-        }
-    }
-}
-
-/* Batch norm spans the whole batch, so it is split by channel instead of by image: each
- * channel's statistics are still summed in one fixed order. */
-static void
-bn_forward_task (gpointer ctx, guint c)
-{
-  NnModel *m = ctx;
-  NnLayer *l = &m->layers[m->layer];
-  const float *in = layer_input (m, m->layer);
-  float *rm = m->stats + l->stat_off, *rv = rm + l->out_c;
-  int HW = l->out_h * l->out_w;
-
-  /* One channel of an (N, C, HW) tensor is a (N, 1, HW) slice with stride C·HW. */
-  if (m->training)
-    nn_batchnorm_forward_train_channel (l->act, l->mean, l->rstd, in, m->params + l->w_off,
-                                        m->params + l->b_off, rm, rv, m->n, l->out_c, HW, c);
-  else
-    nn_batchnorm_forward_eval_channel (l->act, in, m->params + l->w_off, m->params + l->b_off,
-                                       rm, rv, m->n, l->out_c, HW, c);
-}
-
-static void
-bn_backward_task (gpointer ctx, guint c)
-{
-  NnModel *m = ctx;
-  guint i = m->layer;
-  NnLayer *l = &m->layers[i];
-
-  nn_batchnorm_backward_channel (m->layers[i - 1].dact, m->grads + l->w_off, m->grads + l->b_off,
-                                 l->dact, layer_input (m, i), l->mean, l->rstd,
-                                 m->params + l->w_off, m->n, l->out_c, l->out_h * l->out_w, c);
 }
 
 static void
@@ -566,22 +760,288 @@ forward (NnModel *m, const float *x, guint n, gboolean training, guint64 step)
   m->n = n;
   m->training = training;
   m->step = step;
-  for (guint i = 0; i < m->n_layers; i++)
+  for (guint b = 0; b < N_BLOCKS; b++)
     {
-      NnLayer *l = &m->layers[i];
-      m->layer = i;
-      if (l->type == NN_LAYER_BN)
-        nn_pool_run (m->pool, bn_forward_task, m, l->out_c);
-      else
-        nn_pool_run (m->pool, forward_task, m, NN_MODEL_CHUNKS);
+      NnBlock *B = &m->blocks[b];
+      nn_gemm_pack_weights (B->wt, m->params + B->w_off, B->K, B->C);
+      if (B->bn && !training)
+        {
+          const float *gamma = m->params + B->g_off, *beta = m->params + B->be_off;
+          const float *rm = m->stats + B->stat_off, *rv = rm + B->K;
+          for (int k = 0; k < B->K; k++)
+            {
+              B->bn_a[k] = gamma[k] / sqrtf (rv[k] + (float) BN_EPS);
+              B->bn_b[k] = beta[k] - B->bn_a[k] * rm[k];
+            }
+        }
+    }
+  m->phase_block = 0;
+  m->phase_resume = FALSE;
+  for (;;)
+    {
+      guint stop = N_BLOCKS;
+      nn_pool_run (m->pool, forward_task, m, NN_MODEL_CHUNKS);
+      if (training)
+        for (guint b = m->phase_block + (m->phase_resume ? 1 : 0); b < N_BLOCKS; b++)
+          if (m->blocks[b].bn)
+            {
+              stop = b;
+              break;
+            }
+      if (stop == N_BLOCKS)
+        break;
+      reduce_bn_forward (m, stop);
+      m->phase_block = stop;
+      m->phase_resume = TRUE;
     }
 }
+
+/* ------------------------------------------------------------------------------------------
+ * Backward
+ */
+
+/* ∂loss/∂(block b's pre-ReLU value) into act (K, P, Q) from ∂loss/∂(its output) dout
+ * (K channels of OP rows at strides dcs, drs): through max-pool (argmax), dropout and ReLU,
+ * which together pass the dropout scale wherever the output is > 0. */
+static void
+post_backward (NnModel *m, guint b, guint n, const float *dout, gsize dcs, gsize drs,
+               float *act)
+{
+  NnBlock *B = &m->blocks[b];
+  const int K = B->K, P = B->P, Q = B->Q;
+  const gsize PQ = (gsize) P * Q, ocs = (gsize) B->out_Hp * B->out_Wp;
+  const float factor = B->dropout ? 1.0f / (1.0f - DROPOUT_P) : 1.0f;
+  const float *out = block_out (B, n);
+
+  if (B->pool)
+    {
+      const guint8 *am = B->argmax + (gsize) n * K * B->OP * B->OQ;
+      memset (act, 0, sizeof (float) * K * PQ);
+      for (int k = 0; k < K; k++)
+        for (int p = 0; p < B->OP; p++)
+          {
+            const float *y = out + k * ocs + (gsize) p * B->out_Wp;
+            const float *d = dout + k * dcs + p * drs;
+            const guint8 *a = am + ((gsize) k * B->OP + p) * B->OQ;
+            float *r0 = act + k * PQ + (gsize) (2 * p) * Q;
+            for (int q = 0; q < B->OQ; q++)
+              if (y[q] > 0.0f)
+                r0[(a[q] >> 1) * Q + 2 * q + (a[q] & 1)] = d[q] * factor;
+          }
+    }
+  else
+    for (int k = 0; k < K; k++)
+      for (int p = 0; p < P; p++)
+        {
+          const float *restrict y = out + k * ocs + (gsize) p * B->out_Wp;
+          const float *restrict d = dout + k * dcs + p * drs;
+          float *restrict g = act + k * PQ + (gsize) p * Q;
+          for (int q = 0; q < Q; q++)
+            g[q] = y[q] > 0.0f ? d[q] * factor : 0.0f;
+        }
+}
+
+/* The convolution's gradients from dz (K, P, Q): weights and bias into the chunk's arena and,
+ * unless b is the first block, ∂loss/∂input into s->dx (C channels of H rows of Q + 2d). */
+static void
+conv_backward (NnModel *m, guint b, guint n, NnChunkScratch *s, float *g, const float *dz)
+{
+  NnBlock *B = &m->blocks[b];
+  const int K = B->K, P = B->P, Q = B->Q, d = 2 - B->pad;
+  const int dWp = Q + 2 * d, dHp = P + 2 * d;
+  const gsize PQ = (gsize) P * Q, dcs = (gsize) dHp * dWp;
+  float *dzw = s->dzw[b], *dzp = s->dzp[b];
+
+  for (int k = 0; k < K; k++)
+    for (int p = 0; p < P; p++)
+      {
+        const float *src = dz + k * PQ + (gsize) p * Q;
+        memcpy (dzw + k * B->npix + (gsize) p * B->Wp, src, sizeof (float) * Q);
+        if (b > 0)
+          memcpy (dzp + k * dcs + (gsize) (p + d) * dWp + d, src, sizeof (float) * Q);
+      }
+  nn_gemm_conv3x3_weight_grad (g + B->w_off, g + B->b_off, dzw, B->npix,
+                               B->in + n * B->in_stride, B->C, B->Hp, B->Wp, P, K);
+  if (b > 0)
+    nn_gemm_conv3x3_forward (s->dx, nn_gemm_out_pixels (B->H, dWp), dzp, K, dHp, dWp, B->H,
+                             B->wf, NULL, B->C);
+}
+
+/* BN backward for channel k of one image: dz = γ·rstd·(du − Σdu/M − x̂·Σdu·x̂/M). */
+static void
+bn_backward_image (NnModel *m, guint b, guint n, float *dz)
+{
+  NnBlock *B = &m->blocks[b];
+  const gsize PQ = (gsize) B->P * B->Q;
+  const double M = (double) m->n * PQ;
+  const float *gamma = m->params + B->g_off;
+
+  for (int k = 0; k < B->K; k++)
+    {
+      const float *restrict z = B->z + (n * B->K + k) * PQ;
+      const float *restrict du = B->du + (n * B->K + k) * PQ;
+      float *restrict out = dz + k * PQ;
+      const float mean = B->mean[k], rstd = B->rstd[k], c = gamma[k] * rstd;
+      const float m_du = (float) (B->sum_du[k] / M), m_dux = (float) (B->sum_du_xhat[k] / M);
+      for (gsize i = 0; i < PQ; i++)
+        out[i] = c * (du[i] - m_du - (z[i] - mean) * rstd * m_dux);
+    }
+}
+
+static void
+backward_image (NnModel *m, guint chunk, guint n, gboolean first_in_chunk)
+{
+  NnChunkScratch *s = &m->scratch[chunk];
+  float *g = m->chunk_grads + chunk * m->n_params;
+  const float *dout;
+  gsize dcs, drs;
+  int b;
+
+  if (m->phase_resume)
+    {
+      b = (int) m->phase_block;
+      bn_backward_image (m, b, n, s->dz);
+      conv_backward (m, b, n, s, g, s->dz);
+      if (b == 0)
+        return;
+      {
+        NnBlock *B = &m->blocks[b];
+        dout = s->dx;
+        drs = B->Q + 2 * (2 - B->pad);
+        dcs = nn_gemm_out_pixels (B->H, (int) drs);
+      }
+      b--;
+    }
+  else
+    {
+      /* The head: linear, then global average pooling spread evenly. */
+      NnBlock *B = &m->blocks[N_BLOCKS - 1];
+      const int HW = B->OP * B->OQ;
+      float dfeat[NN_CLASSES];
+      nn_linear_backward (dfeat, g + m->fc_w_off, g + m->fc_b_off,
+                          m->dlogits + (gsize) n * NN_CLASSES, m->feat + (gsize) n * NN_CLASSES,
+                          m->params + m->fc_w_off, B->K, NN_CLASSES);
+      for (int k = 0; k < B->K; k++)
+        for (int i = 0; i < HW; i++)
+          s->head[k * HW + i] = dfeat[k] / HW;
+      dout = s->head;
+      dcs = HW;
+      drs = B->OQ;
+      b = N_BLOCKS - 1;
+    }
+
+  for (;; b--)
+    {
+      NnBlock *B = &m->blocks[b];
+      post_backward (m, b, n, dout, dcs, drs, s->act);
+      if (B->bn)
+        {
+          /* Keep ∂loss/∂(BN output) and add this image's two sums to the chunk's. */
+          const gsize PQ = (gsize) B->P * B->Q;
+          double *part = B->part + (gsize) chunk * 2 * B->K;
+          float *du = B->du + n * B->K * PQ;
+          const float *z = B->z + n * B->K * PQ;
+          memcpy (du, s->act, sizeof (float) * B->K * PQ);
+          for (int k = 0; k < B->K; k++)
+            {
+              double sum = 0, sum_x = 0;
+              const float mean = B->mean[k], rstd = B->rstd[k];
+              for (gsize i = 0; i < PQ; i++)
+                {
+                  float v = du[k * PQ + i];
+                  sum += v;
+                  sum_x += v * ((z[k * PQ + i] - mean) * rstd);
+                }
+              if (first_in_chunk)
+                {
+                  part[k] = 0;
+                  part[B->K + k] = 0;
+                }
+              part[k] += sum;
+              part[B->K + k] += sum_x;
+            }
+          return;
+        }
+      conv_backward (m, b, n, s, g, s->act);
+      if (b == 0)
+        return;
+      dout = s->dx;
+      drs = B->Q + 2 * (2 - B->pad);
+      dcs = nn_gemm_out_pixels (B->H, (int) drs);
+    }
+}
+
+static void
+backward_task (gpointer ctx, guint chunk)
+{
+  NnModel *m = ctx;
+  guint begin, end;
+
+  chunk_range (m, chunk, &begin, &end);
+  for (guint n = begin; n < end; n++)
+    backward_image (m, chunk, n, n == begin);
+}
+
+static void
+reduce_bn_backward (NnModel *m, guint b)
+{
+  NnBlock *B = &m->blocks[b];
+
+  for (int k = 0; k < B->K; k++)
+    {
+      double sum = 0, sum_x = 0;
+      for (guint c = 0; c < NN_MODEL_CHUNKS; c++)
+        {
+          guint begin, end;
+          const double *part = B->part + (gsize) c * 2 * B->K;
+          chunk_range (m, c, &begin, &end);
+          if (end > begin)
+            {
+              sum += part[k];
+              sum_x += part[B->K + k];
+            }
+        }
+      B->sum_du[k] = sum;
+      B->sum_du_xhat[k] = sum_x;
+      m->grads[B->g_off + k] += (float) sum_x;   /* ∂loss/∂γ = Σ du·x̂ */
+      m->grads[B->be_off + k] += (float) sum;    /* ∂loss/∂β = Σ du */
+    }
+}
+
+static void
+backward (NnModel *m)
+{
+  for (guint b = 1; b < N_BLOCKS; b++)
+    nn_gemm_pack_flipped (m->blocks[b].wf, m->params + m->blocks[b].w_off, m->blocks[b].K,
+                          m->blocks[b].C);
+  m->phase_block = N_BLOCKS;
+  m->phase_resume = FALSE;
+  for (;;)
+    {
+      int stop = -1;
+      nn_pool_run (m->pool, backward_task, m, NN_MODEL_CHUNKS);
+      for (int b = (int) m->phase_block - 1; b >= 0; b--)
+        if (m->blocks[b].bn)
+          {
+            stop = b;
+            break;
+          }
+      if (stop < 0)
+        break;
+      reduce_bn_backward (m, (guint) stop);
+      m->phase_block = (guint) stop;
+      m->phase_resume = TRUE;
+    }
+}
+
+/* ------------------------------------------------------------------------------------------
+ * The public steps
+ */
 
 static double
 loss_and_accuracy (NnModel *m, const guint8 *labels, guint n, guint *correct, guint8 *pred)
 {
-  const float *z = m->layers[m->n_layers - 1].act;
-  double loss = nn_logsoftmax_nll_forward (m->logp, z, labels, n, NN_CLASSES);
+  double loss = nn_logsoftmax_nll_forward (m->logp, m->logits, labels, n, NN_CLASSES);
   guint ok = 0;
 
   for (guint i = 0; i < n; i++)
@@ -615,6 +1075,14 @@ nn_model_train_step (NnModel *m, const float *x, const guint8 *labels, guint n, 
                    m->max_batch);
       return FALSE;
     }
+  for (guint i = 0; i < n; i++)
+    if (labels[i] >= NN_CLASSES)
+      {
+        g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
+                     _("Label %u of image %u is not a class (0 to %d)."), labels[i], i,
+                     NN_CLASSES - 1);
+        return FALSE;
+      }
 
   forward (m, x, n, TRUE, step);
   loss = loss_and_accuracy (m, labels, n, correct, NULL);
@@ -630,17 +1098,8 @@ nn_model_train_step (NnModel *m, const float *x, const guint8 *labels, guint n, 
 
   memset (m->grads, 0, sizeof (float) * m->n_params);
   memset (m->chunk_grads, 0, sizeof (float) * NN_MODEL_CHUNKS * m->n_params);
-  nn_logsoftmax_nll_backward (m->layers[m->n_layers - 1].dact, m->logp, labels, n, NN_CLASSES,
-                              1.0f / n);
-  for (guint i = m->n_layers; i-- > 0;)
-    {
-      NnLayer *l = &m->layers[i];
-      m->layer = i;
-      if (l->type == NN_LAYER_BN)
-        nn_pool_run (m->pool, bn_backward_task, m, l->out_c);
-      else
-        nn_pool_run (m->pool, backward_task, m, NN_MODEL_CHUNKS);
-    }
+  nn_logsoftmax_nll_backward (m->dlogits, m->logp, labels, n, NN_CLASSES, 1.0f / n);
+  backward (m);
   /* The chunks' gradients, summed in chunk order: the same bits for any thread count. */
   for (guint c = 0; c < NN_MODEL_CHUNKS; c++)
     {
@@ -658,6 +1117,14 @@ nn_model_evaluate (NnModel *m, const float *x, const guint8 *labels, guint n, do
   double loss;
 
   g_return_if_fail (m != NULL && x != NULL && n <= m->max_batch);
+  if (n == 0)
+    {
+      if (loss_sum)
+        *loss_sum = 0;
+      if (correct)
+        *correct = 0;
+      return;
+    }
 
   forward (m, x, n, FALSE, 0);
   loss = loss_and_accuracy (m, labels, n, correct, pred);
