@@ -551,6 +551,53 @@ block_out (NnBlock *B, guint n)
   return B->out + n * B->out_stride + (gsize) B->out_pad * B->out_Wp + B->out_pad;
 }
 
+typedef float v8f __attribute__ ((vector_size (32)));
+typedef gint32 v8i __attribute__ ((vector_size (32)));
+typedef float v8fu __attribute__ ((vector_size (32), aligned (4)));
+
+static inline v8f
+select8 (v8i m, v8f a, v8f b)
+{
+  return (v8f) (((v8i) a & m) | ((v8i) b & ~m));
+}
+
+/* One row of 2×2 max-pooling: y[q] = max of r0[2q], r0[2q+1], r1[2q], r1[2q+1] and a[q] its
+ * position 0…3; ties go to the first maximum, as in PyTorch. Eight outputs at a time with
+ * selects, not branches: the winner is a coin toss a branch predictor would lose. */
+static void
+pool_row (float *restrict y, guint8 *restrict a, const float *r0, const float *r1, int OQ)
+{
+  const v8i even = { 0, 2, 4, 6, 8, 10, 12, 14 }, odd = { 1, 3, 5, 7, 9, 11, 13, 15 };
+  int q = 0;
+
+  for (; q + 8 <= OQ; q += 8)
+    {
+      v8f t0 = *(const v8fu *) (r0 + 2 * q), t1 = *(const v8fu *) (r0 + 2 * q + 8);
+      v8f b0 = *(const v8fu *) (r1 + 2 * q), b1 = *(const v8fu *) (r1 + 2 * q + 8);
+      v8f best = __builtin_shuffle (t0, t1, even), v;
+      v8i at = { 0 }, m;
+      v = __builtin_shuffle (t0, t1, odd);
+      m = v > best; best = select8 (m, v, best); at = (m & 1) | (at & ~m);
+      v = __builtin_shuffle (b0, b1, even);
+      m = v > best; best = select8 (m, v, best); at = (m & 2) | (at & ~m);
+      v = __builtin_shuffle (b0, b1, odd);
+      m = v > best; best = select8 (m, v, best); at = (m & 3) | (at & ~m);
+      *(v8fu *) (y + q) = best;
+      for (int l = 0; l < 8; l++)
+        a[q + l] = (guint8) at[l];
+    }
+  for (; q < OQ; q++)
+    {
+      float best = r0[2 * q];
+      guint8 at = 0;
+      if (r0[2 * q + 1] > best) { best = r0[2 * q + 1]; at = 1; }
+      if (r1[2 * q] > best) { best = r1[2 * q]; at = 2; }
+      if (r1[2 * q + 1] > best) { best = r1[2 * q + 1]; at = 3; }
+      y[q] = best;
+      a[q] = at;
+    }
+}
+
 /* The block's element-wise passes on one image: src holds the conv output z (K channels of
  * P rows of Q at channel stride cs and row stride rs); [BN as a·z + b] → ReLU → [dropout] →
  * [max-pool, argmax] → the padded destination. */
@@ -587,17 +634,7 @@ post_forward (NnModel *m, guint b, guint n, const float *src, gsize cs, gsize rs
             const float *r0 = act + k * PQ + (gsize) (2 * p) * Q, *r1 = r0 + Q;
             float *y = dst + k * ocs + (gsize) p * B->out_Wp;
             guint8 *a = am + ((gsize) k * B->OP + p) * B->OQ;
-            for (int q = 0; q < B->OQ; q++)
-              {
-                /* Ties go to the first maximum, as in PyTorch. */
-                float best = r0[2 * q];
-                guint8 at = 0;
-                if (r0[2 * q + 1] > best) { best = r0[2 * q + 1]; at = 1; }
-                if (r1[2 * q] > best) { best = r1[2 * q]; at = 2; }
-                if (r1[2 * q + 1] > best) { best = r1[2 * q + 1]; at = 3; }
-                y[q] = best;
-                a[q] = at;
-              }
+            pool_row (y, a, r0, r1, B->OQ);
           }
     }
   else
@@ -605,6 +642,32 @@ post_forward (NnModel *m, guint b, guint n, const float *src, gsize cs, gsize rs
       for (int p = 0; p < P; p++)
         memcpy (dst + k * ocs + (gsize) p * B->out_Wp, act + k * PQ + (gsize) p * Q,
                 sizeof (float) * Q);
+}
+
+/* Σ v[i] and Σ v[i]·(w[i] − c)·r over n floats, in 8 lanes (vectorised, fixed order). With
+ * w NULL the second sum is Σ (v[i] − c)². */
+static void
+lane_sums (const float *restrict v, const float *restrict w, float c, float r, gsize n,
+           double *sum, double *sum2)
+{
+  float a[8] = { 0 }, b[8] = { 0 };
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    for (int l = 0; l < 8; l++)
+      {
+        float t = w ? (w[i + l] - c) * r : v[i + l] - c;
+        a[l] += v[i + l];
+        b[l] += (w ? v[i + l] : t) * t;
+      }
+  for (; i < n; i++)
+    {
+      float t = w ? (w[i] - c) * r : v[i] - c;
+      a[i % 8] += v[i];
+      b[i % 8] += (w ? v[i] : t) * t;
+    }
+  *sum = ((double) a[0] + a[4] + a[1] + a[5]) + ((double) a[2] + a[6] + a[3] + a[7]);
+  *sum2 = ((double) b[0] + b[4] + b[1] + b[5]) + ((double) b[2] + b[6] + b[3] + b[7]);
 }
 
 /* Chan's parallel update of (count, mean, M2) with another group's. */
@@ -654,20 +717,16 @@ forward_image (NnModel *m, guint chunk, guint n, gboolean first_in_chunk)
           double *part = B->part + (gsize) chunk * 2 * B->K;
           for (int k = 0; k < B->K; k++)
             {
-              double sum = 0, m2 = 0, mean, count;
+              double sum, m2, mean, count;
               for (int p = 0; p < B->P; p++)
                 {
                   const float *row = s->conv_out + k * B->npix + (gsize) p * B->Wp;
                   memcpy (z + k * PQ + (gsize) p * B->Q, row, sizeof (float) * B->Q);
                 }
-              for (gsize i = 0; i < PQ; i++)
-                sum += z[k * PQ + i];
+              /* Centred on the first value (a shift, for float accuracy), then exact. */
+              lane_sums (z + k * PQ, NULL, z[k * PQ], 1.0f, PQ, &sum, &m2);
               mean = sum / PQ;
-              for (gsize i = 0; i < PQ; i++)
-                {
-                  double d = z[k * PQ + i] - mean;
-                  m2 += d * d;
-                }
+              m2 = MAX (0.0, m2 - PQ * (mean - z[k * PQ]) * (mean - z[k * PQ]));
               if (first_in_chunk)
                 {
                   part[k] = mean;
@@ -825,8 +884,7 @@ post_backward (NnModel *m, guint b, guint n, const float *dout, gsize dcs, gsize
             const guint8 *a = am + ((gsize) k * B->OP + p) * B->OQ;
             float *r0 = act + k * PQ + (gsize) (2 * p) * Q;
             for (int q = 0; q < B->OQ; q++)
-              if (y[q] > 0.0f)
-                r0[(a[q] >> 1) * Q + 2 * q + (a[q] & 1)] = d[q] * factor;
+              r0[(a[q] >> 1) * Q + 2 * q + (a[q] & 1)] = y[q] > 0.0f ? d[q] * factor : 0.0f;
           }
     }
   else
@@ -837,7 +895,7 @@ post_backward (NnModel *m, guint b, guint n, const float *dout, gsize dcs, gsize
           const float *restrict d = dout + k * dcs + p * drs;
           float *restrict g = act + k * PQ + (gsize) p * Q;
           for (int q = 0; q < Q; q++)
-            g[q] = y[q] > 0.0f ? d[q] * factor : 0.0f;
+            g[q] = d[q] * (y[q] > 0.0f ? factor : 0.0f);
         }
 }
 
@@ -944,14 +1002,8 @@ backward_image (NnModel *m, guint chunk, guint n, gboolean first_in_chunk)
           memcpy (du, s->act, sizeof (float) * B->K * PQ);
           for (int k = 0; k < B->K; k++)
             {
-              double sum = 0, sum_x = 0;
-              const float mean = B->mean[k], rstd = B->rstd[k];
-              for (gsize i = 0; i < PQ; i++)
-                {
-                  float v = du[k * PQ + i];
-                  sum += v;
-                  sum_x += v * ((z[k * PQ + i] - mean) * rstd);
-                }
+              double sum, sum_x;
+              lane_sums (du + k * PQ, z + k * PQ, B->mean[k], B->rstd[k], PQ, &sum, &sum_x);
               if (first_in_chunk)
                 {
                   part[k] = 0;
