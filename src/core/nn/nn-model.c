@@ -90,6 +90,8 @@ typedef struct {
   gboolean bn, dropout, pool;
   gsize   in_stride;     /* floats per image of @in: C·Hp·Wp + slack */
   gsize   npix;          /* floats per channel of a conv output on the padded grid */
+  gsize   PW;            /* P·Wp: the pixels of that grid that are rows, garbage included */
+  float  *colmask;       /* (npix) 1 on real outputs (q < Q, inside P·Wp), 0 elsewhere */
   gsize   w_off, b_off;  /* conv weights (K, C, 3, 3) and bias (K) in the parameter arena */
   gsize   g_off, be_off; /* BN γ, β */
   gsize   stat_off;      /* BN running mean (K) then running var (K) */
@@ -99,8 +101,8 @@ typedef struct {
   int     out_Hp, out_Wp, out_pad;
   /* Kept across phases, (max_batch, …). */
   float  *in;            /* padded input, zero borders and slack */
-  float  *z;             /* BN: conv output (K, P, Q) */
-  float  *du;            /* BN: ∂loss/∂(BN output) (K, P, Q) */
+  float  *z;             /* BN: conv output (K, npix), padded-width */
+  float  *du;            /* BN: ∂loss/∂(BN output) (K, npix), padded-width, garbage 0 */
   guint8 *argmax;        /* pool: (K, OP, OQ), 0…3 within the window */
   /* Per step. */
   float  *wt, *wf;       /* packed weights: forward, and flipped for the input gradient */
@@ -112,10 +114,10 @@ typedef struct {
 
 typedef struct {
   float *conv_out;       /* (K, npix) */
-  float *act;            /* (K, P, Q): post-op forward, ∂/∂(pre-ReLU) backward */
-  float *dz;             /* (K, P, Q): ∂loss/∂(conv output) after BN backward */
+  /* All (K, npix) on the padded-width grid of the block's input: */
+  float *act;            /* after ReLU/dropout (forward); ∂/∂(pre-ReLU), garbage 0 (backward) */
+  float *dz;             /* ∂loss/∂(conv output) after BN backward, garbage 0 */
   float *dx;             /* (C, npix of the input grid): ∂loss/∂(block input) */
-  float *dzw[N_BLOCKS];  /* (K, npix): dz on the input's padded grid, garbage kept 0 */
   float *dzp[N_BLOCKS];  /* (K, P + 2d, Q + 2d) + slack, d = 2 − pad: dz padded for dx */
   float  head[NN_CLASSES];
 } NnChunkScratch;
@@ -269,11 +271,11 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
   m->dlogits = g_new0 (float, (gsize) max_batch * NN_CLASSES);
 
   {
-    gsize max_out = 0, max_act = 0, max_dx = 0;
+    gsize max_act = 0, max_dx = 0;
     for (guint b = 0; b < N_BLOCKS; b++)
       {
         NnBlock *B = &m->blocks[b];
-        gsize kpq = (gsize) B->K * B->P * B->Q;
+        gsize kpq = (gsize) B->K * B->npix;
         int d = 2 - B->pad;
 
         /* Zeroed once: padding borders are never written afterwards. */
@@ -285,6 +287,10 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
           }
         if (B->pool)
           B->argmax = g_new (guint8, (gsize) max_batch * B->K * B->OP * B->OQ);
+        B->PW = (gsize) B->P * B->Wp;
+        B->colmask = g_new0 (float, B->npix);
+        for (gsize j = 0; j < B->PW; j++)
+          B->colmask[j] = (int) (j % B->Wp) < B->Q ? 1.0f : 0.0f;
         B->wt = g_new (float, (gsize) B->C * 9 * B->K);
         B->wf = g_new (float, (gsize) B->C * 9 * B->K);
         B->bn_a = g_new0 (float, B->K);
@@ -294,7 +300,6 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
         B->sum_du = g_new0 (double, B->K);
         B->sum_du_xhat = g_new0 (double, B->K);
         B->part = g_new0 (double, (gsize) NN_MODEL_CHUNKS * 2 * B->K);
-        max_out = MAX (max_out, B->K * B->npix);
         max_act = MAX (max_act, kpq);
         /* The input gradient lands on the grid of the dz padding: H rows of Q + 2d. */
         max_dx = MAX (max_dx, B->C * nn_gemm_out_pixels (B->H, B->Q + 2 * d));
@@ -319,15 +324,14 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
     for (guint c = 0; c < NN_MODEL_CHUNKS; c++)
       {
         NnChunkScratch *s = &m->scratch[c];
-        s->conv_out = g_new0 (float, max_out);
-        s->act = g_new0 (float, max_act);
+        s->conv_out = g_new0 (float, max_act);
+        s->act = g_new0 (float, max_act + NN_GEMM_SLACK);   /* pool_row reads past rows */
         s->dz = g_new0 (float, max_act);
         s->dx = g_new0 (float, max_dx);
         for (guint b = 0; b < N_BLOCKS; b++)
           {
             NnBlock *B = &m->blocks[b];
             int d = 2 - B->pad;
-            s->dzw[b] = g_new0 (float, B->K * B->npix);
             s->dzp[b] = g_new0 (float, (gsize) B->K * (B->P + 2 * d) * (B->Q + 2 * d)
                                        + NN_GEMM_SLACK);
           }
@@ -346,7 +350,7 @@ nn_model_free (NnModel *m)
   for (guint b = 0; b < N_BLOCKS; b++)
     {
       NnBlock *B = &m->blocks[b];
-      g_free (B->in); g_free (B->z); g_free (B->du); g_free (B->argmax);
+      g_free (B->in); g_free (B->colmask); g_free (B->z); g_free (B->du); g_free (B->argmax);
       g_free (B->wt); g_free (B->wf); g_free (B->bn_a); g_free (B->bn_b);
       g_free (B->mean); g_free (B->rstd); g_free (B->sum_du); g_free (B->sum_du_xhat);
       g_free (B->part);
@@ -357,7 +361,6 @@ nn_model_free (NnModel *m)
       g_free (s->conv_out); g_free (s->act); g_free (s->dz); g_free (s->dx);
       for (guint b = 0; b < N_BLOCKS; b++)
         {
-          g_free (s->dzw[b]);
           g_free (s->dzp[b]);
         }
     }
@@ -535,7 +538,10 @@ nn_model_tensors (NnModel *m)
 }
 
 /* ------------------------------------------------------------------------------------------
- * Forward, one image at a time within a chunk
+ * Forward, one image at a time within a chunk. Every per-image buffer is on the padded-width
+ * grid of the block's input (see nn-gemm.h): a channel is P rows of Wp floats (the last
+ * Wp − Q of each row garbage) rounded up to npix, so element-wise passes run over whole
+ * channels and the garbage is masked to 0 wherever it could leak.
  */
 
 static void
@@ -551,6 +557,14 @@ block_out (NnBlock *B, guint n)
   return B->out + n * B->out_stride + (gsize) B->out_pad * B->out_Wp + B->out_pad;
 }
 
+/* The block's output grid is its conv grid shifted by one row and column (no pool, and the
+ * next convolution pads by 1): then a channel is one contiguous copy, garbage onto borders. */
+static inline gboolean
+same_grid (const NnBlock *B)
+{
+  return !B->pool && B->out_pad == 1 && B->out_Wp == B->Wp;
+}
+
 typedef float v8f __attribute__ ((vector_size (32)));
 typedef gint32 v8i __attribute__ ((vector_size (32)));
 typedef float v8fu __attribute__ ((vector_size (32), aligned (4)));
@@ -563,14 +577,14 @@ select8 (v8i m, v8f a, v8f b)
 
 /* One row of 2×2 max-pooling: y[q] = max of r0[2q], r0[2q+1], r1[2q], r1[2q+1] and a[q] its
  * position 0…3; ties go to the first maximum, as in PyTorch. Eight outputs at a time with
- * selects, not branches: the winner is a coin toss a branch predictor would lose. */
+ * selects, not branches: the winner is a coin toss a branch predictor would lose. The last
+ * group reads up to 16 floats past the row (the scratch has slack) and stores only OQ. */
 static void
 pool_row (float *restrict y, guint8 *restrict a, const float *r0, const float *r1, int OQ)
 {
   const v8i even = { 0, 2, 4, 6, 8, 10, 12, 14 }, odd = { 1, 3, 5, 7, 9, 11, 13, 15 };
-  int q = 0;
 
-  for (; q + 8 <= OQ; q += 8)
+  for (int q = 0; q < OQ; q += 8)
     {
       v8f t0 = *(const v8fu *) (r0 + 2 * q), t1 = *(const v8fu *) (r0 + 2 * q + 8);
       v8f b0 = *(const v8fu *) (r1 + 2 * q), b1 = *(const v8fu *) (r1 + 2 * q + 8);
@@ -582,72 +596,99 @@ pool_row (float *restrict y, guint8 *restrict a, const float *r0, const float *r
       m = v > best; best = select8 (m, v, best); at = (m & 2) | (at & ~m);
       v = __builtin_shuffle (b0, b1, odd);
       m = v > best; best = select8 (m, v, best); at = (m & 3) | (at & ~m);
-      *(v8fu *) (y + q) = best;
-      for (int l = 0; l < 8; l++)
-        a[q + l] = (guint8) at[l];
-    }
-  for (; q < OQ; q++)
-    {
-      float best = r0[2 * q];
-      guint8 at = 0;
-      if (r0[2 * q + 1] > best) { best = r0[2 * q + 1]; at = 1; }
-      if (r1[2 * q] > best) { best = r1[2 * q]; at = 2; }
-      if (r1[2 * q + 1] > best) { best = r1[2 * q + 1]; at = 3; }
-      y[q] = best;
-      a[q] = at;
+      if (q + 8 <= OQ)
+        {
+          *(v8fu *) (y + q) = best;
+          for (int l = 0; l < 8; l++)
+            a[q + l] = (guint8) at[l];
+        }
+      else
+        for (int l = 0; l < OQ - q; l++)
+          {
+            y[q + l] = best[l];
+            a[q + l] = (guint8) at[l];
+          }
     }
 }
 
-/* The block's element-wise passes on one image: src holds the conv output z (K channels of
- * P rows of Q at channel stride cs and row stride rs); [BN as a·z + b] → ReLU → [dropout] →
- * [max-pool, argmax] → the padded destination. */
+/* The block's element-wise passes on one image: src (K, cs) holds the conv output z on the
+ * padded-width grid; [BN as a·z + b] → ReLU → [dropout] → [max-pool, argmax] → written, padded,
+ * as the next block's input. */
 static void
-post_forward (NnModel *m, guint b, guint n, const float *src, gsize cs, gsize rs, float *act)
+post_forward (NnModel *m, guint b, guint n, const float *src, gsize cs, float *act)
 {
   NnBlock *B = &m->blocks[b];
-  const int K = B->K, P = B->P, Q = B->Q;
-  const gsize PQ = (gsize) P * Q, ocs = (gsize) B->out_Hp * B->out_Wp;
+  const int K = B->K;
+  const gsize PW = B->PW, npix = B->npix, ocs = (gsize) B->out_Hp * B->out_Wp;
+  const gboolean drop = B->dropout && m->training, direct = same_grid (B) && !drop;
   float *dst = block_out (B, n);
 
   for (int k = 0; k < K; k++)
     {
       const float a = B->bn ? B->bn_a[k] : 1.0f, c = B->bn ? B->bn_b[k] : 0.0f;
-      for (int p = 0; p < P; p++)
+      const float *restrict z = src + k * cs, *restrict mask = B->colmask;
+      /* Straight into the next input when nothing else follows: row p lands at p + 1, col 1. */
+      float *restrict y = direct ? dst + k * ocs : act + k * npix;
+      for (gsize j = 0; j < PW; j++)
         {
-          const float *restrict z = src + k * cs + p * rs;
-          float *restrict y = act + k * PQ + (gsize) p * Q;
-          for (int q = 0; q < Q; q++)
-            {
-              float v = a * z[q] + c;
-              y[q] = v > 0.0f ? v : 0.0f;
-            }
+          float v = a * z[j] + c;
+          y[j] = (v > 0.0f ? v : 0.0f) * mask[j];
         }
     }
-  if (B->dropout && m->training)
-    nn_dropout_apply (act, K * PQ, DROPOUT_P, m->seed, NN_RNG_STREAM_DROPOUT + b, m->step, n);
+  if (direct)
+    return;
+  if (drop)
+    nn_dropout_apply (act, K * npix, DROPOUT_P, m->seed, NN_RNG_STREAM_DROPOUT + b, m->step, n);
   if (B->pool)
     {
       guint8 *am = B->argmax + (gsize) n * K * B->OP * B->OQ;
       for (int k = 0; k < K; k++)
         for (int p = 0; p < B->OP; p++)
           {
-            const float *r0 = act + k * PQ + (gsize) (2 * p) * Q, *r1 = r0 + Q;
-            float *y = dst + k * ocs + (gsize) p * B->out_Wp;
-            guint8 *a = am + ((gsize) k * B->OP + p) * B->OQ;
-            pool_row (y, a, r0, r1, B->OQ);
+            const float *r0 = act + k * npix + (gsize) (2 * p) * B->Wp;
+            pool_row (dst + k * ocs + (gsize) p * B->out_Wp, am + ((gsize) k * B->OP + p) * B->OQ,
+                      r0, r0 + B->Wp, B->OQ);
           }
     }
+  else if (same_grid (B))
+    for (int k = 0; k < K; k++)
+      memcpy (dst + k * ocs, act + k * npix, sizeof (float) * (PW - 2));
   else
     for (int k = 0; k < K; k++)
-      for (int p = 0; p < P; p++)
-        memcpy (dst + k * ocs + (gsize) p * B->out_Wp, act + k * PQ + (gsize) p * Q,
-                sizeof (float) * Q);
+      for (int p = 0; p < B->P; p++)
+        memcpy (dst + k * ocs + (gsize) p * B->out_Wp, act + k * npix + (gsize) p * B->Wp,
+                sizeof (float) * B->Q);
 }
 
-/* Σ v[i] and Σ v[i]·(w[i] − c)·r over n floats, in 8 lanes (vectorised, fixed order). With
- * w NULL the second sum is Σ (v[i] − c)². */
+/* Σ v[i]·mask[i] and Σ ((v[i] − c)·mask[i])² over n floats, in 8 lanes (vectorised, one
+ * fixed order). */
 static void
-lane_sums (const float *restrict v, const float *restrict w, float c, float r, gsize n,
+masked_sums (const float *restrict v, const float *restrict mask, float c, gsize n,
+             double *sum, double *sum2)
+{
+  float a[8] = { 0 }, b[8] = { 0 };
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    for (int l = 0; l < 8; l++)
+      {
+        float t = (v[i + l] - c) * mask[i + l];
+        a[l] += v[i + l] * mask[i + l];
+        b[l] += t * t;
+      }
+  for (; i < n; i++)
+    {
+      float t = (v[i] - c) * mask[i];
+      a[i % 8] += v[i] * mask[i];
+      b[i % 8] += t * t;
+    }
+  *sum = ((double) a[0] + a[4] + a[1] + a[5]) + ((double) a[2] + a[6] + a[3] + a[7]);
+  *sum2 = ((double) b[0] + b[4] + b[1] + b[5]) + ((double) b[2] + b[6] + b[3] + b[7]);
+}
+
+/* Σ du[i] and Σ du[i]·(z[i] − mean)·rstd, in 8 lanes. */
+static void
+grad_sums (const float *restrict du, const float *restrict z, float mean, float rstd, gsize n,
            double *sum, double *sum2)
 {
   float a[8] = { 0 }, b[8] = { 0 };
@@ -656,15 +697,13 @@ lane_sums (const float *restrict v, const float *restrict w, float c, float r, g
   for (; i + 8 <= n; i += 8)
     for (int l = 0; l < 8; l++)
       {
-        float t = w ? (w[i + l] - c) * r : v[i + l] - c;
-        a[l] += v[i + l];
-        b[l] += (w ? v[i + l] : t) * t;
+        a[l] += du[i + l];
+        b[l] += du[i + l] * ((z[i + l] - mean) * rstd);
       }
   for (; i < n; i++)
     {
-      float t = w ? (w[i] - c) * r : v[i] - c;
-      a[i % 8] += v[i];
-      b[i % 8] += (w ? v[i] : t) * t;
+      a[i % 8] += du[i];
+      b[i % 8] += du[i] * ((z[i] - mean) * rstd);
     }
   *sum = ((double) a[0] + a[4] + a[1] + a[5]) + ((double) a[2] + a[6] + a[3] + a[7]);
   *sum2 = ((double) b[0] + b[4] + b[1] + b[5]) + ((double) b[2] + b[6] + b[3] + b[7]);
@@ -684,7 +723,7 @@ combine_stats (double *count, double *mean, double *m2, double n_b, double mean_
 }
 
 static void
-forward_image (NnModel *m, guint chunk, guint n, gboolean first_in_chunk)
+forward_image (NnModel *m, guint chunk, guint n, guint begin)
 {
   NnChunkScratch *s = &m->scratch[chunk];
   guint b = m->phase_block;
@@ -692,8 +731,7 @@ forward_image (NnModel *m, guint chunk, guint n, gboolean first_in_chunk)
   if (m->phase_resume)
     {
       NnBlock *B = &m->blocks[b];
-      gsize PQ = (gsize) B->P * B->Q;
-      post_forward (m, b, n, B->z + n * B->K * PQ, PQ, B->Q, s->act);
+      post_forward (m, b, n, B->z + n * B->K * B->npix, B->npix, s->act);
       b++;
     }
   else if (b == 0)
@@ -707,49 +745,35 @@ forward_image (NnModel *m, guint chunk, guint n, gboolean first_in_chunk)
   for (; b < N_BLOCKS; b++)
     {
       NnBlock *B = &m->blocks[b];
-      nn_gemm_conv3x3_forward (s->conv_out, B->npix, B->in + n * B->in_stride, B->C, B->Hp,
-                               B->Wp, B->P, B->wt, m->params + B->b_off, B->K);
       if (B->bn && m->training)
         {
           /* Keep z and fold this image's statistics into the chunk's: the barrier. */
-          const gsize PQ = (gsize) B->P * B->Q;
-          float *z = B->z + n * B->K * PQ;
+          const double PQ = (double) B->P * B->Q;
+          float *z = B->z + n * B->K * B->npix;
           double *part = B->part + (gsize) chunk * 2 * B->K;
+          nn_gemm_conv3x3_forward (z, B->npix, B->in + n * B->in_stride, B->C, B->Hp, B->Wp,
+                                   B->P, B->wt, m->params + B->b_off, B->K);
           for (int k = 0; k < B->K; k++)
             {
-              double sum, m2, mean, count;
-              for (int p = 0; p < B->P; p++)
-                {
-                  const float *row = s->conv_out + k * B->npix + (gsize) p * B->Wp;
-                  memcpy (z + k * PQ + (gsize) p * B->Q, row, sizeof (float) * B->Q);
-                }
+              const float *z_k = z + k * B->npix;
+              double sum, m2, mean, count = (double) (n - begin) * PQ;
               /* Centred on the first value (a shift, for float accuracy), then exact. */
-              lane_sums (z + k * PQ, NULL, z[k * PQ], 1.0f, PQ, &sum, &m2);
+              masked_sums (z_k, B->colmask, z_k[0], B->PW, &sum, &m2);
               mean = sum / PQ;
-              m2 = MAX (0.0, m2 - PQ * (mean - z[k * PQ]) * (mean - z[k * PQ]));
-              if (first_in_chunk)
+              m2 = MAX (0.0, m2 - PQ * (mean - z_k[0]) * (mean - z_k[0]));
+              if (n == begin)
                 {
                   part[k] = mean;
                   part[B->K + k] = m2;
                 }
               else
-                {
-                  /* Images before this one in the chunk: (n − begin)·PQ values. */
-                  double prev_mean = part[k], prev_m2 = part[B->K + k];
-                  count = 0;
-                  {
-                    guint begin, end;
-                    chunk_range (m, chunk, &begin, &end);
-                    count = (double) (n - begin) * PQ;
-                  }
-                  combine_stats (&count, &prev_mean, &prev_m2, (double) PQ, mean, m2);
-                  part[k] = prev_mean;
-                  part[B->K + k] = prev_m2;
-                }
+                combine_stats (&count, &part[k], &part[B->K + k], PQ, mean, m2);
             }
           return;
         }
-      post_forward (m, b, n, s->conv_out, B->npix, B->Wp, s->act);
+      nn_gemm_conv3x3_forward (s->conv_out, B->npix, B->in + n * B->in_stride, B->C, B->Hp,
+                               B->Wp, B->P, B->wt, m->params + B->b_off, B->K);
+      post_forward (m, b, n, s->conv_out, B->npix, s->act);
     }
 
   /* The head: global average pooling, then the linear layer. */
@@ -778,7 +802,7 @@ forward_task (gpointer ctx, guint chunk)
 
   chunk_range (m, chunk, &begin, &end);
   for (guint n = begin; n < end; n++)
-    forward_image (m, chunk, n, n == begin);
+    forward_image (m, chunk, n, begin);
 }
 
 /* The batch statistics of BN block b from the chunks' partials, in chunk order. */
@@ -859,95 +883,112 @@ forward (NnModel *m, const float *x, guint n, gboolean training, guint64 step)
  * Backward
  */
 
-/* ∂loss/∂(block b's pre-ReLU value) into act (K, P, Q) from ∂loss/∂(its output) dout
- * (K channels of OP rows at strides dcs, drs): through max-pool (argmax), dropout and ReLU,
- * which together pass the dropout scale wherever the output is > 0. */
+/* ∂loss/∂(block b's pre-ReLU value) into act (K, npix), garbage 0, from ∂loss/∂(its output)
+ * dout (K channels of OP rows at strides dcs, drs): through max-pool (argmax), dropout and
+ * ReLU, which together pass the dropout scale wherever the output is > 0. */
 static void
 post_backward (NnModel *m, guint b, guint n, const float *dout, gsize dcs, gsize drs,
                float *act)
 {
   NnBlock *B = &m->blocks[b];
-  const int K = B->K, P = B->P, Q = B->Q;
-  const gsize PQ = (gsize) P * Q, ocs = (gsize) B->out_Hp * B->out_Wp;
+  const int K = B->K;
+  const gsize npix = B->npix, ocs = (gsize) B->out_Hp * B->out_Wp;
   const float factor = B->dropout ? 1.0f / (1.0f - DROPOUT_P) : 1.0f;
   const float *out = block_out (B, n);
 
   if (B->pool)
     {
       const guint8 *am = B->argmax + (gsize) n * K * B->OP * B->OQ;
-      memset (act, 0, sizeof (float) * K * PQ);
+      memset (act, 0, sizeof (float) * K * npix);
       for (int k = 0; k < K; k++)
         for (int p = 0; p < B->OP; p++)
           {
             const float *y = out + k * ocs + (gsize) p * B->out_Wp;
             const float *d = dout + k * dcs + p * drs;
             const guint8 *a = am + ((gsize) k * B->OP + p) * B->OQ;
-            float *r0 = act + k * PQ + (gsize) (2 * p) * Q;
+            float *r0 = act + k * npix + (gsize) (2 * p) * B->Wp;
             for (int q = 0; q < B->OQ; q++)
-              r0[(a[q] >> 1) * Q + 2 * q + (a[q] & 1)] = y[q] > 0.0f ? d[q] * factor : 0.0f;
+              r0[(a[q] >> 1) * B->Wp + 2 * q + (a[q] & 1)] = y[q] > 0.0f ? d[q] * factor : 0.0f;
           }
     }
-  else
+  else if (same_grid (B) && drs == (gsize) B->Wp)
     for (int k = 0; k < K; k++)
-      for (int p = 0; p < P; p++)
-        {
-          const float *restrict y = out + k * ocs + (gsize) p * B->out_Wp;
-          const float *restrict d = dout + k * dcs + p * drs;
-          float *restrict g = act + k * PQ + (gsize) p * Q;
-          for (int q = 0; q < Q; q++)
-            g[q] = d[q] * (y[q] > 0.0f ? factor : 0.0f);
-        }
+      {
+        /* The output's borders are 0, so the garbage columns come out 0. */
+        const float *restrict y = out + k * ocs;
+        const float *restrict d = dout + k * dcs;
+        float *restrict g = act + k * npix;
+        for (gsize j = 0; j < B->PW; j++)
+          g[j] = d[j] * (y[j] > 0.0f ? factor : 0.0f);
+        memset (g + B->PW, 0, sizeof (float) * (npix - B->PW));
+      }
+  else
+    {
+      memset (act, 0, sizeof (float) * K * npix);
+      for (int k = 0; k < K; k++)
+        for (int p = 0; p < B->P; p++)
+          {
+            const float *y = out + k * ocs + (gsize) p * B->out_Wp;
+            const float *d = dout + k * dcs + p * drs;
+            float *g = act + k * npix + (gsize) p * B->Wp;
+            for (int q = 0; q < B->Q; q++)
+              g[q] = d[q] * (y[q] > 0.0f ? factor : 0.0f);
+          }
+    }
 }
 
-/* The convolution's gradients from dz (K, P, Q): weights and bias into the chunk's arena and,
- * unless b is the first block, ∂loss/∂input into s->dx (C channels of H rows of Q + 2d). */
+/* The convolution's gradients from dz (K, npix, garbage 0): weights and bias into the chunk's
+ * arena and, unless b is the first block, ∂loss/∂input into s->dx (C channels of H rows of
+ * Q + 2d). */
 static void
 conv_backward (NnModel *m, guint b, guint n, NnChunkScratch *s, float *g, const float *dz)
 {
   NnBlock *B = &m->blocks[b];
   const int K = B->K, P = B->P, Q = B->Q, d = 2 - B->pad;
   const int dWp = Q + 2 * d, dHp = P + 2 * d;
-  const gsize PQ = (gsize) P * Q, dcs = (gsize) dHp * dWp;
-  float *dzw = s->dzw[b], *dzp = s->dzp[b];
+  const gsize dcs = (gsize) dHp * dWp;
+  float *dzp = s->dzp[b];
 
-  for (int k = 0; k < K; k++)
-    for (int p = 0; p < P; p++)
-      {
-        const float *src = dz + k * PQ + (gsize) p * Q;
-        memcpy (dzw + k * B->npix + (gsize) p * B->Wp, src, sizeof (float) * Q);
-        if (b > 0)
-          memcpy (dzp + k * dcs + (gsize) (p + d) * dWp + d, src, sizeof (float) * Q);
-      }
-  nn_gemm_conv3x3_weight_grad (g + B->w_off, g + B->b_off, dzw, B->npix,
+  nn_gemm_conv3x3_weight_grad (g + B->w_off, g + B->b_off, dz, B->npix,
                                B->in + n * B->in_stride, B->C, B->Hp, B->Wp, P, K);
-  if (b > 0)
-    nn_gemm_conv3x3_forward (s->dx, nn_gemm_out_pixels (B->H, dWp), dzp, K, dHp, dWp, B->H,
-                             B->wf, NULL, B->C);
+  if (b == 0)
+    return;
+  if (dWp == B->Wp)
+    for (int k = 0; k < K; k++)   /* garbage (0) lands on the borders */
+      memcpy (dzp + k * dcs + (gsize) d * dWp + d, dz + k * B->npix, sizeof (float) * (B->PW - 2));
+  else
+    for (int k = 0; k < K; k++)
+      for (int p = 0; p < P; p++)
+        memcpy (dzp + k * dcs + (gsize) (p + d) * dWp + d, dz + k * B->npix + (gsize) p * B->Wp,
+                sizeof (float) * Q);
+  nn_gemm_conv3x3_forward (s->dx, nn_gemm_out_pixels (B->H, dWp), dzp, K, dHp, dWp, B->H,
+                           B->wf, NULL, B->C);
 }
 
-/* BN backward for channel k of one image: dz = γ·rstd·(du − Σdu/M − x̂·Σdu·x̂/M). */
+/* BN backward for one image: dz = γ·rstd·(du − Σdu/M − x̂·Σdu·x̂/M), garbage 0. */
 static void
 bn_backward_image (NnModel *m, guint b, guint n, float *dz)
 {
   NnBlock *B = &m->blocks[b];
-  const gsize PQ = (gsize) B->P * B->Q;
-  const double M = (double) m->n * PQ;
+  const gsize npix = B->npix;
+  const double M = (double) m->n * B->P * B->Q;
   const float *gamma = m->params + B->g_off;
 
   for (int k = 0; k < B->K; k++)
     {
-      const float *restrict z = B->z + (n * B->K + k) * PQ;
-      const float *restrict du = B->du + (n * B->K + k) * PQ;
-      float *restrict out = dz + k * PQ;
+      const float *restrict z = B->z + (n * B->K + k) * npix;
+      const float *restrict du = B->du + (n * B->K + k) * npix;
+      const float *restrict mask = B->colmask;
+      float *restrict out = dz + k * npix;
       const float mean = B->mean[k], rstd = B->rstd[k], c = gamma[k] * rstd;
       const float m_du = (float) (B->sum_du[k] / M), m_dux = (float) (B->sum_du_xhat[k] / M);
-      for (gsize i = 0; i < PQ; i++)
-        out[i] = c * (du[i] - m_du - (z[i] - mean) * rstd * m_dux);
+      for (gsize i = 0; i < npix; i++)
+        out[i] = c * (du[i] - m_du - (z[i] - mean) * rstd * m_dux) * mask[i];
     }
 }
 
 static void
-backward_image (NnModel *m, guint chunk, guint n, gboolean first_in_chunk)
+backward_image (NnModel *m, guint chunk, guint n, guint begin)
 {
   NnChunkScratch *s = &m->scratch[chunk];
   float *g = m->chunk_grads + chunk * m->n_params;
@@ -991,20 +1032,19 @@ backward_image (NnModel *m, guint chunk, guint n, gboolean first_in_chunk)
   for (;; b--)
     {
       NnBlock *B = &m->blocks[b];
-      post_backward (m, b, n, dout, dcs, drs, s->act);
       if (B->bn)
         {
           /* Keep ∂loss/∂(BN output) and add this image's two sums to the chunk's. */
-          const gsize PQ = (gsize) B->P * B->Q;
           double *part = B->part + (gsize) chunk * 2 * B->K;
-          float *du = B->du + n * B->K * PQ;
-          const float *z = B->z + n * B->K * PQ;
-          memcpy (du, s->act, sizeof (float) * B->K * PQ);
+          float *du = B->du + n * B->K * B->npix;
+          const float *z = B->z + n * B->K * B->npix;
+          post_backward (m, b, n, dout, dcs, drs, du);
           for (int k = 0; k < B->K; k++)
             {
               double sum, sum_x;
-              lane_sums (du + k * PQ, z + k * PQ, B->mean[k], B->rstd[k], PQ, &sum, &sum_x);
-              if (first_in_chunk)
+              grad_sums (du + k * B->npix, z + k * B->npix, B->mean[k], B->rstd[k], B->PW,
+                         &sum, &sum_x);
+              if (n == begin)
                 {
                   part[k] = 0;
                   part[B->K + k] = 0;
@@ -1014,6 +1054,7 @@ backward_image (NnModel *m, guint chunk, guint n, gboolean first_in_chunk)
             }
           return;
         }
+      post_backward (m, b, n, dout, dcs, drs, s->act);
       conv_backward (m, b, n, s, g, s->act);
       if (b == 0)
         return;
@@ -1031,7 +1072,7 @@ backward_task (gpointer ctx, guint chunk)
 
   chunk_range (m, chunk, &begin, &end);
   for (guint n = begin; n < end; n++)
-    backward_image (m, chunk, n, n == begin);
+    backward_image (m, chunk, n, begin);
 }
 
 static void
