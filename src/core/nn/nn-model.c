@@ -286,7 +286,7 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
             B->du = g_new (float, (gsize) max_batch * kpq);
           }
         if (B->pool)
-          B->argmax = g_new (guint8, (gsize) max_batch * B->K * B->OP * B->OQ);
+          B->argmax = g_new0 (guint8, (gsize) max_batch * B->K * B->OP * B->OQ + 32);
         B->PW = (gsize) B->P * B->Wp;
         B->colmask = g_new0 (float, B->npix);
         for (gsize j = 0; j < B->PW; j++)
@@ -327,7 +327,7 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
         s->conv_out = g_new0 (float, max_act);
         s->act = g_new0 (float, max_act + NN_GEMM_SLACK);   /* pool_row reads past rows */
         s->dz = g_new0 (float, max_act);
-        s->dx = g_new0 (float, max_dx);
+        s->dx = g_new0 (float, max_dx + NN_GEMM_SLACK);   /* unpool_row reads past rows */
         for (guint b = 0; b < N_BLOCKS; b++)
           {
             NnBlock *B = &m->blocks[b];
@@ -660,53 +660,46 @@ post_forward (NnModel *m, guint b, guint n, const float *src, gsize cs, float *a
                 sizeof (float) * B->Q);
 }
 
-/* Σ v[i]·mask[i] and Σ ((v[i] − c)·mask[i])² over n floats, in 8 lanes (vectorised, one
- * fixed order). */
-static void
-masked_sums (const float *restrict v, const float *restrict mask, float c, gsize n,
-             double *sum, double *sum2)
+static inline double
+lanes_sum (v8f v)
 {
-  float a[8] = { 0 }, b[8] = { 0 };
-  gsize i = 0;
-
-  for (; i + 8 <= n; i += 8)
-    for (int l = 0; l < 8; l++)
-      {
-        float t = (v[i + l] - c) * mask[i + l];
-        a[l] += v[i + l] * mask[i + l];
-        b[l] += t * t;
-      }
-  for (; i < n; i++)
-    {
-      float t = (v[i] - c) * mask[i];
-      a[i % 8] += v[i] * mask[i];
-      b[i % 8] += t * t;
-    }
-  *sum = ((double) a[0] + a[4] + a[1] + a[5]) + ((double) a[2] + a[6] + a[3] + a[7]);
-  *sum2 = ((double) b[0] + b[4] + b[1] + b[5]) + ((double) b[2] + b[6] + b[3] + b[7]);
+  return ((double) v[0] + v[4] + v[1] + v[5]) + ((double) v[2] + v[6] + v[3] + v[7]);
 }
 
-/* Σ du[i] and Σ du[i]·(z[i] − mean)·rstd, in 8 lanes. */
+/* Σ v[i]·mask[i] and Σ ((v[i] − c)·mask[i])² over n floats (n a multiple of 8), in 8 lanes:
+ * vectorised, one fixed order. */
 static void
-grad_sums (const float *restrict du, const float *restrict z, float mean, float rstd, gsize n,
-           double *sum, double *sum2)
+masked_sums (const float *v, const float *mask, float c, gsize n, double *sum, double *sum2)
 {
-  float a[8] = { 0 }, b[8] = { 0 };
-  gsize i = 0;
+  v8f a = { 0 }, b = { 0 }, cc = { c, c, c, c, c, c, c, c };
 
-  for (; i + 8 <= n; i += 8)
-    for (int l = 0; l < 8; l++)
-      {
-        a[l] += du[i + l];
-        b[l] += du[i + l] * ((z[i + l] - mean) * rstd);
-      }
-  for (; i < n; i++)
+  for (gsize i = 0; i < n; i += 8)
     {
-      a[i % 8] += du[i];
-      b[i % 8] += du[i] * ((z[i] - mean) * rstd);
+      v8f x = *(const v8fu *) (v + i), m = *(const v8fu *) (mask + i), t = (x - cc) * m;
+      a += x * m;
+      b += t * t;
     }
-  *sum = ((double) a[0] + a[4] + a[1] + a[5]) + ((double) a[2] + a[6] + a[3] + a[7]);
-  *sum2 = ((double) b[0] + b[4] + b[1] + b[5]) + ((double) b[2] + b[6] + b[3] + b[7]);
+  *sum = lanes_sum (a);
+  *sum2 = lanes_sum (b);
+}
+
+/* Σ du[i] and Σ du[i]·(z[i] − mean)·rstd over n floats (n a multiple of 8), in 8 lanes. */
+static void
+grad_sums (const float *du, const float *z, float mean, float rstd, gsize n, double *sum,
+           double *sum2)
+{
+  v8f a = { 0 }, b = { 0 };
+  v8f mm = { mean, mean, mean, mean, mean, mean, mean, mean };
+  v8f rr = { rstd, rstd, rstd, rstd, rstd, rstd, rstd, rstd };
+
+  for (gsize i = 0; i < n; i += 8)
+    {
+      v8f d = *(const v8fu *) (du + i), x = *(const v8fu *) (z + i);
+      a += d;
+      b += d * ((x - mm) * rr);
+    }
+  *sum = lanes_sum (a);
+  *sum2 = lanes_sum (b);
 }
 
 /* Chan's parallel update of (count, mean, M2) with another group's. */
@@ -758,7 +751,7 @@ forward_image (NnModel *m, guint chunk, guint n, guint begin)
               const float *z_k = z + k * B->npix;
               double sum, m2, mean, count = (double) (n - begin) * PQ;
               /* Centred on the first value (a shift, for float accuracy), then exact. */
-              masked_sums (z_k, B->colmask, z_k[0], B->PW, &sum, &m2);
+              masked_sums (z_k, B->colmask, z_k[0], B->npix, &sum, &m2);
               mean = sum / PQ;
               m2 = MAX (0.0, m2 - PQ * (mean - z_k[0]) * (mean - z_k[0]));
               if (n == begin)
@@ -883,6 +876,33 @@ forward (NnModel *m, const float *x, guint n, gboolean training, guint64 step)
  * Backward
  */
 
+/* The adjoint of pool_row after ReLU and dropout: g = d·factor where the pooled output y > 0,
+ * put back at its argmax in rows r0 and r1, 0 at the other three. Eight outputs (sixteen
+ * inputs per row) at a time; the last group writes zeros up to 16 floats past the row, onto
+ * garbage columns and rows not written yet (callers go in increasing order) or slack. */
+static void
+unpool_row (float *r0, float *r1, const float *y, const float *d, const guint8 *a,
+            float factor, int OQ)
+{
+  const v8i lo = { 0, 8, 1, 9, 2, 10, 3, 11 }, hi = { 4, 12, 5, 13, 6, 14, 7, 15 };
+  const v8i lane = { 0, 1, 2, 3, 4, 5, 6, 7 };
+  const v8f zero = { 0 };
+
+  /* Row r0 entirely before r1: r0's last group spills onto the start of r1. */
+  for (int row = 0; row < 2; row++)
+    for (int q = 0; q < OQ; q += 8)
+      {
+        v8f yv = *(const v8fu *) (y + q), dv = *(const v8fu *) (d + q);
+        v8i at = { a[q], a[q + 1], a[q + 2], a[q + 3], a[q + 4], a[q + 5], a[q + 6], a[q + 7] };
+        v8i live = (yv > zero) & (lane < OQ - q);
+        v8f g = select8 (live, dv * factor, zero);
+        v8f e = select8 (at == 2 * row, g, zero), o = select8 (at == 2 * row + 1, g, zero);
+        float *r = row ? r1 : r0;
+        *(v8fu *) (r + 2 * q) = __builtin_shuffle (e, o, lo);
+        *(v8fu *) (r + 2 * q + 8) = __builtin_shuffle (e, o, hi);
+      }
+}
+
 /* ∂loss/∂(block b's pre-ReLU value) into act (K, npix), garbage 0, from ∂loss/∂(its output)
  * dout (K channels of OP rows at strides dcs, drs): through max-pool (argmax), dropout and
  * ReLU, which together pass the dropout scale wherever the output is > 0. */
@@ -907,8 +927,7 @@ post_backward (NnModel *m, guint b, guint n, const float *dout, gsize dcs, gsize
             const float *d = dout + k * dcs + p * drs;
             const guint8 *a = am + ((gsize) k * B->OP + p) * B->OQ;
             float *r0 = act + k * npix + (gsize) (2 * p) * B->Wp;
-            for (int q = 0; q < B->OQ; q++)
-              r0[(a[q] >> 1) * B->Wp + 2 * q + (a[q] & 1)] = y[q] > 0.0f ? d[q] * factor : 0.0f;
+            unpool_row (r0, r0 + B->Wp, y, d, a, factor, B->OQ);
           }
     }
   else if (same_grid (B) && drs == (gsize) B->Wp)
@@ -1042,7 +1061,7 @@ backward_image (NnModel *m, guint chunk, guint n, guint begin)
           for (int k = 0; k < B->K; k++)
             {
               double sum, sum_x;
-              grad_sums (du + k * B->npix, z + k * B->npix, B->mean[k], B->rstd[k], B->PW,
+              grad_sums (du + k * B->npix, z + k * B->npix, B->mean[k], B->rstd[k], B->npix,
                          &sum, &sum_x);
               if (n == begin)
                 {
