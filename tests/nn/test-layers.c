@@ -1,5 +1,5 @@
 /* test-layers.c: every layer's backward against central differences, plus hand-checked
- * values for batch norm, dropout, pooling, the loss and the optimiser.
+ * values for batch norm, dropout, pooling and the loss (the optimiser: test-sgd.c).
  *
  * Each check uses L = Σ dy ⊙ f(x) for a random dy, so ∂L/∂x is exactly what backward returns
  * for that dy; the layers compute in float, the sums here in double. */
@@ -17,7 +17,6 @@
 #include "nn-maxpool.h"
 #include "nn-relu.h"
 #include "nn-rng.h"
-#include "nn-sgd.h"
 
 static void
 fill_random (float *v, gsize n, guint64 seed, float scale)
@@ -378,6 +377,12 @@ test_dropout (void)
   g_assert_true (memcmp (mask, mask2, n * sizeof (float)) != 0);
   nn_dropout_forward_train (y2, mask2, x, n, 0.25f, 7, 16, 3, 6);
   g_assert_true (memcmp (mask, mask2, n * sizeof (float)) != 0);
+  /* In place without a mask (what the model uses): the same factors. */
+  for (gsize i = 0; i < n; i++)
+    y2[i] = 2.0f;
+  nn_dropout_apply (y2, n, 0.25f, 7, 16, 3, 5);
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpfloat (y2[i], ==, 2.0f * mask[i]);
   nn_dropout_backward (dx, dy, mask, n);
   for (gsize i = 0; i < n; i += 997)
     g_assert_cmpfloat (dx[i], ==, y[i]);
@@ -408,53 +413,6 @@ test_loss (void)
   }
 }
 
-static void
-test_sgd_and_schedules (void)
-{
-  /* PyTorch's form: v ← μv + g + λw; w ← w − ηv. Two steps by hand. */
-  float w[2] = { 1, -2 }, g[2] = { 0.5f, 0.25f }, v[2] = { 0, 0 };
-
-  nn_sgd_step (w, g, v, 2, 0.1f, 0.9f, 0.0f);
-  g_assert_cmpfloat_with_epsilon (v[0], 0.5, 1e-7);
-  g_assert_cmpfloat_with_epsilon (w[0], 0.95, 1e-7);
-  nn_sgd_step (w, g, v, 2, 0.1f, 0.9f, 0.0f);
-  g_assert_cmpfloat_with_epsilon (v[0], 0.95, 1e-7);           /* 0.9·0.5 + 0.5 */
-  g_assert_cmpfloat_with_epsilon (w[0], 0.855, 1e-6);          /* 0.95 − 0.1·0.95 */
-  g_assert_cmpfloat_with_epsilon (w[1], -2 - 0.1 * 0.25 - 0.1 * 0.475, 1e-6);
-  {
-    float w1 = 2, g1 = 0, v1 = 0;
-    nn_sgd_step (&w1, &g1, &v1, 1, 0.5f, 0.0f, 0.1f);           /* decay only */
-    g_assert_cmpfloat_with_epsilon (w1, 2 - 0.5 * 0.2, 1e-7);
-  }
-
-  {
-    NnSchedule s = { NN_SCHEDULE_ONECYCLE, 0.05, 0.9, 0, 0, 1000 };
-    double lr, mom;
-    nn_schedule_at (&s, 0, 0, &lr, &mom);
-    g_assert_cmpfloat_with_epsilon (lr, 0.05 / 25, 1e-12);
-    g_assert_cmpfloat_with_epsilon (mom, 0.95, 1e-12);
-    nn_schedule_at (&s, 299, 0, &lr, &mom);                    /* end of warm-up: 0.3·1000 − 1 */
-    g_assert_cmpfloat_with_epsilon (lr, 0.05, 1e-12);
-    g_assert_cmpfloat_with_epsilon (mom, 0.85, 1e-12);
-    nn_schedule_at (&s, 999, 0, &lr, &mom);
-    g_assert_cmpfloat_with_epsilon (lr, 0.05 / 25 / 1e4, 1e-15);
-    g_assert_cmpfloat_with_epsilon (mom, 0.95, 1e-12);
-    nn_schedule_at (&s, 149, 0, &lr, &mom);                    /* cosine, near half-way */
-    g_assert_cmpfloat_with_epsilon (lr, 0.05 + (0.002 - 0.05) / 2 * (cos (G_PI * 149 / 299) + 1),
-                                    1e-12);
-    g_assert_cmpfloat (lr, >, 0.0255);
-    g_assert_cmpfloat (lr, <, 0.0265);
-  }
-  {
-    NnSchedule s = { NN_SCHEDULE_STEP, 0.01, 0.9, 8, 0.1, 0 };
-    double lr, mom;
-    nn_schedule_at (&s, 0, 7, &lr, &mom);
-    g_assert_cmpfloat_with_epsilon (lr, 0.01, 1e-12);
-    nn_schedule_at (&s, 0, 8, &lr, &mom);
-    g_assert_cmpfloat_with_epsilon (lr, 0.001, 1e-12);
-  }
-}
-
 int
 main (int argc, char **argv)
 {
@@ -466,6 +424,5 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/relu-pool-linear-gap", test_relu_pool_linear_gap);
   g_test_add_func ("/nn/dropout", test_dropout);
   g_test_add_func ("/nn/loss", test_loss);
-  g_test_add_func ("/nn/sgd-and-schedules", test_sgd_and_schedules);
   return g_test_run ();
 }

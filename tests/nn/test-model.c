@@ -3,7 +3,15 @@
 #include <math.h>
 #include <string.h>
 
+#include "nn-avgpool.h"
+#include "nn-batchnorm.h"
+#include "nn-conv2d.h"
 #include "nn-dataset.h"
+#include "nn-dropout.h"
+#include "nn-gemm.h"
+#include "nn-linear.h"
+#include "nn-loss.h"
+#include "nn-maxpool.h"
 #include "nn-model.h"
 #include "nn-rng.h"
 #include "nn-sgd.h"
@@ -78,6 +86,184 @@ random_batch (float *x, guint8 *y, guint n, guint64 seed)
     x[i] = 2.0f * nn_rng_uniform (seed, 7, i) - 0.5f;
   for (guint i = 0; i < n; i++)
     y[i] = (guint8) (nn_rng_u64 (seed, 8, i) % 10);
+}
+
+/* The network written out plainly with the reference layers (im2col + BLAS convolution, batch
+ * norm over the (N, C, HW) tensor, separate ReLU, dropout, max-pool passes): the fused,
+ * phased model must give the same loss, logits and running statistics, in training and in
+ * evaluation. Dropout masks are drawn as the model draws them: element (k, p, q) of a block
+ * takes the mask of index k·npix + p·Wp + q on the kernels' padded-width grid. */
+typedef struct {
+  const char *conv, *bn;
+  int K, pad;
+  gboolean dropout, pool;
+} RefBlock;
+
+static const RefBlock ref_blocks[] = {
+  { "conv1", "bn1", 16, 1, FALSE, FALSE }, { "conv2", NULL, 32, 1, TRUE, TRUE },
+  { "conv3", "bn2", 16, 1, FALSE, FALSE }, { "conv4", NULL, 32, 1, TRUE, TRUE },
+  { "conv5", "bn3", 12, 1, TRUE, TRUE },   { "conv6", NULL, 10, 0, FALSE, FALSE },
+};
+
+static float *
+tensor (GArray *tensors, const char *prefix, const char *suffix)
+{
+  g_autofree char *name = g_strdup_printf ("%s.%s", prefix, suffix);
+  for (guint i = 0; i < tensors->len; i++)
+    if (g_strcmp0 (g_array_index (tensors, NnTensorView, i).name, name) == 0)
+      return g_array_index (tensors, NnTensorView, i).data;
+  g_error ("no tensor %s", name);
+  return NULL;
+}
+
+/* Returns the summed loss; updates the running statistics in @tensors' copies rm/rv. */
+static double
+reference_forward (GArray *tensors, float **rm, float **rv, const float *x, const guint8 *y,
+                   guint n, gboolean training, guint64 seed, guint64 step, float *logits)
+{
+  int C = 1, H = 28;
+  float *cur = g_memdup2 (x, sizeof (float) * n * 784), *logp = g_new (float, n * 10);
+  double loss;
+
+  for (guint b = 0; b < G_N_ELEMENTS (ref_blocks); b++)
+    {
+      const RefBlock *rb = &ref_blocks[b];
+      NnConv2dShape s;
+      float *z, *scratch, *w = tensor (tensors, rb->conv, "weight");
+      float *bias = tensor (tensors, rb->conv, "bias");
+      gsize out;
+
+      g_assert_true (nn_conv2d_shape_init (&s, C, rb->K, H, H, 3, rb->pad, NULL));
+      out = (gsize) rb->K * s.P * s.Q;
+      z = g_new (float, n * out);
+      scratch = g_new (float, nn_conv2d_scratch_size (&s));
+      for (guint i = 0; i < n; i++)
+        nn_conv2d_forward (z + i * out, cur + (gsize) i * C * H * H, w, bias, &s, scratch);
+      if (rb->bn)
+        {
+          float *mean = g_new (float, rb->K), *rstd = g_new (float, rb->K);
+          if (training)
+            nn_batchnorm_forward_train (z, mean, rstd, z, tensor (tensors, rb->bn, "weight"),
+                                        tensor (tensors, rb->bn, "bias"), rm[b], rv[b], n,
+                                        rb->K, s.P * s.Q);
+          else
+            nn_batchnorm_forward_eval (z, z, tensor (tensors, rb->bn, "weight"),
+                                       tensor (tensors, rb->bn, "bias"), rm[b], rv[b], n,
+                                       rb->K, s.P * s.Q);
+          g_free (mean);
+          g_free (rstd);
+        }
+      for (gsize j = 0; j < n * out; j++)   /* ReLU (nn_relu_forward is not in place) */
+        z[j] = z[j] > 0 ? z[j] : 0.0f;
+      if (rb->dropout && training)
+        {
+          const int Wp = s.Q + 2, npix = (int) nn_gemm_out_pixels (s.P, Wp);
+          float *ones = g_new (float, (gsize) rb->K * npix);
+          for (guint i = 0; i < n; i++)
+            {
+              for (int j = 0; j < rb->K * npix; j++)
+                ones[j] = 1.0f;
+              nn_dropout_apply (ones, (gsize) rb->K * npix, 0.25f, seed, 16 + b, step, i);
+              for (int k = 0; k < rb->K; k++)
+                for (int p = 0; p < s.P; p++)
+                  for (int q = 0; q < s.Q; q++)
+                    z[i * out + ((gsize) k * s.P + p) * s.Q + q] *= ones[k * npix + p * Wp + q];
+            }
+          g_free (ones);
+        }
+      g_free (cur);
+      C = rb->K;
+      H = s.P;
+      if (rb->pool)
+        {
+          gsize pooled = (gsize) C * (H / 2) * (H / 2);
+          guint8 *am = g_new (guint8, pooled);
+          cur = g_new (float, n * pooled);
+          for (guint i = 0; i < n; i++)
+            nn_maxpool_forward (cur + i * pooled, am, z + i * out, C, H, H);
+          H /= 2;
+          g_free (am);
+          g_free (z);
+        }
+      else
+        cur = z;
+      g_free (scratch);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      float feat[10];
+      nn_avgpool_forward (feat, cur + (gsize) i * C * H * H, C, H * H);
+      nn_linear_forward (logits + i * 10, feat, tensor (tensors, "fc", "weight"),
+                         tensor (tensors, "fc", "bias"), 10, 10);
+    }
+  loss = nn_logsoftmax_nll_forward (logp, logits, y, n, 10);
+  g_free (cur);
+  g_free (logp);
+  return loss;
+}
+
+static void
+test_matches_reference_layers (void)
+{
+  const guint n = 13;   /* chunks of 1 and 2 images */
+  NnModel *m = nn_model_new (21, n, 2, NULL);
+  GArray *tensors = nn_model_tensors (m);
+  float *x = g_new (float, n * NN_IMAGE_SIZE), logits[13 * 10], probs[13 * 10];
+  float *rm[6] = { 0 }, *rv[6] = { 0 };
+  guint8 y[13];
+  double loss, ref;
+
+  random_batch (x, y, n, 31);
+  for (guint b = 0; b < G_N_ELEMENTS (ref_blocks); b++)
+    if (ref_blocks[b].bn)
+      {
+        rm[b] = g_memdup2 (tensor (tensors, ref_blocks[b].bn, "running_mean"), 16 * sizeof (float));
+        rv[b] = g_memdup2 (tensor (tensors, ref_blocks[b].bn, "running_var"), 16 * sizeof (float));
+      }
+  /* Training: batch statistics, dropout; the running statistics move the same way. */
+  for (guint64 step = 5; step < 7; step++)
+    {
+      ref = reference_forward (tensors, rm, rv, x, y, n, TRUE, 21, step, logits);
+      g_assert_true (nn_model_train_step (m, x, y, n, step, &loss, NULL, NULL));
+      g_test_message ("training loss %.7f, reference %.7f", loss, ref);
+      g_assert_cmpfloat (fabs (loss - ref), <=, 1e-4 * fabs (ref));
+    }
+  for (guint b = 0; b < G_N_ELEMENTS (ref_blocks); b++)
+    if (ref_blocks[b].bn)
+      {
+        const float *mrm = tensor (tensors, ref_blocks[b].bn, "running_mean");
+        const float *mrv = tensor (tensors, ref_blocks[b].bn, "running_var");
+        for (int k = 0; k < ref_blocks[b].K; k++)
+          {
+            g_assert_cmpfloat_with_epsilon (mrm[k], rm[b][k], 1e-5 * (1 + fabsf (rm[b][k])));
+            g_assert_cmpfloat_with_epsilon (mrv[k], rv[b][k], 1e-5 * (1 + fabsf (rv[b][k])));
+          }
+        g_assert_cmpfloat (mrm[0], !=, 0.0f);   /* they did move */
+      }
+  /* Evaluation: running statistics, no dropout; probabilities from the same logits. */
+  ref = reference_forward (tensors, rm, rv, x, y, n, FALSE, 21, 0, logits);
+  nn_model_evaluate (m, x, y, n, &loss, NULL, NULL, probs);
+  g_test_message ("evaluation loss %.7f, reference %.7f", loss, ref);
+  g_assert_cmpfloat (fabs (loss - ref), <=, 1e-4 * fabs (ref));
+  for (guint i = 0; i < n; i++)
+    {
+      double max = -INFINITY, sum = 0;
+      for (int k = 0; k < 10; k++)
+        max = MAX (max, logits[i * 10 + k]);
+      for (int k = 0; k < 10; k++)
+        sum += exp (logits[i * 10 + k] - max);
+      for (int k = 0; k < 10; k++)
+        g_assert_cmpfloat_with_epsilon (probs[i * 10 + k], exp (logits[i * 10 + k] - max) / sum,
+                                        1e-5);
+    }
+  for (guint b = 0; b < 6; b++)
+    {
+      g_free (rm[b]);
+      g_free (rv[b]);
+    }
+  g_array_unref (tensors);
+  g_free (x);
+  nn_model_free (m);
 }
 
 /* The model's gradient along a direction d against (L(w + εd) − L(w − εd)) / 2ε,
@@ -216,6 +402,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/nn/model/parameter-count-and-summary", test_parameter_count_and_summary);
+  g_test_add_func ("/nn/model/matches-reference-layers", test_matches_reference_layers);
   g_test_add_func ("/nn/model/whole-model-gradient", test_whole_model_gradient);
   g_test_add_func ("/nn/model/deterministic-across-threads", test_deterministic_across_threads);
   g_test_add_func ("/nn/model/evaluate", test_evaluate);
