@@ -1,18 +1,43 @@
-/* nn-model.h: the 18,820-parameter MNIST network, built from a small spec.
+/* nn-model.h: the 18,820-parameter MNIST network, built from a small spec (a table of blocks
+ * in nn-model.c: conv 3×3 → [BN] → ReLU → [Dropout 0.25] → [MaxPool 2×2], then global average
+ * pooling and a linear layer):
  *
  *   conv1 3×3 1→16 pad 1 → BN → ReLU → conv2 3×3 16→32 pad 1 → ReLU → Dropout → MaxPool (28→14)
  *   conv3 16 → BN → ReLU → conv4 32 → ReLU → Dropout → MaxPool (14→7)
  *   conv5 12 → BN → ReLU → Dropout → MaxPool (7→3) → conv6 3×3 12→10 no pad (3→1) → ReLU
  *   → global average pool → Linear 10→10 → log-softmax
  *
+ * Semantics are PyTorch's: default initialisation U(−1/√fan_in, 1/√fan_in) for conv and linear
+ * weights and biases; BN γ = 1, β = 0, normalising with the batch's biased variance in
+ * training, running statistics updated with momentum 0.1 and the unbiased variance, ε = 1e-5;
+ * inverted dropout; max-pool floor, ties to the first maximum; mean NLL of the log-softmax.
+ *
  * Memory: one arena each for parameters, their gradients and the SGD velocity (so the
- * optimiser is one flat loop), one for BN running statistics, and per-layer activation
- * buffers sized for the largest batch, all allocated at construction; nothing per step.
+ * optimiser is one flat loop), one for BN running statistics, and per-block buffers sized for
+ * the largest batch, all allocated at construction; nothing per step. Peak ≈ 100 MB at batch
+ * 128 (the PyTorch peer: ≈ 900 MB).
+ *
+ * Speed: each image runs through as many blocks as it can in one go inside its chunk's
+ * scratch (in the core's L2), convolutions as implicit GEMMs on zero-padded images
+ * (nn-gemm.h). Batch norm needs the whole batch, so a step is a sequence of phases split at
+ * the BN layers: 4 forward, 4 backward.
  *
  * Determinism: a batch is split into NN_MODEL_CHUNKS fixed chunks whatever the thread count;
- * each chunk accumulates its own parameter gradients and the chunks are summed in order, so
- * 1 thread and 2 threads give bit-identical weights. Dropout masks and initial weights come
- * from the counter-based generator (nn-rng.h) keyed by the seed.
+ * each chunk accumulates its own parameter gradients and BN partial sums and they are combined
+ * in chunk order, so 1 thread and 2 threads give bit-identical weights. Dropout masks and
+ * initial weights come from the counter-based generator (nn-rng.h) keyed by (seed, step,
+ * image): the same mask whichever thread computes it.
+ *
+ * Threads: nn_model_new() starts n_threads − 1 workers (GThread, waiting on a GCond) that live
+ * as long as the model; the calling thread works too. A model is used from one thread at a
+ * time.
+ *
+ * A training step for the trainer:
+ *
+ *   nn_model_train_step (m, x, labels, n, step, &loss_sum, &correct, &error);  // grads ready
+ *   nn_schedule_at (&schedule, step, epoch, &lr, &momentum);                   // nn-sgd.h
+ *   nn_sgd_step (nn_model_params (m), nn_model_grads (m), nn_model_velocity (m),
+ *                nn_model_n_params (m), lr, momentum, weight_decay);
  */
 #pragma once
 
@@ -30,7 +55,10 @@ typedef struct {
   gsize       n_params;
 } NnLayerInfo;
 
-/* A named parameter tensor, for checkpoints: @data points into the model. */
+/* A named parameter tensor, for checkpoints: @data points into the model. Shapes are
+ * PyTorch's: conv weight (K, C, 3, 3), bias (K); BN weight, bias, running_mean, running_var
+ * (C); linear weight (out, in), bias (out). The parameters, in nn_model_tensors() order
+ * (running statistics skipped), tile nn_model_params() exactly. */
 typedef struct {
   const char *name;       /* "conv1.weight", "bn1.running_mean", … */
   int         n_dims;
@@ -39,6 +67,9 @@ typedef struct {
   gsize       size;
 } NnTensorView;
 
+/* @seed fixes the initial weights and every dropout mask; @max_batch (1…65536) sizes the
+ * buffers; @n_threads (1…256) counts the calling thread. NULL and NN_ERROR_INVALID if out of
+ * range. */
 NnModel  *nn_model_new        (guint64 seed, guint max_batch, guint n_threads, GError **error);
 void      nn_model_free       (NnModel *model);
 /* Back to the seed's initial weights (PyTorch's default initialisation) and zero velocity. */
@@ -60,12 +91,17 @@ float    *nn_model_velocity   (NnModel *model);
 GArray   *nn_model_tensors    (NnModel *model);
 
 /* One training step's forward and backward on @n ≤ max_batch images x (n, 1, 28, 28),
- * normalised; labels (n). Leaves the mean loss's gradient in nn_model_grads() and returns the
- * summed loss and the number of correct predictions. @step keys the dropout masks. */
+ * normalised as (x/255 − 0.1307)/0.3081; labels (n), each < 10. Leaves the gradient of the
+ * MEAN loss in nn_model_grads() (nothing is applied: call nn_sgd_step), updates the BN running
+ * statistics, and returns the SUMMED loss and the number of correct predictions (either
+ * pointer may be NULL). @step keys the dropout masks (use the global batch index). Fails with
+ * NN_ERROR_INVALID (bad n or label) or NN_ERROR_DIVERGED (non-finite loss). */
 gboolean  nn_model_train_step (NnModel *model, const float *x, const guint8 *labels, guint n,
                                guint64 step, double *loss_sum, guint *correct, GError **error);
-/* Evaluation mode (running BN statistics, no dropout). @pred (n) and @probs (n, 10) may be
- * NULL; @labels may be NULL (then loss_sum and correct are 0). */
+/* Evaluation mode (running BN statistics, no dropout) on n ≤ max_batch images x (n, 1, 28, 28).
+ * Returns the SUMMED loss and the number correct; @pred (n) gets the argmax class and @probs
+ * (n, 10) the softmax probabilities; any of them may be NULL; @labels may be NULL (then
+ * loss_sum and correct are 0). */
 void      nn_model_evaluate   (NnModel *model, const float *x, const guint8 *labels, guint n,
                                double *loss_sum, guint *correct, guint8 *pred, float *probs);
 
