@@ -1229,6 +1229,8 @@ nn_model_evaluate (NnModel *m, const float *x, const guint8 *labels, guint n, do
   double loss;
 
   g_return_if_fail (m != NULL && x != NULL && n <= m->max_batch);
+  for (guint i = 0; labels && i < n; i++)
+    g_return_if_fail (labels[i] < NN_CLASSES);
   if (n == 0)
     {
       if (loss_sum)
