@@ -141,6 +141,13 @@ train_thread (gpointer data)
   if (trainer)
     nn_trainer_run (trainer, on_batch, on_epoch, self, self->cancellable, &error);
   g_mutex_lock (&self->lock);
+  self->trainer = NULL;
+  g_mutex_unlock (&self->lock);
+  /* Freed here, not on the main thread: joining the model's workers and returning a hundred
+   * megabytes to the system would hold up the window for tens of milliseconds. */
+  if (trainer)
+    nn_trainer_free (trainer);
+  g_mutex_lock (&self->lock);
   self->pending_error = error;
   self->pending_finished = TRUE;
   schedule_drain_locked (self);
@@ -261,11 +268,8 @@ finish_run (BlMnistPage *self, GError *error)
 {
   g_autofree char *text = NULL;
 
-  g_thread_join (self->thread);
+  g_thread_join (self->thread);    /* it has freed its trainer and is returning */
   self->thread = NULL;
-  g_mutex_lock (&self->lock);
-  g_clear_pointer (&self->trainer, nn_trainer_free);
-  g_mutex_unlock (&self->lock);
   g_clear_object (&self->cancellable);
   if (error == NULL)
     text = g_strdup_printf (_("Finished: best test accuracy %.2f%% at epoch %u."),
@@ -637,6 +641,8 @@ bl_mnist_page_set_paused (BlMnistPage *self, gboolean paused)
     gtk_progress_bar_set_text (self->progress, _("paused"));
 }
 
+/* Asks the run to end after its current batch; the page says "stopping" until the worker's
+ * last reports are drained, so the Stop button never blocks the main loop. */
 void
 bl_mnist_page_stop (BlMnistPage *self)
 {
@@ -648,7 +654,17 @@ bl_mnist_page_stop (BlMnistPage *self)
   if (self->trainer)
     nn_trainer_set_paused (self->trainer, FALSE);
   g_mutex_unlock (&self->lock);
-  /* The run ends after its current batch; its last reports are drained here. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pause_button), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stop_button), FALSE);
+  gtk_progress_bar_set_text (self->progress, _("stopping…"));
+}
+
+/* For closing: stops the run and waits for its thread (at most one batch or one evaluation). */
+void
+bl_mnist_page_stop_and_wait (BlMnistPage *self)
+{
+  g_return_if_fail (BL_IS_MNIST_PAGE (self));
+  bl_mnist_page_stop (self);
   while (self->thread)
     {
       g_mutex_lock (&self->lock);
@@ -776,7 +792,7 @@ bl_mnist_page_dispose (GObject *object)
   GtkWidget *child;
 
   /* The worker holds a pointer to us: it must be gone before we are. */
-  bl_mnist_page_stop (self);
+  bl_mnist_page_stop_and_wait (self);
   g_clear_handle_id (&self->drain_idle, g_source_remove);
   if (self->load_cancellable)
     g_cancellable_cancel (self->load_cancellable);

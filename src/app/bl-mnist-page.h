@@ -26,8 +26,11 @@ gboolean   bl_mnist_page_get_recipe    (BlMnistPage *self, NnRecipe *out, GError
 
 gboolean   bl_mnist_page_start         (BlMnistPage *self, GError **error);
 void       bl_mnist_page_set_paused    (BlMnistPage *self, gboolean paused);
-/* Asks the run to stop after its current batch and waits for it (a fraction of a second). */
+/* Asks the run to stop after its current batch and returns at once; the page stays
+ * "training" until the run's last reports have been shown. */
 void       bl_mnist_page_stop          (BlMnistPage *self);
+/* Stops the run and waits for its thread (at most a batch or an evaluation): for closing. */
+void       bl_mnist_page_stop_and_wait (BlMnistPage *self);
 gboolean   bl_mnist_page_is_training   (BlMnistPage *self);
 guint      bl_mnist_page_get_epochs_done (BlMnistPage *self);
 guint      bl_mnist_page_get_batches_seen (BlMnistPage *self);

@@ -144,7 +144,7 @@ close_response_cb (GtkDialog *dialog, int response, BlWindow *self)
   gtk_window_destroy (GTK_WINDOW (dialog));
   if (response != GTK_RESPONSE_ACCEPT)
     return;
-  bl_mnist_page_stop (self->mnist_page);
+  bl_mnist_page_stop_and_wait (self->mnist_page);
   self->close_confirmed = TRUE;
   gtk_window_close (GTK_WINDOW (self));
 }

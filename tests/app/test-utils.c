@@ -46,3 +46,49 @@ bl_test_ink_pixels (const char *png)
   cairo_surface_destroy (s);
   return n;
 }
+
+static void
+count_paint (GdkFrameClock *clock, guint *painted)
+{
+  (*painted)++;
+}
+
+static gboolean
+wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+bl_test_wait_for_draw (GtkWidget *widget)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint painted = 0, id = g_timeout_add (10, wake, NULL);
+  GdkFrameClock *clock = NULL;
+  gulong handler = 0;
+  gboolean ok = FALSE;
+
+  /* On a busy machine mapping can take a while: wait for it, then for two painted frames
+   * after this call, so every queued change has been laid out and drawn. */
+  while (g_get_monotonic_time () < end)
+    {
+      if (clock == NULL && gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0)
+        {
+          clock = gtk_widget_get_frame_clock (widget);
+          handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_paint), &painted);
+          gtk_widget_queue_draw (widget);
+        }
+      if (painted >= 2)
+        {
+          ok = TRUE;
+          break;
+        }
+      if (clock && painted == 1)
+        gtk_widget_queue_draw (widget);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  if (clock)
+    g_signal_handler_disconnect (clock, handler);
+  g_source_remove (id);
+  return ok;
+}

@@ -7,3 +7,5 @@
 gboolean bl_test_save_window_png (GtkWidget *window, const char *path);
 /* Pixels that are not near-white in a PNG: an empty picture is almost all background. */
 guint    bl_test_ink_pixels      (const char *png);
+/* Turns the main loop until @widget is mapped and two frames have been painted since. */
+gboolean bl_test_wait_for_draw   (GtkWidget *widget);

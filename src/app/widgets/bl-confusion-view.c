@@ -7,6 +7,7 @@
 
 #include "widgets/bl-confusion-view.h"
 #include "widgets/bl-png.h"
+#include "widgets/bl-text.h"
 
 #define N BL_CONFUSION_CLASSES
 
@@ -23,14 +24,17 @@ enum { SIGNAL_CELL_ACTIVATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 typedef struct {
-  double left, top, cell, bars_left, bar_width, font;
+  double left, top, cell, bars_left, bar_width, font, small;
 } Layout;
 
 static void
 compute_layout (int width, int height, Layout *l)
 {
-  l->font = CLAMP (MIN (width, height) / 40.0, 9, 16);
-  l->top = l->font * 3.2;
+  /* Whole pixel sizes, and only two of them: each new size is a font to load and glyphs to
+   * render, which costs more than the rest of the drawing together. */
+  l->font = round (CLAMP (MIN (width, height) / 40.0, 9, 16));
+  l->small = round (l->font * 0.85);
+  l->top = l->font * 3.9;
   l->left = l->font * 3.5;
   l->cell = MAX (4, MIN ((width - l->left - l->font * 9) / N, (height - l->top - l->font) / N));
   l->bars_left = l->left + N * l->cell + l->font;
@@ -49,36 +53,17 @@ heat_color (double t, double *r, double *g, double *b)
 }
 
 static void
-text_at (cairo_t *cr, double size, gboolean bold, const char *text, double x, double y,
-         double ax, double ay)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *desc = pango_font_description_from_string ("Sans");
-  int w, h;
-
-  pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
-  if (bold)
-    pango_font_description_set_weight (desc, PANGO_WEIGHT_BOLD);
-  pango_layout_set_font_description (layout, desc);
-  pango_layout_set_text (layout, text, -1);
-  pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_move_to (cr, x - ax * w, y - ay * h);
-  pango_cairo_show_layout (cr, layout);
-  cairo_new_path (cr);
-  pango_font_description_free (desc);
-  g_object_unref (layout);
-}
-
-static void
 confusion_draw (BlConfusionView *self, cairo_t *cr, int width, int height, const GdkRGBA *fg,
                 const GdkRGBA *bg)
 {
   Layout l;
   char buf[32];
+  BlTextPainter tp;
 
   if (width <= 0 || height <= 0)
     return;
   compute_layout (width, height, &l);
+  bl_text_painter_init (&tp, cr);
   if (bg)
     {
       gdk_cairo_set_source_rgba (cr, bg);
@@ -86,19 +71,20 @@ confusion_draw (BlConfusionView *self, cairo_t *cr, int width, int height, const
     }
   gdk_cairo_set_source_rgba (cr, fg);
   if (self->title)
-    text_at (cr, l.font * 1.1, TRUE, self->title, 0, 0, 0, 0);
-  text_at (cr, l.font * 0.85, FALSE, _("predicted →"), l.left + N * l.cell / 2, l.font * 1.5, 0.5,
+    bl_text_draw (&tp, l.font, TRUE, self->title, 0, 0, 0, 0);
+  bl_text_draw (&tp, l.small, FALSE, _("predicted →"), l.left + N * l.cell / 2, l.font * 1.5, 0.5,
            0);
   for (int i = 0; i < N; i++)
     {
       g_snprintf (buf, sizeof buf, "%d", i);
-      text_at (cr, l.font, TRUE, buf, l.left + (i + 0.5) * l.cell, l.top - 2, 0.5, 1);
-      text_at (cr, l.font, TRUE, buf, l.left - l.font * 0.6, l.top + (i + 0.5) * l.cell, 1, 0.5);
+      bl_text_draw (&tp, l.font, TRUE, buf, l.left + (i + 0.5) * l.cell, l.top - 2, 0.5, 1);
+      bl_text_draw (&tp, l.font, TRUE, buf, l.left - l.font * 0.6, l.top + (i + 0.5) * l.cell, 1, 0.5);
     }
   if (!self->has_counts)
     {
-      text_at (cr, l.font, FALSE, _("No test results yet"), l.left + N * l.cell / 2,
+      bl_text_draw (&tp, l.small, FALSE, _("No test results yet"), l.left + N * l.cell / 2,
                l.top + N * l.cell / 2, 0.5, 0.5);
+      bl_text_painter_clear (&tp);
       return;
     }
   for (int t = 0; t < N; t++)
@@ -118,14 +104,14 @@ confusion_draw (BlConfusionView *self, cairo_t *cr, int width, int height, const
           cairo_rectangle (cr, l.left + p * l.cell + 1, l.top + t * l.cell + 1, l.cell - 2,
                            l.cell - 2);
           cairo_fill (cr);
-          if (self->counts[t][p] > 0 && l.cell > l.font * 1.8)
+          if (self->counts[t][p] > 0 && l.cell > l.small * 2.4)
             {
               g_snprintf (buf, sizeof buf, "%u", self->counts[t][p]);
               if (shade > 0.55)
                 cairo_set_source_rgb (cr, 1, 1, 1);
               else
                 cairo_set_source_rgb (cr, 0.1, 0.1, 0.12);
-              text_at (cr, l.font * (self->counts[t][p] >= 1000 ? 0.75 : 0.85), t == p, buf,
+              bl_text_draw (&tp, l.small, t == p, buf,
                        l.left + (p + 0.5) * l.cell, l.top + (t + 0.5) * l.cell, 0.5, 0.5);
             }
         }
@@ -137,11 +123,12 @@ confusion_draw (BlConfusionView *self, cairo_t *cr, int width, int height, const
       cairo_fill (cr);
       gdk_cairo_set_source_rgba (cr, fg);
       g_snprintf (buf, sizeof buf, "%.1f%%", 100 * acc);
-      text_at (cr, l.font * 0.85, FALSE, buf, l.bars_left + l.bar_width + 4,
+      bl_text_draw (&tp, l.small, FALSE, buf, l.bars_left + l.bar_width + 4,
                l.top + (t + 0.5) * l.cell, 0, 0.5);
     }
   gdk_cairo_set_source_rgba (cr, fg);
-  text_at (cr, l.font * 0.85, FALSE, _("accuracy per class"), l.bars_left, l.top - 2, 0, 1);
+  bl_text_draw (&tp, l.small, FALSE, _("accuracy per class"), l.bars_left, l.top - 2, 0, 1);
+  bl_text_painter_clear (&tp);
 }
 
 static void

@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "widgets/bl-network-view.h"
+#include "widgets/bl-text.h"
 #include "widgets/bl-palette.h"
 #include "widgets/bl-png.h"
 
@@ -79,29 +80,6 @@ sign_color (double v, GdkRGBA *out)
   bl_palette_color (v >= 0 ? 0 : 5, out);
 }
 
-static void
-draw_text (cairo_t *cr, const Geometry *g, double scale, gboolean bold, const char *text,
-           double x, double y, double ax, double ay)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *desc = pango_font_description_from_string ("Sans");
-  int w, h;
-
-  pango_font_description_set_absolute_size (desc, g->font * scale * PANGO_SCALE);
-  if (bold)
-    pango_font_description_set_weight (desc, PANGO_WEIGHT_BOLD);
-  pango_layout_set_font_description (layout, desc);
-  pango_layout_set_alignment (layout, ax < 0.25 ? PANGO_ALIGN_LEFT
-                                      : ax > 0.75 ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_CENTER);
-  pango_layout_set_text (layout, text, -1);
-  pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_move_to (cr, x - ax * w, y - ay * h);
-  pango_cairo_show_layout (cr, layout);
-  cairo_new_path (cr);   /* leave no current point for a later arc to join */
-  pango_font_description_free (desc);
-  g_object_unref (layout);
-}
-
 static gboolean
 highlighted (BlNetworkView *self, BlToyColumn col)
 {
@@ -121,10 +99,12 @@ network_draw (BlNetworkView *self, cairo_t *cr, int width, int height, const Gdk
   Geometry g;
   char buf[128];
   GdkRGBA accent;
+  BlTextPainter tp;
 
   if (width <= 0 || height <= 0)
     return;
   compute_geometry (self, width, height, &g);
+  bl_text_painter_init (&tp, cr);
   if (bg)
     {
       set_rgba (cr, bg, 1);
@@ -133,7 +113,9 @@ network_draw (BlNetworkView *self, cairo_t *cr, int width, int height, const Gdk
   if (!self->has_state)
     {
       set_rgba (cr, fg, 0.6);
-      draw_text (cr, &g, 1, FALSE, _("No network yet"), width / 2.0, height / 2.0, 0.5, 0.5);
+      bl_text_draw (&tp, g.font * 1, FALSE, _("No network yet"), width / 2.0,
+                    height / 2.0, 0.5, 0.5);
+      bl_text_painter_clear (&tp);
       return;
     }
   bl_palette_color (1, &accent);
@@ -201,7 +183,7 @@ network_draw (BlNetworkView *self, cairo_t *cr, int width, int height, const Gdk
       cairo_rectangle (cr, x - g.font * 4.4, y - g.font * 0.75, g.font * 8.8, g.font * 1.5);
       cairo_fill (cr);
       set_rgba (cr, highlighted (self, edge_col[k]) ? fg : &c, 1);
-      draw_text (cr, &g, 0.95, highlighted (self, edge_col[k]), buf, x, y, 0.5, 0.5);
+      bl_text_draw (&tp, g.font * 0.95, highlighted (self, edge_col[k]), buf, x, y, 0.5, 0.5);
     }
 
   /* Nodes. */
@@ -236,9 +218,9 @@ network_draw (BlNetworkView *self, cairo_t *cr, int width, int height, const Gdk
 
   set_rgba (cr, fg, 1);
   g_snprintf (buf, sizeof buf, "i1\n%.5g", v[BL_TOY_COL_I1]);
-  draw_text (cr, &g, 1, FALSE, buf, g.x[NODE_I1], g.y[NODE_I1], 0.5, 0.5);
+  bl_text_draw (&tp, g.font * 1, FALSE, buf, g.x[NODE_I1], g.y[NODE_I1], 0.5, 0.5);
   g_snprintf (buf, sizeof buf, "i2\n%.5g", v[BL_TOY_COL_I2]);
-  draw_text (cr, &g, 1, FALSE, buf, g.x[NODE_I2], g.y[NODE_I2], 0.5, 0.5);
+  bl_text_draw (&tp, g.font * 1, FALSE, buf, g.x[NODE_I2], g.y[NODE_I2], 0.5, 0.5);
   for (guint j = 0; j < 2; j++)
     {
       NodeId hn = j == 0 ? NODE_H1 : NODE_H2, on = j == 0 ? NODE_O1 : NODE_O2;
@@ -250,27 +232,28 @@ network_draw (BlNetworkView *self, cairo_t *cr, int width, int height, const Gdk
       BlToyColumn e = j == 0 ? BL_TOY_COL_E1 : BL_TOY_COL_E2;
 
       g_snprintf (buf, sizeof buf, "h%u\n%.4g", j + 1, v[h]);
-      draw_text (cr, &g, 0.9, FALSE, buf, g.x[hn], g.y[hn], 0.5, 0.5);
+      bl_text_draw (&tp, g.font * 0.9, FALSE, buf, g.x[hn], g.y[hn], 0.5, 0.5);
       g_snprintf (buf, sizeof buf, "a_h%u = σ(h%u)\n%.6g", j + 1, j + 1, v[ah]);
-      draw_text (cr, &g, 0.9, FALSE, buf, g.x[hn], g.y[hn] - g.r - 4, 0.5, 1);
+      bl_text_draw (&tp, g.font * 0.9, FALSE, buf, g.x[hn], g.y[hn] - g.r - 4, 0.5, 1);
       g_snprintf (buf, sizeof buf, "o%u\n%.4g", j + 1, v[o]);
-      draw_text (cr, &g, 0.9, FALSE, buf, g.x[on], g.y[on], 0.5, 0.5);
+      bl_text_draw (&tp, g.font * 0.9, FALSE, buf, g.x[on], g.y[on], 0.5, 0.5);
       g_snprintf (buf, sizeof buf, "a_o%u = σ(o%u)\n%.6g", j + 1, j + 1, v[ao]);
-      draw_text (cr, &g, 0.9, FALSE, buf, g.x[on], g.y[on] - g.r - 4, 0.5, 1);
+      bl_text_draw (&tp, g.font * 0.9, FALSE, buf, g.x[on], g.y[on] - g.r - 4, 0.5, 1);
       g_snprintf (buf, sizeof buf, _("target t%u = %.4g\nE%u = %.6g"), j + 1, v[t], j + 1, v[e]);
-      draw_text (cr, &g, 0.9, FALSE, buf, g.x[on] + g.r + 8, g.y[on], 0, 0.5);
+      bl_text_draw (&tp, g.font * 0.9, FALSE, buf, g.x[on] + g.r + 8, g.y[on], 0, 0.5);
     }
   if (self->params.has_biases)
     {
       g_snprintf (buf, sizeof buf, "b1\n%.4g", v[BL_TOY_COL_B1]);
-      draw_text (cr, &g, 0.8, FALSE, buf, g.x[NODE_B1], g.y[NODE_B1], 0.5, 0.5);
+      bl_text_draw (&tp, g.font * 0.8, FALSE, buf, g.x[NODE_B1], g.y[NODE_B1], 0.5, 0.5);
       g_snprintf (buf, sizeof buf, "b2\n%.4g", v[BL_TOY_COL_B2]);
-      draw_text (cr, &g, 0.8, FALSE, buf, g.x[NODE_B2], g.y[NODE_B2], 0.5, 0.5);
+      bl_text_draw (&tp, g.font * 0.8, FALSE, buf, g.x[NODE_B2], g.y[NODE_B2], 0.5, 0.5);
     }
   g_snprintf (buf, sizeof buf, "E_total = E1 + E2 = %.9g", v[BL_TOY_COL_E_TOTAL]);
   set_rgba (cr, self->highlight == BL_TOY_COL_E_TOTAL ? &accent : fg, 1);
-  draw_text (cr, &g, 1.1, TRUE, buf, width - g.font * 0.5, g.y[NODE_O2] + g.r + g.font * 0.8,
-             1, 0);
+  bl_text_draw (&tp, g.font * 1.1, TRUE, buf, width - g.font * 0.5,
+                g.y[NODE_O2] + g.r + g.font * 0.8, 1, 0);
+  bl_text_painter_clear (&tp);
 }
 
 static void
