@@ -333,7 +333,7 @@ cmd_eval (int argc, char **argv)
       nn_model_free (m);
       return 1;
     }
-  nn_evaluate_split (m, &set->test, 0, 128, &loss, &acc, confusion);
+  nn_evaluate_split (m, &set->test, 0, 128, &loss, &acc, confusion, NULL);
   printf (_("test accuracy %.2f%% (%u images), mean loss %.4f\n\n"), 100 * acc, set->test.n,
           loss);
   printf (_("per class:\n"));

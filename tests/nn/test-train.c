@@ -1,4 +1,5 @@
 /* test-train.c: the trainer on the real MNIST (a subset), checkpoints, stop and pause. */
+#include <math.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -107,6 +108,61 @@ count_epoch (const NnEpochReport *r, gpointer data)
   g_assert_cmpuint (total, ==, 2000);
   s->epochs++;
   s->last_acc = r->test_acc;
+
+  /* Each test image's softmax row sums to 1, and the rows' argmaxes make up the matrix. */
+  {
+    guint counted[10][10] = { { 0 } };
+    g_autoptr(GBytes) state = NULL;
+    NnModel *copy;
+    float probs[10];
+    guint8 pred;
+
+    g_assert_cmpuint (r->n_test, ==, 2000);
+    g_assert_nonnull (r->test_probs);
+    for (guint i = 0; i < r->n_test; i++)
+      {
+        const float *row = r->test_probs + (gsize) i * 10;
+        double sum = 0;
+        guint best = 0;
+        for (guint c = 0; c < 10; c++)
+          {
+            sum += row[c];
+            if (row[c] > row[best])
+              best = c;
+          }
+        g_assert_cmpfloat (fabs (sum - 1), <, 1e-4);
+        counted[mnist->test.labels[i]][best]++;
+      }
+    g_assert_cmpmem (counted, sizeof counted, r->confusion, sizeof counted);
+
+    /* The state handed out predicts exactly as the trained model does, in another model. */
+    state = nn_model_get_state (r->model);
+    copy = nn_model_new (99, 4, 1, NULL);
+    g_assert_true (nn_model_set_state (copy, state, NULL));
+    {
+      float *x = g_new (float, NN_IMAGE_SIZE);
+      guint32 first = 0;
+      guint8 y;
+      nn_split_fill_batch (&mnist->test, &first, 1, x, &y, 0, 0, 0);
+      nn_model_evaluate (copy, x, NULL, 1, NULL, NULL, &pred, probs);
+      for (guint c = 0; c < 10; c++)
+        g_assert_cmpfloat (fabs (probs[c] - r->test_probs[c]), <, 1e-6);
+      g_free (x);
+    }
+    nn_model_free (copy);
+  }
+}
+
+static void
+test_state_size_checked (void)
+{
+  NnModel *m = nn_model_new (1, 4, 1, NULL);
+  g_autoptr(GBytes) wrong = g_bytes_new_static ("not a model", 11);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (nn_model_set_state (m, wrong, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_MISMATCH);
+  nn_model_free (m);
 }
 
 static void
@@ -208,6 +264,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/checkpoint/round-trip-and-damage", test_checkpoint_round_trip_and_damage);
   g_test_add_func ("/nn/trainer/short-run-learns", test_short_run_learns);
   g_test_add_func ("/nn/trainer/cancel", test_cancel);
+  g_test_add_func ("/nn/trainer/state-size-checked", test_state_size_checked);
   g_test_add_func ("/nn/trainer/pause-resume-and-bad-recipe", test_pause_resume_and_bad_recipe);
   status = g_test_run ();
   nn_dataset_free (mnist);

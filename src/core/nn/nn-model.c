@@ -1248,3 +1248,47 @@ nn_model_evaluate (NnModel *m, const float *x, const guint8 *labels, guint n, do
     for (gsize i = 0; i < (gsize) n * NN_CLASSES; i++)
       probs[i] = expf (m->logp[i]);
 }
+
+GBytes *
+nn_model_get_state (NnModel *m)
+{
+  g_autoptr(GArray) tensors = nn_model_tensors (m);
+  gsize total = 0, at = 0;
+  float *blob;
+
+  for (guint i = 0; i < tensors->len; i++)
+    total += g_array_index (tensors, NnTensorView, i).size;
+  blob = g_new (float, total);
+  for (guint i = 0; i < tensors->len; i++)
+    {
+      const NnTensorView *v = &g_array_index (tensors, NnTensorView, i);
+      memcpy (blob + at, v->data, v->size * sizeof (float));
+      at += v->size;
+    }
+  return g_bytes_new_take (blob, total * sizeof (float));
+}
+
+gboolean
+nn_model_set_state (NnModel *m, GBytes *state, GError **error)
+{
+  g_autoptr(GArray) tensors = nn_model_tensors (m);
+  gsize total = 0, at = 0, size;
+  const float *blob = g_bytes_get_data (state, &size);
+
+  for (guint i = 0; i < tensors->len; i++)
+    total += g_array_index (tensors, NnTensorView, i).size;
+  if (size != total * sizeof (float))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_MISMATCH,
+                   _("The model state has %" G_GSIZE_FORMAT " bytes; this network needs %"
+                     G_GSIZE_FORMAT "."), size, total * sizeof (float));
+      return FALSE;
+    }
+  for (guint i = 0; i < tensors->len; i++)
+    {
+      const NnTensorView *v = &g_array_index (tensors, NnTensorView, i);
+      memcpy (v->data, blob + at, v->size * sizeof (float));
+      at += v->size;
+    }
+  return TRUE;
+}

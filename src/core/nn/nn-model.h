@@ -89,6 +89,11 @@ float    *nn_model_grads      (NnModel *model);
 float    *nn_model_velocity   (NnModel *model);
 /* Every tensor a checkpoint holds (parameters and BN running statistics); (transfer container). */
 GArray   *nn_model_tensors    (NnModel *model);
+/* Every tensor (parameters and BN running statistics) in nn_model_tensors() order, as one
+ * blob: what a prediction needs, for handing a trained state to another thread or model. */
+GBytes   *nn_model_get_state  (NnModel *model);
+/* Fails with NN_ERROR_MISMATCH if @state is not this architecture's size. */
+gboolean  nn_model_set_state  (NnModel *model, GBytes *state, GError **error);
 
 /* One training step's forward and backward on @n ≤ max_batch images x (n, 1, 28, 28),
  * normalised as (x/255 − 0.1307)/0.3081; labels (n), each < 10. Leaves the gradient of the

@@ -16,6 +16,8 @@ struct _NnTrainer {
   float           *x;          /* (batch, 784) */
   guint8          *y;
   guint32         *order;      /* the epoch's permutation */
+  float           *test_probs; /* (n_test, 10), the last evaluation's */
+  guint            n_test;
   GMutex           lock;
   GCond            resume;
   gboolean         paused;
@@ -109,6 +111,8 @@ nn_trainer_new (const NnRecipe *recipe, const NnDataset *data, GError **error)
   t->x = g_new (float, (gsize) recipe->batch * NN_IMAGE_SIZE);
   t->y = g_new (guint8, recipe->batch);
   t->order = g_new (guint32, MAX (data->train.n, 1));
+  t->n_test = recipe->test_subset ? MIN (recipe->test_subset, data->test.n) : data->test.n;
+  t->test_probs = g_new (float, (gsize) MAX (t->n_test, 1) * NN_CLASSES);
   g_mutex_init (&t->lock);
   g_cond_init (&t->resume);
   return t;
@@ -123,6 +127,7 @@ nn_trainer_free (NnTrainer *t)
   g_free (t->x);
   g_free (t->y);
   g_free (t->order);
+  g_free (t->test_probs);
   g_mutex_clear (&t->lock);
   g_cond_clear (&t->resume);
   g_free (t);
@@ -172,7 +177,8 @@ wait_while_paused (NnTrainer *t, GCancellable *cancellable)
 
 void
 nn_evaluate_split (NnModel *model, const NnSplit *split, guint limit, guint batch,
-                   double *loss, double *accuracy, guint confusion[NN_CLASSES][NN_CLASSES])
+                   double *loss, double *accuracy, guint confusion[NN_CLASSES][NN_CLASSES],
+                   float *probs)
 {
   guint n = limit ? MIN (limit, split->n) : split->n;
   float *x = g_new (float, (gsize) batch * NN_IMAGE_SIZE);
@@ -190,7 +196,8 @@ nn_evaluate_split (NnModel *model, const NnSplit *split, guint limit, guint batc
       for (guint i = 0; i < m; i++)
         idx[i] = start + i;
       nn_split_fill_batch (split, idx, m, x, y, 0, 0, 0);
-      nn_model_evaluate (model, x, y, m, &l, &ok, pred, NULL);
+      nn_model_evaluate (model, x, y, m, &l, &ok, pred,
+                         probs ? probs + (gsize) start * NN_CLASSES : NULL);
       loss_sum += l;
       correct += ok;
       if (confusion)
@@ -276,7 +283,10 @@ nn_trainer_run (NnTrainer *t, NnBatchFunc on_batch, NnEpochFunc on_epoch, gpoint
       report.train_acc = (double) correct_sum / seen;
       report.lr = lr;
       nn_evaluate_split (t->model, &t->data->test, r->test_subset, r->batch, &report.test_loss,
-                         &report.test_acc, report.confusion);
+                         &report.test_acc, report.confusion, t->test_probs);
+      report.test_probs = t->test_probs;
+      report.n_test = t->n_test;
+      report.model = t->model;
       report.seconds = (g_get_monotonic_time () - epoch_start) / 1e6;
       if (on_epoch)
         on_epoch (&report, user_data);

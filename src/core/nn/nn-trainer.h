@@ -58,6 +58,11 @@ typedef struct {
   double seconds;        /* training and testing this epoch */
   double lr;             /* at the end of the epoch */
   guint  confusion[NN_CLASSES][NN_CLASSES];   /* [true][predicted], test set */
+  /* Valid only during the callback (copy what you keep): the softmax output for each of the
+   * n_test test images evaluated, (n_test, 10), and the model's state after this epoch. */
+  const float *test_probs;
+  guint        n_test;
+  NnModel     *model;
 } NnEpochReport;
 
 typedef void (*NnBatchFunc) (const NnBatchReport *report, gpointer user_data);
@@ -77,9 +82,10 @@ gboolean   nn_trainer_run       (NnTrainer *trainer, NnBatchFunc on_batch, NnEpo
 void       nn_trainer_set_paused (NnTrainer *trainer, gboolean paused);
 gboolean   nn_trainer_get_paused (NnTrainer *trainer);
 
-/* Evaluates @model on @split (first @limit images, 0: all): mean loss, accuracy, confusion. */
+/* Evaluates @model on @split (first @limit images, 0: all): mean loss, accuracy, confusion,
+ * and (if @probs is not NULL: n × 10 floats) each image's softmax output. */
 void       nn_evaluate_split    (NnModel *model, const NnSplit *split, guint limit, guint batch,
                                  double *loss, double *accuracy,
-                                 guint confusion[NN_CLASSES][NN_CLASSES]);
+                                 guint confusion[NN_CLASSES][NN_CLASSES], float *probs);
 
 G_END_DECLS
