@@ -12,6 +12,7 @@
 #include "nn-dataset.h"
 #include "nn-error.h"
 #include "nn-model.h"
+#include "nn-runlog.h"
 #include "nn-trainer.h"
 
 #define PROG "backprop-lab-cli mnist"
@@ -96,24 +97,7 @@ on_epoch (const NnEpochReport *r, gpointer data)
   if (run->log)
     {
       GString *line = g_string_new (NULL);
-      char a[G_ASCII_DTOSTR_BUF_SIZE];
-#define D(v) g_ascii_formatd (a, sizeof a, "%.6g", (v))
-      g_string_append_printf (line, "{\"epoch\":%u,", r->epoch);
-      g_string_append_printf (line, "\"train_loss\":%s,", D (r->train_loss));
-      g_string_append_printf (line, "\"train_acc\":%s,", D (r->train_acc));
-      g_string_append_printf (line, "\"test_loss\":%s,", D (r->test_loss));
-      g_string_append_printf (line, "\"test_acc\":%s,", D (r->test_acc));
-      g_string_append_printf (line, "\"seconds\":%s,", D (r->seconds));
-      g_string_append_printf (line, "\"lr\":%s,\"confusion\":[", D (r->lr));
-#undef D
-      for (int t = 0; t < NN_CLASSES; t++)
-        {
-          g_string_append_c (line, '[');
-          for (int p = 0; p < NN_CLASSES; p++)
-            g_string_append_printf (line, "%s%u", p ? "," : "", r->confusion[t][p]);
-          g_string_append_printf (line, "]%s", t < NN_CLASSES - 1 ? "," : "");
-        }
-      g_string_append (line, "]}\n");
+      nn_runlog_append_epoch (line, r);
       fputs (line->str, run->log);
       fflush (run->log);
       g_string_free (line, TRUE);
@@ -240,6 +224,15 @@ cmd_train (int argc, char **argv)
       nn_trainer_free (run.trainer);
       nn_dataset_free (set);
       return 1;
+    }
+  if (run.log)
+    {
+      /* Each run in a log starts with its recipe, so runs appended to one file stay apart. */
+      GString *header = g_string_new (NULL);
+      nn_runlog_append_header (header, &r);
+      fputs (header->str, run.log);
+      fflush (run.log);
+      g_string_free (header, TRUE);
     }
   {
     g_autofree char *recipe = nn_recipe_to_string (&r);

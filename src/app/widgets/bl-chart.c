@@ -52,6 +52,7 @@ struct _BlChart {
   double     hover_y;
   double     drag_start_x;
   guint      describe_idle;
+  GtkWidget *menu;           /* the context menu: log scale, export */
 
   guint      log_y : 1;
   guint      projector_mode : 1;
@@ -971,6 +972,88 @@ key_pressed_cb (GtkEventControllerKey *key, guint keyval, guint keycode, GdkModi
 }
 
 /* ------------------------------------------------------------------------------------------
+ * Context menu: the scale and export, on every chart (right click, Menu key or Shift+F10)
+ */
+
+static void
+popup_menu_at (BlChart *self, double x, double y)
+{
+  if (self->menu == NULL)
+    {
+      g_autoptr(GMenu) model = g_menu_new ();
+      g_menu_append (model, _("_Logarithmic Scale"), "chart.log-y");
+      g_menu_append (model, _("_Export as PNG…"), "chart.export-png");
+      self->menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (model));
+      gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
+      gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
+    }
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu),
+                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->menu));
+}
+
+static void
+secondary_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, BlChart *self)
+{
+  popup_menu_at (self, x, y);
+}
+
+static void
+action_menu (GtkWidget *widget, const char *name, GVariant *param)
+{
+  popup_menu_at (BL_CHART (widget), gtk_widget_get_width (widget) / 2.0,
+                 gtk_widget_get_height (widget) / 2.0);
+}
+
+static void
+export_response_cb (GtkNativeDialog *dialog, int response, BlChart *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+      int w = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 400);
+      int h = MAX (gtk_widget_get_height (GTK_WIDGET (self)), 300);
+
+      /* Twice the size on screen: sharp on a slide or a handout. */
+      if (path && !bl_chart_write_png (self, path, 2 * w, 2 * h, &error))
+        {
+          GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+          GtkWidget *msg = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                                   GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
+                                                   _("The chart could not be saved"));
+          gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (msg), "%s",
+                                                    error->message);
+          g_signal_connect (msg, "response", G_CALLBACK (gtk_window_destroy), NULL);
+          gtk_window_present (GTK_WINDOW (msg));
+        }
+    }
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+action_export_png (GtkWidget *widget, const char *name, GVariant *param)
+{
+  BlChart *self = BL_CHART (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *chooser;
+  g_autofree char *file_name = NULL;
+
+  chooser = gtk_file_chooser_native_new (_("Export the chart as PNG"),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), NULL);
+  file_name = g_strdup_printf ("%s.png", self->title ? self->title : "chart");
+  g_strdelimit (file_name, "/\\:", '-');
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file_name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ------------------------------------------------------------------------------------------
  * GObject
  */
 
@@ -980,6 +1063,7 @@ bl_chart_dispose (GObject *object)
   BlChart *self = BL_CHART (object);
 
   g_clear_handle_id (&self->describe_idle, g_source_remove);
+  g_clear_pointer (&self->menu, gtk_widget_unparent);
   G_OBJECT_CLASS (bl_chart_parent_class)->dispose (object);
 }
 
@@ -1076,6 +1160,13 @@ bl_chart_class_init (BlChartClass *klass)
     g_signal_new ("cursor-moved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_DOUBLE);
 
+  gtk_widget_class_install_property_action (widget_class, "chart.log-y", "log-y");
+  gtk_widget_class_install_action (widget_class, "chart.export-png", NULL, action_export_png);
+  gtk_widget_class_install_action (widget_class, "chart.menu", NULL, action_menu);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "chart.menu",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "chart.menu", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, 0, "chart.log-y", NULL);
   gtk_widget_class_set_css_name (widget_class, "chart");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -1099,6 +1190,10 @@ bl_chart_init (BlChart *self)
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   click = gtk_gesture_click_new ();
   g_signal_connect (click, "pressed", G_CALLBACK (click_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (secondary_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   drag = gtk_gesture_drag_new ();
   g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
