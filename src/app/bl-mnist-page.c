@@ -14,10 +14,14 @@
 #include <unistd.h>
 #endif
 
+#include "bl-cell-digits.h"
+#include "bl-lr-compare.h"
 #include "bl-mnist-page.h"
+#include "nn-checkpoint.h"
 #include "nn-dataset.h"
 #include "nn-error.h"
 #include "nn-model.h"
+#include "nn-runlog.h"
 #include "widgets/bl-chart.h"
 #include "widgets/bl-confusion-view.h"
 #include "widgets/bl-palette.h"
@@ -41,6 +45,8 @@ struct _BlMnistPage {
   BlChart        *acc_chart;
   BlConfusionView *confusion_view;
   GtkScale       *epoch_scale;
+  GtkStack       *view_stack;
+  BlLrCompare    *lr_compare;
 
   /* recipe controls */
   GtkSpinButton  *epochs_spin, *batch_spin, *seed_spin, *threads_spin, *subset_spin,
@@ -66,11 +72,23 @@ struct _BlMnistPage {
   guint           best_epoch;
   guint           batch_raw, batch_smooth, train_loss, test_loss, train_acc, test_acc;
   GArray         *history;        /* NnEpochReport per finished epoch: the replay slider's */
+  GPtrArray      *history_probs;  /* GBytes per epoch: every test image's softmax output */
+  guint           compare_id;     /* this run's curve on the Compare page */
+  GArray         *queue;          /* learning rates still to run (double) */
+
+  /* the network for saving, loading and trying digits: the latest epoch's, or a loaded one */
+  GBytes         *state;
+  char           *state_source;   /* where it came from, for the status line */
+  NnModel        *model;          /* one thread, batch 1: predictions on the main thread */
+  GtkWidget      *cell_window;
+  BlDigitGrid    *cell_grid;
 
   /* worker → main thread */
   GMutex          lock;
   GArray         *pending_batches;   /* NnBatchReport */
   GArray         *pending_epochs;    /* NnEpochReport */
+  GPtrArray      *pending_probs;     /* GBytes, one per pending epoch */
+  GPtrArray      *pending_states;    /* GBytes, one per pending epoch */
   GError         *pending_error;
   gboolean        pending_finished;
   guint           drain_idle;
@@ -107,8 +125,14 @@ on_epoch (const NnEpochReport *report, gpointer data)
 {
   BlMnistPage *self = data;
 
+  /* Copied here, on the trainer's thread, between epochs: the model is not moving. */
+  GBytes *probs = g_bytes_new (report->test_probs, sizeof (float) * report->n_test * 10);
+  GBytes *state = nn_model_get_state (report->model);
+
   g_mutex_lock (&self->lock);
   g_array_append_val (self->pending_epochs, *report);
+  g_ptr_array_add (self->pending_probs, probs);
+  g_ptr_array_add (self->pending_states, state);
   schedule_drain_locked (self);
   g_mutex_unlock (&self->lock);
 }
@@ -227,15 +251,27 @@ epoch_scale_cb (GtkRange *range, BlMnistPage *self)
 }
 
 static void
-apply_epoch (BlMnistPage *self, const NnEpochReport *r)
+apply_epoch (BlMnistPage *self, const NnEpochReport *r, GBytes *probs, GBytes *state)
 {
   g_autofree char *label = NULL;
   gboolean follow;
+
+  g_ptr_array_add (self->history_probs, g_bytes_ref (probs));
+  g_clear_pointer (&self->state, g_bytes_unref);
+  self->state = g_bytes_ref (state);
+  g_free (self->state_source);
+  self->state_source = g_strdup_printf (_("this window's run, epoch %u"), r->epoch);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mnist.save-model", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mnist.export-run", TRUE);
+  if (self->compare_id)
+    bl_lr_compare_add_epoch (self->lr_compare, self->compare_id, r);
 
   /* The replay slider follows the newest epoch unless a student moved it back. */
   follow = self->history->len == 0 ||
            (guint) gtk_range_get_value (GTK_RANGE (self->epoch_scale)) == self->history->len;
   g_array_append_val (self->history, *r);
+  g_array_index (self->history, NnEpochReport, self->history->len - 1).test_probs = NULL;
+  g_array_index (self->history, NnEpochReport, self->history->len - 1).model = NULL;
   gtk_widget_set_sensitive (GTK_WIDGET (self->epoch_scale), self->history->len > 1);
   gtk_range_set_range (GTK_RANGE (self->epoch_scale), 1, MAX (2, self->history->len));
   if (follow)
@@ -263,6 +299,8 @@ apply_epoch (BlMnistPage *self, const NnEpochReport *r)
   gtk_label_set_text (self->status_label, label);
 }
 
+static gboolean start_next_queued (BlMnistPage *self, GError **error);
+
 static void
 finish_run (BlMnistPage *self, GError *error)
 {
@@ -271,7 +309,18 @@ finish_run (BlMnistPage *self, GError *error)
   g_thread_join (self->thread);    /* it has freed its trainer and is returning */
   self->thread = NULL;
   g_clear_object (&self->cancellable);
-  if (error == NULL)
+  /* A stopped or failed run ends the queue too: the class asked for a halt, or something
+   * needs a look before the next rate. */
+  if (error != NULL)
+    g_array_set_size (self->queue, 0);
+  if (error == NULL && self->queue->len > 0)
+    {
+      g_autoptr(GError) next_error = NULL;
+      if (start_next_queued (self, &next_error))
+        return;
+      text = g_strdup_printf (_("The next run could not start: %s"), next_error->message);
+    }
+  else if (error == NULL)
     text = g_strdup_printf (_("Finished: best test accuracy %.2f%% at epoch %u."),
                             100 * self->best_acc, self->best_epoch);
   else if (g_error_matches (error, NN_ERROR, NN_ERROR_CANCELLED))
@@ -280,6 +329,7 @@ finish_run (BlMnistPage *self, GError *error)
     text = g_strdup_printf (_("Training failed: %s"), error->message);
   gtk_label_set_text (self->status_label, text);
   set_running_ui (self, FALSE);
+  bl_lr_compare_set_busy (self->lr_compare, FALSE);
 }
 
 static gboolean
@@ -287,6 +337,7 @@ drain_cb (gpointer data)
 {
   BlMnistPage *self = data;
   g_autoptr(GArray) batches = NULL, epochs = NULL;
+  g_autoptr(GPtrArray) probs = NULL, states = NULL;
   GError *error = NULL;
   gboolean finished;
 
@@ -295,6 +346,10 @@ drain_cb (gpointer data)
   epochs = self->pending_epochs;
   self->pending_batches = g_array_new (FALSE, FALSE, sizeof (NnBatchReport));
   self->pending_epochs = g_array_new (FALSE, FALSE, sizeof (NnEpochReport));
+  probs = self->pending_probs;
+  states = self->pending_states;
+  self->pending_probs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  self->pending_states = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   finished = self->pending_finished;
   error = self->pending_error;
   self->pending_finished = FALSE;
@@ -305,7 +360,8 @@ drain_cb (gpointer data)
   for (guint i = 0; i < batches->len; i++)
     apply_batch (self, &g_array_index (batches, NnBatchReport, i));
   for (guint i = 0; i < epochs->len; i++)
-    apply_epoch (self, &g_array_index (epochs, NnEpochReport, i));
+    apply_epoch (self, &g_array_index (epochs, NnEpochReport, i), g_ptr_array_index (probs, i),
+                 g_ptr_array_index (states, i));
   if (finished && self->thread)
     finish_run (self, error);
   g_clear_error (&error);
@@ -348,6 +404,8 @@ load_done (GObject *source, GAsyncResult *result, gpointer data)
     }
   g_clear_pointer (&self->data, nn_dataset_free);
   self->data = set;
+  /* The per-image results point into the old test set. */
+  g_ptr_array_set_size (self->history_probs, 0);
   {
     gboolean mnist = nn_dataset_verify_mnist (set, NULL);
     g_autofree char *name = g_filename_display_name (set->dir);
@@ -587,12 +645,9 @@ reset_charts (BlMnistPage *self)
   bl_chart_add_hline (self->acc_chart, 99.40, _("target 99.40%"));
 }
 
-gboolean
-bl_mnist_page_start (BlMnistPage *self, GError **error)
+static gboolean
+start_with_recipe (BlMnistPage *self, const NnRecipe *r, GError **error)
 {
-  NnRecipe r;
-
-  g_return_val_if_fail (BL_IS_MNIST_PAGE (self), FALSE);
   if (self->thread)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID, _("A run is already going."));
@@ -603,9 +658,12 @@ bl_mnist_page_start (BlMnistPage *self, GError **error)
       g_set_error (error, NN_ERROR, NN_ERROR_IO, _("Choose a data set first."));
       return FALSE;
     }
-  if (!bl_mnist_page_get_recipe (self, &r, error))
+  if (!nn_recipe_validate (r, error))
     return FALSE;
-  self->recipe = r;
+  self->recipe = *r;
+  /* Every run joins the comparison, so a rate tried by hand is there beside the queued ones. */
+  self->compare_id = bl_lr_compare_add_run (self->lr_compare, r->lr, _("this window"));
+  bl_lr_compare_set_busy (self->lr_compare, TRUE);
 
   self->epochs_done = 0;
   self->batches_seen = 0;
@@ -615,6 +673,7 @@ bl_mnist_page_start (BlMnistPage *self, GError **error)
   self->paused = FALSE;
   reset_charts (self);
   g_array_set_size (self->history, 0);
+  g_ptr_array_set_size (self->history_probs, 0);
   show_confusion_of_epoch (self, 0);
   gtk_progress_bar_set_fraction (self->progress, 0);
   gtk_progress_bar_set_text (self->progress, _("starting…"));
@@ -623,6 +682,80 @@ bl_mnist_page_start (BlMnistPage *self, GError **error)
   set_running_ui (self, TRUE);
   self->thread = g_thread_new ("mnist-trainer", train_thread, self);
   return TRUE;
+}
+
+gboolean
+bl_mnist_page_start (BlMnistPage *self, GError **error)
+{
+  NnRecipe r;
+
+  g_return_val_if_fail (BL_IS_MNIST_PAGE (self), FALSE);
+  if (!bl_mnist_page_get_recipe (self, &r, error))
+    return FALSE;
+  g_array_set_size (self->queue, 0);
+  return start_with_recipe (self, &r, error);
+}
+
+/* The next rate of a "Run Each": the recipe on the left with only the rate changed, so every
+ * run starts from the same seed and the same initial weights. */
+static gboolean
+start_next_queued (BlMnistPage *self, GError **error)
+{
+  NnRecipe r;
+  double lr;
+
+  if (!bl_mnist_page_get_recipe (self, &r, error))
+    {
+      g_array_set_size (self->queue, 0);
+      return FALSE;
+    }
+  lr = g_array_index (self->queue, double, 0);
+  g_array_remove_index (self->queue, 0);
+  r.lr = lr;
+  if (!start_with_recipe (self, &r, error))
+    {
+      g_array_set_size (self->queue, 0);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+bl_mnist_page_run_rates (BlMnistPage *self, const double *rates, guint n, GError **error)
+{
+  g_return_val_if_fail (BL_IS_MNIST_PAGE (self), FALSE);
+  if (self->thread)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID, _("A run is already going."));
+      return FALSE;
+    }
+  g_array_set_size (self->queue, 0);
+  g_array_append_vals (self->queue, rates, n);
+  return start_next_queued (self, error);
+}
+
+static void
+run_requested_cb (BlLrCompare *compare, BlMnistPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rates = bl_lr_compare_get_rates (compare, &error);
+
+  if (rates == NULL || !bl_mnist_page_run_rates (self, (double *) rates->data, rates->len, &error))
+    bl_lr_compare_show_message (compare, error->message, TRUE);
+  else
+    bl_lr_compare_show_message (compare, NULL, FALSE);
+}
+
+BlLrCompare *
+bl_mnist_page_get_lr_compare (BlMnistPage *self)
+{
+  return self->lr_compare;
+}
+
+guint
+bl_mnist_page_get_queue_length (BlMnistPage *self)
+{
+  return self->queue->len;
 }
 
 void
@@ -649,6 +782,7 @@ bl_mnist_page_stop (BlMnistPage *self)
   g_return_if_fail (BL_IS_MNIST_PAGE (self));
   if (self->thread == NULL)
     return;
+  g_array_set_size (self->queue, 0);
   g_cancellable_cancel (self->cancellable);
   g_mutex_lock (&self->lock);
   if (self->trainer)
@@ -731,6 +865,202 @@ stop_clicked_cb (GtkButton *button, BlMnistPage *self)
 }
 
 /* ------------------------------------------------------------------------------------------
+ * The digits behind a cell of the confusion matrix
+ */
+
+BlDigitGrid *
+bl_mnist_page_open_cell (BlMnistPage *self, int truth, int predicted)
+{
+  guint epoch = (guint) gtk_range_get_value (GTK_RANGE (self->epoch_scale));
+  GBytes *probs;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  gsize size;
+
+  if (self->data == NULL || epoch == 0 || epoch > self->history_probs->len)
+    {
+      gtk_label_set_text (self->status_label,
+                          _("The digits of this matrix are not at hand (the data set changed "
+                            "since the run)."));
+      return NULL;
+    }
+  probs = g_ptr_array_index (self->history_probs, epoch - 1);
+  if (self->cell_window)
+    gtk_window_destroy (GTK_WINDOW (self->cell_window));
+  self->cell_window = bl_cell_digits_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                 &self->data->test,
+                                                 g_bytes_get_data (probs, &size),
+                                                 size / (10 * sizeof (float)), truth, predicted,
+                                                 epoch, &self->cell_grid);
+  g_object_add_weak_pointer (G_OBJECT (self->cell_window), (gpointer *) &self->cell_window);
+  gtk_window_present (GTK_WINDOW (self->cell_window));
+  return self->cell_grid;
+}
+
+static void
+cell_activated_cb (BlConfusionView *view, int truth, int predicted, BlMnistPage *self)
+{
+  bl_mnist_page_open_cell (self, truth, predicted);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Models and runs on disk
+ */
+
+static NnModel *
+prediction_model (BlMnistPage *self, GError **error)
+{
+  if (self->model == NULL)
+    self->model = nn_model_new (1, 1, 1, error);
+  return self->model;
+}
+
+gboolean
+bl_mnist_page_save_model (BlMnistPage *self, const char *path, GError **error)
+{
+  g_autofree char *recipe = NULL, *metadata = NULL;
+  NnModel *m;
+
+  if (self->state == NULL)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID, _("There is no trained model yet."));
+      return FALSE;
+    }
+  if ((m = prediction_model (self, error)) == NULL || !nn_model_set_state (m, self->state, error))
+    return FALSE;
+  recipe = nn_recipe_to_string (&self->recipe);
+  metadata = g_strdup_printf ("recipe=%s\nsource=%s\nbest_test_acc=%.4f\n", recipe,
+                              self->state_source ? self->state_source : "", self->best_acc);
+  return nn_checkpoint_save (m, path, metadata, error);
+}
+
+gboolean
+bl_mnist_page_load_model (BlMnistPage *self, const char *path, GError **error)
+{
+  g_autofree char *metadata = NULL, *name = NULL;
+  NnModel *m = prediction_model (self, error);
+
+  /* The checkpoint is checked in full before the model is touched (nn-checkpoint.h). */
+  if (m == NULL || !nn_checkpoint_load (m, path, &metadata, error))
+    return FALSE;
+  g_clear_pointer (&self->state, g_bytes_unref);
+  self->state = nn_model_get_state (m);
+  name = g_filename_display_basename (path);
+  g_free (self->state_source);
+  self->state_source = g_strdup (name);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mnist.save-model", TRUE);
+  return TRUE;
+}
+
+GBytes *
+bl_mnist_page_get_model_state (BlMnistPage *self)
+{
+  return self->state;
+}
+
+gboolean
+bl_mnist_page_export_run (BlMnistPage *self, const char *path, gboolean csv, GError **error)
+{
+  if (self->history->len == 0)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID, _("No epoch has finished yet."));
+      return FALSE;
+    }
+  return nn_runlog_write (path, &self->recipe, (const NnEpochReport *) self->history->data,
+                          self->history->len, csv, error);
+}
+
+typedef enum { FILE_SAVE_MODEL, FILE_LOAD_MODEL, FILE_EXPORT_CSV, FILE_EXPORT_JSONL } FileJob;
+
+static void
+file_chosen_cb (GtkNativeDialog *dialog, int response, BlMnistPage *self)
+{
+  FileJob job = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "job"));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autofree char *name = g_file_get_basename (file);
+      g_autofree char *text = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean ok = path != NULL;
+
+      if (ok && job == FILE_SAVE_MODEL)
+        ok = bl_mnist_page_save_model (self, path, &error);
+      else if (ok && job == FILE_LOAD_MODEL)
+        ok = bl_mnist_page_load_model (self, path, &error);
+      else if (ok)
+        ok = bl_mnist_page_export_run (self, path, job == FILE_EXPORT_CSV, &error);
+      if (!ok)
+        text = g_strdup_printf (_("Nothing was written or changed: %s"),
+                                error ? error->message : _("not a local file"));
+      else if (job == FILE_SAVE_MODEL)
+        text = g_strdup_printf (_("Model saved to %s."), name);
+      else if (job == FILE_LOAD_MODEL)
+        text = g_strdup_printf (_("Model loaded from %s: it answers on the Try It page."), name);
+      else
+        text = g_strdup_printf (_("Run exported to %s."), name);
+      gtk_label_set_text (self->status_label, text);
+    }
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+choose_file (BlMnistPage *self, FileJob job)
+{
+  static const struct { const char *title, *accept, *name, *pattern, *filter; } jobs[] = {
+    [FILE_SAVE_MODEL] = { N_("Save the model"), N_("_Save"), "mnist-model.blckpt", "*.blckpt",
+                          N_("Backprop Lab models") },
+    [FILE_LOAD_MODEL] = { N_("Load a model"), N_("_Load"), NULL, "*.blckpt",
+                          N_("Backprop Lab models") },
+    [FILE_EXPORT_CSV] = { N_("Export the run as CSV"), N_("_Export"), "mnist-run.csv", "*.csv",
+                          N_("CSV files") },
+    [FILE_EXPORT_JSONL] = { N_("Export the run as JSON lines"), N_("_Export"), "mnist-run.jsonl",
+                            "*.jsonl", N_("JSON lines") },
+  };
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *chooser;
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_(jobs[job].title),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         job == FILE_LOAD_MODEL ? GTK_FILE_CHOOSER_ACTION_OPEN
+                                                                : GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _(jobs[job].accept), NULL);
+  if (jobs[job].name)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), jobs[job].name);
+  gtk_file_filter_set_name (filter, _(jobs[job].filter));
+  gtk_file_filter_add_pattern (filter, jobs[job].pattern);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+  g_object_set_data (G_OBJECT (chooser), "job", GINT_TO_POINTER (job));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (file_chosen_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+action_save_model (GtkWidget *widget, const char *name, GVariant *param)
+{
+  choose_file (BL_MNIST_PAGE (widget), FILE_SAVE_MODEL);
+}
+
+static void
+action_load_model (GtkWidget *widget, const char *name, GVariant *param)
+{
+  choose_file (BL_MNIST_PAGE (widget), FILE_LOAD_MODEL);
+}
+
+static void
+action_export_run (GtkWidget *widget, const char *name, GVariant *param)
+{
+  choose_file (BL_MNIST_PAGE (widget),
+               g_strcmp0 (g_variant_get_string (param, NULL), "csv") == 0 ? FILE_EXPORT_CSV
+                                                                          : FILE_EXPORT_JSONL);
+}
+
+/* ------------------------------------------------------------------------------------------
  * GObject
  */
 
@@ -794,6 +1124,8 @@ bl_mnist_page_dispose (GObject *object)
   /* The worker holds a pointer to us: it must be gone before we are. */
   bl_mnist_page_stop_and_wait (self);
   g_clear_handle_id (&self->drain_idle, g_source_remove);
+  if (self->cell_window)
+    gtk_window_destroy (GTK_WINDOW (self->cell_window));
   if (self->load_cancellable)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
@@ -814,6 +1146,13 @@ bl_mnist_page_finalize (GObject *object)
   g_array_unref (self->pending_batches);
   g_array_unref (self->pending_epochs);
   g_array_unref (self->history);
+  g_ptr_array_unref (self->history_probs);
+  g_ptr_array_unref (self->pending_probs);
+  g_ptr_array_unref (self->pending_states);
+  g_array_unref (self->queue);
+  g_clear_pointer (&self->state, g_bytes_unref);
+  g_free (self->state_source);
+  g_clear_pointer (&self->model, nn_model_free);
   g_clear_error (&self->pending_error);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (bl_mnist_page_parent_class)->finalize (object);
@@ -829,6 +1168,7 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
   object_class->finalize = bl_mnist_page_finalize;
   g_type_ensure (BL_TYPE_CHART);
   g_type_ensure (BL_TYPE_CONFUSION_VIEW);
+  g_type_ensure (BL_TYPE_LR_COMPARE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/backproplab/BackpropLab/ui/bl-mnist-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, BlMnistPage, name)
@@ -847,7 +1187,12 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
   CHILD (acc_chart);
   CHILD (confusion_view);
   CHILD (epoch_scale);
+  CHILD (view_stack);
+  CHILD (lr_compare);
 #undef CHILD
+  gtk_widget_class_install_action (widget_class, "mnist.save-model", NULL, action_save_model);
+  gtk_widget_class_install_action (widget_class, "mnist.load-model", NULL, action_load_model);
+  gtk_widget_class_install_action (widget_class, "mnist.export-run", "s", action_export_run);
   gtk_widget_class_set_css_name (widget_class, "mnistpage");
 }
 
@@ -861,6 +1206,10 @@ bl_mnist_page_init (BlMnistPage *self)
   self->pending_batches = g_array_new (FALSE, FALSE, sizeof (NnBatchReport));
   self->pending_epochs = g_array_new (FALSE, FALSE, sizeof (NnEpochReport));
   self->history = g_array_new (FALSE, FALSE, sizeof (NnEpochReport));
+  self->history_probs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  self->pending_probs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  self->pending_states = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  self->queue = g_array_new (FALSE, FALSE, sizeof (double));
 
   build_arch_table (self);
   build_recipe_controls (self);
@@ -886,6 +1235,10 @@ bl_mnist_page_init (BlMnistPage *self)
   g_signal_connect (self->pause_button, "clicked", G_CALLBACK (pause_clicked_cb), self);
   g_signal_connect (self->stop_button, "clicked", G_CALLBACK (stop_clicked_cb), self);
   g_signal_connect (self->epoch_scale, "value-changed", G_CALLBACK (epoch_scale_cb), self);
+  g_signal_connect (self->confusion_view, "cell-activated", G_CALLBACK (cell_activated_cb), self);
+  g_signal_connect (self->lr_compare, "run-requested", G_CALLBACK (run_requested_cb), self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mnist.save-model", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mnist.export-run", FALSE);
   set_running_ui (self, FALSE);
 }
 

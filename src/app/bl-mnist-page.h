@@ -6,7 +6,9 @@
 
 #include <gtk/gtk.h>
 
+#include "bl-lr-compare.h"
 #include "nn-trainer.h"
+#include "widgets/bl-digit-grid.h"
 
 G_BEGIN_DECLS
 
@@ -35,5 +37,24 @@ gboolean   bl_mnist_page_is_training   (BlMnistPage *self);
 guint      bl_mnist_page_get_epochs_done (BlMnistPage *self);
 guint      bl_mnist_page_get_batches_seen (BlMnistPage *self);
 const char *bl_mnist_page_get_status   (BlMnistPage *self);
+
+/* Learning-rate experiments: one run per rate, one after another, the recipe otherwise the
+ * same (same seed, same initial weights); each run's curve goes to the Compare page. */
+gboolean   bl_mnist_page_run_rates     (BlMnistPage *self, const double *rates, guint n,
+                                        GError **error);
+guint      bl_mnist_page_get_queue_length (BlMnistPage *self);
+BlLrCompare *bl_mnist_page_get_lr_compare (BlMnistPage *self);
+
+/* The test digits of confusion-matrix cell (truth, predicted) at the slider's epoch, in a
+ * window; returns its grid (transfer none) or NULL when the results are not at hand. */
+BlDigitGrid *bl_mnist_page_open_cell   (BlMnistPage *self, int truth, int predicted);
+
+/* The network of the latest epoch (or a loaded one) to and from a checkpoint; a run's
+ * epochs as CSV or JSON lines. All atomic; errors leave everything as it was. */
+gboolean   bl_mnist_page_save_model    (BlMnistPage *self, const char *path, GError **error);
+gboolean   bl_mnist_page_load_model    (BlMnistPage *self, const char *path, GError **error);
+GBytes    *bl_mnist_page_get_model_state (BlMnistPage *self);
+gboolean   bl_mnist_page_export_run    (BlMnistPage *self, const char *path, gboolean csv,
+                                        GError **error);
 
 G_END_DECLS

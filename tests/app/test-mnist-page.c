@@ -5,7 +5,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <glib/gstdio.h>
+
 #include "bl-mnist-page.h"
+#include "nn-runlog.h"
 #include "test-utils.h"
 
 static gboolean
@@ -55,6 +58,86 @@ watch_widgets (GtkWidget *widget)
 static gboolean has_data (BlMnistPage *p) { return bl_mnist_page_has_data (p); }
 static gboolean three_batches (BlMnistPage *p) { return bl_mnist_page_get_batches_seen (p) >= 3; }
 static gboolean stopped (BlMnistPage *p) { return !bl_mnist_page_is_training (p); }
+
+/* The count in a cell of the matrix the page shows (its last epoch), from the page's own
+ * status: the test reads it back through the cell's window rather than trusting itself. */
+static guint
+expected_cell_count (BlMnistPage *page, int t, int p)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("bl-cell-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (tmp, "run.jsonl", NULL);
+  g_autoptr(GPtrArray) runs = NULL;
+  const NnRunLog *run;
+  guint count;
+
+  g_assert_true (bl_mnist_page_export_run (page, path, FALSE, &error));
+  runs = nn_runlog_load (path, &error);
+  g_assert_no_error (error);
+  run = runs->pdata[0];
+  count = g_array_index (run->reports, NnEpochReport, run->reports->len - 1).confusion[t][p];
+  g_remove (path);
+  g_rmdir (tmp);
+  return count;
+}
+
+static gboolean queue_done (BlMnistPage *p)
+{
+  return !bl_mnist_page_is_training (p) && bl_mnist_page_get_queue_length (p) == 0;
+}
+
+/* "Run Each": one run per rate, one after another, each on the Compare page. */
+static void
+test_learning_rate_queue (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  BlMnistPage *page = BL_MNIST_PAGE (bl_mnist_page_new ());
+  BlLrCompare *compare = bl_mnist_page_get_lr_compare (page);
+  const double rates[] = { 0.01, 0.1, 0.5 };
+  g_autoptr(GError) error = NULL;
+  NnRecipe r;
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  bl_mnist_page_load_data (page, g_getenv ("BL_MNIST_DIR"));
+  g_assert_true (iterate_until (has_data, page, 60));
+  nn_recipe_init_plain (&r);
+  r.epochs = 2;
+  r.batch = 64;
+  r.train_subset = 640;
+  r.test_subset = 1000;
+  r.threads = 2;
+  bl_mnist_page_set_recipe (page, &r);
+  g_assert_true (bl_mnist_page_run_rates (page, rates, G_N_ELEMENTS (rates), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (bl_mnist_page_get_queue_length (page), ==, 2);
+  g_assert_true (iterate_until (queue_done, page, 240));
+  g_assert_cmpuint (bl_lr_compare_get_n_runs (compare), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      guint epoch = 0;
+      double best = bl_lr_compare_get_best (compare, i, &epoch);
+      g_test_message ("η = %g: best %.2f%% at epoch %u", rates[i], 100 * best, epoch);
+      g_assert_cmpuint (epoch, >=, 1);
+      g_assert_cmpuint (epoch, <=, 2);
+      g_assert_cmpfloat (best, >, 0.05);
+    }
+  {
+    const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+    g_autofree char *shot = g_build_filename (dir, "mnist-compare.png", NULL);
+    GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (compare), GTK_TYPE_STACK);
+    gtk_stack_set_visible_child_name (GTK_STACK (stack), "compare");
+    g_assert_true (bl_test_wait_for_draw (window));
+    g_assert_true (bl_test_save_window_png (window, shot));
+  }
+  /* A bad list is refused with a message and starts nothing. */
+  bl_lr_compare_set_rates_text (compare, "0.1, fast");
+  g_assert_null (bl_lr_compare_get_rates (compare, &error));
+  g_assert_nonnull (strstr (error->message, "fast"));
+  g_assert_false (bl_mnist_page_is_training (page));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
 
 static void
 test_run_watch_pause_stop (void)
@@ -107,6 +190,73 @@ test_run_watch_pause_stop (void)
     g_assert_true (bl_test_wait_for_draw (window));   /* the last reports drawn */
     g_assert_true (bl_test_save_window_png (window, shot));
     g_assert_cmpuint (bl_test_ink_pixels (shot), >, 20000);
+  }
+
+  /* A cell of the matrix opens its test digits, most confident first. */
+  {
+    BlDigitGrid *grid;
+    guint n;
+    grid = bl_mnist_page_open_cell (page, 7, 7);
+    g_assert_nonnull (grid);
+    n = bl_digit_grid_get_n_items (grid);
+    g_test_message ("digits in cell (7, 7): %u", n);
+    g_assert_cmpuint (n, ==, MIN (expected_cell_count (page, 7, 7), BL_DIGIT_GRID_MAX));
+    g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (grid)));
+    {
+      const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+      g_autofree char *shot = g_build_filename (dir, "mnist-cell-digits.png", NULL);
+      g_assert_true (bl_test_save_window_png (gtk_widget_get_ancestor (GTK_WIDGET (grid),
+                                                                       GTK_TYPE_WINDOW), shot));
+    }
+  }
+
+  /* The run and its model, to disk and back. */
+  {
+    g_autofree char *tmp = g_dir_make_tmp ("bl-page-XXXXXX", NULL);
+    g_autofree char *csv = g_build_filename (tmp, "run.csv", NULL);
+    g_autofree char *jsonl = g_build_filename (tmp, "run.jsonl", NULL);
+    g_autofree char *ckpt = g_build_filename (tmp, "model.blckpt", NULL);
+    g_autofree char *text = NULL;
+    g_autoptr(GPtrArray) runs = NULL;
+    g_autoptr(GBytes) before = NULL;
+
+    g_assert_true (bl_mnist_page_export_run (page, csv, TRUE, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+    g_assert_true (g_str_has_prefix (text, "epoch,train_loss,train_acc,test_loss,test_acc"));
+    g_assert_true (bl_mnist_page_export_run (page, jsonl, FALSE, &error));
+    runs = nn_runlog_load (jsonl, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (runs->len, ==, 1);
+    g_assert_cmpuint (((NnRunLog *) runs->pdata[0])->reports->len, ==, 1);
+
+    before = g_bytes_ref (bl_mnist_page_get_model_state (page));
+    g_assert_true (bl_mnist_page_save_model (page, ckpt, &error));
+    g_assert_no_error (error);
+    g_assert_true (bl_mnist_page_load_model (page, ckpt, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (before, bl_mnist_page_get_model_state (page)));
+    /* A damaged file is refused and the model stays as it was. */
+    g_assert_true (g_file_set_contents (ckpt, "BLCKPT\r\n broken", -1, NULL));
+    g_assert_false (bl_mnist_page_load_model (page, ckpt, &error));
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+    g_assert_true (g_bytes_equal (before, bl_mnist_page_get_model_state (page)));
+
+    /* The run is on the Compare page, and an imported log overlays beside it. */
+    {
+      BlLrCompare *compare = bl_mnist_page_get_lr_compare (page);
+      g_assert_cmpuint (bl_lr_compare_get_n_runs (compare), ==, 1);
+      g_assert_true (bl_lr_compare_import (compare, jsonl, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (bl_lr_compare_get_n_runs (compare), ==, 2);
+      g_assert_cmpfloat (bl_lr_compare_get_best (compare, 0, NULL), ==,
+                         bl_lr_compare_get_best (compare, 1, NULL));
+    }
+    g_remove (csv);
+    g_remove (jsonl);
+    g_remove (ckpt);
+    g_rmdir (tmp);
   }
 
   /* A second run, stopped at once: it ends cleanly and says so. */
@@ -244,6 +394,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/mnist-page/watch-catches-foreign-touch",
                    test_watch_catches_foreign_touch);
   g_test_add_func ("/app/mnist-page/run-watch-pause-stop", test_run_watch_pause_stop);
+  g_test_add_func ("/app/mnist-page/learning-rate-queue", test_learning_rate_queue);
   g_test_add_func ("/app/mnist-page/main-loop-stays-responsive", test_main_loop_stays_responsive);
   return g_test_run ();
 }

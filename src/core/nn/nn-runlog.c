@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bl-file.h"
 #include "nn-error.h"
 #include "nn-runlog.h"
 #include "nn-sgd.h"
@@ -480,4 +481,50 @@ nn_runlog_load (const char *path, GError **error)
       g_error_free (local);
     }
   return runs;
+}
+
+gboolean
+nn_runlog_write (const char *path, const NnRecipe *recipe, const NnEpochReport *reports,
+                 guint n, gboolean csv, GError **error)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *tmp = bl_file_temp_path (path);
+  GError *local = NULL;
+
+  if (csv)
+    {
+      g_string_append (out, "epoch,train_loss,train_acc,test_loss,test_acc,seconds,lr\n");
+      for (guint i = 0; i < n; i++)
+        {
+          const NnEpochReport *r = &reports[i];
+          char b[6][G_ASCII_DTOSTR_BUF_SIZE];
+          g_string_append_printf (out, "%u,%s,%s,%s,%s,%s,%s\n", r->epoch,
+                                  g_ascii_formatd (b[0], sizeof b[0], "%.9g", r->train_loss),
+                                  g_ascii_formatd (b[1], sizeof b[1], "%.9g", r->train_acc),
+                                  g_ascii_formatd (b[2], sizeof b[2], "%.9g", r->test_loss),
+                                  g_ascii_formatd (b[3], sizeof b[3], "%.9g", r->test_acc),
+                                  g_ascii_formatd (b[4], sizeof b[4], "%.9g", r->seconds),
+                                  g_ascii_formatd (b[5], sizeof b[5], "%.9g", r->lr));
+        }
+    }
+  else
+    {
+      if (recipe)
+        nn_runlog_append_header (out, recipe);
+      for (guint i = 0; i < n; i++)
+        nn_runlog_append_epoch (out, &reports[i]);
+    }
+  if (!g_file_set_contents (tmp, out->str, out->len, &local))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_IO, "%s", local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+  if (!bl_file_commit_temp (tmp, path, &local))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_IO, "%s", local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+  return TRUE;
 }

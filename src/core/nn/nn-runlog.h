@@ -35,5 +35,10 @@ void       nn_runlog_append_epoch  (GString *out, const NnEpochReport *report);
 GPtrArray *nn_runlog_parse         (const char *text, gsize length, GError **error);
 GPtrArray *nn_runlog_load          (const char *path, GError **error);
 void       nn_runlog_free          (NnRunLog *log);
+/* Writes a run atomically: JSON lines (a recipe line, then the epochs) or, when @csv, one CSV
+ * row per epoch (epoch, losses, accuracies, seconds, rate). */
+gboolean   nn_runlog_write         (const char *path, const NnRecipe *recipe,
+                                    const NnEpochReport *reports, guint n, gboolean csv,
+                                    GError **error);
 
 G_END_DECLS

@@ -1,0 +1,192 @@
+/* bl-digit-grid.c: see bl-digit-grid.h. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "widgets/bl-digit-grid.h"
+#include "widgets/bl-text.h"
+
+#define SCALE   3                  /* a 28×28 digit drawn 84×84 */
+#define CELL_W  (28 * SCALE + 16)
+#define CELL_H  (28 * SCALE + 44)
+
+struct _BlDigitGrid {
+  GtkWidget    parent_instance;
+  BlDigitItem *items;
+  guint        n_items;
+};
+
+G_DEFINE_FINAL_TYPE (BlDigitGrid, bl_digit_grid, GTK_TYPE_WIDGET)
+
+static guint
+columns_for (int width)
+{
+  return MAX (1, width / CELL_W);
+}
+
+static void
+runner_up (const float *p, guint *best, guint *second)
+{
+  *best = 0;
+  for (guint c = 1; c < 10; c++)
+    if (p[c] > p[*best])
+      *best = c;
+  *second = *best == 0 ? 1 : 0;
+  for (guint c = 0; c < 10; c++)
+    if (c != *best && p[c] > p[*second])
+      *second = c;
+}
+
+int
+bl_digit_grid_render (BlDigitGrid *self, cairo_t *cr, int width)
+{
+  guint cols = columns_for (width);
+  BlTextPainter tp;
+  char buf[64];
+
+  bl_text_painter_init (&tp, cr);
+  for (guint i = 0; i < self->n_items; i++)
+    {
+      const BlDigitItem *it = &self->items[i];
+      double x = (i % cols) * CELL_W + 8, y = (i / cols) * CELL_H + 4;
+      cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 28, 28);
+      guint32 *px = (guint32 *) cairo_image_surface_get_data (img);
+      int stride = cairo_image_surface_get_stride (img) / 4;
+      guint best, second;
+
+      /* Dark ink on white, as on paper: readable on a projector. */
+      cairo_surface_flush (img);
+      for (int r = 0; r < 28; r++)
+        for (int c = 0; c < 28; c++)
+          {
+            guint v = 255 - it->pixels[r * 28 + c];
+            px[r * stride + c] = (v << 16) | (v << 8) | v;
+          }
+      cairo_surface_mark_dirty (img);
+      cairo_save (cr);
+      cairo_translate (cr, x, y);
+      cairo_scale (cr, SCALE, SCALE);
+      cairo_set_source_surface (cr, img, 0, 0);
+      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+      cairo_paint (cr);
+      cairo_restore (cr);
+      cairo_surface_destroy (img);
+      cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.6);
+      cairo_set_line_width (cr, 1);
+      cairo_rectangle (cr, x - 0.5, y - 0.5, 28 * SCALE + 1, 28 * SCALE + 1);
+      cairo_stroke (cr);
+
+      runner_up (it->probs, &best, &second);
+      cairo_set_source_rgb (cr, 0.1, 0.1, 0.12);
+      /* TRANSLATORS: a test digit's prediction: "7: 93.1%" (class, probability) */
+      g_snprintf (buf, sizeof buf, _("%u: %.1f%%"), best, 100 * it->probs[best]);
+      bl_text_draw (&tp, 12, TRUE, buf, x, y + 28 * SCALE + 2, 0, 0);
+      /* TRANSLATORS: the runner-up class and its probability, then the test image's index */
+      g_snprintf (buf, sizeof buf, _("%u: %.1f%% · #%u"), second, 100 * it->probs[second],
+                  it->index);
+      cairo_set_source_rgb (cr, 0.35, 0.35, 0.38);
+      bl_text_draw (&tp, 10, FALSE, buf, x, y + 28 * SCALE + 18, 0, 0);
+    }
+  bl_text_painter_clear (&tp);
+  return (int) ((self->n_items + cols - 1) / cols) * CELL_H;
+}
+
+static void
+bl_digit_grid_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  BlDigitGrid *self = BL_DIGIT_GRID (widget);
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  cairo_t *cr;
+
+  if (w <= 0 || h <= 0)
+    return;
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  if (self->n_items == 0)
+    {
+      BlTextPainter tp;
+      bl_text_painter_init (&tp, cr);
+      cairo_set_source_rgb (cr, 0.4, 0.4, 0.4);
+      bl_text_draw (&tp, 14, FALSE, _("No test digits here."), w / 2.0, 20, 0.5, 0);
+      bl_text_painter_clear (&tp);
+    }
+  else
+    bl_digit_grid_render (self, cr, w);
+  cairo_destroy (cr);
+}
+
+static GtkSizeRequestMode
+bl_digit_grid_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+bl_digit_grid_measure (GtkWidget *widget, GtkOrientation o, int for_size, int *min, int *nat,
+                       int *min_base, int *nat_base)
+{
+  BlDigitGrid *self = BL_DIGIT_GRID (widget);
+
+  if (o == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *min = CELL_W;
+      *nat = CELL_W * MIN (MAX (self->n_items, 1), 8);
+    }
+  else
+    {
+      guint cols = columns_for (for_size > 0 ? for_size : CELL_W * 8);
+      *min = *nat = MAX (60, (int) ((self->n_items + cols - 1) / cols) * CELL_H);
+    }
+}
+
+static void
+bl_digit_grid_finalize (GObject *object)
+{
+  g_free (BL_DIGIT_GRID (object)->items);
+  G_OBJECT_CLASS (bl_digit_grid_parent_class)->finalize (object);
+}
+
+static void
+bl_digit_grid_class_init (BlDigitGridClass *klass)
+{
+  GTK_WIDGET_CLASS (klass)->snapshot = bl_digit_grid_snapshot;
+  GTK_WIDGET_CLASS (klass)->measure = bl_digit_grid_measure;
+  GTK_WIDGET_CLASS (klass)->get_request_mode = bl_digit_grid_get_request_mode;
+  G_OBJECT_CLASS (klass)->finalize = bl_digit_grid_finalize;
+  gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "digitgrid");
+  gtk_widget_class_set_accessible_role (GTK_WIDGET_CLASS (klass), GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+bl_digit_grid_init (BlDigitGrid *self)
+{
+}
+
+GtkWidget *
+bl_digit_grid_new (void)
+{
+  return g_object_new (BL_TYPE_DIGIT_GRID, NULL);
+}
+
+void
+bl_digit_grid_set_items (BlDigitGrid *self, const BlDigitItem *items, guint n)
+{
+  g_autofree char *summary = NULL;
+
+  g_return_if_fail (BL_IS_DIGIT_GRID (self));
+  n = MIN (n, BL_DIGIT_GRID_MAX);
+  g_free (self->items);
+  self->items = n ? g_memdup2 (items, sizeof *items * n) : NULL;
+  self->n_items = n;
+  summary = g_strdup_printf (ngettext ("%u test digit", "%u test digits", n), n);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, summary,
+                                  -1);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+guint
+bl_digit_grid_get_n_items (BlDigitGrid *self)
+{
+  return self->n_items;
+}

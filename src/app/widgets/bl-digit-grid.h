@@ -1,0 +1,29 @@
+/* bl-digit-grid.h: a grid of 28×28 digits, each with what the network said about it: the
+ * predicted class and its probability, and the runner-up. Used for the test digits behind a
+ * cell of the confusion matrix, most confident first. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define BL_DIGIT_GRID_MAX 400
+
+#define BL_TYPE_DIGIT_GRID (bl_digit_grid_get_type ())
+G_DECLARE_FINAL_TYPE (BlDigitGrid, bl_digit_grid, BL, DIGIT_GRID, GtkWidget)
+
+typedef struct {
+  guint8 pixels[28 * 28];   /* 0 background … 255 ink, as in the IDX files */
+  guint  index;             /* in the test set */
+  guint8 label;             /* the truth */
+  float  probs[10];         /* softmax output */
+} BlDigitItem;
+
+GtkWidget *bl_digit_grid_new        (void);
+/* Copies up to BL_DIGIT_GRID_MAX items, shown in the order given. */
+void       bl_digit_grid_set_items  (BlDigitGrid *self, const BlDigitItem *items, guint n);
+guint      bl_digit_grid_get_n_items (BlDigitGrid *self);
+/* Draws the grid @width pixels wide into @cr (export, tests); returns the height used. */
+int        bl_digit_grid_render     (BlDigitGrid *self, cairo_t *cr, int width);
+
+G_END_DECLS
