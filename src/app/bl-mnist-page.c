@@ -24,6 +24,8 @@
 #include "nn-runlog.h"
 #include "widgets/bl-chart.h"
 #include "widgets/bl-confusion-view.h"
+#include "widgets/bl-digit-pad.h"
+#include "widgets/bl-digit-stages.h"
 #include "widgets/bl-palette.h"
 
 struct _BlMnistPage {
@@ -47,6 +49,11 @@ struct _BlMnistPage {
   GtkScale       *epoch_scale;
   GtkStack       *view_stack;
   BlLrCompare    *lr_compare;
+  BlDigitPad     *digit_pad;
+  BlDigitStages  *digit_stages;
+  GtkButton      *clear_digit_button;
+  GtkButton      *open_digit_button;
+  GtkLabel       *try_model_label;
 
   /* recipe controls */
   GtkSpinButton  *epochs_spin, *batch_spin, *seed_spin, *threads_spin, *subset_spin,
@@ -250,6 +257,99 @@ epoch_scale_cb (GtkRange *range, BlMnistPage *self)
   show_confusion_of_epoch (self, (guint) gtk_range_get_value (range));
 }
 
+static NnModel *prediction_model (BlMnistPage *self, GError **error);
+
+/* Try It: the drawn digit through MNIST's preprocessing, and the answer of the latest
+ * network (this run's newest epoch, or a loaded model), computed here on the main thread with
+ * a copy of its weights: one image is a fraction of a millisecond. */
+static void
+update_try_it (BlMnistPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint w, h;
+  const float *canvas = bl_digit_pad_get_canvas (self->digit_pad, &w, &h);
+  gboolean inked = bl_digit_stages_set_canvas (self->digit_stages, canvas, w, h, NULL);
+  NnModel *m;
+
+  if (self->state == NULL)
+    {
+      gtk_label_set_text (self->try_model_label,
+                          _("No network yet: train one, or load a saved model from the menu."));
+      return;
+    }
+  text = g_strdup_printf (_("Answering: %s."), self->state_source);
+  gtk_label_set_text (self->try_model_label, text);
+  if (!inked)
+    return;
+  if ((m = prediction_model (self, &error)) == NULL || !nn_model_set_state (m, self->state, &error))
+    {
+      gtk_label_set_text (self->try_model_label, error->message);
+      return;
+    }
+  bl_digit_stages_predict (self->digit_stages, m);
+}
+
+static void
+digit_changed_cb (BlDigitPad *pad, BlMnistPage *self)
+{
+  update_try_it (self);
+}
+
+static void
+clear_digit_clicked_cb (GtkButton *button, BlMnistPage *self)
+{
+  bl_digit_pad_clear (self->digit_pad);
+}
+
+static void
+digit_png_chosen_cb (GtkNativeDialog *dialog, int response, BlMnistPage *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (path && !bl_digit_pad_load_png (self->digit_pad, path, &error))
+        gtk_label_set_text (self->try_model_label, error->message);
+    }
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+open_digit_clicked_cb (GtkButton *button, BlMnistPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *chooser;
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Open an image of a digit"),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), NULL);
+  gtk_file_filter_set_name (filter, _("PNG images"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_pattern (filter, "*.png");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (digit_png_chosen_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+BlDigitPad *
+bl_mnist_page_get_digit_pad (BlMnistPage *self)
+{
+  return self->digit_pad;
+}
+
+BlDigitStages *
+bl_mnist_page_get_digit_stages (BlMnistPage *self)
+{
+  return self->digit_stages;
+}
+
 static void
 apply_epoch (BlMnistPage *self, const NnEpochReport *r, GBytes *probs, GBytes *state)
 {
@@ -265,6 +365,7 @@ apply_epoch (BlMnistPage *self, const NnEpochReport *r, GBytes *probs, GBytes *s
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "mnist.export-run", TRUE);
   if (self->compare_id)
     bl_lr_compare_add_epoch (self->lr_compare, self->compare_id, r);
+  update_try_it (self);
 
   /* The replay slider follows the newest epoch unless a student moved it back. */
   follow = self->history->len == 0 ||
@@ -746,6 +847,20 @@ run_requested_cb (BlLrCompare *compare, BlMnistPage *self)
     bl_lr_compare_show_message (compare, NULL, FALSE);
 }
 
+void
+bl_mnist_page_set_log_scale (BlMnistPage *self, gboolean log_scale)
+{
+  g_return_if_fail (BL_IS_MNIST_PAGE (self));
+  bl_chart_set_log_y (self->batch_chart, log_scale);
+  bl_chart_set_log_y (self->loss_chart, log_scale);
+}
+
+gboolean
+bl_mnist_page_get_log_scale (BlMnistPage *self)
+{
+  return bl_chart_get_log_y (self->loss_chart);
+}
+
 BlLrCompare *
 bl_mnist_page_get_lr_compare (BlMnistPage *self)
 {
@@ -948,6 +1063,7 @@ bl_mnist_page_load_model (BlMnistPage *self, const char *path, GError **error)
   g_free (self->state_source);
   self->state_source = g_strdup (name);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "mnist.save-model", TRUE);
+  update_try_it (self);
   return TRUE;
 }
 
@@ -1169,6 +1285,8 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
   g_type_ensure (BL_TYPE_CHART);
   g_type_ensure (BL_TYPE_CONFUSION_VIEW);
   g_type_ensure (BL_TYPE_LR_COMPARE);
+  g_type_ensure (BL_TYPE_DIGIT_PAD);
+  g_type_ensure (BL_TYPE_DIGIT_STAGES);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/backproplab/BackpropLab/ui/bl-mnist-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, BlMnistPage, name)
@@ -1189,6 +1307,11 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
   CHILD (epoch_scale);
   CHILD (view_stack);
   CHILD (lr_compare);
+  CHILD (digit_pad);
+  CHILD (digit_stages);
+  CHILD (clear_digit_button);
+  CHILD (open_digit_button);
+  CHILD (try_model_label);
 #undef CHILD
   gtk_widget_class_install_action (widget_class, "mnist.save-model", NULL, action_save_model);
   gtk_widget_class_install_action (widget_class, "mnist.load-model", NULL, action_load_model);
@@ -1237,6 +1360,11 @@ bl_mnist_page_init (BlMnistPage *self)
   g_signal_connect (self->epoch_scale, "value-changed", G_CALLBACK (epoch_scale_cb), self);
   g_signal_connect (self->confusion_view, "cell-activated", G_CALLBACK (cell_activated_cb), self);
   g_signal_connect (self->lr_compare, "run-requested", G_CALLBACK (run_requested_cb), self);
+  g_signal_connect (self->digit_pad, "changed", G_CALLBACK (digit_changed_cb), self);
+  g_signal_connect (self->clear_digit_button, "clicked", G_CALLBACK (clear_digit_clicked_cb),
+                    self);
+  g_signal_connect (self->open_digit_button, "clicked", G_CALLBACK (open_digit_clicked_cb), self);
+  update_try_it (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "mnist.save-model", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "mnist.export-run", FALSE);
   set_running_ui (self, FALSE);

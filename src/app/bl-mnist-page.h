@@ -9,6 +9,8 @@
 #include "bl-lr-compare.h"
 #include "nn-trainer.h"
 #include "widgets/bl-digit-grid.h"
+#include "widgets/bl-digit-pad.h"
+#include "widgets/bl-digit-stages.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +40,10 @@ guint      bl_mnist_page_get_epochs_done (BlMnistPage *self);
 guint      bl_mnist_page_get_batches_seen (BlMnistPage *self);
 const char *bl_mnist_page_get_status   (BlMnistPage *self);
 
+/* Linear or logarithmic loss axes (both loss charts; each chart's own menu sets it alone). */
+void       bl_mnist_page_set_log_scale (BlMnistPage *self, gboolean log_scale);
+gboolean   bl_mnist_page_get_log_scale (BlMnistPage *self);
+
 /* Learning-rate experiments: one run per rate, one after another, the recipe otherwise the
  * same (same seed, same initial weights); each run's curve goes to the Compare page. */
 gboolean   bl_mnist_page_run_rates     (BlMnistPage *self, const double *rates, guint n,
@@ -48,6 +54,10 @@ BlLrCompare *bl_mnist_page_get_lr_compare (BlMnistPage *self);
 /* The test digits of confusion-matrix cell (truth, predicted) at the slider's epoch, in a
  * window; returns its grid (transfer none) or NULL when the results are not at hand. */
 BlDigitGrid *bl_mnist_page_open_cell   (BlMnistPage *self, int truth, int predicted);
+
+/* Try It: the pad a digit is drawn on, and its stages with the network's answer. */
+BlDigitPad    *bl_mnist_page_get_digit_pad    (BlMnistPage *self);
+BlDigitStages *bl_mnist_page_get_digit_stages (BlMnistPage *self);
 
 /* The network of the latest epoch (or a loaded one) to and from a checkpoint; a run's
  * epochs as CSV or JSON lines. All atomic; errors leave everything as it was. */

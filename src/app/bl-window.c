@@ -97,8 +97,15 @@ action_reset (GtkWidget *widget, const char *name, GVariant *param)
 static void
 action_log_scale (GtkWidget *widget, const char *name, GVariant *param)
 {
-  BlChart *chart = bl_backprop_page_get_chart (BL_WINDOW (widget)->backprop_page);
-  bl_chart_set_log_y (chart, !bl_chart_get_log_y (chart));
+  BlWindow *self = BL_WINDOW (widget);
+  BlChart *chart = bl_backprop_page_get_chart (self->backprop_page);
+
+  /* The page in view: the MNIST page's loss charts switch together. */
+  if (gtk_stack_get_visible_child (self->stack) == GTK_WIDGET (self->mnist_page))
+    bl_mnist_page_set_log_scale (self->mnist_page,
+                                 !bl_mnist_page_get_log_scale (self->mnist_page));
+  else
+    bl_chart_set_log_y (chart, !bl_chart_get_log_y (chart));
 }
 
 static void

@@ -210,6 +210,25 @@ test_run_watch_pause_stop (void)
     }
   }
 
+  /* Try It: a drawn stroke gets an answer from the network the run left. */
+  {
+    const double stroke[] = { 140, 40, 140, 240 };   /* a "1" down the middle of the pad */
+    GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (bl_mnist_page_get_digit_pad (page)),
+                                                GTK_TYPE_STACK);
+    const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+    g_autofree char *shot = g_build_filename (dir, "mnist-try-it.png", NULL);
+
+    g_assert_cmpint (bl_digit_stages_get_prediction (bl_mnist_page_get_digit_stages (page)), ==,
+                     -1);
+    bl_digit_pad_stroke (bl_mnist_page_get_digit_pad (page), stroke, 2);
+    g_assert_cmpint (bl_digit_stages_get_prediction (bl_mnist_page_get_digit_stages (page)), >=,
+                     0);
+    gtk_stack_set_visible_child_name (GTK_STACK (stack), "try");
+    g_assert_true (bl_test_wait_for_draw (window));
+    g_assert_true (bl_test_save_window_png (window, shot));
+    gtk_stack_set_visible_child_name (GTK_STACK (stack), "run");
+  }
+
   /* The run and its model, to disk and back. */
   {
     g_autofree char *tmp = g_dir_make_tmp ("bl-page-XXXXXX", NULL);
