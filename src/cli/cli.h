@@ -7,4 +7,5 @@
 int bl_cli_toy   (int argc, char **argv);
 #ifdef BL_HAVE_NN
 int bl_cli_mnist (int argc, char **argv);
+int bl_cli_data  (int argc, char **argv);
 #endif

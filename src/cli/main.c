@@ -18,6 +18,7 @@ static const BlCliCommand commands[] = {
   { "toy", bl_cli_toy, N_("Compute the 2-2-2 network's ledger (CSV, JSON or live-formula .xlsx)") },
 #ifdef BL_HAVE_NN
   { "mnist", bl_cli_mnist, N_("Summarise, train and evaluate the MNIST CNN") },
+  { "data", bl_cli_data, N_("Find, verify and download MNIST") },
 #endif
 };
 

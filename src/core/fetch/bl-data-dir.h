@@ -1,0 +1,31 @@
+/* bl-data-dir.h: where the MNIST files live on this machine, and whether they are MNIST's.
+ *
+ * A folder holds a set when it has the four IDX files under their standard names, raw or .gz
+ * (see nn-dataset.h). The checks stream each file through a SHA-256 of its decompressed
+ * content, so verifying the 47 MB training images costs a read, not an allocation.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "nn-dataset.h"
+
+G_BEGIN_DECLS
+
+/* Where downloads go: $XDG_DATA_HOME/backprop-lab/mnist (transfer full). */
+char    *bl_data_user_dir    (void);
+/* Every folder looked in, in order: the user's, then the system-wide /usr/share/datasets/mnist
+ * and /usr/share/datasets/fashion-mnist (transfer full). */
+GStrv    bl_data_search_dirs (void);
+
+/* The file nn_dataset_load() would read for @file in @dir, or NULL (transfer full). */
+char    *bl_data_find_file   (const char *dir, NnDataFile file);
+/* TRUE if @path holds MNIST's @file, raw or gzip; else an error naming the file: missing or
+ * unreadable (IO), broken gzip (TRUNCATED, FORMAT), other content (DIGEST). */
+gboolean bl_data_verify_file (const char *path, NnDataFile file, GCancellable *cancellable,
+                              GError **error);
+/* The IDX header of @path (raw or gzip): the number of dimensions and the sizes, e.g.
+ * 3 and {60000, 28, 28}. Reads a few bytes only. */
+gboolean bl_data_peek_idx    (const char *path, guint *n_dims, guint32 dims[3], GError **error);
+
+G_END_DECLS

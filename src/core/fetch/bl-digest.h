@@ -1,0 +1,27 @@
+/* bl-digest.h: the SHA-256 of a file's decompressed content (see bl-inflate.h), computed as
+ * its bytes stream by, from a socket, a tarball or the disk. The known MNIST digests are those
+ * of the decompressed files, so the same check holds whichever form a mirror serves. */
+#pragma once
+
+#include "bl-inflate.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  BlInflate  z;
+  GChecksum *sha;
+} BlDigest;
+
+void     bl_digest_init    (BlDigest *d);
+void     bl_digest_clear   (BlDigest *d);
+gboolean bl_digest_feed    (BlDigest *d, const guint8 *data, gsize len, GError **error);
+/* Ends the stream and writes the lowercase hex digest into @hex. */
+gboolean bl_digest_finish  (BlDigest *d, char hex[65], GError **error);
+
+static inline gboolean
+bl_digest_is_gzip (const BlDigest *d)
+{
+  return bl_inflate_is_gzip (&d->z);
+}
+
+G_END_DECLS
