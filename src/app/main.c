@@ -12,7 +12,9 @@ main (int argc, char **argv)
   g_autoptr(BlApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* BL_LOCALEDIR: the build tree's catalogs, for tests; LOCALEDIR otherwise. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("BL_LOCALEDIR") ? g_getenv ("BL_LOCALEDIR")
+                                                              : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
