@@ -4,11 +4,15 @@
 #include <glib/gi18n.h>
 
 #include "bl-application.h"
+#include "bl-preferences.h"
 #include "bl-window.h"
 
 struct _BlApplication {
   GtkApplication parent_instance;
   GSettings     *settings;
+  gboolean       system_prefers_dark;   /* the desktop's colour scheme (settings portal) */
+  guint          portal_signal;
+  GDBusConnection *session;
 };
 
 G_DEFINE_FINAL_TYPE (BlApplication, bl_application, GTK_TYPE_APPLICATION)
@@ -36,7 +40,96 @@ about_activated (GSimpleAction *action, GVariant *param, gpointer data)
                          NULL);
 }
 
+static void
+preferences_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  BlApplication *self = BL_APPLICATION (data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (self->settings)
+    gtk_window_present (GTK_WINDOW (bl_preferences_new (parent, self->settings)));
+}
+
+/* Light or dark: the preference, or the desktop's choice when it says "system". */
+static void
+apply_theme (BlApplication *self)
+{
+  g_autofree char *theme = self->settings ? g_settings_get_string (self->settings, "theme")
+                                          : g_strdup ("system");
+  gboolean dark = g_str_equal (theme, "dark") ||
+                  (g_str_equal (theme, "system") && self->system_prefers_dark);
+
+  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", dark, NULL);
+}
+
+static void
+color_scheme_read (GVariant *value, BlApplication *self)
+{
+  /* org.freedesktop.appearance color-scheme: 0 no preference, 1 dark, 2 light. */
+  while (value && g_variant_is_of_type (value, G_VARIANT_TYPE_VARIANT))
+    value = g_variant_get_variant (value);   /* Read wraps it once or twice */
+  self->system_prefers_dark = value && g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32) &&
+                              g_variant_get_uint32 (value) == 1;
+  apply_theme (self);
+}
+
+static void
+portal_read_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  BlApplication *self = data;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
+                                                             NULL);
+  g_autoptr(GVariant) value = NULL;
+
+  if (reply)
+    {
+      g_variant_get (reply, "(v)", &value);
+      color_scheme_read (value, self);
+    }
+  g_object_unref (self);
+}
+
+static void
+portal_setting_changed (GDBusConnection *connection, const char *sender, const char *path,
+                        const char *iface, const char *signal, GVariant *params, gpointer data)
+{
+  const char *ns, *key;
+  g_autoptr(GVariant) value = NULL;
+
+  g_variant_get (params, "(&s&sv)", &ns, &key, &value);
+  if (g_str_equal (ns, "org.freedesktop.appearance") && g_str_equal (key, "color-scheme"))
+    color_scheme_read (value, data);
+}
+
+/* Where there is no portal (a bare X session, the tests), the answer never comes: light. */
+static void
+follow_system_color_scheme (BlApplication *self)
+{
+  self->session = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  if (self->session == NULL)
+    return;
+  g_dbus_connection_call (self->session, "org.freedesktop.portal.Desktop",
+                          "/org/freedesktop/portal/desktop", "org.freedesktop.portal.Settings",
+                          "Read", g_variant_new ("(ss)", "org.freedesktop.appearance",
+                                                 "color-scheme"),
+                          G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, 2000, NULL,
+                          portal_read_done, g_object_ref (self));
+  self->portal_signal =
+    g_dbus_connection_signal_subscribe (self->session, "org.freedesktop.portal.Desktop",
+                                        "org.freedesktop.portal.Settings", "SettingChanged",
+                                        "/org/freedesktop/portal/desktop", NULL,
+                                        G_DBUS_SIGNAL_FLAGS_NONE, portal_setting_changed, self,
+                                        NULL);
+}
+
+static void
+theme_changed_cb (GSettings *settings, const char *key, BlApplication *self)
+{
+  apply_theme (self);
+}
+
 static const GActionEntry app_actions[] = {
+  { "preferences", preferences_activated, NULL, NULL, NULL, { 0 } },
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
   { "about", about_activated, NULL, NULL, NULL, { 0 } },
 };
@@ -50,6 +143,7 @@ bl_application_startup (GApplication *app)
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
     /* →, Space and R are the page's key bindings, not accelerators: accelerators run before
      * the focused widget, and would take → and Space from the text fields. */
     { "win.run-n", { "<Control>Right", NULL } },
@@ -77,6 +171,15 @@ bl_application_startup (GApplication *app)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action,
                                            accels[i].accels);
 
+  if (self->settings == NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (app),
+                                                                              "preferences")),
+                                 FALSE);
+  else
+    g_signal_connect (self->settings, "changed::theme", G_CALLBACK (theme_changed_cb), self);
+  apply_theme (self);
+  follow_system_color_scheme (self);
+
   gtk_css_provider_load_from_resource (css, "/org/backproplab/BackpropLab/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (css),
@@ -97,7 +200,13 @@ bl_application_activate (GApplication *app)
 static void
 bl_application_dispose (GObject *object)
 {
-  g_clear_object (&BL_APPLICATION (object)->settings);
+  BlApplication *self = BL_APPLICATION (object);
+
+  if (self->portal_signal)
+    g_dbus_connection_signal_unsubscribe (self->session, self->portal_signal);
+  self->portal_signal = 0;
+  g_clear_object (&self->session);
+  g_clear_object (&self->settings);
   G_OBJECT_CLASS (bl_application_parent_class)->dispose (object);
 }
 

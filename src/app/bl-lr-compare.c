@@ -259,6 +259,18 @@ bl_lr_compare_set_rates_text (BlLrCompare *self, const char *text)
   gtk_editable_set_text (GTK_EDITABLE (self->rates_entry), text);
 }
 
+BlChart *
+bl_lr_compare_get_chart (BlLrCompare *self)
+{
+  return self->chart;
+}
+
+void
+bl_lr_compare_bind_rates (BlLrCompare *self, GSettings *settings, const char *key)
+{
+  g_settings_bind (settings, key, self->rates_entry, "text", G_SETTINGS_BIND_DEFAULT);
+}
+
 void
 bl_lr_compare_set_busy (BlLrCompare *self, gboolean busy)
 {

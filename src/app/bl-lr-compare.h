@@ -6,6 +6,7 @@
 #include <gtk/gtk.h>
 
 #include "nn-trainer.h"
+#include "widgets/bl-chart.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,9 @@ void       bl_lr_compare_add_epoch  (BlLrCompare *self, guint id, const NnEpochR
 /* Overlays every run of a JSON-lines log (nn-runlog.h). */
 gboolean   bl_lr_compare_import     (BlLrCompare *self, const char *path, GError **error);
 void       bl_lr_compare_clear      (BlLrCompare *self);
+BlChart   *bl_lr_compare_get_chart  (BlLrCompare *self);
+/* The rates entry follows (and writes) a string key, e.g. the preference "compare-rates". */
+void       bl_lr_compare_bind_rates (BlLrCompare *self, GSettings *settings, const char *key);
 guint      bl_lr_compare_get_n_runs (BlLrCompare *self);
 /* Best test accuracy of run @index (in the order added) and its epoch. */
 double     bl_lr_compare_get_best   (BlLrCompare *self, guint index, guint *epoch);

@@ -15,6 +15,7 @@
 #endif
 
 #include "bl-cell-digits.h"
+#include "bl-download.h"
 #include "bl-lr-compare.h"
 #include "bl-mnist-page.h"
 #include "nn-checkpoint.h"
@@ -34,6 +35,10 @@ struct _BlMnistPage {
   /* template children */
   GtkLabel       *data_label;
   GtkButton      *choose_button;
+  GtkButton      *download_button;
+  GtkButton      *cancel_download_button;
+  GtkProgressBar *download_progress;
+  GCancellable   *download_cancellable;
   GtkGrid        *arch_grid;
   GtkGrid        *recipe_grid;
   GtkLabel       *recipe_error;
@@ -572,6 +577,93 @@ choose_clicked_cb (GtkButton *button, BlMnistPage *self)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* Downloading MNIST: the fetcher on a GTask thread; progress and the end come back here. */
+static void
+download_progress_cb (double fraction, const char *text, gpointer data)
+{
+  BlMnistPage *self = data;
+
+  if (self->download_cancellable == NULL)
+    return;   /* a report that arrived after the end */
+  gtk_progress_bar_set_fraction (self->download_progress, fraction);
+  gtk_progress_bar_set_text (self->download_progress, text);
+}
+
+static void
+set_downloading_ui (BlMnistPage *self, gboolean downloading)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->download_progress), downloading);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_download_button), downloading);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->download_button), !downloading);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->choose_button), !downloading);
+}
+
+static void
+download_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  BlMnistPage *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = bl_download_mnist_finish (result, &error);
+
+  g_clear_object (&self->download_cancellable);
+  set_downloading_ui (self, FALSE);
+  if (dir)
+    bl_mnist_page_load_data (self, dir);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    gtk_label_set_text (self->data_label, _("Download cancelled; nothing was left half-written."));
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("The download failed, nothing half-written was "
+                                                 "kept: %s"), error->message);
+      gtk_label_set_text (self->data_label, text);
+    }
+  g_object_unref (self);
+}
+
+void
+bl_mnist_page_download (BlMnistPage *self)
+{
+  g_auto(GStrv) mirrors = NULL;
+
+  g_return_if_fail (BL_IS_MNIST_PAGE (self));
+  if (self->download_cancellable)
+    return;
+  if (self->settings)
+    mirrors = g_settings_get_strv (self->settings, "download-mirrors");
+  self->download_cancellable = g_cancellable_new ();
+  set_downloading_ui (self, TRUE);
+  gtk_progress_bar_set_fraction (self->download_progress, 0);
+  gtk_progress_bar_set_text (self->download_progress, _("Starting…"));
+  bl_download_mnist_async ((const char *const *) mirrors, self->download_cancellable,
+                           download_progress_cb, self, download_done_cb, g_object_ref (self));
+}
+
+static void
+download_clicked_cb (GtkButton *button, BlMnistPage *self)
+{
+  bl_mnist_page_download (self);
+}
+
+void
+bl_mnist_page_cancel_download (BlMnistPage *self)
+{
+  g_return_if_fail (BL_IS_MNIST_PAGE (self));
+  if (self->download_cancellable)
+    g_cancellable_cancel (self->download_cancellable);
+}
+
+const char *
+bl_mnist_page_get_data_text (BlMnistPage *self)
+{
+  return gtk_label_get_text (self->data_label);
+}
+
+static void
+cancel_download_clicked_cb (GtkButton *button, BlMnistPage *self)
+{
+  bl_mnist_page_cancel_download (self);
+}
+
 /* Where a data set may already be: the remembered folder, the user's data folder, Debian's. */
 static void
 find_data (BlMnistPage *self)
@@ -589,9 +681,10 @@ find_data (BlMnistPage *self)
         return;
       }
   gtk_label_set_text (self->data_label,
-                      _("No data set found. Choose a folder with the four MNIST IDX files "
-                        "(train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, "
-                        "t10k-labels-idx1-ubyte; raw or .gz)."));
+                      _("No data set yet. Download MNIST (about 11 MB, checked file by file), or "
+                        "choose a folder with the four IDX files (train-images-idx3-ubyte, "
+                        "train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte; "
+                        "raw or .gz)."));
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -1245,6 +1338,8 @@ bl_mnist_page_dispose (GObject *object)
   if (self->load_cancellable)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  if (self->download_cancellable)
+    g_cancellable_cancel (self->download_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), BL_TYPE_MNIST_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -1292,6 +1387,9 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, BlMnistPage, name)
   CHILD (data_label);
   CHILD (choose_button);
+  CHILD (download_button);
+  CHILD (cancel_download_button);
+  CHILD (download_progress);
   CHILD (arch_grid);
   CHILD (recipe_grid);
   CHILD (recipe_error);
@@ -1354,6 +1452,9 @@ bl_mnist_page_init (BlMnistPage *self)
   reset_charts (self);
 
   g_signal_connect (self->choose_button, "clicked", G_CALLBACK (choose_clicked_cb), self);
+  g_signal_connect (self->download_button, "clicked", G_CALLBACK (download_clicked_cb), self);
+  g_signal_connect (self->cancel_download_button, "clicked",
+                    G_CALLBACK (cancel_download_clicked_cb), self);
   g_signal_connect (self->start_button, "clicked", G_CALLBACK (start_clicked_cb), self);
   g_signal_connect (self->pause_button, "clicked", G_CALLBACK (pause_clicked_cb), self);
   g_signal_connect (self->stop_button, "clicked", G_CALLBACK (stop_clicked_cb), self);
@@ -1381,6 +1482,19 @@ bl_mnist_page_set_settings (BlMnistPage *self, GSettings *settings)
 {
   g_return_if_fail (BL_IS_MNIST_PAGE (self));
   g_set_object (&self->settings, settings);
+  if (settings)
+    {
+      guint threads = g_settings_get_uint (settings, "threads");
+      BlChart *charts[] = { self->batch_chart, self->loss_chart, self->acc_chart,
+                            bl_lr_compare_get_chart (self->lr_compare) };
+
+      if (threads > 0)
+        gtk_spin_button_set_value (self->threads_spin, threads);
+      bl_lr_compare_bind_rates (self->lr_compare, settings, "compare-rates");
+      for (guint i = 0; i < G_N_ELEMENTS (charts); i++)
+        g_settings_bind (settings, "projector-mode", charts[i], "projector-mode",
+                         G_SETTINGS_BIND_GET);
+    }
   if (self->data == NULL)
     find_data (self);
 }

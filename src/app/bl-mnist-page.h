@@ -23,6 +23,12 @@ void       bl_mnist_page_set_settings  (BlMnistPage *self, GSettings *settings);
 /* Loads the IDX set in @dir on a worker thread; the page shows the counts or the error. */
 void       bl_mnist_page_load_data     (BlMnistPage *self, const char *dir);
 gboolean   bl_mnist_page_has_data      (BlMnistPage *self);
+/* Downloads MNIST into the user's data folder (mirrors from the preferences), with progress
+ * and Cancel on the page, then loads it. */
+void       bl_mnist_page_download      (BlMnistPage *self);
+void       bl_mnist_page_cancel_download (BlMnistPage *self);
+/* What the data section says (the set in use, or why there is none). */
+const char *bl_mnist_page_get_data_text (BlMnistPage *self);
 
 /* The recipe shown in the controls. */
 void       bl_mnist_page_set_recipe    (BlMnistPage *self, const NnRecipe *recipe);

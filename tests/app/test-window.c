@@ -4,7 +4,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "config.h"
 #include "bl-backprop-page.h"
+#include "bl-preferences.h"
 #include "bl-ledger-model.h"
 #include "bl-window.h"
 #include "test-utils.h"
@@ -196,6 +198,56 @@ test_chart_png_and_screenshot (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Preferences: each control writes its key; a bad list of rates is refused in place. */
+static void
+test_preferences (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  BlPreferences *prefs = bl_preferences_new (NULL, settings);
+  g_autoptr(GVariant) before = NULL, after = NULL;
+  const double *v;
+  gsize n;
+  GtkWidget *dropdown;
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  wait_for_draw (GTK_WIDGET (prefs));
+  before = g_settings_get_value (settings, "learning-rates");
+  gtk_editable_set_text (bl_preferences_get_rates_entry (prefs), "0.1, lots");
+  g_assert_nonnull (bl_preferences_get_rates_error (prefs));
+  g_assert_nonnull (strstr (bl_preferences_get_rates_error (prefs), "lots"));
+  after = g_settings_get_value (settings, "learning-rates");
+  g_assert_true (g_variant_equal (before, after));
+  g_clear_pointer (&after, g_variant_unref);
+
+  gtk_editable_set_text (bl_preferences_get_rates_entry (prefs), "0.3, 3");
+  g_assert_null (bl_preferences_get_rates_error (prefs));
+  after = g_settings_get_value (settings, "learning-rates");
+  v = g_variant_get_fixed_array (after, &n, sizeof (double));
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpfloat (v[0], ==, 0.3);
+  g_assert_cmpfloat (v[1], ==, 3);
+
+  /* The style follows the key both ways. */
+  g_settings_set_string (settings, "theme", "dark");
+  dropdown = GTK_WIDGET (g_object_get_data (G_OBJECT (prefs), "theme-dropdown"));
+  g_assert_nonnull (dropdown);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==, 2);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 1);
+  {
+    g_autofree char *theme = g_settings_get_string (settings, "theme");
+    g_assert_cmpstr (theme, ==, "light");
+  }
+  {
+    const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+    g_autofree char *shot = g_build_filename (dir, "preferences.png", NULL);
+    wait_for_draw (GTK_WIDGET (prefs));
+    g_assert_true (bl_test_save_window_png (GTK_WIDGET (prefs), shot));
+  }
+  g_settings_reset (settings, "learning-rates");
+  g_settings_reset (settings, "theme");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -206,5 +258,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/formula-panel", test_formula_panel);
   g_test_add_func ("/app/window/with-biases-preset", test_with_biases_preset);
   g_test_add_func ("/app/window/chart-png-and-screenshot", test_chart_png_and_screenshot);
+  g_test_add_func ("/app/window/preferences", test_preferences);
   return g_test_run ();
 }

@@ -1,0 +1,165 @@
+/* test-download.c: the MNIST page's "Download MNIST" against mirrors on 127.0.0.1 (the fetch
+ * tests' server): progress shown, the set installed in the user's data folder and loaded;
+ * Cancel on a stalled mirror leaves nothing behind and says so. */
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "config.h"
+#include "bl-mnist-page.h"
+#include "../fetch/test-server.h"
+
+static char *data_home;
+
+static gboolean
+wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+iterate_until (gboolean (*done) (BlMnistPage *), BlMnistPage *page, double seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+  guint id = g_timeout_add (10, wake, NULL);
+  gboolean ok;
+
+  while (!(ok = done (page)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+  return ok;
+}
+
+static gboolean has_data (BlMnistPage *p) { return bl_mnist_page_has_data (p); }
+
+static GtkWidget *
+find_by_type (GtkWidget *w, GType type, int skip)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type) && skip-- == 0)
+        return c;
+      if ((found = find_by_type (c, type, skip)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static double max_fraction;
+static gulong fraction_handler;
+
+static void
+fraction_cb (GObject *bar, GParamSpec *pspec, gpointer data)
+{
+  max_fraction = MAX (max_fraction, gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)));
+}
+
+static GtkProgressBar *
+download_bar (BlMnistPage *page)
+{
+  /* The page's first progress bar is the download's (the data section comes first). */
+  return GTK_PROGRESS_BAR (find_by_type (GTK_WIDGET (page), GTK_TYPE_PROGRESS_BAR, 0));
+}
+
+static void
+test_download_installs_and_loads (void)
+{
+  TestServer *server = test_server_new (g_getenv ("BL_MNIST_DIR"));
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *mirror = g_strdup_printf ("%s/good/", test_server_base (server));
+  const char *mirrors[] = { mirror, NULL };
+  g_autofree char *dir = g_build_filename (data_home, "backprop-lab", "mnist", NULL);
+  GtkWidget *window = gtk_window_new ();
+  BlMnistPage *page = BL_MNIST_PAGE (bl_mnist_page_new ());
+  GtkProgressBar *bar;
+
+  g_settings_set_strv (settings, "download-mirrors", mirrors);
+  g_settings_set_string (settings, "data-folder", "");
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  bl_mnist_page_set_settings (page, settings);
+  g_assert_false (bl_mnist_page_has_data (page));
+
+  bar = download_bar (page);
+  max_fraction = 0;
+  fraction_handler = g_signal_connect (bar, "notify::fraction", G_CALLBACK (fraction_cb), NULL);
+  bl_mnist_page_download (page);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  g_assert_true (iterate_until (has_data, page, 120));
+  g_test_message ("download bar reached %.0f%%; %u requests", 100 * max_fraction,
+                  test_server_hits (server, NULL));
+  g_assert_cmpfloat (max_fraction, >, 0.5);
+  g_assert_cmpuint (test_server_hits (server, NULL), ==, 4);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  for (int f = 0; f < 4; f++)
+    {
+      const char *names[] = { "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                              "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz" };
+      g_autofree char *path = g_build_filename (dir, names[f], NULL);
+      g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+    }
+  g_signal_handler_disconnect (bar, fraction_handler);
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_server_free (server);
+}
+
+static gboolean cancelled_said (BlMnistPage *p)
+{
+  return strstr (bl_mnist_page_get_data_text (p), "cancelled") != NULL;
+}
+
+static gboolean bar_moving (BlMnistPage *p)
+{
+  const char *text = gtk_progress_bar_get_text (download_bar (p));
+  return text && strstr (text, "Downloading") != NULL;
+}
+
+/* Runs first, while the user's data folder is empty. */
+static void
+test_cancel_leaves_nothing (void)
+{
+  TestServer *server = test_server_new (g_getenv ("BL_MNIST_DIR"));
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *mirror = g_strdup_printf ("%s/stall/", test_server_base (server));
+  const char *mirrors[] = { mirror, NULL };
+  g_autofree char *dir = g_build_filename (data_home, "backprop-lab", "mnist", NULL);
+  GtkWidget *window = gtk_window_new ();
+  BlMnistPage *page = BL_MNIST_PAGE (bl_mnist_page_new ());
+  GDir *listing;
+
+  g_settings_set_strv (settings, "download-mirrors", mirrors);
+  g_settings_set_string (settings, "data-folder", "");
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  bl_mnist_page_set_settings (page, settings);
+  bl_mnist_page_download (page);
+  g_assert_true (iterate_until (bar_moving, page, 30));
+  bl_mnist_page_cancel_download (page);
+  g_assert_true (iterate_until (cancelled_said, page, 30));
+  g_assert_false (bl_mnist_page_has_data (page));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (download_bar (page))));
+  /* Nothing half-written where the files would have gone. */
+  listing = g_dir_open (dir, 0, NULL);
+  if (listing)
+    {
+      const char *name = g_dir_read_name (listing);
+      g_assert_null (name);
+      g_dir_close (listing);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_server_free (server);
+}
+
+int
+main (int argc, char **argv)
+{
+  /* Before anything asks GLib where the user's data lives. */
+  data_home = g_dir_make_tmp ("bl-download-XXXXXX", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("no_proxy", "127.0.0.1", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/app/download/cancel-leaves-nothing", test_cancel_leaves_nothing);
+  g_test_add_func ("/app/download/installs-and-loads", test_download_installs_and_loads);
+  return g_test_run ();
+}
