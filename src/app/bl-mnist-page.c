@@ -1082,6 +1082,7 @@ bl_mnist_page_open_cell (BlMnistPage *self, int truth, int predicted)
   guint epoch = (guint) gtk_range_get_value (GTK_RANGE (self->epoch_scale));
   GBytes *probs;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  const float *data;
   gsize size;
 
   if (self->data == NULL || epoch == 0 || epoch > self->history_probs->len)
@@ -1092,11 +1093,11 @@ bl_mnist_page_open_cell (BlMnistPage *self, int truth, int predicted)
       return NULL;
     }
   probs = g_ptr_array_index (self->history_probs, epoch - 1);
+  data = g_bytes_get_data (probs, &size);   /* before the call: argument order is unspecified */
   if (self->cell_window)
     gtk_window_destroy (GTK_WINDOW (self->cell_window));
   self->cell_window = bl_cell_digits_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                 &self->data->test,
-                                                 g_bytes_get_data (probs, &size),
+                                                 &self->data->test, data,
                                                  size / (10 * sizeof (float)), truth, predicted,
                                                  epoch, &self->cell_grid);
   g_object_add_weak_pointer (G_OBJECT (self->cell_window), (gpointer *) &self->cell_window);
