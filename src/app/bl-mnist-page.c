@@ -1250,6 +1250,24 @@ choose_file (BlMnistPage *self, FileJob job)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* Ctrl+Page Down / Page Up: the next or previous of This Run, Try It, Compare Rates. */
+static void
+action_cycle_view (GtkWidget *widget, const char *name, GVariant *param)
+{
+  BlMnistPage *self = BL_MNIST_PAGE (widget);
+  GtkWidget *current = gtk_stack_get_visible_child (self->view_stack);
+  GtkWidget *next;
+
+  if (g_variant_get_int32 (param) > 0)
+    next = gtk_widget_get_next_sibling (current) ? gtk_widget_get_next_sibling (current)
+         : gtk_widget_get_first_child (GTK_WIDGET (self->view_stack));
+  else
+    next = gtk_widget_get_prev_sibling (current) ? gtk_widget_get_prev_sibling (current)
+         : gtk_widget_get_last_child (GTK_WIDGET (self->view_stack));
+  if (next)
+    gtk_stack_set_visible_child (self->view_stack, next);
+}
+
 static void
 action_save_model (GtkWidget *widget, const char *name, GVariant *param)
 {
@@ -1415,6 +1433,11 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
   gtk_widget_class_install_action (widget_class, "mnist.save-model", NULL, action_save_model);
   gtk_widget_class_install_action (widget_class, "mnist.load-model", NULL, action_load_model);
   gtk_widget_class_install_action (widget_class, "mnist.export-run", "s", action_export_run);
+  gtk_widget_class_install_action (widget_class, "mnist.cycle-view", "i", action_cycle_view);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_CONTROL_MASK,
+                                       "mnist.cycle-view", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_CONTROL_MASK,
+                                       "mnist.cycle-view", "i", -1);
   gtk_widget_class_set_css_name (widget_class, "mnistpage");
 }
 

@@ -127,7 +127,13 @@ test_learning_rate_queue (void)
     const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
     g_autofree char *shot = g_build_filename (dir, "mnist-compare.png", NULL);
     GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (compare), GTK_TYPE_STACK);
-    gtk_stack_set_visible_child_name (GTK_STACK (stack), "compare");
+    /* Ctrl+Page Down's action goes round: This Run → Try It → Compare Rates → This Run. */
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "run");
+    gtk_widget_activate_action (GTK_WIDGET (page), "mnist.cycle-view", "i", 1);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "try");
+    gtk_widget_activate_action (GTK_WIDGET (page), "mnist.cycle-view", "i", -1);
+    gtk_widget_activate_action (GTK_WIDGET (page), "mnist.cycle-view", "i", -1);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "compare");
     g_assert_true (bl_test_wait_for_draw (window));
     g_assert_true (bl_test_save_window_png (window, shot));
   }
