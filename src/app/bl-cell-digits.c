@@ -17,6 +17,16 @@ more_confident_first (const void *a, const void *b, void *predicted)
   return x->index < y->index ? -1 : 1;   /* stable: by test index */
 }
 
+static guint
+argmax10 (const float *p)
+{
+  guint best = 0;
+  for (guint c = 1; c < 10; c++)
+    if (p[c] > p[best])
+      best = c;
+  return best;
+}
+
 guint
 bl_cell_digits_collect (const NnSplit *test, const float *probs, guint n_test, int truth,
                         int predicted, BlDigitItem *items, guint *n_items)
@@ -26,29 +36,14 @@ bl_cell_digits_collect (const NnSplit *test, const float *probs, guint n_test, i
 
   n_test = MIN (n_test, test->n);
   for (guint i = 0; i < n_test; i++)
-    {
-      const float *p = probs + (gsize) i * 10;
-      guint best = 0;
-      if (test->labels[i] != truth)
-        continue;
-      for (guint c = 1; c < 10; c++)
-        if (p[c] > p[best])
-          best = c;
-      if ((int) best == predicted)
-        total++;
-    }
+    if (test->labels[i] == truth && (int) argmax10 (probs + (gsize) i * 10) == predicted)
+      total++;
   all = g_new (BlDigitItem, MAX (total, 1));
   total = 0;
   for (guint i = 0; i < n_test; i++)
     {
       const float *p = probs + (gsize) i * 10;
-      guint best = 0;
-      if (test->labels[i] != truth)
-        continue;
-      for (guint c = 1; c < 10; c++)
-        if (p[c] > p[best])
-          best = c;
-      if ((int) best != predicted)
+      if (test->labels[i] != truth || (int) argmax10 (p) != predicted)
         continue;
       memcpy (all[total].pixels, test->images + (gsize) i * 784, 784);
       memcpy (all[total].probs, p, sizeof all[total].probs);

@@ -1504,33 +1504,22 @@ bl_chart_render (BlChart *self, cairo_t *cr, int width, int height)
   chart_draw (self, cr, width, height, &black, &white);
 }
 
-gboolean
-bl_chart_write_png (BlChart *self, const char *path, int width, int height, GError **error)
+/* Exports are dark on white, whatever the theme, and without the pointer readout. */
+static void
+draw_for_export (gpointer data, cairo_t *cr, int width, int height)
 {
-  cairo_surface_t *surface;
-  gboolean ok;
-  double saved_hover;
-  cairo_t *cr;
+  BlChart *self = data;
+  double saved_hover = self->hover_x;
 
-  g_return_val_if_fail (BL_IS_CHART (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-
-  if (width <= 0 || height <= 0 || width > 16384 || height > 16384)
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                   _("A chart image must be between 1 and 16384 pixels wide and high."));
-      return FALSE;
-    }
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cr = cairo_create (surface);
-  /* Exports are light on white, whatever the theme, and without the pointer readout. */
-  saved_hover = self->hover_x;
   self->hover_x = NAN;
   bl_chart_render (self, cr, width, height);
   self->hover_x = saved_hover;
-  cairo_destroy (cr);
+}
 
-  ok = bl_write_png (surface, path, error);
-  cairo_surface_destroy (surface);
-  return ok;
+gboolean
+bl_chart_write_png (BlChart *self, const char *path, int width, int height, GError **error)
+{
+  g_return_val_if_fail (BL_IS_CHART (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  return bl_write_drawing_png (draw_for_export, self, width, height, path, error);
 }

@@ -246,26 +246,18 @@ bl_confusion_view_set_title (BlConfusionView *self, const char *title)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* Exports are dark on white, whatever the theme. */
+static void
+draw_for_export (gpointer data, cairo_t *cr, int width, int height)
+{
+  static const GdkRGBA black = { 0.1f, 0.1f, 0.12f, 1 }, white = { 1, 1, 1, 1 };
+  confusion_draw (BL_CONFUSION_VIEW (data), cr, width, height, &black, &white);
+}
+
 gboolean
 bl_confusion_view_write_png (BlConfusionView *self, const char *path, int width, int height,
                              GError **error)
 {
-  static const GdkRGBA black = { 0.1f, 0.1f, 0.12f, 1 }, white = { 1, 1, 1, 1 };
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  gboolean ok;
-
   g_return_val_if_fail (BL_IS_CONFUSION_VIEW (self), FALSE);
-  if (width <= 0 || height <= 0 || width > 16384 || height > 16384)
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("Bad image size."));
-      return FALSE;
-    }
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cr = cairo_create (surface);
-  confusion_draw (self, cr, width, height, &black, &white);
-  cairo_destroy (cr);
-  ok = bl_write_png (surface, path, error);
-  cairo_surface_destroy (surface);
-  return ok;
+  return bl_write_drawing_png (draw_for_export, self, width, height, path, error);
 }

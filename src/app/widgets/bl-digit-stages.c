@@ -519,26 +519,18 @@ bl_digit_stages_get_prediction (BlDigitStages *self)
   return self->best;
 }
 
+/* Exports are dark on white, whatever the theme. */
+static void
+draw_for_export (gpointer data, cairo_t *cr, int width, int height)
+{
+  static const GdkRGBA black = { 0.1f, 0.1f, 0.12f, 1 }, white = { 1, 1, 1, 1 };
+  stages_draw (BL_DIGIT_STAGES (data), cr, width, height, &black, &white);
+}
+
 gboolean
 bl_digit_stages_write_png (BlDigitStages *self, const char *path, int width, int height,
                            GError **error)
 {
-  static const GdkRGBA black = { 0.1f, 0.1f, 0.12f, 1 }, white = { 1, 1, 1, 1 };
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  gboolean ok;
-
   g_return_val_if_fail (BL_IS_DIGIT_STAGES (self), FALSE);
-  if (width <= 0 || height <= 0 || width > 16384 || height > 16384)
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("Bad image size."));
-      return FALSE;
-    }
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cr = cairo_create (surface);
-  stages_draw (self, cr, width, height, &black, &white);
-  cairo_destroy (cr);
-  ok = bl_write_png (surface, path, error);
-  cairo_surface_destroy (surface);
-  return ok;
+  return bl_write_drawing_png (draw_for_export, self, width, height, path, error);
 }

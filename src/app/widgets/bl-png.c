@@ -23,3 +23,26 @@ bl_write_png (cairo_surface_t *surface, const char *path, GError **error)
     }
   return bl_file_commit_temp (tmp_path, path, error);
 }
+
+gboolean
+bl_write_drawing_png (BlDrawFunc draw, gpointer data, int width, int height, const char *path,
+                      GError **error)
+{
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  gboolean ok;
+
+  if (width <= 0 || height <= 0 || width > 16384 || height > 16384)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("An image must be between 1 and 16384 pixels wide and high."));
+      return FALSE;
+    }
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  draw (data, cr, width, height);
+  cairo_destroy (cr);
+  ok = bl_write_png (surface, path, error);
+  cairo_surface_destroy (surface);
+  return ok;
+}

@@ -29,29 +29,11 @@ bl_data_search_dirs (void)
   return g_strv_builder_end (b);
 }
 
-/* The same names, in the same order, as nn-dataset.c's find_file (which is private there):
- * "train-images-idx3-ubyte", then ".gz", then the dotted "train-images.idx3-ubyte" and its
- * ".gz". Checking the file the loader would pick is what makes "verified" mean something. */
+/* The file the loader would pick: checking that one is what makes "verified" mean something. */
 char *
 bl_data_find_file (const char *dir, NnDataFile file)
 {
-  const char *name = nn_dataset_file_name (file);
-  g_autofree char *dotted = g_strdup (name);
-  char *dash = strstr (dotted, "-idx");
-  const char *names[2] = { name, dotted };
-
-  if (dash)
-    *dash = '.';
-  for (guint i = 0; i < 2; i++)
-    for (guint gz = 0; gz < 2; gz++)
-      {
-        g_autofree char *base = g_strconcat (names[i], gz ? ".gz" : "", NULL);
-        char *path = g_build_filename (dir, base, NULL);
-        if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-          return path;
-        g_free (path);
-      }
-  return NULL;
+  return nn_dataset_find_file (dir, file);
 }
 
 static gboolean

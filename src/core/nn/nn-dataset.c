@@ -36,9 +36,8 @@ nn_dataset_mnist_sha256 (NnDataFile file)
   return mnist_sha256[file];
 }
 
-/* "train-images-idx3-ubyte", "train-images.idx3-ubyte", each raw or .gz. */
-static char *
-find_file (const char *dir, NnDataFile file)
+char *
+nn_dataset_find_file (const char *dir, NnDataFile file)
 {
   g_autofree char *dotted = g_strdup (file_names[file]);
   const char *names[2];
@@ -127,7 +126,7 @@ nn_dataset_load (const char *dir, GError **error)
   set = g_new0 (NnDataset, 1);
   set->dir = g_strdup (dir);
   for (guint f = 0; f < NN_N_FILES; f++)
-    if ((set->paths[f] = find_file (dir, f)) == NULL)
+    if ((set->paths[f] = nn_dataset_find_file (dir, f)) == NULL)
       {
         g_autofree char *name = g_filename_display_name (dir);
         g_set_error (error, NN_ERROR, NN_ERROR_IO, _("%s has no %s (nor .gz)."), name,

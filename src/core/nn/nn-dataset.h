@@ -37,6 +37,9 @@ typedef struct {
 
 /* The standard names, e.g. "train-images-idx3-ubyte". */
 const char *nn_dataset_file_name (NnDataFile file);
+/* The path of @file in @dir as the loader picks it: "train-images-idx3-ubyte", then with
+ * ".gz", then the dotted "train-images.idx3-ubyte" and its ".gz"; NULL if none. */
+char       *nn_dataset_find_file (const char *dir, NnDataFile file);
 /* The known SHA-256 of MNIST's decompressed files. */
 const char *nn_dataset_mnist_sha256 (NnDataFile file);
 
