@@ -105,7 +105,7 @@ count_epoch (const NnEpochReport *r, gpointer data)
   for (int t = 0; t < 10; t++)
     for (int p = 0; p < 10; p++)
       total += r->confusion[t][p];
-  g_assert_cmpuint (total, ==, 2000);
+  g_assert_cmpuint (total, ==, r->n_test);
   s->epochs++;
   s->last_acc = r->test_acc;
 
@@ -117,7 +117,7 @@ count_epoch (const NnEpochReport *r, gpointer data)
     float probs[10];
     guint8 pred;
 
-    g_assert_cmpuint (r->n_test, ==, 2000);
+    g_assert_cmpuint (r->n_test, >=, 2000);
     g_assert_nonnull (r->test_probs);
     for (guint i = 0; i < r->n_test; i++)
       {
@@ -173,12 +173,12 @@ test_short_run_learns (void)
   NnTrainer *t;
   Seen seen = { 0 };
 
-  /* One epoch on 5,000 real images: far above the 10 % of chance. */
-  nn_recipe_init_plain (&r);
+  /* One epoch of the default recipe on 5,000 real images: above 90 % (chance is 10 %). */
+  nn_recipe_init_default (&r);
   r.epochs = 1;
   r.batch = 32;
   r.train_subset = 5000;
-  r.test_subset = 2000;
+  r.test_subset = 0;   /* all 10,000 */
   t = nn_trainer_new (&r, mnist, &error);
   g_assert_no_error (error);
   g_assert_true (nn_trainer_run (t, count_batch, count_epoch, &seen, NULL, &error));
@@ -186,7 +186,7 @@ test_short_run_learns (void)
   g_assert_cmpuint (seen.batches, ==, (5000 + 31) / 32);
   g_assert_cmpuint (seen.epochs, ==, 1);
   g_test_message ("test accuracy after one epoch on 5,000 images: %.2f%%", 100 * seen.last_acc);
-  g_assert_cmpfloat (seen.last_acc, >, 0.80);
+  g_assert_cmpfloat (seen.last_acc, >, 0.90);
   nn_trainer_free (t);
 }
 
