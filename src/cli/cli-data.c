@@ -111,7 +111,7 @@ cmd_verify (int argc, char **argv)
     data_dir = bl_data_user_dir ();
   if (!g_file_test (data_dir, G_FILE_TEST_IS_DIR))
     {
-      fprintf (stderr, _(PROG " verify: no folder %s\n"), data_dir);
+      fprintf (stderr, _("%s verify: no folder %s\n"), PROG, data_dir);
       return 1;
     }
   for (NnDataFile f = 0; f < NN_N_FILES; f++)
@@ -135,8 +135,8 @@ cmd_verify (int argc, char **argv)
     }
   if (n_bad)
     {
-      fprintf (stderr, _(PROG " verify: %u of the 4 files are not MNIST's in %s "
-                         "(“backprop-lab-cli data fetch --dest DIR” replaces them)\n"),
+      fprintf (stderr, _("%s verify: %u of the 4 files are not MNIST's in %s "
+                         "(“backprop-lab-cli data fetch --dest DIR” replaces them)\n"), PROG,
                n_bad, data_dir);
       return 1;
     }
@@ -279,13 +279,13 @@ cmd_fetch (int argc, char **argv)
     }
   if (timeout <= 0)
     {
-      fprintf (stderr, _(PROG " fetch: --timeout must be at least 1 second\n"));
+      fprintf (stderr, _("%s fetch: --timeout must be at least 1 second\n"), PROG);
       return 2;
     }
   for (guint i = 0; mirrors && mirrors[i]; i++)
     if (!g_str_has_prefix (mirrors[i], "http://") && !g_str_has_prefix (mirrors[i], "https://"))
       {
-        fprintf (stderr, _(PROG " fetch: “%s” is not an http:// or https:// URL\n"), mirrors[i]);
+        fprintf (stderr, _("%s fetch: “%s” is not an http:// or https:// URL\n"), PROG, mirrors[i]);
         return 2;
       }
   if (dest == NULL)
@@ -314,7 +314,7 @@ cmd_fetch (int argc, char **argv)
     }
   else if (g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      fprintf (stderr, _(PROG " fetch: cancelled; nothing half-written was left behind\n"));
+      fprintf (stderr, _("%s fetch: cancelled; nothing half-written was left behind\n"), PROG);
       status = 130;
     }
   else
@@ -347,6 +347,6 @@ bl_cli_data (int argc, char **argv)
     return cmd_verify (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "fetch"))
     return cmd_fetch (argc - 1, argv + 1);
-  fprintf (stderr, _(PROG ": unknown command “%s” (list, verify, fetch)\n"), argv[1]);
+  fprintf (stderr, _("%s: unknown command “%s” (list, verify, fetch)\n"), PROG, argv[1]);
   return 2;
 }

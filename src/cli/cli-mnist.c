@@ -171,7 +171,7 @@ cmd_train (int argc, char **argv)
     }
   if (data_dir == NULL)
     {
-      fprintf (stderr, _(PROG " train: --data DIR is required\n"));
+      fprintf (stderr, _("%s train: --data DIR is required\n"), PROG);
       return 2;
     }
   if (plain)
@@ -188,7 +188,7 @@ cmd_train (int argc, char **argv)
   if (threads >= 0) r.threads = threads;
   if (subset < 0 || test_subset < 0)
     {
-      fprintf (stderr, _(PROG " train: subset sizes cannot be negative\n"));
+      fprintf (stderr, _("%s train: subset sizes cannot be negative\n"), PROG);
       return 1;
     }
   r.train_subset = subset;
@@ -220,7 +220,7 @@ cmd_train (int argc, char **argv)
     }
   if (log_path && (run.log = fopen (log_path, "a")) == NULL)
     {
-      fprintf (stderr, _(PROG " train: cannot write %s\n"), log_path);
+      fprintf (stderr, _("%s train: cannot write %s\n"), PROG, log_path);
       nn_trainer_free (run.trainer);
       nn_dataset_free (set);
       return 1;
@@ -309,7 +309,7 @@ cmd_eval (int argc, char **argv)
     }
   if (data_dir == NULL || model_path == NULL)
     {
-      fprintf (stderr, _(PROG " eval: --model FILE and --data DIR are required\n"));
+      fprintf (stderr, _("%s eval: --model FILE and --data DIR are required\n"), PROG);
       return 2;
     }
   m = nn_model_new (1, 128, MAX (threads, 1), &error);
@@ -373,6 +373,6 @@ bl_cli_mnist (int argc, char **argv)
     return cmd_train (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "eval"))
     return cmd_eval (argc - 1, argv + 1);
-  fprintf (stderr, _(PROG ": unknown command “%s” (summary, train, eval)\n"), argv[1]);
+  fprintf (stderr, _("%s: unknown command “%s” (summary, train, eval)\n"), PROG, argv[1]);
   return 2;
 }

@@ -80,7 +80,8 @@ bl_http_get (SoupSession *session, const char *url, guint64 max_bytes, BlHttpChu
   if (total > max_bytes)
     {
       g_set_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_FORMAT,
-                   _("%s: %" G_GUINT64_FORMAT " bytes is far more than expected"), url, total);
+                   _("%s: %llu bytes is far more than expected"), url,
+                   (unsigned long long) total);
       g_input_stream_close (in, NULL, NULL);
       return FALSE;
     }
@@ -101,8 +102,8 @@ bl_http_get (SoupSession *session, const char *url, guint64 max_bytes, BlHttpChu
       else if ((done += n) > max_bytes)
         {
           g_set_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_FORMAT,
-                       _("%s: more than %" G_GUINT64_FORMAT " bytes, far more than expected"),
-                       url, max_bytes);
+                       _("%s: more than %llu bytes, far more than expected"),
+                       url, (unsigned long long) max_bytes);
           ok = FALSE;
         }
       else if (!chunk (buf, n, user_data, error))
@@ -115,8 +116,8 @@ bl_http_get (SoupSession *session, const char *url, guint64 max_bytes, BlHttpChu
   if (ok && total > 0 && done != total)
     {
       g_set_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_TRUNCATED,
-                   _("%s: cut short after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes"),
-                   url, done, total);
+                   _("%s: cut short after %llu of %llu bytes"),
+                   url, (unsigned long long) done, (unsigned long long) total);
       ok = FALSE;
     }
   return ok;

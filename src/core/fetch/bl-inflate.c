@@ -66,8 +66,8 @@ absorb (BlInflate *d, const guint8 *data, gsize len, gboolean at_end, GError **e
             }
           if (g_error_matches (e, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
             g_set_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_TRUNCATED,
-                         _("the gzip stream stops early, after %" G_GUINT64_FORMAT " bytes"),
-                         d->in_bytes);
+                         _("the gzip stream stops early, after %llu bytes"),
+                         (unsigned long long) d->in_bytes);
           else
             g_set_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_FORMAT,
                          _("the gzip stream is corrupt (%s)"), e->message);
@@ -87,8 +87,8 @@ absorb (BlInflate *d, const guint8 *data, gsize len, gboolean at_end, GError **e
           if (!at_end && len == 0)
             return TRUE;
           g_set_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_TRUNCATED,
-                       _("the gzip stream stops early, after %" G_GUINT64_FORMAT " bytes"),
-                       d->in_bytes);
+                       _("the gzip stream stops early, after %llu bytes"),
+                       (unsigned long long) d->in_bytes);
           return FALSE;
         }
       /* A full output buffer may leave output pending inside zlib: go round again. */

@@ -51,8 +51,8 @@ static gboolean
 malformed (BlTar *tar, const char *why, GError **error)
 {
   g_set_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_FORMAT,
-               _("the tar archive is malformed at byte %" G_GUINT64_FORMAT ": %s"),
-               tar->offset, why);
+               _("the tar archive is malformed at byte %llu: %s"),
+               (unsigned long long) tar->offset, why);
   return FALSE;
 }
 
@@ -260,7 +260,7 @@ bl_tar_finish (BlTar *tar, GError **error)
   if (tar->state == AT_END || (tar->state == IN_HEADER && tar->n_header == 0))
     return TRUE;
   g_set_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_TRUNCATED,
-               _("the tar archive stops in the middle of an entry, after %" G_GUINT64_FORMAT
-                 " bytes"), tar->offset);
+               _("the tar archive stops in the middle of an entry, after %llu bytes"),
+               (unsigned long long) tar->offset);
   return FALSE;
 }

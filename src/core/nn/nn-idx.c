@@ -101,8 +101,8 @@ nn_idx_read (const char *path, guint want_dims, NnIdx *out, GError **error)
       if (items > NN_IDX_MAX_BYTES)
         {
           g_set_error (error, NN_ERROR, NN_ERROR_FORMAT,
-                       _("%s claims more than %" G_GUINT64_FORMAT " bytes of data; refusing it."),
-                       name, NN_IDX_MAX_BYTES);
+                       _("%s claims more than %llu bytes of data; refusing it."),
+                       name, (unsigned long long) NN_IDX_MAX_BYTES);
           return FALSE;
         }
     }
@@ -112,11 +112,12 @@ nn_idx_read (const char *path, guint want_dims, NnIdx *out, GError **error)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_FORMAT,
                    file_size < header_len + items
-                   ? _("%s is truncated: its header announces %" G_GUINT64_FORMAT " bytes of data, "
-                       "the file holds %" G_GUINT64_FORMAT ".")
-                   : _("%s is longer than its header announces (%" G_GUINT64_FORMAT " bytes of "
-                       "data, the file holds %" G_GUINT64_FORMAT ")."),
-                   name, items, file_size - MIN (file_size, header_len));
+                   ? _("%s is truncated: its header announces %llu bytes of data, "
+                       "the file holds %llu.")
+                   : _("%s is longer than its header announces (%llu bytes of "
+                       "data, the file holds %llu)."),
+                   name, (unsigned long long) items,
+                   (unsigned long long) (file_size - MIN (file_size, header_len)));
       return FALSE;
     }
 
@@ -137,8 +138,9 @@ nn_idx_read (const char *path, guint want_dims, NnIdx *out, GError **error)
   if (got < items)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_FORMAT,
-                   _("%s is truncated: its header announces %" G_GUINT64_FORMAT " bytes of data, "
-                     "the file holds %" G_GSIZE_FORMAT "."), name, items, got);
+                   _("%s is truncated: its header announces %llu bytes of data, "
+                     "the file holds %llu."), name, (unsigned long long) items,
+                   (unsigned long long) got);
       nn_idx_clear (out);
       return FALSE;
     }

@@ -1203,8 +1203,8 @@ nn_model_train_step (NnModel *m, const float *x, const guint8 *labels, guint n, 
   if (!isfinite (loss))
     {
       g_set_error (error, NN_ERROR, NN_ERROR_DIVERGED,
-                   _("The loss is no longer a finite number at step %" G_GUINT64_FORMAT
-                     ": training diverged (try a smaller learning rate)."), step);
+                   _("The loss is no longer a finite number at step %llu: training diverged "
+                     "(try a smaller learning rate)."), (unsigned long long) step);
       return FALSE;
     }
 
@@ -1280,8 +1280,8 @@ nn_model_set_state (NnModel *m, GBytes *state, GError **error)
   if (size != total * sizeof (float))
     {
       g_set_error (error, NN_ERROR, NN_ERROR_MISMATCH,
-                   _("The model state has %" G_GSIZE_FORMAT " bytes; this network needs %"
-                     G_GSIZE_FORMAT "."), size, total * sizeof (float));
+                   _("The model state has %zu bytes; this network needs %zu."), size,
+                   total * sizeof (float));
       return FALSE;
     }
   for (guint i = 0; i < tensors->len; i++)
