@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "bl-mnist-page.h"
+#include "test-utils.h"
 #include "../fetch/test-server.h"
 
 static char *data_home;
@@ -133,6 +134,15 @@ test_cancel_leaves_nothing (void)
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   gtk_window_present (GTK_WINDOW (window));
   bl_mnist_page_set_settings (page, settings);
+  /* No data anywhere: the page says so and offers the download and a folder. */
+  g_assert_nonnull (strstr (bl_mnist_page_get_data_text (page), "No data set yet"));
+  {
+    const char *build_dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+    g_autofree char *shot = g_build_filename (build_dir, "mnist-no-data.png", NULL);
+    gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+    g_assert_true (bl_test_wait_for_draw (window));
+    g_assert_true (bl_test_save_window_png (window, shot));
+  }
   bl_mnist_page_download (page);
   g_assert_true (iterate_until (bar_moving, page, 30));
   bl_mnist_page_cancel_download (page);

@@ -32,9 +32,9 @@ compute_layout (int width, int height, Layout *l)
 {
   /* Whole pixel sizes, and only two of them: each new size is a font to load and glyphs to
    * render, which costs more than the rest of the drawing together. */
-  l->font = round (CLAMP (MIN (width, height) / 40.0, 9, 16));
+  l->font = round (CLAMP (MIN (width, height) / 30.0, 10, 18));
   l->small = round (l->font * 0.85);
-  l->top = l->font * 3.9;
+  l->top = l->font * 4.4;
   l->left = l->font * 3.5;
   l->cell = MAX (4, MIN ((width - l->left - l->font * 9) / N, (height - l->top - l->font) / N));
   l->bars_left = l->left + N * l->cell + l->font;
@@ -72,7 +72,7 @@ confusion_draw (BlConfusionView *self, cairo_t *cr, int width, int height, const
   gdk_cairo_set_source_rgba (cr, fg);
   if (self->title)
     bl_text_draw (&tp, l.font, TRUE, self->title, 0, 0, 0, 0);
-  bl_text_draw (&tp, l.small, FALSE, _("predicted →"), l.left + N * l.cell / 2, l.font * 1.5, 0.5,
+  bl_text_draw (&tp, l.small, FALSE, _("predicted →"), l.left + N * l.cell / 2, l.font * 1.4, 0.5,
            0);
   for (int i = 0; i < N; i++)
     {
