@@ -152,6 +152,8 @@ bl_application_startup (GApplication *app)
     { "win.export-png", { "<Control>p", NULL } },
     { "win.log-scale", { "<Control>l", NULL } },
     { "win.projector-mode", { "F5", NULL } },
+    { "win.show-page::backprop", { "<Alt>1", NULL } },
+    { "win.show-page::mnist", { "<Alt>2", NULL } },
     { "win.show-help-overlay", { "<Control>question", "F1", NULL } },
   };
 

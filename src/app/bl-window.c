@@ -108,6 +108,14 @@ action_log_scale (GtkWidget *widget, const char *name, GVariant *param)
     bl_chart_set_log_y (chart, !bl_chart_get_log_y (chart));
 }
 
+/* Alt+1, Alt+2: straight to a page, without the mouse. */
+static void
+action_show_page (GtkWidget *widget, const char *name, GVariant *param)
+{
+  gtk_stack_set_visible_child_name (BL_WINDOW (widget)->stack,
+                                    g_variant_get_string (param, NULL));
+}
+
 static void
 action_projector (GtkWidget *widget, const char *name, GVariant *param)
 {
@@ -220,6 +228,7 @@ bl_window_class_init (BlWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.reset", NULL, action_reset);
   gtk_widget_class_install_action (widget_class, "win.log-scale", NULL, action_log_scale);
   gtk_widget_class_install_action (widget_class, "win.projector-mode", NULL, action_projector);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", action_show_page);
   gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, action_export_csv);
   gtk_widget_class_install_action (widget_class, "win.export-xlsx", NULL, action_export_xlsx);
   gtk_widget_class_install_action (widget_class, "win.export-png", NULL, action_export_png);

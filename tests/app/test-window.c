@@ -174,6 +174,21 @@ test_with_biases_preset (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Alt+1 and Alt+2's action: straight to a page. */
+static void
+test_show_page_action (void)
+{
+  BlWindow *window = make_window ();
+  GtkStack *stack = GTK_STACK (gtk_widget_get_parent (bl_window_get_mnist_page (window)));
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "backprop");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "mnist");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "mnist");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "backprop");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "backprop");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_chart_png_and_screenshot (void)
 {
@@ -259,5 +274,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/with-biases-preset", test_with_biases_preset);
   g_test_add_func ("/app/window/chart-png-and-screenshot", test_chart_png_and_screenshot);
   g_test_add_func ("/app/window/preferences", test_preferences);
+  g_test_add_func ("/app/window/show-page-action", test_show_page_action);
   return g_test_run ();
 }
