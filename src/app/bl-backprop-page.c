@@ -1253,6 +1253,8 @@ bl_backprop_page_set_settings (BlBackpropPage *self, GSettings *settings)
   g_settings_bind (settings, "log-scale", self->log_toggle, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "projector-mode", self->chart, "projector-mode",
                    G_SETTINGS_BIND_GET);
+  g_settings_bind (settings, "projector-mode", self->network_view, "projector-mode",
+                   G_SETTINGS_BIND_GET);
   recompute_all (self);
   /* Written back from here on, not before: reading must not overwrite what is stored. */
   self->settings = g_object_ref (settings);

@@ -1518,6 +1518,8 @@ bl_mnist_page_set_settings (BlMnistPage *self, GSettings *settings)
       for (guint i = 0; i < G_N_ELEMENTS (charts); i++)
         g_settings_bind (settings, "projector-mode", charts[i], "projector-mode",
                          G_SETTINGS_BIND_GET);
+      g_settings_bind (settings, "projector-mode", self->confusion_view, "projector-mode",
+                       G_SETTINGS_BIND_GET);
     }
   if (self->data == NULL)
     find_data (self);

@@ -15,6 +15,7 @@ struct _BlConfusionView {
   GtkWidget parent_instance;
   guint     counts[N][N];
   gboolean  has_counts;
+  gboolean  projector_mode;
   char     *title;
 };
 
@@ -28,11 +29,11 @@ typedef struct {
 } Layout;
 
 static void
-compute_layout (int width, int height, Layout *l)
+compute_layout (int width, int height, gboolean projector_mode, Layout *l)
 {
   /* Whole pixel sizes, and only two of them: each new size is a font to load and glyphs to
    * render, which costs more than the rest of the drawing together. */
-  l->font = round (CLAMP (MIN (width, height) / 30.0, 10, 18));
+  l->font = round (CLAMP (MIN (width, height) / 30.0, 10, 18) * (projector_mode ? 1.4 : 1));
   l->small = round (l->font * 0.85);
   l->top = l->font * 4.4;
   l->left = l->font * 3.5;
@@ -62,7 +63,7 @@ confusion_draw (BlConfusionView *self, cairo_t *cr, int width, int height, const
 
   if (width <= 0 || height <= 0)
     return;
-  compute_layout (width, height, &l);
+  compute_layout (width, height, self->projector_mode, &l);
   bl_text_painter_init (&tp, cr);
   if (bg)
     {
@@ -163,7 +164,7 @@ click_cb (GtkGestureClick *gesture, int n_press, double x, double y, BlConfusion
   int t, p;
 
   compute_layout (gtk_widget_get_width (GTK_WIDGET (self)),
-                  gtk_widget_get_height (GTK_WIDGET (self)), &l);
+                  gtk_widget_get_height (GTK_WIDGET (self)), self->projector_mode, &l);
   p = (int) floor ((x - l.left) / l.cell);
   t = (int) floor ((y - l.top) / l.cell);
   if (self->has_counts && p >= 0 && p < N && t >= 0 && t < N)
@@ -177,10 +178,41 @@ bl_confusion_view_finalize (GObject *object)
   G_OBJECT_CLASS (bl_confusion_view_parent_class)->finalize (object);
 }
 
+enum { PROP_0, PROP_PROJECTOR_MODE };
+
+static void
+bl_confusion_view_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  if (id == PROP_PROJECTOR_MODE)
+    g_value_set_boolean (value, BL_CONFUSION_VIEW (object)->projector_mode);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
+static void
+bl_confusion_view_set_property (GObject *object, guint id, const GValue *value,
+                                GParamSpec *pspec)
+{
+  if (id == PROP_PROJECTOR_MODE)
+    {
+      BL_CONFUSION_VIEW (object)->projector_mode = g_value_get_boolean (value);
+      gtk_widget_queue_draw (GTK_WIDGET (object));
+    }
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
 static void
 bl_confusion_view_class_init (BlConfusionViewClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->get_property = bl_confusion_view_get_property;
+  G_OBJECT_CLASS (klass)->set_property = bl_confusion_view_set_property;
+  /* "projector-mode": larger type, like the charts. */
+  g_object_class_install_property (G_OBJECT_CLASS (klass), PROP_PROJECTOR_MODE,
+    g_param_spec_boolean ("projector-mode", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 
   G_OBJECT_CLASS (klass)->finalize = bl_confusion_view_finalize;
   widget_class->snapshot = bl_confusion_view_snapshot;

@@ -55,7 +55,7 @@ compute_geometry (BlNetworkView *self, int width, int height, Geometry *g)
   double cols[3] = { width * 0.09, width * 0.42, width * 0.72 };
   double top = height * 0.22, bottom = height * 0.70;
 
-  g->font = CLAMP (MIN (width / 46.0, height / 21.0), 10, 22) * (self->projector_mode ? 1.3 : 1);
+  g->font = CLAMP (MIN (width / 46.0, height / 21.0), 10, 22) * (self->projector_mode ? 1.15 : 1);
   g->r = g->font * 2.3;
   g->x[NODE_I1] = cols[0]; g->y[NODE_I1] = top;
   g->x[NODE_I2] = cols[0]; g->y[NODE_I2] = bottom;
@@ -335,10 +335,44 @@ click_cb (GtkGestureClick *gesture, int n_press, double x, double y, BlNetworkVi
     }
 }
 
+enum { PROP_0, PROP_PROJECTOR_MODE, N_PROPS };
+
+static void
+bl_network_view_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  if (id == PROP_PROJECTOR_MODE)
+    g_value_set_boolean (value, BL_NETWORK_VIEW (object)->projector_mode);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
+static void
+bl_network_view_set_property (GObject *object, guint id, const GValue *value,
+                              GParamSpec *pspec)
+{
+  BlNetworkView *self = BL_NETWORK_VIEW (object);
+
+  if (id == PROP_PROJECTOR_MODE)
+    {
+      self->projector_mode = g_value_get_boolean (value);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
 static void
 bl_network_view_class_init (BlNetworkViewClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = bl_network_view_get_property;
+  object_class->set_property = bl_network_view_set_property;
+  /* "projector-mode": larger type on the diagram, like the charts. */
+  g_object_class_install_property (object_class, PROP_PROJECTOR_MODE,
+    g_param_spec_boolean ("projector-mode", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 
   widget_class->snapshot = bl_network_view_snapshot;
   widget_class->measure = bl_network_view_measure;
