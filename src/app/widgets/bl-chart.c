@@ -1506,13 +1506,14 @@ bl_chart_render (BlChart *self, cairo_t *cr, int width, int height)
 
 /* Exports are dark on white, whatever the theme, and without the pointer readout. */
 static void
-draw_for_export (gpointer data, cairo_t *cr, int width, int height)
+draw_for_export (gpointer data, cairo_t *cr, int width, int height, const GdkRGBA *fg,
+                 const GdkRGBA *bg)
 {
   BlChart *self = data;
   double saved_hover = self->hover_x;
 
   self->hover_x = NAN;
-  bl_chart_render (self, cr, width, height);
+  chart_draw (self, cr, width, height, fg, bg);
   self->hover_x = saved_hover;
 }
 

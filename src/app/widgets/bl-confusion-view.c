@@ -54,9 +54,10 @@ heat_color (double t, double *r, double *g, double *b)
 }
 
 static void
-confusion_draw (BlConfusionView *self, cairo_t *cr, int width, int height, const GdkRGBA *fg,
+confusion_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRGBA *fg,
                 const GdkRGBA *bg)
 {
+  BlConfusionView *self = widget;
   Layout l;
   char buf[32];
   BlTextPainter tp;
@@ -135,18 +136,7 @@ confusion_draw (BlConfusionView *self, cairo_t *cr, int width, int height, const
 static void
 bl_confusion_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  GdkRGBA fg;
-  cairo_t *cr;
-
-  if (w <= 0 || h <= 0)
-    return;
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  confusion_draw (BL_CONFUSION_VIEW (widget), cr, w, h, &fg, NULL);
-  cairo_destroy (cr);
+  bl_snapshot_drawing (widget, snapshot, confusion_draw);
 }
 
 static void
@@ -278,18 +268,11 @@ bl_confusion_view_set_title (BlConfusionView *self, const char *title)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-/* Exports are dark on white, whatever the theme. */
-static void
-draw_for_export (gpointer data, cairo_t *cr, int width, int height)
-{
-  static const GdkRGBA black = { 0.1f, 0.1f, 0.12f, 1 }, white = { 1, 1, 1, 1 };
-  confusion_draw (BL_CONFUSION_VIEW (data), cr, width, height, &black, &white);
-}
 
 gboolean
 bl_confusion_view_write_png (BlConfusionView *self, const char *path, int width, int height,
                              GError **error)
 {
   g_return_val_if_fail (BL_IS_CONFUSION_VIEW (self), FALSE);
-  return bl_write_drawing_png (draw_for_export, self, width, height, path, error);
+  return bl_write_drawing_png (confusion_draw, self, width, height, path, error);
 }

@@ -339,9 +339,10 @@ draw_bars (BlDigitStages *self, cairo_t *cr, BlTextPainter *tp, const Layout *l,
 }
 
 static void
-stages_draw (BlDigitStages *self, cairo_t *cr, int width, int height, const GdkRGBA *fg,
+stages_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRGBA *fg,
              const GdkRGBA *bg)
 {
+  BlDigitStages *self = widget;
   BlTextPainter tp;
   Layout l;
 
@@ -362,18 +363,7 @@ stages_draw (BlDigitStages *self, cairo_t *cr, int width, int height, const GdkR
 static void
 bl_digit_stages_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  GdkRGBA fg;
-  cairo_t *cr;
-
-  if (w <= 0 || h <= 0)
-    return;
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  stages_draw (BL_DIGIT_STAGES (widget), cr, w, h, &fg, NULL);
-  cairo_destroy (cr);
+  bl_snapshot_drawing (widget, snapshot, stages_draw);
 }
 
 static void
@@ -519,18 +509,11 @@ bl_digit_stages_get_prediction (BlDigitStages *self)
   return self->best;
 }
 
-/* Exports are dark on white, whatever the theme. */
-static void
-draw_for_export (gpointer data, cairo_t *cr, int width, int height)
-{
-  static const GdkRGBA black = { 0.1f, 0.1f, 0.12f, 1 }, white = { 1, 1, 1, 1 };
-  stages_draw (BL_DIGIT_STAGES (data), cr, width, height, &black, &white);
-}
 
 gboolean
 bl_digit_stages_write_png (BlDigitStages *self, const char *path, int width, int height,
                            GError **error)
 {
   g_return_val_if_fail (BL_IS_DIGIT_STAGES (self), FALSE);
-  return bl_write_drawing_png (draw_for_export, self, width, height, path, error);
+  return bl_write_drawing_png (stages_draw, self, width, height, path, error);
 }

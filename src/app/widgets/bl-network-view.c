@@ -91,9 +91,10 @@ highlighted (BlNetworkView *self, BlToyColumn col)
 }
 
 static void
-network_draw (BlNetworkView *self, cairo_t *cr, int width, int height, const GdkRGBA *fg,
+network_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRGBA *fg,
               const GdkRGBA *bg)
 {
+  BlNetworkView *self = widget;
   const double *v = self->row.v;
   double max_w = 1e-12;
   Geometry g;
@@ -257,27 +258,9 @@ network_draw (BlNetworkView *self, cairo_t *cr, int width, int height, const Gdk
 }
 
 static void
-widget_fg (BlNetworkView *self, GdkRGBA *fg)
-{
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-}
-
-static void
 bl_network_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
-  BlNetworkView *self = BL_NETWORK_VIEW (widget);
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  GdkRGBA fg;
-  cairo_t *cr;
-
-  if (w <= 0 || h <= 0)
-    return;
-  widget_fg (self, &fg);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  network_draw (self, cr, w, h, &fg, NULL);
-  cairo_destroy (cr);
+  bl_snapshot_drawing (widget, snapshot, network_draw);
 }
 
 static void
@@ -435,22 +418,6 @@ gboolean
 bl_network_view_write_png (BlNetworkView *self, const char *path, int width, int height,
                            GError **error)
 {
-  static const GdkRGBA black = { 0.1f, 0.1f, 0.12f, 1 }, white = { 1, 1, 1, 1 };
-  cairo_surface_t *surface;
-  gboolean ok;
-  cairo_t *cr;
-
   g_return_val_if_fail (BL_IS_NETWORK_VIEW (self), FALSE);
-  if (width <= 0 || height <= 0 || width > 16384 || height > 16384)
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("Bad image size."));
-      return FALSE;
-    }
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cr = cairo_create (surface);
-  network_draw (self, cr, width, height, &black, &white);
-  cairo_destroy (cr);
-  ok = bl_write_png (surface, path, error);
-  cairo_surface_destroy (surface);
-  return ok;
+  return bl_write_drawing_png (network_draw, self, width, height, path, error);
 }

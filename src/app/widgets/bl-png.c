@@ -24,10 +24,28 @@ bl_write_png (cairo_surface_t *surface, const char *path, GError **error)
   return bl_file_commit_temp (tmp_path, path, error);
 }
 
+void
+bl_snapshot_drawing (GtkWidget *widget, GtkSnapshot *snapshot, BlDrawFunc draw)
+{
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  GdkRGBA fg;
+  cairo_t *cr;
+
+  if (w <= 0 || h <= 0)
+    return;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS   /* gtk_widget_get_color is GTK 4.10 */
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  draw (widget, cr, w, h, &fg, NULL);
+  cairo_destroy (cr);
+}
+
 gboolean
-bl_write_drawing_png (BlDrawFunc draw, gpointer data, int width, int height, const char *path,
+bl_write_drawing_png (BlDrawFunc draw, gpointer widget, int width, int height, const char *path,
                       GError **error)
 {
+  static const GdkRGBA black = { 0.1f, 0.1f, 0.12f, 1 }, white = { 1, 1, 1, 1 };
   cairo_surface_t *surface;
   cairo_t *cr;
   gboolean ok;
@@ -40,7 +58,7 @@ bl_write_drawing_png (BlDrawFunc draw, gpointer data, int width, int height, con
     }
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
   cr = cairo_create (surface);
-  draw (data, cr, width, height);
+  draw (widget, cr, width, height, &black, &white);
   cairo_destroy (cr);
   ok = bl_write_png (surface, path, error);
   cairo_surface_destroy (surface);
