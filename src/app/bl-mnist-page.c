@@ -871,7 +871,7 @@ start_with_recipe (BlMnistPage *self, const NnRecipe *r, GError **error)
   show_confusion_of_epoch (self, 0);
   gtk_progress_bar_set_fraction (self->progress, 0);
   gtk_progress_bar_set_text (self->progress, _("starting…"));
-  gtk_label_set_text (self->status_label, "");
+  gtk_label_set_text (self->status_label, _("Starting…"));
   self->cancellable = g_cancellable_new ();
   set_running_ui (self, TRUE);
   self->thread = g_thread_new ("mnist-trainer", train_thread, self);
