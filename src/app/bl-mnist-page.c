@@ -112,6 +112,15 @@ G_DEFINE_FINAL_TYPE (BlMnistPage, bl_mnist_page, GTK_TYPE_WIDGET)
  * Worker side: never touches a widget.
  */
 
+/* The status line is one ellipsised line (a longer sentence must not lay the window out
+ * again); the whole sentence is its tooltip. */
+static void
+set_status (BlMnistPage *self, const char *text)
+{
+  gtk_label_set_text (self->status_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), text);
+}
+
 static gboolean drain_cb (gpointer data);
 
 static void
@@ -402,7 +411,7 @@ apply_epoch (BlMnistPage *self, const NnEpochReport *r, GBytes *probs, GBytes *s
   label = g_strdup_printf (_("Epoch %u: test accuracy %.2f%% (best %.2f%% at epoch %u), "
                              "test loss %.4f, %.1f s."), r->epoch, 100 * r->test_acc,
                            100 * self->best_acc, self->best_epoch, r->test_loss, r->seconds);
-  gtk_label_set_text (self->status_label, label);
+  set_status (self, label);
 }
 
 static gboolean start_next_queued (BlMnistPage *self, GError **error);
@@ -433,7 +442,7 @@ finish_run (BlMnistPage *self, GError *error)
     text = g_strdup_printf (_("Stopped. %s"), error->message);
   else
     text = g_strdup_printf (_("Training failed: %s"), error->message);
-  gtk_label_set_text (self->status_label, text);
+  set_status (self, text);
   set_running_ui (self, FALSE);
   bl_lr_compare_set_busy (self->lr_compare, FALSE);
 }
@@ -871,7 +880,7 @@ start_with_recipe (BlMnistPage *self, const NnRecipe *r, GError **error)
   show_confusion_of_epoch (self, 0);
   gtk_progress_bar_set_fraction (self->progress, 0);
   gtk_progress_bar_set_text (self->progress, _("starting…"));
-  gtk_label_set_text (self->status_label, _("Starting…"));
+  set_status (self, _("Starting…"));
   self->cancellable = g_cancellable_new ();
   set_running_ui (self, TRUE);
   self->thread = g_thread_new ("mnist-trainer", train_thread, self);
@@ -1087,7 +1096,7 @@ bl_mnist_page_open_cell (BlMnistPage *self, int truth, int predicted)
 
   if (self->data == NULL || epoch == 0 || epoch > self->history_probs->len)
     {
-      gtk_label_set_text (self->status_label,
+      set_status (self,
                           _("The digits of this matrix are not at hand (the data set changed "
                             "since the run)."));
       return NULL;
@@ -1210,7 +1219,7 @@ file_chosen_cb (GtkNativeDialog *dialog, int response, BlMnistPage *self)
         text = g_strdup_printf (_("Model loaded from %s: it answers on the Try It page."), name);
       else
         text = g_strdup_printf (_("Run exported to %s."), name);
-      gtk_label_set_text (self->status_label, text);
+      set_status (self, text);
     }
   g_object_unref (dialog);
   g_object_unref (self);
