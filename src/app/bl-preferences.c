@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "bl-preferences.h"
+#include "core/bl-toy.h"
 
 struct _BlPreferences {
   GtkWindow      parent_instance;
@@ -39,34 +40,14 @@ rates_to_text (GVariant *rates)
   return g_string_free (s, FALSE);
 }
 
-/* The Backprop page's rates: positive numbers, at most 12 of them (the palette's colours). */
+/* The Backprop page's rates: at most 12 of them (the palette's colours). */
 static GVariant *
 text_to_rates (const char *text, GError **error)
 {
-  g_auto(GStrv) parts = g_regex_split_simple ("[,;\\s]+", text, 0, 0);
-  g_autoptr(GArray) rates = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) rates = bl_toy_parse_learning_rates (text, 12, error);
 
-  for (guint i = 0; parts[i]; i++)
-    {
-      char *end;
-      double v;
-      if (*parts[i] == '\0')
-        continue;
-      v = g_ascii_strtod (parts[i], &end);
-      if (*end != '\0' || !isfinite (v) || v <= 0)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       _("“%s” is not a learning rate above 0."), parts[i]);
-          return NULL;
-        }
-      g_array_append_val (rates, v);
-    }
-  if (rates->len == 0 || rates->len > 12)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("Give between 1 and 12 learning rates."));
-      return NULL;
-    }
+  if (rates == NULL)
+    return NULL;
   return g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, rates->data, rates->len,
                                     sizeof (double));
 }

@@ -16,32 +16,14 @@
 static gboolean
 parse_learning_rates (const char *text, GArray *lrs, GError **error)
 {
-  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  g_autoptr(GArray) parsed = bl_toy_parse_learning_rates (text, MAX_LEARNING_RATES, error);
 
-  for (guint i = 0; parts[i] != NULL; i++)
+  if (parsed == NULL)
     {
-      double lr;
-
-      if (*g_strstrip (parts[i]) == '\0')
-        continue;
-      if (!bl_toy_parse_double (parts[i], &lr, error) || !bl_toy_lr_validate (lr, error))
-        {
-          g_prefix_error (error, _("--lr: "));
-          return FALSE;
-        }
-      if (lrs->len == MAX_LEARNING_RATES)
-        {
-          g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_INVALID,
-                       _("--lr: at most %d learning rates."), MAX_LEARNING_RATES);
-          return FALSE;
-        }
-      g_array_append_val (lrs, lr);
-    }
-  if (lrs->len == 0)
-    {
-      g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_INVALID, _("--lr: no learning rate given."));
+      g_prefix_error (error, _("--lr: "));
       return FALSE;
     }
+  g_array_append_vals (lrs, parsed->data, parsed->len);
   return TRUE;
 }
 

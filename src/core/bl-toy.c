@@ -963,3 +963,35 @@ bl_toy_chain_rule (BlToyColumn col, const BlToyParams *p, const BlToyRow *row)
   g_string_append_printf (s, "= " G, v[col]);
   return pretty_minus (g_string_free (s, FALSE));
 }
+
+GArray *
+bl_toy_parse_learning_rates (const char *text, guint max_count, GError **error)
+{
+  g_auto(GStrv) parts = g_regex_split_simple ("[,;\\s]+", text ? text : "", 0, 0);
+  g_autoptr(GArray) rates = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 0; parts[i]; i++)
+    {
+      double lr;
+
+      if (*parts[i] == '\0')
+        continue;
+      if (!bl_toy_parse_double (parts[i], &lr, error) || !bl_toy_lr_validate (lr, error))
+        return NULL;
+      if (rates->len == max_count)
+        {
+          g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_INVALID,
+                       ngettext ("At most %u learning rate.", "At most %u learning rates.",
+                                 max_count), max_count);
+          return NULL;
+        }
+      g_array_append_val (rates, lr);
+    }
+  if (rates->len == 0)
+    {
+      g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_INVALID,
+                   _("Give one or more learning rates, e.g. 0.1, 0.5, 2."));
+      return NULL;
+    }
+  return g_steal_pointer (&rates);
+}

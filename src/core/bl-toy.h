@@ -91,6 +91,10 @@ gboolean     bl_toy_params_validate    (const BlToyParams *p, GError **error);
 gboolean     bl_toy_params_set         (BlToyParams *p, const char *name, double value, GError **error);
 gboolean     bl_toy_params_set_from_string (BlToyParams *p, const char *assignments, GError **error);
 gboolean     bl_toy_lr_validate        (double lr, GError **error);
+/* A list of learning rates as a person types it: numbers separated by commas, semicolons or
+ * spaces, each valid for bl_toy_lr_validate, between 1 and @max_count of them. Returns a
+ * GArray of double, or NULL and an error naming the first bad entry. */
+GArray      *bl_toy_parse_learning_rates (const char *text, guint max_count, GError **error);
 gboolean     bl_toy_parse_double       (const char *text, double *out, GError **error);
 const double *bl_toy_default_learning_rates (guint *n_out);
 
