@@ -273,17 +273,14 @@ epoch_scale_cb (GtkRange *range, BlMnistPage *self)
 
 static NnModel *prediction_model (BlMnistPage *self, GError **error);
 
-/* Try It: the drawn digit through MNIST's preprocessing, and the answer of the latest
- * network (this run's newest epoch, or a loaded model), computed here on the main thread with
- * a copy of its weights: one image is a fraction of a millisecond. */
+/* Try It: the answer of the latest network (this run's newest epoch, or a loaded model) to
+ * the digit on the pad, computed here on the main thread with a copy of its weights: one
+ * image is a fraction of a millisecond. Called when the network changes. */
 static void
 update_try_it (BlMnistPage *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  guint w, h;
-  const float *canvas = bl_digit_pad_get_canvas (self->digit_pad, &w, &h);
-  gboolean inked = bl_digit_stages_set_canvas (self->digit_stages, canvas, w, h, NULL);
   NnModel *m;
 
   if (self->state == NULL)
@@ -294,8 +291,8 @@ update_try_it (BlMnistPage *self)
     }
   text = g_strdup_printf (_("Answering: %s."), self->state_source);
   gtk_label_set_text (self->try_model_label, text);
-  if (!inked)
-    return;
+  if (bl_digit_stages_get_stages (self->digit_stages) == NULL)
+    return;   /* nothing drawn */
   if ((m = prediction_model (self, &error)) == NULL || !nn_model_set_state (m, self->state, &error))
     {
       gtk_label_set_text (self->try_model_label, error->message);
@@ -304,11 +301,17 @@ update_try_it (BlMnistPage *self)
   bl_digit_stages_predict (self->digit_stages, m);
 }
 
+/* The drawing changed: its preprocessing, step by step, then the network's answer. */
 static void
 digit_changed_cb (BlDigitPad *pad, BlMnistPage *self)
 {
+  guint w, h;
+  const float *canvas = bl_digit_pad_get_canvas (pad, &w, &h);
+
+  bl_digit_stages_set_canvas (self->digit_stages, canvas, w, h, NULL);
   update_try_it (self);
 }
+
 
 static void
 clear_digit_clicked_cb (GtkButton *button, BlMnistPage *self)

@@ -12,26 +12,7 @@
 
 static char *data_home;
 
-static gboolean
-wake (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-iterate_until (gboolean (*done) (BlMnistPage *), BlMnistPage *page, double seconds)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-  guint id = g_timeout_add (10, wake, NULL);
-  gboolean ok;
-
-  while (!(ok = done (page)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-  return ok;
-}
-
-static gboolean has_data (BlMnistPage *p) { return bl_mnist_page_has_data (p); }
+static gboolean has_data (gpointer p) { return bl_mnist_page_has_data (p); }
 
 static GtkWidget *
 find_by_type (GtkWidget *w, GType type, int skip)
@@ -45,6 +26,26 @@ find_by_type (GtkWidget *w, GType type, int skip)
         return found;
     }
   return NULL;
+}
+
+/* A page in a window whose only download mirror is the server's /@kind/ (no data folder
+ * remembered), as a first start on a fresh machine. */
+static BlMnistPage *
+page_with_mirror (TestServer *server, const char *kind, GtkWidget **window_out)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *mirror = g_strdup_printf ("%s/%s/", test_server_base (server), kind);
+  const char *mirrors[] = { mirror, NULL };
+  GtkWidget *window = gtk_window_new ();
+  BlMnistPage *page = BL_MNIST_PAGE (bl_mnist_page_new ());
+
+  g_settings_set_strv (settings, "download-mirrors", mirrors);
+  g_settings_set_string (settings, "data-folder", "");
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  bl_mnist_page_set_settings (page, settings);   /* the page keeps its own reference */
+  *window_out = window;
+  return page;
 }
 
 static double max_fraction;
@@ -67,19 +68,11 @@ static void
 test_download_installs_and_loads (void)
 {
   TestServer *server = test_server_new (g_getenv ("BL_MNIST_DIR"));
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  g_autofree char *mirror = g_strdup_printf ("%s/good/", test_server_base (server));
-  const char *mirrors[] = { mirror, NULL };
   g_autofree char *dir = g_build_filename (data_home, "backprop-lab", "mnist", NULL);
-  GtkWidget *window = gtk_window_new ();
-  BlMnistPage *page = BL_MNIST_PAGE (bl_mnist_page_new ());
+  GtkWidget *window;
+  BlMnistPage *page = page_with_mirror (server, "good", &window);
   GtkProgressBar *bar;
 
-  g_settings_set_strv (settings, "download-mirrors", mirrors);
-  g_settings_set_string (settings, "data-folder", "");
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
-  gtk_window_present (GTK_WINDOW (window));
-  bl_mnist_page_set_settings (page, settings);
   g_assert_false (bl_mnist_page_has_data (page));
 
   bar = download_bar (page);
@@ -87,7 +80,7 @@ test_download_installs_and_loads (void)
   fraction_handler = g_signal_connect (bar, "notify::fraction", G_CALLBACK (fraction_cb), NULL);
   bl_mnist_page_download (page);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)));
-  g_assert_true (iterate_until (has_data, page, 120));
+  g_assert_true (bl_test_iterate_until (has_data, page, 120));
   g_test_message ("download bar reached %.0f%%; %u requests", 100 * max_fraction,
                   test_server_hits (server, NULL));
   g_assert_cmpfloat (max_fraction, >, 0.5);
@@ -105,12 +98,12 @@ test_download_installs_and_loads (void)
   test_server_free (server);
 }
 
-static gboolean cancelled_said (BlMnistPage *p)
+static gboolean cancelled_said (gpointer p)
 {
   return strstr (bl_mnist_page_get_data_text (p), "cancelled") != NULL;
 }
 
-static gboolean bar_moving (BlMnistPage *p)
+static gboolean bar_moving (gpointer p)
 {
   const char *text = gtk_progress_bar_get_text (download_bar (p));
   return text && strstr (text, "Downloading") != NULL;
@@ -121,19 +114,11 @@ static void
 test_cancel_leaves_nothing (void)
 {
   TestServer *server = test_server_new (g_getenv ("BL_MNIST_DIR"));
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  g_autofree char *mirror = g_strdup_printf ("%s/stall/", test_server_base (server));
-  const char *mirrors[] = { mirror, NULL };
   g_autofree char *dir = g_build_filename (data_home, "backprop-lab", "mnist", NULL);
-  GtkWidget *window = gtk_window_new ();
-  BlMnistPage *page = BL_MNIST_PAGE (bl_mnist_page_new ());
+  GtkWidget *window;
+  BlMnistPage *page = page_with_mirror (server, "stall", &window);
   GDir *listing;
 
-  g_settings_set_strv (settings, "download-mirrors", mirrors);
-  g_settings_set_string (settings, "data-folder", "");
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
-  gtk_window_present (GTK_WINDOW (window));
-  bl_mnist_page_set_settings (page, settings);
   /* No data anywhere: the page says so and offers the download and a folder. */
   g_assert_nonnull (strstr (bl_mnist_page_get_data_text (page), "No data set yet"));
   {
@@ -144,9 +129,9 @@ test_cancel_leaves_nothing (void)
     g_assert_true (bl_test_save_window_png (window, shot));
   }
   bl_mnist_page_download (page);
-  g_assert_true (iterate_until (bar_moving, page, 30));
+  g_assert_true (bl_test_iterate_until (bar_moving, page, 30));
   bl_mnist_page_cancel_download (page);
-  g_assert_true (iterate_until (cancelled_said, page, 30));
+  g_assert_true (bl_test_iterate_until (cancelled_said, page, 30));
   g_assert_false (bl_mnist_page_has_data (page));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (download_bar (page))));
   /* Nothing half-written where the files would have gone. */

@@ -11,26 +11,6 @@
 #include "nn-runlog.h"
 #include "test-utils.h"
 
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Turns the main loop (blocking, as an application does) until @done or @seconds pass. */
-static gboolean
-iterate_until (gboolean (*done) (BlMnistPage *), BlMnistPage *page, double seconds)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-  guint wake = g_timeout_add (10, wake_cb, NULL);
-  gboolean ok;
-
-  while (!(ok = done (page)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake);
-  return ok;
-}
-
 /* ---- A watch on every widget of the page: a property of any of them changed by a thread
  * other than the main one is counted (GTK is not thread-safe; a worker must post instead). */
 
@@ -55,9 +35,9 @@ watch_widgets (GtkWidget *widget)
   return n;
 }
 
-static gboolean has_data (BlMnistPage *p) { return bl_mnist_page_has_data (p); }
-static gboolean three_batches (BlMnistPage *p) { return bl_mnist_page_get_batches_seen (p) >= 3; }
-static gboolean stopped (BlMnistPage *p) { return !bl_mnist_page_is_training (p); }
+static gboolean has_data (gpointer p) { return bl_mnist_page_has_data (p); }
+static gboolean three_batches (gpointer p) { return bl_mnist_page_get_batches_seen (p) >= 3; }
+static gboolean stopped (gpointer p) { return !bl_mnist_page_is_training (p); }
 
 /* The count in a cell of the matrix the page shows (its last epoch), from the page's own
  * status: the test reads it back through the cell's window rather than trusting itself. */
@@ -81,7 +61,7 @@ expected_cell_count (BlMnistPage *page, int t, int p)
   return count;
 }
 
-static gboolean queue_done (BlMnistPage *p)
+static gboolean queue_done (gpointer p)
 {
   return !bl_mnist_page_is_training (p) && bl_mnist_page_get_queue_length (p) == 0;
 }
@@ -101,7 +81,7 @@ test_learning_rate_queue (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
   gtk_window_present (GTK_WINDOW (window));
   bl_mnist_page_load_data (page, g_getenv ("BL_MNIST_DIR"));
-  g_assert_true (iterate_until (has_data, page, 60));
+  g_assert_true (bl_test_iterate_until (has_data, page, 60));
   nn_recipe_init_plain (&r);
   r.epochs = 2;
   r.batch = 64;
@@ -112,7 +92,7 @@ test_learning_rate_queue (void)
   g_assert_true (bl_mnist_page_run_rates (page, rates, G_N_ELEMENTS (rates), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (bl_mnist_page_get_queue_length (page), ==, 2);
-  g_assert_true (iterate_until (queue_done, page, 240));
+  g_assert_true (bl_test_iterate_until (queue_done, page, 240));
   g_assert_cmpuint (bl_lr_compare_get_n_runs (compare), ==, 3);
   for (guint i = 0; i < 3; i++)
     {
@@ -165,7 +145,7 @@ test_run_watch_pause_stop (void)
 
   g_assert_nonnull (g_getenv ("BL_MNIST_DIR"));
   bl_mnist_page_load_data (page, g_getenv ("BL_MNIST_DIR"));
-  g_assert_true (iterate_until (has_data, page, 60));
+  g_assert_true (bl_test_iterate_until (has_data, page, 60));
 
   nn_recipe_init_default (&r);
   r.epochs = 1;
@@ -176,17 +156,17 @@ test_run_watch_pause_stop (void)
   g_assert_true (bl_mnist_page_start (page, &error));
   g_assert_no_error (error);
   g_assert_true (bl_mnist_page_is_training (page));
-  g_assert_true (iterate_until (three_batches, page, 60));
+  g_assert_true (bl_test_iterate_until (three_batches, page, 60));
 
   /* Paused: no batch goes by (one already under way may still report). */
   bl_mnist_page_set_paused (page, TRUE);
-  iterate_until (stopped, page, 0.3);
+  bl_test_iterate_until (stopped, page, 0.3);
   seen = bl_mnist_page_get_batches_seen (page);
-  iterate_until (stopped, page, 0.5);
+  bl_test_iterate_until (stopped, page, 0.5);
   g_assert_cmpuint (bl_mnist_page_get_batches_seen (page), <=, seen + 1);
   bl_mnist_page_set_paused (page, FALSE);
 
-  g_assert_true (iterate_until (stopped, page, 120));
+  g_assert_true (bl_test_iterate_until (stopped, page, 120));
   g_assert_cmpuint (bl_mnist_page_get_batches_seen (page), ==, 1280 / 64);
   g_assert_cmpuint (bl_mnist_page_get_epochs_done (page), ==, 1);
   g_assert_nonnull (strstr (bl_mnist_page_get_status (page), "Finished"));
@@ -289,7 +269,7 @@ test_run_watch_pause_stop (void)
   bl_mnist_page_set_recipe (page, &r);
   g_assert_true (bl_mnist_page_start (page, NULL));
   bl_mnist_page_stop (page);
-  g_assert_true (iterate_until (stopped, page, 30));
+  g_assert_true (bl_test_iterate_until (stopped, page, 30));
   g_assert_nonnull (strstr (bl_mnist_page_get_status (page), "Stopped"));
 
   /* Bad recipe: refused, nothing starts. */
@@ -391,16 +371,16 @@ test_main_loop_stays_responsive (void)
   watched = watch_widgets (window);
   g_assert_cmpuint (watched, >, 50);
   bl_mnist_page_load_data (page, g_getenv ("BL_MNIST_DIR"));
-  g_assert_true (iterate_until (has_data, page, 60));
+  g_assert_true (bl_test_iterate_until (has_data, page, 60));
   nn_recipe_init_default (&r);
   r.epochs = 4;
   r.train_subset = 1500;
   r.threads = 2;
   bl_mnist_page_set_recipe (page, &r);
-  iterate_until (stopped, page, 0.5);        /* the page's first frames, before the run */
+  bl_test_iterate_until (stopped, page, 0.5);        /* the page's first frames, before the run */
   g_assert_true (bl_mnist_page_start (page, NULL));
   id = g_timeout_add_full (G_PRIORITY_LOW, 4, gap_tick, &gaps, NULL);
-  g_assert_true (iterate_until (stopped, page, 300));
+  g_assert_true (bl_test_iterate_until (stopped, page, 300));
   g_source_remove (id);
   g_test_message ("main loop: %u turns; longest gap %.1f ms; longest busy %.1f ms (%.1f ms "
                   "after the first epoch); %u widgets watched", gaps.ticks,

@@ -1,4 +1,6 @@
 /* test-utils.c: see test-utils.h. */
+#include <stdlib.h>
+
 #include "test-utils.h"
 
 gboolean
@@ -60,6 +62,19 @@ wake (gpointer data)
 }
 
 gboolean
+bl_test_iterate_until (BlTestDoneFunc done, gpointer data, double seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+  guint id = g_timeout_add (10, wake, NULL);
+  gboolean ok;
+
+  while (!(ok = done (data)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+  return ok;
+}
+
+gboolean
 bl_test_wait_for_draw (GtkWidget *widget)
 {
   gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
@@ -91,4 +106,30 @@ bl_test_wait_for_draw (GtkWidget *widget)
     g_signal_handler_disconnect (clock, handler);
   g_source_remove (id);
   return ok;
+}
+
+guint
+bl_test_count_color (const char *png, const GdkRGBA *c)
+{
+  cairo_surface_t *s = cairo_image_surface_create_from_png (png);
+  int w, h, stride;
+  const guint8 *data;
+  guint n = 0;
+
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  w = cairo_image_surface_get_width (s);
+  h = cairo_image_surface_get_height (s);
+  stride = cairo_image_surface_get_stride (s);
+  data = cairo_image_surface_get_data (s);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 px = *(const guint32 *) (data + y * stride + 4 * x);
+        int r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
+        if (abs (r - (int) (c->red * 255)) < 12 && abs (g - (int) (c->green * 255)) < 12 &&
+            abs (b - (int) (c->blue * 255)) < 12)
+          n++;
+      }
+  cairo_surface_destroy (s);
+  return n;
 }

@@ -3,40 +3,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-static const char *cli_path;
+#include "cli-run.h"
 
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} CliResult;
-
-static void
-cli_result_clear (CliResult *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-static CliResult
-run_cli (const char *first, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  CliResult r = { -1, NULL, NULL };
-  va_list ap;
-
-  g_ptr_array_add (argv, (char *) cli_path);
-  va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err,
-                &r.status, &error);
-  g_assert_no_error (error);
-  return r;
-}
 
 static guint
 count_lines (const char *text)
@@ -167,8 +135,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  cli_path = g_getenv ("BL_CLI");
-  g_assert_nonnull (cli_path);
+  cli_program ();   /* asserts BL_CLI is set */
   g_test_add_func ("/cli/toy/csv-defaults", test_csv_defaults);
   g_test_add_func ("/cli/toy/with-biases-and-set", test_with_biases_and_set);
   g_test_add_func ("/cli/toy/json-and-xlsx-files", test_json_and_xlsx_files);

@@ -11,11 +11,11 @@
 #include "bl-digest.h"
 #include "bl-fetch.h"
 #include "bl-tar.h"
+#include "cli-run.h"
 #include "test-server.h"
 
 static TestServer *server;
 static char *tmp_root;
-static const char *cli_path;
 
 /* A fresh empty folder under the test's temporary root. */
 static char *
@@ -648,44 +648,11 @@ test_tar_reader (void)
 /* ------------------------------------------------------------------------------------------ */
 /* backprop-lab-cli data, as a user runs it. */
 
-typedef struct {
-  int   status;
-  char *out;
-  char *err;
-} CliResult;
-
-static CliResult
-run_cli (const char *first, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  CliResult r = { -1, NULL, NULL };
-  va_list ap;
-
-  g_ptr_array_add (argv, (char *) cli_path);
-  va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err,
-                &r.status, &error);
-  g_assert_no_error (error);
-  return r;
-}
-
 static int
 exit_code (int wait_status)
 {
   g_assert_true (WIFEXITED (wait_status));
   return WEXITSTATUS (wait_status);
-}
-
-static void
-cli_result_clear (CliResult *r)
-{
-  g_free (r->out);
-  g_free (r->err);
 }
 
 static void
@@ -799,7 +766,7 @@ static void
 test_cli_sigint (void)
 {
   g_autofree char *dest = new_dir ("cli-sigint"), *stall = mirror ("stall"), *names = NULL;
-  const char *argv[] = { cli_path, "data", "fetch", "--dest", dest, "--mirror", stall, NULL };
+  const char *argv[] = { cli_program (), "data", "fetch", "--dest", dest, "--mirror", stall, NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *stall_path = g_strdup_printf ("/stall/%s.gz", "train-images-idx3-ubyte");
   GPid pid;
@@ -825,24 +792,6 @@ test_cli_sigint (void)
 
 /* ------------------------------------------------------------------------------------------ */
 
-static void
-remove_tree (const char *path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  const char *e;
-
-  if (d)
-    {
-      while ((e = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, e, NULL);
-          remove_tree (child);
-        }
-      g_dir_close (d);
-    }
-  g_remove (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -854,8 +803,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   /* CI has ../shared/mnist beside the checkout; its absence is a failure, not a skip. */
   g_assert_nonnull (mnist);
-  cli_path = g_getenv ("BL_CLI");
-  g_assert_nonnull (cli_path);
+  cli_program ();   /* asserts BL_CLI is set */
   tmp_root = g_dir_make_tmp ("bl-test-fetch-XXXXXX", &error);
   g_assert_no_error (error);
   /* Downloads to the default folder, in this process and in the CLI, land in the temp dir;
@@ -887,7 +835,7 @@ main (int argc, char **argv)
   status = g_test_run ();
 
   test_server_free (server);
-  remove_tree (tmp_root);
+  test_remove_tree (tmp_root);
   g_free (tmp_root);
   return status;
 }

@@ -332,8 +332,8 @@ test_server_new (const char *mnist_dir)
   return s;
 }
 
-static void
-remove_tree (const char *path)
+void
+test_remove_tree (const char *path)
 {
   GDir *d = g_dir_open (path, 0, NULL);
   const char *e;
@@ -343,7 +343,7 @@ remove_tree (const char *path)
       while ((e = g_dir_read_name (d)) != NULL)
         {
           g_autofree char *child = g_build_filename (path, e, NULL);
-          remove_tree (child);
+          test_remove_tree (child);
         }
       g_dir_close (d);
     }
@@ -361,7 +361,7 @@ test_server_free (TestServer *s)
   g_object_unref (s->service);
   g_main_loop_unref (s->loop);
   g_main_context_unref (s->context);
-  remove_tree (s->tmp);
+  test_remove_tree (s->tmp);
   g_free (s->tmp);
   g_hash_table_unref (s->hits);
   g_hash_table_unref (s->gz);

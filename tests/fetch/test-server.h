@@ -32,3 +32,5 @@ GBytes     *test_server_file       (TestServer *s, const char *name, gboolean de
 /* Helpers shared with the tests. */
 GBytes     *test_gunzip            (GBytes *gz);
 GBytes     *test_gzip              (GBytes *raw, int level);
+/* Removes @path and everything under it. */
+void        test_remove_tree       (const char *path);

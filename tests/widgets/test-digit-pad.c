@@ -22,33 +22,6 @@ out_path (const char *name)
                            name, NULL);
 }
 
-/* Pixels of @png within a small distance of @c. */
-static guint
-count_color (const char *png, const GdkRGBA *c)
-{
-  cairo_surface_t *s = cairo_image_surface_create_from_png (png);
-  int w, h, stride;
-  const guint8 *data;
-  guint n = 0;
-
-  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
-  w = cairo_image_surface_get_width (s);
-  h = cairo_image_surface_get_height (s);
-  stride = cairo_image_surface_get_stride (s);
-  data = cairo_image_surface_get_data (s);
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        guint32 px = *(const guint32 *) (data + y * stride + 4 * x);
-        int r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
-        if (abs (r - (int) (c->red * 255)) < 12 && abs (g - (int) (c->green * 255)) < 12 &&
-            abs (b - (int) (c->blue * 255)) < 12)
-          n++;
-      }
-  cairo_surface_destroy (s);
-  return n;
-}
-
 static float
 at (BlDigitPad *pad, int x, int y)
 {
@@ -241,9 +214,9 @@ test_stages_png (void)
   bl_palette_color (5, &red);
   bl_palette_color (0, &blue);
   bl_palette_color (1, &orange);
-  g_assert_cmpuint (count_color (png, &red), >, 200);
-  g_assert_cmpuint (count_color (png, &blue), >, 1000);
-  g_assert_cmpuint (count_color (png, &orange), >, 200);
+  g_assert_cmpuint (bl_test_count_color (png, &red), >, 200);
+  g_assert_cmpuint (bl_test_count_color (png, &blue), >, 1000);
+  g_assert_cmpuint (bl_test_count_color (png, &orange), >, 200);
 
   /* Probabilities given from elsewhere. */
   {

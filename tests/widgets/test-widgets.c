@@ -5,34 +5,8 @@
 
 #include "widgets/bl-chart.h"
 #include "widgets/bl-network-view.h"
+#include "test-utils.h"
 #include "widgets/bl-palette.h"
-
-/* Pixels of @png within a small distance of @c. */
-static guint
-count_color (const char *png, const GdkRGBA *c)
-{
-  cairo_surface_t *s = cairo_image_surface_create_from_png (png);
-  int w, h, stride;
-  const guint8 *data;
-  guint n = 0;
-
-  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
-  w = cairo_image_surface_get_width (s);
-  h = cairo_image_surface_get_height (s);
-  stride = cairo_image_surface_get_stride (s);
-  data = cairo_image_surface_get_data (s);
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        guint32 px = *(const guint32 *) (data + y * stride + 4 * x);
-        int r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
-        if (abs (r - (int) (c->red * 255)) < 12 && abs (g - (int) (c->green * 255)) < 12 &&
-            abs (b - (int) (c->blue * 255)) < 12)
-          n++;
-      }
-  cairo_surface_destroy (s);
-  return n;
-}
 
 static char *
 out_path (const char *name)
@@ -80,7 +54,7 @@ test_chart_series_colors (void)
     {
       GdkRGBA c;
       bl_palette_color (i, &c);
-      if (count_color (png, &c) < 40)
+      if (bl_test_count_color (png, &c) < 40)
         g_error ("series %u colour barely drawn in %s", i, png);
     }
   g_object_unref (chart);
@@ -99,7 +73,7 @@ test_chart_log_and_describe (void)
   bl_chart_set_cursor_x (chart, 2500);
   g_assert_true (bl_chart_write_png (chart, png, 900, 500, NULL));
   bl_palette_color (5, &c);
-  g_assert_cmpuint (count_color (png, &c), >, 40);
+  g_assert_cmpuint (bl_test_count_color (png, &c), >, 40);
 
   desc = bl_chart_describe (chart);
   g_assert_nonnull (strstr (desc, "E_total falls from 0.242 to"));
@@ -195,8 +169,8 @@ test_network_view (void)
   g_assert_true (bl_network_view_write_png (view, png, 900, 420, NULL));
   bl_palette_color (0, &blue);
   bl_palette_color (5, &red);
-  g_assert_cmpuint (count_color (png, &blue), >, 200);
-  g_assert_cmpuint (count_color (png, &red), >, 50);
+  g_assert_cmpuint (bl_test_count_color (png, &blue), >, 200);
+  g_assert_cmpuint (bl_test_count_color (png, &red), >, 50);
   g_object_unref (view);
 }
 

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/bl-file.h"
 #include "nn-error.h"
 #include "nn-runlog.h"
 #include "nn-sgd.h"
@@ -488,7 +487,6 @@ nn_runlog_write (const char *path, const NnRecipe *recipe, const NnEpochReport *
                  guint n, gboolean csv, GError **error)
 {
   g_autoptr(GString) out = g_string_new (NULL);
-  g_autofree char *tmp = bl_file_temp_path (path);
   GError *local = NULL;
 
   if (csv)
@@ -514,13 +512,8 @@ nn_runlog_write (const char *path, const NnRecipe *recipe, const NnEpochReport *
       for (guint i = 0; i < n; i++)
         nn_runlog_append_epoch (out, &reports[i]);
     }
-  if (!g_file_set_contents (tmp, out->str, out->len, &local))
-    {
-      g_set_error (error, NN_ERROR, NN_ERROR_IO, "%s", local->message);
-      g_error_free (local);
-      return FALSE;
-    }
-  if (!bl_file_commit_temp (tmp, path, &local))
+  /* g_file_set_contents writes a temporary file beside @path and renames it over. */
+  if (!g_file_set_contents (path, out->str, out->len, &local))
     {
       g_set_error (error, NN_ERROR, NN_ERROR_IO, "%s", local->message);
       g_error_free (local);
