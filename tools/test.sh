@@ -8,4 +8,4 @@ build=${BUILD_DIR:-build}
 [ -f "$build/build.ninja" ] || meson setup "$build"
 meson compile -C "$build"
 # The window's tests need a display: a private Xvfb for the whole run.
-exec xvfb-run -a -s "-screen 0 1600x1000x24" dbus-run-session -- meson test -C "$build" --print-errorlogs "$@"
+exec xvfb-run -a -s "-screen 0 1920x1080x24" dbus-run-session -- meson test -C "$build" --print-errorlogs "$@"

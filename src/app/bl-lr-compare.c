@@ -372,6 +372,7 @@ bl_lr_compare_init (BlLrCompare *self)
   g_array_set_clear_func (self->runs, run_clear);
   bl_chart_set_title (self->chart, _("Test accuracy per epoch, one run per learning rate"));
   bl_chart_set_x_label (self->chart, _("epoch"));
+  bl_chart_set_x_whole_numbers (self->chart, TRUE);
   bl_chart_set_y_label (self->chart, _("test accuracy %"));
   bl_chart_add_hline (self->chart, 99.40, _("target 99.40%"));
   g_signal_connect (self->run_button, "clicked", G_CALLBACK (run_clicked_cb), self);

@@ -43,6 +43,7 @@ void       bl_mnist_page_stop          (BlMnistPage *self);
 void       bl_mnist_page_stop_and_wait (BlMnistPage *self);
 gboolean   bl_mnist_page_is_training   (BlMnistPage *self);
 guint      bl_mnist_page_get_epochs_done (BlMnistPage *self);
+gboolean   bl_mnist_page_is_view_current (BlMnistPage *self);
 guint      bl_mnist_page_get_batches_seen (BlMnistPage *self);
 const char *bl_mnist_page_get_status   (BlMnistPage *self);
 

@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 
+#include "config.h"
 #include "bl-mnist-page.h"
 #include "nn-runlog.h"
 #include "test-utils.h"
@@ -37,7 +38,13 @@ watch_widgets (GtkWidget *widget)
 
 static gboolean has_data (gpointer p) { return bl_mnist_page_has_data (p); }
 static gboolean three_batches (gpointer p) { return bl_mnist_page_get_batches_seen (p) >= 3; }
-static gboolean stopped (gpointer p) { return !bl_mnist_page_is_training (p); }
+static gboolean never (gpointer p) { return FALSE; }     /* for waiting a given time */
+/* Stopped, and everything it reported is on screen (results land one region per frame). */
+static gboolean
+shown (gpointer p)
+{
+  return !bl_mnist_page_is_training (p) && bl_mnist_page_is_view_current (p);
+}
 
 /* The count in a cell of the matrix the page shows (its last epoch), from the page's own
  * status: the test reads it back through the cell's window rather than trusting itself. */
@@ -63,7 +70,7 @@ expected_cell_count (BlMnistPage *page, int t, int p)
 
 static gboolean queue_done (gpointer p)
 {
-  return !bl_mnist_page_is_training (p) && bl_mnist_page_get_queue_length (p) == 0;
+  return shown (p) && bl_mnist_page_get_queue_length (p) == 0;
 }
 
 /* "Run Each": one run per rate, one after another, each on the Compare page. */
@@ -160,13 +167,13 @@ test_run_watch_pause_stop (void)
 
   /* Paused: no batch goes by (one already under way may still report). */
   bl_mnist_page_set_paused (page, TRUE);
-  bl_test_iterate_until (stopped, page, 0.3);
+  bl_test_iterate_until (never, page, 0.3);
   seen = bl_mnist_page_get_batches_seen (page);
-  bl_test_iterate_until (stopped, page, 0.5);
+  bl_test_iterate_until (never, page, 0.5);
   g_assert_cmpuint (bl_mnist_page_get_batches_seen (page), <=, seen + 1);
   bl_mnist_page_set_paused (page, FALSE);
 
-  g_assert_true (bl_test_iterate_until (stopped, page, 120));
+  g_assert_true (bl_test_iterate_until (shown, page, 120));
   g_assert_cmpuint (bl_mnist_page_get_batches_seen (page), ==, 1280 / 64);
   g_assert_cmpuint (bl_mnist_page_get_epochs_done (page), ==, 1);
   g_assert_nonnull (strstr (bl_mnist_page_get_status (page), "Finished"));
@@ -269,7 +276,7 @@ test_run_watch_pause_stop (void)
   bl_mnist_page_set_recipe (page, &r);
   g_assert_true (bl_mnist_page_start (page, NULL));
   bl_mnist_page_stop (page);
-  g_assert_true (bl_test_iterate_until (stopped, page, 30));
+  g_assert_true (bl_test_iterate_until (shown, page, 30));
   g_assert_nonnull (strstr (bl_mnist_page_get_status (page), "Stopped"));
 
   /* Bad recipe: refused, nothing starts. */
@@ -291,13 +298,34 @@ test_run_watch_pause_stop (void)
 #define SLOWDOWN 1
 #endif
 
+/* The slowest turns, kept so that a failure says when it happened, not only how long. */
+#define N_WORST 4
+typedef struct {
+  gint64 busy, at;                   /* µs of CPU; µs since the run started */
+  guint  epochs, batches;
+} Turn;
+
 typedef struct {
   BlMnistPage *page;
-  gint64 last, last_cpu;
-  gint64 max_gap, max_busy;          /* the whole run */
-  gint64 max_busy_steady;            /* once the first epoch's results have been drawn */
+  gint64 start, last, last_cpu;
+  gint64 max_gap, max_busy;
   guint  ticks;
+  Turn   worst[N_WORST];             /* slowest first */
 } Gaps;
+
+static void
+keep_if_worst (Gaps *g, gint64 busy, gint64 now)
+{
+  Turn t = { busy, now - g->start, bl_mnist_page_get_epochs_done (g->page),
+             bl_mnist_page_get_batches_seen (g->page) };
+  int i = N_WORST - 1;
+
+  if (busy <= g->worst[i].busy)
+    return;
+  for (; i > 0 && g->worst[i - 1].busy < busy; i--)
+    g->worst[i] = g->worst[i - 1];
+  g->worst[i] = t;
+}
 
 static gint64
 thread_cpu_us (void)
@@ -317,10 +345,7 @@ gap_tick (gpointer data)
     {
       g->max_gap = MAX (g->max_gap, now - g->last);
       g->max_busy = MAX (g->max_busy, cpu - g->last_cpu);
-      /* The first drawing of filled charts and of the matrix loads fonts and renders glyphs
-       * once; from the second epoch on, every turn is what a class sees all lesson long. */
-      if (bl_mnist_page_get_epochs_done (g->page) >= 2)
-        g->max_busy_steady = MAX (g->max_busy_steady, cpu - g->last_cpu);
+      keep_if_worst (g, cpu - g->last_cpu, now);
     }
   g->last = now;
   g->last_cpu = cpu;
@@ -352,10 +377,14 @@ test_watch_catches_foreign_touch (void)
 }
 
 /* While a run goes, the main loop keeps turning and only the main thread touches widgets.
- * A 4 ms timeout at low priority runs whenever the loop has nothing else to do: the time
- * between its calls is the longest the loop was kept from input. */
+ * A 4 ms timeout at the priority of input events (GDK dispatches them at the default
+ * priority) runs as soon as the loop could have handled a click or a key: the time between
+ * its calls is the longest the loop was kept from input, and the main thread's CPU time
+ * between them is our work in that stretch, drawing included. Watched from before Start
+ * until the last epoch is on screen, in a window of @width × @height, optionally in
+ * projector mode (larger type, thicker lines: the biggest frames the page paints). */
 static void
-test_main_loop_stays_responsive (void)
+watch_a_run (int width, int height, gboolean projector)
 {
   GtkWidget *window = gtk_window_new ();
   BlMnistPage *page = BL_MNIST_PAGE (bl_mnist_page_new ());
@@ -366,37 +395,63 @@ test_main_loop_stays_responsive (void)
   main_thread = g_thread_self ();
   foreign_touches = 0;
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
+  if (projector)
+    {
+      g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+      g_settings_set_boolean (settings, "projector-mode", TRUE);
+      g_settings_set_string (settings, "data-folder", g_getenv ("BL_MNIST_DIR"));
+      bl_mnist_page_set_settings (page, settings);   /* finds the data folder and loads it */
+    }
+  else
+    bl_mnist_page_load_data (page, g_getenv ("BL_MNIST_DIR"));
   watched = watch_widgets (window);
   g_assert_cmpuint (watched, >, 50);
-  bl_mnist_page_load_data (page, g_getenv ("BL_MNIST_DIR"));
   g_assert_true (bl_test_iterate_until (has_data, page, 60));
   nn_recipe_init_default (&r);
   r.epochs = 4;
   r.train_subset = 1500;
   r.threads = 2;
   bl_mnist_page_set_recipe (page, &r);
-  bl_test_iterate_until (stopped, page, 0.5);        /* the page's first frames, before the run */
+  bl_test_iterate_until (never, page, 0.5);          /* the page's first frames, before the run */
+  gaps.start = g_get_monotonic_time ();
+  id = g_timeout_add_full (G_PRIORITY_DEFAULT, 4, gap_tick, &gaps, NULL);
+  bl_test_iterate_until (never, page, 0.1);          /* the probe is turning when Start comes */
   g_assert_true (bl_mnist_page_start (page, NULL));
-  id = g_timeout_add_full (G_PRIORITY_LOW, 4, gap_tick, &gaps, NULL);
-  g_assert_true (bl_test_iterate_until (stopped, page, 300));
+  g_assert_true (bl_test_iterate_until (shown, page, 300));
   g_source_remove (id);
-  g_test_message ("main loop: %u turns; longest gap %.1f ms; longest busy %.1f ms (%.1f ms "
-                  "after the first epoch); %u widgets watched", gaps.ticks,
-                  gaps.max_gap / 1000.0, gaps.max_busy / 1000.0,
-                  gaps.max_busy_steady / 1000.0, watched);
+  for (guint i = 0; i < N_WORST; i++)
+    g_test_message ("slow turn %u: %.1f ms of CPU, %.0f ms into the run, %u epochs and "
+                    "%u batches done", i + 1, gaps.worst[i].busy / 1000.0,
+                    gaps.worst[i].at / 1000.0, gaps.worst[i].epochs, gaps.worst[i].batches);
+  g_test_message ("%dx%d%s: %u turns of the main loop; longest gap %.1f ms; longest busy "
+                  "%.1f ms; %u widgets watched", width, height,
+                  projector ? ", projector mode" : "", gaps.ticks, gaps.max_gap / 1000.0,
+                  gaps.max_busy / 1000.0, watched);
   g_assert_cmpuint (bl_mnist_page_get_epochs_done (page), ==, 4);
   g_assert_cmpuint (gaps.ticks, >, 100);
   g_assert_cmpint (g_atomic_int_get (&foreign_touches), ==, 0);
-  /* Our work between two turns of the loop fits in a 60 Hz frame. */
-  g_assert_cmpint (gaps.max_busy_steady, <, 16 * 1000 * SLOWDOWN);
-  /* The first filled drawing included, and wall time, which also counts the scheduler lending
-   * the core to the training threads or to other jobs on a shared machine: generous lines
-   * that a run on the main thread (seconds) or a blocking Stop would still cross. */
-  g_assert_cmpint (gaps.max_busy, <, 100 * 1000 * SLOWDOWN);
+  /* From Start until the last epoch is on screen, the work between two turns of the loop,
+   * drawing included, fits in a 60 Hz frame. */
+  g_assert_cmpint (gaps.max_busy, <, 16 * 1000 * SLOWDOWN);
+  /* Wall time also counts the scheduler lending the core to the training threads or to other
+   * jobs on a shared machine: a generous line that a run on the main thread (seconds) or a
+   * blocking Stop would still cross. */
   g_assert_cmpint (gaps.max_gap, <, 250 * 1000 * SLOWDOWN);
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_main_loop_stays_responsive (void)
+{
+  watch_a_run (1200, 800, FALSE);      /* a laptop */
+}
+
+static void
+test_main_loop_stays_responsive_projector (void)
+{
+  watch_a_run (1920, 1080, TRUE);      /* a projector, full HD */
 }
 
 int
@@ -408,5 +463,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/mnist-page/run-watch-pause-stop", test_run_watch_pause_stop);
   g_test_add_func ("/app/mnist-page/learning-rate-queue", test_learning_rate_queue);
   g_test_add_func ("/app/mnist-page/main-loop-stays-responsive", test_main_loop_stays_responsive);
+  g_test_add_func ("/app/mnist-page/main-loop-stays-responsive-projector",
+                   test_main_loop_stays_responsive_projector);
   return g_test_run ();
 }

@@ -56,6 +56,7 @@ struct _BlChart {
 
   guint      log_y : 1;
   guint      projector_mode : 1;
+  guint      x_whole : 1;    /* the x axis counts (epochs): no tick between two whole numbers */
 };
 
 G_DEFINE_FINAL_TYPE (BlChart, bl_chart, GTK_TYPE_WIDGET)
@@ -520,7 +521,9 @@ chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg
   {
     int target = MAX (2, (int) (f.width / (f.font_size * 8)));
     double step = nice_step (f.x1 - f.x0, target);
-    if (step < 1 && self->series->len > 0)
+    if (step < 1 && self->x_whole)
+      step = 1;
+    else if (step < 1 && self->series->len > 0)
       {
         /* Index axes count whole epochs or batches. */
         gboolean integral = TRUE;
@@ -1241,6 +1244,14 @@ bl_chart_set_x_label (BlChart *self, const char *label)
 {
   g_return_if_fail (BL_IS_CHART (self));
   replace_string (&self->x_label, label);
+  data_changed (self);
+}
+
+void
+bl_chart_set_x_whole_numbers (BlChart *self, gboolean whole)
+{
+  g_return_if_fail (BL_IS_CHART (self));
+  self->x_whole = !!whole;
   data_changed (self);
 }
 

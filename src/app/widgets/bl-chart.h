@@ -26,6 +26,8 @@ GtkWidget *bl_chart_new              (void);
 void       bl_chart_set_title        (BlChart *self, const char *title);
 void       bl_chart_set_x_label      (BlChart *self, const char *label);
 void       bl_chart_set_y_label      (BlChart *self, const char *label);
+/* For an x axis that counts (epochs): ticks only at whole numbers, even when zoomed in. */
+void       bl_chart_set_x_whole_numbers (BlChart *self, gboolean whole);
 
 /* Properties "log-y" (boolean) and "cursor-x" (double; NaN = no cursor). */
 void       bl_chart_set_log_y        (BlChart *self, gboolean log_y);
