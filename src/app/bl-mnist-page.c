@@ -2,8 +2,9 @@
  *
  * Threads: the trainer runs on its own GThread. Its callbacks copy each report into a queue
  * under a mutex and schedule one idle callback if none is pending; the idle drains the queue
- * on the main thread and updates the widgets. A run's thread is joined before another can
- * start, so no report outlives its run. */
+ * on the main thread into the page's state, and bl-mnist-page-view.c brings the widgets up to
+ * date one region per frame. A run's thread is joined before another can start, so no report
+ * outlives its run. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -17,7 +18,7 @@
 #include "bl-cell-digits.h"
 #include "bl-download.h"
 #include "bl-lr-compare.h"
-#include "bl-mnist-page.h"
+#include "bl-mnist-page-private.h"
 #include "nn-checkpoint.h"
 #include "nn-dataset.h"
 #include "nn-error.h"
@@ -27,99 +28,7 @@
 #include "widgets/bl-confusion-view.h"
 #include "widgets/bl-digit-pad.h"
 #include "widgets/bl-digit-stages.h"
-#include "widgets/bl-palette.h"
 
-struct _BlMnistPage {
-  GtkWidget parent_instance;
-
-  /* template children */
-  GtkLabel       *data_label;
-  GtkButton      *choose_button;
-  GtkButton      *download_button;
-  GtkButton      *cancel_download_button;
-  GtkProgressBar *download_progress;
-  GCancellable   *download_cancellable;
-  GtkGrid        *arch_grid;
-  GtkGrid        *recipe_grid;
-  GtkLabel       *recipe_error;
-  GtkButton      *start_button;
-  GtkButton      *pause_button;
-  GtkButton      *stop_button;
-  GtkProgressBar *progress;
-  GtkLabel       *status_label;
-  BlChart        *batch_chart;
-  BlChart        *loss_chart;
-  BlChart        *acc_chart;
-  BlConfusionView *confusion_view;
-  GtkScale       *epoch_scale;
-  GtkStack       *view_stack;
-  BlLrCompare    *lr_compare;
-  BlDigitPad     *digit_pad;
-  BlDigitStages  *digit_stages;
-  GtkButton      *clear_digit_button;
-  GtkButton      *open_digit_button;
-  GtkLabel       *try_model_label;
-
-  /* recipe controls */
-  GtkSpinButton  *epochs_spin, *batch_spin, *seed_spin, *threads_spin, *subset_spin,
-                 *rotate_spin;
-  GtkEntry       *lr_entry, *momentum_entry;
-  GtkDropDown    *schedule_dropdown;
-
-  GSettings      *settings;
-  NnDataset      *data;
-  char           *data_dir;
-  GCancellable   *load_cancellable;
-
-  /* the run */
-  GThread        *thread;
-  NnRecipe        recipe;         /* what the run's thread trains with */
-  NnTrainer      *trainer;        /* made by the run's thread; guarded by lock */
-  GCancellable   *cancellable;
-  gboolean        paused;
-  guint           epochs_done;
-  guint           batches_seen;
-  double          smoothed_loss;
-  double          best_acc;
-  guint           best_epoch;
-  guint           batch_raw, batch_smooth, train_loss, test_loss, train_acc, test_acc;
-  GArray         *history;        /* NnEpochReport per finished epoch: the replay slider's */
-  GPtrArray      *history_probs;  /* GBytes per epoch: every test image's softmax output */
-  guint           compare_id;     /* this run's curve on the Compare page */
-  GArray         *queue;          /* learning rates still to run (double) */
-
-  /* what the screen does not show yet: brought up to date one region per frame (see
-   * show_next_region) */
-  guint           to_clear;          /* ClearBits: views still showing the previous run */
-  gboolean        recipe_locked;     /* what the recipe controls should be */
-  GArray         *unshown_batches;   /* BatchPoint */
-  char           *unshown_progress;  /* the progress bar's text, NULL when shown */
-  char           *unshown_status;    /* the status line's latest sentence, NULL when shown */
-  double          unshown_fraction;
-  guint           loss_shown, acc_shown, slider_shown;   /* epochs of history on each */
-  guint           best_marked;       /* the epoch the accuracy chart marks as best */
-  char           *unshown_end;       /* how the run ended, for the status line; shown last */
-  char           *unshown_end_bar;   /* and for the progress bar, NULL to leave it */
-  guint           show_tick;
-  gboolean        skip_tick;         /* the next frame paints a click's answer: leave it be */
-
-  /* the network for saving, loading and trying digits: the latest epoch's, or a loaded one */
-  GBytes         *state;
-  char           *state_source;   /* where it came from, for the status line */
-  NnModel        *model;          /* one thread, batch 1: predictions on the main thread */
-  GtkWidget      *cell_window;
-  BlDigitGrid    *cell_grid;
-
-  /* worker → main thread */
-  GMutex          lock;
-  GArray         *pending_batches;   /* NnBatchReport */
-  GArray         *pending_epochs;    /* NnEpochReport */
-  GPtrArray      *pending_probs;     /* GBytes, one per pending epoch */
-  GPtrArray      *pending_states;    /* GBytes, one per pending epoch */
-  GError         *pending_error;
-  gboolean        pending_finished;
-  guint           drain_idle;
-};
 
 G_DEFINE_FINAL_TYPE (BlMnistPage, bl_mnist_page, GTK_TYPE_WIDGET)
 
@@ -129,8 +38,8 @@ G_DEFINE_FINAL_TYPE (BlMnistPage, bl_mnist_page, GTK_TYPE_WIDGET)
 
 /* The status line is one ellipsised line (a longer sentence must not lay the window out
  * again); the whole sentence is its tooltip. */
-static void
-set_status (BlMnistPage *self, const char *text)
+void
+bl_mnist_page_set_status (BlMnistPage *self, const char *text)
 {
   gtk_label_set_text (self->status_label, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), text);
@@ -220,8 +129,8 @@ train_thread (gpointer data)
  */
 
 /* The buttons beside the progress bar: what a click changes at once. */
-static void
-set_run_buttons (BlMnistPage *self, gboolean running)
+void
+bl_mnist_page_set_run_buttons (BlMnistPage *self, gboolean running)
 {
   gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), !running && self->data != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->pause_button), running);
@@ -229,27 +138,13 @@ set_run_buttons (BlMnistPage *self, gboolean running)
   gtk_button_set_label (self->pause_button, _("_Pause"));
 }
 
-/* The recipe and the data folder, on the left, which a run locks. */
-static void
-show_recipe_lock (BlMnistPage *self)
-{
-  gtk_widget_set_sensitive (GTK_WIDGET (self->recipe_grid), !self->recipe_locked);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->choose_button), !self->recipe_locked);
-}
-
-static gboolean
-recipe_lock_shown (BlMnistPage *self)
-{
-  return gtk_widget_get_sensitive (GTK_WIDGET (self->recipe_grid)) != self->recipe_locked;
-}
-
 /* Outside a run: everything at once. */
 static void
 set_running_ui (BlMnistPage *self, gboolean running)
 {
-  set_run_buttons (self, running);
+  bl_mnist_page_set_run_buttons (self, running);
   self->recipe_locked = running;
-  show_recipe_lock (self);
+  bl_mnist_view_show_recipe_lock (self);
 }
 
 static void
@@ -260,276 +155,6 @@ format_eta (char *buf, gsize size, double s)
     g_snprintf (buf, size, "%u:%02u:%02u", t / 3600, t / 60 % 60, t % 60);
   else
     g_snprintf (buf, size, "%u:%02u", t / 60, t % 60);
-}
-
-/* ------------------------------------------------------------------------------------------
- * From reports to the screen, one region per frame.
- *
- * A software renderer repaints the bounding box of what changed in a frame. An epoch's
- * results change the two per-epoch charts and the matrix while the batch chart and the
- * progress bar move, and Start also locks the recipe on the left and clears every view:
- * painted in one frame, either is the whole window, and that frame alone overruns 16 ms. So
- * the page keeps what is reported (history, counters) at once, answers a click at once
- * (buttons, status line, progress bar, in a frame of their own), and a tick callback brings
- * one more region up to date per frame: the recipe controls, the progress bar and status
- * line, the batch chart, the loss chart, the accuracy chart, the matrix and its slider, and
- * last how the run ended. Everything lands within a few frames, which nobody can see.
- */
-
-typedef struct { double x, raw, smooth; } BatchPoint;
-
-typedef enum {
-  CLEAR_BATCH_CHART = 1 << 0,
-  CLEAR_LOSS_CHART  = 1 << 1,
-  CLEAR_ACC_CHART   = 1 << 2,
-  CLEAR_MATRIX      = 1 << 3,
-  CLEAR_ALL         = (1 << 4) - 1,
-} ClearBits;
-
-static void show_confusion_of_epoch (BlMnistPage *self, guint epoch);
-
-static gboolean
-batches_shown (BlMnistPage *self)
-{
-  return !(self->to_clear & CLEAR_BATCH_CHART) && self->unshown_batches->len == 0;
-}
-
-static gboolean
-loss_shown (BlMnistPage *self)
-{
-  return !(self->to_clear & CLEAR_LOSS_CHART) && self->loss_shown == self->history->len;
-}
-
-static gboolean
-accuracy_shown (BlMnistPage *self)
-{
-  return !(self->to_clear & CLEAR_ACC_CHART) && self->acc_shown == self->history->len;
-}
-
-static gboolean
-matrix_shown (BlMnistPage *self)
-{
-  return !(self->to_clear & CLEAR_MATRIX) && self->slider_shown == self->history->len;
-}
-
-static gboolean
-view_is_current (BlMnistPage *self)
-{
-  return recipe_lock_shown (self) && self->unshown_progress == NULL &&
-         self->unshown_status == NULL && batches_shown (self) && loss_shown (self) &&
-         accuracy_shown (self) && matrix_shown (self) && self->unshown_end == NULL;
-}
-
-static void
-show_batches (BlMnistPage *self)
-{
-  if (self->to_clear & CLEAR_BATCH_CHART)
-    {
-      GdkRGBA blue;
-      bl_palette_color (0, &blue);
-      bl_chart_clear (self->batch_chart);
-      self->batch_raw = bl_chart_add_series (self->batch_chart, _("loss per batch"), &blue,
-                                             BL_CHART_LINE_FAINT);
-      bl_chart_series_set_in_legend (self->batch_chart, self->batch_raw, FALSE);
-      self->batch_smooth = bl_chart_add_series (self->batch_chart, _("smoothed"), &blue,
-                                                BL_CHART_LINE_SOLID);
-      self->to_clear &= ~CLEAR_BATCH_CHART;
-    }
-  for (guint i = 0; i < self->unshown_batches->len; i++)
-    {
-      const BatchPoint *p = &g_array_index (self->unshown_batches, BatchPoint, i);
-      bl_chart_series_append (self->batch_chart, self->batch_raw, p->x, p->raw);
-      bl_chart_series_append (self->batch_chart, self->batch_smooth, p->x, p->smooth);
-    }
-  g_array_set_size (self->unshown_batches, 0);
-}
-
-/* The progress bar and the status line span the top of the page: with a chart below them
- * in the same frame, the box to repaint would be twice the chart. */
-static void
-show_progress_and_status (BlMnistPage *self)
-{
-  if (self->unshown_progress)
-    {
-      /* A batch already under way when Pause or Stop came still reports: the bar keeps
-       * saying what the class asked for. */
-      const char *text = self->unshown_progress;
-      if (self->cancellable && g_cancellable_is_cancelled (self->cancellable))
-        text = _("stopping…");
-      else if (self->paused)
-        text = _("paused");
-      gtk_progress_bar_set_text (self->progress, text);
-      gtk_progress_bar_set_fraction (self->progress, self->unshown_fraction);
-      g_clear_pointer (&self->unshown_progress, g_free);
-    }
-  if (self->unshown_status)
-    {
-      set_status (self, self->unshown_status);
-      g_clear_pointer (&self->unshown_status, g_free);
-    }
-}
-
-/* A per-epoch chart with a train and a test series, emptied for a new run. */
-static void
-clear_epoch_chart (BlChart *chart, guint *train, guint *test)
-{
-  GdkRGBA blue, orange;
-
-  bl_palette_color (0, &blue);
-  bl_palette_color (1, &orange);
-  bl_chart_clear (chart);
-  *train = bl_chart_add_series (chart, _("train"), &blue, BL_CHART_LINE_POINTS);
-  *test = bl_chart_add_series (chart, _("test"), &orange, BL_CHART_LINE_POINTS);
-}
-
-static void
-show_loss (BlMnistPage *self)
-{
-  if (self->to_clear & CLEAR_LOSS_CHART)
-    {
-      clear_epoch_chart (self->loss_chart, &self->train_loss, &self->test_loss);
-      self->to_clear &= ~CLEAR_LOSS_CHART;
-    }
-  for (; self->loss_shown < self->history->len; self->loss_shown++)
-    {
-      const NnEpochReport *r = &g_array_index (self->history, NnEpochReport, self->loss_shown);
-      bl_chart_series_append (self->loss_chart, self->train_loss, r->epoch, r->train_loss);
-      bl_chart_series_append (self->loss_chart, self->test_loss, r->epoch, r->test_loss);
-    }
-}
-
-static void
-show_accuracy (BlMnistPage *self)
-{
-  if (self->to_clear & CLEAR_ACC_CHART)
-    {
-      clear_epoch_chart (self->acc_chart, &self->train_acc, &self->test_acc);
-      bl_chart_add_hline (self->acc_chart, 99.40, _("target 99.40%"));
-      self->to_clear &= ~CLEAR_ACC_CHART;
-    }
-  for (; self->acc_shown < self->history->len; self->acc_shown++)
-    {
-      const NnEpochReport *r = &g_array_index (self->history, NnEpochReport, self->acc_shown);
-      bl_chart_series_append (self->acc_chart, self->train_acc, r->epoch, 100 * r->train_acc);
-      bl_chart_series_append (self->acc_chart, self->test_acc, r->epoch, 100 * r->test_acc);
-    }
-  if (self->best_marked != self->best_epoch)
-    {
-      g_autofree char *label = g_strdup_printf (_("best %.2f%%"), 100 * self->best_acc);
-      bl_chart_clear_decorations (self->acc_chart);
-      bl_chart_add_hline (self->acc_chart, 99.40, _("target 99.40%"));
-      bl_chart_add_marker (self->acc_chart, self->best_epoch, 100 * self->best_acc, label);
-      self->best_marked = self->best_epoch;
-    }
-}
-
-/* The replay slider follows the newest epoch unless a student moved it back. It stays
- * sensitive, its range shrunk to the one epoch there is: turning it sensitive at the second
- * epoch would start the theme's fade, repainting it for a fifth of a second while the charts
- * move elsewhere, and every such frame would span the page. */
-static void
-show_matrix (BlMnistPage *self)
-{
-  guint n = self->history->len;
-  gboolean follow;
-
-  if (self->to_clear & CLEAR_MATRIX)
-    {
-      self->slider_shown = 0;
-      gtk_range_set_range (GTK_RANGE (self->epoch_scale), 1, 1);
-      show_confusion_of_epoch (self, 0);
-      self->to_clear &= ~CLEAR_MATRIX;
-      if (n == 0)
-        return;
-    }
-  follow = self->slider_shown == 0 ||
-           (guint) gtk_range_get_value (GTK_RANGE (self->epoch_scale)) == self->slider_shown;
-  self->slider_shown = n;
-  gtk_range_set_range (GTK_RANGE (self->epoch_scale), 1, MAX (1, n));
-  if (follow)
-    gtk_range_set_value (GTK_RANGE (self->epoch_scale), n);
-  show_confusion_of_epoch (self, (guint) gtk_range_get_value (GTK_RANGE (self->epoch_scale)));
-}
-
-static void
-show_end (BlMnistPage *self)
-{
-  set_status (self, self->unshown_end);
-  if (self->unshown_end_bar)
-    gtk_progress_bar_set_text (self->progress, self->unshown_end_bar);
-  set_run_buttons (self, FALSE);
-  self->recipe_locked = FALSE;        /* unlocked in a frame of its own, next */
-  g_clear_pointer (&self->unshown_end, g_free);
-  g_clear_pointer (&self->unshown_end_bar, g_free);
-}
-
-static void
-show_next_region (BlMnistPage *self)
-{
-  if (!recipe_lock_shown (self))
-    show_recipe_lock (self);
-  else if (self->unshown_progress != NULL || self->unshown_status != NULL)
-    show_progress_and_status (self);
-  else if (!batches_shown (self))
-    show_batches (self);
-  else if (!loss_shown (self))
-    show_loss (self);
-  else if (!accuracy_shown (self))
-    show_accuracy (self);
-  else if (!matrix_shown (self))
-    show_matrix (self);
-  else if (self->unshown_end != NULL)
-    show_end (self);
-}
-
-static gboolean
-show_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
-{
-  BlMnistPage *self = BL_MNIST_PAGE (widget);
-
-  if (self->skip_tick)
-    self->skip_tick = FALSE;
-  else
-    show_next_region (self);
-  if (!view_is_current (self))
-    return G_SOURCE_CONTINUE;
-  self->show_tick = 0;
-  return G_SOURCE_REMOVE;
-}
-
-/* Off screen there is nothing to pace: everything is brought up to date at once. */
-static void
-show_everything (BlMnistPage *self)
-{
-  if (self->show_tick)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->show_tick);
-  self->show_tick = 0;
-  self->skip_tick = FALSE;
-  while (!view_is_current (self))
-    show_next_region (self);
-}
-
-static void
-schedule_show (BlMnistPage *self)
-{
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    show_everything (self);
-  else if (self->show_tick == 0 && !view_is_current (self))
-    self->show_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), show_tick_cb, NULL, NULL);
-}
-
-/* A new run: the views are to be cleared, and nothing of the old run waits to be shown. */
-static void
-forget_unshown (BlMnistPage *self)
-{
-  g_array_set_size (self->unshown_batches, 0);
-  g_clear_pointer (&self->unshown_progress, g_free);
-  g_clear_pointer (&self->unshown_status, g_free);
-  g_clear_pointer (&self->unshown_end, g_free);
-  g_clear_pointer (&self->unshown_end_bar, g_free);
-  self->to_clear = CLEAR_ALL;
-  self->loss_shown = self->acc_shown = self->slider_shown = 0;
-  self->best_marked = 0;
 }
 
 static void
@@ -553,8 +178,8 @@ apply_batch (BlMnistPage *self, const NnBatchReport *r)
   self->unshown_fraction = ((r->epoch - 1) + (double) r->batch / r->n_batches) / r->epochs;
 }
 
-static void
-show_confusion_of_epoch (BlMnistPage *self, guint epoch)
+void
+bl_mnist_page_show_confusion_of_epoch (BlMnistPage *self, guint epoch)
 {
   g_autofree char *title = NULL;
   const NnEpochReport *r;
@@ -574,7 +199,7 @@ show_confusion_of_epoch (BlMnistPage *self, guint epoch)
 static void
 epoch_scale_cb (GtkRange *range, BlMnistPage *self)
 {
-  show_confusion_of_epoch (self, (guint) gtk_range_get_value (range));
+  bl_mnist_page_show_confusion_of_epoch (self, (guint) gtk_range_get_value (range));
 }
 
 static NnModel *prediction_model (BlMnistPage *self, GError **error);
@@ -775,7 +400,7 @@ drain_cb (gpointer data)
                  g_ptr_array_index (states, i));
   if (finished && self->thread)
     finish_run (self, error);
-  schedule_show (self);
+  bl_mnist_view_schedule (self);
   g_clear_error (&error);
   return G_SOURCE_REMOVE;
 }
@@ -1148,16 +773,16 @@ start_with_recipe (BlMnistPage *self, const NnRecipe *r, GError **error)
   g_array_set_size (self->history, 0);
   g_ptr_array_set_size (self->history_probs, 0);
   /* The click's answer now; the views are cleared and the recipe locked in frames to come. */
-  forget_unshown (self);
+  bl_mnist_view_forget (self);
   self->recipe_locked = TRUE;
   gtk_progress_bar_set_fraction (self->progress, 0);
   gtk_progress_bar_set_text (self->progress, _("starting…"));
-  set_status (self, _("Starting…"));
-  set_run_buttons (self, TRUE);
+  bl_mnist_page_set_status (self, _("Starting…"));
+  bl_mnist_page_set_run_buttons (self, TRUE);
   self->cancellable = g_cancellable_new ();
   self->thread = g_thread_new ("mnist-trainer", train_thread, self);
   self->skip_tick = TRUE;
-  schedule_show (self);
+  bl_mnist_view_schedule (self);
   return TRUE;
 }
 
@@ -1310,7 +935,7 @@ gboolean
 bl_mnist_page_is_view_current (BlMnistPage *self)
 {
   g_return_val_if_fail (BL_IS_MNIST_PAGE (self), FALSE);
-  return view_is_current (self);
+  return bl_mnist_view_is_current (self);
 }
 
 gboolean
@@ -1378,7 +1003,7 @@ bl_mnist_page_open_cell (BlMnistPage *self, int truth, int predicted)
 
   if (self->data == NULL || epoch == 0 || epoch > self->history_probs->len)
     {
-      set_status (self,
+      bl_mnist_page_set_status (self,
                           _("The digits of this matrix are not at hand (the data set changed "
                             "since the run)."));
       return NULL;
@@ -1501,7 +1126,7 @@ file_chosen_cb (GtkNativeDialog *dialog, int response, BlMnistPage *self)
         text = g_strdup_printf (_("Model loaded from %s: it answers on the Try It page."), name);
       else
         text = g_strdup_printf (_("Run exported to %s."), name);
-      set_status (self, text);
+      bl_mnist_page_set_status (self, text);
     }
   g_object_unref (dialog);
   g_object_unref (self);
@@ -1637,7 +1262,7 @@ build_arch_table (BlMnistPage *self)
 static void
 bl_mnist_page_unmap (GtkWidget *widget)
 {
-  show_everything (BL_MNIST_PAGE (widget));
+  bl_mnist_view_flush (BL_MNIST_PAGE (widget));
   GTK_WIDGET_CLASS (bl_mnist_page_parent_class)->unmap (widget);
 }
 
@@ -1780,8 +1405,8 @@ bl_mnist_page_init (BlMnistPage *self)
   bl_chart_set_x_label (self->acc_chart, _("epoch"));
   bl_chart_set_x_whole_numbers (self->acc_chart, TRUE);
   bl_chart_set_y_label (self->acc_chart, _("accuracy %"));
-  forget_unshown (self);      /* empty views with their series */
-  show_everything (self);
+  bl_mnist_view_forget (self);      /* empty views with their series */
+  bl_mnist_view_flush (self);
 
   g_signal_connect (self->choose_button, "clicked", G_CALLBACK (choose_clicked_cb), self);
   g_signal_connect (self->download_button, "clicked", G_CALLBACK (download_clicked_cb), self);
