@@ -199,7 +199,8 @@ show_matrix (BlMnistPage *self)
   gtk_range_set_range (GTK_RANGE (self->epoch_scale), 1, MAX (1, n));
   if (follow)
     gtk_range_set_value (GTK_RANGE (self->epoch_scale), n);
-  bl_mnist_page_show_confusion_of_epoch (self, (guint) gtk_range_get_value (GTK_RANGE (self->epoch_scale)));
+  bl_mnist_page_show_confusion_of_epoch (self,
+                                         (guint) gtk_range_get_value (GTK_RANGE (self->epoch_scale)));
 }
 
 static void
