@@ -181,7 +181,7 @@ show_accuracy (BlMnistPage *self)
 static void
 show_matrix (BlMnistPage *self)
 {
-  guint n = self->history->len;
+  guint n = self->history->len, shown;
   gboolean follow;
 
   if (self->to_clear & CLEAR_MATRIX)
@@ -199,8 +199,8 @@ show_matrix (BlMnistPage *self)
   gtk_range_set_range (GTK_RANGE (self->epoch_scale), 1, MAX (1, n));
   if (follow)
     gtk_range_set_value (GTK_RANGE (self->epoch_scale), n);
-  bl_mnist_page_show_confusion_of_epoch (self,
-                                         (guint) gtk_range_get_value (GTK_RANGE (self->epoch_scale)));
+  shown = (guint) gtk_range_get_value (GTK_RANGE (self->epoch_scale));
+  bl_mnist_page_show_confusion_of_epoch (self, shown);
 }
 
 static void
