@@ -9,6 +9,7 @@
 #include "core/bl-toy.h"
 #include "nn-runlog.h"
 #include "widgets/bl-chart.h"
+#include "widgets/bl-file-chooser.h"
 #include "widgets/bl-palette.h"
 
 typedef struct {
@@ -278,42 +279,27 @@ entry_activate_cb (GtkEntry *entry, BlLrCompare *self)
 }
 
 static void
-import_response_cb (GtkNativeDialog *dialog, int response, BlLrCompare *self)
+import_chosen_cb (GtkWidget *owner, const char *path, gpointer data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
+  BlLrCompare *self = BL_LR_COMPARE (owner);
+  g_autoptr(GError) error = NULL;
 
-      if (path && !bl_lr_compare_import (self, path, &error))
-        bl_lr_compare_show_message (self, error->message, TRUE);
-      else
-        bl_lr_compare_show_message (self, NULL, FALSE);
-    }
-  g_object_unref (dialog);
-  g_object_unref (self);
+  if (path == NULL)
+    bl_lr_compare_show_message (self, _("Choose a local file."), TRUE);
+  else if (!bl_lr_compare_import (self, path, &error))
+    bl_lr_compare_show_message (self, error->message, TRUE);
+  else
+    bl_lr_compare_show_message (self, NULL, FALSE);
 }
 
 static void
 import_clicked_cb (GtkButton *button, BlLrCompare *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *chooser;
-  GtkFileFilter *filter = gtk_file_filter_new ();
+  static const char *const patterns[] = { "*.jsonl", "*.json", "*.log", NULL };
 
-  chooser = gtk_file_chooser_native_new (_("Import a training log"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), NULL);
-  gtk_file_filter_set_name (filter, _("Training logs (JSON lines)"));
-  gtk_file_filter_add_pattern (filter, "*.jsonl");
-  gtk_file_filter_add_pattern (filter, "*.json");
-  gtk_file_filter_add_pattern (filter, "*.log");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_unref (filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (import_response_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  bl_choose_file (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_OPEN, _("Import a training log"),
+                  _("_Import"), NULL, _("Training logs (JSON lines)"), patterns,
+                  import_chosen_cb, NULL);
 }
 
 static void

@@ -28,6 +28,7 @@
 #include "widgets/bl-confusion-view.h"
 #include "widgets/bl-digit-pad.h"
 #include "widgets/bl-digit-stages.h"
+#include "widgets/bl-file-chooser.h"
 
 
 G_DEFINE_FINAL_TYPE (BlMnistPage, bl_mnist_page, GTK_TYPE_WIDGET)
@@ -251,39 +252,24 @@ clear_digit_clicked_cb (GtkButton *button, BlMnistPage *self)
 }
 
 static void
-digit_png_chosen_cb (GtkNativeDialog *dialog, int response, BlMnistPage *self)
+digit_png_chosen_cb (GtkWidget *owner, const char *path, gpointer data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
+  BlMnistPage *self = BL_MNIST_PAGE (owner);
+  g_autoptr(GError) error = NULL;
 
-      if (path && !bl_digit_pad_load_png (self->digit_pad, path, &error))
-        gtk_label_set_text (self->try_model_label, error->message);
-    }
-  g_object_unref (dialog);
-  g_object_unref (self);
+  if (path == NULL)
+    gtk_label_set_text (self->try_model_label, _("Choose a local file."));
+  else if (!bl_digit_pad_load_png (self->digit_pad, path, &error))
+    gtk_label_set_text (self->try_model_label, error->message);
 }
 
 static void
 open_digit_clicked_cb (GtkButton *button, BlMnistPage *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *chooser;
-  GtkFileFilter *filter = gtk_file_filter_new ();
+  static const char *const patterns[] = { "*.png", "*.PNG", NULL };
 
-  chooser = gtk_file_chooser_native_new (_("Open an image of a digit"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), NULL);
-  gtk_file_filter_set_name (filter, _("PNG images"));
-  gtk_file_filter_add_mime_type (filter, "image/png");
-  gtk_file_filter_add_pattern (filter, "*.png");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_unref (filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (digit_png_chosen_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  bl_choose_file (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_OPEN, _("Open an image of a digit"),
+                  _("_Open"), NULL, _("PNG images"), patterns, digit_png_chosen_cb, NULL);
 }
 
 BlDigitPad *
@@ -485,27 +471,20 @@ bl_mnist_page_has_data (BlMnistPage *self)
 }
 
 static void
-folder_chosen_cb (GtkNativeDialog *dialog, int response, BlMnistPage *self)
+folder_chosen_cb (GtkWidget *owner, const char *path, gpointer data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      if (path)
-        bl_mnist_page_load_data (self, path);
-    }
-  g_object_unref (dialog);
+  if (path)
+    bl_mnist_page_load_data (BL_MNIST_PAGE (owner), path);
+  else
+    gtk_label_set_text (BL_MNIST_PAGE (owner)->data_label, _("Choose a local folder."));
 }
 
 static void
 choose_clicked_cb (GtkButton *button, BlMnistPage *self)
 {
-  GtkFileChooserNative *dialog =
-    gtk_file_chooser_native_new (_("Choose a folder with IDX files"),
-                                 GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Use"), _("_Cancel"));
-  g_signal_connect (dialog, "response", G_CALLBACK (folder_chosen_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  bl_choose_file (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                  _("Choose a folder with IDX files"), _("_Use"), NULL, NULL, NULL,
+                  folder_chosen_cb, NULL);
 }
 
 /* Downloading MNIST: the fetcher on a GTask thread; progress and the end come back here. */
@@ -1098,38 +1077,31 @@ bl_mnist_page_export_run (BlMnistPage *self, const char *path, gboolean csv, GEr
 typedef enum { FILE_SAVE_MODEL, FILE_LOAD_MODEL, FILE_EXPORT_CSV, FILE_EXPORT_JSONL } FileJob;
 
 static void
-file_chosen_cb (GtkNativeDialog *dialog, int response, BlMnistPage *self)
+file_chosen_cb (GtkWidget *owner, const char *path, gpointer data)
 {
-  FileJob job = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "job"));
+  BlMnistPage *self = BL_MNIST_PAGE (owner);
+  FileJob job = GPOINTER_TO_INT (data);
+  g_autofree char *name = path ? g_path_get_basename (path) : NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = path != NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autofree char *name = g_file_get_basename (file);
-      g_autofree char *text = NULL;
-      g_autoptr(GError) error = NULL;
-      gboolean ok = path != NULL;
-
-      if (ok && job == FILE_SAVE_MODEL)
-        ok = bl_mnist_page_save_model (self, path, &error);
-      else if (ok && job == FILE_LOAD_MODEL)
-        ok = bl_mnist_page_load_model (self, path, &error);
-      else if (ok)
-        ok = bl_mnist_page_export_run (self, path, job == FILE_EXPORT_CSV, &error);
-      if (!ok)
-        text = g_strdup_printf (_("Nothing was written or changed: %s"),
-                                error ? error->message : _("not a local file"));
-      else if (job == FILE_SAVE_MODEL)
-        text = g_strdup_printf (_("Model saved to %s."), name);
-      else if (job == FILE_LOAD_MODEL)
-        text = g_strdup_printf (_("Model loaded from %s: it answers on the Try It page."), name);
-      else
-        text = g_strdup_printf (_("Run exported to %s."), name);
-      bl_mnist_page_set_status (self, text);
-    }
-  g_object_unref (dialog);
-  g_object_unref (self);
+  if (ok && job == FILE_SAVE_MODEL)
+    ok = bl_mnist_page_save_model (self, path, &error);
+  else if (ok && job == FILE_LOAD_MODEL)
+    ok = bl_mnist_page_load_model (self, path, &error);
+  else if (ok)
+    ok = bl_mnist_page_export_run (self, path, job == FILE_EXPORT_CSV, &error);
+  if (!ok)
+    text = g_strdup_printf (_("Nothing was written or changed: %s"),
+                            error ? error->message : _("not a local file"));
+  else if (job == FILE_SAVE_MODEL)
+    text = g_strdup_printf (_("Model saved to %s."), name);
+  else if (job == FILE_LOAD_MODEL)
+    text = g_strdup_printf (_("Model loaded from %s: it answers on the Try It page."), name);
+  else
+    text = g_strdup_printf (_("Run exported to %s."), name);
+  bl_mnist_page_set_status (self, text);
 }
 
 static void
@@ -1145,25 +1117,13 @@ choose_file (BlMnistPage *self, FileJob job)
     [FILE_EXPORT_JSONL] = { N_("Export the run as JSON lines"), N_("_Export"), "mnist-run.jsonl",
                             "*.jsonl", N_("JSON lines") },
   };
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *chooser;
-  GtkFileFilter *filter = gtk_file_filter_new ();
+  const char *const patterns[] = { jobs[job].pattern, NULL };
 
-  chooser = gtk_file_chooser_native_new (_(jobs[job].title),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         job == FILE_LOAD_MODEL ? GTK_FILE_CHOOSER_ACTION_OPEN
-                                                                : GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         _(jobs[job].accept), NULL);
-  if (jobs[job].name)
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), jobs[job].name);
-  gtk_file_filter_set_name (filter, _(jobs[job].filter));
-  gtk_file_filter_add_pattern (filter, jobs[job].pattern);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_unref (filter);
-  g_object_set_data (G_OBJECT (chooser), "job", GINT_TO_POINTER (job));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (file_chosen_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  bl_choose_file (GTK_WIDGET (self),
+                  job == FILE_LOAD_MODEL ? GTK_FILE_CHOOSER_ACTION_OPEN
+                                         : GTK_FILE_CHOOSER_ACTION_SAVE,
+                  _(jobs[job].title), _(jobs[job].accept), jobs[job].name, _(jobs[job].filter),
+                  patterns, file_chosen_cb, GINT_TO_POINTER (job));
 }
 
 /* Ctrl+Page Down / Page Up: the next or previous of This Run, Try It, Compare Rates. */

@@ -5,6 +5,7 @@
 
 #include "bl-mnist-page.h"
 #include "bl-window.h"
+#include "widgets/bl-file-chooser.h"
 
 struct _BlWindow {
   GtkApplicationWindow parent_instance;
@@ -32,42 +33,26 @@ show_error (BlWindow *self, const char *primary, const char *secondary)
 }
 
 static void
-export_response_cb (GtkNativeDialog *dialog, int response, BlWindow *self)
+export_chosen_cb (GtkWidget *owner, const char *path, gpointer data)
 {
-  ExportFunc func = g_object_get_data (G_OBJECT (dialog), "export-func");
+  BlWindow *self = BL_WINDOW (owner);
+  ExportFunc func = (ExportFunc) data;
+  g_autoptr(GError) error = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
-
-      if (path == NULL)
-        show_error (self, _("Could not export"), _("Choose a local file."));
-      else if (!func (self->backprop_page, path, &error))
-        show_error (self, _("Could not export"), error->message);
-    }
-  g_object_unref (dialog);
+  if (path == NULL)
+    show_error (self, _("Could not export"), _("Choose a local file."));
+  else if (!func (self->backprop_page, path, &error))
+    show_error (self, _("Could not export"), error->message);
 }
 
 static void
 export_with (BlWindow *self, const char *title, const char *name, const char *pattern,
              ExportFunc func)
 {
-  GtkFileChooserNative *dialog =
-    gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                 _("_Export"), _("_Cancel"));
-  GtkFileFilter *filter = gtk_file_filter_new ();
+  const char *const patterns[] = { pattern, NULL };
 
-  gtk_file_filter_add_pattern (filter, pattern);
-  gtk_file_filter_set_name (filter, pattern);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  g_object_unref (filter);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_object_set_data (G_OBJECT (dialog), "export-func", func);
-  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  bl_choose_file (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_SAVE, title, _("_Export"), name,
+                  NULL, patterns, export_chosen_cb, (gpointer) func);
 }
 
 static void

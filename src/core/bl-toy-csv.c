@@ -109,30 +109,20 @@ bl_toy_ledger_save (const char *path, BlToyFormat format, BlToyRun *const *runs,
                     GError **error)
 {
   g_autofree char *tmp_path = NULL;
-  int fd;
   FILE *out;
   gboolean ok;
 
   g_return_val_if_fail (path != NULL, FALSE);
 
-  /* A temporary file beside the target, renamed over it only when complete. */
-  tmp_path = g_strdup_printf ("%s.XXXXXX", path);
-  fd = g_mkstemp (tmp_path);
-  if (fd < 0)
+  /* A temporary file beside the target, renamed over it only when complete; created with the
+   * user's umask like any file they save, not private as a mkstemp file would be. */
+  tmp_path = bl_file_temp_path (path);
+  out = g_fopen (tmp_path, "wx");
+  if (out == NULL)
     {
       int saved = errno;
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
                    _("Could not create a file beside “%s”: %s"), path, g_strerror (saved));
-      return FALSE;
-    }
-  out = fdopen (fd, "w");
-  if (out == NULL)
-    {
-      int saved = errno;
-      close (fd);
-      g_unlink (tmp_path);
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("Could not write “%s”: %s"), path, g_strerror (saved));
       return FALSE;
     }
   ok = bl_toy_ledger_write_stream (out, format, runs, n_runs, error);

@@ -46,6 +46,29 @@ shown (gpointer p)
   return !bl_mnist_page_is_training (p) && bl_mnist_page_is_view_current (p);
 }
 
+/* A new page alone in a presented window of @width × @height. */
+static BlMnistPage *
+page_in_window (int width, int height, GtkWidget **window_out)
+{
+  GtkWidget *window = gtk_window_new ();
+  BlMnistPage *page = BL_MNIST_PAGE (bl_mnist_page_new ());
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  *window_out = window;
+  return page;
+}
+
+/* The real MNIST of BL_MNIST_DIR on @page, loaded. */
+static void
+load_mnist (BlMnistPage *page)
+{
+  g_assert_nonnull (g_getenv ("BL_MNIST_DIR"));
+  bl_mnist_page_load_data (page, g_getenv ("BL_MNIST_DIR"));
+  g_assert_true (bl_test_iterate_until (has_data, page, 60));
+}
+
 /* The count in a cell of the matrix the page shows (its last epoch), from the page's own
  * status: the test reads it back through the cell's window rather than trusting itself. */
 static guint
@@ -77,18 +100,14 @@ static gboolean queue_done (gpointer p)
 static void
 test_learning_rate_queue (void)
 {
-  GtkWidget *window = gtk_window_new ();
-  BlMnistPage *page = BL_MNIST_PAGE (bl_mnist_page_new ());
+  GtkWidget *window;
+  BlMnistPage *page = page_in_window (1400, 900, &window);
   BlLrCompare *compare = bl_mnist_page_get_lr_compare (page);
   const double rates[] = { 0.01, 0.1, 0.5 };
   g_autoptr(GError) error = NULL;
   NnRecipe r;
 
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
-  gtk_window_present (GTK_WINDOW (window));
-  bl_mnist_page_load_data (page, g_getenv ("BL_MNIST_DIR"));
-  g_assert_true (bl_test_iterate_until (has_data, page, 60));
+  load_mnist (page);
   nn_recipe_init_plain (&r);
   r.epochs = 2;
   r.batch = 64;
@@ -135,24 +154,17 @@ test_learning_rate_queue (void)
 static void
 test_run_watch_pause_stop (void)
 {
-  GtkWidget *window = gtk_window_new ();
-  BlMnistPage *page = BL_MNIST_PAGE (bl_mnist_page_new ());
+  GtkWidget *window;
+  BlMnistPage *page = page_in_window (1400, 900, &window);
   g_autoptr(GError) error = NULL;
   NnRecipe r;
   guint seen;
-
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
-  gtk_window_present (GTK_WINDOW (window));
 
   /* Without data, training is refused with a message. */
   g_assert_false (bl_mnist_page_start (page, &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
-
-  g_assert_nonnull (g_getenv ("BL_MNIST_DIR"));
-  bl_mnist_page_load_data (page, g_getenv ("BL_MNIST_DIR"));
-  g_assert_true (bl_test_iterate_until (has_data, page, 60));
+  load_mnist (page);
 
   nn_recipe_init_default (&r);
   r.epochs = 1;
@@ -386,29 +398,26 @@ test_watch_catches_foreign_touch (void)
 static void
 watch_a_run (int width, int height, gboolean projector)
 {
-  GtkWidget *window = gtk_window_new ();
-  BlMnistPage *page = BL_MNIST_PAGE (bl_mnist_page_new ());
+  GtkWidget *window;
+  BlMnistPage *page = page_in_window (width, height, &window);
   Gaps gaps = { .page = page };
   NnRecipe r;
   guint id, watched;
 
   main_thread = g_thread_self ();
   foreign_touches = 0;
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_present (GTK_WINDOW (window));
+  watched = watch_widgets (window);
+  g_assert_cmpuint (watched, >, 50);
   if (projector)
     {
       g_autoptr(GSettings) settings = g_settings_new (APP_ID);
       g_settings_set_boolean (settings, "projector-mode", TRUE);
       g_settings_set_string (settings, "data-folder", g_getenv ("BL_MNIST_DIR"));
       bl_mnist_page_set_settings (page, settings);   /* finds the data folder and loads it */
+      g_assert_true (bl_test_iterate_until (has_data, page, 60));
     }
   else
-    bl_mnist_page_load_data (page, g_getenv ("BL_MNIST_DIR"));
-  watched = watch_widgets (window);
-  g_assert_cmpuint (watched, >, 50);
-  g_assert_true (bl_test_iterate_until (has_data, page, 60));
+    load_mnist (page);
   nn_recipe_init_default (&r);
   r.epochs = 4;
   r.train_subset = 1500;

@@ -3,6 +3,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/bl-toy.h"
 #include "core/bl-toy-csv.h"
@@ -89,6 +90,14 @@ test_classroom_columns_and_errors (void)
   run = bl_toy_run_new (&p, 0.5);
   bl_toy_run_compute (run, 10);
   g_assert_true (bl_toy_ledger_save (path, BL_TOY_FORMAT_CSV, &run, 1, NULL));
+  {
+    /* Saved like any file the user saves: readable as their umask allows, not private. */
+    GStatBuf st;
+    mode_t mask = umask (022);
+    umask (mask);
+    g_assert_cmpint (g_stat (path, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0666 & ~mask);
+  }
   t = bl_toy_table_read_csv (path, NULL);
   g_assert_nonnull (t);
   g_assert_cmpuint (t->n_cols, ==, 2 + 31);   /* no bias columns in the classroom */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "widgets/bl-chart.h"
+#include "widgets/bl-file-chooser.h"
 #include "widgets/bl-network-view.h"
 #include "test-utils.h"
 #include "widgets/bl-palette.h"
@@ -174,6 +175,46 @@ test_network_view (void)
   g_object_unref (view);
 }
 
+/* ---- The file chooser: modal over the owner's window; the owner outlives its window until
+ * the dialog answers; a cancel calls nothing. (Which file was picked cannot be set from a
+ * test: GtkFileChooserNative reads it from its own dialog's answer.) */
+
+static void
+never_chosen_cb (GtkWidget *owner, const char *path, gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+test_file_chooser (void)
+{
+  const char *const patterns[] = { "*.csv", NULL };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *label = gtk_label_new ("owner");
+  gpointer owner_alive = label;
+  GtkFileChooserNative *dialog;
+  guint calls = 0;
+
+  gtk_window_set_child (GTK_WINDOW (window), label);
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_add_weak_pointer (G_OBJECT (label), &owner_alive);
+
+  dialog = bl_choose_file (label, GTK_FILE_CHOOSER_ACTION_SAVE, "Save", "_Save", "run.csv",
+                           "CSV", patterns, never_chosen_cb, &calls);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_native_dialog_get_modal (GTK_NATIVE_DIALOG (dialog)));
+  g_assert_true (gtk_native_dialog_get_transient_for (GTK_NATIVE_DIALOG (dialog)) ==
+                 GTK_WINDOW (window));
+  g_assert_cmpstr (gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (dialog)), ==,
+                   "run.csv");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_nonnull (owner_alive);            /* the dialog still holds it */
+  g_signal_emit_by_name (dialog, "response", GTK_RESPONSE_CANCEL);
+  g_assert_cmpuint (calls, ==, 0);
+  g_assert_null (owner_alive);               /* and let it go with its answer */
+}
+
 int
 main (int argc, char **argv)
 {
@@ -184,5 +225,6 @@ main (int argc, char **argv)
   g_test_add_func ("/widgets/chart/cursor-property", test_chart_cursor_property);
   g_test_add_func ("/widgets/chart/million-points", test_chart_million_points);
   g_test_add_func ("/widgets/network-view", test_network_view);
+  g_test_add_func ("/widgets/file-chooser", test_file_chooser);
   return g_test_run ();
 }
