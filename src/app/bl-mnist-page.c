@@ -177,6 +177,14 @@ apply_batch (BlMnistPage *self, const NnBatchReport *r)
                                               "%s left"), r->epoch, r->epochs, r->batch,
                                             r->n_batches, r->images_per_s, eta);
   self->unshown_fraction = ((r->epoch - 1) + (double) r->batch / r->n_batches) / r->epochs;
+  /* "Starting…" would otherwise stay up for the whole first epoch. */
+  if (self->batches_seen == 1)
+    {
+      g_free (self->unshown_status);
+      self->unshown_status = g_strdup (_("Training. The test set is scored at the end of each "
+                                         "epoch: the charts on the right and the matrix fill "
+                                         "in then."));
+    }
 }
 
 void
