@@ -146,7 +146,7 @@ bl_lr_compare_add_run (BlLrCompare *self, double lr, const char *source)
 }
 
 static void
-add_epoch (BlLrCompare *self, Run *run, const NnEpochReport *r)
+add_epoch (BlLrCompare *self, Run *run, const NnEpochRecord *r)
 {
   bl_chart_series_append (self->chart, run->series, r->epoch, 100 * r->test_acc);
   if (run->epochs == 0 || r->test_acc > run->best)
@@ -159,7 +159,7 @@ add_epoch (BlLrCompare *self, Run *run, const NnEpochReport *r)
 }
 
 void
-bl_lr_compare_add_epoch (BlLrCompare *self, guint id, const NnEpochReport *report)
+bl_lr_compare_add_epoch (BlLrCompare *self, guint id, const NnEpochRecord *report)
 {
   Run *run;
 
@@ -184,13 +184,13 @@ bl_lr_compare_import (BlLrCompare *self, const char *path, GError **error)
       NnRunLog *log = g_ptr_array_index (logs, i);
       /* An old log without its recipe: the rate of a constant schedule is the first epoch's. */
       double lr = log->has_recipe ? log->lr
-                                  : g_array_index (log->reports, NnEpochReport, 0).lr;
+                                  : g_array_index (log->records, NnEpochRecord, 0).lr;
       g_autofree char *source = logs->len > 1 ? g_strdup_printf ("%s (%u)", name, i + 1)
                                               : g_strdup (name);
       guint id = add_run (self, lr, source, TRUE);
       Run *run = find_run (self, id);
-      for (guint e = 0; e < log->reports->len; e++)
-        add_epoch (self, run, &g_array_index (log->reports, NnEpochReport, e));
+      for (guint e = 0; e < log->records->len; e++)
+        add_epoch (self, run, &g_array_index (log->records, NnEpochRecord, e));
     }
   rebuild_table (self);
   return TRUE;

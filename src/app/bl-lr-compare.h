@@ -19,7 +19,7 @@ GArray    *bl_lr_compare_get_rates  (BlLrCompare *self, GError **error);
 void       bl_lr_compare_set_rates_text (BlLrCompare *self, const char *text);
 /* A run trained in this window; returns its id. */
 guint      bl_lr_compare_add_run    (BlLrCompare *self, double lr, const char *source);
-void       bl_lr_compare_add_epoch  (BlLrCompare *self, guint id, const NnEpochReport *report);
+void       bl_lr_compare_add_epoch  (BlLrCompare *self, guint id, const NnEpochRecord *report);
 /* Overlays every run of a JSON-lines log (nn-runlog.h). */
 gboolean   bl_lr_compare_import     (BlLrCompare *self, const char *path, GError **error);
 void       bl_lr_compare_clear      (BlLrCompare *self);

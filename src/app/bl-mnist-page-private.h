@@ -71,7 +71,7 @@ struct _BlMnistPage {
   double          best_acc;
   guint           best_epoch;
   guint           batch_raw, batch_smooth, train_loss, test_loss, train_acc, test_acc;
-  GArray         *history;        /* NnEpochReport per finished epoch: the replay slider's */
+  GArray         *history;        /* NnEpochRecord per finished epoch: the replay slider's */
   GPtrArray      *history_probs;  /* GBytes per epoch: every test image's softmax output */
   guint           compare_id;     /* this run's curve on the Compare page */
   GArray         *queue;          /* learning rates still to run (double) */
@@ -101,7 +101,7 @@ struct _BlMnistPage {
   /* worker → main thread */
   GMutex          lock;
   GArray         *pending_batches;   /* NnBatchReport */
-  GArray         *pending_epochs;    /* NnEpochReport */
+  GArray         *pending_epochs;    /* NnEpochRecord */
   GPtrArray      *pending_probs;     /* GBytes, one per pending epoch */
   GPtrArray      *pending_states;    /* GBytes, one per pending epoch */
   GError         *pending_error;

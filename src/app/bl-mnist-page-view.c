@@ -143,7 +143,7 @@ show_loss (BlMnistPage *self)
     }
   for (; self->loss_shown < self->history->len; self->loss_shown++)
     {
-      const NnEpochReport *r = &g_array_index (self->history, NnEpochReport, self->loss_shown);
+      const NnEpochRecord *r = &g_array_index (self->history, NnEpochRecord, self->loss_shown);
       bl_chart_series_append (self->loss_chart, self->train_loss, r->epoch, r->train_loss);
       bl_chart_series_append (self->loss_chart, self->test_loss, r->epoch, r->test_loss);
     }
@@ -160,7 +160,7 @@ show_accuracy (BlMnistPage *self)
     }
   for (; self->acc_shown < self->history->len; self->acc_shown++)
     {
-      const NnEpochReport *r = &g_array_index (self->history, NnEpochReport, self->acc_shown);
+      const NnEpochRecord *r = &g_array_index (self->history, NnEpochRecord, self->acc_shown);
       bl_chart_series_append (self->acc_chart, self->train_acc, r->epoch, 100 * r->train_acc);
       bl_chart_series_append (self->acc_chart, self->test_acc, r->epoch, 100 * r->test_acc);
     }

@@ -76,7 +76,7 @@ on_epoch (const NnEpochReport *report, gpointer data)
   GBytes *state = nn_model_get_state (report->model);
 
   g_mutex_lock (&self->lock);
-  g_array_append_val (self->pending_epochs, *report);
+  g_array_append_val (self->pending_epochs, report->record);
   g_ptr_array_add (self->pending_probs, probs);
   g_ptr_array_add (self->pending_states, state);
   schedule_drain_locked (self);
@@ -191,14 +191,14 @@ void
 bl_mnist_page_show_confusion_of_epoch (BlMnistPage *self, guint epoch)
 {
   g_autofree char *title = NULL;
-  const NnEpochReport *r;
+  const NnEpochRecord *r;
 
   if (epoch == 0 || epoch > self->history->len)
     {
       bl_confusion_view_set_counts (self->confusion_view, NULL);
       return;
     }
-  r = &g_array_index (self->history, NnEpochReport, epoch - 1);
+  r = &g_array_index (self->history, NnEpochRecord, epoch - 1);
   title = g_strdup_printf (_("Test set after epoch %u: %.2f%%"), epoch, 100 * r->test_acc);
   bl_confusion_view_set_title (self->confusion_view, title);
   bl_confusion_view_set_counts (self->confusion_view,
@@ -293,7 +293,7 @@ bl_mnist_page_get_digit_stages (BlMnistPage *self)
 }
 
 static void
-apply_epoch (BlMnistPage *self, const NnEpochReport *r, GBytes *probs, GBytes *state)
+apply_epoch (BlMnistPage *self, const NnEpochRecord *r, GBytes *probs, GBytes *state)
 {
   g_autofree char *label = NULL;
 
@@ -309,8 +309,6 @@ apply_epoch (BlMnistPage *self, const NnEpochReport *r, GBytes *probs, GBytes *s
   update_try_it (self);
 
   g_array_append_val (self->history, *r);
-  g_array_index (self->history, NnEpochReport, self->history->len - 1).test_probs = NULL;
-  g_array_index (self->history, NnEpochReport, self->history->len - 1).model = NULL;
   self->epochs_done = r->epoch;
   if (r->test_acc > self->best_acc)
     {
@@ -375,7 +373,7 @@ drain_cb (gpointer data)
   batches = self->pending_batches;
   epochs = self->pending_epochs;
   self->pending_batches = g_array_new (FALSE, FALSE, sizeof (NnBatchReport));
-  self->pending_epochs = g_array_new (FALSE, FALSE, sizeof (NnEpochReport));
+  self->pending_epochs = g_array_new (FALSE, FALSE, sizeof (NnEpochRecord));
   probs = self->pending_probs;
   states = self->pending_states;
   self->pending_probs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
@@ -390,7 +388,7 @@ drain_cb (gpointer data)
   for (guint i = 0; i < batches->len; i++)
     apply_batch (self, &g_array_index (batches, NnBatchReport, i));
   for (guint i = 0; i < epochs->len; i++)
-    apply_epoch (self, &g_array_index (epochs, NnEpochReport, i), g_ptr_array_index (probs, i),
+    apply_epoch (self, &g_array_index (epochs, NnEpochRecord, i), g_ptr_array_index (probs, i),
                  g_ptr_array_index (states, i));
   if (finished && self->thread)
     finish_run (self, error);
@@ -410,7 +408,7 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   NnDataset *set = nn_dataset_load (task_data, &error);
 
   if (set)
-    g_task_return_pointer (task, set, (GDestroyNotify) nn_dataset_free);
+    g_task_return_pointer (task, set, (GDestroyNotify) nn_dataset_unref);
   else
     g_task_return_error (task, error);
 }
@@ -433,7 +431,7 @@ load_done (GObject *source, GAsyncResult *result, gpointer data)
       set_running_ui (self, FALSE);
       return;
     }
-  g_clear_pointer (&self->data, nn_dataset_free);
+  g_clear_pointer (&self->data, nn_dataset_unref);
   self->data = set;
   /* The per-image results point into the old test set. */
   g_ptr_array_set_size (self->history_probs, 0);
@@ -1078,7 +1076,7 @@ bl_mnist_page_export_run (BlMnistPage *self, const char *path, gboolean csv, GEr
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID, _("No epoch has finished yet."));
       return FALSE;
     }
-  return nn_runlog_write (path, &self->recipe, (const NnEpochReport *) self->history->data,
+  return nn_runlog_write (path, &self->recipe, (const NnEpochRecord *) self->history->data,
                           self->history->len, csv, error);
 }
 
@@ -1262,7 +1260,7 @@ bl_mnist_page_finalize (GObject *object)
 {
   BlMnistPage *self = BL_MNIST_PAGE (object);
 
-  g_clear_pointer (&self->data, nn_dataset_free);
+  g_clear_pointer (&self->data, nn_dataset_unref);
   g_free (self->data_dir);
   g_array_unref (self->pending_batches);
   g_array_unref (self->pending_epochs);
@@ -1346,8 +1344,8 @@ bl_mnist_page_init (BlMnistPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_mutex_init (&self->lock);
   self->pending_batches = g_array_new (FALSE, FALSE, sizeof (NnBatchReport));
-  self->pending_epochs = g_array_new (FALSE, FALSE, sizeof (NnEpochReport));
-  self->history = g_array_new (FALSE, FALSE, sizeof (NnEpochReport));
+  self->pending_epochs = g_array_new (FALSE, FALSE, sizeof (NnEpochRecord));
+  self->history = g_array_new (FALSE, FALSE, sizeof (NnEpochRecord));
   self->history_probs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   self->pending_probs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   self->pending_states = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);

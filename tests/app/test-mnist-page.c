@@ -85,7 +85,7 @@ expected_cell_count (BlMnistPage *page, int t, int p)
   runs = nn_runlog_load (path, &error);
   g_assert_no_error (error);
   run = runs->pdata[0];
-  count = g_array_index (run->reports, NnEpochReport, run->reports->len - 1).confusion[t][p];
+  count = g_array_index (run->records, NnEpochRecord, run->records->len - 1).confusion[t][p];
   g_remove (path);
   g_rmdir (tmp);
   return count;
@@ -252,7 +252,7 @@ test_run_watch_pause_stop (void)
     runs = nn_runlog_load (jsonl, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (runs->len, ==, 1);
-    g_assert_cmpuint (((NnRunLog *) runs->pdata[0])->reports->len, ==, 1);
+    g_assert_cmpuint (((NnRunLog *) runs->pdata[0])->records->len, ==, 1);
 
     before = g_bytes_ref (bl_mnist_page_get_model_state (page));
     g_assert_true (bl_mnist_page_save_model (page, ckpt, &error));
