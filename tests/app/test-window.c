@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "config.h"
-#include "bl-backprop-page.h"
+#include "backprop/bl-backprop-page.h"
 #include "bl-preferences.h"
-#include "bl-ledger-model.h"
+#include "backprop/bl-ledger-model.h"
 #include "bl-window.h"
 #include "test-utils.h"
 

@@ -6,8 +6,8 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "bl-backprop-page.h"
-#include "bl-ledger-model.h"
+#include "backprop/bl-backprop-page.h"
+#include "backprop/bl-ledger-model.h"
 #include "core/bl-toy-csv.h"
 #include "export/bl-toy-xlsx.h"
 #include "widgets/bl-chart.h"
