@@ -20,6 +20,7 @@
 typedef struct {
   BlLrCompare   *owner;
   guint          series;
+  guint          slot;         /* its colour in the palette */
   double         lr;           /* NaN when a log does not say */
   char          *source;       /* "this window", "Run Each", or the log's file name */
   double         best, final;
@@ -87,13 +88,22 @@ attach_label (GtkGrid *grid, const char *text, int col, int row, float xalign, g
   gtk_grid_attach (grid, l, col, row, 1, 1);
 }
 
-static void
-run_color (BlLrCompare *self, const Run *r, guint index, GdkRGBA *c)
+/* A run keeps the colour it got when it came: the first slot no other run on the chart has
+ * (bl-palette.h), so no two curves share one while there are no more runs than colours. */
+static guint
+free_slot (BlLrCompare *self)
 {
-  if (isfinite (r->lr))
-    bl_palette_color_for_lr (r->lr, c);
-  else
-    bl_palette_color (index, c);
+  guint n = bl_palette_size ();
+
+  for (guint slot = 0; slot < n; slot++)
+    {
+      gboolean taken = FALSE;
+      for (guint i = 0; i < self->runs->len && !taken; i++)
+        taken = ((Run *) g_ptr_array_index (self->runs, i))->slot == slot;
+      if (!taken)
+        return slot;
+    }
+  return self->runs->len;   /* more runs than colours: they repeat, dashed (imported) or not */
 }
 
 /* The table is small (at most MAX_RUNS rows): rebuilt when a number changes. */
@@ -117,7 +127,7 @@ rebuild_table (BlLrCompare *self)
                       *last = NULL, *color = NULL;
       GdkRGBA c;
 
-      run_color (self, r, i, &c);
+      bl_palette_color (r->slot, &c);
       color = g_strdup_printf ("#%02x%02x%02x", (int) (c.red * 255), (int) (c.green * 255),
                                (int) (c.blue * 255));
       swatch = g_markup_printf_escaped ("<span foreground=\"%s\">■</span> %s", color, lr);
@@ -143,7 +153,8 @@ add_run (BlLrCompare *self, double lr, const char *source, gboolean imported)
   run->owner = self;
   run->lr = lr;
   run->source = g_strdup (source);
-  run_color (self, run, self->runs->len, &c);
+  run->slot = free_slot (self);
+  bl_palette_color (run->slot, &c);
   label = imported ? g_strdup_printf ("η = %s · %s", rate, source)
                    : g_strdup_printf ("η = %s", rate);
   run->series = bl_chart_add_series (self->chart, label, &c,
@@ -452,9 +463,9 @@ bl_lr_compare_get_best (BlLrCompare *self, guint index, guint *epoch)
 GArray *
 bl_lr_compare_get_rates (BlLrCompare *self, GError **error)
 {
-  /* A class compares a handful; more would not fit the table or the palette. */
+  /* A class compares a handful; more would not have a colour each. */
   return bl_toy_parse_learning_rates (gtk_editable_get_text (GTK_EDITABLE (self->rates_entry)),
-                                      12, error);
+                                      bl_palette_size (), error);
 }
 
 void
