@@ -140,7 +140,6 @@ bl_application_startup (GApplication *app)
   BlApplication *self = BL_APPLICATION (app);
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },
@@ -193,9 +192,16 @@ bl_application_startup (GApplication *app)
   apply_theme (self);
   follow_system_color_scheme (self);
 
+  bl_application_load_style (gdk_display_get_default ());
+}
+
+void
+bl_application_load_style (GdkDisplay *display)
+{
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
   gtk_css_provider_load_from_resource (css, "/org/backproplab/BackpropLab/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                              GTK_STYLE_PROVIDER (css),
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "mnist/bl-mnist-page.h"
+#include "test-app-env.h"
 #include "test-utils.h"
 #include "../fetch/test-server.h"
 
@@ -166,6 +167,7 @@ main (int argc, char **argv)
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_setenv ("no_proxy", "127.0.0.1", TRUE);
   gtk_test_init (&argc, &argv, NULL);
+  bl_test_init_display ();
   g_test_add_func ("/app/download/cancel-leaves-nothing", test_cancel_leaves_nothing);
   g_test_add_func ("/app/download/installs-and-loads", test_download_installs_and_loads);
   return g_test_run ();

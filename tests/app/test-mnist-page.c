@@ -12,6 +12,7 @@
 #include "bl-app-error.h"
 #include "nn-error.h"
 #include "nn-runlog.h"
+#include "test-app-env.h"
 #include "test-utils.h"
 
 /* ---- A watch on every widget of the page: a property of any of them changed by a thread
@@ -633,7 +634,7 @@ main (int argc, char **argv)
 {
   bl_test_isolate_dirs ();
   gtk_test_init (&argc, &argv, NULL);
-  bl_test_find_system_icons ();
+  bl_test_init_display ();
   g_test_add_func ("/app/mnist-page/watch-catches-foreign-touch",
                    test_watch_catches_foreign_touch);
   g_test_add_func ("/app/mnist-page/run-watch-pause-stop", test_run_watch_pause_stop);

@@ -10,6 +10,7 @@
 #include "bl-preferences.h"
 #include "backprop/bl-ledger-model.h"
 #include "bl-window.h"
+#include "test-app-env.h"
 #include "test-utils.h"
 
 static void
@@ -329,6 +330,7 @@ int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
+  bl_test_init_display ();
   g_test_add_func ("/app/window/builds", test_builds);
   g_test_add_func ("/app/window/step-moves-cursor", test_step_moves_cursor);
   g_test_add_func ("/app/window/bad-input-refused", test_bad_input_refused);

@@ -20,6 +20,7 @@
 struct _BlMnistPage {
   GtkWidget        parent_instance;
 
+  GtkWidget       *sidebar;
   BlDataPanel     *data_panel;
   BlRecipeForm    *recipe_form;
   GtkToggleButton *pause_button;
@@ -39,7 +40,7 @@ struct _BlMnistPage {
 
 G_DEFINE_FINAL_TYPE (BlMnistPage, bl_mnist_page, GTK_TYPE_WIDGET)
 
-enum { PROP_0, PROP_PAUSED, N_PROPS };
+enum { PROP_0, PROP_PAUSED, PROP_SIDEBAR_VISIBLE, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
 /* The run at work: the page's, else Compare Rates'. */
@@ -131,6 +132,40 @@ run_state_cb (BlTrainingRun *run, GParamSpec *pspec, BlMnistPage *self)
   bl_frame_pacer_schedule (self->pacer);
 }
 
+
+/* Below this width the charts and the matrix need the room the data and recipe take; a run
+ * locks those anyway, so it folds them away. They stay folded while the class reads the
+ * results; the toggle (F9) brings them back. */
+#define NARROW_PAGE_WIDTH 1200
+
+static void
+set_sidebar_visible (BlMnistPage *self, gboolean visible)
+{
+  if (gtk_widget_get_visible (self->sidebar) == visible)
+    return;
+  gtk_widget_set_visible (self->sidebar, visible);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SIDEBAR_VISIBLE]);
+}
+
+int
+bl_mnist_page_get_narrow_width (BlMnistPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  /* Projector mode's type is 1.4 times larger (style.css): so is the room everything needs. */
+  g_return_val_if_fail (BL_IS_MNIST_PAGE (self), NARROW_PAGE_WIDTH);
+  return root && gtk_widget_has_css_class (GTK_WIDGET (root), "projector")
+         ? NARROW_PAGE_WIDTH * 14 / 10 : NARROW_PAGE_WIDTH;
+}
+
+static void
+fold_sidebar_for_run (BlMnistPage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+      gtk_widget_get_width (GTK_WIDGET (self)) < bl_mnist_page_get_narrow_width (self))
+    set_sidebar_visible (self, FALSE);
+}
+
 /* A run is about to begin: everything that follows it, then the click's answer in a frame of
  * its own. */
 static void
@@ -138,6 +173,7 @@ watch_run (BlMnistPage *self, BlTrainingRun *run, const char *caption)
 {
   g_signal_connect_object (run, "notify::state", G_CALLBACK (run_state_cb), self, 0);
   bl_run_status_set_run (self->run_status, run, caption);
+  fold_sidebar_for_run (self);
   update_actions (self);
   bl_frame_pacer_skip_frame (self->pacer);
   bl_frame_pacer_schedule (self->pacer);
@@ -478,6 +514,7 @@ bl_mnist_page_set_settings (BlMnistPage *self, GSettings *settings)
   g_return_if_fail (BL_IS_MNIST_PAGE (self));
   bl_recipe_form_set_settings (self->recipe_form, settings);
   bl_run_view_set_settings (self->run_view, settings);
+  bl_try_it_set_settings (self->try_it, settings);
   bl_lr_compare_set_settings (self->lr_compare, settings);
   bl_data_panel_set_settings (self->data_panel, settings);
 }
@@ -499,22 +536,32 @@ bl_mnist_page_new (void)
   return g_object_new (BL_TYPE_MNIST_PAGE, NULL);
 }
 
-/* "paused": the state of the mnist.pause action (gtk_widget_class_install_property_action). */
+/* "paused" and "sidebar-visible": the states of the mnist.pause and mnist.show-sidebar
+ * actions (gtk_widget_class_install_property_action). */
 static void
 bl_mnist_page_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
 {
-  BlTrainingRun *run = active_run (BL_MNIST_PAGE (object));
+  BlMnistPage *self = BL_MNIST_PAGE (object);
+  BlTrainingRun *run = active_run (self);
 
-  g_value_set_boolean (value, run && bl_training_run_get_state (run) == BL_RUN_STATE_PAUSED);
+  if (id == PROP_PAUSED)
+    g_value_set_boolean (value, run && bl_training_run_get_state (run) == BL_RUN_STATE_PAUSED);
+  else
+    g_value_set_boolean (value, gtk_widget_get_visible (self->sidebar));
 }
 
 static void
 bl_mnist_page_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
 {
-  BlTrainingRun *run = active_run (BL_MNIST_PAGE (object));
+  BlMnistPage *self = BL_MNIST_PAGE (object);
+  BlTrainingRun *run = active_run (self);
 
-  if (run)
+  if (id == PROP_PAUSED && run)
     bl_training_run_set_paused (run, g_value_get_boolean (value));
+  else if (id == PROP_SIDEBAR_VISIBLE)
+    {
+      set_sidebar_visible (self, g_value_get_boolean (value));
+    }
 }
 
 static void
@@ -570,6 +617,10 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
   props[PROP_PAUSED] = g_param_spec_boolean ("paused", NULL, NULL, FALSE,
                                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
                                              G_PARAM_STATIC_STRINGS);
+  props[PROP_SIDEBAR_VISIBLE] = g_param_spec_boolean ("sidebar-visible", NULL, NULL, TRUE,
+                                                      G_PARAM_READWRITE |
+                                                      G_PARAM_EXPLICIT_NOTIFY |
+                                                      G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   g_type_ensure (BL_TYPE_DATA_PANEL);
@@ -582,6 +633,7 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/backproplab/BackpropLab/ui/bl-mnist-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, BlMnistPage, name)
+  CHILD (sidebar);
   CHILD (data_panel);
   CHILD (recipe_form);
   CHILD (pause_button);
@@ -599,6 +651,9 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
   gtk_widget_class_install_action (widget_class, "mnist.start", NULL, action_start);
   gtk_widget_class_install_property_action (widget_class, "mnist.pause", "paused");
   gtk_widget_class_install_action (widget_class, "mnist.stop", NULL, action_stop);
+  gtk_widget_class_install_property_action (widget_class, "mnist.show-sidebar",
+                                            "sidebar-visible");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "mnist.show-sidebar", NULL);
   gtk_widget_class_install_action (widget_class, "mnist.save-model", NULL, action_file);
   gtk_widget_class_install_action (widget_class, "mnist.load-model", NULL, action_file);
   gtk_widget_class_install_action (widget_class, "mnist.export-run", "s", action_file);
