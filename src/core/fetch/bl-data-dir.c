@@ -10,6 +10,7 @@
 #include "bl-data-dir.h"
 #include "bl-digest.h"
 #include "bl-fetch-error.h"
+#include "core/bl-gzip.h"
 
 char *
 bl_data_user_dir (void)
@@ -121,10 +122,9 @@ bl_data_peek_idx (const char *path, guint *n_dims, guint32 dims[3], GError **err
     return FALSE;
   if (!g_seekable_seek (G_SEEKABLE (raw), 0, G_SEEK_SET, NULL, error))
     return FALSE;
-  if (n == 2 && head[0] == 0x1f && head[1] == 0x8b)
+  if (bl_gzip_has_magic (head, n))
     {
-      g_autoptr(GConverter) gunzip =
-        G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
+      g_autoptr(GConverter) gunzip = bl_gunzip_new ();
       in = g_converter_input_stream_new (raw, gunzip);
     }
   else
