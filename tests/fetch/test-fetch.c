@@ -10,7 +10,6 @@
 #include "bl-data-dir.h"
 #include "bl-digest.h"
 #include "bl-fetch.h"
-#include "bl-tar.h"
 #include "cli-run.h"
 #include "test-server.h"
 
@@ -525,126 +524,6 @@ test_digest_pieces (void)
   }
 }
 
-typedef struct {
-  GPtrArray  *names;
-  GByteArray *content;   /* of the entry named "want" */
-  gboolean    in_want;
-} TarSeen;
-
-static gboolean
-tar_begin (const char *name, guint64 size, gboolean *want, gpointer data, GError **error)
-{
-  TarSeen *t = data;
-  g_ptr_array_add (t->names, g_strdup (name));
-  t->in_want = *want = g_str_has_suffix (name, "/want");
-  return TRUE;
-}
-
-static gboolean
-tar_data (const guint8 *buf, gsize len, gpointer data, GError **error)
-{
-  TarSeen *t = data;
-  g_assert_true (t->in_want);
-  g_byte_array_append (t->content, buf, len);
-  return TRUE;
-}
-
-static gboolean
-tar_end (gpointer data, GError **error)
-{
-  TarSeen *t = data;
-  t->in_want = FALSE;
-  return TRUE;
-}
-
-/* Archives written by GNU tar in three formats, including a name over 100 characters (a GNU
- * long-name entry, a pax record, a ustar prefix), read in pieces of every awkward size. */
-static void
-test_tar_reader (void)
-{
-  static const BlTarHandler handler = { tar_begin, tar_data, tar_end };
-  static const char *const formats[] = { "gnu", "pax", "ustar" };
-  g_autofree char *dir = new_dir ("tar");
-  g_autofree char *deep = g_build_filename (dir, "src", "a-folder-with-a-rather-long-name",
-                                            "and-another-one-inside-it-that-is-long-too",
-                                            NULL);
-  g_autofree char *want = g_build_filename (dir, "src", "want", NULL);
-  g_autofree char *other = g_build_filename (deep, "a-file-whose-path-is-over-a-hundred-bytes",
-                                             NULL);
-  g_autoptr(GError) error = NULL;
-  guint8 content[1500];
-
-  for (guint i = 0; i < sizeof content; i++)
-    content[i] = (guint8) (i * 7 + 3);
-  g_assert_cmpint (g_mkdir_with_parents (deep, 0755), ==, 0);
-  g_file_set_contents (other, "x", 1, &error);
-  g_assert_no_error (error);
-  g_file_set_contents (want, (const char *) content, sizeof content, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (strlen (other) - strlen (dir), >, 100);
-
-  for (guint fmt = 0; fmt < G_N_ELEMENTS (formats); fmt++)
-    {
-      g_autofree char *tarfile = g_strdup_printf ("%s/%s.tar", dir, formats[fmt]);
-      g_autofree char *format = g_strdup_printf ("--format=%s", formats[fmt]);
-      const char *argv[] = { "tar", "-C", dir, format, "-cf", tarfile, "src", NULL };
-      g_autofree char *archive = NULL;
-      gsize size;
-      int status;
-      const gsize steps[] = { 1, 7, 511, 512, 513, 65536 };
-
-      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                    &status, &error);
-      g_assert_no_error (error);
-      g_assert_true (g_spawn_check_wait_status (status, NULL));
-      g_file_get_contents (tarfile, &archive, &size, &error);
-      g_assert_no_error (error);
-
-      for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
-        {
-          TarSeen t = { g_ptr_array_new_with_free_func (g_free), g_byte_array_new () };
-          BlTar *tar = bl_tar_new (&handler, &t);
-          gboolean long_seen = FALSE;
-
-          for (gsize at = 0; at < size; at += steps[s])
-            g_assert_true (bl_tar_feed (tar, (const guint8 *) archive + at,
-                                        MIN (steps[s], size - at), &error));
-          g_assert_true (bl_tar_finish (tar, &error));
-          g_assert_no_error (error);
-          g_assert_cmpmem (t.content->data, t.content->len, content, sizeof content);
-          for (guint n = 0; n < t.names->len; n++)
-            long_seen |= g_str_equal (t.names->pdata[n],
-                                      other + strlen (dir) + 1);
-          g_assert_true (long_seen);
-          bl_tar_free (tar);
-          g_ptr_array_unref (t.names);
-          g_byte_array_unref (t.content);
-        }
-      /* Cut in the middle of an entry; a header with a wrong checksum. */
-      {
-        TarSeen t = { g_ptr_array_new_with_free_func (g_free), g_byte_array_new () };
-        BlTar *tar = bl_tar_new (&handler, &t);
-        const char *inside = memmem (archive, size, content, 64);
-        g_assert_nonnull (inside);
-        /* Up to the middle of "want"'s content (the archive's tail is zero padding). */
-        g_assert_true (bl_tar_feed (tar, (const guint8 *) archive, inside - archive + 100,
-                                    &error));
-        g_assert_false (bl_tar_finish (tar, &error));
-        g_assert_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_TRUNCATED);
-        g_clear_error (&error);
-        bl_tar_free (tar);
-        tar = bl_tar_new (&handler, &t);
-        archive[100] ^= 0x01;   /* the mode field of the first header */
-        g_assert_false (bl_tar_feed (tar, (const guint8 *) archive, size, &error));
-        g_assert_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_FORMAT);
-        g_clear_error (&error);
-        bl_tar_free (tar);
-        g_ptr_array_unref (t.names);
-        g_byte_array_unref (t.content);
-      }
-    }
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* backprop-lab-cli data, as a user runs it. */
 
@@ -818,7 +697,6 @@ main (int argc, char **argv)
 
   g_test_add_func ("/fetch/default-dir", test_default_dir);
   g_test_add_func ("/fetch/digest-pieces", test_digest_pieces);
-  g_test_add_func ("/fetch/tar-reader", test_tar_reader);
   g_test_add_func ("/fetch/good-mirror", test_good_mirror);
   g_test_add_func ("/fetch/corrupt-then-good", test_corrupt_then_good);
   g_test_add_func ("/fetch/all-mirrors-bad", test_all_mirrors_bad);

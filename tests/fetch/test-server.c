@@ -66,6 +66,48 @@ test_server_file (TestServer *s, const char *name, gboolean decompressed)
   return g_bytes_ref (g_hash_table_lookup (decompressed ? s->raw : s->gz, name));
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Tar, written by hand where GNU tar would refuse to write what a hostile server sends. */
+
+void
+test_tar_append (GByteArray *tar, const char *name, char type, const char *link, guint64 size,
+                 const void *content, gsize content_len)
+{
+  guint8 h[512] = { 0 };
+  guint sum = 0;
+  static const guint8 zeros[512];
+
+  g_assert_cmpuint (strlen (name), <, 100);
+  memcpy (h, name, strlen (name));
+  memcpy (h + 100, "0000644", 7);
+  memcpy (h + 108, "0001750", 7);
+  memcpy (h + 116, "0001750", 7);
+  g_snprintf ((char *) h + 124, 12, "%011llo", (unsigned long long) size);
+  g_assert_cmpuint (size, <, G_GUINT64_CONSTANT (1) << 33);   /* 11 octal digits */
+  memcpy (h + 136, "14724613200", 11);
+  h[156] = (guint8) type;
+  if (link)
+    memcpy (h + 157, link, MIN (strlen (link), 99));
+  memcpy (h + 257, "ustar\0" "00", 8);
+  memset (h + 148, ' ', 8);
+  for (guint i = 0; i < 512; i++)
+    sum += h[i];
+  g_snprintf ((char *) h + 148, 8, "%06o", sum);
+  g_byte_array_append (tar, h, 512);
+  g_byte_array_append (tar, content, content_len);
+  if (content_len % 512)
+    g_byte_array_append (tar, zeros, 512 - content_len % 512);
+}
+
+void
+test_tar_end (GByteArray *tar)
+{
+  static const guint8 zeros[1024];
+  g_byte_array_append (tar, zeros, sizeof zeros);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
 /* The content with its middle byte flipped, gzip'd again: valid gzip, wrong digest. */
 static GBytes *
 corrupt_of (TestServer *s, const char *name)

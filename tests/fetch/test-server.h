@@ -32,5 +32,13 @@ GBytes     *test_server_file       (TestServer *s, const char *name, gboolean de
 /* Helpers shared with the tests. */
 GBytes     *test_gunzip            (GBytes *gz);
 GBytes     *test_gzip              (GBytes *raw, int level);
+/* A tar entry: a ustar header for @name (up to 99 bytes) of type @type ('0' file, '2' symbolic
+ * link to @link, 'x' pax records…) announcing @size bytes, then @content (@content_len bytes,
+ * may differ from @size to make a liar) and the padding to a whole block. */
+void        test_tar_append        (GByteArray *tar, const char *name, char type,
+                                    const char *link, guint64 size, const void *content,
+                                    gsize content_len);
+/* The two zero blocks that end an archive. */
+void        test_tar_end           (GByteArray *tar);
 /* Removes @path and everything under it. */
 void        test_remove_tree       (const char *path);
