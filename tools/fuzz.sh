@@ -46,7 +46,8 @@ for t in "${targets[@]}"; do
   fi
   # Only the new inputs that add coverage join the corpus.
   before=$(ls "$corpus" | wc -l)
-  "$build/tests/fuzz/fuzz-$t" -merge=1 "$corpus" "$new" >/dev/null 2>&1 || true
+  "$build/tests/fuzz/fuzz-$t" -merge=1 -artifact_prefix="$build/crashes/$t-" "$corpus" "$new" \
+    >/dev/null 2>&1 || true
   echo "fuzz-$t: corpus $before -> $(ls "$corpus" | wc -l) files"
   rm -rf "$new"
 done
