@@ -516,7 +516,8 @@ test_truncated_headers (void)
 static void
 test_bad_numbers (void)
 {
-  static const char *const sizes[] = { "0000000001x", "-0000000001", "\x80" "0000000001" };
+  /* The last: 0x80 (octal 200), then digits: a base-256 marker in front of octal. */
+  static const char *const sizes[] = { "0000000001x", "-0000000001", "\2000000000001" };
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
