@@ -152,7 +152,7 @@ bl_application_startup (GApplication *app)
     { "win.export-xlsx", { "<Control><Shift>e", NULL } },
     { "win.export-png", { "<Control>p", NULL } },
     { "win.log-scale", { "<Control>l", NULL } },
-    { "win.projector-mode", { "F5", NULL } },
+    { "app.projector-mode", { "F5", NULL } },
     { "win.show-page::backprop", { "<Alt>1", NULL } },
     { "win.show-page::mnist", { "<Alt>2", NULL } },
     { "win.show-help-overlay", { "<Control>question", "F1", NULL } },
@@ -176,6 +176,17 @@ bl_application_startup (GApplication *app)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action,
                                            accels[i].accels);
 
+  /* Projector mode: the setting as a stateful action, or (without a schema) an action that only
+   * remembers its state for this session. */
+  {
+    g_autoptr(GAction) projector = NULL;
+    if (self->settings)
+      projector = g_settings_create_action (self->settings, "projector-mode");
+    else
+      projector = G_ACTION (g_simple_action_new_stateful ("projector-mode", NULL,
+                                                          g_variant_new_boolean (FALSE)));
+    g_action_map_add_action (G_ACTION_MAP (app), projector);
+  }
   if (self->settings == NULL)
     g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (app),
                                                                               "preferences")),

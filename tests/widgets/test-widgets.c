@@ -32,7 +32,7 @@ loss_chart (guint n_points)
       GdkRGBA c;
       g_autofree char *label = g_strdup_printf ("η = %g", lrs[i]);
       guint id;
-      bl_palette_color_for_lr (lrs[i], &c);
+      bl_palette_color (i, &c);
       id = bl_chart_add_series (chart, label, &c, BL_CHART_LINE_SOLID);
       for (guint k = 0; k < n_points; k++)
         y[k] = 0.2425 * exp (-lrs[i] * k * 40.0 / n_points * (1 + 0.05 * sin (k * 0.01)));
@@ -40,6 +40,56 @@ loss_chart (guint n_points)
     }
   g_free (y);
   return chart;
+}
+
+/* No two rates of a list of up to eight share a colour, whatever the rates (repeats and the
+ * order included), and the colours follow the rates' order. */
+static void
+test_palette_slots (void)
+{
+  GRand *rand = g_rand_new_with_seed (7);
+  guint size = bl_palette_size ();
+
+  g_assert_cmpuint (size, ==, 8);
+  for (guint trial = 0; trial < 2000; trial++)
+    {
+      guint n = 1 + trial % size, slots[8];
+      double rates[8];
+      guint32 seen = 0;
+
+      for (guint i = 0; i < n; i++)
+        {
+          /* A few values drawn often, so equal rates come up. */
+          static const double common[] = { 0.1, 0.5, 2.0 };
+          rates[i] = g_rand_int_range (rand, 0, 3) == 0
+                     ? common[g_rand_int_range (rand, 0, 3)]
+                     : pow (10, g_rand_double_range (rand, -4, 1));
+          if (trial % 97 == 0 && i == 0)
+            rates[i] = NAN;
+        }
+      bl_palette_slots_for_rates (rates, n, slots);
+      for (guint i = 0; i < n; i++)
+        {
+          GdkRGBA c;
+          g_assert_cmpuint (slots[i], <, n);
+          g_assert_false (seen & (1u << slots[i]));
+          seen |= 1u << slots[i];
+          bl_palette_color (slots[i], &c);
+          for (guint j = 0; j < n; j++)
+            if (!isnan (rates[i]) && !isnan (rates[j]) && rates[j] < rates[i])
+              g_assert_cmpuint (slots[j], <, slots[i]);
+        }
+    }
+  /* The eight colours are eight colours. */
+  for (guint i = 0; i < size; i++)
+    for (guint j = i + 1; j < size; j++)
+      {
+        GdkRGBA a, b;
+        bl_palette_color (i, &a);
+        bl_palette_color (j, &b);
+        g_assert_false (gdk_rgba_equal (&a, &b));
+      }
+  g_rand_free (rand);
 }
 
 static void
@@ -219,6 +269,7 @@ int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/widgets/palette/slots", test_palette_slots);
   g_test_add_func ("/widgets/chart/series-colors", test_chart_series_colors);
   g_test_add_func ("/widgets/chart/log-and-describe", test_chart_log_and_describe);
   g_test_add_func ("/widgets/chart/edge-cases", test_chart_edge_cases);
