@@ -50,11 +50,14 @@ widest_count_digits (BlConfusionView *self)
   return digits;
 }
 
-/* The smaller of the counts' two sizes; below 7 px a count is a smudge. */
+/* The counts' sizes below the labels' small type, largest first; below 7 px a count is a
+ * smudge. */
+static const double count_scales[] = { 0.75, 0.55 };
+
 static double
-count_small_size (const Layout *l)
+count_size (const Layout *l, guint i)
 {
-  return MAX (7, round (l->small * 0.7));
+  return MAX (7, round (l->small * count_scales[i]));
 }
 
 static void
@@ -76,12 +79,14 @@ compute_layout (BlConfusionView *self, int width, int height, Layout *l)
   l->bar_width = MAX (10, width - l->bars_left - l->pct_width - 4);
   /* Counts in the labels' small type when the widest fits a cell, else in one smaller size:
    * a font size the drawing has not used yet costs a fontconfig match and new glyphs, tens of
-   * milliseconds the first time (a frame's budget), so the sizes are few and both are loaded
+   * milliseconds the first time (a frame's budget), so the sizes are few and all are loaded
    * before any count is drawn (see confusion_draw). */
   {
     double fits = MIN ((l->cell - 4) / (DIGIT_EM * digits + 0.3), l->cell * 0.5);
-    l->count_font = fits >= l->small ? l->small
-                  : fits >= count_small_size (l) ? count_small_size (l) : 0;
+    l->count_font = fits >= l->small ? l->small : 0;
+    for (guint i = 0; i < G_N_ELEMENTS (count_scales) && l->count_font == 0; i++)
+      if (fits >= count_size (l, i))
+        l->count_font = count_size (l, i);
   }
 }
 
@@ -144,7 +149,8 @@ confusion_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRG
        * epoch's results. */
       cairo_set_source_rgba (cr, 0, 0, 0, 0);
       bl_text_draw (&tp, l.small, FALSE, "0123456789%", 0, 0, 0, 0);
-      bl_text_draw (&tp, count_small_size (&l), FALSE, "0123456789", 0, 0, 0, 0);
+      for (guint i = 0; i < G_N_ELEMENTS (count_scales); i++)
+        bl_text_draw (&tp, count_size (&l, i), FALSE, "0123456789", 0, 0, 0, 0);
       bl_text_painter_clear (&tp);
       return;
     }
