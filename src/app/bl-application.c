@@ -149,7 +149,6 @@ bl_application_startup (GApplication *app)
     { "win.run-n", { "<Control>Right", NULL } },
     { "win.export-csv", { "<Control>e", NULL } },
     { "win.export-xlsx", { "<Control><Shift>e", NULL } },
-    { "win.export-png", { "<Control>p", NULL } },
     { "win.log-scale", { "<Control>l", NULL } },
     { "app.projector-mode", { "F5", NULL } },
     { "win.show-page::backprop", { "<Alt>1", NULL } },

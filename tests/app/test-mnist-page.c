@@ -300,6 +300,34 @@ test_run_watch_pause_stop (void)
       g_assert_true (bl_test_save_window_png (gtk_widget_get_ancestor (GTK_WIDGET (grid),
                                                                        GTK_TYPE_WINDOW), shot));
     }
+    /* A window of its own kind: a header bar, and Esc closes it. */
+    {
+      GtkWidget *cell_window = gtk_widget_get_ancestor (GTK_WIDGET (grid), GTK_TYPE_WINDOW);
+      GListModel *controllers = gtk_widget_observe_controllers (cell_window);
+      gboolean esc_closes = FALSE;
+
+      g_assert_true (GTK_IS_HEADER_BAR (gtk_window_get_titlebar (GTK_WINDOW (cell_window))));
+      for (guint i = 0; i < g_list_model_get_n_items (controllers) && !esc_closes; i++)
+        {
+          g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+          if (!GTK_IS_SHORTCUT_CONTROLLER (c))
+            continue;
+          for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (c)); j++)
+            {
+              g_autoptr(GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (c), j);
+              GtkShortcutTrigger *esc = gtk_keyval_trigger_new (GDK_KEY_Escape, 0);
+              GtkShortcutAction *action = gtk_shortcut_get_action (sc);
+              if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (sc), esc) &&
+                  GTK_IS_NAMED_ACTION (action) &&
+                  g_str_equal (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)),
+                               "window.close"))
+                esc_closes = TRUE;
+              g_object_unref (esc);
+            }
+        }
+      g_object_unref (controllers);
+      g_assert_true (esc_closes);
+    }
     /* An epoch the run never had opens nothing. */
     g_assert_null (bl_mnist_page_open_cell (page, 7, 7, 5));
   }

@@ -318,6 +318,21 @@ test_file_chooser (void)
   g_assert_cmpstr (gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (dialog)), ==,
                    "run.csv");
 
+  /* Saving offers the one filter; opening adds "All files", so model.ckpt is not hidden. */
+  {
+    GListModel *filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (dialog));
+    GtkFileChooserNative *open;
+    g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 1);
+    g_object_unref (filters);
+    open = bl_choose_file (label, GTK_FILE_CHOOSER_ACTION_OPEN, "Open", "_Open", NULL,
+                           "Models", (const char *const[]) { "*.blckpt", NULL },
+                           never_chosen_cb, &calls);
+    filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (open));
+    g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 2);
+    g_object_unref (filters);
+    g_signal_emit_by_name (open, "response", GTK_RESPONSE_CANCEL);
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_nonnull (owner_alive);            /* the dialog still holds it */
   g_signal_emit_by_name (dialog, "response", GTK_RESPONSE_CANCEL);

@@ -323,6 +323,10 @@ bl_confusion_view_set_counts (BlConfusionView *self, const guint counts[N][N])
   g_autoptr(GString) desc = g_string_new (NULL);
 
   g_return_if_fail (BL_IS_CONFUSION_VIEW (self));
+  /* Unchanged: no repaint (the matrix can be most of a projector's screen). */
+  if (counts == NULL ? !self->has_counts
+                     : self->has_counts && memcmp (self->counts, counts, sizeof self->counts) == 0)
+    return;
   self->has_counts = counts != NULL;
   if (counts)
     memcpy (self->counts, counts, sizeof self->counts);
@@ -351,6 +355,8 @@ void
 bl_confusion_view_set_title (BlConfusionView *self, const char *title)
 {
   g_return_if_fail (BL_IS_CONFUSION_VIEW (self));
+  if (g_strcmp0 (self->title, title) == 0)
+    return;
   g_free (self->title);
   self->title = g_strdup (title);
   gtk_widget_queue_draw (GTK_WIDGET (self));
