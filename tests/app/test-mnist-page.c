@@ -407,6 +407,21 @@ test_run_watch_pause_stop (void)
   g_assert_cmpint (bl_training_run_get_state (bl_mnist_page_get_run (page)), ==,
                    BL_RUN_STATE_STOPPED);
 
+  /* A run stopped before its first epoch ended still answers on Try It, with what it had
+   * learnt ("No network yet" before). */
+  r.epochs = 1;
+  r.train_subset = 0;
+  bl_recipe_form_set_recipe (form, &r);
+  g_assert_true (bl_mnist_page_start (page, NULL));
+  g_assert_true (bl_test_iterate_until (three_batches, page, 60));
+  gtk_widget_activate_action (GTK_WIDGET (page), "mnist.stop", NULL);
+  g_assert_true (bl_test_iterate_until (shown, page, 30));
+  g_assert_cmpuint (epochs_done (page), ==, 0);
+  g_assert_nonnull (bl_training_run_get_final_state (bl_mnist_page_get_run (page)));
+  g_assert_true (g_bytes_equal (bl_mnist_page_get_model_state (page),
+                                bl_training_run_get_final_state (bl_mnist_page_get_run (page))));
+  g_assert_cmpint (bl_try_it_get_prediction (try_it), >=, 0);   /* the "1" drawn before */
+
   /* Bad recipe: refused, nothing starts. */
   r.lr = -1;
   bl_recipe_form_set_recipe (form, &r);
