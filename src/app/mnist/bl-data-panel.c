@@ -81,8 +81,8 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
 
 #ifdef __linux__
   /* Reading a set found at startup must not hold the window back: the main thread (and the
-   * display server) go first on a two-core laptop. The pool's thread gets its priority back
-   * for whatever it runs next. */
+   * display server) go first on a two-core laptop. Put back afterwards where the system lets
+   * us (an unprivileged process may not raise it again; the pool only runs background work). */
   pid_t tid = (pid_t) syscall (SYS_gettid);
   int before = getpriority (PRIO_PROCESS, (id_t) tid);
   setpriority (PRIO_PROCESS, (id_t) tid, 10);
