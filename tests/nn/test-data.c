@@ -3,6 +3,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "nn-dataset.h"
 #include "nn-error.h"
@@ -170,6 +171,74 @@ test_real_mnist (void)
   nn_dataset_unref (set);
 }
 
+/* A FIFO named like an IDX file blocked the loader for ever, /dev/zero read without end: only
+ * regular files are opened. */
+static void
+test_idx_only_regular_files (void)
+{
+  g_autofree char *fifo = g_build_filename (tmpdir, "fifo-idx", NULL);
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  expect_failure (fifo, 3, NN_ERROR_IO, "named pipe");
+  expect_failure ("/dev/zero", 3, NN_ERROR_IO, "character device");
+  expect_failure (tmpdir, 3, NN_ERROR_IO, "folder");
+  g_unlink (fifo);
+}
+
+/* The same bytes read from memory as from a file (what the fuzzer drives). */
+static void
+test_idx_from_memory (void)
+{
+  const guint32 img[3] = { 3, 28, 28 };
+  g_autofree char *path = write_idx ("mem.gz", 0x08, 3, img, 0, TRUE);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  NnIdx a, b;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_true (nn_idx_read (path, 3, &a, NULL));
+  g_assert_true (nn_idx_read_data ((guint8 *) contents, len, "mem", 3, &b, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (a.data, a.size, b.data, b.size);
+  g_assert_cmpstr (a.sha256, ==, b.sha256);
+  nn_idx_clear (&a);
+  nn_idx_clear (&b);
+  g_assert_false (nn_idx_read_data ((guint8 *) contents, len - 9, "mem", 3, &b, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_FORMAT);
+  g_assert_null (b.data);
+}
+
+/* The test split alone, as `mnist eval` loads it, with the loader's checks. */
+static void
+test_split_alone (void)
+{
+  const guint32 img[3] = { 4, 28, 28 }, lab[1] = { 4 }, lab3[1] = { 3 }, small[3] = { 4, 14, 14 };
+  g_autofree char *images = write_idx ("split-images", 8, 3, img, 0, FALSE);
+  g_autofree char *labels = write_idx ("split-labels", 8, 1, lab, 0, TRUE);
+  g_autofree char *three = write_idx ("split-labels-3", 8, 1, lab3, 0, FALSE);
+  g_autofree char *tiny = write_idx ("split-images-14", 8, 3, small, 0, FALSE);
+  g_autoptr(GError) error = NULL;
+  char digest[65];
+  NnSplit split;
+
+  g_assert_true (nn_idx_read_split (images, labels, &split, digest, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (split.n, ==, 4);
+  g_assert_cmpuint (split.labels[3], ==, 3);
+  g_assert_cmpuint (strlen (digest), ==, 64);
+  g_free (split.images);
+  g_free (split.labels);
+  g_assert_false (nn_idx_read_split (images, three, &split, NULL, NULL, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "4 images but"));
+  g_clear_error (&error);
+  g_assert_false (nn_idx_read_split (tiny, labels, &split, NULL, NULL, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "28×28"));
+  g_assert_null (split.images);
+}
+
 static void
 test_batches (void)
 {
@@ -241,6 +310,9 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/idx/good-and-bad", test_idx_good_and_bad);
   g_test_add_func ("/nn/idx/huge-claim", test_idx_huge_claim);
   g_test_add_func ("/nn/dataset/mismatch", test_dataset_mismatch);
+  g_test_add_func ("/nn/idx/only-regular-files", test_idx_only_regular_files);
+  g_test_add_func ("/nn/idx/from-memory", test_idx_from_memory);
+  g_test_add_func ("/nn/idx/split-alone", test_split_alone);
   g_test_add_func ("/nn/dataset/real-mnist", test_real_mnist);
   g_test_add_func ("/nn/dataset/batches", test_batches);
   status = g_test_run ();
