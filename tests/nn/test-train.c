@@ -1,7 +1,7 @@
-/* test-train.c: the trainer on the real MNIST (a subset), stop and pause. */
+/* test-train.c: the trainer on the project's cut of MNIST (tests/data/mnist-fixture: 5,000
+ * training and 1,000 test images), stop and pause. */
 #include <math.h>
 #include <glib.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "nn-dataset.h"
@@ -49,7 +49,7 @@ count_epoch (const NnEpochReport *r, gpointer data)
     float probs[10];
     guint8 pred;
 
-    g_assert_cmpuint (r->n_test, >=, 2000);
+    g_assert_cmpuint (r->n_test, >=, 1000);
     g_assert_nonnull (r->test_probs);
     for (guint i = 0; i < r->n_test; i++)
       {
@@ -105,12 +105,13 @@ test_short_run_learns (void)
   NnTrainer *t;
   Seen seen = { 0 };
 
-  /* One epoch of the default recipe on 5,000 real images: above 90 % (chance is 10 %). */
+  /* One epoch of the default recipe (batch 32) on the fixture's 5,000 training images, tested
+   * on its 1,000: measured 88.5–92.4 % over seeds 1–8 (seed 1: 92.4 %); chance is 10 %. */
   nn_recipe_init_default (&r);
   r.epochs = 1;
   r.batch = 32;
   r.train_subset = 5000;
-  r.test_subset = 0;   /* all 10,000 */
+  r.test_subset = 0;   /* all 1,000 */
   t = nn_trainer_new (&r, mnist, &error);
   g_assert_no_error (error);
   g_assert_true (nn_trainer_run (t, count_batch, count_epoch, &seen, NULL, &error));
@@ -118,7 +119,7 @@ test_short_run_learns (void)
   g_assert_cmpuint (seen.batches, ==, (5000 + 31) / 32);
   g_assert_cmpuint (seen.epochs, ==, 1);
   g_test_message ("test accuracy after one epoch on 5,000 images: %.2f%%", 100 * seen.last_acc);
-  g_assert_cmpfloat (seen.last_acc, >, 0.90);
+  g_assert_cmpfloat (seen.last_acc, >, 0.85);
   nn_trainer_free (t);
 }
 
@@ -133,7 +134,7 @@ test_cancel (void)
 
   nn_recipe_init_default (&r);
   r.train_subset = 2000;
-  r.test_subset = 2000;
+  r.test_subset = 1000;
   seen.cancel_after = cancellable;
   seen.cancel_at = 3;
   t = nn_trainer_new (&r, mnist, NULL);
@@ -165,7 +166,7 @@ test_pause_resume_and_bad_recipe (void)
   nn_recipe_init_plain (&r);
   r.epochs = 1;
   r.train_subset = 256;
-  r.test_subset = 2000;
+  r.test_subset = 1000;
   t = nn_trainer_new (&r, mnist, NULL);
   nn_trainer_set_paused (t, TRUE);
   g_assert_true (nn_trainer_get_paused (t));
@@ -190,8 +191,9 @@ main (int argc, char **argv)
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  g_assert_nonnull (g_getenv ("BL_MNIST_DIR"));
-  mnist = nn_dataset_load (g_getenv ("BL_MNIST_DIR"), &error);
+  /* Set by tests/meson.build; its absence is a failure, not a skip. */
+  g_assert_nonnull (g_getenv ("BL_TEST_MNIST_FIXTURE"));
+  mnist = nn_dataset_load (g_getenv ("BL_TEST_MNIST_FIXTURE"), &error);
   g_assert_no_error (error);
   g_test_add_func ("/nn/trainer/short-run-learns", test_short_run_learns);
   g_test_add_func ("/nn/trainer/cancel", test_cancel);
