@@ -115,8 +115,8 @@ parse_number_cb (const char *option_name, const char *value, gpointer data, GErr
           if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &o->seed, NULL))
             return TRUE;
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("%s: “%s” is not a whole number from 0 to %" G_GUINT64_FORMAT "."),
-                       option_name, value, G_MAXUINT64);
+                       _("%s: “%s” is not a whole number from 0 to 18446744073709551615."),
+                       option_name, value);
           return FALSE;
         case KIND_REAL:
           if (bl_toy_parse_double (value, &o->real[i], &local))

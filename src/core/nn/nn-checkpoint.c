@@ -54,8 +54,8 @@ nn_checkpoint_check_values (NnModel *model, GError **error)
       if (k >= 0)
         {
           g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
-                       _("The model holds %s (%s, value %" G_GSSIZE_FORMAT "): training has "
-                         "diverged, and such a model predicts nothing."), what, v->name, k);
+                       _("The model holds %s (%s, value %lu): training has diverged, and such "
+                         "a model predicts nothing."), what, v->name, (unsigned long) k);
           return FALSE;
         }
     }
@@ -293,8 +293,8 @@ nn_checkpoint_load_data (NnModel *model, const guint8 *data, gsize len, const ch
       if ((bad = find_bad_value (v, staging + at, &what)) >= 0)
         {
           g_set_error (error, NN_ERROR, NN_ERROR_FORMAT,
-                       _("%s holds %s (%s, value %" G_GSSIZE_FORMAT "): it comes from a run "
-                         "that diverged, and predicts nothing."), name, what, v->name, bad);
+                       _("%s holds %s (%s, value %lu): it comes from a run that diverged, and "
+                         "predicts nothing."), name, what, v->name, (unsigned long) bad);
           return FALSE;
         }
       at += v->size;
