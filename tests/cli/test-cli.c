@@ -137,8 +137,10 @@ test_bad_input_refused (void)
     }
   {
     CliResult r = run_cli ("frobnicate", NULL);
-    g_assert_false (g_spawn_check_wait_status (r.status, NULL));
+    g_assert_true (WIFEXITED (r.status));
+    g_assert_cmpint (WEXITSTATUS (r.status), ==, 2);
     g_assert_nonnull (strstr (r.err, "frobnicate"));
+    g_assert_nonnull (strstr (r.err, "Exit status"));   /* the usage says what statuses mean */
     cli_result_clear (&r);
   }
 }
