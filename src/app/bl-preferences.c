@@ -156,6 +156,7 @@ bl_preferences_new (GtkWindow *parent, GSettings *settings)
   g_return_val_if_fail (G_IS_SETTINGS (settings), self);
   self->settings = g_object_ref (settings);
   g_object_set_data (G_OBJECT (self), "theme-dropdown", self->theme_dropdown);
+  g_object_set_data (G_OBJECT (self), "projector-switch", self->projector_switch);
   rates = g_settings_get_value (settings, "learning-rates");
   rates_text = rates_to_text (rates);
   gtk_editable_set_text (GTK_EDITABLE (self->rates_entry), rates_text);

@@ -3,8 +3,8 @@
 
 #include <glib/gi18n.h>
 
-#include "bl-mnist-page.h"
 #include "bl-window.h"
+#include "mnist/bl-mnist-page.h"
 #include "widgets/bl-file-chooser.h"
 
 struct _BlWindow {
@@ -87,8 +87,10 @@ action_log_scale (GtkWidget *widget, const char *name, GVariant *param)
 
   /* The page in view: the MNIST page's loss charts switch together. */
   if (gtk_stack_get_visible_child (self->stack) == GTK_WIDGET (self->mnist_page))
-    bl_mnist_page_set_log_scale (self->mnist_page,
-                                 !bl_mnist_page_get_log_scale (self->mnist_page));
+    {
+      BlRunView *view = bl_mnist_page_get_run_view (self->mnist_page);
+      bl_run_view_set_log_scale (view, !bl_run_view_get_log_scale (view));
+    }
   else
     bl_chart_set_log_y (chart, !bl_chart_get_log_y (chart));
 }
@@ -101,20 +103,18 @@ action_show_page (GtkWidget *widget, const char *name, GVariant *param)
                                     g_variant_get_string (param, NULL));
 }
 
+/* Projector mode is the application's stateful action "app.projector-mode" (the setting, when
+ * there are settings): F5, the menu and Preferences all change it; the window wears one style
+ * class for it. */
 static void
-action_projector (GtkWidget *widget, const char *name, GVariant *param)
+projector_state_cb (GAction *action, GParamSpec *pspec, BlWindow *self)
 {
-  BlWindow *self = BL_WINDOW (widget);
-  gboolean on = !gtk_widget_has_css_class (widget, "projector");
+  g_autoptr(GVariant) state = g_action_get_state (action);
 
-  if (on)
-    gtk_widget_add_css_class (widget, "projector");
+  if (state && g_variant_get_boolean (state))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "projector");
   else
-    gtk_widget_remove_css_class (widget, "projector");
-  if (self->settings)
-    g_settings_set_boolean (self->settings, "projector-mode", on);
-  else
-    bl_chart_set_projector_mode (bl_backprop_page_get_chart (self->backprop_page), on);
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "projector");
 }
 
 static void
@@ -144,7 +144,7 @@ close_response_cb (GtkDialog *dialog, int response, BlWindow *self)
   gtk_window_destroy (GTK_WINDOW (dialog));
   if (response != GTK_RESPONSE_ACCEPT)
     return;
-  bl_mnist_page_stop_and_wait (self->mnist_page);
+  /* The page's run is cancelled as the page goes; its thread ends after its current batch. */
   self->close_confirmed = TRUE;
   gtk_window_close (GTK_WINDOW (self));
 }
@@ -155,7 +155,7 @@ bl_window_close_request (GtkWindow *window)
   BlWindow *self = BL_WINDOW (window);
 
   /* Closing mid-run asks first, then stops the run cleanly. */
-  if (bl_mnist_page_is_training (self->mnist_page) && !self->close_confirmed)
+  if (bl_mnist_page_is_busy (self->mnist_page) && !self->close_confirmed)
     {
       GtkWidget *dialog = gtk_message_dialog_new (window, GTK_DIALOG_MODAL,
                                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
@@ -212,7 +212,6 @@ bl_window_class_init (BlWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.play", NULL, action_play);
   gtk_widget_class_install_action (widget_class, "win.reset", NULL, action_reset);
   gtk_widget_class_install_action (widget_class, "win.log-scale", NULL, action_log_scale);
-  gtk_widget_class_install_action (widget_class, "win.projector-mode", NULL, action_projector);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", action_show_page);
   gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, action_export_csv);
   gtk_widget_class_install_action (widget_class, "win.export-xlsx", NULL, action_export_xlsx);
@@ -238,11 +237,19 @@ bl_window_new (GtkApplication *app, GSettings *settings)
       gtk_window_set_default_size (GTK_WINDOW (self), MAX (w, 800), MAX (h, 600));
       if (g_settings_get_boolean (settings, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (self));
-      if (g_settings_get_boolean (settings, "projector-mode"))
-        gtk_widget_add_css_class (GTK_WIDGET (self), "projector");
       bl_backprop_page_set_settings (self->backprop_page, settings);
     }
   bl_mnist_page_set_settings (self->mnist_page, settings);
+  {
+    GAction *projector = app ? g_action_map_lookup_action (G_ACTION_MAP (app), "projector-mode")
+                             : NULL;
+    if (projector)
+      {
+        g_signal_connect_object (projector, "notify::state", G_CALLBACK (projector_state_cb),
+                                 self, 0);
+        projector_state_cb (projector, NULL, self);
+      }
+  }
   return self;
 }
 

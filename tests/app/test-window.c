@@ -5,10 +5,12 @@
 #include <string.h>
 
 #include "config.h"
-#include "bl-backprop-page.h"
+#include "backprop/bl-backprop-page.h"
+#include "bl-application.h"
 #include "bl-preferences.h"
-#include "bl-ledger-model.h"
+#include "backprop/bl-ledger-model.h"
 #include "bl-window.h"
+#include "test-app-env.h"
 #include "test-utils.h"
 
 static void
@@ -263,10 +265,72 @@ test_preferences (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+static gboolean
+has_projector_class (gpointer window)
+{
+  return gtk_widget_has_css_class (window, "projector");
+}
+
+static gboolean
+lacks_projector_class (gpointer window)
+{
+  return !has_projector_class (window);
+}
+
+/* Projector mode is one switch: the setting, seen as the stateful action app.projector-mode
+ * (F5 and the menu's check mark) and as Preferences' switch, and one style class on the
+ * window, whichever of them changes it. */
+static void
+test_projector_mode_one_switch (void)
+{
+  g_autoptr(BlApplication) app = bl_application_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) state = NULL;
+  GSettings *settings;
+  GtkWindow *window;
+  BlPreferences *prefs;
+  GtkSwitch *projector_switch;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_assert_nonnull (window);
+  settings = bl_application_get_settings (app);
+  g_assert_nonnull (settings);
+  g_settings_set_boolean (settings, "projector-mode", FALSE);
+  g_assert_false (has_projector_class (window));
+
+  /* F5's action: the key, the action's state (the menu's check mark) and the class follow. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "projector-mode", NULL);
+  g_assert_true (g_settings_get_boolean (settings, "projector-mode"));
+  state = g_action_group_get_action_state (G_ACTION_GROUP (app), "projector-mode");
+  g_assert_true (g_variant_get_boolean (state));
+  g_assert_true (bl_test_iterate_until (has_projector_class, window, 5));
+
+  /* Preferences' switch is the same setting: off there, off everywhere. */
+  prefs = bl_preferences_new (window, settings);
+  projector_switch = GTK_SWITCH (g_object_get_data (G_OBJECT (prefs), "projector-switch"));
+  g_assert_nonnull (projector_switch);
+  g_assert_true (gtk_switch_get_active (projector_switch));
+  gtk_switch_set_active (projector_switch, FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "projector-mode"));
+  g_assert_true (bl_test_iterate_until (lacks_projector_class, window, 5));
+  g_clear_pointer (&state, g_variant_unref);
+  state = g_action_group_get_action_state (G_ACTION_GROUP (app), "projector-mode");
+  g_assert_false (g_variant_get_boolean (state));
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  gtk_window_destroy (window);
+  g_settings_reset (settings, "projector-mode");
+}
+
 int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
+  bl_test_init_display ();
   g_test_add_func ("/app/window/builds", test_builds);
   g_test_add_func ("/app/window/step-moves-cursor", test_step_moves_cursor);
   g_test_add_func ("/app/window/bad-input-refused", test_bad_input_refused);
@@ -275,5 +339,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/chart-png-and-screenshot", test_chart_png_and_screenshot);
   g_test_add_func ("/app/window/preferences", test_preferences);
   g_test_add_func ("/app/window/show-page-action", test_show_page_action);
+  g_test_add_func ("/app/window/projector-mode-one-switch", test_projector_mode_one_switch);
   return g_test_run ();
 }

@@ -472,9 +472,19 @@ test_default_dir (void)
   g_autofree char *want = g_build_filename (tmp_root, "xdg-data", "backprop-lab", "mnist", NULL);
   g_auto(GStrv) dirs = bl_data_search_dirs ();
 
+  const char *const *system = g_get_system_data_dirs ();
+
   g_assert_cmpstr (dir, ==, want);
   g_assert_cmpstr (dirs[0], ==, want);
-  g_assert_cmpuint (g_strv_length (dirs), ==, 3);
+  /* Then MNIST and Fashion-MNIST in each system data folder, where Debian puts them. */
+  g_assert_cmpuint (g_strv_length (dirs), ==, 1 + 2 * g_strv_length ((char **) system));
+  for (guint i = 0; system[i]; i++)
+    {
+      g_autofree char *mnist = g_build_filename (system[i], "datasets", "mnist", NULL);
+      g_autofree char *fashion = g_build_filename (system[i], "datasets", "fashion-mnist", NULL);
+      g_assert_cmpstr (dirs[1 + 2 * i], ==, mnist);
+      g_assert_cmpstr (dirs[2 + 2 * i], ==, fashion);
+    }
 }
 
 /* ------------------------------------------------------------------------------------------ */

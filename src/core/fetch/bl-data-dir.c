@@ -23,9 +23,18 @@ bl_data_search_dirs (void)
   g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
   g_autofree char *user = bl_data_user_dir ();
 
+  const char *const *system = g_get_system_data_dirs ();
+
   g_strv_builder_add (b, user);
-  g_strv_builder_add (b, "/usr/share/datasets/mnist");
-  g_strv_builder_add (b, "/usr/share/datasets/fashion-mnist");
+  /* Debian's dataset packages install under /usr/share/datasets; reading the system data
+   * folders ($XDG_DATA_DIRS) rather than that path lets a test (or a user) choose them. */
+  for (guint i = 0; system[i]; i++)
+    {
+      g_autofree char *mnist = g_build_filename (system[i], "datasets", "mnist", NULL);
+      g_autofree char *fashion = g_build_filename (system[i], "datasets", "fashion-mnist", NULL);
+      g_strv_builder_add (b, mnist);
+      g_strv_builder_add (b, fashion);
+    }
   return g_strv_builder_end (b);
 }
 

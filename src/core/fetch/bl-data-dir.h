@@ -14,8 +14,9 @@ G_BEGIN_DECLS
 
 /* Where downloads go: $XDG_DATA_HOME/backprop-lab/mnist (transfer full). */
 char    *bl_data_user_dir    (void);
-/* Every folder looked in, in order: the user's, then the system-wide /usr/share/datasets/mnist
- * and /usr/share/datasets/fashion-mnist (transfer full). */
+/* Every folder looked in, in order: the user's, then for each system data folder
+ * ($XDG_DATA_DIRS, by default /usr/local/share and /usr/share) its datasets/mnist and
+ * datasets/fashion-mnist, where Debian's dataset packages put them (transfer full). */
 GStrv    bl_data_search_dirs (void);
 
 /* The file nn_dataset_load() would read for @file in @dir, or NULL (transfer full). */

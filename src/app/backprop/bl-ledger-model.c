@@ -1,7 +1,7 @@
 /* bl-ledger-model.c: see bl-ledger-model.h. */
 #include "config.h"
 
-#include "bl-ledger-model.h"
+#include "backprop/bl-ledger-model.h"
 
 struct _BlLedgerRow {
   GObject  parent_instance;

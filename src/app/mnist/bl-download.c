@@ -4,7 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "bl-data-dir.h"
-#include "bl-download.h"
+#include "mnist/bl-download.h"
 #include "bl-fetch.h"
 
 typedef struct {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bl-cell-digits.h"
+#include "mnist/bl-cell-digits.h"
 
 static int
 more_confident_first (const void *a, const void *b, void *predicted)

@@ -6,15 +6,16 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "bl-backprop-page.h"
-#include "bl-ledger-model.h"
+#include "backprop/bl-backprop-page.h"
+#include "backprop/bl-ledger-model.h"
 #include "core/bl-toy-csv.h"
 #include "export/bl-toy-xlsx.h"
 #include "widgets/bl-chart.h"
 #include "widgets/bl-network-view.h"
 #include "widgets/bl-palette.h"
 
-#define MAX_RATES 12
+/* As many rates as the palette has colours: no two curves ever share one. */
+#define MAX_RATES 8
 #define LR_SCALE_MIN -3.0   /* the sliders move log10 η over [10^-3, 10^1.5] */
 #define LR_SCALE_MAX 1.5
 
@@ -157,6 +158,35 @@ lr_of_row (const LrRow *row)
   return lr;
 }
 
+/* The colour of rate row @i: its slot among the page's rates (bl-palette.h), so no two curves
+ * share a colour. */
+static void
+rate_color (BlBackpropPage *self, guint i, GdkRGBA *c)
+{
+  guint n = self->lr_rows->len;
+  g_autofree double *lrs = g_new (double, MAX (n, 1));
+  g_autofree guint *slots = g_new (guint, MAX (n, 1));
+
+  for (guint k = 0; k < n; k++)
+    lrs[k] = lr_of_row (g_ptr_array_index (self->lr_rows, k));
+  bl_palette_slots_for_rates (lrs, n, slots);
+  bl_palette_color (i < n ? slots[i] : i, c);
+}
+
+/* Slots follow the rates' order: a changed, added or removed rate may move the others'. */
+static void
+recolor_rates (BlBackpropPage *self)
+{
+  for (guint i = 0; i < self->lr_rows->len; i++)
+    {
+      LrRow *row = g_ptr_array_index (self->lr_rows, i);
+      GdkRGBA c;
+      rate_color (self, i, &c);
+      bl_chart_series_set_color (self->chart, row->chart_id, &c);
+      gtk_widget_queue_draw (row->swatch);
+    }
+}
+
 static void
 update_chart_series (BlBackpropPage *self, guint i)
 {
@@ -184,7 +214,7 @@ update_reach_table (BlBackpropPage *self)
       GdkRGBA c;
       g_autofree char *markup = NULL;
 
-      bl_palette_color_for_lr (run->lr, &c);
+      rate_color (self, i, &c);
       markup = g_strdup_printf ("<span foreground=\"#%02x%02x%02x\">●</span> %s",
                                 (int) (c.red * 255), (int) (c.green * 255), (int) (c.blue * 255),
                                 lr);
@@ -687,6 +717,7 @@ save_learning_rates (BlBackpropPage *self)
 static void
 rates_changed (BlBackpropPage *self, gboolean ledger_run_changed)
 {
+  recolor_rates (self);
   refresh_ledger_names (self);
   if (ledger_run_changed)
     reset_ledger_model (self);
@@ -709,18 +740,15 @@ static void
 lr_value_changed (BlBackpropPage *self, LrRow *row, double lr)
 {
   guint i = lr_row_index (self, row);
-  GdkRGBA c;
 
   bl_toy_run_free (g_ptr_array_index (self->runs, i));
   recompute_run (self, i);
   update_chart_series (self, i);
   {
     g_autofree char *label = g_strdup_printf ("η = %g", lr);
-    bl_palette_color_for_lr (lr, &c);
     bl_chart_series_set_label (self->chart, row->chart_id, label);
-    bl_chart_series_set_color (self->chart, row->chart_id, &c);
   }
-  gtk_widget_queue_draw (row->swatch);
+  recolor_rates (self);
   rates_changed (self, i == self->ledger_run);
 }
 
@@ -766,7 +794,7 @@ swatch_draw (GtkDrawingArea *area, cairo_t *cr, int w, int h, gpointer data)
   LrRow *row = data;
   GdkRGBA c;
 
-  bl_palette_color_for_lr (lr_of_row (row), &c);
+  rate_color (row->page, lr_row_index (row->page, row), &c);
   gdk_cairo_set_source_rgba (cr, &c);
   cairo_arc (cr, w / 2.0, h / 2.0, MIN (w, h) / 2.0 - 1, 0, 2 * G_PI);
   cairo_fill (cr);
@@ -815,7 +843,7 @@ lr_row_new (BlBackpropPage *self, double lr)
   g_signal_connect (row->scale, "value-changed", G_CALLBACK (lr_scale_changed_cb), row);
   g_signal_connect (remove, "clicked", G_CALLBACK (lr_remove_cb), row);
 
-  bl_palette_color_for_lr (lr, &c);
+  bl_palette_color (self->lr_rows->len, &c);   /* recolor_rates sets its slot once it is in */
   row->chart_id = bl_chart_add_series (self->chart, label, &c, BL_CHART_LINE_SOLID);
   return row;
 }
@@ -859,7 +887,7 @@ lr_add_cb (GtkWidget *widget, BlBackpropPage *self)
   if (self->lr_rows->len >= MAX_RATES)
     {
       set_field_error (GTK_WIDGET (self->lr_add_entry), self->lr_error,
-                       _("Twelve learning rates at most: remove one first."));
+                       _("Eight learning rates at most (one colour each): remove one first."));
       return;
     }
   if (!bl_toy_parse_double (gtk_editable_get_text (GTK_EDITABLE (self->lr_add_entry)), &lr,
