@@ -235,6 +235,67 @@ test_only_regular_files (void)
   g_unlink (big);
 }
 
+/* Damage of every kind and place is refused and leaves the model as it was: a bit flipped at
+ * 100 places spread over the file (the checksum), the file cut at those 100 lengths, and, with
+ * the checksum made right again, the counts and lengths of the header made wrong. */
+static void
+test_every_corruption_refused (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "c.ckpt", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) before = NULL;
+  NnModel *a = nn_model_new (1, 2, 1, NULL), *b = nn_model_new (2, 2, 1, NULL);
+  gsize len;
+  guint refused = 0;
+
+  g_assert_true (nn_checkpoint_save (a, path, "k=v\n", NULL));
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  before = nn_model_get_state (b);
+  for (guint k = 0; k < 100; k++)
+    {
+      gsize at = (gsize) k * (len - 1) / 99;
+      for (guint cut = 0; cut < 2; cut++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GBytes) after = NULL;
+          if (!cut)
+            contents[at] ^= 0x04;
+          g_assert_false (nn_checkpoint_load_data (b, (guint8 *) contents, cut ? at : len, "c",
+                                                   NULL, &error));
+          g_assert_true (error != NULL && error->domain == NN_ERROR);
+          after = nn_model_get_state (b);
+          g_assert_true (g_bytes_equal (before, after));
+          if (!cut)
+            contents[at] ^= 0x04;
+          refused++;
+        }
+    }
+  /* Well-formed files that lie about their own lengths: each u32 of the header set to 0, 1, a
+   * byte too many and 0xffffffff. */
+  for (gsize at = 8; at < 32; at += 4)
+    for (guint v = 0; v < 4; v++)
+      {
+        g_autofree char *copy = g_memdup2 (contents, len);
+        g_autoptr(GError) error = NULL;
+        guint32 orig, value;
+        memcpy (&orig, copy + at, 4);
+        value = v == 0 ? 0 : v == 1 ? 1 : v == 2 ? GUINT32_FROM_LE (orig) + 1 : G_MAXUINT32;
+        value = GUINT32_TO_LE (value);
+        if (value == orig)
+          continue;
+        memcpy (copy + at, &value, 4);
+        reseal (copy, len);
+        g_assert_false (nn_checkpoint_load_data (b, (guint8 *) copy, len, "c", NULL, &error));
+        g_assert_true (error != NULL && error->domain == NN_ERROR);
+        refused++;
+      }
+  g_test_message ("%u damaged checkpoints refused", refused);
+  g_assert_cmpuint (refused, >=, 200);
+  nn_model_free (a);
+  nn_model_free (b);
+  g_unlink (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -247,6 +308,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/checkpoint/non-finite-not-loaded", test_non_finite_not_loaded);
   g_test_add_func ("/nn/checkpoint/description-must-be-text", test_description_must_be_text);
   g_test_add_func ("/nn/checkpoint/only-regular-files", test_only_regular_files);
+  g_test_add_func ("/nn/checkpoint/every-corruption-refused", test_every_corruption_refused);
   status = g_test_run ();
   g_rmdir (tmpdir);
   g_free (tmpdir);

@@ -107,6 +107,45 @@ test_idx_good_and_bad (void)
   expect_failure (empty, 3, NN_ERROR_FORMAT, NULL);
 }
 
+/* Every header byte of a raw and a gzip IDX file set to other values, and every cut of the
+ * file: refused, with a message, nothing allocated. Only the data bytes may change freely. */
+static void
+test_idx_every_malformation_refused (void)
+{
+  const guint32 img[3] = { 2, 28, 28 };
+  g_autofree char *raw = write_idx ("m-raw", 0x08, 3, img, 0, FALSE);
+  g_autofree char *contents = NULL;
+  static const guint8 values[] = { 0x00, 0x01, 0x03, 0x08, 0x1c, 0x80, 0xff };
+  guint refused = 0;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (raw, &contents, &len, NULL));
+  for (guint at = 0; at < 16; at++)
+    for (guint v = 0; v < G_N_ELEMENTS (values); v++)
+      {
+        g_autofree char *copy = g_memdup2 (contents, len);
+        g_autoptr(GError) error = NULL;
+        NnIdx idx;
+        if ((guint8) copy[at] == values[v])
+          continue;
+        copy[at] = values[v];
+        g_assert_false (nn_idx_read_data ((guint8 *) copy, len, "m", 3, &idx, &error));
+        g_assert_true (error != NULL && error->domain == NN_ERROR);
+        g_assert_null (idx.data);
+        refused++;
+      }
+  for (gsize cut = 0; cut < len; cut += cut < 64 ? 1 : 97)
+    {
+      g_autoptr(GError) error = NULL;
+      NnIdx idx;
+      g_assert_false (nn_idx_read_data ((guint8 *) contents, cut, "m", 3, &idx, &error));
+      g_assert_true (error != NULL && error->domain == NN_ERROR);
+      refused++;
+    }
+  g_test_message ("%u malformed IDX files refused", refused);
+  g_assert_cmpuint (refused, >=, 150);
+}
+
 static void
 test_idx_huge_claim (void)
 {
@@ -407,6 +446,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/nn/idx/good-and-bad", test_idx_good_and_bad);
   g_test_add_func ("/nn/idx/huge-claim", test_idx_huge_claim);
+  g_test_add_func ("/nn/idx/every-malformation-refused", test_idx_every_malformation_refused);
   g_test_add_func ("/nn/dataset/mismatch", test_dataset_mismatch);
   g_test_add_func ("/nn/idx/only-regular-files", test_idx_only_regular_files);
   g_test_add_func ("/nn/idx/from-memory", test_idx_from_memory);
