@@ -6,6 +6,7 @@
 #include "bl-application.h"
 #include "bl-preferences.h"
 #include "bl-window.h"
+#include "core/bl-i18n.h"
 
 struct _BlApplication {
   GtkApplication parent_instance;
@@ -148,7 +149,6 @@ bl_application_startup (GApplication *app)
     { "win.run-n", { "<Control>Right", NULL } },
     { "win.export-csv", { "<Control>e", NULL } },
     { "win.export-xlsx", { "<Control><Shift>e", NULL } },
-    { "win.export-png", { "<Control>p", NULL } },
     { "win.log-scale", { "<Control>l", NULL } },
     { "app.projector-mode", { "F5", NULL } },
     { "win.show-page::backprop", { "<Alt>1", NULL } },
@@ -156,6 +156,8 @@ bl_application_startup (GApplication *app)
     { "win.show-help-overlay", { "<Control>question", "F1", NULL } },
   };
 
+  /* From the build tree too (tools/run.sh): its compiled catalogues, before any string. */
+  bindtextdomain (GETTEXT_PACKAGE, bl_i18n_localedir ());
   G_APPLICATION_CLASS (bl_application_parent_class)->startup (app);
 
   /* Preferences need the compiled schema; without it the app still runs on defaults. */

@@ -300,6 +300,34 @@ test_run_watch_pause_stop (void)
       g_assert_true (bl_test_save_window_png (gtk_widget_get_ancestor (GTK_WIDGET (grid),
                                                                        GTK_TYPE_WINDOW), shot));
     }
+    /* A window of its own kind: a header bar, and Esc closes it. */
+    {
+      GtkWidget *cell_window = gtk_widget_get_ancestor (GTK_WIDGET (grid), GTK_TYPE_WINDOW);
+      GListModel *controllers = gtk_widget_observe_controllers (cell_window);
+      gboolean esc_closes = FALSE;
+
+      g_assert_true (GTK_IS_HEADER_BAR (gtk_window_get_titlebar (GTK_WINDOW (cell_window))));
+      for (guint i = 0; i < g_list_model_get_n_items (controllers) && !esc_closes; i++)
+        {
+          g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+          if (!GTK_IS_SHORTCUT_CONTROLLER (c))
+            continue;
+          for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (c)); j++)
+            {
+              g_autoptr(GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (c), j);
+              GtkShortcutTrigger *esc = gtk_keyval_trigger_new (GDK_KEY_Escape, 0);
+              GtkShortcutAction *action = gtk_shortcut_get_action (sc);
+              if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (sc), esc) &&
+                  GTK_IS_NAMED_ACTION (action) &&
+                  g_str_equal (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)),
+                               "window.close"))
+                esc_closes = TRUE;
+              g_object_unref (esc);
+            }
+        }
+      g_object_unref (controllers);
+      g_assert_true (esc_closes);
+    }
     /* An epoch the run never had opens nothing. */
     g_assert_null (bl_mnist_page_open_cell (page, 7, 7, 5));
   }
@@ -436,6 +464,89 @@ test_data_stays_with_the_run (void)
   g_assert_true (can_click (page, "data.download"));
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (bl_mnist_page_get_recipe_form (page))));
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static GtkDropDown *
+preset_dropdown (BlMnistPage *page)
+{
+  GtkWidget *form = GTK_WIDGET (bl_mnist_page_get_recipe_form (page));
+  GtkWidget *found = NULL;
+
+  /* The form's first drop-down is its preset list. */
+  for (GtkWidget *w = gtk_widget_get_first_child (form); w && !found; w = gtk_widget_get_next_sibling (w))
+    for (GtkWidget *c = gtk_widget_get_first_child (w); c && !found; c = gtk_widget_get_next_sibling (c))
+      if (GTK_IS_DROP_DOWN (c))
+        found = c;
+  g_assert_nonnull (found);
+  return GTK_DROP_DOWN (found);
+}
+
+/* The recipe a class trained with comes back at the next lesson; a preset fills the fields, and
+ * changing one makes the recipe "Custom". */
+static void
+test_recipe_remembered_and_presets (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *window;
+  BlMnistPage *page = page_in_window (1400, 900, &window);
+  BlRecipeForm *form = bl_mnist_page_get_recipe_form (page);
+  GtkDropDown *presets = preset_dropdown (page);
+  guint n_presets = g_list_model_get_n_items (gtk_drop_down_get_model (presets));
+  NnRecipe r, plain, got;
+
+  g_settings_reset (settings, "mnist-recipe");
+  g_settings_set_string (settings, "data-folder", g_getenv ("BL_TEST_MNIST_FIXTURE"));
+  bl_mnist_page_set_settings (page, settings);
+  g_assert_true (bl_test_iterate_until (has_data, page, 60));
+
+  /* The default recipe is the second preset; "Custom" is the last entry. */
+  g_assert_cmpuint (gtk_drop_down_get_selected (presets), ==, 1);
+  gtk_drop_down_set_selected (presets, 2);
+  g_assert_true (bl_recipe_form_get_recipe (form, &got, NULL));
+  nn_recipe_init_plain (&plain);
+  g_assert_cmpfloat (got.lr, ==, plain.lr);
+  g_assert_cmpint (got.schedule, ==, plain.schedule);
+
+  nn_recipe_init_plain (&r);
+  r.lr = 0.03;
+  r.epochs = 1;
+  r.batch = 64;
+  r.train_subset = 256;
+  r.seed = 7;
+  r.threads = 2;
+  bl_recipe_form_set_recipe (form, &r);
+  g_assert_cmpuint (gtk_drop_down_get_selected (presets), ==, n_presets - 1);
+  g_assert_true (bl_mnist_page_start (page, NULL));
+  g_assert_true (bl_test_iterate_until (shown, page, 60));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* The next lesson: a new page on the same settings shows that recipe. */
+  page = page_in_window (1400, 900, &window);
+  bl_mnist_page_set_settings (page, settings);
+  g_assert_true (bl_recipe_form_get_recipe (bl_mnist_page_get_recipe_form (page), &got, NULL));
+  g_assert_cmpfloat (got.lr, ==, 0.03);
+  g_assert_cmpuint (got.epochs, ==, 1);
+  g_assert_cmpuint (got.batch, ==, 64);
+  g_assert_cmpuint (got.train_subset, ==, 256);
+  g_assert_cmpuint (got.seed, ==, 7);
+  g_assert_cmpint (got.schedule, ==, NN_SCHEDULE_CONSTANT);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* A stored recipe out of range is not used (the default is). */
+  {
+    g_auto(GVariantBuilder) b = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+    g_variant_builder_add (&b, "{sv}", "epochs", g_variant_new_uint32 (0));
+    g_settings_set_value (settings, "mnist-recipe", g_variant_builder_end (&b));
+    page = page_in_window (1400, 900, &window);
+    bl_mnist_page_set_settings (page, settings);
+    g_assert_nonnull (bl_recipe_form_get_error (bl_mnist_page_get_recipe_form (page)));
+    g_assert_true (bl_recipe_form_get_recipe (bl_mnist_page_get_recipe_form (page), &got, NULL));
+    nn_recipe_init_default (&r);
+    g_assert_cmpuint (got.epochs, ==, r.epochs);
+    gtk_window_destroy (GTK_WINDOW (window));
+  }
+  g_settings_reset (settings, "mnist-recipe");
+  g_settings_reset (settings, "data-folder");
 }
 
 /* Closing the window mid-run returns at once: the run is cancelled and its thread ends on its
@@ -641,6 +752,8 @@ main (int argc, char **argv)
   g_test_add_func ("/app/mnist-page/learning-rate-queue", test_learning_rate_queue);
   g_test_add_func ("/app/mnist-page/data-stays-with-the-run", test_data_stays_with_the_run);
   g_test_add_func ("/app/mnist-page/close-mid-run", test_close_mid_run);
+  g_test_add_func ("/app/mnist-page/recipe-remembered-and-presets",
+                   test_recipe_remembered_and_presets);
   g_test_add_func ("/app/mnist-page/main-loop-stays-responsive", test_main_loop_stays_responsive);
   g_test_add_func ("/app/mnist-page/main-loop-stays-responsive-projector",
                    test_main_loop_stays_responsive_projector);

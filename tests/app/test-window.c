@@ -176,7 +176,47 @@ test_with_biases_preset (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* Alt+1 and Alt+2's action: straight to a page. */
+/* Whether @menu, or a section in it at any depth, has an item for @action. */
+static gboolean
+menu_has (GMenuModel *menu, const char *action)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) &&
+          g_str_equal (name, action))
+        return TRUE;
+      if (section && menu_has (section, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The header bar's menu button (the main menu). */
+static GtkWidget *
+find_menu_button (GtkWidget *widget)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = GTK_IS_MENU_BUTTON (c) ? c : find_menu_button (c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+main_menu_has (BlWindow *window, const char *action)
+{
+  GtkWidget *button = find_menu_button (gtk_window_get_titlebar (GTK_WINDOW (window)));
+
+  g_assert_nonnull (button);
+  return menu_has (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button)), action);
+}
+
+/* Alt+1 and Alt+2's action: straight to a page, and the main menu follows it. */
 static void
 test_show_page_action (void)
 {
@@ -184,10 +224,16 @@ test_show_page_action (void)
   GtkStack *stack = GTK_STACK (gtk_widget_get_parent (bl_window_get_mnist_page (window)));
 
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "backprop");
+  g_assert_true (main_menu_has (window, "win.export-csv"));
+  g_assert_true (main_menu_has (window, "app.projector-mode"));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "mnist");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "mnist");
+  /* The Backprop page's exports leave the main menu with their page. */
+  g_assert_false (main_menu_has (window, "win.export-csv"));
+  g_assert_true (main_menu_has (window, "app.projector-mode"));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "backprop");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "backprop");
+  g_assert_true (main_menu_has (window, "win.export-csv"));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

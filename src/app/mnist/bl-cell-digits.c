@@ -104,6 +104,15 @@ bl_cell_digits_window_new (GtkWindow *parent, const NnSplit *test, const float *
   gtk_widget_set_vexpand (scroller, TRUE);
   gtk_box_append (GTK_BOX (box), scroller);
   gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_set_titlebar (GTK_WINDOW (window), gtk_header_bar_new ());
+  /* Esc closes it, as a dialog closes. */
+  {
+    GtkEventController *keys = gtk_shortcut_controller_new ();
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                            gtk_named_action_new ("window.close")));
+    gtk_widget_add_controller (window, keys);
+  }
   gtk_window_set_default_size (GTK_WINDOW (window), 840, 560);
   if (parent)
     {

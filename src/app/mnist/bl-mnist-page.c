@@ -47,7 +47,9 @@ static GParamSpec *props[N_PROPS];
 static BlTrainingRun *
 active_run (BlMnistPage *self)
 {
-  BlTrainingRun *compared = bl_lr_compare_get_current_run (self->lr_compare);
+  /* While the page is disposed its parts go first: the action states may still ask. */
+  BlTrainingRun *compared = self->lr_compare ? bl_lr_compare_get_current_run (self->lr_compare)
+                                             : NULL;
 
   if (self->run && bl_training_run_is_active (self->run))
     return self->run;
@@ -65,10 +67,16 @@ bl_mnist_page_is_busy (BlMnistPage *self)
 static void
 update_actions (BlMnistPage *self)
 {
-  BlTrainingRun *run = active_run (self);
-  BlRunState state = run ? bl_training_run_get_state (run) : BL_RUN_STATE_READY;
-  gboolean paused = state == BL_RUN_STATE_PAUSED;
+  BlTrainingRun *run;
+  BlRunState state;
+  gboolean paused;
   GtkWidget *w = GTK_WIDGET (self);
+
+  if (self->lr_compare == NULL)
+    return;   /* being disposed */
+  run = active_run (self);
+  state = run ? bl_training_run_get_state (run) : BL_RUN_STATE_READY;
+  paused = state == BL_RUN_STATE_PAUSED;
 
   gtk_widget_action_set_enabled (w, "mnist.start", run == NULL &&
                                  bl_data_panel_get_dataset (self->data_panel) != NULL);
@@ -128,6 +136,8 @@ run_epoch_cb (BlTrainingRun *run, GParamSpec *pspec, BlMnistPage *self)
 static void
 run_state_cb (BlTrainingRun *run, GParamSpec *pspec, BlMnistPage *self)
 {
+  if (self->pacer == NULL)
+    return;   /* the page is going: its parts may be gone already */
   update_actions (self);
   bl_frame_pacer_schedule (self->pacer);
 }
@@ -200,6 +210,7 @@ bl_mnist_page_start (BlMnistPage *self, GError **error)
   if (!bl_recipe_form_get_recipe (self->recipe_form, &r, error) ||
       (run = bl_training_run_new (&r, data, _("this window"), error)) == NULL)
     return FALSE;
+  bl_recipe_form_remember (self->recipe_form, &r);
   if (self->run)
     g_signal_handlers_disconnect_by_data (self->run, self);
   g_set_object (&self->run, run);
@@ -258,6 +269,8 @@ compare_run_started_cb (BlLrCompare *compare, BlTrainingRun *run, guint index, g
 static void
 compare_queue_finished_cb (BlLrCompare *compare, BlMnistPage *self)
 {
+  if (self->pacer == NULL)
+    return;
   update_actions (self);
   bl_frame_pacer_schedule (self->pacer);
 }
@@ -547,7 +560,7 @@ bl_mnist_page_get_property (GObject *object, guint id, GValue *value, GParamSpec
   if (id == PROP_PAUSED)
     g_value_set_boolean (value, run && bl_training_run_get_state (run) == BL_RUN_STATE_PAUSED);
   else
-    g_value_set_boolean (value, gtk_widget_get_visible (self->sidebar));
+    g_value_set_boolean (value, self->sidebar && gtk_widget_get_visible (self->sidebar));
 }
 
 static void
@@ -581,6 +594,7 @@ bl_mnist_page_dispose (GObject *object)
     gtk_window_destroy (GTK_WINDOW (self->cell_window));
   if (self->pacer)
     bl_frame_pacer_remove_regions (self->pacer, self);
+  g_clear_object (&self->pacer);   /* and so run_state_cb knows the page is going */
   /* The run stops with the page; its thread ends on its own after the current batch. */
   if (self->run)
     bl_training_run_stop (self->run);
@@ -589,7 +603,6 @@ bl_mnist_page_dispose (GObject *object)
   /* GTK 4.8 leaves the template's top-level children parented. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
-  g_clear_object (&self->pacer);
   G_OBJECT_CLASS (bl_mnist_page_parent_class)->dispose (object);
 }
 

@@ -50,6 +50,16 @@ widest_count_digits (BlConfusionView *self)
   return digits;
 }
 
+/* The counts' sizes below the labels' small type, largest first; below 7 px a count is a
+ * smudge. */
+static const double count_scales[] = { 0.75, 0.55 };
+
+static double
+count_size (const Layout *l, guint i)
+{
+  return MAX (7, round (l->small * count_scales[i]));
+}
+
 static void
 compute_layout (BlConfusionView *self, int width, int height, Layout *l)
 {
@@ -67,9 +77,17 @@ compute_layout (BlConfusionView *self, int width, int height, Layout *l)
                          (height - l->top - l->font * 0.5) / N));
   l->bars_left = l->left + N * l->cell + l->font;
   l->bar_width = MAX (10, width - l->bars_left - l->pct_width - 4);
-  /* Counts as large as the label type at most, and as the widest count allows in a cell. */
-  l->count_font = floor (MIN (l->small, MIN ((l->cell - 4) / (DIGIT_EM * digits + 0.3),
-                                             l->cell * 0.5)));
+  /* Counts in the labels' small type when the widest fits a cell, else in one smaller size:
+   * a font size the drawing has not used yet costs a fontconfig match and new glyphs, tens of
+   * milliseconds the first time (a frame's budget), so the sizes are few and all are loaded
+   * before any count is drawn (see confusion_draw). */
+  {
+    double fits = MIN ((l->cell - 4) / (DIGIT_EM * digits + 0.3), l->cell * 0.5);
+    l->count_font = fits >= l->small ? l->small : 0;
+    for (guint i = 0; i < G_N_ELEMENTS (count_scales) && l->count_font == 0; i++)
+      if (fits >= count_size (l, i))
+        l->count_font = count_size (l, i);
+  }
 }
 
 /* Right answers in blue, mistakes in vermillion (Okabe–Ito: apart for every colour vision),
@@ -127,6 +145,12 @@ confusion_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRG
     {
       bl_text_draw (&tp, l.small, FALSE, _("No test results yet"), l.left + N * l.cell / 2,
                     l.top + N * l.cell / 2, 0.5, 0.5);
+      /* The counts' fonts, loaded now (invisibly) rather than in the frame of the first
+       * epoch's results. */
+      cairo_set_source_rgba (cr, 0, 0, 0, 0);
+      bl_text_draw (&tp, l.small, FALSE, "0123456789%", 0, 0, 0, 0);
+      for (guint i = 0; i < G_N_ELEMENTS (count_scales); i++)
+        bl_text_draw (&tp, count_size (&l, i), FALSE, "0123456789", 0, 0, 0, 0);
       bl_text_painter_clear (&tp);
       return;
     }
@@ -147,14 +171,14 @@ confusion_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRG
                            l.cell - 2);
           cairo_fill (cr);
           /* Below 7 px a count is a smudge: the colour says it instead. */
-          if (self->counts[t][p] > 0 && l.count_font >= 7)
+          if (self->counts[t][p] > 0 && l.count_font > 0)
             {
               g_snprintf (buf, sizeof buf, "%u", self->counts[t][p]);
               if (opacity > 0.55)
                 cairo_set_source_rgb (cr, 1, 1, 1);
               else
                 gdk_cairo_set_source_rgba (cr, fg);
-              bl_text_draw (&tp, l.count_font, t == p, buf, l.left + (p + 0.5) * l.cell,
+              bl_text_draw (&tp, l.count_font, FALSE, buf, l.left + (p + 0.5) * l.cell,
                             l.top + (t + 0.5) * l.cell, 0.5, 0.5);
             }
         }
@@ -171,7 +195,7 @@ confusion_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRG
     }
   gdk_cairo_set_source_rgba (cr, fg);
   bl_text_draw (&tp, l.small, FALSE, _("accuracy per class"), l.bars_left, l.top - 2, 0, 1);
-  if (l.count_font < 7)
+  if (l.count_font == 0)
     bl_text_draw (&tp, l.small, FALSE, _("(too small to show the counts: give it more room)"),
                   l.left, l.top + N * l.cell + 2, 0, 0);
   bl_text_painter_clear (&tp);
@@ -299,6 +323,10 @@ bl_confusion_view_set_counts (BlConfusionView *self, const guint counts[N][N])
   g_autoptr(GString) desc = g_string_new (NULL);
 
   g_return_if_fail (BL_IS_CONFUSION_VIEW (self));
+  /* Unchanged: no repaint (the matrix can be most of a projector's screen). */
+  if (counts == NULL ? !self->has_counts
+                     : self->has_counts && memcmp (self->counts, counts, sizeof self->counts) == 0)
+    return;
   self->has_counts = counts != NULL;
   if (counts)
     memcpy (self->counts, counts, sizeof self->counts);
@@ -327,6 +355,8 @@ void
 bl_confusion_view_set_title (BlConfusionView *self, const char *title)
 {
   g_return_if_fail (BL_IS_CONFUSION_VIEW (self));
+  if (g_strcmp0 (self->title, title) == 0)
+    return;
   g_free (self->title);
   self->title = g_strdup (title);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -348,5 +378,5 @@ bl_confusion_view_get_count_size (BlConfusionView *self, int width, int height)
 
   g_return_val_if_fail (BL_IS_CONFUSION_VIEW (self), 0);
   compute_layout (self, width, height, &l);
-  return l.count_font >= 7 ? l.count_font : 0;
+  return l.count_font;
 }
