@@ -315,6 +315,47 @@ test_idx_gzip_claim_not_allocated (void)
   g_test_trap_assert_passed ();
 }
 
+static GBytes *
+gzip_bytes (const guint8 *data, gsize len)
+{
+  g_autoptr(GZlibCompressor) comp = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
+  g_autoptr(GOutputStream) mem = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (mem, G_CONVERTER (comp));
+
+  g_assert_true (g_output_stream_write_all (out, data, len, NULL, NULL, NULL));
+  g_assert_true (g_output_stream_close (out, NULL, NULL));
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (mem));
+}
+
+/* gzip read as gzip(1) and the downloader read it (core/bl-gzip.h): a file of two members
+ * (`cat a.gz b.gz`) is its whole content (GLib's converter stopped after the first: the labels
+ * read as truncated), and bytes after the last member are damage (they were ignored). */
+static void
+test_idx_gzip_as_gzip_reads_it (void)
+{
+  const guint8 labels[8 + 6] = { 0, 0, 8, 1, 0, 0, 0, 6, 1, 2, 3, 4, 5, 6 };
+  g_autoptr(GBytes) first = gzip_bytes (labels, 10), second = gzip_bytes (labels + 10, 4);
+  g_autoptr(GBytes) whole = gzip_bytes (labels, sizeof labels);
+  g_autoptr(GByteArray) file = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  NnIdx idx;
+
+  g_byte_array_append (file, g_bytes_get_data (first, NULL), g_bytes_get_size (first));
+  g_byte_array_append (file, g_bytes_get_data (second, NULL), g_bytes_get_size (second));
+  g_assert_true (nn_idx_read_data (file->data, file->len, "two", 1, &idx, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (idx.size, ==, 6);
+  g_assert_cmpuint (idx.data[5], ==, 6);
+  nn_idx_clear (&idx);
+
+  g_byte_array_set_size (file, 0);
+  g_byte_array_append (file, g_bytes_get_data (whole, NULL), g_bytes_get_size (whole));
+  g_byte_array_append (file, (const guint8 *) "junk", 4);
+  g_assert_false (nn_idx_read_data (file->data, file->len, "junk", 1, &idx, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_FORMAT);
+  g_assert_null (idx.data);
+}
+
 /* The same bytes read from memory as from a file (what the fuzzer drives). */
 static void
 test_idx_from_memory (void)
@@ -450,6 +491,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/dataset/mismatch", test_dataset_mismatch);
   g_test_add_func ("/nn/idx/only-regular-files", test_idx_only_regular_files);
   g_test_add_func ("/nn/idx/from-memory", test_idx_from_memory);
+  g_test_add_func ("/nn/idx/gzip-as-gzip-reads-it", test_idx_gzip_as_gzip_reads_it);
   g_test_add_func ("/nn/idx/gzip-claim-not-allocated", test_idx_gzip_claim_not_allocated);
   g_test_add_func ("/nn/idx/split-alone", test_split_alone);
   g_test_add_func ("/nn/dataset/fixture", test_fixture);

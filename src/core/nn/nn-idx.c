@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/bl-file.h"
+#include "core/bl-gzip.h"
 #include "nn-error.h"
 #include "nn-idx.h"
 
@@ -61,12 +62,6 @@ read_data (GInputStream *in, guint64 items, guint64 first, guint8 **data, gsize 
   return TRUE;
 }
 
-static gboolean
-has_gzip_magic (const guint8 *p, gsize n)
-{
-  return n >= 2 && p[0] == 0x1f && p[1] == 0x8b;
-}
-
 /* Reads an IDX file from @raw (@raw_size bytes, gzip-compressed if @gzip). */
 static gboolean
 read_stream (GInputStream *raw, guint64 raw_size, gboolean gzip, const char *name,
@@ -80,10 +75,12 @@ read_stream (GInputStream *raw, guint64 raw_size, gboolean gzip, const char *nam
   gsize got = 0, header_len;
   guint n_dims;
 
+  /* gzip as the downloader and the data checks read it (core/bl-gzip.h): every member, and
+   * nothing after the last. */
   if (gzip)
     {
-      g_autoptr(GZlibDecompressor) dec = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
-      in = g_converter_input_stream_new (raw, G_CONVERTER (dec));
+      g_autoptr(GConverter) gunzip = bl_gunzip_new ();
+      in = g_converter_input_stream_new (raw, gunzip);
     }
   else
     in = g_object_ref (raw);
@@ -228,7 +225,7 @@ nn_idx_read (const char *path, guint want_dims, NnIdx *out, GError **error)
       return FALSE;
     }
   raw = g_unix_input_stream_new (fd, TRUE);
-  return read_stream (raw, size, has_gzip_magic (magic, n), name, want_dims, out, error);
+  return read_stream (raw, size, bl_gzip_has_magic (magic, n), name, want_dims, out, error);
 }
 
 gboolean
@@ -240,7 +237,7 @@ nn_idx_read_data (const guint8 *data, gsize length, const char *name, guint want
   g_return_val_if_fail ((data != NULL || length == 0) && name != NULL && out != NULL, FALSE);
   memset (out, 0, sizeof *out);
   raw = g_memory_input_stream_new_from_data (data, length, NULL);
-  return read_stream (raw, length, has_gzip_magic (data, length), name, want_dims, out, error);
+  return read_stream (raw, length, bl_gzip_has_magic (data, length), name, want_dims, out, error);
 }
 
 void
