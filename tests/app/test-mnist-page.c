@@ -10,6 +10,7 @@
 #include "config.h"
 #include "mnist/bl-mnist-page.h"
 #include "bl-app-error.h"
+#include "mnist/bl-cell-digits.h"
 #include "nn-error.h"
 #include "nn-runlog.h"
 #include "test-app-env.h"
@@ -328,6 +329,10 @@ test_run_watch_pause_stop (void)
       g_object_unref (controllers);
       g_assert_true (esc_closes);
     }
+    /* Only the digits that keep flipping: a subset (after one epoch, none has flipped). */
+    bl_cell_digits_window_set_only_flipping (gtk_widget_get_ancestor (GTK_WIDGET (grid),
+                                                                      GTK_TYPE_WINDOW), TRUE);
+    g_assert_cmpuint (bl_digit_grid_get_n_items (grid), ==, 0);
     /* An epoch the run never had opens nothing. */
     g_assert_null (bl_mnist_page_open_cell (page, 7, 7, 5));
   }
@@ -406,6 +411,21 @@ test_run_watch_pause_stop (void)
   g_assert_nonnull (strstr (status_text (page), "Stopped"));
   g_assert_cmpint (bl_training_run_get_state (bl_mnist_page_get_run (page)), ==,
                    BL_RUN_STATE_STOPPED);
+
+  /* A run stopped before its first epoch ended still answers on Try It, with what it had
+   * learnt ("No network yet" before). */
+  r.epochs = 1;
+  r.train_subset = 0;
+  bl_recipe_form_set_recipe (form, &r);
+  g_assert_true (bl_mnist_page_start (page, NULL));
+  g_assert_true (bl_test_iterate_until (three_batches, page, 60));
+  gtk_widget_activate_action (GTK_WIDGET (page), "mnist.stop", NULL);
+  g_assert_true (bl_test_iterate_until (shown, page, 30));
+  g_assert_cmpuint (epochs_done (page), ==, 0);
+  g_assert_nonnull (bl_training_run_get_final_state (bl_mnist_page_get_run (page)));
+  g_assert_true (g_bytes_equal (bl_mnist_page_get_model_state (page),
+                                bl_training_run_get_final_state (bl_mnist_page_get_run (page))));
+  g_assert_cmpint (bl_try_it_get_prediction (try_it), >=, 0);   /* the "1" drawn before */
 
   /* Bad recipe: refused, nothing starts. */
   r.lr = -1;

@@ -8,6 +8,7 @@
 #include "bl-app-error.h"
 #include "core/bl-toy.h"
 #include "mnist/bl-lr-compare.h"
+#include "nn-sgd.h"
 #include "nn-runlog.h"
 #include "widgets/bl-chart.h"
 #include "widgets/bl-file-chooser.h"
@@ -23,6 +24,7 @@ typedef struct {
   guint          slot;         /* its colour in the palette */
   double         lr;           /* NaN when a log does not say */
   char          *source;       /* "this window", "Run Each", or the log's file name */
+  char          *recipe;       /* the rest of the recipe, in short: what else may differ */
   double         best, final;
   guint          best_epoch, epochs;
   BlTrainingRun *run;          /* followed as it learns; NULL for an imported one */
@@ -64,6 +66,7 @@ run_free (Run *run)
       g_object_unref (run->run);
     }
   g_free (run->source);
+  g_free (run->recipe);
   g_free (run);
 }
 
@@ -106,23 +109,55 @@ free_slot (BlLrCompare *self)
   return self->runs->len;   /* more runs than colours: they repeat, dashed (imported) or not */
 }
 
-/* The table is small (at most MAX_RUNS rows): rebuilt when a number changes. */
+/* "batch 128 · one-cycle · all images", or NULL when a log does not say. */
+static char *
+recipe_summary (guint batch, const char *schedule, guint train_subset)
+{
+  g_autofree char *images = train_subset ? g_strdup_printf (_("%u images"), train_subset)
+                                         : g_strdup (_("all images"));
+
+  if (batch == 0 || schedule == NULL)
+    return NULL;
+  return g_strdup_printf (_("batch %u · %s · %s"), batch, schedule, images);
+}
+
+static int
+compare_by_rate (gconstpointer a, gconstpointer b)
+{
+  const Run *x = *(Run *const *) a, *y = *(Run *const *) b;
+
+  if (isnan (x->lr) || isnan (y->lr))
+    return isnan (x->lr) - isnan (y->lr);
+  return (x->lr > y->lr) - (x->lr < y->lr);
+}
+
+/* The table is small (at most MAX_RUNS rows): rebuilt when a number changes; its rows in the
+ * rates' order, like the colours. */
 static void
 rebuild_table (BlLrCompare *self)
 {
   GtkWidget *child;
   const char *heads[] = { N_("Rate η"), N_("Run"), N_("Best test accuracy"), N_("At epoch"),
-                          N_("Last epoch") };
+                          N_("Last epoch"), N_("Recipe otherwise") };
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+  gboolean differ = FALSE;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->table))) != NULL)
     gtk_grid_remove (self->table, child);
   if (self->runs->len == 0)
     return;
-  for (guint c = 0; c < G_N_ELEMENTS (heads); c++)
-    attach_label (self->table, _(heads[c]), c, 0, c < 2 ? 0 : 1, FALSE, TRUE);
   for (guint i = 0; i < self->runs->len; i++)
     {
-      const Run *r = g_ptr_array_index (self->runs, i);
+      const Run *r = g_ptr_array_index (self->runs, i), *first = g_ptr_array_index (self->runs, 0);
+      g_ptr_array_add (sorted, (gpointer) r);
+      differ |= g_strcmp0 (r->recipe, first->recipe) != 0;
+    }
+  g_ptr_array_sort (sorted, compare_by_rate);
+  for (guint c = 0; c < G_N_ELEMENTS (heads); c++)
+    attach_label (self->table, _(heads[c]), c, 0, c < 2 || c == 5 ? 0 : 1, FALSE, TRUE);
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      const Run *r = g_ptr_array_index (sorted, i);
       g_autofree char *lr = rate_text (r->lr), *swatch = NULL, *best = NULL, *epoch = NULL,
                       *last = NULL, *color = NULL;
       GdkRGBA c;
@@ -140,6 +175,18 @@ rebuild_table (BlLrCompare *self)
       attach_label (self->table, best, 2, i + 1, 1, FALSE, FALSE);
       attach_label (self->table, epoch, 3, i + 1, 1, FALSE, FALSE);
       attach_label (self->table, last, 4, i + 1, 1, FALSE, FALSE);
+      attach_label (self->table, r->recipe ? r->recipe : _("not in the log"), 5, i + 1, 0,
+                    FALSE, FALSE);
+    }
+  /* Runs that differ in more than the rate are no longer a comparison of rates alone. */
+  if (differ)
+    {
+      GtkWidget *note = gtk_label_new (_("These runs differ in more than the rate (last "
+                                         "column): compare them with care."));
+      gtk_label_set_xalign (GTK_LABEL (note), 0);
+      gtk_label_set_wrap (GTK_LABEL (note), TRUE);
+      gtk_widget_add_css_class (note, "warning");
+      gtk_grid_attach (self->table, note, 0, sorted->len + 1, G_N_ELEMENTS (heads), 1);
     }
 }
 
@@ -195,10 +242,14 @@ bl_lr_compare_follow_run (BlLrCompare *self, BlTrainingRun *run, const char *sou
 {
   Run *r;
   GListModel *history;
+  const NnRecipe *recipe;
 
   g_return_if_fail (BL_IS_LR_COMPARE (self));
   g_return_if_fail (BL_IS_TRAINING_RUN (run));
-  r = add_run (self, bl_training_run_get_recipe (run)->lr, source, FALSE);
+  recipe = bl_training_run_get_recipe (run);
+  r = add_run (self, recipe->lr, source, FALSE);
+  r->recipe = recipe_summary (recipe->batch, nn_schedule_name (recipe->schedule),
+                              recipe->train_subset);
   r->run = g_object_ref (run);
   history = bl_training_run_get_history (run);
   g_signal_connect (history, "items-changed", G_CALLBACK (history_changed_cb), r);
@@ -356,6 +407,8 @@ add_logs (BlLrCompare *self, GPtrArray *logs, const char *path, GError **error)
       g_autofree char *source = logs->len > 1 ? g_strdup_printf ("%s (%u)", name, i + 1)
                                               : g_strdup (name);
       Run *run = add_run (self, lr, source, TRUE);
+      if (log->has_recipe)
+        run->recipe = recipe_summary (log->batch, log->schedule, log->train_subset);
       for (guint e = 0; e < log->records->len; e++)
         add_epoch (self, run, &g_array_index (log->records, NnEpochRecord, e));
     }

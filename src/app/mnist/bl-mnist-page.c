@@ -133,6 +133,23 @@ run_epoch_cb (BlTrainingRun *run, GParamSpec *pspec, BlMnistPage *self)
 }
 
 /* A run's state changed: buttons at once (a click's answer, or the end), the rest paced. */
+/* A run of the page's stopped before its first epoch ended: Try It answers with what it had
+ * learnt by then rather than with nothing (it said "No network yet"). */
+static void
+run_finished_cb (BlTrainingRun *run, BlMnistPage *self)
+{
+  const NnBatchReport *last = bl_training_run_get_last_batch (run);
+  g_autofree char *source = NULL;
+
+  if (bl_training_run_get_epochs_done (run) > 0 || last == NULL ||
+      bl_training_run_get_final_state (run) == NULL)
+    return;
+  source = g_strdup_printf (_("this window's run, stopped in epoch %u after batch %u"),
+                            last->epoch, last->batch);
+  set_network (self, bl_training_run_get_final_state (run), source);
+  update_actions (self);
+}
+
 static void
 run_state_cb (BlTrainingRun *run, GParamSpec *pspec, BlMnistPage *self)
 {
@@ -215,6 +232,7 @@ bl_mnist_page_start (BlMnistPage *self, GError **error)
     g_signal_handlers_disconnect_by_data (self->run, self);
   g_set_object (&self->run, run);
   g_signal_connect_object (run, "notify::epochs-done", G_CALLBACK (run_epoch_cb), self, 0);
+  g_signal_connect_object (run, "finished", G_CALLBACK (run_finished_cb), self, 0);
   bl_run_view_set_run (self->run_view, run);
   bl_lr_compare_follow_run (self->lr_compare, run, _("this window"));
   watch_run (self, run, NULL);
@@ -296,24 +314,20 @@ bl_mnist_page_is_view_current (BlMnistPage *self)
 BlDigitGrid *
 bl_mnist_page_open_cell (BlMnistPage *self, int truth, int predicted, guint epoch)
 {
-  g_autoptr(BlEpoch) item = NULL;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   BlDigitGrid *grid = NULL;
-  const float *probs;
-  gsize size;
 
   g_return_val_if_fail (BL_IS_MNIST_PAGE (self), NULL);
   if (self->run == NULL || epoch == 0 ||
-      (item = g_list_model_get_item (bl_training_run_get_history (self->run), epoch - 1)) == NULL)
+      epoch > g_list_model_get_n_items (bl_training_run_get_history (self->run)))
     return NULL;
-  probs = g_bytes_get_data (bl_epoch_get_test_probs (item), &size);
   if (self->cell_window)
     gtk_window_destroy (GTK_WINDOW (self->cell_window));
-  /* The run's own data set: the one these probabilities were computed on. */
+  /* The run's own data set: the one its probabilities were computed on. */
   self->cell_window = bl_cell_digits_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                 &bl_training_run_get_data (self->run)->test,
-                                                 probs, size / (NN_CLASSES * sizeof (float)),
-                                                 truth, predicted, epoch, &grid);
+                                                 bl_training_run_get_data (self->run),
+                                                 bl_training_run_get_history (self->run),
+                                                 epoch, truth, predicted, &grid);
   g_object_add_weak_pointer (G_OBJECT (self->cell_window), (gpointer *) &self->cell_window);
   gtk_window_present (GTK_WINDOW (self->cell_window));
   return grid;

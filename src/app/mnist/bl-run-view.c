@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "mnist/bl-run-view.h"
 #include "widgets/bl-chart.h"
@@ -48,6 +49,7 @@ struct _BlRunView {
   GArray          *unshown_batches;  /* BatchPoint */
   guint            loss_shown, acc_shown, slider_shown;   /* epochs of history on each */
   guint            best_marked;      /* the epoch the accuracy chart marks as best */
+  gboolean         moving_slider;    /* the matrix region, not a student, moves the slider */
   guint            batch_raw, batch_smooth, test_loss, train_acc, test_acc;
 };
 
@@ -72,6 +74,25 @@ record_at (BlRunView *self, guint index)
 /* ------------------------------------------------------------------------------------------
  * Regions
  */
+
+/* The epoch the matrix shows, or will once its region is shown: the newest while the slider
+ * follows, else the one a student moved it to. The epoch charts mark it, each in its own
+ * region's frame (marking all three in the matrix's frame would repaint the whole view). */
+static guint
+replayed_epoch (BlRunView *self)
+{
+  guint value = (guint) gtk_range_get_value (GTK_RANGE (self->epoch_scale));
+
+  if (self->slider_shown == 0 || value == self->slider_shown)
+    return n_epochs (self);
+  return value;
+}
+
+static void
+mark_replayed_epoch (BlChart *chart, guint epoch)
+{
+  bl_chart_set_cursor_x (chart, epoch ? (double) epoch : NAN);
+}
 
 /* The loss chart, emptied for a new run: its three series. */
 static void
@@ -151,6 +172,7 @@ show_loss (gpointer data)
       const NnEpochRecord *r = record_at (self, self->loss_shown);
       bl_chart_series_append (self->loss_chart, self->test_loss, r->epoch, r->test_loss);
     }
+  mark_replayed_epoch (self->loss_chart, replayed_epoch (self));
 }
 
 static guint
@@ -189,6 +211,7 @@ show_accuracy (gpointer data)
       bl_chart_add_marker (self->acc_chart, best_epoch (self), 100 * best, label);
       self->best_marked = best_epoch (self);
     }
+  mark_replayed_epoch (self->acc_chart, replayed_epoch (self));
 }
 
 static void
@@ -201,9 +224,17 @@ show_confusion_of_epoch (BlRunView *self, guint epoch)
     {
       bl_confusion_view_set_title (self->confusion_view, _("Test set: no epoch yet"));
       bl_confusion_view_set_counts (self->confusion_view, NULL);
+      bl_confusion_view_set_history (self->confusion_view, NULL, 0);
       return;
     }
   r = record_at (self, epoch - 1);
+  {
+    typedef guint Matrix[BL_CONFUSION_CLASSES][BL_CONFUSION_CLASSES];
+    g_autofree Matrix *history = g_new (Matrix, epoch);
+    for (guint e = 0; e < epoch; e++)
+      memcpy (history[e], record_at (self, e)->confusion, sizeof history[e]);
+    bl_confusion_view_set_history (self->confusion_view, (const Matrix *) history, epoch);
+  }
   title = g_strdup_printf (_("Test set after epoch %u: %.2f%%"), epoch, 100 * r->test_acc);
   bl_confusion_view_set_title (self->confusion_view, title);
   bl_confusion_view_set_counts (self->confusion_view,
@@ -231,7 +262,9 @@ show_matrix (gpointer data)
   if (self->to_clear & CLEAR_MATRIX)
     {
       self->slider_shown = 0;
+      self->moving_slider = TRUE;
       gtk_range_set_range (GTK_RANGE (self->epoch_scale), 1, 1);
+      self->moving_slider = FALSE;
       show_confusion_of_epoch (self, 0);
       self->to_clear &= ~CLEAR_MATRIX;
       if (n == 0)
@@ -240,9 +273,11 @@ show_matrix (gpointer data)
   follow = self->slider_shown == 0 ||
            (guint) gtk_range_get_value (GTK_RANGE (self->epoch_scale)) == self->slider_shown;
   self->slider_shown = n;
+  self->moving_slider = TRUE;
   gtk_range_set_range (GTK_RANGE (self->epoch_scale), 1, MAX (1, n));
   if (follow)
     gtk_range_set_value (GTK_RANGE (self->epoch_scale), n);
+  self->moving_slider = FALSE;
   show_confusion_of_epoch (self, bl_run_view_get_shown_epoch (self));
 }
 
@@ -379,8 +414,22 @@ bl_run_view_set_pacer (BlRunView *self, BlFramePacer *pacer)
 static void
 epoch_scale_cb (GtkRange *range, BlRunView *self)
 {
+  if (self->slider_shown == 0 || self->moving_slider)
+    return;   /* the matrix region moved it, and shows its epoch itself */
+  show_confusion_of_epoch (self, bl_run_view_get_shown_epoch (self));
+  /* A student replaying: the charts follow at once. */
+  mark_replayed_epoch (self->acc_chart, bl_run_view_get_shown_epoch (self));
+  mark_replayed_epoch (self->loss_chart, bl_run_view_get_shown_epoch (self));
+}
+
+/* A click on an epoch chart replays that epoch in the matrix. */
+static void
+chart_cursor_moved_cb (BlChart *chart, double x, BlRunView *self)
+{
+  guint epoch = (guint) CLAMP (round (x), 1, MAX (1, self->slider_shown));
+
   if (self->slider_shown)
-    show_confusion_of_epoch (self, bl_run_view_get_shown_epoch (self));
+    gtk_range_set_value (GTK_RANGE (self->epoch_scale), epoch);
 }
 
 static void
@@ -536,5 +585,7 @@ bl_run_view_init (BlRunView *self)
   g_signal_connect (self->epoch_scale, "value-changed", G_CALLBACK (epoch_scale_cb), self);
   g_signal_connect (self->confusion_view, "cell-activated", G_CALLBACK (cell_activated_cb),
                     self);
+  g_signal_connect (self->acc_chart, "cursor-moved", G_CALLBACK (chart_cursor_moved_cb), self);
+  g_signal_connect (self->loss_chart, "cursor-moved", G_CALLBACK (chart_cursor_moved_cb), self);
   bl_run_view_set_run (self, NULL);   /* empty views with their series */
 }
