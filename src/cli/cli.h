@@ -7,5 +7,6 @@
 int bl_cli_toy   (int argc, char **argv);
 #ifdef BL_HAVE_NN
 int bl_cli_mnist (int argc, char **argv);
+int bl_cli_mnist_logs (int argc, char **argv);   /* mnist logs */
 int bl_cli_data  (int argc, char **argv);
 #endif
