@@ -181,6 +181,13 @@ rebuild_table (BlLrCompare *self)
       attach_label (self->table, last, 4, i + 1, 1, FALSE, FALSE);
       attach_label (self->table, r->recipe ? r->recipe : _("not in the log"), 5, i + 1, 0,
                     FALSE, FALSE);
+      /* The recipe wraps between its parts rather than run past the table's edge. */
+      {
+        GtkWidget *recipe = gtk_grid_get_child_at (self->table, 5, i + 1);
+        gtk_label_set_wrap (GTK_LABEL (recipe), TRUE);
+        gtk_label_set_width_chars (GTK_LABEL (recipe), 12);
+        gtk_widget_set_hexpand (recipe, TRUE);
+      }
     }
   /* Runs that differ in more than the rate are no longer a comparison of rates alone. */
   if (differ)
