@@ -427,6 +427,51 @@ bl_toy_desc_eval_node (const BlToyDesc *d, guint slot, const double *s, const do
   return v;
 }
 
+/* The forward factors in float arithmetic (each operation rounded to single precision). */
+static float
+factor_single (const BlToyFactor *f, const double *s)
+{
+  float a = (float) s[f->a], b = (float) s[f->b];
+
+  switch (f->kind)
+    {
+    case BL_TOY_F_SLOT:
+      return a;
+    case BL_TOY_F_ACT:
+      if (f->act == BL_TOY_ACT_TANH)
+        return tanhf (a);
+      if (f->act == BL_TOY_ACT_RELU)
+        return a > 0 ? a : 0.0f;
+      return 1.0f / (1.0f + expf (-a));
+    case BL_TOY_F_HALFSQ:
+      return 0.5f * (a - b) * (a - b);
+    default:
+      g_return_val_if_reached (NAN);
+    }
+}
+
+double
+bl_toy_desc_loss_single (const BlToyDesc *d, double *s)
+{
+  for (guint i = 0; i < BL_TOY_N_SLOTS; i++)
+    s[i] = (float) s[i];
+  for (guint i = 0; i < d->n_forward; i++)
+    {
+      const BlToyNodeDesc *n = &d->node[d->order_slots[i]];
+      float sum = 0.0f;
+      for (guint t = 0; t < n->n_terms; t++)
+        {
+          float prod = (float) n->t[t].coef;
+          for (guint j = 0; j < n->t[t].n; j++)
+            prod = j == 0 && n->t[t].coef == 1.0 ? factor_single (&n->t[t].f[0], s)
+                                                 : prod * factor_single (&n->t[t].f[j], s);
+          sum = t == 0 ? prod : sum + prod;
+        }
+      s[d->order_slots[i]] = sum;
+    }
+  return s[C (E_TOTAL)];
+}
+
 double
 bl_toy_desc_eval_known (const BlToyDesc *d, guint slot, double *s, guint8 *known,
                         const double *prev, double lr)

@@ -94,6 +94,12 @@ const BlToyDesc *bl_toy_desc_for      (const BlToyParams *p);
 /* A private copy to alter (a mistake): free with g_free. */
 BlToyDesc       *bl_toy_desc_copy     (const BlToyDesc *d);
 
+/* Rows and parameters as slots (bl-toy.c). */
+void     bl_toy_row_to_slots          (const BlToyRow *row, double *s);
+void     bl_toy_slots_to_row          (const double *s, BlToyRow *row);
+/* The given and parameter slots of @p (and 0 for the bias gradients). */
+void     bl_toy_params_to_slots       (const BlToyParams *p, double *s);
+
 /* Every computed slot of a row, from its given and parameter slots (already in @s). */
 void     bl_toy_desc_eval_row         (const BlToyDesc *d, double *s, double lr);
 /* One node or factor from the values in @s (@prev: the row above, for parameter updates). */
@@ -101,6 +107,10 @@ double   bl_toy_desc_eval_node        (const BlToyDesc *d, guint slot, const dou
                                        const double *prev, double lr);
 double   bl_toy_desc_eval_factor      (const BlToyFactor *f, const double *s, const double *prev,
                                        double lr);
+
+/* E_total of the row whose given and parameter slots are in @s, in single precision: every
+ * forward operation in float arithmetic (the forward nodes' slots of @s are overwritten). */
+double   bl_toy_desc_loss_single      (const BlToyDesc *d, double *s);
 
 /* Evaluation from what is known: slots with @known[slot] set are taken from @s as they are,
  * the others are computed from their nodes (recursively, and stored in @s with @known set).

@@ -338,23 +338,23 @@ bl_toy_params_set_from_string (BlToyParams *p, const char *assignments, GError *
 /* Rows and the description's slots: the columns, then the δs. */
 G_STATIC_ASSERT (BL_TOY_N_SLOTS == BL_TOY_N_COLS + BL_TOY_N_DELTAS);
 
-static inline void
-row_to_slots (const BlToyRow *row, double *s)
+void
+bl_toy_row_to_slots (const BlToyRow *row, double *s)
 {
   memcpy (s, row->v, sizeof row->v);
   memcpy (s + BL_TOY_N_COLS, row->d, sizeof row->d);
 }
 
-static inline void
-slots_to_row (const double *s, BlToyRow *row)
+void
+bl_toy_slots_to_row (const double *s, BlToyRow *row)
 {
   memcpy (row->v, s, sizeof row->v);
   memcpy (row->d, s + BL_TOY_N_COLS, sizeof row->d);
 }
 
 /* The given values and parameters of @p into their slots; the rest is computed. */
-static inline void
-params_to_slots (const BlToyParams *p, double *s)
+void
+bl_toy_params_to_slots (const BlToyParams *p, double *s)
 {
   s[BL_TOY_COL_T1] = p->t1;
   s[BL_TOY_COL_T2] = p->t2;
@@ -391,9 +391,9 @@ bl_toy_compute_row_lr (const BlToyParams *p, double lr, BlToyRow *row)
 {
   double s[BL_TOY_N_SLOTS];
 
-  params_to_slots (p, s);
+  bl_toy_params_to_slots (p, s);
   bl_toy_desc_eval_row (bl_toy_desc_for (p), s, lr);
-  slots_to_row (s, row);
+  bl_toy_slots_to_row (s, row);
   return all_finite (s, BL_TOY_N_COLS + 1);
 }
 
@@ -534,7 +534,7 @@ run_extend (BlToyRun *run, guint target)
   gboolean bad = FALSE;
 
   /* The last row holds its parameters and gradients: where the next row starts from. */
-  row_to_slots (&run->last_row, buf[0]);
+  bl_toy_row_to_slots (&run->last_row, buf[0]);
   memcpy (buf[1], buf[0], sizeof buf[0]);
   for (k = run->n_rows; k < target; k++)
     {
@@ -574,7 +574,7 @@ run_extend (BlToyRun *run, guint target)
       run->stop_row = k - 1;
     }
   slots_to_params (buf[cur], &run->last_params);
-  slots_to_row (buf[cur], &run->last_row);
+  bl_toy_slots_to_row (buf[cur], &run->last_row);
 }
 
 void
@@ -859,9 +859,9 @@ bl_toy_formula_substituted (BlToyColumn col, const BlToyParams *p, const BlToyRo
 
   d = bl_toy_desc_for (p);
   n = &d->node[col];
-  row_to_slots (row, s);
+  bl_toy_row_to_slots (row, s);
   if (prev)
-    row_to_slots (prev, ps);
+    bl_toy_row_to_slots (prev, ps);
   switch (n->kind)
     {
     case BL_TOY_NODE_GIVEN:
@@ -1075,7 +1075,7 @@ bl_toy_chain_rule (BlToyColumn col, const BlToyParams *p, const BlToyRow *row)
   if (n->kind != BL_TOY_NODE_BACKWARD)
     return NULL;
 
-  row_to_slots (row, s);
+  bl_toy_row_to_slots (row, s);
   out = g_string_new (NULL);
   c = (Chain) { d, s, BL_TOY_NO_SLOT, col, out, g_array_new (FALSE, FALSE, sizeof (guint)) };
   if (n->n_terms == 1 && term_has_adjoint (d, &n->t[0]))
