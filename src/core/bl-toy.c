@@ -759,6 +759,74 @@ bl_toy_activation_from_name (const char *name, BlToyActivation *out)
   return FALSE;
 }
 
+gboolean
+bl_toy_parse_activations (const char *text, BlToyParams *p, GError **error)
+{
+  g_auto(GStrv) parts = NULL;
+  BlToyActivation acts[2];
+  guint n;
+
+  g_return_val_if_fail (p != NULL, FALSE);
+  parts = g_strsplit (text ? text : "", ",", -1);
+  n = g_strv_length (parts);
+  if (n == 0 || n > 2)
+    goto bad;
+  for (guint i = 0; i < n; i++)
+    {
+      char *name = g_strstrip (parts[i]);
+      char *eq = strchr (name, '=');
+      guint layer = i;
+      if (eq)
+        {
+          *eq = '\0';
+          if (g_ascii_strcasecmp (g_strstrip (name), "hidden") == 0)
+            layer = 0;
+          else if (g_ascii_strcasecmp (name, "output") == 0)
+            layer = 1;
+          else
+            goto bad;
+          name = g_strstrip (eq + 1);
+        }
+      if (!bl_toy_activation_from_name (name, &acts[layer]))
+        goto bad;
+      if (n == 1)
+        acts[1] = acts[0];
+    }
+  p->act_hidden = acts[0];
+  p->act_output = acts[1];
+  return TRUE;
+
+bad:
+  g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE,
+               _("“%s” is not an activation: use sigmoid, tanh or relu, for both layers or as "
+                 "HIDDEN,OUTPUT (e.g. tanh,sigmoid)."), text ? text : "");
+  return FALSE;
+}
+
+const char *
+bl_toy_update_order_name (BlToyUpdateOrder order)
+{
+  return order == BL_TOY_ORDER_OUTPUT_FIRST ? "output-first" : "simultaneous";
+}
+
+gboolean
+bl_toy_parse_update_order (const char *text, BlToyUpdateOrder *out, GError **error)
+{
+  if (g_strcmp0 (text, "simultaneous") == 0)
+    *out = BL_TOY_ORDER_SIMULTANEOUS;
+  else if (g_strcmp0 (text, "output-first") == 0)
+    *out = BL_TOY_ORDER_OUTPUT_FIRST;
+  else
+    {
+      g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE,
+                   _("“%s” is not an update order: use simultaneous (every gradient from the "
+                     "row's weights) or output-first (hidden gradients from the updated "
+                     "w5…w8)."), text ? text : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------------------------------
  * Formulas: every one printed from the column's description (bl-toy-desc.c)
  */

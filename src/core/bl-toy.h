@@ -196,6 +196,12 @@ BlToyColumn  bl_toy_param_gradient     (BlToyColumn param); /* W3 → DW3 */
 /* Activations by name: "sigmoid", "tanh", "relu" (and back; FALSE for an unknown name). */
 const char  *bl_toy_activation_name    (BlToyActivation act);
 gboolean     bl_toy_activation_from_name (const char *name, BlToyActivation *out);
+/* "tanh" (both layers), "tanh,sigmoid" (hidden, output) or "hidden=tanh,output=relu" into
+ * @p's act_hidden and act_output; an error naming what is accepted otherwise. */
+gboolean     bl_toy_parse_activations  (const char *text, BlToyParams *p, GError **error);
+/* "simultaneous" or "output-first". */
+gboolean     bl_toy_parse_update_order (const char *text, BlToyUpdateOrder *out, GError **error);
+const char  *bl_toy_update_order_name  (BlToyUpdateOrder order);
 /* "a_h1 = σ(h1) = 1 / (1 + e^(−h1))" for the classic network; bl_toy_formula_for follows @p's
  * activations, update order and forgotten path. */
 char        *bl_toy_formula            (BlToyColumn col, gboolean has_biases);
