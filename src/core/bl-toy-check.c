@@ -1268,6 +1268,20 @@ diff_column_name (const BlToyCheckDiff *d, char *buf, gsize size)
   return d->slot < BL_TOY_N_COLS ? bl_toy_column_name (d->slot) : bl_toy_slot_symbol (d->slot);
 }
 
+/* A number in prose: "%.12g" (or @fmt) with a true minus sign. */
+static char *
+prose_number (const char *fmt, double v)
+{
+  char *text = g_strdup_printf (fmt, v);
+  if (text[0] == '-')
+    {
+      char *t = g_strconcat ("−", text + 1, NULL);
+      g_free (text);
+      return t;
+    }
+  return text;
+}
+
 char *
 bl_toy_check_report_describe (const BlToyCheckReport *r)
 {
@@ -1308,25 +1322,26 @@ bl_toy_check_report_describe (const BlToyCheckReport *r)
                                 diff_column_name (d, name, sizeof name), d->cell);
       else
         {
+          g_autofree char *has = prose_number ("%.12g", d->sheet_value);
+          g_autofree char *want = prose_number ("%.12g", d->expected);
+          g_autofree char *off = prose_number ("%.3g", d->sheet_value - d->expected);
           why = bl_toy_mistake_describe (&d->mistake, &sr->params);
           g_string_append_printf (out, _("%s: sheet “%s”, row %u (iteration %u), column %s "
-                                         "(cell %s): the sheet has %.12g, recomputed from its "
-                                         "own cells %.12g (off by %.3g, %.3g relative). Likely "
-                                         "mistake: %s."), r->path, sr->mapping->sheet_name,
+                                         "(cell %s): the sheet has %s, recomputed from its own "
+                                         "cells %s (off by %s, %.3g relative). Likely mistake: "
+                                         "%s."), r->path, sr->mapping->sheet_name,
                                   d->sheet_row + 1, d->iteration,
-                                  diff_column_name (d, name, sizeof name), d->cell,
-                                  d->sheet_value, d->expected, d->sheet_value - d->expected,
-                                  d->error_rel, why);
+                                  diff_column_name (d, name, sizeof name), d->cell, has, want,
+                                  off, d->error_rel, why);
         }
       g_string_append_c (out, ' ');
       g_string_append_printf (out, ngettext ("%llu cell disagrees in all.",
                                              "%llu cells disagree in all.", total), total);
     }
-  for (guint i = 0; i < r->sheets->len; i++)
-    {
-      const BlToySheetReport *s = g_ptr_array_index (r->sheets, i);
-      for (guint j = 0; j < s->notes->len; j++)
-        g_string_append_printf (out, " %s", (char *) g_ptr_array_index (s->notes, j));
-    }
-  return bl_toy_pretty_minus (g_string_free (out, FALSE));
+  /* What was assumed or found, for the sheet reported on. */
+  if (sr == NULL && r->sheets->len)
+    sr = g_ptr_array_index (r->sheets, 0);
+  for (guint j = 0; sr && j < sr->notes->len; j++)
+    g_string_append_printf (out, " %s", (char *) g_ptr_array_index (sr->notes, j));
+  return g_string_free (out, FALSE);
 }
