@@ -6,8 +6,10 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 #include <zip.h>
 
+#include "core/bl-file.h"
 #include "core/bl-sheet.h"
 
 G_DEFINE_QUARK (bl-sheet-error-quark, bl_sheet_error)
@@ -1009,33 +1011,25 @@ bl_sheet_book_read (const char *path, GError **error)
 {
   g_autofree char *name = NULL;
   g_autofree char *data = NULL;
-  GStatBuf st;
   gsize len = 0;
+  guint64 size = 0;
   GError *local = NULL;
+  int fd;
 
   g_return_val_if_fail (path != NULL, NULL);
   name = g_filename_display_name (path);
-  if (g_stat (path, &st) != 0)
-    {
-      int err = errno;
-      g_set_error (error, BL_SHEET_ERROR, BL_SHEET_ERROR_IO, _("Cannot read “%s”: %s."), name,
-                   g_strerror (err));
-      return NULL;
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, BL_SHEET_ERROR, BL_SHEET_ERROR_IO,
-                   _("“%s” is not a regular file."), name);
-      return NULL;
-    }
-  if ((guint64) st.st_size > BL_SHEET_MAX_FILE_BYTES)
+  /* A regular file only (core/bl-file.h), its size known before a byte is read. */
+  fd = bl_file_open_regular (path, G_MAXUINT64, &size, &local);
+  if (fd >= 0)
+    close (fd);
+  if (fd >= 0 && size > BL_SHEET_MAX_FILE_BYTES)
     {
       g_set_error (error, BL_SHEET_ERROR, BL_SHEET_ERROR_TOO_LARGE,
                    _("“%s” is larger than %u MiB: too large to check."), name,
                    BL_SHEET_MAX_FILE_BYTES >> 20);
       return NULL;
     }
-  if (!g_file_get_contents (path, &data, &len, &local))
+  if (fd < 0 || !bl_file_read_regular (path, BL_SHEET_MAX_FILE_BYTES, &data, &len, &local))
     {
       g_set_error (error, BL_SHEET_ERROR, BL_SHEET_ERROR_IO, "%s", local->message);
       g_error_free (local);

@@ -762,15 +762,8 @@ gboolean
 bl_toy_lesson_save_csv (const BlToyLesson *l, const char *path, GError **error)
 {
   g_autofree char *text = NULL;
-  g_autofree char *tmp = NULL;
 
   g_return_val_if_fail (l != NULL && path != NULL, FALSE);
   text = bl_toy_lesson_to_csv (l);
-  tmp = bl_file_temp_path (path);
-  if (!g_file_set_contents (tmp, text, -1, error))
-    {
-      g_unlink (tmp);
-      return FALSE;
-    }
-  return bl_file_commit_temp (tmp, path, error);
+  return bl_file_replace_contents (path, text, strlen (text), error);
 }

@@ -118,26 +118,29 @@ bl_toy_parse_double (const char *text, double *out, GError **error)
       g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE, _("A number is needed here."));
       return FALSE;
     }
-  errno = 0;
   v = g_ascii_strtod (text, &end);
   while (end && g_ascii_isspace (*end))
     end++;
   if (end == text || (end && *end != '\0'))
     {
+      g_autofree char *shown = g_utf8_make_valid (text, -1);
       g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE,
-                   _("“%s” is not a number (use a dot for decimals, e.g. 0.25)."), text);
+                   _("“%s” is not a number (use a dot for decimals, e.g. 0.25)."), shown);
       return FALSE;
     }
-  if (!isfinite (v) || errno == ERANGE)
+  if (isnan (v))
     {
-      if (errno == ERANGE && v == 0.0)
-        {
-          /* Underflow to zero is harmless; overflow is not. */
-          *out = 0.0;
-          return TRUE;
-        }
+      g_autofree char *shown = g_utf8_make_valid (text, -1);
+      g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE, _("“%s” is not a number."), shown);
+      return FALSE;
+    }
+  /* ERANGE is also underflow (a value nearer 0 than the smallest double, or subnormal): the
+   * value given is then the nearest one there is, which is harmless. Overflow is not. */
+  if (isinf (v))
+    {
+      g_autofree char *shown = g_utf8_make_valid (text, -1);
       g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_OVERFLOW,
-                   _("“%s” is too large to compute with."), text);
+                   _("“%s” is too large to compute with."), shown);
       return FALSE;
     }
   *out = v;
@@ -301,6 +304,14 @@ bl_toy_params_set_from_string (BlToyParams *p, const char *assignments, GError *
 
   g_return_val_if_fail (p != NULL && assignments != NULL, FALSE);
 
+  /* Names and numbers are ASCII; anything else is said in a message, which must be text. */
+  if (!g_utf8_validate (assignments, -1, NULL))
+    {
+      g_autofree char *shown = g_utf8_make_valid (assignments, -1);
+      g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE,
+                   _("“%s” is not of the form name=value."), shown);
+      return FALSE;
+    }
   tmp = *p;
   parts = g_strsplit (assignments, ",", -1);
   for (guint i = 0; parts[i] != NULL; i++)
@@ -1161,19 +1172,48 @@ bl_toy_chain_rule (BlToyColumn col, const BlToyParams *p, const BlToyRow *row)
   return bl_toy_pretty_minus (g_string_free (out, FALSE));
 }
 
+gboolean
+bl_toy_parse_iterations (const char *text, guint *out, GError **error)
+{
+  guint64 v;
+
+  g_return_val_if_fail (out != NULL, FALSE);
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, BL_TOY_MAX_ITERATIONS, &v, NULL))
+    {
+      g_autofree char *shown = g_utf8_make_valid (text ? text : "", -1);
+      g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_INVALID,
+                   _("“%s” is not a number of iterations from 0 to %u (each rate keeps every "
+                     "row's loss, and its ledger grows by ~650 bytes a row)."), shown,
+                   BL_TOY_MAX_ITERATIONS);
+      return FALSE;
+    }
+  *out = (guint) v;
+  return TRUE;
+}
+
 GArray *
 bl_toy_parse_learning_rates (const char *text, guint max_count, GError **error)
 {
-  g_auto(GStrv) parts = g_regex_split_simple ("[,;\\s]+", text ? text : "", 0, 0);
   g_autoptr(GArray) rates = g_array_new (FALSE, FALSE, sizeof (double));
+  const char *p = text ? text : "";
 
-  for (guint i = 0; parts[i]; i++)
+  /* Split by hand on ASCII separators: any byte string, valid UTF-8 or not, is split the same
+   * way, and what is not a number is said so by bl_toy_parse_double. */
+  for (;;)
     {
+      g_autofree char *part = NULL;
+      gsize n;
       double lr;
 
-      if (*parts[i] == '\0')
-        continue;
-      if (!bl_toy_parse_double (parts[i], &lr, error) || !bl_toy_lr_validate (lr, error))
+      while (*p == ',' || *p == ';' || g_ascii_isspace (*p))
+        p++;
+      if (*p == '\0')
+        break;
+      for (n = 0; p[n] != '\0' && p[n] != ',' && p[n] != ';' && !g_ascii_isspace (p[n]); n++)
+        ;
+      part = g_strndup (p, n);
+      p += n;
+      if (!bl_toy_parse_double (part, &lr, error) || !bl_toy_lr_validate (lr, error))
         return NULL;
       if (rates->len == max_count)
         {

@@ -128,6 +128,11 @@ typedef enum {
 } BlToyStop;
 
 #define BL_TOY_CHECKPOINT_EVERY 256
+/* The most updates a run is computed for (the CLI's --iterations; the window's too). A run
+ * keeps every row's loss (8 bytes) and its ledger is ~650 bytes of CSV a row, so the bound is
+ * 0.8 MB of memory and ~66 MB of CSV per rate; the lesson's rates settle within a few
+ * thousand. */
+#define BL_TOY_MAX_ITERATIONS 100000
 
 /* One learning rate's run. Fields are read-only outside bl-toy.c. */
 typedef struct {
@@ -158,6 +163,8 @@ char        *bl_toy_params_describe    (const BlToyParams *p);
  * GArray of double, or NULL and an error naming the first bad entry. */
 GArray      *bl_toy_parse_learning_rates (const char *text, guint max_count, GError **error);
 gboolean     bl_toy_parse_double       (const char *text, double *out, GError **error);
+/* A number of iterations as typed: a whole number from 0 to BL_TOY_MAX_ITERATIONS. */
+gboolean     bl_toy_parse_iterations   (const char *text, guint *out, GError **error);
 const double *bl_toy_default_learning_rates (guint *n_out);
 
 /* One iteration: fill every column and δ of @row from @p (forward and backward). Returns FALSE

@@ -351,6 +351,9 @@ bl_toy_worksheet_save_pdf (const char *path, const BlToyParams *p, double lr, Bl
   if (!bl_toy_params_validate (p, error) || !bl_toy_lr_validate (lr, error))
     return FALSE;
 
+  /* A device or FIFO is never replaced, a missing folder said before the work. */
+  if (!bl_file_check_destination (path, 0, error))
+    return FALSE;
   bl_toy_paper_size (paper, &pg.width, &pg.height);
   tmp = bl_file_temp_path (path);
   surface = cairo_pdf_surface_create (tmp, pg.width, pg.height);

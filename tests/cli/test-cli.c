@@ -1,8 +1,9 @@
-/* test-cli.c: backprop-lab-cli toy, run as a user would run it. */
+/* test-cli.c: backprop-lab-cli toy, run as a user would run it; usage errors are status 2. */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "cli-run.h"
@@ -115,20 +116,32 @@ test_bad_input_refused (void)
     { "--preset", "nonsense" },
     { "--format", "pdf" },
     { "--iterations", "-5" },
+    /* Up to ~4.29 billion were taken: 1e9 ran 190 s into 8.28 GB and an abort. */
+    { "--iterations", "100001" },
+    { "--iterations", "1000000000" },
+    { "--iterations", "1e3" },
+    { "--lr", "nan" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       CliResult r = run_cli ("toy", cases[i][0], cases[i][1], NULL);
-      g_assert_false (g_spawn_check_wait_status (r.status, NULL));
+      /* A usage error, as for every command: status 2. */
+      g_assert_true (WIFEXITED (r.status));
+      if (WEXITSTATUS (r.status) != 2)
+        g_error ("%s %s: status %d", cases[i][0], cases[i][1], WEXITSTATUS (r.status));
       g_assert_cmpstr (r.out, ==, "");
       g_assert_true (g_str_has_prefix (r.err, "backprop-lab-cli toy: "));
+      if (g_str_equal (cases[i][0], "--iterations"))
+        g_assert_nonnull (strstr (r.err, "100000"));   /* the bound, and why */
       cli_result_clear (&r);
     }
   {
     CliResult r = run_cli ("frobnicate", NULL);
-    g_assert_false (g_spawn_check_wait_status (r.status, NULL));
+    g_assert_true (WIFEXITED (r.status));
+    g_assert_cmpint (WEXITSTATUS (r.status), ==, 2);
     g_assert_nonnull (strstr (r.err, "frobnicate"));
+    g_assert_nonnull (strstr (r.err, "Exit status"));   /* the usage says what statuses mean */
     cli_result_clear (&r);
   }
 }
@@ -266,6 +279,57 @@ test_worksheet (void)
   g_assert_nonnull (strstr (r.err, "a4 or letter"));
   cli_result_clear (&r);
   g_unlink (pdf);
+  /* A FIFO is never replaced by the PDF. */
+  {
+    GStatBuf st;
+    g_assert_cmpint (mkfifo (pdf, 0600), ==, 0);
+    r = run_cli ("toy", "worksheet", "--output", pdf, NULL);
+    g_assert_true (WIFEXITED (r.status) && WEXITSTATUS (r.status) == 1);
+    g_assert_nonnull (strstr (r.err, "named pipe"));
+    cli_result_clear (&r);
+    g_assert_cmpint (g_stat (pdf, &st), ==, 0);
+    g_assert_true (S_ISFIFO (st.st_mode));
+    g_unlink (pdf);
+  }
+  g_rmdir (dir);
+}
+
+/* The smallest positive double is a rate (it was called "too large"); the bound on iterations
+ * and the exit statuses are in the help. */
+static void
+test_edges_accepted (void)
+{
+  CliResult r = run_cli ("toy", "--lr", "4.9e-324", "--iterations", "2", NULL);
+
+  g_assert_true (g_spawn_check_wait_status (r.status, NULL));
+  g_assert_cmpuint (count_lines (r.out), ==, 1 + 3);
+  cli_result_clear (&r);
+  r = run_cli ("toy", "--help", NULL);
+  g_assert_nonnull (strstr (r.out, "100000"));
+  g_assert_nonnull (strstr (r.out, "Exit status"));
+  cli_result_clear (&r);
+}
+
+/* --output onto a FIFO (or, as root, /dev/null) replaced it with a regular file, status 0. */
+static void
+test_output_special_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bl-cli-XXXXXX", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "ledger.csv", NULL);
+  GStatBuf st;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      CliResult r = run_cli ("toy", "--format", i ? "xlsx" : "csv", "--output", fifo, NULL);
+      g_assert_true (WIFEXITED (r.status));
+      g_assert_cmpint (WEXITSTATUS (r.status), ==, 1);
+      g_assert_nonnull (strstr (r.err, "named pipe"));
+      cli_result_clear (&r);
+    }
+  g_assert_cmpint (g_stat (fifo, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  g_unlink (fifo);
   g_rmdir (dir);
 }
 
@@ -281,5 +345,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/toy/check", test_check);
   g_test_add_func ("/cli/toy/activation-and-order", test_activation_and_order);
   g_test_add_func ("/cli/toy/worksheet", test_worksheet);
+  g_test_add_func ("/cli/toy/edges-accepted", test_edges_accepted);
+  g_test_add_func ("/cli/toy/output-special-file", test_output_special_file);
   return g_test_run ();
 }

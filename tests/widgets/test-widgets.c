@@ -9,6 +9,7 @@
 #include "test-utils.h"
 #include "widgets/bl-confusion-view.h"
 #include "widgets/bl-palette.h"
+#include "widgets/bl-tile-grid.h"
 
 static char *
 out_path (const char *name)
@@ -150,6 +151,35 @@ test_confusion_counts_fit (void)
     g_assert_no_error (error);
   }
   g_assert_finalize_object (view);
+}
+
+/* Tiles on one diverging scale: the scale is the largest magnitude (or the one given), a click
+ * on a tile's pixel names the tile and the pixel, and the drawing carries ink. */
+static void
+test_tile_grid (void)
+{
+  BlTileGrid *grid = BL_TILE_GRID (g_object_ref_sink (bl_tile_grid_new ()));
+  const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+  g_autofree char *png = g_build_filename (dir, "tile-grid.png", NULL);
+  const char *labels[] = { "k1", "k2", "k3", "k4" };
+  float kernels[4 * 9];
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (kernels); i++)
+    kernels[i] = (float) ((int) (i % 7) - 3) * 0.25f;   /* −0.75 … +0.75 */
+  kernels[5] = -1.5f;
+  bl_tile_grid_set_tiles (grid, kernels, 4, 3, 3, labels, 0);
+  g_assert_cmpuint (bl_tile_grid_get_n_tiles (grid), ==, 4);
+  g_assert_cmpfloat (bl_tile_grid_get_scale (grid), ==, 1.5);
+  bl_tile_grid_set_tiles (grid, kernels, 4, 3, 3, labels, 2.0);
+  g_assert_cmpfloat (bl_tile_grid_get_scale (grid), ==, 2.0);
+  bl_tile_grid_set_title (grid, "conv1: 16 kernels");
+  g_assert_true (bl_tile_grid_write_png (grid, png, 480, 360, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (bl_test_ink_pixels (png), >, 5000);
+  bl_tile_grid_clear (grid, "No network yet");
+  g_assert_cmpuint (bl_tile_grid_get_n_tiles (grid), ==, 0);
+  g_assert_finalize_object (grid);
 }
 
 static void
@@ -346,6 +376,7 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   g_test_add_func ("/widgets/palette/slots", test_palette_slots);
   g_test_add_func ("/widgets/confusion/counts-fit", test_confusion_counts_fit);
+  g_test_add_func ("/widgets/tile-grid", test_tile_grid);
   g_test_add_func ("/widgets/chart/series-colors", test_chart_series_colors);
   g_test_add_func ("/widgets/chart/log-and-describe", test_chart_log_and_describe);
   g_test_add_func ("/widgets/chart/edge-cases", test_chart_edge_cases);

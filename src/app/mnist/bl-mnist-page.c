@@ -314,24 +314,20 @@ bl_mnist_page_is_view_current (BlMnistPage *self)
 BlDigitGrid *
 bl_mnist_page_open_cell (BlMnistPage *self, int truth, int predicted, guint epoch)
 {
-  g_autoptr(BlEpoch) item = NULL;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   BlDigitGrid *grid = NULL;
-  const float *probs;
-  gsize size;
 
   g_return_val_if_fail (BL_IS_MNIST_PAGE (self), NULL);
   if (self->run == NULL || epoch == 0 ||
-      (item = g_list_model_get_item (bl_training_run_get_history (self->run), epoch - 1)) == NULL)
+      epoch > g_list_model_get_n_items (bl_training_run_get_history (self->run)))
     return NULL;
-  probs = g_bytes_get_data (bl_epoch_get_test_probs (item), &size);
   if (self->cell_window)
     gtk_window_destroy (GTK_WINDOW (self->cell_window));
-  /* The run's own data set: the one these probabilities were computed on. */
+  /* The run's own data set: the one its probabilities were computed on. */
   self->cell_window = bl_cell_digits_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                 &bl_training_run_get_data (self->run)->test,
-                                                 probs, size / (NN_CLASSES * sizeof (float)),
-                                                 truth, predicted, epoch, &grid);
+                                                 bl_training_run_get_data (self->run),
+                                                 bl_training_run_get_history (self->run),
+                                                 epoch, truth, predicted, &grid);
   g_object_add_weak_pointer (G_OBJECT (self->cell_window), (gpointer *) &self->cell_window);
   gtk_window_present (GTK_WINDOW (self->cell_window));
   return grid;
@@ -704,6 +700,8 @@ bl_mnist_page_init (BlMnistPage *self)
   bl_frame_pacer_add_region (self->pacer, 0, controls_pending, show_controls, self);
   bl_run_status_set_pacer (self->run_status, self->pacer);
   bl_run_view_set_pacer (self->run_view, self->pacer);
-  g_signal_connect (self->data_panel, "notify::dataset", G_CALLBACK (dataset_changed_cb), self);
+  /* The panel can outlive the page: a folder still being read holds it. */
+  g_signal_connect_object (self->data_panel, "notify::dataset", G_CALLBACK (dataset_changed_cb),
+                           self, 0);
   update_actions (self);
 }

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "mnist/bl-run-view.h"
 #include "widgets/bl-chart.h"
@@ -223,9 +224,17 @@ show_confusion_of_epoch (BlRunView *self, guint epoch)
     {
       bl_confusion_view_set_title (self->confusion_view, _("Test set: no epoch yet"));
       bl_confusion_view_set_counts (self->confusion_view, NULL);
+      bl_confusion_view_set_history (self->confusion_view, NULL, 0);
       return;
     }
   r = record_at (self, epoch - 1);
+  {
+    typedef guint Matrix[BL_CONFUSION_CLASSES][BL_CONFUSION_CLASSES];
+    g_autofree Matrix *history = g_new (Matrix, epoch);
+    for (guint e = 0; e < epoch; e++)
+      memcpy (history[e], record_at (self, e)->confusion, sizeof history[e]);
+    bl_confusion_view_set_history (self->confusion_view, (const Matrix *) history, epoch);
+  }
   title = g_strdup_printf (_("Test set after epoch %u: %.2f%%"), epoch, 100 * r->test_acc);
   bl_confusion_view_set_title (self->confusion_view, title);
   bl_confusion_view_set_counts (self->confusion_view,

@@ -17,6 +17,8 @@ struct _BlConfusionView {
   gboolean  has_counts;
   gboolean  projector_mode;
   char     *title;
+  guint   (*history)[N][N];   /* each cell's count after each epoch, or NULL */
+  guint     n_history;
 };
 
 G_DEFINE_FINAL_TYPE (BlConfusionView, bl_confusion_view, GTK_TYPE_WIDGET)
@@ -111,6 +113,30 @@ cell_color (gboolean correct, double frac, const GdkRGBA *fg, GdkRGBA *out)
 }
 
 static void
+draw_cell_history (BlConfusionView *self, cairo_t *cr, int t, int p, double x, double y,
+                   double cell, gboolean on_dark)
+{
+  guint most = 1;
+  double left = x + cell * 0.12, width = cell * 0.76, foot = y + cell * 0.9,
+         height = cell * 0.18;
+
+  for (guint e = 0; e < self->n_history; e++)
+    most = MAX (most, self->history[e][t][p]);
+  for (guint e = 0; e < self->n_history; e++)
+    {
+      double px = left + width * e / (self->n_history - 1);
+      double py = foot - height * self->history[e][t][p] / most;
+      if (e == 0)
+        cairo_move_to (cr, px, py);
+      else
+        cairo_line_to (cr, px, py);
+    }
+  cairo_set_source_rgba (cr, on_dark ? 1 : 0, on_dark ? 1 : 0, on_dark ? 1 : 0, 0.45);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+}
+
+static void
 confusion_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRGBA *fg,
                 const GdkRGBA *bg)
 {
@@ -170,6 +196,11 @@ confusion_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRG
           cairo_rectangle (cr, l.left + p * l.cell + 1, l.top + t * l.cell + 1, l.cell - 2,
                            l.cell - 2);
           cairo_fill (cr);
+          /* The cell's count epoch by epoch, as a faint line along its foot: a mistake that
+           * grows, fades or comes and goes. */
+          if (self->n_history >= 2 && l.cell >= 40)
+            draw_cell_history (self, cr, t, p, l.left + p * l.cell, l.top + t * l.cell, l.cell,
+                               opacity > 0.55);
           /* Below 7 px a count is a smudge: the colour says it instead. */
           if (self->counts[t][p] > 0 && l.count_font > 0)
             {
@@ -251,6 +282,7 @@ click_cb (GtkGestureClick *gesture, int n_press, double x, double y, BlConfusion
 static void
 bl_confusion_view_finalize (GObject *object)
 {
+  g_free (BL_CONFUSION_VIEW (object)->history);
   g_free (BL_CONFUSION_VIEW (object)->title);
   G_OBJECT_CLASS (bl_confusion_view_parent_class)->finalize (object);
 }
@@ -379,4 +411,18 @@ bl_confusion_view_get_count_size (BlConfusionView *self, int width, int height)
   g_return_val_if_fail (BL_IS_CONFUSION_VIEW (self), 0);
   compute_layout (self, width, height, &l);
   return l.count_font;
+}
+
+void
+bl_confusion_view_set_history (BlConfusionView *self, const guint (*counts)[N][N], guint n)
+{
+  g_return_if_fail (BL_IS_CONFUSION_VIEW (self));
+  if (n == self->n_history &&
+      (n == 0 || memcmp (self->history, counts, sizeof (guint) * N * N * n) == 0))
+    return;
+  g_clear_pointer (&self->history, g_free);
+  self->n_history = n;
+  if (n)
+    self->history = g_memdup2 (counts, sizeof (guint) * N * N * n);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
