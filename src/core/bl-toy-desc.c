@@ -573,6 +573,7 @@ enum {
   OP_DOT2_MUL_DACT,   /* d = a·b + c·e; f = d · f′(g, h)    ∂E/∂a_h (two paths), then δh */
   OP_MUL2,            /* d = a·b; c = a·e                    two gradients of one δ */
   OP_COPY4,           /* d…d+3 = a…a+3 */
+  OP_LOSS2,           /* d = ½(a − b)²; d2 = ½(c − e)²; f = d + d2   E1, E2, E_total */
 };
 
 static gboolean
@@ -710,6 +711,17 @@ compile_tape (BlToyDesc *d)
           x.d2 = y->d;
           i++;
         }
+      else if (x.op == OP_HALFSQ && i + 2 < n && plain[i + 1].op == OP_HALFSQ &&
+               plain[i + 2].op == OP_ADD2 && plain[i + 2].a == x.d &&
+               plain[i + 2].b == plain[i + 1].d)
+        {
+          x.op = OP_LOSS2;
+          x.c = plain[i + 1].a;
+          x.e = plain[i + 1].b;
+          x.d2 = plain[i + 1].d;
+          x.f = plain[i + 2].d;
+          i += 2;
+        }
       else if (x.op == OP_COPY && i + 3 < n)
         {
           gboolean run = TRUE;
@@ -803,6 +815,11 @@ bl_toy_desc_eval_row (const BlToyDesc *d, double *s, double lr)
       case OP_COPY4:
         for (guint k = 0; k < 4; k++)
           s[in->d + k] = s[in->a + k];
+        break;
+      case OP_LOSS2:
+        s[in->d] = 0.5 * (s[in->a] - s[in->b]) * (s[in->a] - s[in->b]);
+        s[in->d2] = 0.5 * (s[in->c] - s[in->e]) * (s[in->c] - s[in->e]);
+        s[in->f] = s[in->d] + s[in->d2];
         break;
       default:
         s[in->d] = bl_toy_desc_eval_node (d, in->d, s, NULL, lr);
