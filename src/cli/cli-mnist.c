@@ -611,10 +611,11 @@ bl_cli_mnist (int argc, char **argv)
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
     {
       FILE *out = argc < 2 ? stderr : stdout;
-      fprintf (out, _("Usage: %s summary|train|eval [OPTIONS…]\n"
+      fprintf (out, _("Usage: %s summary|train|eval|logs [OPTIONS…]\n"
                       "  summary   the network, layer by layer, with its 18,820 parameters\n"
                       "  train     train it (--data DIR; --help for the recipe's options)\n"
-                      "  eval      accuracy, per class, and the confusion matrix of a saved model\n"),
+                      "  eval      accuracy, per class, and the confusion matrix of a saved model\n"
+                      "  logs      the runs in training logs or a sweep's folder of them\n"),
                PROG);
       fprintf (out, "\n%s\n", _(exit_statuses));
       return argc < 2 ? 2 : 0;
@@ -625,6 +626,8 @@ bl_cli_mnist (int argc, char **argv)
     return cmd_train (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "eval"))
     return cmd_eval (argc - 1, argv + 1);
-  fprintf (stderr, _("%s: unknown command “%s” (summary, train, eval)\n"), PROG, argv[1]);
+  if (g_str_equal (argv[1], "logs"))
+    return bl_cli_mnist_logs (argc - 1, argv + 1);
+  fprintf (stderr, _("%s: unknown command “%s” (summary, train, eval, logs)\n"), PROG, argv[1]);
   return 2;
 }

@@ -10,5 +10,6 @@ int bl_cli_toy_check     (int argc, char **argv);
 int bl_cli_toy_worksheet (int argc, char **argv);
 #ifdef BL_HAVE_NN
 int bl_cli_mnist (int argc, char **argv);
+int bl_cli_mnist_logs (int argc, char **argv);   /* mnist logs */
 int bl_cli_data  (int argc, char **argv);
 #endif

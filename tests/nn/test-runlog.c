@@ -390,6 +390,163 @@ test_load_async (void)
   g_unlink (path);
 }
 
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+write_in (const char *dir, const char *name, const char *text)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+}
+
+static void
+dir_loaded_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  AsyncWait *w = data;
+  w->runs = nn_runlog_load_dir_finish (result, &w->error);
+  g_main_loop_quit (w->loop);
+}
+
+/* A sweep's folder: every *.jsonl read in name order, numbers as numbers; a broken log, a
+ * FIFO and a folder named like a log keep their own errors while the rest are read; other
+ * files and hidden ones are left alone. */
+static void
+test_load_dir (void)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "sweep", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "lr-7.jsonl", NULL);
+  g_autofree char *subdir = g_build_filename (dir, "lr-8.jsonl", NULL);
+  g_autofree char *empty = g_build_filename (tmpdir, "empty", NULL);
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  static const char *const expected[] = { "lr-1.jsonl", "lr-2.jsonl", "lr-7.jsonl",
+                                          "lr-8.jsonl", "lr-10.jsonl", "lr-broken.jsonl" };
+  AsyncWait w = { g_main_loop_new (NULL, FALSE) };
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  write_in (dir, "lr-10.jsonl", "{\"run\":{\"lr\":0.1}}\n{\"epoch\":1,\"test_acc\":0.9}\n");
+  write_in (dir, "lr-2.jsonl", "{\"run\":{\"lr\":0.02}}\n{\"epoch\":1,\"test_acc\":0.8}\n"
+                               "{\"run\":{\"lr\":0.02,\"seed\":2}}\n{\"epoch\":1,\"test_acc\":0.6}\n");
+  write_in (dir, "lr-1.jsonl", "{\"run\":{\"lr\":0.01}}\n{\"epoch\":1,\"test_acc\":0.7}\n");
+  write_in (dir, "lr-broken.jsonl", "{\"epoch\":1,\"test_acc\":\n");
+  write_in (dir, "notes.txt", "not a log");
+  write_in (dir, ".hidden.jsonl", "{\"epoch\":1}\n");
+  write_in (dir, "slurm-42_3.out", "epoch 1");
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (g_mkdir (subdir, 0700), ==, 0);
+
+  files = nn_runlog_load_dir (dir, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (files->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < files->len; i++)
+    {
+      const NnRunLogFile *f = g_ptr_array_index (files, i);
+      g_assert_cmpstr (f->name, ==, expected[i]);
+      g_assert_true ((f->runs == NULL) == (f->error != NULL));
+    }
+  g_assert_no_error (((NnRunLogFile *) files->pdata[0])->error);
+  g_assert_no_error (((NnRunLogFile *) files->pdata[1])->error);
+  g_assert_no_error (((NnRunLogFile *) files->pdata[4])->error);
+  g_assert_cmpuint (((NnRunLogFile *) files->pdata[0])->runs->len, ==, 1);
+  g_assert_cmpfloat (((NnRunLog *) ((NnRunLogFile *) files->pdata[0])->runs->pdata[0])->lr, ==,
+                     0.01);
+  g_assert_cmpuint (((NnRunLogFile *) files->pdata[1])->runs->len, ==, 2);
+  g_assert_error (((NnRunLogFile *) files->pdata[2])->error, NN_ERROR, NN_ERROR_IO);
+  g_assert_error (((NnRunLogFile *) files->pdata[3])->error, NN_ERROR, NN_ERROR_IO);
+  g_assert_cmpfloat (((NnRunLog *) ((NnRunLogFile *) files->pdata[4])->runs->pdata[0])->lr, ==,
+                     0.1);
+  g_assert_error (((NnRunLogFile *) files->pdata[5])->error, NN_ERROR, NN_ERROR_FORMAT);
+  g_assert_nonnull (strstr (((NnRunLogFile *) files->pdata[5])->error->message,
+                            "lr-broken.jsonl"));
+  g_clear_pointer (&files, g_ptr_array_unref);
+
+  /* The same from a worker thread, and cancelled. */
+  nn_runlog_load_dir_async (dir, NULL, dir_loaded_cb, &w);
+  g_main_loop_run (w.loop);
+  g_assert_no_error (w.error);
+  g_assert_cmpuint (w.runs->len, ==, G_N_ELEMENTS (expected));
+  g_clear_pointer (&w.runs, g_ptr_array_unref);
+  g_cancellable_cancel (cancelled);
+  nn_runlog_load_dir_async (dir, cancelled, dir_loaded_cb, &w);
+  g_main_loop_run (w.loop);
+  g_assert_null (w.runs);
+  g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&w.error);
+  g_main_loop_unref (w.loop);
+
+  /* A folder without logs, one that is not there, a file given as a folder. */
+  g_assert_cmpint (g_mkdir (empty, 0700), ==, 0);
+  write_in (empty, "readme.txt", "nothing");
+  g_assert_null (nn_runlog_load_dir (empty, NULL, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "no training logs"));
+  g_clear_error (&error);
+  g_assert_null (nn_runlog_load_dir ("/nonexistent/sweep", NULL, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_IO);
+  g_clear_error (&error);
+  {
+    g_autofree char *file = g_build_filename (dir, "lr-1.jsonl", NULL);
+    g_assert_null (nn_runlog_load_dir (file, NULL, &error));
+    g_assert_error (error, NN_ERROR, NN_ERROR_IO);
+    g_clear_error (&error);
+  }
+  remove_tree (empty);
+  remove_tree (dir);
+}
+
+/* A folder is bounded as one log is: files counted, epochs summed over all of them. */
+static void
+test_load_dir_bounded (void)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "too-many", NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  for (guint i = 0; i <= NN_RUNLOG_MAX_FILES; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("run-%u.jsonl", i);
+      write_in (dir, name, "{\"epoch\":1,\"test_acc\":0.5}\n");
+    }
+  g_assert_null (nn_runlog_load_dir (dir, NULL, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "more than 1000 training logs"));
+  g_clear_error (&error);
+  remove_tree (dir);
+
+  /* Two logs of 60,000 epochs each: each within bounds, together not. */
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  for (guint i = 0; i < 60000; i++)
+    g_string_append (text, "{\"epoch\":1,\"test_acc\":0.5}\n");
+  write_in (dir, "a.jsonl", text->str);
+  files = nn_runlog_load_dir (dir, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (((NnRunLog *) ((NnRunLogFile *) files->pdata[0])->runs->pdata[0])->records->len,
+                    ==, 60000);
+  write_in (dir, "b.jsonl", text->str);
+  g_assert_null (nn_runlog_load_dir (dir, NULL, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "more than 100000 epochs together"));
+  remove_tree (dir);
+}
+
 typedef struct {
   char   *path;
   gint64  size;
@@ -519,6 +676,8 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/runlog/bounded", test_bounded);
   g_test_add_func ("/nn/runlog/load-file", test_load_file);
   g_test_add_func ("/nn/runlog/load-async", test_load_async);
+  g_test_add_func ("/nn/runlog/load-dir", test_load_dir);
+  g_test_add_func ("/nn/runlog/load-dir-bounded", test_load_dir_bounded);
   g_test_add_func ("/nn/runlog/truncated-while-read", test_truncated_while_read);
   g_test_add_func ("/nn/runlog/writer-errors", test_writer_errors);
   status = g_test_run ();

@@ -787,6 +787,157 @@ nn_runlog_load_finish (GAsyncResult *result, GError **error)
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* ------------------------------------------------------------------------------------------
+ * A folder of logs
+ */
+
+static void
+runlog_file_free (NnRunLogFile *file)
+{
+  g_free (file->name);
+  g_clear_pointer (&file->runs, g_ptr_array_unref);
+  g_clear_error (&file->error);
+  g_free (file);
+}
+
+static gboolean
+is_log_name (const char *name)
+{
+  return name[0] != '.' && g_str_has_suffix (name, ".jsonl");
+}
+
+typedef struct {
+  char *name;   /* as on disk */
+  char *key;    /* for sorting: numbers compared as numbers */
+} LogName;
+
+static void
+log_name_clear (LogName *n)
+{
+  g_free (n->name);
+  g_free (n->key);
+}
+
+static int
+compare_log_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (((const LogName *) a)->key, ((const LogName *) b)->key);
+}
+
+static guint
+count_epochs (const GPtrArray *runs)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < runs->len; i++)
+    n += ((NnRunLog *) g_ptr_array_index (runs, i))->records->len;
+  return n;
+}
+
+GPtrArray *
+nn_runlog_load_dir (const char *dir, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GDir) listing = NULL;
+  g_autoptr(GArray) names = NULL;
+  g_autofree char *shown = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  guint64 epochs = 0;
+  const char *entry;
+
+  g_return_val_if_fail (dir != NULL, NULL);
+  shown = g_filename_display_name (dir);
+  if ((listing = g_dir_open (dir, 0, &local)) == NULL)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_IO, _("Cannot read the folder %s: %s"), shown,
+                   local->message);
+      return NULL;
+    }
+  names = g_array_new (FALSE, FALSE, sizeof (LogName));
+  g_array_set_clear_func (names, (GDestroyNotify) log_name_clear);
+  while ((entry = g_dir_read_name (listing)) != NULL)
+    {
+      LogName n;
+
+      if (!is_log_name (entry))
+        continue;
+      if (names->len == NN_RUNLOG_MAX_FILES)
+        {
+          g_set_error (error, NN_ERROR, NN_ERROR_FORMAT,
+                       _("%s holds more than %u training logs; import a smaller folder."),
+                       shown, NN_RUNLOG_MAX_FILES);
+          return NULL;
+        }
+      n.name = g_strdup (entry);
+      n.key = g_utf8_collate_key_for_filename (entry, -1);
+      g_array_append_val (names, n);
+    }
+  if (names->len == 0)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_FORMAT,
+                   _("%s holds no training logs (files named *.jsonl)."), shown);
+      return NULL;
+    }
+  g_array_sort (names, compare_log_names);
+
+  files = g_ptr_array_new_with_free_func ((GDestroyNotify) runlog_file_free);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_array_index (names, LogName, i).name;
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      NnRunLogFile *file = g_new0 (NnRunLogFile, 1);
+
+      file->name = g_filename_display_name (name);
+      g_ptr_array_add (files, file);
+      file->runs = load_file (path, cancellable, &file->error);
+      if (g_error_matches (file->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&file->error));
+          return NULL;
+        }
+      if (file->runs && (epochs += count_epochs (file->runs)) > NN_RUNLOG_MAX_EPOCHS)
+        {
+          g_set_error (error, NN_ERROR, NN_ERROR_FORMAT,
+                       _("The logs in %s hold more than %u epochs together; import a smaller "
+                         "folder."), shown, NN_RUNLOG_MAX_EPOCHS);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&files);
+}
+
+static void
+load_dir_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *files = nn_runlog_load_dir (data, cancellable, &error);
+
+  if (files)
+    g_task_return_pointer (task, files, (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+nn_runlog_load_dir_async (const char *dir, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (dir != NULL);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, nn_runlog_load_dir_async);
+  g_task_set_task_data (task, g_strdup (dir), g_free);
+  g_task_run_in_thread (task, load_dir_in_thread);
+}
+
+GPtrArray *
+nn_runlog_load_dir_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 gboolean
 nn_runlog_write (const char *path, const NnRecipe *recipe, const NnEpochRecord *records,
                  guint n, gboolean csv, GError **error)

@@ -54,6 +54,27 @@ void       nn_runlog_load_async    (const char *path, GCancellable *cancellable,
                                     GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray *nn_runlog_load_finish   (GAsyncResult *result, GError **error);
 void       nn_runlog_free          (NnRunLog *log);
+
+/* A sweep leaves one log per run in a folder (docs/sweeps.md). */
+#define NN_RUNLOG_MAX_FILES 1000
+
+typedef struct {
+  char      *name;    /* the file's name, for display */
+  GPtrArray *runs;    /* NnRunLog*; NULL when the file could not be read */
+  GError    *error;   /* why not, when runs is NULL */
+} NnRunLogFile;
+
+/* Reads every training log (a name ending in .jsonl, not hidden) directly in @dir, in name
+ * order with numbers compared as numbers (lr-2 before lr-10). A log that cannot be read keeps
+ * its error in its NnRunLogFile and the others are still read; all of them together are held
+ * to NN_RUNLOG_MAX_EPOCHS. Returns NnRunLogFile* (at least one), or NULL: NN_ERROR_IO when
+ * @dir cannot be listed, NN_ERROR_FORMAT when it holds no log or more than
+ * NN_RUNLOG_MAX_FILES, G_IO_ERROR_CANCELLED. */
+GPtrArray *nn_runlog_load_dir        (const char *dir, GCancellable *cancellable,
+                                      GError **error);
+void       nn_runlog_load_dir_async  (const char *dir, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *nn_runlog_load_dir_finish (GAsyncResult *result, GError **error);
 /* Writes a run atomically: JSON lines (a recipe line, then the epochs) or, when @csv, one CSV
  * row per epoch (epoch, losses, accuracies, seconds, rate). */
 gboolean   nn_runlog_write         (const char *path, const NnRecipe *recipe,
