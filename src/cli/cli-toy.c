@@ -39,6 +39,8 @@ bl_cli_toy (int argc, char **argv)
   g_autofree char *iterations_text = NULL;
   guint iterations = DEFAULT_ITERATIONS;
   gboolean train_biases = FALSE;
+  g_autofree char *act_text = NULL;
+  g_autofree char *order_text = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) ctx = NULL;
   g_autoptr(GArray) lrs = g_array_new (FALSE, FALSE, sizeof (double));
@@ -54,6 +56,12 @@ bl_cli_toy (int argc, char **argv)
       N_("Change inputs, targets or initial weights, e.g. w1=0.3,i1=0.1,b1=0.35"), N_("LIST") },
     { "train-biases", 0, 0, G_OPTION_ARG_NONE, &train_biases,
       N_("Also update the biases (with-biases preset; frozen by default)"), NULL },
+    { "activation", 'a', 0, G_OPTION_ARG_STRING, &act_text,
+      N_("The units' activation: sigmoid (default), tanh or relu, or HIDDEN,OUTPUT such as "
+         "tanh,sigmoid"), N_("NAME") },
+    { "update-order", 0, 0, G_OPTION_ARG_STRING, &order_text,
+      N_("simultaneous (default: every gradient from the row's weights) or output-first "
+         "(hidden gradients from the updated w5…w8, the common bug)"), N_("ORDER") },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("csv (default), json or xlsx"),
       N_("FORMAT") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
@@ -66,6 +74,12 @@ bl_cli_toy (int argc, char **argv)
   BlToyRun **runs;
   gboolean ok;
 
+  /* Its own commands: check a spreadsheet, print a worksheet. */
+  if (argc > 1 && g_str_equal (argv[1], "check"))
+    return bl_cli_toy_check (argc - 1, argv + 1);
+  if (argc > 1 && g_str_equal (argv[1], "worksheet"))
+    return bl_cli_toy_worksheet (argc - 1, argv + 1);
+
   ctx = g_option_context_new (NULL);
   g_option_context_set_summary (ctx, _("Compute the 2-2-2 network's ledger: every forward value "
                                        "and gradient of every iteration, for each learning "
@@ -75,7 +89,10 @@ bl_cli_toy (int argc, char **argv)
                                            "row (66 MB of CSV per rate at the bound).\n\n"
                                            "Exit status: 0 done; 1 the output could not be "
                                            "written; 2 usage error (unknown option, a value out "
-                                           "of range)."));
+                                           "of range).\n\n"
+                                           "Also: “toy check SHEET…” checks a spreadsheet "
+                                           "against the ledger, “toy worksheet” prints a "
+                                           "lesson's worksheet as PDF (each has --help)."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
@@ -100,6 +117,12 @@ bl_cli_toy (int argc, char **argv)
       return 2;
     }
   params.train_biases = train_biases;
+  if ((act_text && !bl_toy_parse_activations (act_text, &params, &error)) ||
+      (order_text && !bl_toy_parse_update_order (order_text, &params.update_order, &error)))
+    {
+      fprintf (stderr, "backprop-lab-cli toy: %s\n", error->message);
+      return 2;
+    }
 
   if (format == NULL || g_str_equal (format, "csv"))
     fmt = BL_TOY_FORMAT_CSV;

@@ -1,6 +1,7 @@
 /* test-cli.c: backprop-lab-cli toy, run as a user would run it; usage errors are status 2. */
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -145,6 +146,154 @@ test_bad_input_refused (void)
   }
 }
 
+/* Column @name's index in a CSV header line. */
+static int
+csv_column (const char *header, const char *name)
+{
+  g_auto(GStrv) cells = g_strsplit (header, ",", -1);
+  for (int i = 0; cells[i]; i++)
+    if (g_str_equal (cells[i], name))
+      return i;
+  return -1;
+}
+
+static void
+test_check (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bl-cli-XXXXXX", NULL);
+  g_autofree char *good = g_build_filename (dir, "good.csv", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.csv", NULL);
+  g_autofree char *junk = g_build_filename (dir, "junk.csv", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) cells = NULL;
+  CliResult r;
+  int col;
+
+  r = run_cli ("toy", "--lr", "2", "--iterations", "5", "--output", good, NULL);
+  g_assert_true (g_spawn_check_wait_status (r.status, NULL));
+  cli_result_clear (&r);
+  r = run_cli ("toy", "check", good, NULL);
+  g_assert_true (g_spawn_check_wait_status (r.status, NULL));
+  g_assert_nonnull (strstr (r.out, "good.csv: matches (1 sheet, 6 rows"));
+  cli_result_clear (&r);
+
+  /* ∂E/∂w4 of iteration 2 doubled: exit 1, that cell named with both values and a mistake
+   * (and w4 of iteration 3, which the sheet computed from the old value). */
+  g_assert_true (g_file_get_contents (good, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  col = csv_column (lines[0], "dE/dw4");
+  g_assert_cmpint (col, >, 0);
+  cells = g_strsplit (lines[3], ",", -1);
+  {
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    double v = g_ascii_strtod (cells[col], NULL) * 2;
+    g_free (cells[col]);
+    cells[col] = g_strdup (g_ascii_formatd (buf, sizeof buf, "%.17g", v));
+    g_free (lines[3]);
+    lines[3] = g_strjoinv (",", cells);
+  }
+  g_clear_pointer (&text, g_free);
+  text = g_strjoinv ("\n", lines);
+  g_assert_true (g_file_set_contents (bad, text, -1, NULL));
+  r = run_cli ("toy", "check", "--all", good, bad, NULL);
+  g_assert_true (WIFEXITED (r.status) && WEXITSTATUS (r.status) == 1);
+  g_assert_nonnull (strstr (r.out, "bad.csv: sheet “CSV”, row 4 (iteration 2), column dE/dw4"));
+  g_assert_nonnull (strstr (r.out, "the ½ of the L2 loss is forgotten"));
+  g_assert_nonnull (strstr (r.out, "2 cells disagree in all"));
+  g_assert_nonnull (strstr (r.out, "the sheet has −0.00147130448"));
+  g_assert_nonnull (strstr (r.out, "  CSV, row 5 (iteration 3), w4 (J5): "));
+  cli_result_clear (&r);
+
+  /* A file that cannot be read or mapped: exit 2, with the reason, the others still checked. */
+  g_assert_true (g_file_set_contents (junk, "nothing,to,see\n1,2,3\n", -1, NULL));
+  r = run_cli ("toy", "check", good, junk, "/nonexistent.xlsx", NULL);
+  g_assert_true (WIFEXITED (r.status) && WEXITSTATUS (r.status) == 2);
+  g_assert_nonnull (strstr (r.out, "good.csv: matches"));
+  g_assert_nonnull (strstr (r.out, "junk.csv: cannot check: "));
+  g_assert_nonnull (strstr (r.out, "no row of headers"));
+  g_assert_nonnull (strstr (r.out, "/nonexistent.xlsx: cannot check: "));
+  cli_result_clear (&r);
+
+  /* Usage errors: exit 2. */
+  r = run_cli ("toy", "check", NULL);
+  g_assert_true (WIFEXITED (r.status) && WEXITSTATUS (r.status) == 2);
+  cli_result_clear (&r);
+  r = run_cli ("toy", "check", "--map", "nonsense", good, NULL);
+  g_assert_true (WIFEXITED (r.status) && WEXITSTATUS (r.status) == 2);
+  g_assert_nonnull (strstr (r.err, "HEADER=COLUMN"));
+  cli_result_clear (&r);
+  r = run_cli ("toy", "check", "--activation", "softmax", good, NULL);
+  g_assert_true (WIFEXITED (r.status) && WEXITSTATUS (r.status) == 2);
+  cli_result_clear (&r);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
+}
+
+static void
+test_activation_and_order (void)
+{
+  CliResult r = run_cli ("toy", "--activation", "tanh,relu", "--update-order", "output-first",
+                         "--lr", "0.5", "--iterations", "1", NULL);
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) row0 = NULL;
+  int ah1, h1;
+
+  g_assert_true (g_spawn_check_wait_status (r.status, NULL));
+  lines = g_strsplit (r.out, "\n", -1);
+  h1 = csv_column (lines[0], "h1");
+  ah1 = csv_column (lines[0], "a_h1");
+  row0 = g_strsplit (lines[1], ",", -1);
+  g_assert_cmpfloat_with_epsilon (g_ascii_strtod (row0[ah1], NULL),
+                                  tanh (g_ascii_strtod (row0[h1], NULL)), 1e-15);
+  cli_result_clear (&r);
+  r = run_cli ("toy", "--update-order", "sometimes", NULL);
+  g_assert_true (WIFEXITED (r.status) && WEXITSTATUS (r.status) == 2);
+  g_assert_nonnull (strstr (r.err, "output-first"));
+  cli_result_clear (&r);
+}
+
+static void
+test_worksheet (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bl-cli-XXXXXX", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "lesson.pdf", NULL);
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  CliResult r;
+
+  r = run_cli ("toy", "worksheet", "--paper", "letter", "--preset", "with-biases",
+               "--output", pdf, NULL);
+  g_assert_true (g_spawn_check_wait_status (r.status, NULL));
+  g_assert_true (g_file_get_contents (pdf, &text, &len, NULL));
+  g_assert_true (len > 1000 && g_str_has_prefix (text, "%PDF-"));
+  cli_result_clear (&r);
+  r = run_cli ("toy", "worksheet", NULL);
+  g_assert_true (WIFEXITED (r.status) && WEXITSTATUS (r.status) == 2);
+  g_assert_nonnull (strstr (r.err, "--output"));
+  cli_result_clear (&r);
+  r = run_cli ("toy", "worksheet", "--paper", "a3", "--output", pdf, NULL);
+  g_assert_true (WIFEXITED (r.status) && WEXITSTATUS (r.status) == 2);
+  g_assert_nonnull (strstr (r.err, "a4 or letter"));
+  cli_result_clear (&r);
+  g_unlink (pdf);
+  /* A FIFO is never replaced by the PDF. */
+  {
+    GStatBuf st;
+    g_assert_cmpint (mkfifo (pdf, 0600), ==, 0);
+    r = run_cli ("toy", "worksheet", "--output", pdf, NULL);
+    g_assert_true (WIFEXITED (r.status) && WEXITSTATUS (r.status) == 1);
+    g_assert_nonnull (strstr (r.err, "named pipe"));
+    cli_result_clear (&r);
+    g_assert_cmpint (g_stat (pdf, &st), ==, 0);
+    g_assert_true (S_ISFIFO (st.st_mode));
+    g_unlink (pdf);
+  }
+  g_rmdir (dir);
+}
+
 /* The smallest positive double is a rate (it was called "too large"); the bound on iterations
  * and the exit statuses are in the help. */
 static void
@@ -193,6 +342,9 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/toy/with-biases-and-set", test_with_biases_and_set);
   g_test_add_func ("/cli/toy/json-and-xlsx-files", test_json_and_xlsx_files);
   g_test_add_func ("/cli/toy/bad-input-refused", test_bad_input_refused);
+  g_test_add_func ("/cli/toy/check", test_check);
+  g_test_add_func ("/cli/toy/activation-and-order", test_activation_and_order);
+  g_test_add_func ("/cli/toy/worksheet", test_worksheet);
   g_test_add_func ("/cli/toy/edges-accepted", test_edges_accepted);
   g_test_add_func ("/cli/toy/output-special-file", test_output_special_file);
   return g_test_run ();
