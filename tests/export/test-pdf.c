@@ -14,10 +14,11 @@ static char *
 run (const char *const *argv)
 {
   g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *program = g_find_program_in_path (argv[0]);
   g_autoptr(GError) error = NULL;
   int status = -1;
 
-  g_assert_nonnull (g_find_program_in_path (argv[0]));
+  g_assert_nonnull (program);
   g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
                 &status, &error);
   g_assert_no_error (error);

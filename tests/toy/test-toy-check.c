@@ -376,7 +376,10 @@ write_by_hand (const char *path, gboolean slip, gboolean eta_twice_in_w1_new)
         /* Computed values rounded to 12 significant digits (what some spreadsheets store in
          * a CSV or show); a display format does not change the stored value. */
         if (!(k == 0 && sc >= 0 && sc < 16))
-          v = g_ascii_strtod (g_strdup_printf ("%.12g", v), NULL);
+          {
+            char text[G_ASCII_DTOSTR_BUF_SIZE];
+            v = g_ascii_strtod (g_ascii_formatd (text, sizeof text, "%.12g", v), NULL);
+          }
         worksheet_write_number (ws, 6 + k, c, v, fmt);
       }
   g_assert_cmpint (workbook_close (wb), ==, LXW_NO_ERROR);
