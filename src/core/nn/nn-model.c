@@ -569,6 +569,13 @@ typedef float v8f __attribute__ ((vector_size (32)));
 typedef gint32 v8i __attribute__ ((vector_size (32)));
 typedef float v8fu __attribute__ ((vector_size (32), aligned (4)));
 
+/* Lane shuffles with constant indices: __builtin_shufflevector is both GCC's (≥ 12) and
+ * clang's. The even and odd lanes of a 16-float pair; two 8-float vectors interleaved. */
+#define EVEN8(a, b) __builtin_shufflevector (a, b, 0, 2, 4, 6, 8, 10, 12, 14)
+#define ODD8(a, b) __builtin_shufflevector (a, b, 1, 3, 5, 7, 9, 11, 13, 15)
+#define INTERLEAVE_LO8(a, b) __builtin_shufflevector (a, b, 0, 8, 1, 9, 2, 10, 3, 11)
+#define INTERLEAVE_HI8(a, b) __builtin_shufflevector (a, b, 4, 12, 5, 13, 6, 14, 7, 15)
+
 static inline v8f
 select8 (v8i m, v8f a, v8f b)
 {
@@ -582,19 +589,17 @@ select8 (v8i m, v8f a, v8f b)
 static void
 pool_row (float *restrict y, guint8 *restrict a, const float *r0, const float *r1, int OQ)
 {
-  const v8i even = { 0, 2, 4, 6, 8, 10, 12, 14 }, odd = { 1, 3, 5, 7, 9, 11, 13, 15 };
-
   for (int q = 0; q < OQ; q += 8)
     {
       v8f t0 = *(const v8fu *) (r0 + 2 * q), t1 = *(const v8fu *) (r0 + 2 * q + 8);
       v8f b0 = *(const v8fu *) (r1 + 2 * q), b1 = *(const v8fu *) (r1 + 2 * q + 8);
-      v8f best = __builtin_shuffle (t0, t1, even), v;
+      v8f best = EVEN8 (t0, t1), v;
       v8i at = { 0 }, m;
-      v = __builtin_shuffle (t0, t1, odd);
+      v = ODD8 (t0, t1);
       m = v > best; best = select8 (m, v, best); at = (m & 1) | (at & ~m);
-      v = __builtin_shuffle (b0, b1, even);
+      v = EVEN8 (b0, b1);
       m = v > best; best = select8 (m, v, best); at = (m & 2) | (at & ~m);
-      v = __builtin_shuffle (b0, b1, odd);
+      v = ODD8 (b0, b1);
       m = v > best; best = select8 (m, v, best); at = (m & 3) | (at & ~m);
       if (q + 8 <= OQ)
         {
@@ -884,7 +889,6 @@ static void
 unpool_row (float *r0, float *r1, const float *y, const float *d, const guint8 *a,
             float factor, int OQ)
 {
-  const v8i lo = { 0, 8, 1, 9, 2, 10, 3, 11 }, hi = { 4, 12, 5, 13, 6, 14, 7, 15 };
   const v8i lane = { 0, 1, 2, 3, 4, 5, 6, 7 };
   const v8f zero = { 0 };
 
@@ -898,8 +902,8 @@ unpool_row (float *r0, float *r1, const float *y, const float *d, const guint8 *
         v8f g = select8 (live, dv * factor, zero);
         v8f e = select8 (at == 2 * row, g, zero), o = select8 (at == 2 * row + 1, g, zero);
         float *r = row ? r1 : r0;
-        *(v8fu *) (r + 2 * q) = __builtin_shuffle (e, o, lo);
-        *(v8fu *) (r + 2 * q + 8) = __builtin_shuffle (e, o, hi);
+        *(v8fu *) (r + 2 * q) = INTERLEAVE_LO8 (e, o);
+        *(v8fu *) (r + 2 * q + 8) = INTERLEAVE_HI8 (e, o);
       }
 }
 
