@@ -11,7 +11,7 @@
 #include "nn-batchnorm.h"
 #include "nn-conv2d.h"
 #include "nn-dropout.h"
-#include "nn-gemm.h"
+#include "nn-conv3x3.h"
 #include "nn-linear.h"
 #include "nn-loss.h"
 #include "nn-maxpool.h"
@@ -127,7 +127,7 @@ test_conv2d_gradients (void)
 /* The fast kernels (implicit GEMM on padded images) against the reference convolution:
  * forward, the weight and bias gradients, and the input gradient as the flipped convolution. */
 static void
-test_gemm_matches_reference (void)
+test_conv3x3_matches_reference (void)
 {
   static const int cases[][4] = { /* C K H pad */
     { 1, 16, 28, 1 }, { 16, 32, 14, 1 }, { 32, 12, 7, 1 }, { 12, 10, 3, 0 }, { 3, 5, 5, 0 },
@@ -138,15 +138,15 @@ test_gemm_matches_reference (void)
       const int C = cases[t][0], K = cases[t][1], H = cases[t][2], pad = cases[t][3];
       const int Hp = H + 2 * pad, Wp = Hp, P = Hp - 2, d = 2 - pad, dWp = P + 2 * d;
       const gsize xn = (gsize) C * H * H, wn = (gsize) K * C * 9, yn = (gsize) K * P * P;
-      const gsize npix = nn_gemm_out_pixels (P, Wp), dxpix = nn_gemm_out_pixels (H, dWp);
+      const gsize npix = nn_conv3x3_out_pixels (P, Wp), dxpix = nn_conv3x3_out_pixels (H, dWp);
       NnConv2dShape s;
       float *x = g_new (float, xn), *w = g_new (float, wn), *b = g_new (float, K);
       float *y = g_new (float, yn), *dy = g_new (float, yn), *dx = g_new (float, xn);
       float *dw = g_new0 (float, wn), *db = g_new0 (float, K);
-      float *xp = g_new0 (float, (gsize) C * Hp * Wp + NN_GEMM_SLACK);
+      float *xp = g_new0 (float, (gsize) C * Hp * Wp + NN_CONV3X3_SLACK);
       float *yp = g_new0 (float, K * npix), *wt = g_new (float, wn), *wf = g_new (float, wn);
       float *dyw = g_new0 (float, K * npix);
-      float *dyp = g_new0 (float, (gsize) K * dWp * dWp + NN_GEMM_SLACK);
+      float *dyp = g_new0 (float, (gsize) K * dWp * dWp + NN_CONV3X3_SLACK);
       float *dxp = g_new0 (float, C * dxpix), *dw2 = g_new0 (float, wn), *db2 = g_new0 (float, K);
       float *scratch;
 
@@ -170,11 +170,11 @@ test_gemm_matches_reference (void)
 
       nn_conv2d_forward (y, x, w, b, &s, scratch);
       nn_conv2d_backward (dx, dw, db, dy, x, w, &s, scratch);
-      nn_gemm_pack_weights (wt, w, K, C);
-      nn_gemm_pack_flipped (wf, w, K, C);
-      nn_gemm_conv3x3_forward (yp, npix, xp, C, Hp, Wp, P, wt, b, K);
-      nn_gemm_conv3x3_weight_grad (dw2, db2, dyw, npix, xp, C, Hp, Wp, P, K);
-      nn_gemm_conv3x3_forward (dxp, dxpix, dyp, K, dWp, dWp, H, wf, NULL, C);
+      nn_conv3x3_pack_weights (wt, w, K, C);
+      nn_conv3x3_pack_flipped (wf, w, K, C);
+      nn_conv3x3_forward (yp, npix, xp, C, Hp, Wp, P, wt, b, K);
+      nn_conv3x3_weight_grad (dw2, db2, dyw, npix, xp, C, Hp, Wp, P, K);
+      nn_conv3x3_forward (dxp, dxpix, dyp, K, dWp, dWp, H, wf, NULL, C);
 
       for (int k = 0; k < K; k++)
         for (int p = 0; p < P; p++)
@@ -419,7 +419,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/nn/conv2d/gradients", test_conv2d_gradients);
   g_test_add_func ("/nn/conv2d/known-values", test_conv2d_known_values);
-  g_test_add_func ("/nn/conv2d/gemm-matches-reference", test_gemm_matches_reference);
+  g_test_add_func ("/nn/conv3x3/matches-reference", test_conv3x3_matches_reference);
   g_test_add_func ("/nn/batchnorm", test_batchnorm);
   g_test_add_func ("/nn/relu-pool-linear-gap", test_relu_pool_linear_gap);
   g_test_add_func ("/nn/dropout", test_dropout);

@@ -8,7 +8,7 @@
 #include "nn-conv2d.h"
 #include "nn-dataset.h"
 #include "nn-dropout.h"
-#include "nn-gemm.h"
+#include "nn-conv3x3.h"
 #include "nn-linear.h"
 #include "nn-loss.h"
 #include "nn-maxpool.h"
@@ -157,7 +157,7 @@ reference_forward (GArray *tensors, float **rm, float **rv, const float *x, cons
         z[j] = z[j] > 0 ? z[j] : 0.0f;
       if (rb->dropout && training)
         {
-          const int Wp = s.Q + 2, npix = (int) nn_gemm_out_pixels (s.P, Wp);
+          const int Wp = s.Q + 2, npix = (int) nn_conv3x3_out_pixels (s.P, Wp);
           float *ones = g_new (float, (gsize) rb->K * npix);
           for (guint i = 0; i < n; i++)
             {

@@ -25,11 +25,11 @@
 #include "nn-dataset.h"
 #include "nn-dropout.h"
 #include "nn-error.h"
-#include "nn-gemm.h"
+#include "nn-conv3x3.h"
 #include "nn-linear.h"
 #include "nn-loss.h"
 #include "nn-model.h"
-#include "nn-pool.h"
+#include "nn-thread-pool.h"
 #include "nn-rng.h"
 
 #define DROPOUT_P 0.25f
@@ -138,7 +138,7 @@ struct _NnModel {
   NnChunkScratch scratch[NN_MODEL_CHUNKS];
   guint    max_batch;
   guint64  seed;
-  NnPool  *pool;
+  NnThreadPool  *pool;
 
   /* The step being computed, read by the tasks. */
   const float *x_in;
@@ -184,8 +184,8 @@ build (NnModel *m, GError **error)
           return FALSE;
         }
       B->bn = spec->bn != NULL; B->dropout = spec->dropout; B->pool = spec->pool;
-      B->in_stride = (gsize) c * B->Hp * B->Wp + NN_GEMM_SLACK;
-      B->npix = nn_gemm_out_pixels (B->P, B->Wp);
+      B->in_stride = (gsize) c * B->Hp * B->Wp + NN_CONV3X3_SLACK;
+      B->npix = nn_conv3x3_out_pixels (B->P, B->Wp);
       B->w_off = params;
       B->b_off = params + (gsize) B->K * c * 9;
       params = B->b_off + B->K;
@@ -302,7 +302,7 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
         B->part = g_new0 (double, (gsize) NN_MODEL_CHUNKS * 2 * B->K);
         max_act = MAX (max_act, kpq);
         /* The input gradient lands on the grid of the dz padding: H rows of Q + 2d. */
-        max_dx = MAX (max_dx, B->C * nn_gemm_out_pixels (B->H, B->Q + 2 * d));
+        max_dx = MAX (max_dx, B->C * nn_conv3x3_out_pixels (B->H, B->Q + 2 * d));
       }
     for (guint b = 0; b < N_BLOCKS; b++)
       {
@@ -325,19 +325,19 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
       {
         NnChunkScratch *s = &m->scratch[c];
         s->conv_out = g_new0 (float, max_act);
-        s->act = g_new0 (float, max_act + NN_GEMM_SLACK);   /* pool_row reads past rows */
+        s->act = g_new0 (float, max_act + NN_CONV3X3_SLACK);   /* pool_row reads past rows */
         s->dz = g_new0 (float, max_act);
-        s->dx = g_new0 (float, max_dx + NN_GEMM_SLACK);   /* unpool_row reads past rows */
+        s->dx = g_new0 (float, max_dx + NN_CONV3X3_SLACK);   /* unpool_row reads past rows */
         for (guint b = 0; b < N_BLOCKS; b++)
           {
             NnBlock *B = &m->blocks[b];
             int d = 2 - B->pad;
             s->dzp[b] = g_new0 (float, (gsize) B->K * (B->P + 2 * d) * (B->Q + 2 * d)
-                                       + NN_GEMM_SLACK);
+                                       + NN_CONV3X3_SLACK);
           }
       }
   }
-  m->pool = nn_pool_new (n_threads);
+  m->pool = nn_thread_pool_new (n_threads);
   nn_model_reset (m, seed);
   return m;
 }
@@ -375,7 +375,7 @@ nn_model_free (NnModel *m)
   g_free (m->logits);
   g_free (m->logp);
   g_free (m->dlogits);
-  nn_pool_free (m->pool);
+  nn_thread_pool_free (m->pool);
   g_free (m);
 }
 
@@ -539,7 +539,7 @@ nn_model_tensors (NnModel *m)
 
 /* ------------------------------------------------------------------------------------------
  * Forward, one image at a time within a chunk. Every per-image buffer is on the padded-width
- * grid of the block's input (see nn-gemm.h): a channel is P rows of Wp floats (the last
+ * grid of the block's input (see nn-conv3x3.h): a channel is P rows of Wp floats (the last
  * Wp − Q of each row garbage) rounded up to npix, so element-wise passes run over whole
  * channels and the garbage is masked to 0 wherever it could leak.
  */
@@ -749,7 +749,7 @@ forward_image (NnModel *m, guint chunk, guint n, guint begin)
           const double PQ = (double) B->P * B->Q;
           float *z = B->z + n * B->K * B->npix;
           double *part = B->part + (gsize) chunk * 2 * B->K;
-          nn_gemm_conv3x3_forward (z, B->npix, B->in + n * B->in_stride, B->C, B->Hp, B->Wp,
+          nn_conv3x3_forward (z, B->npix, B->in + n * B->in_stride, B->C, B->Hp, B->Wp,
                                    B->P, B->wt, m->params + B->b_off, B->K);
           for (int k = 0; k < B->K; k++)
             {
@@ -769,7 +769,7 @@ forward_image (NnModel *m, guint chunk, guint n, guint begin)
             }
           return;
         }
-      nn_gemm_conv3x3_forward (s->conv_out, B->npix, B->in + n * B->in_stride, B->C, B->Hp,
+      nn_conv3x3_forward (s->conv_out, B->npix, B->in + n * B->in_stride, B->C, B->Hp,
                                B->Wp, B->P, B->wt, m->params + B->b_off, B->K);
       post_forward (m, b, n, s->conv_out, B->npix, s->act);
     }
@@ -844,7 +844,7 @@ forward (NnModel *m, const float *x, guint n, gboolean training, guint64 step)
   for (guint b = 0; b < N_BLOCKS; b++)
     {
       NnBlock *B = &m->blocks[b];
-      nn_gemm_pack_weights (B->wt, m->params + B->w_off, B->K, B->C);
+      nn_conv3x3_pack_weights (B->wt, m->params + B->w_off, B->K, B->C);
       if (B->bn && !training)
         {
           const float *gamma = m->params + B->g_off, *beta = m->params + B->be_off;
@@ -861,7 +861,7 @@ forward (NnModel *m, const float *x, guint n, gboolean training, guint64 step)
   for (;;)
     {
       guint stop = N_BLOCKS;
-      nn_pool_run (m->pool, forward_task, m, NN_MODEL_CHUNKS);
+      nn_thread_pool_run (m->pool, forward_task, m, NN_MODEL_CHUNKS);
       if (training)
         for (guint b = m->phase_block + (m->phase_resume ? 1 : 0); b < N_BLOCKS; b++)
           if (m->blocks[b].bn)
@@ -972,7 +972,7 @@ conv_backward (NnModel *m, guint b, guint n, NnChunkScratch *s, float *g, const 
   const gsize dcs = (gsize) dHp * dWp;
   float *dzp = s->dzp[b];
 
-  nn_gemm_conv3x3_weight_grad (g + B->w_off, g + B->b_off, dz, B->npix,
+  nn_conv3x3_weight_grad (g + B->w_off, g + B->b_off, dz, B->npix,
                                B->in + n * B->in_stride, B->C, B->Hp, B->Wp, P, K);
   if (b == 0)
     return;
@@ -984,7 +984,7 @@ conv_backward (NnModel *m, guint b, guint n, NnChunkScratch *s, float *g, const 
       for (int p = 0; p < P; p++)
         memcpy (dzp + k * dcs + (gsize) (p + d) * dWp + d, dz + k * B->npix + (gsize) p * B->Wp,
                 sizeof (float) * Q);
-  nn_gemm_conv3x3_forward (s->dx, nn_gemm_out_pixels (B->H, dWp), dzp, K, dHp, dWp, B->H,
+  nn_conv3x3_forward (s->dx, nn_conv3x3_out_pixels (B->H, dWp), dzp, K, dHp, dWp, B->H,
                            B->wf, NULL, B->C);
 }
 
@@ -1030,7 +1030,7 @@ backward_image (NnModel *m, guint chunk, guint n, guint begin)
         NnBlock *B = &m->blocks[b];
         dout = s->dx;
         drs = B->Q + 2 * (2 - B->pad);
-        dcs = nn_gemm_out_pixels (B->H, (int) drs);
+        dcs = nn_conv3x3_out_pixels (B->H, (int) drs);
       }
       b--;
     }
@@ -1083,7 +1083,7 @@ backward_image (NnModel *m, guint chunk, guint n, guint begin)
         return;
       dout = s->dx;
       drs = B->Q + 2 * (2 - B->pad);
-      dcs = nn_gemm_out_pixels (B->H, (int) drs);
+      dcs = nn_conv3x3_out_pixels (B->H, (int) drs);
     }
 }
 
@@ -1128,14 +1128,14 @@ static void
 backward (NnModel *m)
 {
   for (guint b = 1; b < N_BLOCKS; b++)
-    nn_gemm_pack_flipped (m->blocks[b].wf, m->params + m->blocks[b].w_off, m->blocks[b].K,
+    nn_conv3x3_pack_flipped (m->blocks[b].wf, m->params + m->blocks[b].w_off, m->blocks[b].K,
                           m->blocks[b].C);
   m->phase_block = N_BLOCKS;
   m->phase_resume = FALSE;
   for (;;)
     {
       int stop = -1;
-      nn_pool_run (m->pool, backward_task, m, NN_MODEL_CHUNKS);
+      nn_thread_pool_run (m->pool, backward_task, m, NN_MODEL_CHUNKS);
       for (int b = (int) m->phase_block - 1; b >= 0; b--)
         if (m->blocks[b].bn)
           {

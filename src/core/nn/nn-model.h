@@ -19,7 +19,7 @@
  *
  * Speed: each image runs through as many blocks as it can in one go inside its chunk's
  * scratch (in the core's L2), convolutions as implicit GEMMs on zero-padded images
- * (nn-gemm.h). Batch norm needs the whole batch, so a step is a sequence of phases split at
+ * (nn-conv3x3.h). Batch norm needs the whole batch, so a step is a sequence of phases split at
  * the BN layers: 4 forward, 4 backward.
  *
  * Determinism: a batch is split into NN_MODEL_CHUNKS fixed chunks whatever the thread count;

@@ -1,5 +1,5 @@
-/* nn-gemm.c: see nn-gemm.h. */
-#include "nn-gemm.h"
+/* nn-conv3x3.c: see nn-conv3x3.h. */
+#include "nn-conv3x3.h"
 
 #include <string.h>
 
@@ -32,7 +32,7 @@ hsum8 (v8 v)
 }
 
 void
-nn_gemm_pack_weights (float *wt, const float *w, int K, int C)
+nn_conv3x3_pack_weights (float *wt, const float *w, int K, int C)
 {
   for (int k = 0; k < K; k++)
     for (int i = 0; i < C * 9; i++)
@@ -40,7 +40,7 @@ nn_gemm_pack_weights (float *wt, const float *w, int K, int C)
 }
 
 void
-nn_gemm_pack_flipped (float *wf, const float *w, int K, int C)
+nn_conv3x3_pack_flipped (float *wf, const float *w, int K, int C)
 {
   /* dx[c, h, w] = Σ_k,r,s w[k, c, r, s] · dy[k, h + 1 − r, w + 1 − s]: a convolution of the
    * (padded) output gradient with w[k, c, 2 − r', 2 − s'], inputs k, outputs c. */
@@ -93,12 +93,12 @@ forward_tile (float *out, gsize ocs, const float *in, gsize ics, int C, int Wp, 
 }
 
 void
-nn_gemm_conv3x3_forward (float *out, gsize out_cstride, const float *in, int C, int Hp, int Wp,
+nn_conv3x3_forward (float *out, gsize out_cstride, const float *in, int C, int Hp, int Wp,
                          int P, const float *wt, const float *bias, int K)
 {
-  const gsize ics = (gsize) Hp * Wp, npix = nn_gemm_out_pixels (P, Wp);
+  const gsize ics = (gsize) Hp * Wp, npix = nn_conv3x3_out_pixels (P, Wp);
 
-  for (gsize j = 0; j < npix; j += NN_GEMM_PIX_BLOCK)
+  for (gsize j = 0; j < npix; j += NN_CONV3X3_PIX_BLOCK)
     {
       int k0 = 0;
       for (; k0 + 4 <= K; k0 += 4)
@@ -139,7 +139,7 @@ weight_grad_tile (float *dw, const float *dy, gsize dcs, const float *in, gsize 
 }
 
 void
-nn_gemm_conv3x3_weight_grad (float *dw, float *db, const float *dy, gsize dy_cstride,
+nn_conv3x3_weight_grad (float *dw, float *db, const float *dy, gsize dy_cstride,
                              const float *in, int C, int Hp, int Wp, int P, int K)
 {
   const gsize ics = (gsize) Hp * Wp, npix8 = ((gsize) P * Wp + 7) / 8 * 8;
