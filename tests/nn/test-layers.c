@@ -1,5 +1,6 @@
-/* test-layers.c: every layer's backward against central differences, plus hand-checked
- * values for batch norm, dropout, pooling and the loss (the optimiser: test-sgd.c).
+/* test-layers.c: the tests' reference layers (reference/nn-reference.h) against central
+ * differences and hand-checked values; the engine's own layers (3×3 convolution kernels,
+ * dropout, linear, loss) against the reference or by hand (the optimiser: test-sgd.c).
  *
  * Each check uses L = Σ dy ⊙ f(x) for a random dy, so ∂L/∂x is exactly what backward returns
  * for that dy; the layers compute in float, the sums here in double. */
@@ -7,15 +8,12 @@
 #include <math.h>
 #include <string.h>
 
-#include "nn-avgpool.h"
-#include "nn-batchnorm.h"
-#include "nn-conv2d.h"
-#include "nn-dropout.h"
+#include "nn-arch.h"
 #include "nn-conv3x3.h"
+#include "nn-dropout.h"
 #include "nn-linear.h"
 #include "nn-loss.h"
-#include "nn-maxpool.h"
-#include "nn-relu.h"
+#include "nn-reference.h"
 #include "nn-rng.h"
 
 static void
@@ -67,15 +65,15 @@ check_gradient (const char *what, float *param, const float *analytic, gsize n, 
 /* ------------------------------------------------------------------------------------------ */
 
 typedef struct {
-  NnConv2dShape s;
-  float *x, *w, *b, *y, *dy, *scratch;
+  NnRefConv2dShape s;
+  float *x, *w, *b, *y, *dy;
 } ConvCtx;
 
 static double
 conv_loss (gpointer data)
 {
   ConvCtx *c = data;
-  nn_conv2d_forward (c->y, c->x, c->w, c->b, &c->s, c->scratch);
+  nn_ref_conv2d_forward (c->y, c->x, c->w, c->b, &c->s);
   return dot (c->y, c->dy, (gsize) c->s.K * c->s.P * c->s.Q);
 }
 
@@ -92,21 +90,20 @@ test_conv2d_gradients (void)
       gsize xn, wn, yn;
       float *dx, *dw, *db;
 
-      g_assert_true (nn_conv2d_shape_init (&c.s, cases[t][0], cases[t][1], cases[t][2],
+      g_assert_true (nn_ref_conv2d_shape_init (&c.s, cases[t][0], cases[t][1], cases[t][2],
                                            cases[t][3], cases[t][4], cases[t][5], NULL));
       xn = (gsize) c.s.C * c.s.H * c.s.W;
       wn = (gsize) c.s.K * c.s.C * c.s.R * c.s.R;
       yn = (gsize) c.s.K * c.s.P * c.s.Q;
       c.x = g_new (float, xn); c.w = g_new (float, wn); c.b = g_new (float, c.s.K);
       c.y = g_new (float, yn); c.dy = g_new (float, yn);
-      c.scratch = g_new (float, nn_conv2d_scratch_size (&c.s));
       dx = g_new (float, xn); dw = g_new0 (float, wn); db = g_new0 (float, c.s.K);
       fill_random (c.x, xn, 1 + t, 1);
       fill_random (c.w, wn, 2 + t, 0.5f);
       fill_random (c.b, c.s.K, 3 + t, 0.5f);
       fill_random (c.dy, yn, 4 + t, 1);
 
-      nn_conv2d_backward (dx, dw, db, c.dy, c.x, c.w, &c.s, c.scratch);
+      nn_ref_conv2d_backward (dx, dw, db, c.dy, c.x, c.w, &c.s);
       check_gradient ("conv dx", c.x, dx, xn, conv_loss, &c, 1e-2f, 2e-3);
       check_gradient ("conv dw", c.w, dw, wn, conv_loss, &c, 1e-2f, 2e-3);
       check_gradient ("conv db", c.b, db, c.s.K, conv_loss, &c, 1e-2f, 2e-3);
@@ -114,12 +111,12 @@ test_conv2d_gradients (void)
       /* Backward accumulates into dw and db. */
       {
         float *dw2 = g_memdup2 (dw, wn * sizeof (float));
-        nn_conv2d_backward (NULL, dw, db, c.dy, c.x, c.w, &c.s, c.scratch);
+        nn_ref_conv2d_backward (NULL, dw, db, c.dy, c.x, c.w, &c.s);
         for (gsize i = 0; i < wn; i++)
           g_assert_cmpfloat_with_epsilon (dw[i], 2 * dw2[i], 1e-4 * (1 + fabsf (dw2[i])));
         g_free (dw2);
       }
-      g_free (c.x); g_free (c.w); g_free (c.b); g_free (c.y); g_free (c.dy); g_free (c.scratch);
+      g_free (c.x); g_free (c.w); g_free (c.b); g_free (c.y); g_free (c.dy);
       g_free (dx); g_free (dw); g_free (db);
     }
 }
@@ -139,7 +136,7 @@ test_conv3x3_matches_reference (void)
       const int Hp = H + 2 * pad, Wp = Hp, P = Hp - 2, d = 2 - pad, dWp = P + 2 * d;
       const gsize xn = (gsize) C * H * H, wn = (gsize) K * C * 9, yn = (gsize) K * P * P;
       const gsize npix = nn_conv3x3_out_pixels (P, Wp), dxpix = nn_conv3x3_out_pixels (H, dWp);
-      NnConv2dShape s;
+      NnRefConv2dShape s;
       float *x = g_new (float, xn), *w = g_new (float, wn), *b = g_new (float, K);
       float *y = g_new (float, yn), *dy = g_new (float, yn), *dx = g_new (float, xn);
       float *dw = g_new0 (float, wn), *db = g_new0 (float, K);
@@ -148,10 +145,8 @@ test_conv3x3_matches_reference (void)
       float *dyw = g_new0 (float, K * npix);
       float *dyp = g_new0 (float, (gsize) K * dWp * dWp + NN_CONV3X3_SLACK);
       float *dxp = g_new0 (float, C * dxpix), *dw2 = g_new0 (float, wn), *db2 = g_new0 (float, K);
-      float *scratch;
 
-      g_assert_true (nn_conv2d_shape_init (&s, C, K, H, H, 3, pad, NULL));
-      scratch = g_new (float, nn_conv2d_scratch_size (&s));
+      g_assert_true (nn_ref_conv2d_shape_init (&s, C, K, H, H, 3, pad, NULL));
       fill_random (x, xn, 10 + t, 1);
       fill_random (w, wn, 20 + t, 0.5f);
       fill_random (b, K, 30 + t, 0.5f);
@@ -168,8 +163,8 @@ test_conv3x3_matches_reference (void)
                     sizeof (float) * P);
           }
 
-      nn_conv2d_forward (y, x, w, b, &s, scratch);
-      nn_conv2d_backward (dx, dw, db, dy, x, w, &s, scratch);
+      nn_ref_conv2d_forward (y, x, w, b, &s);
+      nn_ref_conv2d_backward (dx, dw, db, dy, x, w, &s);
       nn_conv3x3_pack_weights (wt, w, K, C);
       nn_conv3x3_pack_flipped (wf, w, K, C);
       nn_conv3x3_forward (yp, npix, xp, C, Hp, Wp, P, wt, b, K);
@@ -192,7 +187,7 @@ test_conv3x3_matches_reference (void)
                                             dx[((gsize) c * H + h) * H + q], 1e-4);
       g_free (x); g_free (w); g_free (b); g_free (y); g_free (dy); g_free (dx); g_free (dw);
       g_free (db); g_free (xp); g_free (yp); g_free (wt); g_free (wf); g_free (dyw);
-      g_free (dyp); g_free (dxp); g_free (dw2); g_free (db2); g_free (scratch);
+      g_free (dyp); g_free (dxp); g_free (dw2); g_free (db2);
     }
 }
 
@@ -200,17 +195,17 @@ static void
 test_conv2d_known_values (void)
 {
   /* A 3×3 input, one 3×3 kernel of ones, pad 1: each output is the sum of its neighbourhood. */
-  NnConv2dShape s;
-  float x[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 }, w[9], b = 0.5f, y[9], scratch[2 * 81];
+  NnRefConv2dShape s;
+  float x[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 }, w[9], b = 0.5f, y[9];
   const float want[9] = { 12, 21, 16, 27, 45, 33, 24, 39, 28 };
 
   for (int i = 0; i < 9; i++)
     w[i] = 1;
-  g_assert_true (nn_conv2d_shape_init (&s, 1, 1, 3, 3, 3, 1, NULL));
-  nn_conv2d_forward (y, x, w, &b, &s, scratch);
+  g_assert_true (nn_ref_conv2d_shape_init (&s, 1, 1, 3, 3, 3, 1, NULL));
+  nn_ref_conv2d_forward (y, x, w, &b, &s);
   for (int i = 0; i < 9; i++)
     g_assert_cmpfloat (y[i], ==, want[i] + 0.5f);
-  g_assert_false (nn_conv2d_shape_init (&s, 1, 1, 2, 2, 3, 0, NULL));
+  g_assert_false (nn_ref_conv2d_shape_init (&s, 1, 1, 2, 2, 3, 0, NULL));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -227,7 +222,7 @@ bn_loss (gpointer data)
   float rm[8], rv[8];   /* the running statistics must not drift during the check */
   memcpy (rm, c->rm, sizeof (float) * c->C);
   memcpy (rv, c->rv, sizeof (float) * c->C);
-  nn_batchnorm_forward_train (c->y, c->mean, c->rstd, c->x, c->gamma, c->beta, rm, rv, c->N,
+  nn_ref_batchnorm_forward_train (c->y, c->mean, c->rstd, c->x, c->gamma, c->beta, rm, rv, c->N,
                               c->C, c->HW);
   return dot (c->y, c->dy, (gsize) c->N * c->C * c->HW);
 }
@@ -246,7 +241,7 @@ test_batchnorm (void)
   fill_random (x, n, 11, 2);
   fill_random (dy, n, 12, 1);
   bn_loss (&c);
-  nn_batchnorm_backward (dx, dgamma, dbeta, dy, x, mean, rstd, gamma, c.N, c.C, c.HW);
+  nn_ref_batchnorm_backward (dx, dgamma, dbeta, dy, x, mean, rstd, gamma, c.N, c.C, c.HW);
   check_gradient ("bn dx", x, dx, n, bn_loss, &c, 1e-2f, 5e-3);
   check_gradient ("bn dgamma", gamma, dgamma, 3, bn_loss, &c, 1e-2f, 2e-3);
   check_gradient ("bn dbeta", beta, dbeta, 3, bn_loss, &c, 1e-2f, 2e-3);
@@ -254,15 +249,16 @@ test_batchnorm (void)
   /* Hand values: one channel, batch {1, 2, 3, 4}: mean 2.5, biased var 1.25, unbiased 5/3. */
   {
     float xs[4] = { 1, 2, 3, 4 }, ys[4], g = 1, b = 0, m, r, rmean = 0, rvar = 1;
-    nn_batchnorm_forward_train (ys, &m, &r, xs, &g, &b, &rmean, &rvar, 4, 1, 1);
+    nn_ref_batchnorm_forward_train (ys, &m, &r, xs, &g, &b, &rmean, &rvar, 4, 1, 1);
     g_assert_cmpfloat_with_epsilon (m, 2.5, 1e-6);
-    g_assert_cmpfloat_with_epsilon (r, 1 / sqrt (1.25 + 1e-5), 1e-6);
-    g_assert_cmpfloat_with_epsilon (ys[0], -1.5 / sqrt (1.25 + 1e-5), 1e-5);
-    g_assert_cmpfloat_with_epsilon (rmean, 0.25, 1e-6);                 /* 0.9·0 + 0.1·2.5 */
-    g_assert_cmpfloat_with_epsilon (rvar, 0.9 + 0.1 * 5.0 / 3.0, 1e-6);  /* unbiased */
+    g_assert_cmpfloat_with_epsilon (r, 1 / sqrt (1.25 + NN_BN_EPS), 1e-6);
+    g_assert_cmpfloat_with_epsilon (ys[0], -1.5 / sqrt (1.25 + NN_BN_EPS), 1e-5);
+    g_assert_cmpfloat_with_epsilon (rmean, NN_BN_MOMENTUM * 2.5, 1e-6);   /* from 0 */
+    g_assert_cmpfloat_with_epsilon (rvar, 1 - NN_BN_MOMENTUM + NN_BN_MOMENTUM * 5.0 / 3.0,
+                                    1e-6);   /* from 1, with the unbiased variance */
     /* Evaluation uses the running statistics. */
-    nn_batchnorm_forward_eval (ys, xs, &g, &b, &rmean, &rvar, 4, 1, 1);
-    g_assert_cmpfloat_with_epsilon (ys[3], (4 - 0.25) / sqrt (rvar + 1e-5), 1e-5);
+    nn_ref_batchnorm_forward_eval (ys, xs, &g, &b, &rmean, &rvar, 4, 1, 1);
+    g_assert_cmpfloat_with_epsilon (ys[3], (4 - rmean) / sqrt (rvar + NN_BN_EPS), 1e-5);
   }
 }
 
@@ -274,8 +270,8 @@ test_relu_pool_linear_gap (void)
   /* ReLU */
   {
     float x[4] = { -1, 0, 2, -3 }, y[4], dy[4] = { 1, 1, 1, 1 }, dx[4];
-    nn_relu_forward (y, x, 4);
-    nn_relu_backward (dx, dy, y, 4);
+    nn_ref_relu_forward (y, x, 4);
+    nn_ref_relu_backward (dx, dy, y, 4);
     g_assert_cmpfloat (y[0], ==, 0);
     g_assert_cmpfloat (y[2], ==, 2);
     g_assert_cmpfloat (dx[0], ==, 0);
@@ -288,11 +284,11 @@ test_relu_pool_linear_gap (void)
     guint8 arg[4];
     for (int i = 0; i < 25; i++)
       x[i] = (float) ((i * 7) % 11);
-    nn_maxpool_forward (y, arg, x, 1, 5, 5);
+    nn_ref_maxpool_forward (y, arg, x, 1, 5, 5);
     /* window (0,0): x0=0 x1=7 x5=2 x6=9 → 9 at position 3 */
     g_assert_cmpfloat (y[0], ==, 9);
     g_assert_cmpuint (arg[0], ==, 3);
-    nn_maxpool_backward (dx, dy, arg, 1, 5, 5);
+    nn_ref_maxpool_backward (dx, dy, arg, 1, 5, 5);
     g_assert_cmpfloat (dx[6], ==, 1);
     g_assert_cmpfloat (dx[0], ==, 0);
     {
@@ -305,10 +301,10 @@ test_relu_pool_linear_gap (void)
   /* Global average pool. */
   {
     float x[6] = { 1, 2, 3, 10, 20, 30 }, y[2], dy[2] = { 3, 6 }, dx[6];
-    nn_avgpool_forward (y, x, 2, 3);
+    nn_ref_avgpool_forward (y, x, 2, 3);
     g_assert_cmpfloat (y[0], ==, 2);
     g_assert_cmpfloat (y[1], ==, 20);
-    nn_avgpool_backward (dx, dy, 2, 3);
+    nn_ref_avgpool_backward (dx, dy, 2, 3);
     g_assert_cmpfloat (dx[0], ==, 1);
     g_assert_cmpfloat (dx[5], ==, 2);
   }
@@ -347,46 +343,40 @@ static void
 test_dropout (void)
 {
   const gsize n = 100001;   /* odd: the last element takes the single-element path */
-  float *x = g_new (float, n), *y = g_new (float, n), *y2 = g_new (float, n);
-  float *dy = g_new (float, n), *dx = g_new (float, n);
-  float *mask = g_new (float, n), *mask2 = g_new (float, n);
+  const float scale = 1.0f / (1.0f - NN_DROPOUT_P);
+  float *y = g_new (float, n), *y2 = g_new (float, n);
   gsize kept = 0;
 
   for (gsize i = 0; i < n; i++)
-    x[i] = dy[i] = 1.0f;
-  nn_dropout_forward_train (y, mask, x, n, 0.25f, 7, 16, 3, 5);
+    y[i] = 2.0f;
+  nn_dropout_apply (y, n, NN_DROPOUT_P, 7, 16, 3, 5);
   for (gsize i = 0; i < n; i++)
     {
       /* Kept units are scaled by 1/(1 − p), dropped ones are 0. */
-      g_assert_true (y[i] == 0.0f || y[i] == 1.0f / 0.75f);
-      g_assert_true (mask[i] == y[i]);
+      g_assert_true (y[i] == 0.0f || y[i] == 2.0f * scale);
       kept += y[i] != 0.0f;
     }
-  g_assert_cmpfloat (fabs ((double) kept / n - 0.75), <, 0.01);
-  /* Neighbours are independent: P(both kept) ≈ 0.75². */
+  g_assert_cmpfloat (fabs ((double) kept / n - (1 - NN_DROPOUT_P)), <, 0.01);
+  /* Neighbours are independent: P(both kept) ≈ (1 − p)². */
   {
     gsize both = 0;
     for (gsize i = 0; i + 1 < n; i += 2)
       both += y[i] != 0 && y[i + 1] != 0;
-    g_assert_cmpfloat (fabs ((double) both / (n / 2) - 0.5625), <, 0.01);
+    g_assert_cmpfloat (fabs ((double) both / (n / 2) - (1 - NN_DROPOUT_P) * (1 - NN_DROPOUT_P)),
+                       <, 0.01);
   }
   /* The same key gives the same mask; another step or image a different one. */
-  nn_dropout_forward_train (y2, mask2, x, n, 0.25f, 7, 16, 3, 5);
-  g_assert_cmpmem (mask, n * sizeof (float), mask2, n * sizeof (float));
-  nn_dropout_forward_train (y2, mask2, x, n, 0.25f, 7, 16, 4, 5);
-  g_assert_true (memcmp (mask, mask2, n * sizeof (float)) != 0);
-  nn_dropout_forward_train (y2, mask2, x, n, 0.25f, 7, 16, 3, 6);
-  g_assert_true (memcmp (mask, mask2, n * sizeof (float)) != 0);
-  /* In place without a mask (what the model uses): the same factors. */
-  for (gsize i = 0; i < n; i++)
-    y2[i] = 2.0f;
-  nn_dropout_apply (y2, n, 0.25f, 7, 16, 3, 5);
-  for (gsize i = 0; i < n; i++)
-    g_assert_cmpfloat (y2[i], ==, 2.0f * mask[i]);
-  nn_dropout_backward (dx, dy, mask, n);
-  for (gsize i = 0; i < n; i += 997)
-    g_assert_cmpfloat (dx[i], ==, y[i]);
-  g_free (x); g_free (y); g_free (y2); g_free (dy); g_free (dx); g_free (mask); g_free (mask2);
+  for (guint key = 0; key < 3; key++)
+    {
+      for (gsize i = 0; i < n; i++)
+        y2[i] = 2.0f;
+      nn_dropout_apply (y2, n, NN_DROPOUT_P, 7, 16, key == 1 ? 4 : 3, key == 2 ? 6 : 5);
+      if (key == 0)
+        g_assert_cmpmem (y, n * sizeof (float), y2, n * sizeof (float));
+      else
+        g_assert_true (memcmp (y, y2, n * sizeof (float)) != 0);
+    }
+  g_free (y); g_free (y2);
 }
 
 static void
@@ -417,11 +407,11 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/nn/conv2d/gradients", test_conv2d_gradients);
-  g_test_add_func ("/nn/conv2d/known-values", test_conv2d_known_values);
+  g_test_add_func ("/nn/reference/conv2d-gradients", test_conv2d_gradients);
+  g_test_add_func ("/nn/reference/conv2d-known-values", test_conv2d_known_values);
   g_test_add_func ("/nn/conv3x3/matches-reference", test_conv3x3_matches_reference);
-  g_test_add_func ("/nn/batchnorm", test_batchnorm);
-  g_test_add_func ("/nn/relu-pool-linear-gap", test_relu_pool_linear_gap);
+  g_test_add_func ("/nn/reference/batchnorm", test_batchnorm);
+  g_test_add_func ("/nn/reference/relu-pool-gap-and-linear", test_relu_pool_linear_gap);
   g_test_add_func ("/nn/dropout", test_dropout);
   g_test_add_func ("/nn/loss", test_loss);
   return g_test_run ();

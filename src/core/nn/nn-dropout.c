@@ -16,34 +16,6 @@ hash32 (guint32 x)
 }
 
 void
-nn_dropout_forward_train (float *restrict y, float *restrict mask, const float *restrict x,
-                          gsize n, float p, guint64 seed, guint64 stream, guint64 step,
-                          guint64 image)
-{
-  const float scale = 1.0f / (1.0f - p);
-  const guint32 threshold = (guint32) (p * 65536.0f);   /* drop when the 16 bits < p·2^16 */
-  const guint32 key = (guint32) nn_rng_u64 (seed, stream, (step << 24) ^ image);
-  const gsize pairs = n / 2;
-
-  for (gsize i = 0; i < pairs; i++)
-    {
-      guint32 h = hash32 (key + (guint32) i * 0x9E3779B9u);
-      float m0 = (h & 0xffff) >= threshold ? scale : 0.0f;
-      float m1 = (h >> 16) >= threshold ? scale : 0.0f;
-      mask[2 * i] = m0;
-      mask[2 * i + 1] = m1;
-      y[2 * i] = x[2 * i] * m0;
-      y[2 * i + 1] = x[2 * i + 1] * m1;
-    }
-  if (n % 2)
-    {
-      guint32 h = hash32 (key + (guint32) pairs * 0x9E3779B9u);
-      mask[n - 1] = (h & 0xffff) >= threshold ? scale : 0.0f;
-      y[n - 1] = x[n - 1] * mask[n - 1];
-    }
-}
-
-void
 nn_dropout_apply (float *restrict y, gsize n, float p, guint64 seed, guint64 stream, guint64 step,
                   guint64 image)
 {
@@ -63,12 +35,4 @@ nn_dropout_apply (float *restrict y, gsize n, float p, guint64 seed, guint64 str
       guint32 h = hash32 (key + (guint32) pairs * 0x9E3779B9u);
       y[n - 1] *= (h & 0xffff) >= threshold ? scale : 0.0f;
     }
-}
-
-void
-nn_dropout_backward (float *restrict dx, const float *restrict dy, const float *restrict mask,
-                     gsize n)
-{
-  for (gsize i = 0; i < n; i++)
-    dx[i] = dy[i] * mask[i];
 }

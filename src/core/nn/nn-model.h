@@ -1,5 +1,5 @@
 /* nn-model.h: the 18,820-parameter MNIST network, built from a small spec (a table of blocks
- * in nn-model.c: conv 3×3 → [BN] → ReLU → [Dropout 0.25] → [MaxPool 2×2], then global average
+ * in nn-arch.h: conv 3×3 → [BN] → ReLU → [Dropout 0.25] → [MaxPool 2×2], then global average
  * pooling and a linear layer):
  *
  *   conv1 3×3 1→16 pad 1 → BN → ReLU → conv2 3×3 16→32 pad 1 → ReLU → Dropout → MaxPool (28→14)
