@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "nn-checkpoint.h"
+#include "nn-cpu.h"
 #include "nn-dataset.h"
 #include "nn-error.h"
 #include "nn-model.h"
@@ -17,20 +18,60 @@
 
 #define PROG "backprop-lab-cli mnist"
 
+/* --cpu NAME: the engine's kernels for every model made from now on (nn-cpu.h). */
+static gboolean
+force_cpu (const char *name, const char *cmd)
+{
+  g_autoptr(GError) error = NULL;
+  NnCpuVariant v;
+
+  if (name == NULL)
+    return TRUE;
+  if (!nn_cpu_variant_from_string (name, &v, &error) || !nn_cpu_force_variant (v, &error))
+    {
+      fprintf (stderr, PROG " %s: %s\n", cmd, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 cmd_summary (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  NnModel *m = nn_model_new (1, 1, 1, &error);
-  g_autofree char *text = NULL;
+  g_autoptr(GOptionContext) ctx = NULL;
+  g_autofree char *text = NULL, *cpu = NULL;
+  GString *can = g_string_new (NULL);
+  GOptionEntry entries[] = {
+    { "cpu", 0, 0, G_OPTION_ARG_STRING, &cpu, N_("The engine's kernels: portable, avx2 or avx512 (default: the fastest this CPU runs)"), N_("NAME") },
+    { NULL }
+  };
+  NnModel *m;
 
-  if (m == NULL)
+  ctx = g_option_context_new (NULL);
+  g_option_context_set_summary (ctx, _("The network, layer by layer, and the CPU kernels that run it."));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
-      fprintf (stderr, PROG ": %s\n", error->message);
+      fprintf (stderr, PROG " summary: %s\n", error->message);
+      g_string_free (can, TRUE);
+      return 2;
+    }
+  if (!force_cpu (cpu, "summary") || (m = nn_model_new (1, 1, 1, &error)) == NULL)
+    {
+      if (error)
+        fprintf (stderr, PROG " summary: %s\n", error->message);
+      g_string_free (can, TRUE);
       return 1;
     }
   text = nn_model_summary (m);
   fputs (text, stdout);
+  for (int v = 0; v < NN_CPU_N_VARIANTS; v++)
+    if (nn_cpu_variant_supported (v))
+      g_string_append_printf (can, "%s%s", can->len ? ", " : "", nn_cpu_variant_to_string (v));
+  printf (_("CPU kernels: %s (this CPU runs: %s)\n"),
+          nn_cpu_variant_to_string (nn_model_get_cpu_variant (m)), can->str);
+  g_string_free (can, TRUE);
   nn_model_free (m);
   return 0;
 }
@@ -129,6 +170,7 @@ static int
 cmd_train (int argc, char **argv)
 {
   g_autofree char *data_dir = NULL, *schedule = NULL, *log_path = NULL, *save = NULL;
+  g_autofree char *cpu = NULL;
   g_autoptr(GOptionContext) ctx = NULL;
   g_autoptr(GError) error = NULL;
   gboolean plain = FALSE, verify = FALSE;
@@ -158,6 +200,7 @@ cmd_train (int argc, char **argv)
     { "verify", 0, 0, G_OPTION_ARG_NONE, &verify, N_("Require the four files to be MNIST's (SHA-256)"), NULL },
     { "log", 0, 0, G_OPTION_ARG_FILENAME, &log_path, N_("Append one JSON line per epoch to FILE"), N_("FILE") },
     { "save", 0, 0, G_OPTION_ARG_FILENAME, &save, N_("Save the model to FILE at the end (also when stopped)"), N_("FILE") },
+    { "cpu", 0, 0, G_OPTION_ARG_STRING, &cpu, N_("The engine's kernels: portable, avx2 or avx512 (default: the fastest this CPU runs)"), N_("NAME") },
     { NULL }
   };
 
@@ -174,6 +217,8 @@ cmd_train (int argc, char **argv)
       fprintf (stderr, _("%s train: --data DIR is required\n"), PROG);
       return 2;
     }
+  if (!force_cpu (cpu, "train"))
+    return 1;
   if (plain)
     nn_recipe_init_plain (&r);
   else
@@ -284,7 +329,7 @@ cmd_train (int argc, char **argv)
 static int
 cmd_eval (int argc, char **argv)
 {
-  g_autofree char *data_dir = NULL, *model_path = NULL, *meta = NULL;
+  g_autofree char *data_dir = NULL, *model_path = NULL, *meta = NULL, *cpu = NULL;
   g_autoptr(GOptionContext) ctx = NULL;
   g_autoptr(GError) error = NULL;
   gint threads = 2;
@@ -292,6 +337,7 @@ cmd_eval (int argc, char **argv)
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, N_("A model saved by train --save"), N_("FILE") },
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Folder with the four IDX files"), N_("DIR") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads (default 2)"), "N" },
+    { "cpu", 0, 0, G_OPTION_ARG_STRING, &cpu, N_("The engine's kernels: portable, avx2 or avx512 (default: the fastest this CPU runs)"), N_("NAME") },
     { NULL }
   };
   guint confusion[NN_CLASSES][NN_CLASSES];
@@ -312,6 +358,8 @@ cmd_eval (int argc, char **argv)
       fprintf (stderr, _("%s eval: --model FILE and --data DIR are required\n"), PROG);
       return 2;
     }
+  if (!force_cpu (cpu, "eval"))
+    return 1;
   m = nn_model_new (1, 128, MAX (threads, 1), &error);
   if (m == NULL || !nn_checkpoint_load (m, model_path, &meta, &error))
     {

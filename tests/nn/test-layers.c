@@ -9,8 +9,7 @@
 #include <string.h>
 
 #include "nn-arch.h"
-#include "nn-conv3x3.h"
-#include "nn-dropout.h"
+#include "nn-cpu.h"
 #include "nn-linear.h"
 #include "nn-loss.h"
 #include "nn-reference.h"
@@ -121,10 +120,11 @@ test_conv2d_gradients (void)
     }
 }
 
-/* The fast kernels (implicit GEMM on padded images) against the reference convolution:
- * forward, the weight and bias gradients, and the input gradient as the flipped convolution. */
+/* The engine's kernels (implicit GEMM on padded images), in every CPU variant this machine
+ * runs, against the reference convolution: forward, the weight and bias gradients, and the
+ * input gradient as the flipped convolution. */
 static void
-test_conv3x3_matches_reference (void)
+check_conv3x3 (const NnKernels *kern)
 {
   static const int cases[][4] = { /* C K H pad */
     { 1, 16, 28, 1 }, { 16, 32, 14, 1 }, { 32, 12, 7, 1 }, { 12, 10, 3, 0 }, { 3, 5, 5, 0 },
@@ -165,11 +165,11 @@ test_conv3x3_matches_reference (void)
 
       nn_ref_conv2d_forward (y, x, w, b, &s);
       nn_ref_conv2d_backward (dx, dw, db, dy, x, w, &s);
-      nn_conv3x3_pack_weights (wt, w, K, C);
-      nn_conv3x3_pack_flipped (wf, w, K, C);
-      nn_conv3x3_forward (yp, npix, xp, C, Hp, Wp, P, wt, b, K);
-      nn_conv3x3_weight_grad (dw2, db2, dyw, npix, xp, C, Hp, Wp, P, K);
-      nn_conv3x3_forward (dxp, dxpix, dyp, K, dWp, dWp, H, wf, NULL, C);
+      kern->conv3x3_pack_weights (wt, w, K, C);
+      kern->conv3x3_pack_flipped (wf, w, K, C);
+      kern->conv3x3_forward (yp, npix, xp, C, Hp, Wp, P, wt, b, K);
+      kern->conv3x3_weight_grad (dw2, db2, dyw, npix, xp, C, Hp, Wp, P, K);
+      kern->conv3x3_forward (dxp, dxpix, dyp, K, dWp, dWp, H, wf, NULL, C);
 
       for (int k = 0; k < K; k++)
         for (int p = 0; p < P; p++)
@@ -189,6 +189,21 @@ test_conv3x3_matches_reference (void)
       g_free (db); g_free (xp); g_free (yp); g_free (wt); g_free (wf); g_free (dyw);
       g_free (dyp); g_free (dxp); g_free (dw2); g_free (db2);
     }
+}
+
+static void
+test_conv3x3_matches_reference (void)
+{
+  guint checked = 0;
+
+  for (int v = 0; v < NN_CPU_N_VARIANTS; v++)
+    if (nn_cpu_variant_supported (v))
+      {
+        g_test_message ("variant %s", nn_cpu_variant_to_string (v));
+        check_conv3x3 (nn_cpu_kernels (v));
+        checked++;
+      }
+  g_assert_cmpuint (checked, >=, 1);
 }
 
 static void
@@ -342,6 +357,7 @@ test_relu_pool_linear_gap (void)
 static void
 test_dropout (void)
 {
+  NnDropoutApplyFunc *dropout_apply = nn_cpu_kernels (NN_CPU_PORTABLE)->dropout_apply;
   const gsize n = 100001;   /* odd: the last element takes the single-element path */
   const float scale = 1.0f / (1.0f - NN_DROPOUT_P);
   float *y = g_new (float, n), *y2 = g_new (float, n);
@@ -349,7 +365,7 @@ test_dropout (void)
 
   for (gsize i = 0; i < n; i++)
     y[i] = 2.0f;
-  nn_dropout_apply (y, n, NN_DROPOUT_P, 7, 16, 3, 5);
+  dropout_apply (y, n, NN_DROPOUT_P, 7, 16, 3, 5);
   for (gsize i = 0; i < n; i++)
     {
       /* Kept units are scaled by 1/(1 − p), dropped ones are 0. */
@@ -370,12 +386,21 @@ test_dropout (void)
     {
       for (gsize i = 0; i < n; i++)
         y2[i] = 2.0f;
-      nn_dropout_apply (y2, n, NN_DROPOUT_P, 7, 16, key == 1 ? 4 : 3, key == 2 ? 6 : 5);
+      dropout_apply (y2, n, NN_DROPOUT_P, 7, 16, key == 1 ? 4 : 3, key == 2 ? 6 : 5);
       if (key == 0)
         g_assert_cmpmem (y, n * sizeof (float), y2, n * sizeof (float));
       else
         g_assert_true (memcmp (y, y2, n * sizeof (float)) != 0);
     }
+  /* Every CPU variant draws the same masks (integer hashing: no rounding to differ in). */
+  for (int v = 0; v < NN_CPU_N_VARIANTS; v++)
+    if (nn_cpu_variant_supported (v))
+      {
+        for (gsize i = 0; i < n; i++)
+          y2[i] = 2.0f;
+        nn_cpu_kernels (v)->dropout_apply (y2, n, NN_DROPOUT_P, 7, 16, 3, 5);
+        g_assert_cmpmem (y, n * sizeof (float), y2, n * sizeof (float));
+      }
   g_free (y); g_free (y2);
 }
 

@@ -5,8 +5,8 @@
 
 #include "nn-arch.h"
 #include "nn-conv3x3.h"
+#include "nn-cpu.h"
 #include "nn-dataset.h"
-#include "nn-dropout.h"
 #include "nn-linear.h"
 #include "nn-loss.h"
 #include "nn-model.h"
@@ -155,8 +155,9 @@ reference_forward (GArray *tensors, float **rm, float **rv, const float *x, cons
             {
               for (int j = 0; j < rb->out * npix; j++)
                 ones[j] = 1.0f;
-              nn_dropout_apply (ones, (gsize) rb->out * npix, NN_DROPOUT_P, seed,
-                                NN_RNG_STREAM_DROPOUT + b, step, i);
+              nn_cpu_kernels (NN_CPU_PORTABLE)->dropout_apply (ones, (gsize) rb->out * npix,
+                                                               NN_DROPOUT_P, seed,
+                                                               NN_RNG_STREAM_DROPOUT + b, step, i);
               for (int k = 0; k < rb->out; k++)
                 for (int p = 0; p < s.P; p++)
                   for (int q = 0; q < s.Q; q++)

@@ -1,38 +1,13 @@
-/* nn-conv3x3.c: see nn-conv3x3.h. */
+/* nn-conv3x3.c: see nn-conv3x3.h. Built once per CPU variant (nn-variant.h). */
 #include "nn-conv3x3.h"
 
 #include <string.h>
 
-typedef float v8 __attribute__ ((vector_size (32)));
-/* The same, for loads and stores at any float boundary. */
-typedef float v8u __attribute__ ((vector_size (32), aligned (4)));
+#include "nn-simd.h"
 
-static inline v8
-load8 (const float *p)
-{
-  return *(const v8u *) p;
-}
-
-static inline void
-store8 (float *p, v8 v)
-{
-  *(v8u *) p = v;
-}
-
-static inline v8
-splat8 (float a)
-{
-  return (v8) { a, a, a, a, a, a, a, a };
-}
-
-static inline float
-hsum8 (v8 v)
-{
-  return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
-}
 
 void
-nn_conv3x3_pack_weights (float *wt, const float *w, int K, int C)
+NN_KERNEL (nn_conv3x3_pack_weights) (float *wt, const float *w, int K, int C)
 {
   for (int k = 0; k < K; k++)
     for (int i = 0; i < C * 9; i++)
@@ -40,7 +15,7 @@ nn_conv3x3_pack_weights (float *wt, const float *w, int K, int C)
 }
 
 void
-nn_conv3x3_pack_flipped (float *wf, const float *w, int K, int C)
+NN_KERNEL (nn_conv3x3_pack_flipped) (float *wf, const float *w, int K, int C)
 {
   /* dx[c, h, w] = Σ_k,r,s w[k, c, r, s] · dy[k, h + 1 − r, w + 1 − s]: a convolution of the
    * (padded) output gradient with w[k, c, 2 − r', 2 − s'], inputs k, outputs c. */
@@ -57,11 +32,11 @@ static inline __attribute__ ((always_inline)) void
 forward_tile (float *out, gsize ocs, const float *in, gsize ics, int C, int Wp, const float *wt,
               const float *bias, int K, int k0, gsize j, int KB)
 {
-  v8 acc[4][3];
+  nn_v8f acc[4][3];
 
   for (int kk = 0; kk < KB; kk++)
     {
-      v8 b = splat8 (bias ? bias[k0 + kk] : 0.0f);
+      nn_v8f b = nn_splat8 (bias ? bias[k0 + kk] : 0.0f);
       acc[kk][0] = b; acc[kk][1] = b; acc[kk][2] = b;
     }
   for (int c = 0; c < C; c++)
@@ -73,10 +48,10 @@ forward_tile (float *out, gsize ocs, const float *in, gsize ics, int C, int Wp, 
           {
             const float *x = x_c + r * Wp + s;
             const float *w = w_c + (r * 3 + s) * K;
-            v8 x0 = load8 (x), x1 = load8 (x + 8), x2 = load8 (x + 16);
+            nn_v8f x0 = nn_load8 (x), x1 = nn_load8 (x + 8), x2 = nn_load8 (x + 16);
             for (int kk = 0; kk < KB; kk++)
               {
-                v8 a = splat8 (w[kk]);
+                nn_v8f a = nn_splat8 (w[kk]);
                 acc[kk][0] += a * x0;
                 acc[kk][1] += a * x1;
                 acc[kk][2] += a * x2;
@@ -86,14 +61,14 @@ forward_tile (float *out, gsize ocs, const float *in, gsize ics, int C, int Wp, 
   for (int kk = 0; kk < KB; kk++)
     {
       float *o = out + (gsize) (k0 + kk) * ocs + j;
-      store8 (o, acc[kk][0]);
-      store8 (o + 8, acc[kk][1]);
-      store8 (o + 16, acc[kk][2]);
+      nn_store8 (o, acc[kk][0]);
+      nn_store8 (o + 8, acc[kk][1]);
+      nn_store8 (o + 16, acc[kk][2]);
     }
 }
 
 void
-nn_conv3x3_forward (float *out, gsize out_cstride, const float *in, int C, int Hp, int Wp,
+NN_KERNEL (nn_conv3x3_forward) (float *out, gsize out_cstride, const float *in, int C, int Hp, int Wp,
                          int P, const float *wt, const float *bias, int K)
 {
   const gsize ics = (gsize) Hp * Wp, npix = nn_conv3x3_out_pixels (P, Wp);
@@ -113,17 +88,17 @@ static inline __attribute__ ((always_inline)) void
 weight_grad_tile (float *dw, const float *dy, gsize dcs, const float *in, gsize ics, int C,
                   int Wp, gsize npix8, int k0, int c, int r, int KB)
 {
-  v8 acc[4][3];
+  nn_v8f acc[4][3];
   const float *x = in + c * ics + r * Wp;
 
   for (int kk = 0; kk < KB; kk++)
-    acc[kk][0] = acc[kk][1] = acc[kk][2] = splat8 (0.0f);
+    acc[kk][0] = acc[kk][1] = acc[kk][2] = nn_splat8 (0.0f);
   for (gsize j = 0; j < npix8; j += 8)
     {
-      v8 x0 = load8 (x + j), x1 = load8 (x + j + 1), x2 = load8 (x + j + 2);
+      nn_v8f x0 = nn_load8 (x + j), x1 = nn_load8 (x + j + 1), x2 = nn_load8 (x + j + 2);
       for (int kk = 0; kk < KB; kk++)
         {
-          v8 d = load8 (dy + (gsize) (k0 + kk) * dcs + j);
+          nn_v8f d = nn_load8 (dy + (gsize) (k0 + kk) * dcs + j);
           acc[kk][0] += d * x0;
           acc[kk][1] += d * x1;
           acc[kk][2] += d * x2;
@@ -132,14 +107,14 @@ weight_grad_tile (float *dw, const float *dy, gsize dcs, const float *in, gsize 
   for (int kk = 0; kk < KB; kk++)
     {
       float *o = dw + (((gsize) (k0 + kk) * C + c) * 3 + r) * 3;
-      o[0] += hsum8 (acc[kk][0]);
-      o[1] += hsum8 (acc[kk][1]);
-      o[2] += hsum8 (acc[kk][2]);
+      o[0] += nn_hsum8 (acc[kk][0]);
+      o[1] += nn_hsum8 (acc[kk][1]);
+      o[2] += nn_hsum8 (acc[kk][2]);
     }
 }
 
 void
-nn_conv3x3_weight_grad (float *dw, float *db, const float *dy, gsize dy_cstride,
+NN_KERNEL (nn_conv3x3_weight_grad) (float *dw, float *db, const float *dy, gsize dy_cstride,
                              const float *in, int C, int Hp, int Wp, int P, int K)
 {
   const gsize ics = (gsize) Hp * Wp, npix8 = ((gsize) P * Wp + 7) / 8 * 8;
@@ -156,9 +131,9 @@ nn_conv3x3_weight_grad (float *dw, float *db, const float *dy, gsize dy_cstride,
   if (db)
     for (int k = 0; k < K; k++)
       {
-        v8 acc = splat8 (0.0f);
+        nn_v8f acc = nn_splat8 (0.0f);
         for (gsize j = 0; j < npix8; j += 8)
-          acc += load8 (dy + (gsize) k * dy_cstride + j);
-        db[k] += hsum8 (acc);
+          acc += nn_load8 (dy + (gsize) k * dy_cstride + j);
+        db[k] += nn_hsum8 (acc);
       }
 }

@@ -1,4 +1,4 @@
-/* nn-dropout.c: see nn-dropout.h. One 64-bit draw keys the image; each pair of elements then
+/* nn-dropout.c: see nn-dropout.h. Built once per CPU variant (nn-variant.h). One 64-bit draw keys the image; each pair of elements then
  * takes 16 bits each of a 32-bit hash of its index (murmur3's finaliser), a loop the compiler
  * vectorises, so dropout costs little next to the convolutions. */
 #include "nn-dropout.h"
@@ -16,8 +16,8 @@ hash32 (guint32 x)
 }
 
 void
-nn_dropout_apply (float *restrict y, gsize n, float p, guint64 seed, guint64 stream, guint64 step,
-                  guint64 image)
+NN_KERNEL (nn_dropout_apply) (float *restrict y, gsize n, float p, guint64 seed, guint64 stream,
+                               guint64 step, guint64 image)
 {
   const float scale = 1.0f / (1.0f - p);
   const guint32 threshold = (guint32) (p * 65536.0f);

@@ -7,10 +7,16 @@
 
 #include <glib.h>
 
+#include "nn-variant.h"
+
 G_BEGIN_DECLS
 
 /* y (n) *= 0 or 1/(1 − p), per element, as the key draws. */
-void nn_dropout_apply (float *restrict y, gsize n, float p, guint64 seed, guint64 stream,
-                       guint64 step, guint64 image);
+typedef void NnDropoutApplyFunc (float *restrict y, gsize n, float p, guint64 seed,
+                                 guint64 stream, guint64 step, guint64 image);
+
+#ifdef NN_VARIANT
+NnDropoutApplyFunc NN_KERNEL (nn_dropout_apply);
+#endif
 
 G_END_DECLS

@@ -20,7 +20,8 @@
  * Speed: each image runs through as many blocks as it can in one go inside its chunk's
  * scratch (in the core's L2), convolutions as implicit GEMMs on zero-padded images
  * (nn-conv3x3.h). Batch norm needs the whole batch, so a step is a sequence of phases split at
- * the BN layers: 4 forward, 4 backward.
+ * the BN layers: 4 forward, 4 backward (nn-model-step.c). The layer kernels are those of the
+ * CPU variant chosen when the model is made (nn-cpu.h: the best this CPU runs, or BL_CPU's).
  *
  * Determinism: a batch is split into NN_MODEL_CHUNKS fixed chunks whatever the thread count;
  * each chunk accumulates its own parameter gradients and BN partial sums and they are combined
@@ -42,6 +43,8 @@
 #pragma once
 
 #include <glib.h>
+
+#include "nn-cpu.h"
 
 G_BEGIN_DECLS
 
@@ -69,8 +72,13 @@ typedef struct {
 
 /* @seed fixes the initial weights and every dropout mask; @max_batch (1…65536) sizes the
  * buffers; @n_threads (1…256) counts the calling thread. NULL and NN_ERROR_INVALID if out of
- * range. */
+ * range, or if BL_CPU asks for kernels this CPU cannot run (nn_cpu_variant_select()). */
 NnModel  *nn_model_new        (guint64 seed, guint max_batch, guint n_threads, GError **error);
+/* The CPU variant whose kernels the model runs; switching keeps every weight and buffer (their
+ * layout is the same in every variant). FALSE with NN_ERROR_INVALID if this CPU cannot run
+ * @variant. */
+NnCpuVariant nn_model_get_cpu_variant (NnModel *model);
+gboolean  nn_model_set_cpu_variant (NnModel *model, NnCpuVariant variant, GError **error);
 void      nn_model_free       (NnModel *model);
 /* Back to the seed's initial weights (PyTorch's default initialisation) and zero velocity. */
 void      nn_model_reset      (NnModel *model, guint64 seed);
