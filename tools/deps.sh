@@ -7,7 +7,8 @@ set -euo pipefail
 
 build_pkgs=(gcc pkg-config meson ninja-build gettext libglib2.0-dev libgtk-4-dev libpng-dev
             libxlsxwriter-dev fonts-dejavu-core libsoup-3.0-dev glib-networking)
-test_pkgs=(xvfb xauth dbus-daemon libreoffice-calc-nogui desktop-file-utils appstream imagemagick)
+test_pkgs=(xvfb xauth dbus-daemon libreoffice-calc-nogui desktop-file-utils appstream imagemagick
+           qemu-user)
 bench_pkgs=(python3-torch python3-numpy hyperfine)
 
 want=("${build_pkgs[@]}")
