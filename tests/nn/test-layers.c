@@ -126,8 +126,11 @@ test_conv2d_gradients (void)
 static void
 check_conv3x3 (const NnKernels *kern)
 {
+  /* The network's shapes, and others that reach every remainder tile (K = 15: 8 + 4 + 2 + 1)
+   * and both weight-gradient paths (C a multiple of the vector width or not). */
   static const int cases[][4] = { /* C K H pad */
-    { 1, 16, 28, 1 }, { 16, 32, 14, 1 }, { 32, 12, 7, 1 }, { 12, 10, 3, 0 }, { 3, 5, 5, 0 },
+    { 1, 16, 28, 1 }, { 16, 32, 28, 1 }, { 32, 16, 14, 1 }, { 16, 32, 14, 1 }, { 32, 12, 7, 1 },
+    { 12, 10, 3, 0 }, { 3, 5, 5, 0 }, { 16, 15, 6, 1 }, { 8, 7, 9, 0 },
   };
 
   for (guint t = 0; t < G_N_ELEMENTS (cases); t++)
@@ -145,6 +148,7 @@ check_conv3x3 (const NnKernels *kern)
       float *dyw = g_new0 (float, K * npix);
       float *dyp = g_new0 (float, (gsize) K * dWp * dWp + NN_CONV3X3_SLACK);
       float *dxp = g_new0 (float, C * dxpix), *dw2 = g_new0 (float, wn), *db2 = g_new0 (float, K);
+      float *scratch = g_new (float, nn_conv3x3_weight_grad_scratch (C, Hp, Wp));
 
       g_assert_true (nn_ref_conv2d_shape_init (&s, C, K, H, H, 3, pad, NULL));
       fill_random (x, xn, 10 + t, 1);
@@ -168,7 +172,7 @@ check_conv3x3 (const NnKernels *kern)
       kern->conv3x3_pack_weights (wt, w, K, C);
       kern->conv3x3_pack_flipped (wf, w, K, C);
       kern->conv3x3_forward (yp, npix, xp, C, Hp, Wp, P, wt, b, K);
-      kern->conv3x3_weight_grad (dw2, db2, dyw, npix, xp, C, Hp, Wp, P, K);
+      kern->conv3x3_weight_grad (dw2, db2, dyw, npix, xp, C, Hp, Wp, P, K, scratch);
       kern->conv3x3_forward (dxp, dxpix, dyp, K, dWp, dWp, H, wf, NULL, C);
 
       for (int k = 0; k < K; k++)
@@ -187,7 +191,7 @@ check_conv3x3 (const NnKernels *kern)
                                             dx[((gsize) c * H + h) * H + q], 1e-4);
       g_free (x); g_free (w); g_free (b); g_free (y); g_free (dy); g_free (dx); g_free (dw);
       g_free (db); g_free (xp); g_free (yp); g_free (wt); g_free (wf); g_free (dyw);
-      g_free (dyp); g_free (dxp); g_free (dw2); g_free (db2);
+      g_free (dyp); g_free (dxp); g_free (dw2); g_free (db2); g_free (scratch);
     }
 }
 

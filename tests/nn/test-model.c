@@ -195,11 +195,24 @@ reference_forward (GArray *tensors, float **rm, float **rv, const float *x, cons
   return loss;
 }
 
+/* A model in CPU variant @variant. */
+static NnModel *
+model_new (guint64 seed, guint max_batch, guint threads, NnCpuVariant variant)
+{
+  g_autoptr(GError) error = NULL;
+  NnModel *m = nn_model_new (seed, max_batch, threads, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (nn_model_set_cpu_variant (m, variant, &error));
+  g_assert_no_error (error);
+  return m;
+}
+
 static void
-test_matches_reference_layers (void)
+test_matches_reference_layers (gconstpointer data)
 {
   const guint n = 13;   /* chunks of 1 and 2 images */
-  NnModel *m = nn_model_new (21, n, 2, NULL);
+  NnModel *m = model_new (21, n, 2, GPOINTER_TO_INT (data));
   GArray *tensors = nn_model_tensors (m);
   float *x = g_new (float, n * NN_IMAGE_SIZE), logits[13 * 10], probs[13 * 10];
   float *rm[NN_ARCH_N_BLOCKS] = { 0 }, *rv[NN_ARCH_N_BLOCKS] = { 0 };
@@ -264,10 +277,10 @@ test_matches_reference_layers (void)
  * one parameter tensor at a time (kann's directional check), with the dropout masks fixed by
  * the step number. Per tensor, few ReLU or max-pool switches fall inside ±ε. */
 static void
-test_whole_model_gradient (void)
+test_whole_model_gradient (gconstpointer data)
 {
   const guint n = 6;
-  NnModel *m = nn_model_new (3, n, 1, NULL);
+  NnModel *m = model_new (3, n, 1, GPOINTER_TO_INT (data));
   gsize np = nn_model_n_params (m);
   float *x = g_new (float, n * NN_IMAGE_SIZE), *w0 = g_new (float, np), *g = g_new (float, np);
   GArray *tensors = nn_model_tensors (m);
@@ -397,8 +410,17 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/nn/model/parameter-count-and-summary", test_parameter_count_and_summary);
-  g_test_add_func ("/nn/model/matches-reference-layers", test_matches_reference_layers);
-  g_test_add_func ("/nn/model/whole-model-gradient", test_whole_model_gradient);
+  /* Every CPU variant this machine runs, each on its own (nn-cpu.h). */
+  for (int v = 0; v < NN_CPU_N_VARIANTS; v++)
+    if (nn_cpu_variant_supported (v))
+      {
+        g_autofree char *ref = g_strdup_printf ("/nn/model/%s/matches-reference-layers",
+                                                nn_cpu_variant_to_string (v));
+        g_autofree char *grad = g_strdup_printf ("/nn/model/%s/whole-model-gradient",
+                                                 nn_cpu_variant_to_string (v));
+        g_test_add_data_func (ref, GINT_TO_POINTER (v), test_matches_reference_layers);
+        g_test_add_data_func (grad, GINT_TO_POINTER (v), test_whole_model_gradient);
+      }
   g_test_add_func ("/nn/model/deterministic-across-threads", test_deterministic_across_threads);
   g_test_add_func ("/nn/model/evaluate", test_evaluate);
   return g_test_run ();

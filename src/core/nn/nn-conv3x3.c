@@ -1,10 +1,28 @@
-/* nn-conv3x3.c: see nn-conv3x3.h. Built once per CPU variant (nn-variant.h). */
+/* nn-conv3x3.c: see nn-conv3x3.h. Built once per CPU variant (nn-variant.h), in the variant's
+ * widest vectors (nn-simd.h: NN_VLEN floats). */
 #include "nn-conv3x3.h"
 
 #include <string.h>
 
 #include "nn-simd.h"
 
+/* The forward kernel's register tile: FWD_KB output channels × FWD_PB vectors of pixels.
+ * AVX-512 has 32 vector registers: 8 × 2 (16 accumulators, 32 pixels) keeps both FMA pipes
+ * busy with 10 loads per 16 FMAs; with 16 registers (AVX2, SSE, NEON): 4 × 3. Measured on the
+ * development machine (Zen 5, conv2's 16 → 32 channels at 28 × 28): 8 × 2 in 16 lanes runs
+ * 183 useful GFLOP/s, 2.1× the 4 × 3 tile in 8 lanes (88). */
+#if NN_VLEN == 16
+#define FWD_KB 8
+#define FWD_PB 2
+#else
+#define FWD_KB 4
+#define FWD_PB 3
+#endif
+
+/* The channel-last weight gradient's tile: WG_KB output channels × 9 taps of accumulators. */
+#define WG_KB 2
+
+#define ALWAYS_INLINE inline __attribute__ ((always_inline))
 
 void
 NN_KERNEL (nn_conv3x3_pack_weights) (float *wt, const float *w, int K, int C)
@@ -27,17 +45,19 @@ NN_KERNEL (nn_conv3x3_pack_flipped) (float *wf, const float *w, int K, int C)
             w[(((gsize) k * C + c) * 3 + r) * 3 + s];
 }
 
-/* KB output channels (k0 … k0 + KB − 1) × 24 pixels from j. Inlined with constant KB. */
-static inline __attribute__ ((always_inline)) void
+/* Output channels k0 … k0 + KB − 1 × PB vectors of pixels from j. Inlined with constant KB and
+ * PB. */
+static ALWAYS_INLINE void
 forward_tile (float *out, gsize ocs, const float *in, gsize ics, int C, int Wp, const float *wt,
-              const float *bias, int K, int k0, gsize j, int KB)
+              const float *bias, int K, int k0, gsize j, int KB, int PB)
 {
-  nn_v8f acc[4][3];
+  nn_vf acc[FWD_KB][FWD_PB];
 
   for (int kk = 0; kk < KB; kk++)
     {
-      nn_v8f b = nn_splat8 (bias ? bias[k0 + kk] : 0.0f);
-      acc[kk][0] = b; acc[kk][1] = b; acc[kk][2] = b;
+      nn_vf b = nn_splat (bias ? bias[k0 + kk] : 0.0f);
+      for (int p = 0; p < PB; p++)
+        acc[kk][p] = b;
     }
   for (int c = 0; c < C; c++)
     {
@@ -48,57 +68,80 @@ forward_tile (float *out, gsize ocs, const float *in, gsize ics, int C, int Wp, 
           {
             const float *x = x_c + r * Wp + s;
             const float *w = w_c + (r * 3 + s) * K;
-            nn_v8f x0 = nn_load8 (x), x1 = nn_load8 (x + 8), x2 = nn_load8 (x + 16);
+            nn_vf xv[FWD_PB];
+            for (int p = 0; p < PB; p++)
+              xv[p] = nn_load (x + p * NN_VLEN);
             for (int kk = 0; kk < KB; kk++)
               {
-                nn_v8f a = nn_splat8 (w[kk]);
-                acc[kk][0] += a * x0;
-                acc[kk][1] += a * x1;
-                acc[kk][2] += a * x2;
+                nn_vf a = nn_splat (w[kk]);
+                for (int p = 0; p < PB; p++)
+                  acc[kk][p] += a * xv[p];
               }
           }
     }
   for (int kk = 0; kk < KB; kk++)
+    for (int p = 0; p < PB; p++)
+      nn_store (out + (gsize) (k0 + kk) * ocs + j + p * NN_VLEN, acc[kk][p]);
+}
+
+/* Every output channel for PB vectors of pixels from j: whole tiles, then the rest of K in
+ * halving tiles. */
+static ALWAYS_INLINE void
+forward_pixels (float *out, gsize ocs, const float *in, gsize ics, int C, int Wp,
+                const float *wt, const float *bias, int K, gsize j, int PB)
+{
+  int k0 = 0;
+
+  for (; k0 + FWD_KB <= K; k0 += FWD_KB)
+    forward_tile (out, ocs, in, ics, C, Wp, wt, bias, K, k0, j, FWD_KB, PB);
+#if FWD_KB > 4
+  if (k0 + 4 <= K)
     {
-      float *o = out + (gsize) (k0 + kk) * ocs + j;
-      nn_store8 (o, acc[kk][0]);
-      nn_store8 (o + 8, acc[kk][1]);
-      nn_store8 (o + 16, acc[kk][2]);
+      forward_tile (out, ocs, in, ics, C, Wp, wt, bias, K, k0, j, 4, PB);
+      k0 += 4;
     }
+#endif
+  if (k0 + 2 <= K)
+    {
+      forward_tile (out, ocs, in, ics, C, Wp, wt, bias, K, k0, j, 2, PB);
+      k0 += 2;
+    }
+  if (k0 < K)
+    forward_tile (out, ocs, in, ics, C, Wp, wt, bias, K, k0, j, 1, PB);
 }
 
 void
-NN_KERNEL (nn_conv3x3_forward) (float *out, gsize out_cstride, const float *in, int C, int Hp, int Wp,
-                         int P, const float *wt, const float *bias, int K)
+NN_KERNEL (nn_conv3x3_forward) (float *out, gsize out_cstride, const float *in, int C, int Hp,
+                                int Wp, int P, const float *wt, const float *bias, int K)
 {
   const gsize ics = (gsize) Hp * Wp, npix = nn_conv3x3_out_pixels (P, Wp);
+  const gsize block = FWD_PB * NN_VLEN;
+  gsize j = 0;
 
-  for (gsize j = 0; j < npix; j += NN_CONV3X3_PIX_BLOCK)
-    {
-      int k0 = 0;
-      for (; k0 + 4 <= K; k0 += 4)
-        forward_tile (out, out_cstride, in, ics, C, Wp, wt, bias, K, k0, j, 4);
-      for (; k0 < K; k0++)
-        forward_tile (out, out_cstride, in, ics, C, Wp, wt, bias, K, k0, j, 1);
-    }
+  for (; j + block <= npix; j += block)
+    forward_pixels (out, out_cstride, in, ics, C, Wp, wt, bias, K, j, FWD_PB);
+  /* npix is a multiple of NN_CONV3X3_PIX_ALIGN, so the rest is whole vectors. */
+  for (; j < npix; j += NN_VLEN)
+    forward_pixels (out, out_cstride, in, ics, C, Wp, wt, bias, K, j, 1);
 }
 
-/* dw for KB output channels × the 3 taps s of input channel c, row r. */
-static inline __attribute__ ((always_inline)) void
+/* The weight gradient on the padded-width grid, for any C: KB output channels × the 3 taps s
+ * of input channel c, row r, summed over pixel vectors, then across the lanes. */
+static ALWAYS_INLINE void
 weight_grad_tile (float *dw, const float *dy, gsize dcs, const float *in, gsize ics, int C,
-                  int Wp, gsize npix8, int k0, int c, int r, int KB)
+                  int Wp, gsize npixv, int k0, int c, int r, int KB)
 {
-  nn_v8f acc[4][3];
+  nn_vf acc[4][3];
   const float *x = in + c * ics + r * Wp;
 
   for (int kk = 0; kk < KB; kk++)
-    acc[kk][0] = acc[kk][1] = acc[kk][2] = nn_splat8 (0.0f);
-  for (gsize j = 0; j < npix8; j += 8)
+    acc[kk][0] = acc[kk][1] = acc[kk][2] = nn_splat (0.0f);
+  for (gsize j = 0; j < npixv; j += NN_VLEN)
     {
-      nn_v8f x0 = nn_load8 (x + j), x1 = nn_load8 (x + j + 1), x2 = nn_load8 (x + j + 2);
+      nn_vf x0 = nn_load (x + j), x1 = nn_load (x + j + 1), x2 = nn_load (x + j + 2);
       for (int kk = 0; kk < KB; kk++)
         {
-          nn_v8f d = nn_load8 (dy + (gsize) (k0 + kk) * dcs + j);
+          nn_vf d = nn_load (dy + (gsize) (k0 + kk) * dcs + j);
           acc[kk][0] += d * x0;
           acc[kk][1] += d * x1;
           acc[kk][2] += d * x2;
@@ -107,33 +150,143 @@ weight_grad_tile (float *dw, const float *dy, gsize dcs, const float *in, gsize 
   for (int kk = 0; kk < KB; kk++)
     {
       float *o = dw + (((gsize) (k0 + kk) * C + c) * 3 + r) * 3;
-      o[0] += nn_hsum8 (acc[kk][0]);
-      o[1] += nn_hsum8 (acc[kk][1]);
-      o[2] += nn_hsum8 (acc[kk][2]);
+      o[0] += nn_hsum (acc[kk][0]);
+      o[1] += nn_hsum (acc[kk][1]);
+      o[2] += nn_hsum (acc[kk][2]);
     }
 }
 
-void
-NN_KERNEL (nn_conv3x3_weight_grad) (float *dw, float *db, const float *dy, gsize dy_cstride,
-                             const float *in, int C, int Hp, int Wp, int P, int K)
+static void
+weight_grad_channel_first (float *dw, const float *dy, gsize dcs, const float *in, int C,
+                           int Hp, int Wp, int P, int K)
 {
-  const gsize ics = (gsize) Hp * Wp, npix8 = ((gsize) P * Wp + 7) / 8 * 8;
+  const gsize ics = (gsize) Hp * Wp;
+  const gsize npixv = ((gsize) P * Wp + NN_VLEN - 1) / NN_VLEN * NN_VLEN;
 
   for (int c = 0; c < C; c++)
     for (int r = 0; r < 3; r++)
       {
         int k0 = 0;
         for (; k0 + 4 <= K; k0 += 4)
-          weight_grad_tile (dw, dy, dy_cstride, in, ics, C, Wp, npix8, k0, c, r, 4);
+          weight_grad_tile (dw, dy, dcs, in, ics, C, Wp, npixv, k0, c, r, 4);
         for (; k0 < K; k0++)
-          weight_grad_tile (dw, dy, dy_cstride, in, ics, C, Wp, npix8, k0, c, r, 1);
+          weight_grad_tile (dw, dy, dcs, in, ics, C, Wp, npixv, k0, c, r, 1);
       }
+}
+
+/* The weight gradient with the input channel-last, for C a multiple of NN_VLEN: the padded
+ * image transposed to xt (Hp·Wp, C), then for KB output channels × 9 taps, vectors over input
+ * channels, dw[k, c…, r, s] += dy[k, p, q] · xt[(p + r)·Wp + q + s, c…] over the real pixels
+ * only: aligned loads, no garbage columns, no sums across lanes. The weights' gradients come
+ * out one input channel per lane, so they are added to dw one by one at the end. */
+static ALWAYS_INLINE void
+weight_grad_channel_last_tile (float *dw, const float *dy, gsize dcs, const float *xt, int C,
+                               int Wp, int P, int k0, int c0, int KB)
+{
+  const int Q = Wp - 2;
+  nn_vf acc[WG_KB][9];
+
+  for (int kk = 0; kk < KB; kk++)
+    for (int t = 0; t < 9; t++)
+      acc[kk][t] = nn_splat (0.0f);
+  for (int p = 0; p < P; p++)
+    for (int q = 0; q < Q; q++)
+      {
+        const gsize j = (gsize) p * Wp + q;
+        const float *x = xt + j * C + c0;
+        nn_vf d[WG_KB];
+        for (int kk = 0; kk < KB; kk++)
+          d[kk] = nn_splat (dy[(gsize) (k0 + kk) * dcs + j]);
+        for (int r = 0; r < 3; r++)
+          for (int s = 0; s < 3; s++)
+            {
+              nn_vf xv = nn_load (x + (gsize) (r * Wp + s) * C);
+              for (int kk = 0; kk < KB; kk++)
+                acc[kk][r * 3 + s] += d[kk] * xv;
+            }
+      }
+  for (int kk = 0; kk < KB; kk++)
+    for (int t = 0; t < 9; t++)
+      for (int l = 0; l < NN_VLEN; l++)
+        dw[((gsize) (k0 + kk) * C + c0 + l) * 9 + t] += acc[kk][t][l];
+}
+
+/* out[l·ostride + i] = in[i·istride + l], an 8 × 8 block, in shuffles (a scalar gather took a
+ * quarter of the weight gradient's time). */
+static ALWAYS_INLINE void
+transpose8 (float *out, gsize ostride, const float *in, gsize istride)
+{
+#define SH __builtin_shufflevector
+  nn_v8f r0 = nn_load8 (in), r1 = nn_load8 (in + istride), r2 = nn_load8 (in + 2 * istride);
+  nn_v8f r3 = nn_load8 (in + 3 * istride), r4 = nn_load8 (in + 4 * istride);
+  nn_v8f r5 = nn_load8 (in + 5 * istride), r6 = nn_load8 (in + 6 * istride);
+  nn_v8f r7 = nn_load8 (in + 7 * istride);
+  nn_v8f a0 = SH (r0, r1, 0, 8, 1, 9, 4, 12, 5, 13), a1 = SH (r0, r1, 2, 10, 3, 11, 6, 14, 7, 15);
+  nn_v8f a2 = SH (r2, r3, 0, 8, 1, 9, 4, 12, 5, 13), a3 = SH (r2, r3, 2, 10, 3, 11, 6, 14, 7, 15);
+  nn_v8f a4 = SH (r4, r5, 0, 8, 1, 9, 4, 12, 5, 13), a5 = SH (r4, r5, 2, 10, 3, 11, 6, 14, 7, 15);
+  nn_v8f a6 = SH (r6, r7, 0, 8, 1, 9, 4, 12, 5, 13), a7 = SH (r6, r7, 2, 10, 3, 11, 6, 14, 7, 15);
+  nn_v8f b0 = SH (a0, a2, 0, 1, 8, 9, 4, 5, 12, 13), b1 = SH (a0, a2, 2, 3, 10, 11, 6, 7, 14, 15);
+  nn_v8f b2 = SH (a1, a3, 0, 1, 8, 9, 4, 5, 12, 13), b3 = SH (a1, a3, 2, 3, 10, 11, 6, 7, 14, 15);
+  nn_v8f b4 = SH (a4, a6, 0, 1, 8, 9, 4, 5, 12, 13), b5 = SH (a4, a6, 2, 3, 10, 11, 6, 7, 14, 15);
+  nn_v8f b6 = SH (a5, a7, 0, 1, 8, 9, 4, 5, 12, 13), b7 = SH (a5, a7, 2, 3, 10, 11, 6, 7, 14, 15);
+  nn_store8 (out, SH (b0, b4, 0, 1, 2, 3, 8, 9, 10, 11));
+  nn_store8 (out + ostride, SH (b1, b5, 0, 1, 2, 3, 8, 9, 10, 11));
+  nn_store8 (out + 2 * ostride, SH (b2, b6, 0, 1, 2, 3, 8, 9, 10, 11));
+  nn_store8 (out + 3 * ostride, SH (b3, b7, 0, 1, 2, 3, 8, 9, 10, 11));
+  nn_store8 (out + 4 * ostride, SH (b0, b4, 4, 5, 6, 7, 12, 13, 14, 15));
+  nn_store8 (out + 5 * ostride, SH (b1, b5, 4, 5, 6, 7, 12, 13, 14, 15));
+  nn_store8 (out + 6 * ostride, SH (b2, b6, 4, 5, 6, 7, 12, 13, 14, 15));
+  nn_store8 (out + 7 * ostride, SH (b3, b7, 4, 5, 6, 7, 12, 13, 14, 15));
+#undef SH
+}
+
+static void
+weight_grad_channel_last (float *dw, const float *dy, gsize dcs, const float *in, int C, int Hp,
+                          int Wp, int P, int K, float *scratch)
+{
+  const gsize ics = (gsize) Hp * Wp;
+  /* Rows of C floats on whole vectors: aligned loads. */
+  float *xt = (float *) (((guintptr) scratch + sizeof (nn_vf) - 1) & ~(guintptr) (sizeof (nn_vf) - 1));
+
+  /* xt[i·C + c] = in[c·ics + i], in 8 × 8 blocks (C is a multiple of 8), the last pixels one
+   * by one. */
+  gsize i = 0;
+  for (; i + 8 <= ics; i += 8)
+    for (int c = 0; c < C; c += 8)
+      transpose8 (xt + i * C + c, C, in + c * ics + i, ics);
+  for (; i < ics; i++)
+    for (int c = 0; c < C; c++)
+      xt[i * C + c] = in[c * ics + i];
+  for (int c0 = 0; c0 < C; c0 += NN_VLEN)
+    {
+      int k0 = 0;
+      for (; k0 + WG_KB <= K; k0 += WG_KB)
+        weight_grad_channel_last_tile (dw, dy, dcs, xt, C, Wp, P, k0, c0, WG_KB);
+      for (; k0 < K; k0++)
+        weight_grad_channel_last_tile (dw, dy, dcs, xt, C, Wp, P, k0, c0, 1);
+    }
+}
+
+void
+NN_KERNEL (nn_conv3x3_weight_grad) (float *dw, float *db, const float *dy, gsize dy_cstride,
+                                    const float *in, int C, int Hp, int Wp, int P, int K,
+                                    float *scratch)
+{
+  const gsize npixv = ((gsize) P * Wp + NN_VLEN - 1) / NN_VLEN * NN_VLEN;
+
+  /* Channel-last pays with 16 lanes (Zen 5, conv2's weight gradient: 159 useful GFLOP/s
+   * against 74 channel-first); with 8 it does not (images per CPU-second in the AVX2 variant:
+   * 1,600–1,780 against 1,820). */
+  if (NN_VLEN == 16 && C % NN_VLEN == 0)
+    weight_grad_channel_last (dw, dy, dy_cstride, in, C, Hp, Wp, P, K, scratch);
+  else
+    weight_grad_channel_first (dw, dy, dy_cstride, in, C, Hp, Wp, P, K);
   if (db)
     for (int k = 0; k < K; k++)
       {
-        nn_v8f acc = nn_splat8 (0.0f);
-        for (gsize j = 0; j < npix8; j += 8)
-          acc += nn_load8 (dy + (gsize) k * dy_cstride + j);
-        db[k] += nn_hsum8 (acc);
+        nn_vf acc = nn_splat (0.0f);
+        for (gsize j = 0; j < npixv; j += NN_VLEN)
+          acc += nn_load (dy + (gsize) k * dy_cstride + j);
+        db[k] += nn_hsum (acc);
       }
 }

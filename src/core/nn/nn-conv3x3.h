@@ -10,9 +10,11 @@
  * A channel of an output holds nn_conv3x3_out_pixels (P, Wp) floats (P·Wp rounded up).
  *
  * The kernels are plain C with GCC vector extensions (nn-simd.h), built once per CPU variant
- * (nn-variant.h); with AVX2 and FMA they run 4 output channels × 24 pixels of FMAs per step
- * from registers. Every sum runs in a fixed order, so results do not depend on which thread
- * runs them.
+ * (nn-variant.h), in tiles of output channels × pixel vectors held in registers (8 × 32 pixels
+ * with AVX-512, 4 × 24 otherwise). The weight gradient of an input with a whole number of
+ * vectors of channels transposes it channel-last first, so its loads are aligned and its sums
+ * need no reduction across lanes. Every sum runs in a fixed order, so results do not depend
+ * on which thread runs them.
  */
 #pragma once
 
@@ -22,14 +24,26 @@
 
 G_BEGIN_DECLS
 
-#define NN_CONV3X3_SLACK 32
-#define NN_CONV3X3_PIX_BLOCK 24
+/* Output channels are whole multiples of this many floats in every variant (a pair of
+ * AVX-512 vectors), so buffers have one layout whichever variant runs. */
+#define NN_CONV3X3_PIX_ALIGN 32
+/* Zero floats after a padded image: the kernels read up to P·Wp rounded up, plus two rows and
+ * two columns, past its start. */
+#define NN_CONV3X3_SLACK 64
 
-/* Floats per output channel: P·Wp rounded up to the pixel block. */
+/* Floats per output channel: P·Wp rounded up to NN_CONV3X3_PIX_ALIGN. */
 static inline gsize
 nn_conv3x3_out_pixels (int P, int Wp)
 {
-  return ((gsize) P * Wp + NN_CONV3X3_PIX_BLOCK - 1) / NN_CONV3X3_PIX_BLOCK * NN_CONV3X3_PIX_BLOCK;
+  return ((gsize) P * Wp + NN_CONV3X3_PIX_ALIGN - 1) / NN_CONV3X3_PIX_ALIGN
+         * NN_CONV3X3_PIX_ALIGN;
+}
+
+/* Floats of scratch nn_conv3x3_weight_grad needs for a (C, Hp, Wp) input. */
+static inline gsize
+nn_conv3x3_weight_grad_scratch (int C, int Hp, int Wp)
+{
+  return (gsize) C * Hp * Wp + 16;
 }
 
 /* w (K, C, 3, 3) → wt (C·9, K): the K weights of one tap side by side. */
@@ -43,9 +57,11 @@ typedef void NnConv3x3ForwardFunc (float *out, gsize out_cstride, const float *i
 
 /* dw (K, C, 3, 3) += Σ_pixels dy[k, pix] · in[c, pix + r·Wp + s]; db (K) += Σ dy (db may be
  * NULL). dy (K, dy_cstride) on the padded-width grid with zeros in the garbage columns and up
- * to dy_cstride ≥ P·Wp rounded up to 8. */
+ * to dy_cstride ≥ nn_conv3x3_out_pixels (P, Wp). @scratch holds
+ * nn_conv3x3_weight_grad_scratch (C, Hp, Wp) floats. */
 typedef void NnConv3x3WeightGradFunc (float *dw, float *db, const float *dy, gsize dy_cstride,
-                                      const float *in, int C, int Hp, int Wp, int P, int K);
+                                      const float *in, int C, int Hp, int Wp, int P, int K,
+                                      float *scratch);
 
 #ifdef NN_VARIANT
 NnConv3x3PackFunc NN_KERNEL (nn_conv3x3_pack_weights);

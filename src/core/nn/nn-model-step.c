@@ -281,7 +281,7 @@ conv_backward (NnModel *m, guint b, guint n, NnChunkScratch *s, float *g, const 
   float *dzp = s->dzp[b];
 
   m->k->conv3x3_weight_grad (g + B->w_off, g + B->b_off, dz, B->npix, B->in + n * B->in_stride,
-                             B->C, B->Hp, B->Wp, P, K);
+                             B->C, B->Hp, B->Wp, P, K, s->conv_scratch);
   if (b == 0)
     return;
   if (dWp == B->Wp)

@@ -145,7 +145,7 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
   m->dlogits = g_new0 (float, (gsize) max_batch * NN_CLASSES);
 
   {
-    gsize max_act = 0, max_dx = 0;
+    gsize max_act = 0, max_dx = 0, max_scratch = 0;
     for (guint b = 0; b < N_BLOCKS; b++)
       {
         NnBlock *B = &m->blocks[b];
@@ -177,6 +177,7 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
         max_act = MAX (max_act, kpq);
         /* The input gradient lands on the grid of the dz padding: H rows of Q + 2d. */
         max_dx = MAX (max_dx, B->C * nn_conv3x3_out_pixels (B->H, B->Q + 2 * d));
+        max_scratch = MAX (max_scratch, nn_conv3x3_weight_grad_scratch (B->C, B->Hp, B->Wp));
       }
     for (guint b = 0; b < N_BLOCKS; b++)
       {
@@ -202,6 +203,7 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
         s->act = g_new0 (float, max_act + NN_CONV3X3_SLACK);   /* max-pool reads past rows */
         s->dz = g_new0 (float, max_act);
         s->dx = g_new0 (float, max_dx + NN_CONV3X3_SLACK);   /* max-pool backward writes past rows */
+        s->conv_scratch = g_new0 (float, max_scratch);
         for (guint b = 0; b < N_BLOCKS; b++)
           {
             NnBlock *B = &m->blocks[b];
@@ -233,6 +235,7 @@ nn_model_free (NnModel *m)
     {
       NnChunkScratch *s = &m->scratch[c];
       g_free (s->conv_out); g_free (s->act); g_free (s->dz); g_free (s->dx);
+      g_free (s->conv_scratch);
       for (guint b = 0; b < N_BLOCKS; b++)
         {
           g_free (s->dzp[b]);

@@ -55,3 +55,49 @@ nn_hsum8_double (nn_v8f v)
 #define NN_ODD8(a, b) __builtin_shufflevector (a, b, 1, 3, 5, 7, 9, 11, 13, 15)
 #define NN_INTERLEAVE_LO8(a, b) __builtin_shufflevector (a, b, 0, 8, 1, 9, 2, 10, 3, 11)
 #define NN_INTERLEAVE_HI8(a, b) __builtin_shufflevector (a, b, 4, 12, 5, 13, 6, 14, 7, 15)
+
+/* The variant's widest vector, NN_VLEN floats: 16 (one AVX-512 register) where the variant has
+ * AVX-512, else 8. The convolution kernels are written in it. */
+#ifdef __AVX512F__
+#define NN_VLEN 16
+typedef float nn_vf __attribute__ ((vector_size (64)));
+typedef float nn_vf_unaligned __attribute__ ((vector_size (64), aligned (4)));
+#else
+#define NN_VLEN 8
+typedef nn_v8f nn_vf;
+typedef nn_v8f_unaligned nn_vf_unaligned;
+#endif
+
+static inline nn_vf
+nn_load (const float *p)
+{
+  return *(const nn_vf_unaligned *) p;
+}
+
+static inline void
+nn_store (float *p, nn_vf v)
+{
+  *(nn_vf_unaligned *) p = v;
+}
+
+static inline nn_vf
+nn_splat (float a)
+{
+#if NN_VLEN == 16
+  return (nn_vf) { a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a };
+#else
+  return nn_splat8 (a);
+#endif
+}
+
+/* The sum of the lanes in one fixed order. */
+static inline float
+nn_hsum (nn_vf v)
+{
+#if NN_VLEN == 16
+  return nn_hsum8 (__builtin_shufflevector (v, v, 0, 1, 2, 3, 4, 5, 6, 7)
+                   + __builtin_shufflevector (v, v, 8, 9, 10, 11, 12, 13, 14, 15));
+#else
+  return nn_hsum8 (v);
+#endif
+}
