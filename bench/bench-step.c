@@ -93,7 +93,7 @@ main (int argc, char **argv)
               return 1;
             }
           nn_sgd_step (nn_model_params (m), nn_model_grads (m), nn_model_velocity (m),
-                       nn_model_n_params (m), 0.01f, 0.9f, 0.0f);
+                       nn_model_n_params (m), 0.01f, 0.9f, 0.0f, FALSE);
         }
       secs = (g_get_monotonic_time () - t0) / 1e6;
       best_train = MAX (best_train, steps * (double) batch / secs);

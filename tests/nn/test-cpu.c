@@ -89,7 +89,7 @@ one_step (NnCpuVariant variant, guint threads)
   g_assert_no_error (error);
   r.grads = g_memdup2 (nn_model_grads (m), np * sizeof (float));
   nn_sgd_step (nn_model_params (m), nn_model_grads (m), nn_model_velocity (m), np, 0.05f, 0.9f,
-               0.0f);
+               0.0f, FALSE);
   r.params = g_memdup2 (nn_model_params (m), np * sizeof (float));
   g_free (x);
   nn_model_free (m);

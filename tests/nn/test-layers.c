@@ -418,10 +418,17 @@ test_loss (void)
 
   g_assert_cmpfloat_with_epsilon (sum, -log (0.75) - log (0.5), 1e-6);
   g_assert_cmpfloat_with_epsilon (logp[0], log (0.25), 1e-6);
-  nn_logsoftmax_nll_backward (dz, logp, labels, 2, 2, 0.5f);
+  nn_logsoftmax_nll_backward (dz, logp, labels, 2, 2, 0.5f, 0);
   g_assert_cmpfloat_with_epsilon (dz[0], 0.5 * 0.25, 1e-6);
   g_assert_cmpfloat_with_epsilon (dz[1], 0.5 * (0.75 - 1), 1e-6);
   g_assert_cmpfloat_with_epsilon (dz[2], 0.5 * (0.5 - 1), 1e-6);
+  /* Label smoothing 0.2 over 2 classes: targets 0.9 and 0.1; PyTorch's
+   * cross_entropy (z, labels, label_smoothing=0.2).backward() gives these. */
+  nn_logsoftmax_nll_backward (dz, logp, labels, 2, 2, 0.5f, 0.2f);
+  g_assert_cmpfloat_with_epsilon (dz[0], 0.07500000298023224, 1e-6);
+  g_assert_cmpfloat_with_epsilon (dz[1], -0.07500001788139343, 1e-6);
+  g_assert_cmpfloat_with_epsilon (dz[2], -0.20000001788139343, 1e-6);
+  g_assert_cmpfloat_with_epsilon (dz[3], 0.20000000298023224, 1e-6);
   /* Large logits do not overflow (max-shifted). */
   {
     float big[2] = { 1000, 990 }, lp[2];

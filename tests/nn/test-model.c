@@ -358,7 +358,7 @@ train_a_little (guint threads, guint64 seed)
       random_batch (x, y, n, 100 + step);
       g_assert_true (nn_model_train_step (m, x, y, n, step, &loss, NULL, NULL));
       nn_sgd_step (nn_model_params (m), nn_model_grads (m), nn_model_velocity (m), np, 0.05f,
-                   0.9f, 0.0f);
+                   0.9f, 0.0f, FALSE);
     }
   out = g_memdup2 (nn_model_params (m), np * sizeof (float));
   g_free (x);

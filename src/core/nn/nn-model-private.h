@@ -86,6 +86,7 @@ struct _NnModel {
   NnChunkScratch scratch[NN_MODEL_CHUNKS];
   guint    max_batch;
   guint64  seed;
+  float    label_smoothing;              /* ε of the training targets */
   NnThreadPool *pool;
   const NnKernels *k;                   /* the CPU variant's layer kernels (nn-cpu.h) */
 

@@ -304,6 +304,13 @@ float *nn_model_params (NnModel *m) { return m->params; }
 float *nn_model_grads (NnModel *m) { return m->grads; }
 float *nn_model_velocity (NnModel *m) { return m->velocity; }
 
+void
+nn_model_set_label_smoothing (NnModel *m, float epsilon)
+{
+  g_return_if_fail (epsilon >= 0 && epsilon < 1);
+  m->label_smoothing = epsilon;
+}
+
 NnCpuVariant
 nn_model_get_cpu_variant (NnModel *m)
 {
@@ -528,7 +535,8 @@ nn_model_train_step (NnModel *m, const float *x, const guint8 *labels, guint n, 
 
   memset (m->grads, 0, sizeof (float) * m->n_params);
   memset (m->chunk_grads, 0, sizeof (float) * NN_MODEL_CHUNKS * m->n_params);
-  nn_logsoftmax_nll_backward (m->dlogits, m->logp, labels, n, NN_CLASSES, 1.0f / n);
+  nn_logsoftmax_nll_backward (m->dlogits, m->logp, labels, n, NN_CLASSES, 1.0f / n,
+                              m->label_smoothing);
   _nn_model_backward (m);
   /* The chunks' gradients, summed in chunk order: the same bits for any thread count. */
   for (guint c = 0; c < NN_MODEL_CHUNKS; c++)

@@ -38,7 +38,7 @@
  *   nn_model_train_step (m, x, labels, n, step, &loss_sum, &correct, &error);  // grads ready
  *   nn_schedule_at (&schedule, step, epoch, &lr, &momentum);                   // nn-sgd.h
  *   nn_sgd_step (nn_model_params (m), nn_model_grads (m), nn_model_velocity (m),
- *                nn_model_n_params (m), lr, momentum, weight_decay);
+ *                nn_model_n_params (m), lr, momentum, weight_decay, nesterov);
  */
 #pragma once
 
@@ -102,6 +102,11 @@ GArray   *nn_model_tensors    (NnModel *model);
 GBytes   *nn_model_get_state  (NnModel *model);
 /* Fails with NN_ERROR_MISMATCH if @state is not this architecture's size. */
 gboolean  nn_model_set_state  (NnModel *model, GBytes *state, GError **error);
+
+/* Training targets (1 − ε)·onehot + ε/10 from now on (0, the default: the labels as they are).
+ * The loss train_step returns stays the plain negative log-likelihood, comparable with the
+ * test loss. */
+void      nn_model_set_label_smoothing (NnModel *model, float epsilon);
 
 /* One training step's forward and backward on @n ≤ max_batch images x (n, 1, 28, 28),
  * normalised as (x/255 − 0.1307)/0.3081; labels (n), each < 10. Leaves the gradient of the

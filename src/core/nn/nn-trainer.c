@@ -67,6 +67,8 @@ nn_recipe_validate (const NnRecipe *r, GError **error)
     bad = _("the thread count must be between 1 and 64");
   else if (!isfinite (r->rotate_deg) || r->rotate_deg < 0 || r->rotate_deg > 180)
     bad = _("the rotation must be between 0 and 180 degrees");
+  else if (!isfinite (r->label_smoothing) || r->label_smoothing < 0 || r->label_smoothing >= 1)
+    bad = _("the label smoothing must be at least 0 and below 1");
   else if (r->schedule == NN_SCHEDULE_STEP && (r->step_epochs < 1 || !(r->gamma > 0)))
     bad = _("the step schedule needs a step of at least one epoch and a positive gamma");
   if (bad)
@@ -80,15 +82,20 @@ nn_recipe_validate (const NnRecipe *r, GError **error)
 char *
 nn_recipe_to_string (const NnRecipe *r)
 {
-  char lr[32], mom[32], wd[32], rot[32];
+  char lr[32], mom[32], wd[32], rot[32], ls[32];
 
   return g_strdup_printf ("epochs=%u batch=%u lr=%s momentum=%s weight_decay=%s schedule=%s "
-                          "seed=%" G_GUINT64_FORMAT " threads=%u train_subset=%u rotate=%s",
+                          "seed=%" G_GUINT64_FORMAT " threads=%u train_subset=%u rotate=%s"
+                          "%s%s%s",
                           r->epochs, r->batch, g_ascii_formatd (lr, sizeof lr, "%g", r->lr),
                           g_ascii_formatd (mom, sizeof mom, "%g", r->momentum),
                           g_ascii_formatd (wd, sizeof wd, "%g", r->weight_decay),
                           nn_schedule_name (r->schedule), r->seed, r->threads, r->train_subset,
-                          g_ascii_formatd (rot, sizeof rot, "%g", r->rotate_deg));
+                          g_ascii_formatd (rot, sizeof rot, "%g", r->rotate_deg),
+                          r->label_smoothing > 0 ? " label_smoothing=" : "",
+                          r->label_smoothing > 0
+                            ? g_ascii_formatd (ls, sizeof ls, "%g", r->label_smoothing) : "",
+                          r->nesterov ? " nesterov" : "");
 }
 
 NnTrainer *
@@ -108,6 +115,7 @@ nn_trainer_new (const NnRecipe *recipe, const NnDataset *data, GError **error)
       g_free (t);
       return NULL;
     }
+  nn_model_set_label_smoothing (t->model, (float) recipe->label_smoothing);
   t->x = g_new (float, (gsize) recipe->batch * NN_IMAGE_SIZE);
   t->y = g_new (guint8, recipe->batch);
   t->order = g_new (guint32, MAX (data->train.n, 1));
@@ -261,7 +269,7 @@ nn_trainer_run (NnTrainer *t, NnBatchFunc on_batch, NnEpochFunc on_epoch, gpoint
           nn_schedule_at (&schedule, step, epoch, &lr, &momentum);
           nn_sgd_step (nn_model_params (t->model), nn_model_grads (t->model),
                        nn_model_velocity (t->model), n_params, (float) lr, (float) momentum,
-                       (float) r->weight_decay);
+                       (float) r->weight_decay, r->nesterov);
           loss_sum += loss;
           correct_sum += correct;
           seen += m;

@@ -29,6 +29,8 @@ typedef struct {
   guint          train_subset;   /* 0: all training images */
   guint          test_subset;    /* 0: all test images */
   double         rotate_deg;     /* random rotation ±deg of training images; 0: none */
+  double         label_smoothing;  /* ε of the training targets (nn-loss.h); 0: none */
+  gboolean       nesterov;       /* Nesterov momentum (nn-sgd.h) */
 } NnRecipe;
 
 /* The default: 20 epochs, batch 128, one-cycle to 0.05, rotation ±7°, seed 1, 2 threads. */
