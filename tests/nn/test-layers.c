@@ -171,9 +171,9 @@ check_conv3x3 (const NnKernels *kern)
       nn_ref_conv2d_backward (dx, dw, db, dy, x, w, &s);
       kern->conv3x3_pack_weights (wt, w, K, C);
       kern->conv3x3_pack_flipped (wf, w, K, C);
-      kern->conv3x3_forward (yp, npix, xp, C, Hp, Wp, P, wt, b, K);
+      kern->conv3x3_forward (yp, npix, xp, C, Hp, Wp, P, wt, b, K, NULL);
       kern->conv3x3_weight_grad (dw2, db2, dyw, npix, xp, C, Hp, Wp, P, K, scratch);
-      kern->conv3x3_forward (dxp, dxpix, dyp, K, dWp, dWp, H, wf, NULL, C);
+      kern->conv3x3_forward (dxp, dxpix, dyp, K, dWp, dWp, H, wf, NULL, C, NULL);
 
       for (int k = 0; k < K; k++)
         for (int p = 0; p < P; p++)

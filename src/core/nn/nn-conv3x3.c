@@ -49,7 +49,8 @@ NN_KERNEL (nn_conv3x3_pack_flipped) (float *wf, const float *w, int K, int C)
  * PB. */
 static ALWAYS_INLINE void
 forward_tile (float *out, gsize ocs, const float *in, gsize ics, int C, int Wp, const float *wt,
-              const float *bias, int K, int k0, gsize j, int KB, int PB)
+              const float *bias, int K, int k0, gsize j, int KB, int PB,
+              const NnConv3x3Relu *relu)
 {
   nn_vf acc[FWD_KB][FWD_PB];
 
@@ -79,6 +80,18 @@ forward_tile (float *out, gsize ocs, const float *in, gsize ics, int C, int Wp, 
               }
           }
     }
+  if (relu)
+    for (int kk = 0; kk < KB; kk++)
+      {
+        const float a = relu->scale ? relu->scale[k0 + kk] : 1.0f;
+        const float c = relu->shift ? relu->shift[k0 + kk] : 0.0f;
+        for (int p = 0; p < PB; p++)
+          {
+            /* As nn-relu's pass computes it, so the bits agree. */
+            nn_vf v = acc[kk][p] * a + c, zero = nn_splat (0.0f);
+            acc[kk][p] = nn_select (v > zero, v, zero) * nn_load (relu->mask + j + p * NN_VLEN);
+          }
+      }
   for (int kk = 0; kk < KB; kk++)
     for (int p = 0; p < PB; p++)
       nn_store (out + (gsize) (k0 + kk) * ocs + j + p * NN_VLEN, acc[kk][p]);
@@ -88,41 +101,43 @@ forward_tile (float *out, gsize ocs, const float *in, gsize ics, int C, int Wp, 
  * halving tiles. */
 static ALWAYS_INLINE void
 forward_pixels (float *out, gsize ocs, const float *in, gsize ics, int C, int Wp,
-                const float *wt, const float *bias, int K, gsize j, int PB)
+                const float *wt, const float *bias, int K, gsize j, int PB,
+                const NnConv3x3Relu *relu)
 {
   int k0 = 0;
 
   for (; k0 + FWD_KB <= K; k0 += FWD_KB)
-    forward_tile (out, ocs, in, ics, C, Wp, wt, bias, K, k0, j, FWD_KB, PB);
+    forward_tile (out, ocs, in, ics, C, Wp, wt, bias, K, k0, j, FWD_KB, PB, relu);
 #if FWD_KB > 4
   if (k0 + 4 <= K)
     {
-      forward_tile (out, ocs, in, ics, C, Wp, wt, bias, K, k0, j, 4, PB);
+      forward_tile (out, ocs, in, ics, C, Wp, wt, bias, K, k0, j, 4, PB, relu);
       k0 += 4;
     }
 #endif
   if (k0 + 2 <= K)
     {
-      forward_tile (out, ocs, in, ics, C, Wp, wt, bias, K, k0, j, 2, PB);
+      forward_tile (out, ocs, in, ics, C, Wp, wt, bias, K, k0, j, 2, PB, relu);
       k0 += 2;
     }
   if (k0 < K)
-    forward_tile (out, ocs, in, ics, C, Wp, wt, bias, K, k0, j, 1, PB);
+    forward_tile (out, ocs, in, ics, C, Wp, wt, bias, K, k0, j, 1, PB, relu);
 }
 
 void
 NN_KERNEL (nn_conv3x3_forward) (float *out, gsize out_cstride, const float *in, int C, int Hp,
-                                int Wp, int P, const float *wt, const float *bias, int K)
+                                int Wp, int P, const float *wt, const float *bias, int K,
+                                const NnConv3x3Relu *relu)
 {
   const gsize ics = (gsize) Hp * Wp, npix = nn_conv3x3_out_pixels (P, Wp);
   const gsize block = FWD_PB * NN_VLEN;
   gsize j = 0;
 
   for (; j + block <= npix; j += block)
-    forward_pixels (out, out_cstride, in, ics, C, Wp, wt, bias, K, j, FWD_PB);
+    forward_pixels (out, out_cstride, in, ics, C, Wp, wt, bias, K, j, FWD_PB, relu);
   /* npix is a multiple of NN_CONV3X3_PIX_ALIGN, so the rest is whole vectors. */
   for (; j < npix; j += NN_VLEN)
-    forward_pixels (out, out_cstride, in, ics, C, Wp, wt, bias, K, j, 1);
+    forward_pixels (out, out_cstride, in, ics, C, Wp, wt, bias, K, j, 1, relu);
 }
 
 /* The weight gradient on the padded-width grid, for any C: KB output channels × the 3 taps s

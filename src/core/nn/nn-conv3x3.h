@@ -49,11 +49,21 @@ nn_conv3x3_weight_grad_scratch (int C, int Hp, int Wp)
 /* w (K, C, 3, 3) → wt (C·9, K): the K weights of one tap side by side. */
 typedef void NnConv3x3PackFunc (float *wt, const float *w, int K, int C);
 
+/* What the forward kernel does to its sums z before storing them, saving a pass over memory:
+ * out = max{scale[k]·z + shift[k], 0}·mask[pixel] (the batch norm's affine map, or none when
+ * scale and shift are NULL, then ReLU, then 0 on the garbage columns). */
+typedef struct {
+  const float *scale, *shift;   /* (K) each, or both NULL */
+  const float *mask;            /* (out_cstride) 1 on real pixels, 0 elsewhere */
+} NnConv3x3Relu;
+
 /* out (K, out_cstride) on the padded-width grid ← b + Σ_c,r,s wt[(c,r,s), k] · in[c, p+r, q+s]
- * for the P output rows of a padded image in (C, Hp, Wp), Hp = P + 2. @bias may be NULL (0).
- * out_cstride ≥ nn_conv3x3_out_pixels (P, Wp). */
+ * for the P output rows of a padded image in (C, Hp, Wp), Hp = P + 2, then through @relu if it
+ * is not NULL. @bias may be NULL (0). Writes nn_conv3x3_out_pixels (P, Wp) floats of each
+ * channel, out_cstride apart. */
 typedef void NnConv3x3ForwardFunc (float *out, gsize out_cstride, const float *in, int C, int Hp,
-                                   int Wp, int P, const float *wt, const float *bias, int K);
+                                   int Wp, int P, const float *wt, const float *bias, int K,
+                                   const NnConv3x3Relu *relu);
 
 /* dw (K, C, 3, 3) += Σ_pixels dy[k, pix] · in[c, pix + r·Wp + s]; db (K) += Σ dy (db may be
  * NULL). dy (K, dy_cstride) on the padded-width grid with zeros in the garbage columns and up

@@ -60,7 +60,6 @@ typedef struct {
 } NnBlock;
 
 typedef struct {
-  float *conv_out;       /* (K, npix) */
   /* All (K, npix) on the padded-width grid of the block's input: */
   float *act;            /* after ReLU/dropout (forward); ∂/∂(pre-ReLU), garbage 0 (backward) */
   float *dz;             /* ∂loss/∂(conv output) after BN backward, garbage 0 */

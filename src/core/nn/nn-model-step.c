@@ -47,27 +47,18 @@ same_grid (const NnBlock *B)
   return !B->pool && B->out_pad == 1 && B->out_Wp == B->Wp;
 }
 
-/* The block's element-wise passes on one image: src (K, cs) holds the conv output z on the
- * padded-width grid; [BN as a·z + b] → ReLU → [dropout] → [max-pool, argmax] → written, padded,
- * as the next block's input. */
+/* The block's passes after its ReLU, on one image: act (K, npix) holds the ReLU's output on
+ * the padded-width grid; [dropout] → [max-pool, argmax] → written, padded, as the next block's
+ * input. */
 static void
-post_forward (NnModel *m, guint b, guint n, const float *src, gsize cs, float *act)
+post_relu (NnModel *m, guint b, guint n, float *act)
 {
   NnBlock *B = &m->blocks[b];
   const int K = B->K;
-  const gsize PW = B->PW, npix = B->npix, ocs = (gsize) B->out_Hp * B->out_Wp;
-  const gboolean drop = B->dropout && m->training, direct = same_grid (B) && !drop;
+  const gsize npix = B->npix, ocs = (gsize) B->out_Hp * B->out_Wp;
   float *dst = block_out (B, n);
 
-  for (int k = 0; k < K; k++)
-    {
-      /* Straight into the next input when nothing else follows: row p lands at p + 1, col 1. */
-      m->k->relu_forward (direct ? dst + k * ocs : act + k * npix, src + k * cs,
-                          B->bn ? B->bn_a[k] : 1.0f, B->bn ? B->bn_b[k] : 0.0f, B->colmask, PW);
-    }
-  if (direct)
-    return;
-  if (drop)
+  if (B->dropout && m->training)
     m->k->dropout_apply (act, K * npix, NN_DROPOUT_P, m->seed, NN_RNG_STREAM_DROPOUT + b, m->step,
                          n);
   if (B->pool)
@@ -83,12 +74,36 @@ post_forward (NnModel *m, guint b, guint n, const float *src, gsize cs, float *a
     }
   else if (same_grid (B))
     for (int k = 0; k < K; k++)
-      memcpy (dst + k * ocs, act + k * npix, sizeof (float) * (PW - 2));
+      memcpy (dst + k * ocs, act + k * npix, sizeof (float) * (B->PW - 2));
   else
     for (int k = 0; k < K; k++)
       for (int p = 0; p < B->P; p++)
         memcpy (dst + k * ocs + (gsize) p * B->out_Wp, act + k * npix + (gsize) p * B->Wp,
                 sizeof (float) * B->Q);
+}
+
+/* Nothing between the ReLU and the next block's input (no dropout now, no pooling, the same
+ * grid shifted by a row and a column): the ReLU writes there directly. */
+static inline gboolean
+relu_writes_next_input (NnModel *m, const NnBlock *B)
+{
+  return same_grid (B) && !(B->dropout && m->training);
+}
+
+/* After a batch-norm barrier: z through the batch's affine map and the ReLU, then on. */
+static void
+post_batchnorm (NnModel *m, guint b, guint n, const float *z, float *act)
+{
+  NnBlock *B = &m->blocks[b];
+  const gsize ocs = (gsize) B->out_Hp * B->out_Wp;
+  const gboolean direct = relu_writes_next_input (m, B);
+  float *dst = block_out (B, n);
+
+  for (int k = 0; k < B->K; k++)
+    m->k->relu_forward (direct ? dst + k * ocs : act + k * B->npix, z + k * B->npix, B->bn_a[k],
+                        B->bn_b[k], B->colmask, B->PW);
+  if (!direct)
+    post_relu (m, b, n, act);
 }
 
 static void
@@ -100,7 +115,7 @@ forward_image (NnModel *m, guint chunk, guint n, guint begin)
   if (m->phase_resume)
     {
       NnBlock *B = &m->blocks[b];
-      post_forward (m, b, n, B->z + n * B->K * B->npix, B->npix, s->act);
+      post_batchnorm (m, b, n, B->z + n * B->K * B->npix, s->act);
       b++;
     }
   else if (b == 0)
@@ -119,14 +134,22 @@ forward_image (NnModel *m, guint chunk, guint n, guint begin)
           /* Keep z and fold this image's statistics into the chunk's: the barrier. */
           float *z = B->z + n * B->K * B->npix;
           m->k->conv3x3_forward (z, B->npix, B->in + n * B->in_stride, B->C, B->Hp, B->Wp, B->P,
-                                 B->wt, m->params + B->b_off, B->K);
+                                 B->wt, m->params + B->b_off, B->K, NULL);
           m->k->batchnorm_image_stats (B->part + (gsize) chunk * 2 * B->K, z, B->npix,
                                        B->colmask, B->npix, B->P * B->Q, B->K, n - begin);
           return;
         }
-      m->k->conv3x3_forward (s->conv_out, B->npix, B->in + n * B->in_stride, B->C, B->Hp, B->Wp,
-                             B->P, B->wt, m->params + B->b_off, B->K);
-      post_forward (m, b, n, s->conv_out, B->npix, s->act);
+      {
+        /* The ReLU (after evaluation's batch norm) in the convolution's last step. */
+        const NnConv3x3Relu relu = { B->bn ? B->bn_a : NULL, B->bn ? B->bn_b : NULL, B->colmask };
+        const gboolean direct = relu_writes_next_input (m, B);
+        m->k->conv3x3_forward (direct ? block_out (B, n) : s->act,
+                               direct ? (gsize) B->out_Hp * B->out_Wp : B->npix,
+                               B->in + n * B->in_stride, B->C, B->Hp, B->Wp, B->P, B->wt,
+                               m->params + B->b_off, B->K, &relu);
+        if (!direct)
+          post_relu (m, b, n, s->act);
+      }
     }
 
   /* The head: global average pooling, then the linear layer. */
@@ -293,7 +316,7 @@ conv_backward (NnModel *m, guint b, guint n, NnChunkScratch *s, float *g, const 
         memcpy (dzp + k * dcs + (gsize) (p + d) * dWp + d, dz + k * B->npix + (gsize) p * B->Wp,
                 sizeof (float) * Q);
   m->k->conv3x3_forward (s->dx, nn_conv3x3_out_pixels (B->H, dWp), dzp, K, dHp, dWp, B->H,
-                         B->wf, NULL, B->C);
+                         B->wf, NULL, B->C, NULL);
 }
 
 /* BN backward for one image, once the batch's sums are known. */

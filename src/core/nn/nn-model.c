@@ -199,7 +199,6 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
     for (guint c = 0; c < NN_MODEL_CHUNKS; c++)
       {
         NnChunkScratch *s = &m->scratch[c];
-        s->conv_out = g_new0 (float, max_act);
         s->act = g_new0 (float, max_act + NN_CONV3X3_SLACK);   /* max-pool reads past rows */
         s->dz = g_new0 (float, max_act);
         s->dx = g_new0 (float, max_dx + NN_CONV3X3_SLACK);   /* max-pool backward writes past rows */
@@ -234,7 +233,7 @@ nn_model_free (NnModel *m)
   for (guint c = 0; c < NN_MODEL_CHUNKS; c++)
     {
       NnChunkScratch *s = &m->scratch[c];
-      g_free (s->conv_out); g_free (s->act); g_free (s->dz); g_free (s->dx);
+      g_free (s->act); g_free (s->dz); g_free (s->dx);
       g_free (s->conv_scratch);
       for (guint b = 0; b < N_BLOCKS; b++)
         {

@@ -90,6 +90,18 @@ nn_splat (float a)
 #endif
 }
 
+/* Lanes of a where m is true (all ones), of b elsewhere; m as a comparison of nn_vf gives. */
+#if NN_VLEN == 16
+typedef gint32 nn_vi __attribute__ ((vector_size (64)));
+#else
+typedef nn_v8i nn_vi;
+#endif
+static inline nn_vf
+nn_select (nn_vi m, nn_vf a, nn_vf b)
+{
+  return (nn_vf) (((nn_vi) a & m) | ((nn_vi) b & ~m));
+}
+
 /* The sum of the lanes in one fixed order. */
 static inline float
 nn_hsum (nn_vf v)
