@@ -137,15 +137,15 @@ NN_KERNEL (nn_batchnorm_reduce_grad) (double *sum_du, double *sum_du_xhat, float
 }
 
 void
-NN_KERNEL (nn_batchnorm_backward) (float *dz, const float *du, const float *z, gsize cs,
-                                   const float *mask, gsize n, const float *gamma,
+NN_KERNEL (nn_batchnorm_backward) (float *dz, gsize dz_cs, const float *du, const float *z,
+                                   gsize cs, const float *mask, gsize n, const float *gamma,
                                    const float *mean, const float *rstd, const double *sum_du,
                                    const double *sum_du_xhat, double M, int K)
 {
   for (int k = 0; k < K; k++)
     {
       const float *restrict z_k = z + k * cs, *restrict du_k = du + k * cs;
-      float *restrict out = dz + k * cs;
+      float *restrict out = dz + k * dz_cs;
       const float mu = mean[k], r = rstd[k], c = gamma[k] * r;
       const float m_du = (float) (sum_du[k] / M), m_dux = (float) (sum_du_xhat[k] / M);
       for (gsize i = 0; i < n; i++)

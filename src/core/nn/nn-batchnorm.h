@@ -52,9 +52,9 @@ typedef void NnBatchnormReduceGradFunc (double *sum_du, double *sum_du_xhat, flo
                                         guint n_parts, int K);
 
 /* Backward, per image, once the batch's sums are known (M = images × PQ):
- * dz = γ·rstd·(du − Σdu/M − x̂·Σdu·x̂/M), 0 where mask is 0. */
-typedef void NnBatchnormBackwardFunc (float *dz, const float *du, const float *z, gsize cs,
-                                      const float *mask, gsize n, const float *gamma,
+ * dz = γ·rstd·(du − Σdu/M − x̂·Σdu·x̂/M), 0 where mask is 0; dz's channels dz_cs apart. */
+typedef void NnBatchnormBackwardFunc (float *dz, gsize dz_cs, const float *du, const float *z,
+                                      gsize cs, const float *mask, gsize n, const float *gamma,
                                       const float *mean, const float *rstd, const double *sum_du,
                                       const double *sum_du_xhat, double M, int K);
 

@@ -252,25 +252,27 @@ _nn_model_forward (NnModel *m, const float *x, guint n, gboolean training, guint
  * ReLU, which together pass the dropout scale wherever the output is > 0. */
 static void
 post_backward (NnModel *m, guint b, guint n, const float *dout, gsize dcs, gsize drs,
-               float *act)
+               float *act, gsize acs)
 {
   NnBlock *B = &m->blocks[b];
   const int K = B->K;
-  const gsize npix = B->npix, ocs = (gsize) B->out_Hp * B->out_Wp;
+  const gsize ocs = (gsize) B->out_Hp * B->out_Wp;
   const float factor = B->dropout ? 1.0f / (1.0f - NN_DROPOUT_P) : 1.0f;
   const float *out = block_out (B, n);
 
   if (B->pool)
     {
+      /* No clearing first: the targets of pooled blocks (dz_target, a batch norm's du) serve
+       * only here, and the pooling writes the same positions for every image; the others
+       * stay 0 from allocation. */
       const guint8 *am = B->argmax + (gsize) n * K * B->OP * B->OQ;
-      memset (act, 0, sizeof (float) * K * npix);
       for (int k = 0; k < K; k++)
         for (int p = 0; p < B->OP; p++)
           {
             const float *y = out + k * ocs + (gsize) p * B->out_Wp;
             const float *d = dout + k * dcs + p * drs;
             const guint8 *a = am + ((gsize) k * B->OP + p) * B->OQ;
-            float *r0 = act + k * npix + (gsize) (2 * p) * B->Wp;
+            float *r0 = act + k * acs + (gsize) (2 * p) * B->Wp;
             m->k->maxpool_backward (r0, r0 + B->Wp, y, d, a, factor, B->OQ);
           }
     }
@@ -278,24 +280,47 @@ post_backward (NnModel *m, guint b, guint n, const float *dout, gsize dcs, gsize
     for (int k = 0; k < K; k++)
       {
         /* The output's borders are 0, so the garbage columns come out 0. */
-        m->k->relu_backward (act + k * npix, dout + k * dcs, out + k * ocs, factor, B->PW);
-        memset (act + k * npix + B->PW, 0, sizeof (float) * (npix - B->PW));
+        m->k->relu_backward (act + k * acs, dout + k * dcs, out + k * ocs, factor, B->PW);
+        memset (act + k * acs + B->PW, 0, sizeof (float) * (B->npix - B->PW));
       }
   else
     {
-      memset (act, 0, sizeof (float) * K * npix);
       for (int k = 0; k < K; k++)
-        for (int p = 0; p < B->P; p++)
-          m->k->relu_backward (act + k * npix + (gsize) p * B->Wp, dout + k * dcs + p * drs,
-                               out + k * ocs + (gsize) p * B->out_Wp, factor, B->Q);
+        {
+          memset (act + k * acs, 0, sizeof (float) * B->npix);
+          for (int p = 0; p < B->P; p++)
+            m->k->relu_backward (act + k * acs + (gsize) p * B->Wp, dout + k * dcs + p * drs,
+                                 out + k * ocs + (gsize) p * B->out_Wp, factor, B->Q);
+        }
     }
 }
 
-/* The convolution's gradients from dz (K, npix, garbage 0): weights and bias into the chunk's
- * arena and, unless b is the first block, ∂loss/∂input into s->dx (C channels of H rows of
- * Q + 2d). */
+/* Where ∂loss/∂(block b's conv output) is written, K channels *cs apart. The input gradient
+ * reads it zero-padded by d = 2 − pad (dzp); with pad 1 that grid has the convolution's own row
+ * stride, so it is written there directly, a row and a column in, its garbage columns (0)
+ * landing on the borders. Otherwise (and for the first block, which has no input gradient)
+ * into @act, which conv_backward copies across. */
+static float *
+dz_target (NnModel *m, guint b, NnChunkScratch *s, float *act, gsize *cs)
+{
+  NnBlock *B = &m->blocks[b];
+  const int d = 2 - B->pad, dWp = B->Q + 2 * d;
+
+  if (b > 0 && dWp == B->Wp)
+    {
+      *cs = (gsize) (B->P + 2 * d) * dWp;
+      return s->dzp[b] + (gsize) d * dWp + d;
+    }
+  *cs = B->npix;
+  return act;
+}
+
+/* The convolution's gradients from dz (K channels dz_cs apart on the padded-width grid,
+ * garbage 0; from dz_target): weights and bias into the chunk's arena and, unless b is the
+ * first block, ∂loss/∂input into s->dx (C channels of H rows of Q + 2d). */
 static void
-conv_backward (NnModel *m, guint b, guint n, NnChunkScratch *s, float *g, const float *dz)
+conv_backward (NnModel *m, guint b, guint n, NnChunkScratch *s, float *g, const float *dz,
+               gsize dz_cs)
 {
   NnBlock *B = &m->blocks[b];
   const int K = B->K, P = B->P, Q = B->Q, d = 2 - B->pad;
@@ -303,17 +328,14 @@ conv_backward (NnModel *m, guint b, guint n, NnChunkScratch *s, float *g, const 
   const gsize dcs = (gsize) dHp * dWp;
   float *dzp = s->dzp[b];
 
-  m->k->conv3x3_weight_grad (g + B->w_off, g + B->b_off, dz, B->npix, B->in + n * B->in_stride,
+  m->k->conv3x3_weight_grad (g + B->w_off, g + B->b_off, dz, dz_cs, B->in + n * B->in_stride,
                              B->C, B->Hp, B->Wp, P, K, s->conv_scratch);
   if (b == 0)
     return;
-  if (dWp == B->Wp)
-    for (int k = 0; k < K; k++)   /* garbage (0) lands on the borders */
-      memcpy (dzp + k * dcs + (gsize) d * dWp + d, dz + k * B->npix, sizeof (float) * (B->PW - 2));
-  else
+  if (dz != dzp + (gsize) d * dWp + d)
     for (int k = 0; k < K; k++)
       for (int p = 0; p < P; p++)
-        memcpy (dzp + k * dcs + (gsize) (p + d) * dWp + d, dz + k * B->npix + (gsize) p * B->Wp,
+        memcpy (dzp + k * dcs + (gsize) (p + d) * dWp + d, dz + k * dz_cs + (gsize) p * B->Wp,
                 sizeof (float) * Q);
   m->k->conv3x3_forward (s->dx, nn_conv3x3_out_pixels (B->H, dWp), dzp, K, dHp, dWp, B->H,
                          B->wf, NULL, B->C, NULL);
@@ -321,12 +343,12 @@ conv_backward (NnModel *m, guint b, guint n, NnChunkScratch *s, float *g, const 
 
 /* BN backward for one image, once the batch's sums are known. */
 static void
-bn_backward_image (NnModel *m, guint b, guint n, float *dz)
+bn_backward_image (NnModel *m, guint b, guint n, float *dz, gsize dz_cs)
 {
   NnBlock *B = &m->blocks[b];
   const gsize at = (gsize) n * B->K * B->npix;
 
-  m->k->batchnorm_backward (dz, B->du + at, B->z + at, B->npix, B->colmask, B->npix,
+  m->k->batchnorm_backward (dz, dz_cs, B->du + at, B->z + at, B->npix, B->colmask, B->npix,
                             m->params + B->g_off, B->mean, B->rstd, B->sum_du, B->sum_du_xhat,
                             (double) m->n * B->P * B->Q, B->K);
 }
@@ -342,9 +364,12 @@ backward_image (NnModel *m, guint chunk, guint n, guint begin)
 
   if (m->phase_resume)
     {
+      gsize cs;
+      float *dz;
       b = (int) m->phase_block;
-      bn_backward_image (m, b, n, s->dz);
-      conv_backward (m, b, n, s, g, s->dz);
+      dz = dz_target (m, b, s, s->dz, &cs);
+      bn_backward_image (m, b, n, dz, cs);
+      conv_backward (m, b, n, s, g, dz, cs);
       if (b == 0)
         return;
       {
@@ -380,14 +405,18 @@ backward_image (NnModel *m, guint chunk, guint n, guint begin)
         {
           /* Keep ∂loss/∂(BN output) and add this image's two sums to the chunk's. */
           float *du = B->du + n * B->K * B->npix;
-          post_backward (m, b, n, dout, dcs, drs, du);
+          post_backward (m, b, n, dout, dcs, drs, du, B->npix);
           m->k->batchnorm_grad_sums (B->part + (gsize) chunk * 2 * B->K, du,
                                      B->z + n * B->K * B->npix, B->npix, B->npix, B->mean,
                                      B->rstd, B->K, n == begin);
           return;
         }
-      post_backward (m, b, n, dout, dcs, drs, s->act);
-      conv_backward (m, b, n, s, g, s->act);
+      {
+        gsize cs;
+        float *dz = dz_target (m, b, s, s->act, &cs);
+        post_backward (m, b, n, dout, dcs, drs, dz, cs);
+        conv_backward (m, b, n, s, g, dz, cs);
+      }
       if (b == 0)
         return;
       dout = s->dx;

@@ -157,7 +157,7 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
         if (B->bn)
           {
             B->z = g_new (float, (gsize) max_batch * kpq);
-            B->du = g_new (float, (gsize) max_batch * kpq);
+            B->du = g_new0 (float, (gsize) max_batch * kpq);   /* see post_backward */
           }
         if (B->pool)
           B->argmax = g_new0 (guint8, (gsize) max_batch * B->K * B->OP * B->OQ + 32);
