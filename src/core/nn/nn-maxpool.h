@@ -10,17 +10,20 @@
 
 G_BEGIN_DECLS
 
-/* y[q] = max of r0[2q], r0[2q+1], r1[2q], r1[2q+1], a[q] its position, for q < OQ. Reads up
- * to 16 floats past 2·OQ in each input row (the caller's buffers have slack); writes only OQ. */
-typedef void NnMaxpoolForwardFunc (float *restrict y, guint8 *restrict a, const float *r0,
-                                   const float *r1, int OQ);
+/* One channel: y[p, q] = max of x[2p, 2q], x[2p, 2q+1], x[2p+1, 2q], x[2p+1, 2q+1] and
+ * a[p·OQ + q] its position, for p < OP, q < OQ; rows x_rs floats apart in x, y_rs in y. Reads up
+ * to 16 floats past 2·OQ in each input row (the caller's buffers have slack); writes only OQ
+ * per row. */
+typedef void NnMaxpoolForwardFunc (float *restrict y, gsize y_rs, guint8 *restrict a,
+                                   const float *x, gsize x_rs, int OP, int OQ);
 
-/* The adjoint, through ReLU and dropout: g = d·factor where the pooled output y > 0, put at
- * its argmax a in rows r0 and r1, 0 at the other three. Writes zeros up to 16 floats past 2·OQ
- * in each row: r0 is written before r1, so r0's spill lands on r1's start and is overwritten;
- * callers go in increasing rows and have slack past the last. */
-typedef void NnMaxpoolBackwardFunc (float *r0, float *r1, const float *y, const float *d,
-                                    const guint8 *a, float factor, int OQ);
+/* The adjoint for one channel, through ReLU and dropout: g = d·factor where the pooled output
+ * y > 0, put at its argmax in g's rows 2p and 2p+1, 0 at the other three (rows g_rs, y_rs, d_rs
+ * floats apart). Writes zeros up to 16 floats past 2·OQ in each row, in increasing order, so a
+ * row's spill lands on the next one's start before it is written; past the last, slack. */
+typedef void NnMaxpoolBackwardFunc (float *g, gsize g_rs, const float *y, gsize y_rs,
+                                    const float *d, gsize d_rs, const guint8 *a, float factor,
+                                    int OP, int OQ);
 
 #ifdef NN_VARIANT
 NnMaxpoolForwardFunc NN_KERNEL (nn_maxpool_forward);

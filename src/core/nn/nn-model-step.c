@@ -65,12 +65,8 @@ post_relu (NnModel *m, guint b, guint n, float *act)
     {
       guint8 *am = B->argmax + (gsize) n * K * B->OP * B->OQ;
       for (int k = 0; k < K; k++)
-        for (int p = 0; p < B->OP; p++)
-          {
-            const float *r0 = act + k * npix + (gsize) (2 * p) * B->Wp;
-            m->k->maxpool_forward (dst + k * ocs + (gsize) p * B->out_Wp,
-                                   am + ((gsize) k * B->OP + p) * B->OQ, r0, r0 + B->Wp, B->OQ);
-          }
+        m->k->maxpool_forward (dst + k * ocs, B->out_Wp, am + (gsize) k * B->OP * B->OQ,
+                               act + k * npix, B->Wp, B->OP, B->OQ);
     }
   else if (same_grid (B))
     for (int k = 0; k < K; k++)
@@ -267,14 +263,8 @@ post_backward (NnModel *m, guint b, guint n, const float *dout, gsize dcs, gsize
        * stay 0 from allocation. */
       const guint8 *am = B->argmax + (gsize) n * K * B->OP * B->OQ;
       for (int k = 0; k < K; k++)
-        for (int p = 0; p < B->OP; p++)
-          {
-            const float *y = out + k * ocs + (gsize) p * B->out_Wp;
-            const float *d = dout + k * dcs + p * drs;
-            const guint8 *a = am + ((gsize) k * B->OP + p) * B->OQ;
-            float *r0 = act + k * acs + (gsize) (2 * p) * B->Wp;
-            m->k->maxpool_backward (r0, r0 + B->Wp, y, d, a, factor, B->OQ);
-          }
+        m->k->maxpool_backward (act + k * acs, B->Wp, out + k * ocs, B->out_Wp, dout + k * dcs,
+                                drs, am + (gsize) k * B->OP * B->OQ, factor, B->OP, B->OQ);
     }
   else if (same_grid (B) && drs == (gsize) B->Wp)
     for (int k = 0; k < K; k++)
