@@ -173,7 +173,7 @@ cmd_train (int argc, char **argv)
   g_autofree char *cpu = NULL;
   g_autoptr(GOptionContext) ctx = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean plain = FALSE, verify = FALSE;
+  gboolean plain = FALSE, quick = FALSE, verify = FALSE;
   NnRecipe r;
   gint epochs = -1, batch = -1, threads = -1, subset = 0, test_subset = 0;
   gint64 seed = -1;
@@ -193,6 +193,7 @@ cmd_train (int argc, char **argv)
     { "schedule", 0, 0, G_OPTION_ARG_STRING, &schedule, N_("none, step or onecycle (default onecycle)"), N_("NAME") },
     { "rotate", 0, 0, G_OPTION_ARG_DOUBLE, &rotate, N_("Random rotation of training images, ±degrees (default 7)"), N_("DEG") },
     { "plain", 0, 0, G_OPTION_ARG_NONE, &plain, N_("The plain recipe: SGD 0.01, momentum 0.9, no schedule, no rotation"), NULL },
+    { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, N_("The quick recipe, a run that fits a lesson: 5 epochs, batch 64, label smoothing"), NULL },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed of initialisation, shuffling, dropout (default 1)"), "N" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads (default 2); results do not depend on it"), "N" },
     { "train-subset", 0, 0, G_OPTION_ARG_INT, &subset, N_("Train on this many images only"), "N" },
@@ -219,7 +220,14 @@ cmd_train (int argc, char **argv)
     }
   if (!force_cpu (cpu, "train"))
     return 1;
-  if (plain)
+  if (plain && quick)
+    {
+      fprintf (stderr, _("%s train: --plain and --quick are two recipes; choose one\n"), PROG);
+      return 2;
+    }
+  if (quick)
+    nn_recipe_init_quick (&r);
+  else if (plain)
     nn_recipe_init_plain (&r);
   else
     nn_recipe_init_default (&r);

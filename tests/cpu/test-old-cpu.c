@@ -1,8 +1,9 @@
 /* test-old-cpu.c: the CLI on a CPU without AVX. backprop-lab-cli runs under qemu-user
  * emulating a Nehalem (SSE4.2, no AVX): `mnist summary` and a tiny `mnist train` on synthetic
- * IDX data written here must pick the portable kernels and finish (before run-time dispatch,
- * the AVX-512 build died with SIGILL), give the same epoch line as the native portable run,
- * and refuse kernels the CPU lacks with a message, not a crash.
+ * IDX data written here (the quick recipe, cut to one epoch) must pick the portable kernels and
+ * finish (before run-time dispatch, the AVX-512 build died with SIGILL), give the same epoch
+ * line as the native portable run, and refuse kernels the CPU lacks with a message, not a
+ * crash.
  *
  * $BL_CLI is the CLI; qemu-x86_64 comes from Debian's qemu-user (tools/deps.sh test). */
 #include <glib.h>
@@ -172,14 +173,14 @@ test_tiny_train (void)
   g_assert_no_error (error);
   write_split (dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte", N_TRAIN, 1);
   write_split (dir, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", N_TEST, 2);
-  r = run (TRUE, NULL, "mnist", "train", "--data", dir, "--epochs", "1", "--batch", "16",
-           "--threads", "2", NULL);
+  r = run (TRUE, NULL, "mnist", "train", "--data", dir, "--quick", "--epochs", "1", "--batch",
+           "16", "--threads", "2", NULL);
   assert_exited (&r, 0);
   emulated_line = epoch_line (r.err);
   run_clear (&r);
   /* The same portable kernels natively: the same run. */
-  r = run (FALSE, NULL, "mnist", "train", "--data", dir, "--epochs", "1", "--batch", "16",
-           "--threads", "1", "--cpu", "portable", NULL);
+  r = run (FALSE, NULL, "mnist", "train", "--data", dir, "--quick", "--epochs", "1", "--batch",
+           "16", "--threads", "1", "--cpu", "portable", NULL);
   assert_exited (&r, 0);
   native_line = epoch_line (r.err);
   run_clear (&r);

@@ -62,7 +62,7 @@ void
 NN_KERNEL (nn_batchnorm_reduce) (float *mean, float *rstd, float *a, float *b,
                                  float *running_mean, float *running_var, const double *parts,
                                  const guint *counts, guint n_parts, int PQ, const float *gamma,
-                                 const float *beta, int K)
+                                 const float *beta, int K, double momentum)
 {
   for (int k = 0; k < K; k++)
     {
@@ -76,9 +76,9 @@ NN_KERNEL (nn_batchnorm_reduce) (float *mean, float *rstd, float *a, float *b,
       rstd[k] = (float) (1.0 / sqrt (var + NN_BN_EPS));
       a[k] = gamma[k] * rstd[k];
       b[k] = beta[k] - a[k] * mean[k];
-      running_mean[k] = (float) ((1 - NN_BN_MOMENTUM) * running_mean[k] + NN_BN_MOMENTUM * mu);
-      running_var[k] = (float) ((1 - NN_BN_MOMENTUM) * running_var[k]
-                                + NN_BN_MOMENTUM * (count > 1 ? m2 / (count - 1) : var));
+      running_mean[k] = (float) ((1 - momentum) * running_mean[k] + momentum * mu);
+      running_var[k] = (float) ((1 - momentum) * running_var[k]
+                                + momentum * (count > 1 ? m2 / (count - 1) : var));
     }
 }
 

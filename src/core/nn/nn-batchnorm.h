@@ -29,11 +29,13 @@ typedef void NnBatchnormImageStatsFunc (double *part, const float *z, gsize cs,
 
 /* The batch's statistics from the chunks' partials parts (n_parts, 2, K) over counts[i] images
  * each (empty ones skipped), in order: mean and rstd (K) for backward, the affine map a, b
- * (K) for the forward pass, and the running statistics moved by NN_BN_MOMENTUM. */
+ * (K) for the forward pass, and the running statistics moved @momentum of the way to the
+ * batch's (NN_BN_MOMENTUM in training; the variance unbiased). */
 typedef void NnBatchnormReduceFunc (float *mean, float *rstd, float *a, float *b,
                                     float *running_mean, float *running_var,
                                     const double *parts, const guint *counts, guint n_parts,
-                                    int PQ, const float *gamma, const float *beta, int K);
+                                    int PQ, const float *gamma, const float *beta, int K,
+                                    double momentum);
 
 /* Evaluation: a, b (K) from the running statistics. */
 typedef void NnBatchnormEvalFunc (float *a, float *b, const float *gamma, const float *beta,

@@ -92,7 +92,9 @@ struct _NnModel {
   /* The step being computed, read by the tasks. */
   const float *x_in;
   guint        n;
-  gboolean     training;
+  gboolean     training;                /* batch statistics (and what backward needs) */
+  gboolean     dropout;
+  double       bn_momentum;             /* how far the batch moves the running statistics */
   guint64      step;
   guint        phase_block;             /* where the current phase starts */
   gboolean     phase_resume;            /* … right after that block's BN barrier */
@@ -106,10 +108,12 @@ _nn_model_chunk_range (NnModel *m, guint chunk, guint *begin, guint *end)
   *end = (guint) ((guint64) m->n * (chunk + 1) / NN_MODEL_CHUNKS);
 }
 
-/* The forward pass on x (n, 1, 28, 28) into m->logits, in training (batch statistics, moving
- * the running ones; dropout keyed by @step) or evaluation; then the backward pass from
- * m->dlogits into m->chunk_grads (zeroed by the caller). nn-model-step.c. */
-void _nn_model_forward  (NnModel *m, const float *x, guint n, gboolean training, guint64 step);
+/* The forward pass on x (n, 1, 28, 28) into m->logits: in training, batch norm uses the
+ * batch's statistics and moves the running ones by @bn_momentum; else the running ones.
+ * Dropout is keyed by @step. Then the backward pass from m->dlogits into m->chunk_grads
+ * (zeroed by the caller), after a training forward pass. nn-model-step.c. */
+void _nn_model_forward  (NnModel *m, const float *x, guint n, gboolean training,
+                         gboolean dropout, double bn_momentum, guint64 step);
 void _nn_model_backward (NnModel *m);
 
 G_END_DECLS

@@ -58,7 +58,7 @@ post_relu (NnModel *m, guint b, guint n, float *act)
   const gsize npix = B->npix, ocs = (gsize) B->out_Hp * B->out_Wp;
   float *dst = block_out (B, n);
 
-  if (B->dropout && m->training)
+  if (B->dropout && m->dropout)
     m->k->dropout_apply (act, K * npix, NN_DROPOUT_P, m->seed, NN_RNG_STREAM_DROPOUT + b, m->step,
                          n);
   if (B->pool)
@@ -83,7 +83,7 @@ post_relu (NnModel *m, guint b, guint n, float *act)
 static inline gboolean
 relu_writes_next_input (NnModel *m, const NnBlock *B)
 {
-  return same_grid (B) && !(B->dropout && m->training);
+  return same_grid (B) && !(B->dropout && m->dropout);
 }
 
 /* After a batch-norm barrier: z through the batch's affine map and the ReLU, then on. */
@@ -200,15 +200,18 @@ reduce_bn_forward (NnModel *m, guint b)
   chunk_counts (m, counts);
   m->k->batchnorm_reduce (B->mean, B->rstd, B->bn_a, B->bn_b, rm, rm + B->K, B->part, counts,
                           NN_MODEL_CHUNKS, B->P * B->Q, m->params + B->g_off,
-                          m->params + B->be_off, B->K);
+                          m->params + B->be_off, B->K, m->bn_momentum);
 }
 
 void
-_nn_model_forward (NnModel *m, const float *x, guint n, gboolean training, guint64 step)
+_nn_model_forward (NnModel *m, const float *x, guint n, gboolean training, gboolean dropout,
+                   double bn_momentum, guint64 step)
 {
   m->x_in = x;
   m->n = n;
   m->training = training;
+  m->dropout = dropout;
+  m->bn_momentum = bn_momentum;
   m->step = step;
   for (guint b = 0; b < N_BLOCKS; b++)
     {

@@ -520,7 +520,7 @@ nn_model_train_step (NnModel *m, const float *x, const guint8 *labels, guint n, 
         return FALSE;
       }
 
-  _nn_model_forward (m, x, n, TRUE, step);
+  _nn_model_forward (m, x, n, TRUE, TRUE, NN_BN_MOMENTUM, step);
   loss = loss_and_accuracy (m, labels, n, correct, NULL);
   if (loss_sum)
     *loss_sum = loss;
@@ -548,6 +548,13 @@ nn_model_train_step (NnModel *m, const float *x, const guint8 *labels, guint n, 
 }
 
 void
+nn_model_recalibrate_batchnorm (NnModel *m, const float *x, guint n, guint batch_index)
+{
+  g_return_if_fail (m != NULL && x != NULL && n > 0 && n <= m->max_batch);
+  _nn_model_forward (m, x, n, TRUE, FALSE, 1.0 / (batch_index + 1.0), 0);
+}
+
+void
 nn_model_evaluate (NnModel *m, const float *x, const guint8 *labels, guint n, double *loss_sum,
                    guint *correct, guint8 *pred, float *probs)
 {
@@ -565,7 +572,7 @@ nn_model_evaluate (NnModel *m, const float *x, const guint8 *labels, guint n, do
       return;
     }
 
-  _nn_model_forward (m, x, n, FALSE, 0);
+  _nn_model_forward (m, x, n, FALSE, FALSE, 0, 0);
   loss = loss_and_accuracy (m, labels, n, correct, pred);
   if (loss_sum)
     *loss_sum = labels ? loss : 0;

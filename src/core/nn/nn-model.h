@@ -116,6 +116,15 @@ void      nn_model_set_label_smoothing (NnModel *model, float epsilon);
  * NN_ERROR_INVALID (bad n or label) or NN_ERROR_DIVERGED (non-finite loss). */
 gboolean  nn_model_train_step (NnModel *model, const float *x, const guint8 *labels, guint n,
                                guint64 step, double *loss_sum, guint *correct, GError **error);
+/* Batch norm's running statistics measured again, without dropout, on clean training images
+ * x (n ≤ max_batch, 1, 28, 28): call it for batches 0, 1, 2, … (@batch_index); afterwards the
+ * running statistics are the average of those batches' statistics (PyTorch's momentum None).
+ * Training moves them as an average over recent batches seen through dropout and
+ * augmentation; evaluation sees neither, so measuring them as evaluation will see them fixes
+ * the shift in variance dropout leaves (Li et al. 2019, "Understanding the disharmony between
+ * dropout and batch normalization"). Nothing else changes. */
+void      nn_model_recalibrate_batchnorm (NnModel *model, const float *x, guint n,
+                                          guint batch_index);
 /* Evaluation mode (running BN statistics, no dropout) on n ≤ max_batch images x (n, 1, 28, 28).
  * Returns the SUMMED loss and the number correct; @pred (n) gets the argmax class and @probs
  * (n, 10) the softmax probabilities; any of them may be NULL; @labels may be NULL (then

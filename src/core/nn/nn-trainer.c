@@ -48,6 +48,15 @@ nn_recipe_init_plain (NnRecipe *r)
   r->rotate_deg = 0;
 }
 
+void
+nn_recipe_init_quick (NnRecipe *r)
+{
+  nn_recipe_init_default (r);
+  r->epochs = 5;
+  r->batch = 64;
+  r->label_smoothing = 0.1;
+}
+
 gboolean
 nn_recipe_validate (const NnRecipe *r, GError **error)
 {

@@ -37,6 +37,10 @@ typedef struct {
 void nn_recipe_init_default (NnRecipe *r);
 /* The plain recipe: SGD 0.01, momentum 0.9, constant, no augmentation. */
 void nn_recipe_init_plain   (NnRecipe *r);
+/* The quick recipe, for a lesson's time: the same network to ≥ 99.40 % in about a minute on a
+ * 2-core laptop (bench/README.md): 5 epochs, batch 64, one-cycle to 0.05, rotation ±7°, label
+ * smoothing 0.1. */
+void nn_recipe_init_quick   (NnRecipe *r);
 gboolean nn_recipe_validate (const NnRecipe *r, GError **error);
 /* "epochs=20 batch=128 lr=0.05 …", for logs and checkpoints. (transfer full) */
 char *nn_recipe_to_string   (const NnRecipe *r);
