@@ -41,7 +41,7 @@ main (int argc, char **argv)
     { "batch", 'b', 0, G_OPTION_ARG_INT, &batch, "Images per batch", "N" },
     { "steps", 's', 0, G_OPTION_ARG_INT, &steps, "Batches per timed run", "N" },
     { "repeat", 'r', 0, G_OPTION_ARG_INT, &repeat, "Timed runs (the best counts)", "N" },
-    { "cpu", 0, 0, G_OPTION_ARG_STRING, &cpu, "Kernels: portable, avx2, avx512", "NAME" },
+    { "cpu", 0, 0, G_OPTION_ARG_STRING, &cpu, "Kernels: portable, avx2, avx512, avx512-bf16", "NAME" },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- time the CNN's training step");

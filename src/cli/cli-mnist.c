@@ -43,7 +43,7 @@ cmd_summary (int argc, char **argv)
   g_autofree char *text = NULL, *cpu = NULL;
   GString *can = g_string_new (NULL);
   GOptionEntry entries[] = {
-    { "cpu", 0, 0, G_OPTION_ARG_STRING, &cpu, N_("The engine's kernels: portable, avx2 or avx512 (default: the fastest this CPU runs)"), N_("NAME") },
+    { "cpu", 0, 0, G_OPTION_ARG_STRING, &cpu, N_("The engine's kernels: portable, avx2, avx512 or avx512-bf16 (default: the fastest float kernels this CPU runs)"), N_("NAME") },
     { NULL }
   };
   NnModel *m;
@@ -201,7 +201,7 @@ cmd_train (int argc, char **argv)
     { "verify", 0, 0, G_OPTION_ARG_NONE, &verify, N_("Require the four files to be MNIST's (SHA-256)"), NULL },
     { "log", 0, 0, G_OPTION_ARG_FILENAME, &log_path, N_("Append one JSON line per epoch to FILE"), N_("FILE") },
     { "save", 0, 0, G_OPTION_ARG_FILENAME, &save, N_("Save the model to FILE at the end (also when stopped)"), N_("FILE") },
-    { "cpu", 0, 0, G_OPTION_ARG_STRING, &cpu, N_("The engine's kernels: portable, avx2 or avx512 (default: the fastest this CPU runs)"), N_("NAME") },
+    { "cpu", 0, 0, G_OPTION_ARG_STRING, &cpu, N_("The engine's kernels: portable, avx2, avx512 or avx512-bf16 (default: the fastest float kernels this CPU runs)"), N_("NAME") },
     { NULL }
   };
 
@@ -345,7 +345,7 @@ cmd_eval (int argc, char **argv)
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, N_("A model saved by train --save"), N_("FILE") },
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Folder with the four IDX files"), N_("DIR") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads (default 2)"), "N" },
-    { "cpu", 0, 0, G_OPTION_ARG_STRING, &cpu, N_("The engine's kernels: portable, avx2 or avx512 (default: the fastest this CPU runs)"), N_("NAME") },
+    { "cpu", 0, 0, G_OPTION_ARG_STRING, &cpu, N_("The engine's kernels: portable, avx2, avx512 or avx512-bf16 (default: the fastest float kernels this CPU runs)"), N_("NAME") },
     { NULL }
   };
   guint confusion[NN_CLASSES][NN_CLASSES];

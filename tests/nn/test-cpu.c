@@ -29,8 +29,10 @@ test_names_and_choice (void)
   g_clear_error (&error);
   g_assert_true (nn_cpu_variant_supported (NN_CPU_PORTABLE));
   g_assert_true (nn_cpu_variant_supported (nn_cpu_variant_best ()));
-  for (int i = nn_cpu_variant_best () + 1; i < NN_CPU_N_VARIANTS; i++)
+  /* The best float variant is the best; mixed precision is only ever asked for. */
+  for (int i = nn_cpu_variant_best () + 1; i <= NN_CPU_AVX512; i++)
     g_assert_false (nn_cpu_variant_supported (i));
+  g_assert_cmpint (nn_cpu_variant_best (), !=, NN_CPU_AVX512_BF16);
   g_test_message ("this CPU runs up to %s", nn_cpu_variant_to_string (nn_cpu_variant_best ()));
 
   /* BL_CPU chooses; a wrong one is an error a model reports, not a crash. */
@@ -133,6 +135,21 @@ worst_tensor_error (const float *a, const float *b, GArray *tensors, const float
   return worst;
 }
 
+/* a·b / (‖a‖·‖b‖) over the whole parameter vector. */
+static double
+cosine (const float *a, const float *b)
+{
+  double ab = 0, aa = 0, bb = 0;
+
+  for (gsize i = 0; i < 18820; i++)
+    {
+      ab += (double) a[i] * b[i];
+      aa += (double) a[i] * a[i];
+      bb += (double) b[i] * b[i];
+    }
+  return ab / sqrt (aa * bb);
+}
+
 static void
 test_every_variant_one_step (void)
 {
@@ -168,12 +185,27 @@ test_every_variant_one_step (void)
       loss_error = fabs (r.loss - portable.loss) / fabs (portable.loss);
       grad_error = worst_tensor_error (r.grads, portable.grads, tensors, base);
       param_error = worst_tensor_error (r.params, portable.params, tensors, base);
-      g_test_message ("%-8s loss %.9g (rel. diff %.2g), gradient rel. diff %.2g, weights %.2g",
-                      nn_cpu_variant_to_string (v), r.loss, loss_error, grad_error,
-                      param_error);
-      g_assert_cmpfloat (loss_error, <=, 1e-6);
-      g_assert_cmpfloat (grad_error, <=, 5e-2);
-      g_assert_cmpfloat (param_error, <=, 5e-2);
+      g_test_message ("%-11s loss %.9g (rel. diff %.2g), gradient rel. diff %.2g (cosine "
+                      "%.4f), weights %.2g", nn_cpu_variant_to_string (v), r.loss, loss_error,
+                      grad_error, cosine (r.grads, portable.grads), param_error);
+      if (v != NN_CPU_AVX512_BF16)
+        {
+          g_assert_cmpfloat (loss_error, <=, 1e-6);
+          g_assert_cmpfloat (grad_error, <=, 5e-2);
+          g_assert_cmpfloat (param_error, <=, 5e-2);
+        }
+      else
+        {
+          /* Mixed precision rounds every product's inputs to 8 significant bits (2^-9
+           * relative): the loss moves by about 10^-4 (measured 7e-5, asserted 1e-3), and
+           * decisions near their thresholds flip about 10^4 times as often as in float, so
+           * gradient tensors move by tens of percent (measured up to 0.43 on the noise-level
+           * biases, 0.25 on the convolutions' weights) while the gradient keeps its direction
+           * (cosine with float's measured 0.97, asserted 0.9). Its kernels are held to
+           * bfloat16's rounding bound in test-layers, and training with them tracks float. */
+          g_assert_cmpfloat (loss_error, <=, 1e-3);
+          g_assert_cmpfloat (cosine (r.grads, portable.grads), >=, 0.9);
+        }
       step_result_clear (&r);
       compared++;
     }

@@ -126,6 +126,11 @@ test_conv2d_gradients (void)
 static void
 check_conv3x3 (const NnKernels *kern)
 {
+  /* Each sum of n products agrees with the reference (in double) within the classic bound for
+   * rounding to nearest, (eps + (n + 2)·2^-24)·Σ|terms|: eps the variant's rounding of its
+   * products (nn_cpu_variant_epsilon; 2^-24 for float, 2^-8 for bfloat16 inputs), the rest the
+   * float sums in whatever order. Σ|terms| is the reference run on the absolute values. */
+  const double eps = nn_cpu_variant_epsilon (kern->variant), ulp = 1.0 / 16777216;
   /* The network's shapes, and others that reach every remainder tile (K = 15: 8 + 4 + 2 + 1)
    * and both weight-gradient paths (C a multiple of the vector width or not). */
   static const int cases[][4] = { /* C K H pad */
@@ -148,7 +153,11 @@ check_conv3x3 (const NnKernels *kern)
       float *dyw = g_new0 (float, K * npix);
       float *dyp = g_new0 (float, (gsize) K * dWp * dWp + NN_CONV3X3_SLACK);
       float *dxp = g_new0 (float, C * dxpix), *dw2 = g_new0 (float, wn), *db2 = g_new0 (float, K);
-      float *scratch = g_new (float, nn_conv3x3_weight_grad_scratch (C, Hp, Wp));
+      float *scratch = g_new (float, MAX (nn_conv3x3_scratch (C, Hp, Wp),
+                                          nn_conv3x3_scratch (K, dWp, dWp)));
+      float *ax = g_new (float, xn), *aw = g_new (float, wn), *ab = g_new (float, K);
+      float *ady = g_new (float, yn), *ay = g_new (float, yn), *adx = g_new (float, xn);
+      float *adw = g_new0 (float, wn), *adb = g_new0 (float, K);
 
       g_assert_true (nn_ref_conv2d_shape_init (&s, C, K, H, H, 3, pad, NULL));
       fill_random (x, xn, 10 + t, 1);
@@ -169,29 +178,47 @@ check_conv3x3 (const NnKernels *kern)
 
       nn_ref_conv2d_forward (y, x, w, b, &s);
       nn_ref_conv2d_backward (dx, dw, db, dy, x, w, &s);
+      for (gsize i = 0; i < xn; i++)
+        ax[i] = fabsf (x[i]);
+      for (gsize i = 0; i < wn; i++)
+        aw[i] = fabsf (w[i]);
+      for (int k = 0; k < K; k++)
+        ab[k] = fabsf (b[k]);
+      for (gsize i = 0; i < yn; i++)
+        ady[i] = fabsf (dy[i]);
+      nn_ref_conv2d_forward (ay, ax, aw, ab, &s);
+      nn_ref_conv2d_backward (adx, adw, adb, ady, ax, aw, &s);
       kern->conv3x3_pack_weights (wt, w, K, C);
       kern->conv3x3_pack_flipped (wf, w, K, C);
-      kern->conv3x3_forward (yp, npix, xp, C, Hp, Wp, P, wt, b, K, NULL);
+      kern->conv3x3_forward (yp, npix, xp, C, Hp, Wp, P, wt, b, K, NULL, scratch);
       kern->conv3x3_weight_grad (dw2, db2, dyw, npix, xp, C, Hp, Wp, P, K, scratch);
-      kern->conv3x3_forward (dxp, dxpix, dyp, K, dWp, dWp, H, wf, NULL, C, NULL);
+      kern->conv3x3_forward (dxp, dxpix, dyp, K, dWp, dWp, H, wf, NULL, C, NULL, scratch);
 
       for (int k = 0; k < K; k++)
         for (int p = 0; p < P; p++)
           for (int q = 0; q < P; q++)
-            g_assert_cmpfloat_with_epsilon (yp[k * npix + p * Wp + q],
-                                            y[((gsize) k * P + p) * P + q], 1e-4);
+            {
+              gsize at = ((gsize) k * P + p) * P + q;
+              g_assert_cmpfloat_with_epsilon (yp[k * npix + p * Wp + q], y[at],
+                                              (eps + (C * 9 + 2) * ulp) * ay[at]);
+            }
       for (gsize i = 0; i < wn; i++)
-        g_assert_cmpfloat_with_epsilon (dw2[i], dw[i], 1e-3 * (1 + fabsf (dw[i])));
-      for (int k = 0; k < K; k++)
-        g_assert_cmpfloat_with_epsilon (db2[k], db[k], 1e-3 * (1 + fabsf (db[k])));
+        g_assert_cmpfloat_with_epsilon (dw2[i], dw[i], (eps + (P * P + 2) * ulp) * adw[i]);
+      for (int k = 0; k < K; k++)   /* the bias gradient sums dy alone, in float */
+        g_assert_cmpfloat_with_epsilon (db2[k], db[k], (P * P + 2) * ulp * adb[k]);
       for (int c = 0; c < C; c++)
         for (int h = 0; h < H; h++)
           for (int q = 0; q < H; q++)
-            g_assert_cmpfloat_with_epsilon (dxp[c * dxpix + h * dWp + q],
-                                            dx[((gsize) c * H + h) * H + q], 1e-4);
+            {
+              gsize at = ((gsize) c * H + h) * H + q;
+              g_assert_cmpfloat_with_epsilon (dxp[c * dxpix + h * dWp + q], dx[at],
+                                              (eps + (K * 9 + 2) * ulp) * adx[at]);
+            }
       g_free (x); g_free (w); g_free (b); g_free (y); g_free (dy); g_free (dx); g_free (dw);
       g_free (db); g_free (xp); g_free (yp); g_free (wt); g_free (wf); g_free (dyw);
       g_free (dyp); g_free (dxp); g_free (dw2); g_free (db2); g_free (scratch);
+      g_free (ax); g_free (aw); g_free (ab); g_free (ady); g_free (ay); g_free (adx);
+      g_free (adw); g_free (adb);
     }
 }
 

@@ -211,6 +211,10 @@ model_new (guint64 seed, guint max_batch, guint threads, NnCpuVariant variant)
 static void
 test_matches_reference_layers (gconstpointer data)
 {
+  /* Float variants agree to 1e-4; bfloat16 products (2^-9 relative on each input) add about
+   * a quarter of their epsilon (measured: loss 2.3e-4 apart). */
+  const double slack = nn_cpu_variant_epsilon (GPOINTER_TO_INT (data));
+  const double tol = 1e-4 + (slack > 1e-6 ? slack / 4 : 0);
   const guint n = 13;   /* chunks of 1 and 2 images */
   NnModel *m = model_new (21, n, 2, GPOINTER_TO_INT (data));
   GArray *tensors = nn_model_tensors (m);
@@ -233,7 +237,7 @@ test_matches_reference_layers (gconstpointer data)
       ref = reference_forward (tensors, rm, rv, x, y, n, TRUE, 21, step, logits);
       g_assert_true (nn_model_train_step (m, x, y, n, step, &loss, NULL, NULL));
       g_test_message ("training loss %.7f, reference %.7f", loss, ref);
-      g_assert_cmpfloat (fabs (loss - ref), <=, 1e-4 * fabs (ref));
+      g_assert_cmpfloat (fabs (loss - ref), <=, tol * fabs (ref));
     }
   for (guint b = 0; b < G_N_ELEMENTS (nn_arch_blocks); b++)
     if (nn_arch_blocks[b].bn)
@@ -242,8 +246,10 @@ test_matches_reference_layers (gconstpointer data)
         const float *mrv = tensor (tensors, nn_arch_blocks[b].bn, "running_var");
         for (int k = 0; k < nn_arch_blocks[b].out; k++)
           {
-            g_assert_cmpfloat_with_epsilon (mrm[k], rm[b][k], 1e-5 * (1 + fabsf (rm[b][k])));
-            g_assert_cmpfloat_with_epsilon (mrv[k], rv[b][k], 1e-5 * (1 + fabsf (rv[b][k])));
+            g_assert_cmpfloat_with_epsilon (mrm[k], rm[b][k],
+                                            (1e-5 + slack) * (1 + fabsf (rm[b][k])));
+            g_assert_cmpfloat_with_epsilon (mrv[k], rv[b][k],
+                                            (1e-5 + slack) * (1 + fabsf (rv[b][k])));
           }
         g_assert_cmpfloat (mrm[0], !=, 0.0f);   /* they did move */
       }
@@ -251,7 +257,7 @@ test_matches_reference_layers (gconstpointer data)
   ref = reference_forward (tensors, rm, rv, x, y, n, FALSE, 21, 0, logits);
   nn_model_evaluate (m, x, y, n, &loss, NULL, NULL, probs);
   g_test_message ("evaluation loss %.7f, reference %.7f", loss, ref);
-  g_assert_cmpfloat (fabs (loss - ref), <=, 1e-4 * fabs (ref));
+  g_assert_cmpfloat (fabs (loss - ref), <=, tol * fabs (ref));
   for (guint i = 0; i < n; i++)
     {
       double max = -INFINITY, sum = 0;
@@ -261,7 +267,7 @@ test_matches_reference_layers (gconstpointer data)
         sum += exp (logits[i * 10 + k] - max);
       for (int k = 0; k < 10; k++)
         g_assert_cmpfloat_with_epsilon (probs[i * 10 + k], exp (logits[i * 10 + k] - max) / sum,
-                                        1e-5);
+                                        1e-5 + slack);
     }
   for (guint b = 0; b < NN_ARCH_N_BLOCKS; b++)
     {
@@ -419,7 +425,10 @@ main (int argc, char **argv)
         g_autofree char *grad = g_strdup_printf ("/nn/model/%s/whole-model-gradient",
                                                  nn_cpu_variant_to_string (v));
         g_test_add_data_func (ref, GINT_TO_POINTER (v), test_matches_reference_layers);
-        g_test_add_data_func (grad, GINT_TO_POINTER (v), test_whole_model_gradient);
+        /* Central differences need the loss smooth at the scale of ε = 3e-5; rounded to
+         * bfloat16 it is not: that variant's kernels are held to their bound in test-layers. */
+        if (v != NN_CPU_AVX512_BF16)
+          g_test_add_data_func (grad, GINT_TO_POINTER (v), test_whole_model_gradient);
       }
   g_test_add_func ("/nn/model/deterministic-across-threads", test_deterministic_across_threads);
   g_test_add_func ("/nn/model/evaluate", test_evaluate);

@@ -39,14 +39,16 @@ nn_conv3x3_out_pixels (int P, int Wp)
          * NN_CONV3X3_PIX_ALIGN;
 }
 
-/* Floats of scratch nn_conv3x3_weight_grad needs for a (C, Hp, Wp) input. */
+/* Floats of scratch the kernels need for a (C, Hp, Wp) input: the input transposed, or in
+ * pairs of bfloat16 (the mixed-precision variant), with room to align. */
 static inline gsize
-nn_conv3x3_weight_grad_scratch (int C, int Hp, int Wp)
+nn_conv3x3_scratch (int C, int Hp, int Wp)
 {
-  return (gsize) C * Hp * Wp + 16;
+  return (gsize) (C + 1) * ((gsize) Hp * Wp + NN_CONV3X3_SLACK) + 16;
 }
 
-/* w (K, C, 3, 3) → wt (C·9, K): the K weights of one tap side by side. */
+/* w (K, C, 3, 3) → wt (C·9, K): the K weights of one tap side by side. The mixed-precision
+ * variant packs two input channels' bfloat16 into each 32-bit slot ((C/2 rounded up)·9, K). */
 typedef void NnConv3x3PackFunc (float *wt, const float *w, int K, int C);
 
 /* What the forward kernel does to its sums z before storing them, saving a pass over memory:
@@ -60,15 +62,15 @@ typedef struct {
 /* out (K, out_cstride) on the padded-width grid ← b + Σ_c,r,s wt[(c,r,s), k] · in[c, p+r, q+s]
  * for the P output rows of a padded image in (C, Hp, Wp), Hp = P + 2, then through @relu if it
  * is not NULL. @bias may be NULL (0). Writes nn_conv3x3_out_pixels (P, Wp) floats of each
- * channel, out_cstride apart. */
+ * channel, out_cstride apart. @scratch holds nn_conv3x3_scratch (C, Hp, Wp) floats. */
 typedef void NnConv3x3ForwardFunc (float *out, gsize out_cstride, const float *in, int C, int Hp,
                                    int Wp, int P, const float *wt, const float *bias, int K,
-                                   const NnConv3x3Relu *relu);
+                                   const NnConv3x3Relu *relu, float *scratch);
 
 /* dw (K, C, 3, 3) += Σ_pixels dy[k, pix] · in[c, pix + r·Wp + s]; db (K) += Σ dy (db may be
  * NULL). dy (K, dy_cstride) on the padded-width grid with zeros in the garbage columns and up
  * to dy_cstride ≥ nn_conv3x3_out_pixels (P, Wp). @scratch holds
- * nn_conv3x3_weight_grad_scratch (C, Hp, Wp) floats. */
+ * nn_conv3x3_scratch (C, Hp, Wp) floats. */
 typedef void NnConv3x3WeightGradFunc (float *dw, float *db, const float *dy, gsize dy_cstride,
                                       const float *in, int C, int Hp, int Wp, int P, int K,
                                       float *scratch);

@@ -15,8 +15,13 @@ extern const NnKernels nn_kernels_avx2;
 #ifdef NN_HAVE_AVX512
 extern const NnKernels nn_kernels_avx512;
 #endif
+#ifdef NN_HAVE_AVX512BF16
+extern const NnKernels nn_kernels_avx512bf16;
+#endif
 
-static const char *const variant_names[NN_CPU_N_VARIANTS] = { "portable", "avx2", "avx512" };
+static const char *const variant_names[NN_CPU_N_VARIANTS] = {
+  "portable", "avx2", "avx512", "avx512-bf16"
+};
 
 /* -1: none forced. */
 static gint forced_variant = -1;
@@ -38,7 +43,8 @@ nn_cpu_variant_from_string (const char *name, NnCpuVariant *out, GError **error)
         return TRUE;
       }
   g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
-               _("“%s” is not a CPU variant (portable, avx2, avx512)."), name ? name : "");
+               _("“%s” is not a CPU variant (portable, avx2, avx512, avx512-bf16)."),
+               name ? name : "");
   return FALSE;
 }
 
@@ -56,6 +62,10 @@ nn_cpu_kernels (NnCpuVariant variant)
 #ifdef NN_HAVE_AVX512
     case NN_CPU_AVX512:
       return &nn_kernels_avx512;
+#endif
+#ifdef NN_HAVE_AVX512BF16
+    case NN_CPU_AVX512_BF16:
+      return &nn_kernels_avx512bf16;
 #endif
     case NN_CPU_PORTABLE:
     default:
@@ -84,6 +94,10 @@ nn_cpu_variant_supported (NnCpuVariant variant)
              && __builtin_cpu_supports ("avx512bw") && __builtin_cpu_supports ("avx512dq")
              && __builtin_cpu_supports ("avx512vl");
 #endif
+#if defined (NN_HAVE_AVX512BF16) && (defined (__x86_64__) || defined (__i386__))
+    case NN_CPU_AVX512_BF16:
+      return nn_cpu_variant_supported (NN_CPU_AVX512) && __builtin_cpu_supports ("avx512bf16");
+#endif
     default:
       return FALSE;
     }
@@ -92,10 +106,16 @@ nn_cpu_variant_supported (NnCpuVariant variant)
 NnCpuVariant
 nn_cpu_variant_best (void)
 {
-  for (int v = NN_CPU_N_VARIANTS - 1; v > NN_CPU_PORTABLE; v--)
+  for (int v = NN_CPU_AVX512; v > NN_CPU_PORTABLE; v--)
     if (nn_cpu_variant_supported (v))
       return v;
   return NN_CPU_PORTABLE;
+}
+
+double
+nn_cpu_variant_epsilon (NnCpuVariant variant)
+{
+  return variant == NN_CPU_AVX512_BF16 ? 1.0 / 256 : 1.0 / 16777216;
 }
 
 static gboolean

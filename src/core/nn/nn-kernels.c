@@ -5,6 +5,7 @@
 #define NN_CPU_VARIANT_OF_portable NN_CPU_PORTABLE
 #define NN_CPU_VARIANT_OF_avx2 NN_CPU_AVX2
 #define NN_CPU_VARIANT_OF_avx512 NN_CPU_AVX512
+#define NN_CPU_VARIANT_OF_avx512bf16 NN_CPU_AVX512_BF16
 
 const NnKernels NN_KERNEL (nn_kernels) = {
   .variant = NN_PASTE (NN_CPU_VARIANT_OF, NN_VARIANT),

@@ -65,7 +65,7 @@ typedef struct {
   float *dz;             /* ∂loss/∂(conv output) after BN backward, garbage 0 */
   float *dx;             /* (C, npix of the input grid): ∂loss/∂(block input) */
   float *dzp[N_BLOCKS];  /* (K, P + 2d, Q + 2d) + slack, d = 2 − pad: dz padded for dx */
-  float *conv_scratch;   /* the weight gradient's (nn_conv3x3_weight_grad_scratch) */
+  float *conv_scratch;   /* the convolution kernels' (nn_conv3x3_scratch) */
   float  head[NN_CLASSES];
 } NnChunkScratch;
 

@@ -130,7 +130,8 @@ forward_image (NnModel *m, guint chunk, guint n, guint begin)
           /* Keep z and fold this image's statistics into the chunk's: the barrier. */
           float *z = B->z + n * B->K * B->npix;
           m->k->conv3x3_forward (z, B->npix, B->in + n * B->in_stride, B->C, B->Hp, B->Wp, B->P,
-                                 B->wt, m->params + B->b_off, B->K, NULL);
+                                 B->wt, m->params + B->b_off, B->K, NULL,
+                                 m->scratch[chunk].conv_scratch);
           m->k->batchnorm_image_stats (B->part + (gsize) chunk * 2 * B->K, z, B->npix,
                                        B->colmask, B->npix, B->P * B->Q, B->K, n - begin);
           return;
@@ -142,7 +143,7 @@ forward_image (NnModel *m, guint chunk, guint n, guint begin)
         m->k->conv3x3_forward (direct ? block_out (B, n) : s->act,
                                direct ? (gsize) B->out_Hp * B->out_Wp : B->npix,
                                B->in + n * B->in_stride, B->C, B->Hp, B->Wp, B->P, B->wt,
-                               m->params + B->b_off, B->K, &relu);
+                               m->params + B->b_off, B->K, &relu, s->conv_scratch);
         if (!direct)
           post_relu (m, b, n, s->act);
       }
@@ -331,7 +332,7 @@ conv_backward (NnModel *m, guint b, guint n, NnChunkScratch *s, float *g, const 
         memcpy (dzp + k * dcs + (gsize) (p + d) * dWp + d, dz + k * dz_cs + (gsize) p * B->Wp,
                 sizeof (float) * Q);
   m->k->conv3x3_forward (s->dx, nn_conv3x3_out_pixels (B->H, dWp), dzp, K, dHp, dWp, B->H,
-                         B->wf, NULL, B->C, NULL);
+                         B->wf, NULL, B->C, NULL, s->conv_scratch);
 }
 
 /* BN backward for one image, once the batch's sums are known. */

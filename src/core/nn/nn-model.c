@@ -177,7 +177,9 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
         max_act = MAX (max_act, kpq);
         /* The input gradient lands on the grid of the dz padding: H rows of Q + 2d. */
         max_dx = MAX (max_dx, B->C * nn_conv3x3_out_pixels (B->H, B->Q + 2 * d));
-        max_scratch = MAX (max_scratch, nn_conv3x3_weight_grad_scratch (B->C, B->Hp, B->Wp));
+        /* The kernels' scratch, for the block's input and for its padded output gradient. */
+        max_scratch = MAX (max_scratch, nn_conv3x3_scratch (B->C, B->Hp, B->Wp));
+        max_scratch = MAX (max_scratch, nn_conv3x3_scratch (B->K, B->P + 2 * d, B->Q + 2 * d));
       }
     for (guint b = 0; b < N_BLOCKS; b++)
       {
