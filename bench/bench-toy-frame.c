@@ -40,7 +40,7 @@ main (int argc, char **argv)
     {
       GdkRGBA c;
       g_autofree char *label = g_strdup_printf ("η = %g", lrs[i]);
-      bl_palette_color_for_lr (lrs[i], &c);
+      bl_palette_color (i, &c);
       ids[i] = bl_chart_add_series (chart, label, &c, BL_CHART_LINE_SOLID);
     }
   bl_toy_params_init_preset (&p, BL_TOY_PRESET_CLASSROOM);

@@ -144,6 +144,16 @@ bl_preferences_init (BlPreferences *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* Projector mode reaches this window too (its text grows like the main window's). */
+static void
+projector_changed_cb (GSettings *settings, const char *key, BlPreferences *self)
+{
+  if (g_settings_get_boolean (settings, "projector-mode"))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "projector");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "projector");
+}
+
 BlPreferences *
 bl_preferences_new (GtkWindow *parent, GSettings *settings)
 {
@@ -155,7 +165,11 @@ bl_preferences_new (GtkWindow *parent, GSettings *settings)
 
   g_return_val_if_fail (G_IS_SETTINGS (settings), self);
   self->settings = g_object_ref (settings);
+  g_signal_connect_object (settings, "changed::projector-mode",
+                           G_CALLBACK (projector_changed_cb), self, 0);
+  projector_changed_cb (settings, "projector-mode", self);
   g_object_set_data (G_OBJECT (self), "theme-dropdown", self->theme_dropdown);
+  g_object_set_data (G_OBJECT (self), "projector-switch", self->projector_switch);
   rates = g_settings_get_value (settings, "learning-rates");
   rates_text = rates_to_text (rates);
   gtk_editable_set_text (GTK_EDITABLE (self->rates_entry), rates_text);

@@ -3,14 +3,17 @@
 
 #include <glib/gi18n.h>
 
-#include "bl-mnist-page.h"
 #include "bl-window.h"
+#include "mnist/bl-mnist-page.h"
 #include "widgets/bl-file-chooser.h"
 
 struct _BlWindow {
   GtkApplicationWindow parent_instance;
 
   GtkStack       *stack;
+  GtkMenuButton  *menu_button;
+  GMenuModel     *backprop_menu;
+  GMenuModel     *app_menu;
   BlBackpropPage *backprop_page;
   BlMnistPage    *mnist_page;
   GSettings      *settings;
@@ -87,8 +90,10 @@ action_log_scale (GtkWidget *widget, const char *name, GVariant *param)
 
   /* The page in view: the MNIST page's loss charts switch together. */
   if (gtk_stack_get_visible_child (self->stack) == GTK_WIDGET (self->mnist_page))
-    bl_mnist_page_set_log_scale (self->mnist_page,
-                                 !bl_mnist_page_get_log_scale (self->mnist_page));
+    {
+      BlRunView *view = bl_mnist_page_get_run_view (self->mnist_page);
+      bl_run_view_set_log_scale (view, !bl_run_view_get_log_scale (view));
+    }
   else
     bl_chart_set_log_y (chart, !bl_chart_get_log_y (chart));
 }
@@ -101,20 +106,18 @@ action_show_page (GtkWidget *widget, const char *name, GVariant *param)
                                     g_variant_get_string (param, NULL));
 }
 
+/* Projector mode is the application's stateful action "app.projector-mode" (the setting, when
+ * there are settings): F5, the menu and Preferences all change it; the window wears one style
+ * class for it. */
 static void
-action_projector (GtkWidget *widget, const char *name, GVariant *param)
+projector_state_cb (GAction *action, GParamSpec *pspec, BlWindow *self)
 {
-  BlWindow *self = BL_WINDOW (widget);
-  gboolean on = !gtk_widget_has_css_class (widget, "projector");
+  g_autoptr(GVariant) state = g_action_get_state (action);
 
-  if (on)
-    gtk_widget_add_css_class (widget, "projector");
+  if (state && g_variant_get_boolean (state))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "projector");
   else
-    gtk_widget_remove_css_class (widget, "projector");
-  if (self->settings)
-    g_settings_set_boolean (self->settings, "projector-mode", on);
-  else
-    bl_chart_set_projector_mode (bl_backprop_page_get_chart (self->backprop_page), on);
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "projector");
 }
 
 static void
@@ -138,13 +141,25 @@ action_export_png (GtkWidget *widget, const char *name, GVariant *param)
                "*.png", bl_backprop_page_export_png);
 }
 
+/* The main menu: the visible page's items, if it puts them there, then the application's. */
+static void
+page_changed_cb (GtkStack *stack, GParamSpec *pspec, BlWindow *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+
+  if (gtk_stack_get_visible_child (stack) == GTK_WIDGET (self->backprop_page))
+    g_menu_append_section (menu, NULL, self->backprop_menu);
+  g_menu_append_section (menu, NULL, self->app_menu);
+  gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
+}
+
 static void
 close_response_cb (GtkDialog *dialog, int response, BlWindow *self)
 {
   gtk_window_destroy (GTK_WINDOW (dialog));
   if (response != GTK_RESPONSE_ACCEPT)
     return;
-  bl_mnist_page_stop_and_wait (self->mnist_page);
+  /* The page's run is cancelled as the page goes; its thread ends after its current batch. */
   self->close_confirmed = TRUE;
   gtk_window_close (GTK_WINDOW (self));
 }
@@ -155,7 +170,7 @@ bl_window_close_request (GtkWindow *window)
   BlWindow *self = BL_WINDOW (window);
 
   /* Closing mid-run asks first, then stops the run cleanly. */
-  if (bl_mnist_page_is_training (self->mnist_page) && !self->close_confirmed)
+  if (bl_mnist_page_is_busy (self->mnist_page) && !self->close_confirmed)
     {
       GtkWidget *dialog = gtk_message_dialog_new (window, GTK_DIALOG_MODAL,
                                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
@@ -204,6 +219,10 @@ bl_window_class_init (BlWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/backproplab/BackpropLab/ui/bl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BlWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, BlWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, BlWindow, backprop_menu);
+  gtk_widget_class_bind_template_child (widget_class, BlWindow, app_menu);
+  gtk_widget_class_bind_template_callback (widget_class, page_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, BlWindow, backprop_page);
   gtk_widget_class_bind_template_child (widget_class, BlWindow, mnist_page);
 
@@ -212,7 +231,6 @@ bl_window_class_init (BlWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.play", NULL, action_play);
   gtk_widget_class_install_action (widget_class, "win.reset", NULL, action_reset);
   gtk_widget_class_install_action (widget_class, "win.log-scale", NULL, action_log_scale);
-  gtk_widget_class_install_action (widget_class, "win.projector-mode", NULL, action_projector);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", action_show_page);
   gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, action_export_csv);
   gtk_widget_class_install_action (widget_class, "win.export-xlsx", NULL, action_export_xlsx);
@@ -223,6 +241,7 @@ static void
 bl_window_init (BlWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  page_changed_cb (self->stack, NULL, self);
 }
 
 BlWindow *
@@ -238,11 +257,19 @@ bl_window_new (GtkApplication *app, GSettings *settings)
       gtk_window_set_default_size (GTK_WINDOW (self), MAX (w, 800), MAX (h, 600));
       if (g_settings_get_boolean (settings, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (self));
-      if (g_settings_get_boolean (settings, "projector-mode"))
-        gtk_widget_add_css_class (GTK_WIDGET (self), "projector");
       bl_backprop_page_set_settings (self->backprop_page, settings);
     }
   bl_mnist_page_set_settings (self->mnist_page, settings);
+  {
+    GAction *projector = app ? g_action_map_lookup_action (G_ACTION_MAP (app), "projector-mode")
+                             : NULL;
+    if (projector)
+      {
+        g_signal_connect_object (projector, "notify::state", G_CALLBACK (projector_state_cb),
+                                 self, 0);
+        projector_state_cb (projector, NULL, self);
+      }
+  }
   return self;
 }
 

@@ -2,7 +2,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
-#include "bl-backprop-page.h"
+#include "backprop/bl-backprop-page.h"
 
 G_BEGIN_DECLS
 

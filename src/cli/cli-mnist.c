@@ -14,6 +14,7 @@
 #include "nn-error.h"
 #include "nn-model.h"
 #include "nn-runlog.h"
+#include "nn-run.h"
 #include "nn-trainer.h"
 
 #define PROG "backprop-lab-cli mnist"
@@ -79,90 +80,79 @@ cmd_summary (int argc, char **argv)
 /* ------------------------------------------------------------------------------------------ */
 
 typedef struct {
-  NnTrainer    *trainer;
-  GCancellable *cancellable;
+  NnRun        *run;
   GMainLoop    *loop;
   FILE         *log;
   gboolean      tty;
-  gboolean      ok;
-  GError       *error;
+  GError       *error;      /* how the run ended: NULL if every epoch ran */
   double        best_acc;
   guint         best_epoch;
   double        last_acc;
-} TrainRun;
+} TrainWatch;
 
 static void
-print_duration (char *buf, gsize size, double s)
+on_batches (NnRun *run, const NnBatchReport *reports, guint n, gpointer data)
 {
-  guint t = (guint) (s + 0.5);
-  if (t >= 3600)
-    g_snprintf (buf, size, "%u:%02u:%02u", t / 3600, t / 60 % 60, t % 60);
-  else
-    g_snprintf (buf, size, "%u:%02u", t / 60, t % 60);
-}
-
-static void
-on_batch (const NnBatchReport *r, gpointer data)
-{
-  TrainRun *run = data;
-  char eta[32], bar[31];
+  TrainWatch *watch = data;
+  const NnBatchReport *r = &reports[n - 1];   /* a terminal shows the latest */
+  g_autofree char *eta = NULL;
+  char bar[31];
   guint filled;
 
-  if (!run->tty || (r->batch % 4 != 0 && r->batch != r->n_batches))
+  if (!watch->tty)
     return;
   filled = (guint) (30.0 * r->batch / r->n_batches);
   memset (bar, '#', filled);
   memset (bar + filled, '.', 30 - filled);
   bar[30] = '\0';
-  print_duration (eta, sizeof eta, r->eta_s);
+  eta = nn_format_duration (r->eta_s);
   fprintf (stderr, _("\repoch %u/%u [%s] %3u%%  loss %.4f  %5.0f img/s  ETA %s   "), r->epoch,
            r->epochs, bar, 100 * r->batch / r->n_batches, r->loss, r->images_per_s, eta);
   fflush (stderr);
 }
 
 static void
-on_epoch (const NnEpochReport *r, gpointer data)
+on_epoch (NnRun *run, const NnRunEpoch *epoch, gpointer data)
 {
-  TrainRun *run = data;
+  TrainWatch *watch = data;
+  const NnEpochRecord *r = &epoch->record;
 
-  if (r->test_acc > run->best_acc)
+  if (r->test_acc > watch->best_acc)
     {
-      run->best_acc = r->test_acc;
-      run->best_epoch = r->epoch;
+      watch->best_acc = r->test_acc;
+      watch->best_epoch = r->epoch;
     }
-  run->last_acc = r->test_acc;
-  fprintf (stderr, "%s", run->tty ? "\r" : "");
+  watch->last_acc = r->test_acc;
+  fprintf (stderr, "%s", watch->tty ? "\r" : "");
   fprintf (stderr, _("epoch %2u  train loss %.4f acc %.2f%%  test loss %.4f acc %.2f%%  "
                      "lr %.5f  %.1f s\n"), r->epoch, r->train_loss, 100 * r->train_acc,
            r->test_loss, 100 * r->test_acc, r->lr, r->seconds);
-  if (run->log)
+  if (watch->log)
     {
       GString *line = g_string_new (NULL);
       nn_runlog_append_epoch (line, r);
-      fputs (line->str, run->log);
-      fflush (run->log);
+      fputs (line->str, watch->log);
+      fflush (watch->log);
       g_string_free (line, TRUE);
     }
 }
 
-static gpointer
-train_thread (gpointer data)
+static void
+on_finished (NnRun *run, const GError *error, gpointer data)
 {
-  TrainRun *run = data;
+  TrainWatch *watch = data;
 
-  run->ok = nn_trainer_run (run->trainer, on_batch, on_epoch, run, run->cancellable,
-                            &run->error);
-  g_main_loop_quit (run->loop);
-  return NULL;
+  watch->error = error ? g_error_copy (error) : NULL;
+  g_main_loop_quit (watch->loop);
 }
 
 static gboolean
 sigint_cb (gpointer data)
 {
-  TrainRun *run = data;
+  TrainWatch *watch = data;
 
   fprintf (stderr, _("\nStopping after this batch…\n"));
-  g_cancellable_cancel (run->cancellable);
+  nn_run_cancel (watch->run);
   return G_SOURCE_CONTINUE;
 }
 
@@ -179,8 +169,8 @@ cmd_train (int argc, char **argv)
   gint64 seed = -1;
   double lr = -1, momentum = -1, weight_decay = -1, rotate = -1;
   NnDataset *set;
-  TrainRun run = { 0 };
-  GThread *thread;
+  TrainWatch watch = { 0 };
+  static const NnRunCallbacks callbacks = { on_batches, on_epoch, on_finished };
   guint sig;
   int status = 0;
   GOptionEntry entries[] = {
@@ -261,76 +251,81 @@ cmd_train (int argc, char **argv)
   if (set == NULL || (verify && !nn_dataset_verify_mnist (set, &error)))
     {
       fprintf (stderr, PROG " train: %s\n", error->message);
-      nn_dataset_free (set);
+      nn_dataset_unref (set);
       return 1;
     }
-  run.trainer = nn_trainer_new (&r, set, &error);
-  if (run.trainer == NULL)
+  watch.run = nn_run_new (&r, set, &error);
+  if (watch.run == NULL)
     {
       fprintf (stderr, PROG " train: %s\n", error->message);
-      nn_dataset_free (set);
+      nn_dataset_unref (set);
       return 1;
     }
-  if (log_path && (run.log = fopen (log_path, "a")) == NULL)
+  if (log_path && (watch.log = fopen (log_path, "a")) == NULL)
     {
       fprintf (stderr, _("%s train: cannot write %s\n"), PROG, log_path);
-      nn_trainer_free (run.trainer);
-      nn_dataset_free (set);
+      nn_run_unref (watch.run);
+      nn_dataset_unref (set);
       return 1;
     }
-  if (run.log)
+  if (watch.log)
     {
       /* Each run in a log starts with its recipe, so runs appended to one file stay apart. */
       GString *header = g_string_new (NULL);
       nn_runlog_append_header (header, &r);
-      fputs (header->str, run.log);
-      fflush (run.log);
+      fputs (header->str, watch.log);
+      fflush (watch.log);
       g_string_free (header, TRUE);
     }
   {
     g_autofree char *recipe = nn_recipe_to_string (&r);
     fprintf (stderr, _("Training on %u images, testing on %u: %s\n"),
-             r.train_subset ? MIN (r.train_subset, set->train.n) : set->train.n,
-             r.test_subset ? MIN (r.test_subset, set->test.n) : set->test.n, recipe);
+             nn_run_get_n_train (watch.run), nn_run_get_n_test (watch.run), recipe);
   }
 
-  run.tty = isatty (fileno (stderr));
-  run.cancellable = g_cancellable_new ();
-  run.loop = g_main_loop_new (NULL, FALSE);
-  sig = g_unix_signal_add (SIGINT, sigint_cb, &run);
-  thread = g_thread_new ("trainer", train_thread, &run);
-  g_main_loop_run (run.loop);
-  g_thread_join (thread);
+  watch.tty = isatty (fileno (stderr));
+  watch.loop = g_main_loop_new (NULL, FALSE);
+  sig = g_unix_signal_add (SIGINT, sigint_cb, &watch);
+  nn_run_start (watch.run, &callbacks, &watch, NULL);
+  g_main_loop_run (watch.loop);
+  nn_run_join (watch.run);
   g_source_remove (sig);
 
-  if (!run.ok)
+  if (watch.error)
     {
-      fprintf (stderr, "%s" PROG " train: %s\n", run.tty ? "\n" : "", run.error->message);
-      status = g_error_matches (run.error, NN_ERROR, NN_ERROR_CANCELLED) ? 130 : 1;
+      fprintf (stderr, "%s" PROG " train: %s\n", watch.tty ? "\n" : "", watch.error->message);
+      status = g_error_matches (watch.error, NN_ERROR, NN_ERROR_CANCELLED) ? 130 : 1;
     }
   else
     fprintf (stderr, _("best test accuracy %.2f%% (epoch %u), final %.2f%%\n"),
-             100 * run.best_acc, run.best_epoch, 100 * run.last_acc);
-  if (save)
+             100 * watch.best_acc, watch.best_epoch, 100 * watch.last_acc);
+  if (save && nn_run_get_final_state (watch.run) == NULL)
+    {
+      fprintf (stderr, _("%s train: no model was built, so nothing was saved\n"), PROG);
+      status = 1;
+    }
+  else if (save)
     {
       g_autofree char *recipe = nn_recipe_to_string (&r);
       g_autofree char *meta = g_strdup_printf ("recipe=%s\nfinal_test_acc=%.6f\n", recipe,
-                                               run.last_acc);
-      if (!nn_checkpoint_save (nn_trainer_get_model (run.trainer), save, meta, &error))
+                                               watch.last_acc);
+      NnModel *m = nn_model_new (r.seed, 1, 1, &error);
+      if (m == NULL || !nn_model_set_state (m, nn_run_get_final_state (watch.run), &error) ||
+          !nn_checkpoint_save (m, save, meta, &error))
         {
           fprintf (stderr, PROG " train: %s\n", error->message);
           status = 1;
         }
       else
         fprintf (stderr, _("saved the model to %s\n"), save);
+      nn_model_free (m);
     }
-  if (run.log)
-    fclose (run.log);
-  g_clear_error (&run.error);
-  g_object_unref (run.cancellable);
-  g_main_loop_unref (run.loop);
-  nn_trainer_free (run.trainer);
-  nn_dataset_free (set);
+  if (watch.log)
+    fclose (watch.log);
+  g_clear_error (&watch.error);
+  g_main_loop_unref (watch.loop);
+  nn_run_unref (watch.run);
+  nn_dataset_unref (set);
   return status;
 }
 
@@ -382,7 +377,7 @@ cmd_eval (int argc, char **argv)
       nn_model_free (m);
       return 1;
     }
-  nn_evaluate_split (m, &set->test, 0, 128, &loss, &acc, confusion, NULL);
+  nn_evaluate_split (m, &set->test, 0, 128, &loss, &acc, confusion, NULL, NULL);
   printf (_("test accuracy %.2f%% (%u images), mean loss %.4f\n\n"), 100 * acc, set->test.n,
           loss);
   printf (_("per class:\n"));
@@ -405,7 +400,7 @@ cmd_eval (int argc, char **argv)
         printf ("%6u", confusion[t][p]);
       printf ("\n");
     }
-  nn_dataset_free (set);
+  nn_dataset_unref (set);
   nn_model_free (m);
   return 0;
 }

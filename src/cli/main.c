@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/bl-i18n.h"
 
 typedef struct {
   const char *name;
@@ -35,9 +36,8 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
-  /* BL_LOCALEDIR: the build tree's catalogs, for tests; LOCALEDIR otherwise. */
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("BL_LOCALEDIR") ? g_getenv ("BL_LOCALEDIR")
-                                                              : LOCALEDIR);
+  /* $BL_LOCALEDIR, the build tree's catalogues when run from there, or LOCALEDIR. */
+  bindtextdomain (GETTEXT_PACKAGE, bl_i18n_localedir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

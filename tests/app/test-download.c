@@ -6,13 +6,25 @@
 #include <string.h>
 
 #include "config.h"
-#include "bl-mnist-page.h"
+#include "mnist/bl-download.h"
+#include "mnist/bl-mnist-page.h"
+#include "test-app-env.h"
 #include "test-utils.h"
 #include "../fetch/test-server.h"
 
 static char *data_home;
 
-static gboolean has_data (gpointer p) { return bl_mnist_page_has_data (p); }
+static gboolean
+has_data (gpointer p)
+{
+  return bl_data_panel_get_dataset (bl_mnist_page_get_data_panel (p)) != NULL;
+}
+
+static const char *
+data_text (BlMnistPage *page)
+{
+  return bl_data_panel_get_text (bl_mnist_page_get_data_panel (page));
+}
 
 static GtkWidget *
 find_by_type (GtkWidget *w, GType type, int skip)
@@ -48,6 +60,19 @@ page_with_mirror (TestServer *server, const char *kind, GtkWidget **window_out)
   return page;
 }
 
+/* The project's MNIST fixture served as mirrors serve MNIST, and the downloads checked
+ * against the fixture's own sizes and digests instead of MNIST's. */
+static TestServer *
+fixture_server (void)
+{
+  TestServer *server;
+
+  g_assert_nonnull (g_getenv ("BL_TEST_MNIST_FIXTURE"));
+  server = test_server_new (g_getenv ("BL_TEST_MNIST_FIXTURE"));
+  bl_download_set_manifest (test_server_manifest (server));
+  return server;
+}
+
 static double max_fraction;
 static gulong fraction_handler;
 
@@ -67,18 +92,19 @@ download_bar (BlMnistPage *page)
 static void
 test_download_installs_and_loads (void)
 {
-  TestServer *server = test_server_new (g_getenv ("BL_MNIST_DIR"));
+  TestServer *server = fixture_server ();
   g_autofree char *dir = g_build_filename (data_home, "backprop-lab", "mnist", NULL);
   GtkWidget *window;
   BlMnistPage *page = page_with_mirror (server, "good", &window);
   GtkProgressBar *bar;
 
-  g_assert_false (bl_mnist_page_has_data (page));
+  g_assert_false (has_data (page));
 
   bar = download_bar (page);
   max_fraction = 0;
   fraction_handler = g_signal_connect (bar, "notify::fraction", G_CALLBACK (fraction_cb), NULL);
-  bl_mnist_page_download (page);
+  gtk_widget_activate_action (GTK_WIDGET (bl_mnist_page_get_data_panel (page)), "data.download",
+                              NULL);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)));
   g_assert_true (bl_test_iterate_until (has_data, page, 120));
   g_test_message ("download bar reached %.0f%%; %u requests", 100 * max_fraction,
@@ -100,7 +126,7 @@ test_download_installs_and_loads (void)
 
 static gboolean cancelled_said (gpointer p)
 {
-  return strstr (bl_mnist_page_get_data_text (p), "cancelled") != NULL;
+  return strstr (data_text (p), "cancelled") != NULL;
 }
 
 static gboolean bar_moving (gpointer p)
@@ -113,14 +139,14 @@ static gboolean bar_moving (gpointer p)
 static void
 test_cancel_leaves_nothing (void)
 {
-  TestServer *server = test_server_new (g_getenv ("BL_MNIST_DIR"));
+  TestServer *server = fixture_server ();
   g_autofree char *dir = g_build_filename (data_home, "backprop-lab", "mnist", NULL);
   GtkWidget *window;
   BlMnistPage *page = page_with_mirror (server, "stall", &window);
   GDir *listing;
 
   /* No data anywhere: the page says so and offers the download and a folder. */
-  g_assert_nonnull (strstr (bl_mnist_page_get_data_text (page), "No data set yet"));
+  g_assert_nonnull (strstr (data_text (page), "No data set yet"));
   {
     const char *build_dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
     g_autofree char *shot = g_build_filename (build_dir, "mnist-no-data.png", NULL);
@@ -128,11 +154,12 @@ test_cancel_leaves_nothing (void)
     g_assert_true (bl_test_wait_for_draw (window));
     g_assert_true (bl_test_save_window_png (window, shot));
   }
-  bl_mnist_page_download (page);
+  bl_data_panel_download (bl_mnist_page_get_data_panel (page));
   g_assert_true (bl_test_iterate_until (bar_moving, page, 30));
-  bl_mnist_page_cancel_download (page);
+  gtk_widget_activate_action (GTK_WIDGET (bl_mnist_page_get_data_panel (page)),
+                              "data.cancel-download", NULL);
   g_assert_true (bl_test_iterate_until (cancelled_said, page, 30));
-  g_assert_false (bl_mnist_page_has_data (page));
+  g_assert_false (has_data (page));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (download_bar (page))));
   /* Nothing half-written where the files would have gone. */
   listing = g_dir_open (dir, 0, NULL);
@@ -154,6 +181,7 @@ main (int argc, char **argv)
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_setenv ("no_proxy", "127.0.0.1", TRUE);
   gtk_test_init (&argc, &argv, NULL);
+  bl_test_init_display ();
   g_test_add_func ("/app/download/cancel-leaves-nothing", test_cancel_leaves_nothing);
   g_test_add_func ("/app/download/installs-and-loads", test_download_installs_and_loads);
   return g_test_run ();

@@ -1,5 +1,5 @@
 /* test-mnist-page.c: the MNIST page under Xvfb: data, a short run watched live, pause,
- * resume, stop. The data are the real MNIST from BL_MNIST_DIR (a test fixture here: the app
+ * resume, stop. The data are the project's cut of MNIST (tests/data/mnist-fixture: the app
  * itself never reads that folder). */
 #include <gtk/gtk.h>
 #include <string.h>
@@ -8,8 +8,12 @@
 #include <glib/gstdio.h>
 
 #include "config.h"
-#include "bl-mnist-page.h"
+#include "mnist/bl-mnist-page.h"
+#include "bl-app-error.h"
+#include "mnist/bl-cell-digits.h"
+#include "nn-error.h"
 #include "nn-runlog.h"
+#include "test-app-env.h"
 #include "test-utils.h"
 
 /* ---- A watch on every widget of the page: a property of any of them changed by a thread
@@ -36,14 +40,66 @@ watch_widgets (GtkWidget *widget)
   return n;
 }
 
-static gboolean has_data (gpointer p) { return bl_mnist_page_has_data (p); }
-static gboolean three_batches (gpointer p) { return bl_mnist_page_get_batches_seen (p) >= 3; }
+static gboolean
+has_data (gpointer p)
+{
+  return bl_data_panel_get_dataset (bl_mnist_page_get_data_panel (p)) != NULL;
+}
+
+static guint
+batches_seen (BlMnistPage *page)
+{
+  BlTrainingRun *run = bl_mnist_page_get_run (page);
+  return run ? bl_training_run_get_batches_seen (run) : 0;
+}
+
+static guint
+epochs_done (BlMnistPage *page)
+{
+  BlTrainingRun *run = bl_mnist_page_get_run (page);
+  return run ? bl_training_run_get_epochs_done (run) : 0;
+}
+
+static const char *
+status_text (BlMnistPage *page)
+{
+  return bl_run_status_get_text (bl_mnist_page_get_run_status (page));
+}
+
+static gboolean view_current (gpointer p) { return bl_mnist_page_is_view_current (p); }
+static gboolean three_batches (gpointer p) { return batches_seen (p) >= 3; }
 static gboolean never (gpointer p) { return FALSE; }     /* for waiting a given time */
 /* Stopped, and everything it reported is on screen (results land one region per frame). */
 static gboolean
 shown (gpointer p)
 {
-  return !bl_mnist_page_is_training (p) && bl_mnist_page_is_view_current (p);
+  return !bl_mnist_page_is_busy (p) && bl_mnist_page_is_view_current (p);
+}
+
+/* The first button under @widget wired to @action, or NULL. */
+static GtkWidget *
+button_for_action (GtkWidget *widget, const char *action)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+      if (GTK_IS_ACTIONABLE (c) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (c)), action) == 0)
+        return c;
+      if ((found = button_for_action (c, action)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Whether the button a class would click for @action can be clicked. */
+static gboolean
+can_click (gpointer page, const char *action)
+{
+  GtkWidget *button = button_for_action (GTK_WIDGET (page), action);
+
+  g_assert_nonnull (button);
+  return gtk_widget_is_sensitive (button);
 }
 
 /* A new page alone in a presented window of @width × @height. */
@@ -60,12 +116,12 @@ page_in_window (int width, int height, GtkWidget **window_out)
   return page;
 }
 
-/* The real MNIST of BL_MNIST_DIR on @page, loaded. */
+/* The project's MNIST fixture (tests/data/mnist-fixture) on @page, loaded. */
 static void
 load_mnist (BlMnistPage *page)
 {
-  g_assert_nonnull (g_getenv ("BL_MNIST_DIR"));
-  bl_mnist_page_load_data (page, g_getenv ("BL_MNIST_DIR"));
+  g_assert_nonnull (g_getenv ("BL_TEST_MNIST_FIXTURE"));
+  bl_data_panel_load (bl_mnist_page_get_data_panel (page), g_getenv ("BL_TEST_MNIST_FIXTURE"));
   g_assert_true (bl_test_iterate_until (has_data, page, 60));
 }
 
@@ -85,7 +141,7 @@ expected_cell_count (BlMnistPage *page, int t, int p)
   runs = nn_runlog_load (path, &error);
   g_assert_no_error (error);
   run = runs->pdata[0];
-  count = g_array_index (run->reports, NnEpochReport, run->reports->len - 1).confusion[t][p];
+  count = g_array_index (run->records, NnEpochRecord, run->records->len - 1).confusion[t][p];
   g_remove (path);
   g_rmdir (tmp);
   return count;
@@ -93,7 +149,7 @@ expected_cell_count (BlMnistPage *page, int t, int p)
 
 static gboolean queue_done (gpointer p)
 {
-  return shown (p) && bl_mnist_page_get_queue_length (p) == 0;
+  return shown (p) && bl_lr_compare_get_queue_length (bl_mnist_page_get_lr_compare (p)) == 0;
 }
 
 /* "Run Each": one run per rate, one after another, each on the Compare page. */
@@ -114,11 +170,20 @@ test_learning_rate_queue (void)
   r.train_subset = 640;
   r.test_subset = 1000;
   r.threads = 2;
-  bl_mnist_page_set_recipe (page, &r);
+  bl_recipe_form_set_recipe (bl_mnist_page_get_recipe_form (page), &r);
   g_assert_true (bl_mnist_page_run_rates (page, rates, G_N_ELEMENTS (rates), &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (bl_mnist_page_get_queue_length (page), ==, 2);
+  g_assert_cmpuint (bl_lr_compare_get_queue_length (compare), ==, 2);
+  g_assert_true (bl_mnist_page_is_busy (page));
+  /* While the queue trains, the teacher's Train is off, and the status line says which rate. */
+  g_assert_true (bl_test_iterate_until (view_current, page, 10));
+  g_assert_false (can_click (page, "mnist.start"));
+  g_assert_true (can_click (page, "mnist.stop"));
   g_assert_true (bl_test_iterate_until (queue_done, page, 240));
+  /* Compare Rates kept its own runs: This Run and Try It have none of them. */
+  g_assert_null (bl_mnist_page_get_run (page));
+  g_assert_null (bl_mnist_page_get_model_state (page));
+  g_assert_nonnull (strstr (status_text (page), "Finished"));
   g_assert_cmpuint (bl_lr_compare_get_n_runs (compare), ==, 3);
   for (guint i = 0; i < 3; i++)
     {
@@ -147,8 +212,15 @@ test_learning_rate_queue (void)
   bl_lr_compare_set_rates_text (compare, "0.1, fast");
   g_assert_null (bl_lr_compare_get_rates (compare, &error));
   g_assert_nonnull (strstr (error->message, "fast"));
-  g_assert_false (bl_mnist_page_is_training (page));
+  g_assert_false (bl_mnist_page_is_busy (page));
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+paused_reached (gpointer p)
+{
+  BlTrainingRun *run = bl_mnist_page_get_run (p);
+  return run && bl_training_run_get_state (run) == BL_RUN_STATE_PAUSED;
 }
 
 static void
@@ -156,39 +228,54 @@ test_run_watch_pause_stop (void)
 {
   GtkWidget *window;
   BlMnistPage *page = page_in_window (1400, 900, &window);
+  BlRecipeForm *form = bl_mnist_page_get_recipe_form (page);
+  BlTryIt *try_it = bl_mnist_page_get_try_it (page);
   g_autoptr(GError) error = NULL;
   NnRecipe r;
   guint seen;
 
-  /* Without data, training is refused with a message. */
+  /* Without data, training is refused with the window's own message. */
   g_assert_false (bl_mnist_page_start (page, &error));
-  g_assert_nonnull (error);
+  g_assert_error (error, BL_APP_ERROR, BL_APP_ERROR_NO_DATA);
   g_clear_error (&error);
+  g_assert_false (can_click (page, "mnist.start"));
   load_mnist (page);
+  g_assert_true (can_click (page, "mnist.start"));
+  g_assert_false (can_click (page, "mnist.pause"));
 
   nn_recipe_init_default (&r);
   r.epochs = 1;
   r.batch = 64;
   r.train_subset = 1280;
   r.threads = 2;
-  bl_mnist_page_set_recipe (page, &r);
+  bl_recipe_form_set_recipe (form, &r);
   g_assert_true (bl_mnist_page_start (page, &error));
   g_assert_no_error (error);
-  g_assert_true (bl_mnist_page_is_training (page));
+  g_assert_true (bl_mnist_page_is_busy (page));
+  /* A second start is refused while the first trains. */
+  g_assert_false (bl_mnist_page_start (page, &error));
+  g_assert_error (error, BL_APP_ERROR, BL_APP_ERROR_BUSY);
+  g_clear_error (&error);
   g_assert_true (bl_test_iterate_until (three_batches, page, 60));
 
-  /* Paused: no batch goes by (one already under way may still report). */
-  bl_mnist_page_set_paused (page, TRUE);
+  /* Paused through the action the button uses: no batch goes by (one already under way may
+   * still report). */
+  g_assert_true (can_click (page, "mnist.pause"));
+  gtk_widget_activate_action (GTK_WIDGET (page), "mnist.pause", NULL);
+  g_assert_true (paused_reached (page));
   bl_test_iterate_until (never, page, 0.3);
-  seen = bl_mnist_page_get_batches_seen (page);
+  seen = batches_seen (page);
   bl_test_iterate_until (never, page, 0.5);
-  g_assert_cmpuint (bl_mnist_page_get_batches_seen (page), <=, seen + 1);
-  bl_mnist_page_set_paused (page, FALSE);
+  g_assert_cmpuint (batches_seen (page), <=, seen + 1);
+  gtk_widget_activate_action (GTK_WIDGET (page), "mnist.pause", NULL);
+  g_assert_false (paused_reached (page));
 
   g_assert_true (bl_test_iterate_until (shown, page, 120));
-  g_assert_cmpuint (bl_mnist_page_get_batches_seen (page), ==, 1280 / 64);
-  g_assert_cmpuint (bl_mnist_page_get_epochs_done (page), ==, 1);
-  g_assert_nonnull (strstr (bl_mnist_page_get_status (page), "Finished"));
+  g_assert_cmpuint (batches_seen (page), ==, 1280 / 64);
+  g_assert_cmpuint (epochs_done (page), ==, 1);
+  g_assert_nonnull (strstr (status_text (page), "Finished"));
+  g_assert_true (can_click (page, "mnist.start"));
+  g_assert_false (can_click (page, "mnist.stop"));
   {
     const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
     g_autofree char *shot = g_build_filename (dir, "mnist-page.png", NULL);
@@ -201,7 +288,8 @@ test_run_watch_pause_stop (void)
   {
     BlDigitGrid *grid;
     guint n;
-    grid = bl_mnist_page_open_cell (page, 7, 7);
+    g_assert_cmpuint (bl_run_view_get_shown_epoch (bl_mnist_page_get_run_view (page)), ==, 1);
+    grid = bl_mnist_page_open_cell (page, 7, 7, 1);
     g_assert_nonnull (grid);
     n = bl_digit_grid_get_n_items (grid);
     g_test_message ("digits in cell (7, 7): %u", n);
@@ -213,21 +301,52 @@ test_run_watch_pause_stop (void)
       g_assert_true (bl_test_save_window_png (gtk_widget_get_ancestor (GTK_WIDGET (grid),
                                                                        GTK_TYPE_WINDOW), shot));
     }
+    /* A window of its own kind: a header bar, and Esc closes it. */
+    {
+      GtkWidget *cell_window = gtk_widget_get_ancestor (GTK_WIDGET (grid), GTK_TYPE_WINDOW);
+      GListModel *controllers = gtk_widget_observe_controllers (cell_window);
+      gboolean esc_closes = FALSE;
+
+      g_assert_true (GTK_IS_HEADER_BAR (gtk_window_get_titlebar (GTK_WINDOW (cell_window))));
+      for (guint i = 0; i < g_list_model_get_n_items (controllers) && !esc_closes; i++)
+        {
+          g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+          if (!GTK_IS_SHORTCUT_CONTROLLER (c))
+            continue;
+          for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (c)); j++)
+            {
+              g_autoptr(GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (c), j);
+              GtkShortcutTrigger *esc = gtk_keyval_trigger_new (GDK_KEY_Escape, 0);
+              GtkShortcutAction *action = gtk_shortcut_get_action (sc);
+              if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (sc), esc) &&
+                  GTK_IS_NAMED_ACTION (action) &&
+                  g_str_equal (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)),
+                               "window.close"))
+                esc_closes = TRUE;
+              g_object_unref (esc);
+            }
+        }
+      g_object_unref (controllers);
+      g_assert_true (esc_closes);
+    }
+    /* Only the digits that keep flipping: a subset (after one epoch, none has flipped). */
+    bl_cell_digits_window_set_only_flipping (gtk_widget_get_ancestor (GTK_WIDGET (grid),
+                                                                      GTK_TYPE_WINDOW), TRUE);
+    g_assert_cmpuint (bl_digit_grid_get_n_items (grid), ==, 0);
+    /* An epoch the run never had opens nothing. */
+    g_assert_null (bl_mnist_page_open_cell (page, 7, 7, 5));
   }
 
   /* Try It: a drawn stroke gets an answer from the network the run left. */
   {
     const double stroke[] = { 140, 40, 140, 240 };   /* a "1" down the middle of the pad */
-    GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (bl_mnist_page_get_digit_pad (page)),
-                                                GTK_TYPE_STACK);
+    GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (try_it), GTK_TYPE_STACK);
     const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
     g_autofree char *shot = g_build_filename (dir, "mnist-try-it.png", NULL);
 
-    g_assert_cmpint (bl_digit_stages_get_prediction (bl_mnist_page_get_digit_stages (page)), ==,
-                     -1);
-    bl_digit_pad_stroke (bl_mnist_page_get_digit_pad (page), stroke, 2);
-    g_assert_cmpint (bl_digit_stages_get_prediction (bl_mnist_page_get_digit_stages (page)), >=,
-                     0);
+    g_assert_cmpint (bl_try_it_get_prediction (try_it), ==, -1);
+    bl_digit_pad_stroke (bl_try_it_get_pad (try_it), stroke, 2);
+    g_assert_cmpint (bl_try_it_get_prediction (try_it), >=, 0);
     gtk_stack_set_visible_child_name (GTK_STACK (stack), "try");
     g_assert_true (bl_test_wait_for_draw (window));
     g_assert_true (bl_test_save_window_png (window, shot));
@@ -252,7 +371,7 @@ test_run_watch_pause_stop (void)
     runs = nn_runlog_load (jsonl, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (runs->len, ==, 1);
-    g_assert_cmpuint (((NnRunLog *) runs->pdata[0])->reports->len, ==, 1);
+    g_assert_cmpuint (((NnRunLog *) runs->pdata[0])->records->len, ==, 1);
 
     before = g_bytes_ref (bl_mnist_page_get_model_state (page));
     g_assert_true (bl_mnist_page_save_model (page, ckpt, &error));
@@ -283,22 +402,201 @@ test_run_watch_pause_stop (void)
     g_rmdir (tmp);
   }
 
-  /* A second run, stopped at once: it ends cleanly and says so. */
+  /* A second run, stopped at once through the Stop action: it ends cleanly and says so. */
   r.epochs = 3;
-  bl_mnist_page_set_recipe (page, &r);
+  bl_recipe_form_set_recipe (form, &r);
   g_assert_true (bl_mnist_page_start (page, NULL));
-  bl_mnist_page_stop (page);
+  gtk_widget_activate_action (GTK_WIDGET (page), "mnist.stop", NULL);
   g_assert_true (bl_test_iterate_until (shown, page, 30));
-  g_assert_nonnull (strstr (bl_mnist_page_get_status (page), "Stopped"));
+  g_assert_nonnull (strstr (status_text (page), "Stopped"));
+  g_assert_cmpint (bl_training_run_get_state (bl_mnist_page_get_run (page)), ==,
+                   BL_RUN_STATE_STOPPED);
+
+  /* A run stopped before its first epoch ended still answers on Try It, with what it had
+   * learnt ("No network yet" before). */
+  r.epochs = 1;
+  r.train_subset = 0;
+  bl_recipe_form_set_recipe (form, &r);
+  g_assert_true (bl_mnist_page_start (page, NULL));
+  g_assert_true (bl_test_iterate_until (three_batches, page, 60));
+  gtk_widget_activate_action (GTK_WIDGET (page), "mnist.stop", NULL);
+  g_assert_true (bl_test_iterate_until (shown, page, 30));
+  g_assert_cmpuint (epochs_done (page), ==, 0);
+  g_assert_nonnull (bl_training_run_get_final_state (bl_mnist_page_get_run (page)));
+  g_assert_true (g_bytes_equal (bl_mnist_page_get_model_state (page),
+                                bl_training_run_get_final_state (bl_mnist_page_get_run (page))));
+  g_assert_cmpint (bl_try_it_get_prediction (try_it), >=, 0);   /* the "1" drawn before */
 
   /* Bad recipe: refused, nothing starts. */
   r.lr = -1;
-  bl_mnist_page_set_recipe (page, &r);
+  bl_recipe_form_set_recipe (form, &r);
   g_assert_false (bl_mnist_page_start (page, &error));
-  g_assert_nonnull (error);
-  g_assert_false (bl_mnist_page_is_training (page));
+  g_assert_error (error, NN_ERROR, NN_ERROR_INVALID);
+  g_assert_false (bl_mnist_page_is_busy (page));
 
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+run_done (gpointer p)
+{
+  BlTrainingRun *run = bl_mnist_page_get_run (p);
+  return run && !bl_training_run_is_active (run);
+}
+
+/* The crash a student could cause: start a run, then ask for other data mid-run (Download or
+ * Use a Folder). Both are off while a run holds the data; a load asked for anyway (from code)
+ * is refused, and the run trains to its end on the data it holds. */
+static void
+test_data_stays_with_the_run (void)
+{
+  GtkWidget *window;
+  BlMnistPage *page = page_in_window (1400, 900, &window);
+  BlDataPanel *panel = bl_mnist_page_get_data_panel (page);
+  NnDataset *data;
+  NnRecipe r;
+
+  load_mnist (page);
+  data = bl_data_panel_get_dataset (panel);
+  g_assert_true (can_click (page, "data.download"));
+  g_assert_true (can_click (page, "data.choose-folder"));
+  nn_recipe_init_plain (&r);
+  r.epochs = 2;
+  r.batch = 64;
+  r.train_subset = 640;
+  r.threads = 2;
+  bl_recipe_form_set_recipe (bl_mnist_page_get_recipe_form (page), &r);
+  g_assert_true (bl_mnist_page_start (page, NULL));
+  g_assert_true (bl_test_iterate_until (view_current, page, 10));
+  g_assert_true (bl_data_panel_get_locked (panel));
+  g_assert_false (can_click (page, "data.download"));
+  g_assert_false (can_click (page, "data.choose-folder"));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (bl_mnist_page_get_recipe_form (page))));
+  bl_data_panel_load (panel, g_getenv ("BL_TEST_MNIST_FIXTURE"));
+  bl_data_panel_download (panel);
+  g_assert_false (bl_data_panel_get_busy (panel));
+  g_assert_true (bl_data_panel_get_dataset (panel) == data);
+  g_assert_true (bl_test_iterate_until (run_done, page, 120));
+  g_assert_cmpint (bl_training_run_get_state (bl_mnist_page_get_run (page)), ==,
+                   BL_RUN_STATE_FINISHED);
+  g_assert_true (bl_test_iterate_until (shown, page, 10));
+  g_assert_false (bl_data_panel_get_locked (panel));
+  g_assert_true (can_click (page, "data.download"));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (bl_mnist_page_get_recipe_form (page))));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static GtkDropDown *
+preset_dropdown (BlMnistPage *page)
+{
+  GtkWidget *form = GTK_WIDGET (bl_mnist_page_get_recipe_form (page));
+  GtkWidget *found = NULL;
+
+  /* The form's first drop-down is its preset list. */
+  for (GtkWidget *w = gtk_widget_get_first_child (form); w && !found; w = gtk_widget_get_next_sibling (w))
+    for (GtkWidget *c = gtk_widget_get_first_child (w); c && !found; c = gtk_widget_get_next_sibling (c))
+      if (GTK_IS_DROP_DOWN (c))
+        found = c;
+  g_assert_nonnull (found);
+  return GTK_DROP_DOWN (found);
+}
+
+/* The recipe a class trained with comes back at the next lesson; a preset fills the fields, and
+ * changing one makes the recipe "Custom". */
+static void
+test_recipe_remembered_and_presets (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *window;
+  BlMnistPage *page = page_in_window (1400, 900, &window);
+  BlRecipeForm *form = bl_mnist_page_get_recipe_form (page);
+  GtkDropDown *presets = preset_dropdown (page);
+  guint n_presets = g_list_model_get_n_items (gtk_drop_down_get_model (presets));
+  NnRecipe r, plain, got;
+
+  g_settings_reset (settings, "mnist-recipe");
+  g_settings_set_string (settings, "data-folder", g_getenv ("BL_TEST_MNIST_FIXTURE"));
+  bl_mnist_page_set_settings (page, settings);
+  g_assert_true (bl_test_iterate_until (has_data, page, 60));
+
+  /* The default recipe is the second preset; "Custom" is the last entry. */
+  g_assert_cmpuint (gtk_drop_down_get_selected (presets), ==, 1);
+  gtk_drop_down_set_selected (presets, 2);
+  g_assert_true (bl_recipe_form_get_recipe (form, &got, NULL));
+  nn_recipe_init_plain (&plain);
+  g_assert_cmpfloat (got.lr, ==, plain.lr);
+  g_assert_cmpint (got.schedule, ==, plain.schedule);
+
+  nn_recipe_init_plain (&r);
+  r.lr = 0.03;
+  r.epochs = 1;
+  r.batch = 64;
+  r.train_subset = 256;
+  r.seed = 7;
+  r.threads = 2;
+  bl_recipe_form_set_recipe (form, &r);
+  g_assert_cmpuint (gtk_drop_down_get_selected (presets), ==, n_presets - 1);
+  g_assert_true (bl_mnist_page_start (page, NULL));
+  g_assert_true (bl_test_iterate_until (shown, page, 60));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* The next lesson: a new page on the same settings shows that recipe. */
+  page = page_in_window (1400, 900, &window);
+  bl_mnist_page_set_settings (page, settings);
+  g_assert_true (bl_recipe_form_get_recipe (bl_mnist_page_get_recipe_form (page), &got, NULL));
+  g_assert_cmpfloat (got.lr, ==, 0.03);
+  g_assert_cmpuint (got.epochs, ==, 1);
+  g_assert_cmpuint (got.batch, ==, 64);
+  g_assert_cmpuint (got.train_subset, ==, 256);
+  g_assert_cmpuint (got.seed, ==, 7);
+  g_assert_cmpint (got.schedule, ==, NN_SCHEDULE_CONSTANT);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* A stored recipe out of range is not used (the default is). */
+  {
+    g_auto(GVariantBuilder) b = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+    g_variant_builder_add (&b, "{sv}", "epochs", g_variant_new_uint32 (0));
+    g_settings_set_value (settings, "mnist-recipe", g_variant_builder_end (&b));
+    page = page_in_window (1400, 900, &window);
+    bl_mnist_page_set_settings (page, settings);
+    g_assert_nonnull (bl_recipe_form_get_error (bl_mnist_page_get_recipe_form (page)));
+    g_assert_true (bl_recipe_form_get_recipe (bl_mnist_page_get_recipe_form (page), &got, NULL));
+    nn_recipe_init_default (&r);
+    g_assert_cmpuint (got.epochs, ==, r.epochs);
+    gtk_window_destroy (GTK_WINDOW (window));
+  }
+  g_settings_reset (settings, "mnist-recipe");
+  g_settings_reset (settings, "data-folder");
+}
+
+/* Closing the window mid-run returns at once: the run is cancelled and its thread ends on its
+ * own (it used to be joined on the main thread, 4–5 s after "Stop and Close"). */
+static void
+test_close_mid_run (void)
+{
+  GtkWidget *window;
+  BlMnistPage *page = page_in_window (1400, 900, &window);
+  BlTrainingRun *run;
+  gint64 t0;
+  NnRecipe r;
+
+  load_mnist (page);
+  nn_recipe_init_default (&r);
+  r.epochs = 20;
+  r.threads = 2;
+  bl_recipe_form_set_recipe (bl_mnist_page_get_recipe_form (page), &r);
+  g_assert_true (bl_mnist_page_start (page, NULL));
+  g_assert_true (bl_test_iterate_until (three_batches, page, 60));
+  run = bl_mnist_page_get_run (page);
+  g_object_add_weak_pointer (G_OBJECT (run), (gpointer *) &run);
+  t0 = g_get_monotonic_time ();
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_test_message ("window destroyed mid-run in %.1f ms",
+                  (g_get_monotonic_time () - t0) / 1000.0);
+  /* The run went with the page (cancelled, detached): nothing of it can reach a widget that is
+   * gone, and its thread ends on its own while the loop goes on. */
+  g_assert_null (run);
+  bl_test_iterate_until (never, NULL, 1.0);
 }
 
 /* The turns of the main loop during a run. "busy" is the main thread's own CPU time between
@@ -328,8 +626,7 @@ typedef struct {
 static void
 keep_if_worst (Gaps *g, gint64 busy, gint64 now)
 {
-  Turn t = { busy, now - g->start, bl_mnist_page_get_epochs_done (g->page),
-             bl_mnist_page_get_batches_seen (g->page) };
+  Turn t = { busy, now - g->start, epochs_done (g->page), batches_seen (g->page) };
   int i = N_WORST - 1;
 
   if (busy <= g->worst[i].busy)
@@ -412,7 +709,7 @@ watch_a_run (int width, int height, gboolean projector)
     {
       g_autoptr(GSettings) settings = g_settings_new (APP_ID);
       g_settings_set_boolean (settings, "projector-mode", TRUE);
-      g_settings_set_string (settings, "data-folder", g_getenv ("BL_MNIST_DIR"));
+      g_settings_set_string (settings, "data-folder", g_getenv ("BL_TEST_MNIST_FIXTURE"));
       bl_mnist_page_set_settings (page, settings);   /* finds the data folder and loads it */
       g_assert_true (bl_test_iterate_until (has_data, page, 60));
     }
@@ -422,7 +719,7 @@ watch_a_run (int width, int height, gboolean projector)
   r.epochs = 4;
   r.train_subset = 1500;
   r.threads = 2;
-  bl_mnist_page_set_recipe (page, &r);
+  bl_recipe_form_set_recipe (bl_mnist_page_get_recipe_form (page), &r);
   bl_test_iterate_until (never, page, 0.5);          /* the page's first frames, before the run */
   gaps.start = g_get_monotonic_time ();
   id = g_timeout_add_full (G_PRIORITY_DEFAULT, 4, gap_tick, &gaps, NULL);
@@ -438,7 +735,7 @@ watch_a_run (int width, int height, gboolean projector)
                   "%.1f ms; %u widgets watched", width, height,
                   projector ? ", projector mode" : "", gaps.ticks, gaps.max_gap / 1000.0,
                   gaps.max_busy / 1000.0, watched);
-  g_assert_cmpuint (bl_mnist_page_get_epochs_done (page), ==, 4);
+  g_assert_cmpuint (epochs_done (page), ==, 4);
   g_assert_cmpuint (gaps.ticks, >, 100);
   g_assert_cmpint (g_atomic_int_get (&foreign_touches), ==, 0);
   /* From Start until the last epoch is on screen, the work between two turns of the loop,
@@ -466,11 +763,17 @@ test_main_loop_stays_responsive_projector (void)
 int
 main (int argc, char **argv)
 {
+  bl_test_isolate_dirs ();
   gtk_test_init (&argc, &argv, NULL);
+  bl_test_init_display ();
   g_test_add_func ("/app/mnist-page/watch-catches-foreign-touch",
                    test_watch_catches_foreign_touch);
   g_test_add_func ("/app/mnist-page/run-watch-pause-stop", test_run_watch_pause_stop);
   g_test_add_func ("/app/mnist-page/learning-rate-queue", test_learning_rate_queue);
+  g_test_add_func ("/app/mnist-page/data-stays-with-the-run", test_data_stays_with_the_run);
+  g_test_add_func ("/app/mnist-page/close-mid-run", test_close_mid_run);
+  g_test_add_func ("/app/mnist-page/recipe-remembered-and-presets",
+                   test_recipe_remembered_and_presets);
   g_test_add_func ("/app/mnist-page/main-loop-stays-responsive", test_main_loop_stays_responsive);
   g_test_add_func ("/app/mnist-page/main-loop-stays-responsive-projector",
                    test_main_loop_stays_responsive_projector);

@@ -1,4 +1,5 @@
 /* test-utils.c: see test-utils.h. */
+#include <glib/gstdio.h>
 #include <stdlib.h>
 
 #include "test-utils.h"
@@ -133,3 +134,4 @@ bl_test_count_color (const char *png, const GdkRGBA *c)
   cairo_surface_destroy (s);
   return n;
 }
+

@@ -15,3 +15,4 @@ typedef gboolean (*BlTestDoneFunc) (gpointer data);
 gboolean bl_test_iterate_until   (BlTestDoneFunc done, gpointer data, double seconds);
 /* Turns the main loop until @widget is mapped and two frames have been painted since. */
 gboolean bl_test_wait_for_draw   (GtkWidget *widget);
+

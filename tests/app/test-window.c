@@ -5,10 +5,12 @@
 #include <string.h>
 
 #include "config.h"
-#include "bl-backprop-page.h"
+#include "backprop/bl-backprop-page.h"
+#include "bl-application.h"
 #include "bl-preferences.h"
-#include "bl-ledger-model.h"
+#include "backprop/bl-ledger-model.h"
 #include "bl-window.h"
+#include "test-app-env.h"
 #include "test-utils.h"
 
 static void
@@ -174,7 +176,47 @@ test_with_biases_preset (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* Alt+1 and Alt+2's action: straight to a page. */
+/* Whether @menu, or a section in it at any depth, has an item for @action. */
+static gboolean
+menu_has (GMenuModel *menu, const char *action)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) &&
+          g_str_equal (name, action))
+        return TRUE;
+      if (section && menu_has (section, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The header bar's menu button (the main menu). */
+static GtkWidget *
+find_menu_button (GtkWidget *widget)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = GTK_IS_MENU_BUTTON (c) ? c : find_menu_button (c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+main_menu_has (BlWindow *window, const char *action)
+{
+  GtkWidget *button = find_menu_button (gtk_window_get_titlebar (GTK_WINDOW (window)));
+
+  g_assert_nonnull (button);
+  return menu_has (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button)), action);
+}
+
+/* Alt+1 and Alt+2's action: straight to a page, and the main menu follows it. */
 static void
 test_show_page_action (void)
 {
@@ -182,10 +224,16 @@ test_show_page_action (void)
   GtkStack *stack = GTK_STACK (gtk_widget_get_parent (bl_window_get_mnist_page (window)));
 
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "backprop");
+  g_assert_true (main_menu_has (window, "win.export-csv"));
+  g_assert_true (main_menu_has (window, "app.projector-mode"));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "mnist");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "mnist");
+  /* The Backprop page's exports leave the main menu with their page. */
+  g_assert_false (main_menu_has (window, "win.export-csv"));
+  g_assert_true (main_menu_has (window, "app.projector-mode"));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "backprop");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "backprop");
+  g_assert_true (main_menu_has (window, "win.export-csv"));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -263,10 +311,72 @@ test_preferences (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+static gboolean
+has_projector_class (gpointer window)
+{
+  return gtk_widget_has_css_class (window, "projector");
+}
+
+static gboolean
+lacks_projector_class (gpointer window)
+{
+  return !has_projector_class (window);
+}
+
+/* Projector mode is one switch: the setting, seen as the stateful action app.projector-mode
+ * (F5 and the menu's check mark) and as Preferences' switch, and one style class on the
+ * window, whichever of them changes it. */
+static void
+test_projector_mode_one_switch (void)
+{
+  g_autoptr(BlApplication) app = bl_application_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) state = NULL;
+  GSettings *settings;
+  GtkWindow *window;
+  BlPreferences *prefs;
+  GtkSwitch *projector_switch;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_assert_nonnull (window);
+  settings = bl_application_get_settings (app);
+  g_assert_nonnull (settings);
+  g_settings_set_boolean (settings, "projector-mode", FALSE);
+  g_assert_false (has_projector_class (window));
+
+  /* F5's action: the key, the action's state (the menu's check mark) and the class follow. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "projector-mode", NULL);
+  g_assert_true (g_settings_get_boolean (settings, "projector-mode"));
+  state = g_action_group_get_action_state (G_ACTION_GROUP (app), "projector-mode");
+  g_assert_true (g_variant_get_boolean (state));
+  g_assert_true (bl_test_iterate_until (has_projector_class, window, 5));
+
+  /* Preferences' switch is the same setting: off there, off everywhere. */
+  prefs = bl_preferences_new (window, settings);
+  projector_switch = GTK_SWITCH (g_object_get_data (G_OBJECT (prefs), "projector-switch"));
+  g_assert_nonnull (projector_switch);
+  g_assert_true (gtk_switch_get_active (projector_switch));
+  gtk_switch_set_active (projector_switch, FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "projector-mode"));
+  g_assert_true (bl_test_iterate_until (lacks_projector_class, window, 5));
+  g_clear_pointer (&state, g_variant_unref);
+  state = g_action_group_get_action_state (G_ACTION_GROUP (app), "projector-mode");
+  g_assert_false (g_variant_get_boolean (state));
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  gtk_window_destroy (window);
+  g_settings_reset (settings, "projector-mode");
+}
+
 int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
+  bl_test_init_display ();
   g_test_add_func ("/app/window/builds", test_builds);
   g_test_add_func ("/app/window/step-moves-cursor", test_step_moves_cursor);
   g_test_add_func ("/app/window/bad-input-refused", test_bad_input_refused);
@@ -275,5 +385,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/chart-png-and-screenshot", test_chart_png_and_screenshot);
   g_test_add_func ("/app/window/preferences", test_preferences);
   g_test_add_func ("/app/window/show-page-action", test_show_page_action);
+  g_test_add_func ("/app/window/projector-mode-one-switch", test_projector_mode_one_switch);
   return g_test_run ();
 }

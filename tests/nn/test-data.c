@@ -167,7 +167,7 @@ test_real_mnist (void)
   g_assert_false (nn_dataset_verify_mnist (set, &error));
   g_assert_error (error, NN_ERROR, NN_ERROR_DIGEST);
   g_assert_nonnull (strstr (error->message, "t10k-labels"));
-  nn_dataset_free (set);
+  nn_dataset_unref (set);
 }
 
 static void

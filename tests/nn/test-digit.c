@@ -364,7 +364,7 @@ test_mnist_roundtrip (void)
    * of them by a pixel: mean 0.78. */
   g_assert_cmpfloat (total / n_images, >, 0.99);
   g_assert_cmpfloat (worst, >, 0.95);
-  nn_dataset_free (set);
+  nn_dataset_unref (set);
   g_free (canvas);
 }
 

@@ -8,7 +8,7 @@
 #include "nn-runlog.h"
 
 static void
-fill_report (NnEpochReport *r, guint epoch)
+fill_report (NnEpochRecord *r, guint epoch)
 {
   memset (r, 0, sizeof *r);
   r->epoch = epoch;
@@ -30,7 +30,7 @@ test_round_trip (void)
   g_autoptr(GPtrArray) runs = NULL;
   g_autoptr(GError) error = NULL;
   NnRecipe recipe;
-  NnEpochReport r;
+  NnEpochRecord r;
 
   nn_recipe_init_default (&recipe);
   recipe.lr = 0.075;
@@ -58,10 +58,10 @@ test_round_trip (void)
     g_assert_cmpuint (a->seed, ==, 7);
     g_assert_cmpuint (a->epochs, ==, 20);
     g_assert_cmpfloat (a->rotate, ==, 7);
-    g_assert_cmpuint (a->reports->len, ==, 3);
+    g_assert_cmpuint (a->records->len, ==, 3);
     for (guint e = 1; e <= 3; e++)
       {
-        const NnEpochReport *got = &g_array_index (a->reports, NnEpochReport, e - 1);
+        const NnEpochRecord *got = &g_array_index (a->records, NnEpochRecord, e - 1);
         fill_report (&r, e);
         g_assert_cmpuint (got->epoch, ==, e);
         g_assert_cmpfloat (fabs (got->test_acc - r.test_acc), <, 1e-6);
@@ -71,7 +71,7 @@ test_round_trip (void)
       }
     g_assert_cmpstr (b->schedule, ==, "none");
     g_assert_cmpfloat (b->lr, ==, 0.01);
-    g_assert_cmpuint (b->reports->len, ==, 1);
+    g_assert_cmpuint (b->records->len, ==, 1);
   }
 }
 
@@ -90,9 +90,9 @@ test_older_log_without_header (void)
   run = g_ptr_array_index (runs, 0);
   g_assert_false (run->has_recipe);
   g_assert_true (isnan (run->lr));
-  g_assert_cmpuint (run->reports->len, ==, 2);
-  g_assert_cmpfloat (g_array_index (run->reports, NnEpochReport, 1).test_acc, ==, 0.985);
-  g_assert_true (isnan (g_array_index (run->reports, NnEpochReport, 0).train_loss));
+  g_assert_cmpuint (run->records->len, ==, 2);
+  g_assert_cmpfloat (g_array_index (run->records, NnEpochRecord, 1).test_acc, ==, 0.985);
+  g_assert_true (isnan (g_array_index (run->records, NnEpochRecord, 0).train_loss));
 }
 
 static void
@@ -132,7 +132,7 @@ test_reads_only_what_it_is_given (void)
   /* The same bytes cut short at every length: never a crash, never a read past the cut. */
   g_autoptr(GString) text = g_string_new (NULL);
   NnRecipe recipe;
-  NnEpochReport r;
+  NnEpochRecord r;
 
   nn_recipe_init_default (&recipe);
   nn_runlog_append_header (text, &recipe);

@@ -104,10 +104,10 @@ count_epoch (const NnEpochReport *r, gpointer data)
   guint total = 0;
   for (int t = 0; t < 10; t++)
     for (int p = 0; p < 10; p++)
-      total += r->confusion[t][p];
+      total += r->record.confusion[t][p];
   g_assert_cmpuint (total, ==, r->n_test);
   s->epochs++;
-  s->last_acc = r->test_acc;
+  s->last_acc = r->record.test_acc;
 
   /* Each test image's softmax row sums to 1, and the rows' argmaxes make up the matrix. */
   {
@@ -133,7 +133,7 @@ count_epoch (const NnEpochReport *r, gpointer data)
         g_assert_cmpfloat (fabs (sum - 1), <, 1e-4);
         counted[mnist->test.labels[i]][best]++;
       }
-    g_assert_cmpmem (counted, sizeof counted, r->confusion, sizeof counted);
+    g_assert_cmpmem (counted, sizeof counted, r->record.confusion, sizeof counted);
 
     /* The state handed out predicts exactly as the trained model does, in another model. */
     state = nn_model_get_state (r->model);
@@ -267,6 +267,6 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/trainer/state-size-checked", test_state_size_checked);
   g_test_add_func ("/nn/trainer/pause-resume-and-bad-recipe", test_pause_resume_and_bad_recipe);
   status = g_test_run ();
-  nn_dataset_free (mnist);
+  nn_dataset_unref (mnist);
   return status;
 }

@@ -167,6 +167,28 @@ draw_seven (BlDigitPad *pad)
   bl_digit_pad_stroke (pad, seven, G_N_ELEMENTS (seven) / 2);
 }
 
+/* What Try It does: prepare the canvas, hand the stages to the widget, ask the model, hand
+ * the widget the answer. FALSE (and the prompt shown) for a canvas without ink. */
+static gboolean
+show_canvas (BlDigitStages *widget, const float *canvas, guint w, guint h, NnModel *model,
+             NnDigitStages *st, GError **error)
+{
+  float probs[NN_CLASSES];
+
+  if (!nn_digit_preprocess (canvas, w, h, st, error))
+    {
+      bl_digit_stages_set_prompt (widget, error && *error ? (*error)->message : "");
+      return FALSE;
+    }
+  bl_digit_stages_set_stages (widget, canvas, w, h, st);
+  if (model)
+    {
+      nn_digit_predict (model, st, probs);
+      bl_digit_stages_set_probabilities (widget, probs);
+    }
+  return TRUE;
+}
+
 static void
 test_stages_png (void)
 {
@@ -177,33 +199,30 @@ test_stages_png (void)
   g_autofree char *png = out_path ("digit-stages.png");
   g_autofree char *empty_png = out_path ("digit-stages-empty.png");
   NnModel *model = nn_model_new (1, 1, 1, &error);
-  const NnDigitStages *st;
+  NnDigitStages st_storage = { 0 }, *st = &st_storage;
   const float *canvas;
   GdkRGBA red, orange, blue;
 
   g_assert_no_error (error);
   /* An empty pad: the prompt, no stages, nothing to predict. */
   canvas = bl_digit_pad_get_canvas (pad, &w, &h);
-  g_assert_false (bl_digit_stages_set_canvas (stages, canvas, w, h, &error));
+  g_assert_false (show_canvas (stages, canvas, w, h, model, st, &error));
   g_assert_error (error, NN_ERROR, NN_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_null (bl_digit_stages_get_stages (stages));
-  g_assert_false (bl_digit_stages_predict (stages, model));
   g_assert_cmpint (bl_digit_stages_get_prediction (stages), ==, -1);
   g_assert_true (bl_digit_stages_write_png (stages, empty_png, 1000, 460, &error));
   g_assert_no_error (error);
 
   draw_seven (pad);
   canvas = bl_digit_pad_get_canvas (pad, &w, &h);
-  g_assert_true (bl_digit_stages_set_canvas (stages, canvas, w, h, &error));
+  g_assert_true (show_canvas (stages, canvas, w, h, NULL, st, &error));
   g_assert_no_error (error);
-  st = bl_digit_stages_get_stages (stages);
-  g_assert_nonnull (st);
+  g_assert_cmpint (bl_digit_stages_get_prediction (stages), ==, -1);
   /* The 7's ink spans x 69…211 and y 47…241: taller than wide, so 20 tall. */
   g_assert_cmpuint (st->fit_h, ==, 20);
   g_assert_cmpuint (st->fit_w, <, 20);
   g_assert_cmpfloat (fabs (st->mass_x - 14), <=, 0.5);
-  g_assert_true (bl_digit_stages_predict (stages, model));
+  g_assert_true (show_canvas (stages, canvas, w, h, model, st, &error));
   g_assert_cmpint (bl_digit_stages_get_prediction (stages), >=, 0);
   g_assert_cmpint (bl_digit_stages_get_prediction (stages), <, 10);
   g_assert_true (bl_digit_stages_write_png (stages, png, 1000, 460, &error));
@@ -229,6 +248,7 @@ test_stages_png (void)
   g_assert_false (bl_digit_stages_write_png (stages, png, 0, 10, &error));
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
   nn_model_free (model);
+  nn_digit_stages_clear (st);
   g_assert_finalize_object (stages);
   g_assert_finalize_object (pad);
 }
@@ -240,9 +260,10 @@ pad_changed_cb (BlDigitPad *pad, BlDigitStages *stages)
   guint w, h;
   const float *canvas = bl_digit_pad_get_canvas (pad, &w, &h);
 
-  /* What a page does: prepare, then ask the model. */
-  if (bl_digit_stages_set_canvas (stages, canvas, w, h, NULL))
-    bl_digit_stages_predict (stages, model);
+  NnDigitStages st = { 0 };
+
+  show_canvas (stages, canvas, w, h, model, &st, NULL);
+  nn_digit_stages_clear (&st);
 }
 
 static void

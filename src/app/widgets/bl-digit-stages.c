@@ -370,7 +370,7 @@ static void
 bl_digit_stages_measure (GtkWidget *widget, GtkOrientation o, int for_size, int *min, int *nat,
                          int *min_base, int *nat_base)
 {
-  *min = o == GTK_ORIENTATION_HORIZONTAL ? 480 : 300;
+  *min = o == GTK_ORIENTATION_HORIZONTAL ? 360 : 300;
   *nat = o == GTK_ORIENTATION_HORIZONTAL ? 900 : 440;
 }
 
@@ -397,7 +397,6 @@ bl_digit_stages_finalize (GObject *object)
 {
   BlDigitStages *self = BL_DIGIT_STAGES (object);
 
-  nn_digit_stages_clear (&self->stages);
   g_free (self->drawing.v);
   g_free (self->cropped.v);
   g_free (self->prompt);
@@ -433,41 +432,40 @@ bl_digit_stages_new (void)
   return g_object_new (BL_TYPE_DIGIT_STAGES, NULL);
 }
 
-gboolean
-bl_digit_stages_set_canvas (BlDigitStages *self, const float *canvas, guint width,
-                            guint height, GError **error)
+void
+bl_digit_stages_set_stages (BlDigitStages *self, const float *canvas, guint width, guint height,
+                            const NnDigitStages *stages)
 {
-  GError *local = NULL;
-
-  g_return_val_if_fail (BL_IS_DIGIT_STAGES (self), FALSE);
-  nn_digit_stages_clear (&self->stages);
+  g_return_if_fail (BL_IS_DIGIT_STAGES (self));
+  g_return_if_fail (canvas != NULL && stages != NULL && width > 0 && height > 0);
+  /* Copied without the crop's buffer: the crop is kept as a (display-sized) picture. */
+  self->stages = *stages;
+  self->stages.cropped = NULL;
+  self->has_stages = TRUE;
   self->has_probs = FALSE;
   self->best = -1;
-  self->has_stages = nn_digit_preprocess (canvas, width, height, &self->stages, &local);
   g_clear_pointer (&self->prompt, g_free);
-  if (self->has_stages)
-    {
-      picture_set (&self->drawing, canvas, width, height);
-      self->drawing_scale = (double) self->drawing.w / width;
-      self->canvas_w = width;
-      self->canvas_h = height;
-      picture_set (&self->cropped, self->stages.cropped, self->stages.crop_w,
-                   self->stages.crop_h);
-    }
-  else
-    self->prompt = g_strdup (local->message);
+  picture_set (&self->drawing, canvas, width, height);
+  self->drawing_scale = (double) self->drawing.w / width;
+  self->canvas_w = width;
+  self->canvas_h = height;
+  picture_set (&self->cropped, stages->cropped, stages->crop_w, stages->crop_h);
   update_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  if (local)
-    g_propagate_error (error, local);
-  return self->has_stages;
 }
 
-const NnDigitStages *
-bl_digit_stages_get_stages (BlDigitStages *self)
+void
+bl_digit_stages_set_prompt (BlDigitStages *self, const char *prompt)
 {
-  g_return_val_if_fail (BL_IS_DIGIT_STAGES (self), NULL);
-  return self->has_stages ? &self->stages : NULL;
+  g_return_if_fail (BL_IS_DIGIT_STAGES (self));
+  memset (&self->stages, 0, sizeof self->stages);
+  self->has_stages = FALSE;
+  self->has_probs = FALSE;
+  self->best = -1;
+  g_free (self->prompt);
+  self->prompt = g_strdup (prompt ? prompt : "");
+  update_description (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void
@@ -486,20 +484,6 @@ bl_digit_stages_set_probabilities (BlDigitStages *self, const float *probs)
     }
   update_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-gboolean
-bl_digit_stages_predict (BlDigitStages *self, NnModel *model)
-{
-  float probs[NN_CLASSES];
-
-  g_return_val_if_fail (BL_IS_DIGIT_STAGES (self), FALSE);
-  g_return_val_if_fail (model != NULL, FALSE);
-  if (!self->has_stages)
-    return FALSE;
-  nn_digit_predict (model, &self->stages, probs);
-  bl_digit_stages_set_probabilities (self, probs);
-  return TRUE;
 }
 
 int

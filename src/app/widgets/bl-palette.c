@@ -1,5 +1,6 @@
 /* bl-palette.c: Okabe & Ito's palette, distinguishable with every common colour-vision
- * deficiency. The classroom rates own the first six entries, in order. */
+ * deficiency. Curves take their colours by slot: the rates of a chart in increasing order get
+ * entries 0, 1, 2…, so no two curves share a colour (up to the palette's eight). */
 #include "widgets/bl-palette.h"
 
 #include <math.h>
@@ -15,8 +16,6 @@ static const guint32 okabe_ito[] = {
   0xF0E442,  /* yellow: last, it is faint on white */
   0x000000,  /* black */
 };
-
-static const double classroom_rates[] = { 0.1, 0.2, 0.5, 0.8, 1.0, 2.0 };
 
 guint
 bl_palette_size (void)
@@ -36,22 +35,25 @@ bl_palette_color (guint index, GdkRGBA *out)
 }
 
 void
-bl_palette_color_for_lr (double lr, GdkRGBA *out)
+bl_palette_slots_for_rates (const double *rates, guint n, guint *slots)
 {
-  guint64 bits;
-  double d;
-
-  for (guint i = 0; i < G_N_ELEMENTS (classroom_rates); i++)
-    if (fabs (lr - classroom_rates[i]) < 1e-12)
-      {
-        bl_palette_color (i, out);
-        return;
-      }
-  /* Any other rate: a stable choice from its value, so it keeps its colour across pages. */
-  d = lr;
-  memcpy (&bits, &d, sizeof bits);
-  bits ^= bits >> 29;
-  bits *= G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
-  bits ^= bits >> 32;
-  bl_palette_color ((guint) (bits % G_N_ELEMENTS (okabe_ito)), out);
+  /* Slot i goes to the rate with i smaller rates before it (NaN last; equal rates in the order
+   * given), so the colours run in the order of the rates and no two rates share one while
+   * there are no more rates than colours. */
+  for (guint i = 0; i < n; i++)
+    {
+      guint before = 0;
+      for (guint j = 0; j < n; j++)
+        {
+          gboolean j_first;
+          if (j == i)
+            continue;
+          if (isnan (rates[i]) || isnan (rates[j]))
+            j_first = isnan (rates[i]) && (!isnan (rates[j]) || j < i);
+          else
+            j_first = rates[j] < rates[i] || (rates[j] == rates[i] && j < i);
+          before += j_first;
+        }
+      slots[i] = before;
+    }
 }

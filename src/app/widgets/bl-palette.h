@@ -1,5 +1,5 @@
-/* bl-palette.h: one colour-blind-safe palette (Okabe–Ito) for every page, so a learning rate
- * has the same colour on the Backprop and MNIST pages. */
+/* bl-palette.h: one colour-blind-safe palette (Okabe–Ito) for every page, so a list of
+ * learning rates is coloured the same way on the Backprop and MNIST pages. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -9,8 +9,9 @@ G_BEGIN_DECLS
 guint bl_palette_size   (void);
 /* Colour @index (wraps around). */
 void  bl_palette_color  (guint index, GdkRGBA *out);
-/* The colour of a learning rate: the same rate always gets the same colour, in any list.
- * The classroom rates 0.1, 0.2, 0.5, 0.8, 1.0, 2.0 get palette entries 0..5. */
-void  bl_palette_color_for_lr (double lr, GdkRGBA *out);
+/* The palette slot of each of @rates[0..n): its rank in increasing order (equal rates in the
+ * order given, NaN last). Distinct for every rate, so up to bl_palette_size () curves never
+ * share a colour, and the colours follow the rates' order on every page. */
+void  bl_palette_slots_for_rates (const double *rates, guint n, guint *slots);
 
 G_END_DECLS

@@ -124,6 +124,7 @@ nn_dataset_load (const char *dir, GError **error)
       return NULL;
     }
   set = g_new0 (NnDataset, 1);
+  g_atomic_ref_count_init (&set->ref);
   set->dir = g_strdup (dir);
   for (guint f = 0; f < NN_N_FILES; f++)
     if ((set->paths[f] = nn_dataset_find_file (dir, f)) == NULL)
@@ -131,22 +132,30 @@ nn_dataset_load (const char *dir, GError **error)
         g_autofree char *name = g_filename_display_name (dir);
         g_set_error (error, NN_ERROR, NN_ERROR_IO, _("%s has no %s (nor .gz)."), name,
                      file_names[f]);
-        nn_dataset_free (set);
+        nn_dataset_unref (set);
         return NULL;
       }
   if (!load_split (set, &set->train, NN_FILE_TRAIN_IMAGES, NN_FILE_TRAIN_LABELS, error) ||
       !load_split (set, &set->test, NN_FILE_TEST_IMAGES, NN_FILE_TEST_LABELS, error))
     {
-      nn_dataset_free (set);
+      nn_dataset_unref (set);
       return NULL;
     }
   return set;
 }
 
-void
-nn_dataset_free (NnDataset *set)
+NnDataset *
+nn_dataset_ref (NnDataset *set)
 {
-  if (set == NULL)
+  g_return_val_if_fail (set != NULL, NULL);
+  g_atomic_ref_count_inc (&set->ref);
+  return set;
+}
+
+void
+nn_dataset_unref (NnDataset *set)
+{
+  if (set == NULL || !g_atomic_ref_count_dec (&set->ref))
     return;
   g_free (set->train.images);
   g_free (set->train.labels);

@@ -27,7 +27,11 @@ typedef struct {
 typedef enum { NN_FILE_TRAIN_IMAGES, NN_FILE_TRAIN_LABELS, NN_FILE_TEST_IMAGES,
                NN_FILE_TEST_LABELS, NN_N_FILES } NnDataFile;
 
+/* Reference-counted (nn_dataset_ref/unref, thread-safe): a training run holds a reference, so
+ * whatever its owner does meanwhile (load another set, close the window) cannot free the
+ * images under it. Its contents never change after loading. */
 typedef struct {
+  gatomicrefcount ref;
   NnSplit  train;
   NnSplit  test;
   char    *dir;
@@ -43,9 +47,10 @@ char       *nn_dataset_find_file (const char *dir, NnDataFile file);
 /* The known SHA-256 of MNIST's decompressed files. */
 const char *nn_dataset_mnist_sha256 (NnDataFile file);
 
-/* Finds and reads the four files in @dir (names with '-' or '.', raw or .gz). */
+/* Finds and reads the four files in @dir (names with '-' or '.', raw or .gz); (transfer full). */
 NnDataset  *nn_dataset_load   (const char *dir, GError **error);
-void        nn_dataset_free   (NnDataset *set);
+NnDataset  *nn_dataset_ref    (NnDataset *set);
+void        nn_dataset_unref  (NnDataset *set);
 /* TRUE if all four files are MNIST's, byte for byte; else an error naming the first that
  * differs. */
 gboolean    nn_dataset_verify_mnist (const NnDataset *set, GError **error);
@@ -58,5 +63,7 @@ void        nn_split_fill_batch (const NnSplit *split, const guint32 *indices, g
 
 /* One image rotated by @theta radians about its centre, normalised into @out (28×28). */
 void        nn_rotate_image (float *out, const guint8 *img, double theta);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnDataset, nn_dataset_unref)
 
 G_END_DECLS

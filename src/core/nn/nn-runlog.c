@@ -36,7 +36,7 @@ nn_runlog_append_header (GString *out, const NnRecipe *r)
 }
 
 void
-nn_runlog_append_epoch (GString *out, const NnEpochReport *r)
+nn_runlog_append_epoch (GString *out, const NnEpochRecord *r)
 {
   g_string_append_printf (out, "{\"epoch\":%u,", r->epoch);
   append_number (out, "train_loss", r->train_loss, TRUE);
@@ -302,7 +302,7 @@ nn_runlog_free (NnRunLog *log)
   if (log == NULL)
     return;
   g_free (log->schedule);
-  g_array_unref (log->reports);
+  g_array_unref (log->records);
   g_free (log);
 }
 
@@ -311,12 +311,12 @@ new_run (void)
 {
   NnRunLog *log = g_new0 (NnRunLog, 1);
   log->lr = NAN;
-  log->reports = g_array_new (FALSE, TRUE, sizeof (NnEpochReport));
+  log->records = g_array_new (FALSE, TRUE, sizeof (NnEpochRecord));
   return log;
 }
 
 static gboolean
-read_epoch (const Value *v, NnEpochReport *out, const char **what)
+read_epoch (const Value *v, NnEpochRecord *out, const char **what)
 {
   const Value *confusion = member (v, "confusion");
   double epoch;
@@ -419,15 +419,15 @@ nn_runlog_parse (const char *text, gsize length, GError **error)
             }
           else
             {
-              NnEpochReport report;
-              if (read_epoch (v, &report, &r.error))
+              NnEpochRecord record;
+              if (read_epoch (v, &record, &r.error))
                 {
                   if (current == NULL)
                     {
                       current = new_run ();
                       g_ptr_array_add (runs, current);
                     }
-                  g_array_append_val (current->reports, report);
+                  g_array_append_val (current->records, record);
                 }
             }
         }
@@ -441,7 +441,7 @@ nn_runlog_parse (const char *text, gsize length, GError **error)
     }
   /* Runs without epochs (stopped before the first ended) say nothing: drop them. */
   for (guint i = runs->len; i-- > 0;)
-    if (((NnRunLog *) g_ptr_array_index (runs, i))->reports->len == 0)
+    if (((NnRunLog *) g_ptr_array_index (runs, i))->records->len == 0)
       g_ptr_array_remove_index (runs, i);
   if (runs->len == 0)
     {
@@ -483,7 +483,7 @@ nn_runlog_load (const char *path, GError **error)
 }
 
 gboolean
-nn_runlog_write (const char *path, const NnRecipe *recipe, const NnEpochReport *reports,
+nn_runlog_write (const char *path, const NnRecipe *recipe, const NnEpochRecord *records,
                  guint n, gboolean csv, GError **error)
 {
   g_autoptr(GString) out = g_string_new (NULL);
@@ -494,7 +494,7 @@ nn_runlog_write (const char *path, const NnRecipe *recipe, const NnEpochReport *
       g_string_append (out, "epoch,train_loss,train_acc,test_loss,test_acc,seconds,lr\n");
       for (guint i = 0; i < n; i++)
         {
-          const NnEpochReport *r = &reports[i];
+          const NnEpochRecord *r = &records[i];
           char b[6][G_ASCII_DTOSTR_BUF_SIZE];
           g_string_append_printf (out, "%u,%s,%s,%s,%s,%s,%s\n", r->epoch,
                                   g_ascii_formatd (b[0], sizeof b[0], "%.9g", r->train_loss),
@@ -510,7 +510,7 @@ nn_runlog_write (const char *path, const NnRecipe *recipe, const NnEpochReport *
       if (recipe)
         nn_runlog_append_header (out, recipe);
       for (guint i = 0; i < n; i++)
-        nn_runlog_append_epoch (out, &reports[i]);
+        nn_runlog_append_epoch (out, &records[i]);
     }
   /* g_file_set_contents writes a temporary file beside @path and renames it over. */
   if (!g_file_set_contents (path, out->str, out->len, &local))

@@ -25,11 +25,11 @@ typedef struct {
   char    *schedule;     /* "none", "step", "onecycle" or NULL */
   guint    epochs, batch, seed, train_subset;
   double   momentum, rotate;
-  GArray  *reports;      /* NnEpochReport (test_probs and model NULL) */
+  GArray  *records;      /* NnEpochRecord per epoch */
 } NnRunLog;
 
 void       nn_runlog_append_header (GString *out, const NnRecipe *recipe);
-void       nn_runlog_append_epoch  (GString *out, const NnEpochReport *report);
+void       nn_runlog_append_epoch  (GString *out, const NnEpochRecord *record);
 /* Parses JSON lines; returns NnRunLog* (free with nn_runlog_free), at least one run with at
  * least one epoch, or NULL and NN_ERROR_FORMAT naming the line. */
 GPtrArray *nn_runlog_parse         (const char *text, gsize length, GError **error);
@@ -38,7 +38,7 @@ void       nn_runlog_free          (NnRunLog *log);
 /* Writes a run atomically: JSON lines (a recipe line, then the epochs) or, when @csv, one CSV
  * row per epoch (epoch, losses, accuracies, seconds, rate). */
 gboolean   nn_runlog_write         (const char *path, const NnRecipe *recipe,
-                                    const NnEpochReport *reports, guint n, gboolean csv,
+                                    const NnEpochRecord *records, guint n, gboolean csv,
                                     GError **error);
 
 G_END_DECLS

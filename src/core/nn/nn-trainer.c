@@ -11,7 +11,7 @@
 
 struct _NnTrainer {
   NnRecipe         recipe;
-  const NnDataset *data;
+  NnDataset       *data;       /* a reference: the data outlives whoever loaded it */
   NnModel         *model;
   float           *x;          /* (batch, 784) */
   guint8          *y;
@@ -108,7 +108,7 @@ nn_recipe_to_string (const NnRecipe *r)
 }
 
 NnTrainer *
-nn_trainer_new (const NnRecipe *recipe, const NnDataset *data, GError **error)
+nn_trainer_new (const NnRecipe *recipe, NnDataset *data, GError **error)
 {
   NnTrainer *t;
 
@@ -117,10 +117,11 @@ nn_trainer_new (const NnRecipe *recipe, const NnDataset *data, GError **error)
     return NULL;
   t = g_new0 (NnTrainer, 1);
   t->recipe = *recipe;
-  t->data = data;
+  t->data = nn_dataset_ref (data);
   t->model = nn_model_new (recipe->seed, recipe->batch, recipe->threads, error);
   if (t->model == NULL)
     {
+      nn_dataset_unref (t->data);
       g_free (t);
       return NULL;
     }
@@ -141,6 +142,7 @@ nn_trainer_free (NnTrainer *t)
   if (t == NULL)
     return;
   nn_model_free (t->model);
+  nn_dataset_unref (t->data);
   g_free (t->x);
   g_free (t->y);
   g_free (t->order);
@@ -192,10 +194,10 @@ wait_while_paused (NnTrainer *t, GCancellable *cancellable)
   g_mutex_unlock (&t->lock);
 }
 
-void
+gboolean
 nn_evaluate_split (NnModel *model, const NnSplit *split, guint limit, guint batch,
                    double *loss, double *accuracy, guint confusion[NN_CLASSES][NN_CLASSES],
-                   float *probs)
+                   float *probs, GCancellable *cancellable)
 {
   guint n = limit ? MIN (limit, split->n) : split->n;
   float *x = g_new (float, (gsize) batch * NN_IMAGE_SIZE);
@@ -210,6 +212,8 @@ nn_evaluate_split (NnModel *model, const NnSplit *split, guint limit, guint batc
     {
       guint m = MIN (batch, n - start), ok = 0;
       double l = 0;
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
       for (guint i = 0; i < m; i++)
         idx[i] = start + i;
       nn_split_fill_batch (split, idx, m, x, y, 0, 0, 0);
@@ -229,6 +233,7 @@ nn_evaluate_split (NnModel *model, const NnSplit *split, guint limit, guint batc
   g_free (y);
   g_free (pred);
   g_free (idx);
+  return !g_cancellable_is_cancelled (cancellable);
 }
 
 gboolean
@@ -295,16 +300,22 @@ nn_trainer_run (NnTrainer *t, NnBatchFunc on_batch, NnEpochFunc on_epoch, gpoint
               on_batch (&br, user_data);
             }
         }
-      report.epoch = epoch + 1;
-      report.train_loss = loss_sum / seen;
-      report.train_acc = (double) correct_sum / seen;
-      report.lr = lr;
-      nn_evaluate_split (t->model, &t->data->test, r->test_subset, r->batch, &report.test_loss,
-                         &report.test_acc, report.confusion, t->test_probs);
+      report.record.epoch = epoch + 1;
+      report.record.train_loss = loss_sum / seen;
+      report.record.train_acc = (double) correct_sum / seen;
+      report.record.lr = lr;
+      if (!nn_evaluate_split (t->model, &t->data->test, r->test_subset, r->batch,
+                              &report.record.test_loss, &report.record.test_acc,
+                              report.record.confusion, t->test_probs, cancellable))
+        {
+          g_set_error (error, NN_ERROR, NN_ERROR_CANCELLED,
+                       _("Training stopped while testing epoch %u."), epoch + 1);
+          return FALSE;
+        }
       report.test_probs = t->test_probs;
       report.n_test = t->n_test;
       report.model = t->model;
-      report.seconds = (g_get_monotonic_time () - epoch_start) / 1e6;
+      report.record.seconds = (g_get_monotonic_time () - epoch_start) / 1e6;
       if (on_epoch)
         on_epoch (&report, user_data);
     }

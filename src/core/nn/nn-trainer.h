@@ -1,6 +1,6 @@
 /* nn-trainer.h: the epoch loop the window and the CLI both drive.
  *
- * The trainer owns a model and borrows a data set. nn_trainer_run() blocks: call it on a
+ * The trainer owns a model and a reference on a data set. nn_trainer_run() blocks: call it on a
  * worker thread. It reports through callbacks (called on that thread: copy what you need and
  * hand it to your main loop), checks the GCancellable between batches, and waits while
  * paused (a condition variable, not a spin). No global state: two trainers can run at once.
@@ -57,18 +57,25 @@ typedef struct {
   double eta_s;          /* to the end of the run */
 } NnBatchReport;
 
+/* What is kept of one finished epoch: the run log's line, the page's history, a curve on
+ * Compare Rates. Plain values only, so it can be copied and stored as it is. */
 typedef struct {
-  guint  epoch;
+  guint  epoch;          /* 1-based */
   double train_loss, train_acc;
   double test_loss, test_acc;
   double seconds;        /* training and testing this epoch */
   double lr;             /* at the end of the epoch */
   guint  confusion[NN_CLASSES][NN_CLASSES];   /* [true][predicted], test set */
-  /* Valid only during the callback (copy what you keep): the softmax output for each of the
-   * n_test test images evaluated, (n_test, 10), and the model's state after this epoch. */
-  const float *test_probs;
-  guint        n_test;
-  NnModel     *model;
+} NnEpochRecord;
+
+/* The trainer's end-of-epoch callback argument: the record, plus what is valid only during
+ * the callback (copy what you keep): the softmax output of each of the n_test test images
+ * evaluated, (n_test, 10), and the model's state after this epoch. */
+typedef struct {
+  NnEpochRecord record;
+  const float  *test_probs;
+  guint         n_test;
+  NnModel      *model;
 } NnEpochReport;
 
 typedef void (*NnBatchFunc) (const NnBatchReport *report, gpointer user_data);
@@ -76,7 +83,8 @@ typedef void (*NnEpochFunc) (const NnEpochReport *report, gpointer user_data);
 
 typedef struct _NnTrainer NnTrainer;
 
-NnTrainer *nn_trainer_new       (const NnRecipe *recipe, const NnDataset *data, GError **error);
+/* Takes a reference on @data for as long as the trainer lives. */
+NnTrainer *nn_trainer_new       (const NnRecipe *recipe, NnDataset *data, GError **error);
 void       nn_trainer_free      (NnTrainer *trainer);
 NnModel   *nn_trainer_get_model (NnTrainer *trainer);
 const NnRecipe *nn_trainer_get_recipe (NnTrainer *trainer);
@@ -89,9 +97,12 @@ void       nn_trainer_set_paused (NnTrainer *trainer, gboolean paused);
 gboolean   nn_trainer_get_paused (NnTrainer *trainer);
 
 /* Evaluates @model on @split (first @limit images, 0: all): mean loss, accuracy, confusion,
- * and (if @probs is not NULL: n × 10 floats) each image's softmax output. */
-void       nn_evaluate_split    (NnModel *model, const NnSplit *split, guint limit, guint batch,
+ * and (if @probs is not NULL: n × 10 floats) each image's softmax output. Checks
+ * @cancellable (may be NULL) between batches: FALSE if it was cancelled (the outputs are then
+ * incomplete). */
+gboolean   nn_evaluate_split    (NnModel *model, const NnSplit *split, guint limit, guint batch,
                                  double *loss, double *accuracy,
-                                 guint confusion[NN_CLASSES][NN_CLASSES], float *probs);
+                                 guint confusion[NN_CLASSES][NN_CLASSES], float *probs,
+                                 GCancellable *cancellable);
 
 G_END_DECLS

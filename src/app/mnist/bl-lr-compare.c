@@ -1,0 +1,676 @@
+/* bl-lr-compare.c: see bl-lr-compare.h. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "bl-app-error.h"
+#include "core/bl-toy.h"
+#include "mnist/bl-lr-compare.h"
+#include "nn-sgd.h"
+#include "nn-runlog.h"
+#include "widgets/bl-chart.h"
+#include "widgets/bl-file-chooser.h"
+#include "widgets/bl-palette.h"
+
+/* A class compares a handful of rates; an imported sweep may hold more, but a chart of more
+ * curves than this says nothing (and the palette has eight colours). */
+#define MAX_RUNS 64
+
+typedef struct {
+  BlLrCompare   *owner;
+  guint          series;
+  guint          slot;         /* its colour in the palette */
+  double         lr;           /* NaN when a log does not say */
+  char          *source;       /* "this window", "Run Each", or the log's file name */
+  char          *recipe;       /* the rest of the recipe, in short: what else may differ */
+  double         best, final;
+  guint          best_epoch, epochs;
+  BlTrainingRun *run;          /* followed as it learns; NULL for an imported one */
+  guint          shown;        /* epochs of @run already on the chart */
+} Run;
+
+struct _BlLrCompare {
+  GtkWidget      parent_instance;
+
+  GtkEntry      *rates_entry;
+  GtkLabel      *message_label;
+  BlChart       *chart;
+  GtkGrid       *table;
+
+  GPtrArray     *runs;         /* Run* */
+  gboolean       busy;         /* another run trains */
+
+  /* "Run Each" */
+  NnDataset     *queue_data;
+  NnRecipe       queue_recipe;
+  GArray        *queue;        /* rates still waiting (double) */
+  guint          queue_count;  /* rates in the queue when it started */
+  BlTrainingRun *current;
+  GCancellable  *import_cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (BlLrCompare, bl_lr_compare, GTK_TYPE_WIDGET)
+
+enum { SIGNAL_RUN_REQUESTED, SIGNAL_RUN_STARTED, SIGNAL_QUEUE_FINISHED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+run_free (Run *run)
+{
+  if (run->run)
+    {
+      g_signal_handlers_disconnect_matched (bl_training_run_get_history (run->run),
+                                            G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, run);
+      g_object_unref (run->run);
+    }
+  g_free (run->source);
+  g_free (run->recipe);
+  g_free (run);
+}
+
+static char *
+rate_text (double lr)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  return isfinite (lr) ? g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", lr)) : g_strdup ("?");
+}
+
+static void
+attach_label (GtkGrid *grid, const char *text, int col, int row, float xalign, gboolean markup,
+              gboolean heading)
+{
+  GtkWidget *l = gtk_label_new (NULL);
+  if (markup)
+    gtk_label_set_markup (GTK_LABEL (l), text);
+  else
+    gtk_label_set_text (GTK_LABEL (l), text);
+  gtk_label_set_xalign (GTK_LABEL (l), xalign);
+  gtk_widget_add_css_class (l, heading ? "dim-label" : "numeric");
+  gtk_grid_attach (grid, l, col, row, 1, 1);
+}
+
+/* A run keeps the colour it got when it came: the first slot no other run on the chart has
+ * (bl-palette.h), so no two curves share one while there are no more runs than colours. */
+static guint
+free_slot (BlLrCompare *self)
+{
+  guint n = bl_palette_size ();
+
+  for (guint slot = 0; slot < n; slot++)
+    {
+      gboolean taken = FALSE;
+      for (guint i = 0; i < self->runs->len && !taken; i++)
+        taken = ((Run *) g_ptr_array_index (self->runs, i))->slot == slot;
+      if (!taken)
+        return slot;
+    }
+  return self->runs->len;   /* more runs than colours: they repeat, dashed (imported) or not */
+}
+
+/* "batch 128 · one-cycle · all images", or NULL when a log does not say. */
+static char *
+recipe_summary (guint batch, const char *schedule, guint train_subset)
+{
+  g_autofree char *images = train_subset ? g_strdup_printf (_("%u images"), train_subset)
+                                         : g_strdup (_("all images"));
+
+  if (batch == 0 || schedule == NULL)
+    return NULL;
+  return g_strdup_printf (_("batch %u · %s · %s"), batch, schedule, images);
+}
+
+static int
+compare_by_rate (gconstpointer a, gconstpointer b)
+{
+  const Run *x = *(Run *const *) a, *y = *(Run *const *) b;
+
+  if (isnan (x->lr) || isnan (y->lr))
+    return isnan (x->lr) - isnan (y->lr);
+  return (x->lr > y->lr) - (x->lr < y->lr);
+}
+
+/* The table is small (at most MAX_RUNS rows): rebuilt when a number changes; its rows in the
+ * rates' order, like the colours. */
+static void
+rebuild_table (BlLrCompare *self)
+{
+  GtkWidget *child;
+  const char *heads[] = { N_("Rate η"), N_("Run"), N_("Best test accuracy"), N_("At epoch"),
+                          N_("Last epoch"), N_("Recipe otherwise") };
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+  gboolean differ = FALSE;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->table))) != NULL)
+    gtk_grid_remove (self->table, child);
+  if (self->runs->len == 0)
+    return;
+  for (guint i = 0; i < self->runs->len; i++)
+    {
+      const Run *r = g_ptr_array_index (self->runs, i), *first = g_ptr_array_index (self->runs, 0);
+      g_ptr_array_add (sorted, (gpointer) r);
+      differ |= g_strcmp0 (r->recipe, first->recipe) != 0;
+    }
+  g_ptr_array_sort (sorted, compare_by_rate);
+  for (guint c = 0; c < G_N_ELEMENTS (heads); c++)
+    attach_label (self->table, _(heads[c]), c, 0, c < 2 || c == 5 ? 0 : 1, FALSE, TRUE);
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      const Run *r = g_ptr_array_index (sorted, i);
+      g_autofree char *lr = rate_text (r->lr), *swatch = NULL, *best = NULL, *epoch = NULL,
+                      *last = NULL, *color = NULL;
+      GdkRGBA c;
+
+      bl_palette_color (r->slot, &c);
+      color = g_strdup_printf ("#%02x%02x%02x", (int) (c.red * 255), (int) (c.green * 255),
+                               (int) (c.blue * 255));
+      swatch = g_markup_printf_escaped ("<span foreground=\"%s\">■</span> %s", color, lr);
+      best = r->epochs ? g_strdup_printf ("%.2f%%", 100 * r->best) : g_strdup ("—");
+      epoch = r->epochs ? g_strdup_printf ("%u", r->best_epoch) : g_strdup ("—");
+      last = r->epochs ? g_strdup_printf (_("%.2f%% (epoch %u)"), 100 * r->final, r->epochs)
+                       : g_strdup (_("waiting"));
+      attach_label (self->table, swatch, 0, i + 1, 0, TRUE, FALSE);
+      attach_label (self->table, r->source, 1, i + 1, 0, FALSE, FALSE);
+      attach_label (self->table, best, 2, i + 1, 1, FALSE, FALSE);
+      attach_label (self->table, epoch, 3, i + 1, 1, FALSE, FALSE);
+      attach_label (self->table, last, 4, i + 1, 1, FALSE, FALSE);
+      attach_label (self->table, r->recipe ? r->recipe : _("not in the log"), 5, i + 1, 0,
+                    FALSE, FALSE);
+    }
+  /* Runs that differ in more than the rate are no longer a comparison of rates alone. */
+  if (differ)
+    {
+      GtkWidget *note = gtk_label_new (_("These runs differ in more than the rate (last "
+                                         "column): compare them with care."));
+      gtk_label_set_xalign (GTK_LABEL (note), 0);
+      gtk_label_set_wrap (GTK_LABEL (note), TRUE);
+      gtk_widget_add_css_class (note, "warning");
+      gtk_grid_attach (self->table, note, 0, sorted->len + 1, G_N_ELEMENTS (heads), 1);
+    }
+}
+
+static Run *
+add_run (BlLrCompare *self, double lr, const char *source, gboolean imported)
+{
+  Run *run = g_new0 (Run, 1);
+  g_autofree char *rate = rate_text (lr), *label = NULL;
+  GdkRGBA c;
+
+  run->owner = self;
+  run->lr = lr;
+  run->source = g_strdup (source);
+  run->slot = free_slot (self);
+  bl_palette_color (run->slot, &c);
+  label = imported ? g_strdup_printf ("η = %s · %s", rate, source)
+                   : g_strdup_printf ("η = %s", rate);
+  run->series = bl_chart_add_series (self->chart, label, &c,
+                                     imported ? BL_CHART_LINE_DASHED : BL_CHART_LINE_POINTS);
+  g_ptr_array_add (self->runs, run);
+  return run;
+}
+
+static void
+add_epoch (BlLrCompare *self, Run *run, const NnEpochRecord *r)
+{
+  bl_chart_series_append (self->chart, run->series, r->epoch, 100 * r->test_acc);
+  if (run->epochs == 0 || r->test_acc > run->best)
+    {
+      run->best = r->test_acc;
+      run->best_epoch = r->epoch;
+    }
+  run->final = r->test_acc;
+  run->epochs = r->epoch;
+}
+
+/* A followed run's history grew: its new epochs join the chart. */
+static void
+history_changed_cb (GListModel *history, guint position, guint removed, guint added, Run *run)
+{
+  BlLrCompare *self = run->owner;
+
+  for (; run->shown < g_list_model_get_n_items (history); run->shown++)
+    {
+      g_autoptr(BlEpoch) epoch = g_list_model_get_item (history, run->shown);
+      add_epoch (self, run, bl_epoch_get_record (epoch));
+    }
+  rebuild_table (self);
+}
+
+void
+bl_lr_compare_follow_run (BlLrCompare *self, BlTrainingRun *run, const char *source)
+{
+  Run *r;
+  GListModel *history;
+  const NnRecipe *recipe;
+
+  g_return_if_fail (BL_IS_LR_COMPARE (self));
+  g_return_if_fail (BL_IS_TRAINING_RUN (run));
+  recipe = bl_training_run_get_recipe (run);
+  r = add_run (self, recipe->lr, source, FALSE);
+  r->recipe = recipe_summary (recipe->batch, nn_schedule_name (recipe->schedule),
+                              recipe->train_subset);
+  r->run = g_object_ref (run);
+  history = bl_training_run_get_history (run);
+  g_signal_connect (history, "items-changed", G_CALLBACK (history_changed_cb), r);
+  history_changed_cb (history, 0, 0, 0, r);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Run Each: the queue
+ */
+
+static void update_actions (BlLrCompare *self);
+static void start_next (BlLrCompare *self);
+
+static void
+end_queue (BlLrCompare *self)
+{
+  g_array_set_size (self->queue, 0);
+  g_clear_pointer (&self->queue_data, nn_dataset_unref);
+  update_actions (self);
+  g_signal_emit (self, signals[SIGNAL_QUEUE_FINISHED], 0);
+}
+
+static void
+current_finished_cb (BlTrainingRun *run, BlLrCompare *self)
+{
+  BlRunState state = bl_training_run_get_state (run);
+
+  g_signal_handlers_disconnect_by_data (run, self);
+  g_clear_object (&self->current);
+  /* A stopped or failed run ends the queue: the class asked for a halt, or something needs a
+   * look before the next rate. */
+  if (state == BL_RUN_STATE_FINISHED && self->queue->len > 0)
+    start_next (self);
+  else
+    end_queue (self);
+}
+
+static void
+start_next (BlLrCompare *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source = NULL;
+  NnRecipe r = self->queue_recipe;
+  guint index = self->queue_count - self->queue->len;
+
+  r.lr = g_array_index (self->queue, double, 0);
+  g_array_remove_index (self->queue, 0);
+  source = g_strdup_printf (_("Run Each, %u of %u"), index + 1, self->queue_count);
+  self->current = bl_training_run_new (&r, self->queue_data, source, &error);
+  if (self->current == NULL)
+    {
+      bl_lr_compare_show_message (self, error->message, TRUE);
+      end_queue (self);
+      return;
+    }
+  bl_lr_compare_follow_run (self, self->current, source);
+  g_signal_connect (self->current, "finished", G_CALLBACK (current_finished_cb), self);
+  /* Those who follow the run connect before it starts. */
+  g_signal_emit (self, signals[SIGNAL_RUN_STARTED], 0, self->current, index, self->queue_count);
+  bl_training_run_start (self->current);
+  update_actions (self);
+}
+
+gboolean
+bl_lr_compare_run_rates (BlLrCompare *self, NnDataset *data, const NnRecipe *recipe,
+                         const double *rates, guint n, GError **error)
+{
+  g_return_val_if_fail (BL_IS_LR_COMPARE (self), FALSE);
+  g_return_val_if_fail (data != NULL && recipe != NULL && (rates != NULL || n == 0), FALSE);
+  if (self->current || self->busy)
+    {
+      g_set_error (error, BL_APP_ERROR, BL_APP_ERROR_BUSY, _("A run is already going."));
+      return FALSE;
+    }
+  if (n == 0)
+    {
+      g_set_error (error, BL_APP_ERROR, BL_APP_ERROR_INVALID, _("Type at least one rate."));
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      NnRecipe r = *recipe;
+      r.lr = rates[i];
+      if (!nn_recipe_validate (&r, error))
+        return FALSE;
+    }
+  self->queue_recipe = *recipe;
+  self->queue_data = nn_dataset_ref (data);
+  g_array_set_size (self->queue, 0);
+  g_array_append_vals (self->queue, rates, n);
+  self->queue_count = n;
+  bl_lr_compare_show_message (self, NULL, FALSE);
+  start_next (self);
+  return self->current != NULL;
+}
+
+void
+bl_lr_compare_stop (BlLrCompare *self)
+{
+  g_return_if_fail (BL_IS_LR_COMPARE (self));
+  g_array_set_size (self->queue, 0);
+  if (self->current)
+    bl_training_run_stop (self->current);
+}
+
+BlTrainingRun *
+bl_lr_compare_get_current_run (BlLrCompare *self)
+{
+  g_return_val_if_fail (BL_IS_LR_COMPARE (self), NULL);
+  return self->current;
+}
+
+guint
+bl_lr_compare_get_queue_length (BlLrCompare *self)
+{
+  g_return_val_if_fail (BL_IS_LR_COMPARE (self), 0);
+  return self->queue->len;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Importing logs: read and parsed on a worker thread, overlaid here.
+ */
+
+static void
+import_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *logs = nn_runlog_load (task_data, &error);
+
+  if (logs)
+    g_task_return_pointer (task, logs, (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean
+add_logs (BlLrCompare *self, GPtrArray *logs, const char *path, GError **error)
+{
+  g_autofree char *name = g_filename_display_basename (path);
+  guint room = self->runs->len < MAX_RUNS ? MAX_RUNS - self->runs->len : 0;
+  guint n = MIN (logs->len, room);
+
+  if (n == 0)
+    {
+      g_set_error (error, BL_APP_ERROR, BL_APP_ERROR_BUSY,
+                   _("The chart holds %u runs already: clear it first."), MAX_RUNS);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      NnRunLog *log = g_ptr_array_index (logs, i);
+      /* An old log without its recipe: the rate of a constant schedule is the first epoch's. */
+      double lr = log->has_recipe ? log->lr
+                                  : g_array_index (log->records, NnEpochRecord, 0).lr;
+      g_autofree char *source = logs->len > 1 ? g_strdup_printf ("%s (%u)", name, i + 1)
+                                              : g_strdup (name);
+      Run *run = add_run (self, lr, source, TRUE);
+      if (log->has_recipe)
+        run->recipe = recipe_summary (log->batch, log->schedule, log->train_subset);
+      for (guint e = 0; e < log->records->len; e++)
+        add_epoch (self, run, &g_array_index (log->records, NnEpochRecord, e));
+    }
+  rebuild_table (self);
+  if (n < logs->len)
+    {
+      g_autofree char *text = g_strdup_printf (_("%s holds %u runs; the first %u are shown (a "
+                                                 "chart of more says nothing)."), name,
+                                               logs->len, n);
+      bl_lr_compare_show_message (self, text, FALSE);
+    }
+  else
+    bl_lr_compare_show_message (self, NULL, FALSE);
+  return TRUE;
+}
+
+gboolean
+bl_lr_compare_import (BlLrCompare *self, const char *path, GError **error)
+{
+  g_autoptr(GPtrArray) logs = NULL;
+
+  g_return_val_if_fail (BL_IS_LR_COMPARE (self), FALSE);
+  if ((logs = nn_runlog_load (path, error)) == NULL)
+    return FALSE;
+  return add_logs (self, logs, path, error);
+}
+
+static void
+import_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  BlLrCompare *self = BL_LR_COMPARE (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) logs = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->import_cancellable);
+  update_actions (self);
+  if (logs == NULL || !add_logs (self, logs, g_task_get_task_data (G_TASK (result)), &error))
+    bl_lr_compare_show_message (self, error->message, TRUE);
+}
+
+static void
+import_chosen_cb (GtkWidget *owner, const char *path, gpointer data)
+{
+  BlLrCompare *self = BL_LR_COMPARE (owner);
+  g_autoptr(GTask) task = NULL;
+
+  if (path == NULL)
+    {
+      bl_lr_compare_show_message (self, _("Choose a local file."), TRUE);
+      return;
+    }
+  self->import_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->import_cancellable, import_done, NULL);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, import_thread);
+  bl_lr_compare_show_message (self, _("Reading the log…"), FALSE);
+  update_actions (self);
+}
+
+static void
+action_import (GtkWidget *widget, const char *name, GVariant *param)
+{
+  static const char *const patterns[] = { "*.jsonl", "*.json", "*.log", NULL };
+
+  bl_choose_file (widget, GTK_FILE_CHOOSER_ACTION_OPEN, _("Import a training log"),
+                  _("_Import"), NULL, _("Training logs (JSON lines)"), patterns,
+                  import_chosen_cb, NULL);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+void
+bl_lr_compare_clear (BlLrCompare *self)
+{
+  g_return_if_fail (BL_IS_LR_COMPARE (self));
+  g_ptr_array_set_size (self->runs, 0);
+  bl_chart_clear (self->chart);
+  bl_chart_add_hline (self->chart, 99.40, _("target 99.40%"));
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), FALSE);
+  rebuild_table (self);
+}
+
+guint
+bl_lr_compare_get_n_runs (BlLrCompare *self)
+{
+  g_return_val_if_fail (BL_IS_LR_COMPARE (self), 0);
+  return self->runs->len;
+}
+
+double
+bl_lr_compare_get_best (BlLrCompare *self, guint index, guint *epoch)
+{
+  const Run *r;
+
+  g_return_val_if_fail (BL_IS_LR_COMPARE (self), NAN);
+  g_return_val_if_fail (index < self->runs->len, NAN);
+  r = g_ptr_array_index (self->runs, index);
+  if (epoch)
+    *epoch = r->best_epoch;
+  return r->best;
+}
+
+GArray *
+bl_lr_compare_get_rates (BlLrCompare *self, GError **error)
+{
+  /* A class compares a handful; more would not have a colour each. */
+  return bl_toy_parse_learning_rates (gtk_editable_get_text (GTK_EDITABLE (self->rates_entry)),
+                                      bl_palette_size (), error);
+}
+
+void
+bl_lr_compare_set_rates_text (BlLrCompare *self, const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->rates_entry), text);
+}
+
+BlChart *
+bl_lr_compare_get_chart (BlLrCompare *self)
+{
+  return self->chart;
+}
+
+void
+bl_lr_compare_set_settings (BlLrCompare *self, GSettings *settings)
+{
+  g_return_if_fail (BL_IS_LR_COMPARE (self));
+  if (settings == NULL)
+    return;
+  g_settings_bind (settings, "compare-rates", self->rates_entry, "text",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "projector-mode", self->chart, "projector-mode",
+                   G_SETTINGS_BIND_GET);
+}
+
+/* The one place the buttons' states are decided. */
+static void
+update_actions (BlLrCompare *self)
+{
+  gboolean running = self->current != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "compare.run-each", !running && !self->busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "compare.clear", !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "compare.import",
+                                 self->import_cancellable == NULL);
+}
+
+void
+bl_lr_compare_set_busy (BlLrCompare *self, gboolean busy)
+{
+  g_return_if_fail (BL_IS_LR_COMPARE (self));
+  self->busy = busy;
+  update_actions (self);
+}
+
+void
+bl_lr_compare_show_message (BlLrCompare *self, const char *message, gboolean error)
+{
+  gtk_label_set_text (self->message_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+  if (error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error-message");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error-message");
+}
+
+static void
+action_run_each (GtkWidget *widget, const char *name, GVariant *param)
+{
+  g_signal_emit (widget, signals[SIGNAL_RUN_REQUESTED], 0);
+}
+
+static void
+entry_activate_cb (GtkEntry *entry, BlLrCompare *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "compare.run-each", NULL);
+}
+
+static void
+action_clear (GtkWidget *widget, const char *name, GVariant *param)
+{
+  bl_lr_compare_clear (BL_LR_COMPARE (widget));
+}
+
+static void
+bl_lr_compare_dispose (GObject *object)
+{
+  BlLrCompare *self = BL_LR_COMPARE (object);
+
+  if (self->import_cancellable)
+    g_cancellable_cancel (self->import_cancellable);
+  g_clear_object (&self->import_cancellable);
+  if (self->current)
+    {
+      g_signal_handlers_disconnect_by_data (self->current, self);
+      bl_training_run_stop (self->current);
+    }
+  g_clear_object (&self->current);
+  g_clear_pointer (&self->runs, g_ptr_array_unref);
+  g_clear_pointer (&self->queue_data, nn_dataset_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (object), BL_TYPE_LR_COMPARE);
+  /* GTK 4.8 leaves the template's top-level children parented. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (bl_lr_compare_parent_class)->dispose (object);
+}
+
+static void
+bl_lr_compare_finalize (GObject *object)
+{
+  g_array_unref (BL_LR_COMPARE (object)->queue);
+  G_OBJECT_CLASS (bl_lr_compare_parent_class)->finalize (object);
+}
+
+static void
+bl_lr_compare_class_init (BlLrCompareClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bl_lr_compare_dispose;
+  object_class->finalize = bl_lr_compare_finalize;
+  g_type_ensure (BL_TYPE_CHART);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/backproplab/BackpropLab/ui/bl-lr-compare.ui");
+  gtk_widget_class_bind_template_child (widget_class, BlLrCompare, rates_entry);
+  gtk_widget_class_bind_template_child (widget_class, BlLrCompare, message_label);
+  gtk_widget_class_bind_template_child (widget_class, BlLrCompare, chart);
+  gtk_widget_class_bind_template_child (widget_class, BlLrCompare, table);
+  gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
+  gtk_widget_class_install_action (widget_class, "compare.run-each", NULL, action_run_each);
+  gtk_widget_class_install_action (widget_class, "compare.import", NULL, action_import);
+  gtk_widget_class_install_action (widget_class, "compare.clear", NULL, action_clear);
+  signals[SIGNAL_RUN_REQUESTED] =
+    g_signal_new ("run-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_RUN_STARTED] =
+    g_signal_new ("run-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, BL_TYPE_TRAINING_RUN, G_TYPE_UINT, G_TYPE_UINT);
+  signals[SIGNAL_QUEUE_FINISHED] =
+    g_signal_new ("queue-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 0);
+  gtk_widget_class_set_css_name (widget_class, "lrcompare");
+}
+
+static void
+bl_lr_compare_init (BlLrCompare *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) run_free);
+  self->queue = g_array_new (FALSE, FALSE, sizeof (double));
+  bl_chart_set_title (self->chart, _("Test accuracy per epoch, one run per learning rate"));
+  bl_chart_set_x_label (self->chart, _("epoch"));
+  bl_chart_set_x_whole_numbers (self->chart, TRUE);
+  bl_chart_set_y_label (self->chart, _("test accuracy %"));
+  bl_chart_add_hline (self->chart, 99.40, _("target 99.40%"));
+  update_actions (self);
+}
+
+GtkWidget *
+bl_lr_compare_new (void)
+{
+  return g_object_new (BL_TYPE_LR_COMPARE, NULL);
+}
