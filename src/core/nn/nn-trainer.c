@@ -91,11 +91,14 @@ nn_recipe_validate (const NnRecipe *r, GError **error)
 char *
 nn_recipe_to_string (const NnRecipe *r)
 {
-  char lr[32], mom[32], wd[32], rot[32], ls[32];
+  char lr[32], mom[32], wd[32], rot[32], ls[32], recal[48] = "";
+
+  if (r->recalibrate_bn > 0)
+    g_snprintf (recal, sizeof recal, " recalibrate_bn=%u", r->recalibrate_bn);
 
   return g_strdup_printf ("epochs=%u batch=%u lr=%s momentum=%s weight_decay=%s schedule=%s "
                           "seed=%" G_GUINT64_FORMAT " threads=%u train_subset=%u rotate=%s"
-                          "%s%s%s",
+                          "%s%s%s%s",
                           r->epochs, r->batch, g_ascii_formatd (lr, sizeof lr, "%g", r->lr),
                           g_ascii_formatd (mom, sizeof mom, "%g", r->momentum),
                           g_ascii_formatd (wd, sizeof wd, "%g", r->weight_decay),
@@ -104,7 +107,7 @@ nn_recipe_to_string (const NnRecipe *r)
                           r->label_smoothing > 0 ? " label_smoothing=" : "",
                           r->label_smoothing > 0
                             ? g_ascii_formatd (ls, sizeof ls, "%g", r->label_smoothing) : "",
-                          r->nesterov ? " nesterov" : "");
+                          r->nesterov ? " nesterov" : "", recal);
 }
 
 NnTrainer *
@@ -236,6 +239,28 @@ nn_evaluate_split (NnModel *model, const NnSplit *split, guint limit, guint batc
   return !g_cancellable_is_cancelled (cancellable);
 }
 
+/* Batch norm's running statistics measured again on the first recipe.recalibrate_bn training
+ * images, as they are (see NnRecipe). FALSE if cancelled on the way. */
+static gboolean
+recalibrate_batchnorm (NnTrainer *t, GCancellable *cancellable)
+{
+  const NnSplit *train = &t->data->train;
+  guint n = MIN (t->recipe.recalibrate_bn, train->n), batch = t->recipe.batch;
+  g_autofree guint32 *idx = g_new (guint32, batch);
+
+  for (guint start = 0, b = 0; start < n; start += batch, b++)
+    {
+      guint m = MIN (batch, n - start);
+      if (g_cancellable_is_cancelled (cancellable))
+        return FALSE;
+      for (guint i = 0; i < m; i++)
+        idx[i] = start + i;
+      nn_split_fill_batch (train, idx, m, t->x, t->y, 0, 0, 0);
+      nn_model_recalibrate_batchnorm (t->model, t->x, m, b);
+    }
+  return TRUE;
+}
+
 gboolean
 nn_trainer_run (NnTrainer *t, NnBatchFunc on_batch, NnEpochFunc on_epoch, gpointer user_data,
                 GCancellable *cancellable, GError **error)
@@ -304,6 +329,12 @@ nn_trainer_run (NnTrainer *t, NnBatchFunc on_batch, NnEpochFunc on_epoch, gpoint
       report.record.train_loss = loss_sum / seen;
       report.record.train_acc = (double) correct_sum / seen;
       report.record.lr = lr;
+      if (r->recalibrate_bn > 0 && !recalibrate_batchnorm (t, cancellable))
+        {
+          g_set_error (error, NN_ERROR, NN_ERROR_CANCELLED,
+                       _("Training stopped while testing epoch %u."), epoch + 1);
+          return FALSE;
+        }
       if (!nn_evaluate_split (t->model, &t->data->test, r->test_subset, r->batch,
                               &report.record.test_loss, &report.record.test_acc,
                               report.record.confusion, t->test_probs, cancellable))

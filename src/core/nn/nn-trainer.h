@@ -31,6 +31,9 @@ typedef struct {
   double         rotate_deg;     /* random rotation ±deg of training images; 0: none */
   double         label_smoothing;  /* ε of the training targets (nn-loss.h); 0: none */
   gboolean       nesterov;       /* Nesterov momentum (nn-sgd.h) */
+  guint          recalibrate_bn; /* before each test pass, batch norm's statistics measured
+                                  * again on this many training images, without dropout or
+                                  * augmentation (nn_model_recalibrate_batchnorm); 0: never */
 } NnRecipe;
 
 /* The default: 20 epochs, batch 128, one-cycle to 0.05, rotation ±7°, seed 1, 2 threads. */
