@@ -19,7 +19,6 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "nn-linear.h"
@@ -131,7 +130,7 @@ forward_image (NnModel *m, guint chunk, guint n, guint begin)
           float *z = B->z + n * B->K * B->npix;
           m->k->conv3x3_forward (z, B->npix, B->in + n * B->in_stride, B->C, B->Hp, B->Wp, B->P,
                                  B->wt, m->params + B->b_off, B->K, NULL,
-                                 m->scratch[chunk].conv_scratch);
+                                 s->conv_scratch);
           m->k->batchnorm_image_stats (B->part + (gsize) chunk * 2 * B->K, z, B->npix,
                                        B->colmask, B->npix, B->P * B->Q, B->K, n - begin);
           return;
