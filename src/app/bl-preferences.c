@@ -170,10 +170,13 @@ bl_preferences_new (GtkWindow *parent, GSettings *settings)
   projector_changed_cb (settings, "projector-mode", self);
   g_object_set_data (G_OBJECT (self), "theme-dropdown", self->theme_dropdown);
   g_object_set_data (G_OBJECT (self), "projector-switch", self->projector_switch);
+  g_object_set_data (G_OBJECT (self), "iterations-spin", self->iterations_spin);
   rates = g_settings_get_value (settings, "learning-rates");
   rates_text = rates_to_text (rates);
   gtk_editable_set_text (GTK_EDITABLE (self->rates_entry), rates_text);
   g_signal_connect (self->rates_entry, "changed", G_CALLBACK (rates_changed_cb), self);
+  gtk_adjustment_set_upper (gtk_spin_button_get_adjustment (self->iterations_spin),
+                            BL_TOY_MAX_ITERATIONS);
   g_settings_bind (settings, "iterations", self->iterations_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "threads", self->threads_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "compare-rates", self->compare_entry, "text",

@@ -30,6 +30,8 @@ print_usage (FILE *out)
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (out, _("\nRun “backprop-lab-cli COMMAND --help” for a command's options.\n"));
+  fprintf (out, _("Exit status: 0 done, 1 failed, 2 usage error (an unknown command or option, "
+                  "a value out of range); each command's --help says more.\n"));
 }
 
 int

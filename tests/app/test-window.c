@@ -10,6 +10,7 @@
 #include "bl-preferences.h"
 #include "backprop/bl-ledger-model.h"
 #include "bl-window.h"
+#include "core/bl-toy.h"
 #include "test-app-env.h"
 #include "test-utils.h"
 
@@ -289,6 +290,27 @@ test_preferences (void)
   g_assert_cmpuint (n, ==, 2);
   g_assert_cmpfloat (v[0], ==, 0.3);
   g_assert_cmpfloat (v[1], ==, 3);
+
+  /* The iterations' bound is the toy's, in the spin button and in the schema. */
+  {
+    GtkSpinButton *spin = g_object_get_data (G_OBJECT (prefs), "iterations-spin");
+    g_autoptr(GSettingsSchema) schema = NULL;
+    g_autoptr(GSettingsSchemaKey) key = NULL;
+    g_autoptr(GVariant) range = NULL, limits = NULL;
+    const char *kind;
+    guint32 lo, hi;
+
+    g_assert_nonnull (spin);
+    g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_spin_button_get_adjustment (spin)), ==,
+                       BL_TOY_MAX_ITERATIONS);
+    g_object_get (settings, "settings-schema", &schema, NULL);
+    key = g_settings_schema_get_key (schema, "iterations");
+    range = g_settings_schema_key_get_range (key);
+    g_variant_get (range, "(&sv)", &kind, &limits);
+    g_assert_cmpstr (kind, ==, "range");
+    g_variant_get (limits, "(uu)", &lo, &hi);
+    g_assert_cmpuint (hi, ==, BL_TOY_MAX_ITERATIONS);
+  }
 
   /* The style follows the key both ways. */
   g_settings_set_string (settings, "theme", "dark");

@@ -104,7 +104,7 @@ load_done (GObject *source, GAsyncResult *result, gpointer data)
   BlDataPanel *self = BL_DATA_PANEL (source);
   g_autoptr(GError) error = NULL;
   g_autoptr(NnDataset) set = g_task_propagate_pointer (G_TASK (result), &error);
-  g_autofree char *text = NULL, *name = NULL;
+  g_autofree char *text = NULL, *name = NULL, *path = NULL;
   gboolean mnist;
 
   if (g_task_get_cancellable (G_TASK (result)) != self->load_cancellable)
@@ -121,11 +121,14 @@ load_done (GObject *source, GAsyncResult *result, gpointer data)
   g_clear_pointer (&self->dataset, nn_dataset_unref);
   self->dataset = g_steal_pointer (&set);
   mnist = nn_dataset_verify_mnist (self->dataset, NULL);
-  name = g_filename_display_name (self->dataset->dir);
+  /* The folder by its name; where it is, in the tooltip (a projected path says nothing to a
+   * class and shows the teacher's machine). */
+  name = g_filename_display_basename (self->dataset->dir);
+  path = g_filename_display_name (self->dataset->dir);
   text = g_strdup_printf (_("%s: %u training and %u test images%s"), name,
                           self->dataset->train.n, self->dataset->test.n,
                           mnist ? _(" (MNIST, verified by SHA-256)") : "");
-  set_text (self, text, NULL);
+  set_text (self, text, path);
   if (self->settings)
     g_settings_set_string (self->settings, "data-folder", self->dataset->dir);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DATASET]);

@@ -178,11 +178,23 @@ int
 bl_mnist_page_get_narrow_width (BlMnistPage *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *paned, *sidebar_content, *views;
+  int wanted, sidebar_nat, views_min, handle;
 
-  /* Projector mode's type is 1.4 times larger (style.css): so is the room everything needs. */
   g_return_val_if_fail (BL_IS_MNIST_PAGE (self), NARROW_PAGE_WIDTH);
-  return root && gtk_widget_has_css_class (GTK_WIDGET (root), "projector")
-         ? NARROW_PAGE_WIDTH * 14 / 10 : NARROW_PAGE_WIDTH;
+  /* Projector mode's type is 1.4 times larger (style.css): so is the room the charts want. */
+  wanted = root && gtk_widget_has_css_class (GTK_WIDGET (root), "projector")
+           ? NARROW_PAGE_WIDTH * 14 / 10 : NARROW_PAGE_WIDTH;
+  /* And never less than the sidebar at its width beside the views at their narrowest. */
+  paned = gtk_widget_get_first_child (GTK_WIDGET (self));
+  sidebar_content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (self->sidebar));
+  views = gtk_paned_get_end_child (GTK_PANED (paned));
+  gtk_widget_measure (sidebar_content, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &sidebar_nat,
+                      NULL, NULL);
+  gtk_widget_measure (views, GTK_ORIENTATION_HORIZONTAL, -1, &views_min, NULL, NULL, NULL);
+  gtk_widget_measure (paned, GTK_ORIENTATION_HORIZONTAL, -1, &handle, NULL, NULL, NULL);
+  handle -= views_min;   /* the paned's own minimum: the views' and its handle */
+  return MAX (wanted, sidebar_nat + MAX (handle, 0) + views_min);
 }
 
 static void
@@ -700,6 +712,8 @@ bl_mnist_page_init (BlMnistPage *self)
   bl_frame_pacer_add_region (self->pacer, 0, controls_pending, show_controls, self);
   bl_run_status_set_pacer (self->run_status, self->pacer);
   bl_run_view_set_pacer (self->run_view, self->pacer);
-  g_signal_connect (self->data_panel, "notify::dataset", G_CALLBACK (dataset_changed_cb), self);
+  /* The panel can outlive the page: a folder still being read holds it. */
+  g_signal_connect_object (self->data_panel, "notify::dataset", G_CALLBACK (dataset_changed_cb),
+                           self, 0);
   update_actions (self);
 }
