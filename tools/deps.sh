@@ -7,10 +7,10 @@
 set -euo pipefail
 
 build_pkgs=(gcc pkg-config meson ninja-build gettext libglib2.0-dev libgtk-4-dev libpng-dev
-            libxlsxwriter-dev libopenblas-dev fonts-dejavu-core libsoup-3.0-dev glib-networking
+            libxlsxwriter-dev fonts-dejavu-core libsoup-3.0-dev glib-networking
             libzip-dev libcairo2-dev)
 test_pkgs=(xvfb xauth dbus-daemon libreoffice-calc-nogui desktop-file-utils appstream imagemagick
-           parallel poppler-utils)
+           parallel poppler-utils qemu-user)
 bench_pkgs=(python3-torch python3-numpy hyperfine)
 fuzz_pkgs=(clang libclang-rt-14-dev)
 

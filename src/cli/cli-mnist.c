@@ -11,6 +11,7 @@
 #include "core/bl-file.h"
 #include "core/bl-toy.h"
 #include "nn-checkpoint.h"
+#include "nn-cpu.h"
 #include "nn-dataset.h"
 #include "nn-error.h"
 #include "nn-idx.h"
@@ -21,26 +22,66 @@
 
 #define PROG "backprop-lab-cli mnist"
 
+/* --cpu NAME: the engine's kernels for every model made from now on (nn-cpu.h). */
+static gboolean
+force_cpu (const char *name, const char *cmd)
+{
+  g_autoptr(GError) error = NULL;
+  NnCpuVariant v;
+
+  if (name == NULL)
+    return TRUE;
+  if (!nn_cpu_variant_from_string (name, &v, &error) || !nn_cpu_force_variant (v, &error))
+    {
+      fprintf (stderr, PROG " %s: %s\n", cmd, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 cmd_summary (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
+  g_autoptr(GOptionContext) ctx = NULL;
+  g_autofree char *text = NULL, *cpu = NULL;
+  GString *can = g_string_new (NULL);
+  GOptionEntry entries[] = {
+    { "cpu", 0, 0, G_OPTION_ARG_STRING, &cpu, N_("The engine's kernels: portable, avx2, avx512 or avx512-bf16 (default: the fastest float kernels this CPU runs)"), N_("NAME") },
+    { NULL }
+  };
   NnModel *m;
 
+  ctx = g_option_context_new (NULL);
+  g_option_context_set_summary (ctx, _("The network, layer by layer, and the CPU kernels that run it."));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      fprintf (stderr, PROG " summary: %s\n", error->message);
+      g_string_free (can, TRUE);
+      return 2;
+    }
   if (argc > 1)
     {
       fprintf (stderr, _("%s summary: unexpected argument “%s”\n"), PROG, argv[1]);
+      g_string_free (can, TRUE);
       return 2;
     }
-  m = nn_model_new (1, 1, 1, &error);
-  if (m == NULL)
+  if (!force_cpu (cpu, "summary") || (m = nn_model_new (1, 1, 1, &error)) == NULL)
     {
-      fprintf (stderr, PROG ": %s\n", error->message);
+      if (error)
+        fprintf (stderr, PROG " summary: %s\n", error->message);
+      g_string_free (can, TRUE);
       return 1;
     }
   text = nn_model_summary (m);
   fputs (text, stdout);
+  for (int v = 0; v < NN_CPU_N_VARIANTS; v++)
+    if (nn_cpu_variant_supported (v))
+      g_string_append_printf (can, "%s%s", can->len ? ", " : "", nn_cpu_variant_to_string (v));
+  printf (_("CPU kernels: %s (this CPU runs: %s)\n"),
+          nn_cpu_variant_to_string (nn_model_get_cpu_variant (m)), can->str);
+  g_string_free (can, TRUE);
   nn_model_free (m);
   return 0;
 }
@@ -361,9 +402,10 @@ static int
 cmd_train (int argc, char **argv)
 {
   g_autofree char *data_dir = NULL, *schedule = NULL, *log_path = NULL, *save = NULL;
+  g_autofree char *cpu = NULL;
   g_autoptr(GOptionContext) ctx = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean plain = FALSE, verify = FALSE;
+  gboolean plain = FALSE, quick = FALSE, verify = FALSE;
   NnRecipe r;
   NumberOpts numbers = { { 0 } };
   NnDataset *set = NULL;
@@ -381,6 +423,7 @@ cmd_train (int argc, char **argv)
     { "schedule", 0, 0, G_OPTION_ARG_STRING, &schedule, N_("none, step or onecycle (default onecycle)"), N_("NAME") },
     NUMBER_OPT (OPT_ROTATE, N_("Random rotation of training images, ±degrees, 0–180 (default 7)"), N_("DEG")),
     { "plain", 0, 0, G_OPTION_ARG_NONE, &plain, N_("The plain recipe: SGD 0.01, momentum 0.9, no schedule, no rotation"), NULL },
+    { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, N_("The quick recipe, a run that fits a lesson: 5 epochs, batch 64, label smoothing"), NULL },
     NUMBER_OPT (OPT_SEED, N_("Seed of initialisation, shuffling, dropout, any 64-bit number (default 1)"), "N"),
     NUMBER_OPT (OPT_THREADS, N_("Threads, 1–64 (default 2); results do not depend on it"), "N"),
     NUMBER_OPT (OPT_TRAIN_SUBSET, N_("Train on this many images only (default 0: all)"), "N"),
@@ -388,6 +431,7 @@ cmd_train (int argc, char **argv)
     { "verify", 0, 0, G_OPTION_ARG_NONE, &verify, N_("Require the four files to be MNIST's (SHA-256)"), NULL },
     { "log", 0, 0, G_OPTION_ARG_FILENAME, &log_path, N_("Append one JSON line per epoch to FILE (a regular file)"), N_("FILE") },
     { "save", 0, 0, G_OPTION_ARG_FILENAME, &save, N_("Save the model to FILE at the end (also when stopped; checked before training)"), N_("FILE") },
+    { "cpu", 0, 0, G_OPTION_ARG_STRING, &cpu, N_("The engine's kernels: portable, avx2, avx512 or avx512-bf16 (default: the fastest float kernels this CPU runs)"), N_("NAME") },
     { NULL }
   };
 
@@ -410,7 +454,20 @@ cmd_train (int argc, char **argv)
       number_opts_clear (&numbers);
       return 2;
     }
-  if (plain)
+  if (plain && quick)
+    {
+      fprintf (stderr, _("%s train: --plain and --quick are two recipes; choose one\n"), PROG);
+      number_opts_clear (&numbers);
+      return 2;
+    }
+  if (!force_cpu (cpu, "train"))
+    {
+      number_opts_clear (&numbers);
+      return 1;
+    }
+  if (quick)
+    nn_recipe_init_quick (&r);
+  else if (plain)
     nn_recipe_init_plain (&r);
   else
     nn_recipe_init_default (&r);
@@ -528,7 +585,7 @@ load_test_split (const char *dir, NnSplit *split, GError **error)
 static int
 cmd_eval (int argc, char **argv)
 {
-  g_autofree char *data_dir = NULL, *model_path = NULL, *meta = NULL;
+  g_autofree char *data_dir = NULL, *model_path = NULL, *meta = NULL, *cpu = NULL;
   g_autoptr(GOptionContext) ctx = NULL;
   g_autoptr(GError) error = NULL;
   NumberOpts numbers = { { 0 } };
@@ -536,6 +593,7 @@ cmd_eval (int argc, char **argv)
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, N_("A model saved by train --save"), N_("FILE") },
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Folder with the test set's two IDX files"), N_("DIR") },
     NUMBER_OPT (OPT_THREADS, N_("Threads, 1–64 (default 2)"), "N"),
+    { "cpu", 0, 0, G_OPTION_ARG_STRING, &cpu, N_("The engine's kernels: portable, avx2, avx512 or avx512-bf16 (default: the fastest float kernels this CPU runs)"), N_("NAME") },
     { NULL }
   };
   guint confusion[NN_CLASSES][NN_CLASSES];
@@ -564,6 +622,8 @@ cmd_eval (int argc, char **argv)
       fprintf (stderr, _("%s eval: --model FILE and --data DIR are required\n"), PROG);
       return 2;
     }
+  if (!force_cpu (cpu, "eval"))
+    return 1;
   m = nn_model_new (1, 128, r.threads, &error);
   if (m == NULL || !nn_checkpoint_load (m, model_path, &meta, &error))
     {

@@ -1,13 +1,13 @@
-/* nn-pool.c: see nn-pool.h. */
-#include "nn-pool.h"
+/* nn-thread-pool.c: see nn-thread-pool.h. */
+#include "nn-thread-pool.h"
 
-struct _NnPool {
+struct _NnThreadPool {
   GThread  **threads;
   guint      n_threads;      /* including the caller */
   GMutex     lock;
   GCond      work;
   GCond      done;
-  NnTaskFunc func;
+  NnThreadTaskFunc func;
   gpointer   ctx;
   guint      n_tasks;
   guint      next_task;
@@ -18,12 +18,12 @@ struct _NnPool {
 
 /* Takes tasks until none is left; called with the lock held, returns with it held. */
 static void
-drain (NnPool *pool)
+drain (NnThreadPool *pool)
 {
   while (pool->next_task < pool->n_tasks)
     {
       guint task = pool->next_task++;
-      NnTaskFunc func = pool->func;
+      NnThreadTaskFunc func = pool->func;
       gpointer ctx = pool->ctx;
 
       g_mutex_unlock (&pool->lock);
@@ -37,7 +37,7 @@ drain (NnPool *pool)
 static gpointer
 worker_main (gpointer data)
 {
-  NnPool *pool = data;
+  NnThreadPool *pool = data;
   guint64 seen = 0;
 
   g_mutex_lock (&pool->lock);
@@ -54,10 +54,10 @@ worker_main (gpointer data)
   return NULL;
 }
 
-NnPool *
-nn_pool_new (guint n_threads)
+NnThreadPool *
+nn_thread_pool_new (guint n_threads)
 {
-  NnPool *pool = g_new0 (NnPool, 1);
+  NnThreadPool *pool = g_new0 (NnThreadPool, 1);
 
   pool->n_threads = MAX (1, n_threads);
   g_mutex_init (&pool->lock);
@@ -70,7 +70,7 @@ nn_pool_new (guint n_threads)
 }
 
 void
-nn_pool_free (NnPool *pool)
+nn_thread_pool_free (NnThreadPool *pool)
 {
   if (pool == NULL)
     return;
@@ -88,13 +88,13 @@ nn_pool_free (NnPool *pool)
 }
 
 guint
-nn_pool_get_n_threads (NnPool *pool)
+nn_thread_pool_get_n_threads (NnThreadPool *pool)
 {
   return pool->n_threads;
 }
 
 void
-nn_pool_run (NnPool *pool, NnTaskFunc func, gpointer ctx, guint n_tasks)
+nn_thread_pool_run (NnThreadPool *pool, NnThreadTaskFunc func, gpointer ctx, guint n_tasks)
 {
   if (n_tasks == 0)
     return;
