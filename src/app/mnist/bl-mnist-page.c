@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "bl-app-error.h"
 #include "bl-frame-pacer.h"
@@ -34,6 +35,7 @@ struct _BlMnistPage {
   BlTrainingRun   *run;             /* the page's latest run */
   GBytes          *state;           /* the network Try It answers with, or NULL */
   char            *state_source;
+  GBytes          *bundled_state;   /* the model the application carries */
   gboolean         controls_shown_locked;   /* what the left side shows */
   GtkWidget       *cell_window;
 };
@@ -117,6 +119,50 @@ set_network (BlMnistPage *self, GBytes *state, const char *source)
   g_free (self->state_source);
   self->state_source = g_strdup (source);
   bl_try_it_set_network (self->try_it, state, source);
+}
+
+/* The model the application carries (data/model/README.md): Try It answers at first start,
+ * before a class has trained anything. Read through the same checks as any checkpoint; its
+ * accuracy comes from its own metadata. */
+static void
+load_bundled_model (BlMnistPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) data = NULL;
+  g_autofree char *metadata = NULL, *source = NULL;
+  const char *acc;
+  NnModel *m;
+  gsize length;
+  const guint8 *bytes;
+
+  data = g_resources_lookup_data (BL_BUNDLED_MODEL_RESOURCE, 0, &error);
+  if (data == NULL || (m = nn_model_new (1, 1, 1, &error)) == NULL)
+    {
+      g_warning ("The bundled model: %s", error->message);
+      return;
+    }
+  bytes = g_bytes_get_data (data, &length);
+  if (nn_checkpoint_load_data (m, bytes, length, _("the bundled model"), &metadata, &error))
+    self->bundled_state = nn_model_get_state (m);
+  else
+    g_warning ("The bundled model: %s", error->message);
+  nn_model_free (m);
+  if (self->bundled_state == NULL)
+    return;
+  acc = metadata ? strstr (metadata, "final_test_acc=") : NULL;
+  if (acc)
+    source = g_strdup_printf (_("the bundled model (%.2f%% on MNIST’s test set)"),
+                              100 * g_ascii_strtod (acc + strlen ("final_test_acc="), NULL));
+  else
+    source = g_strdup (_("the bundled model"));
+  set_network (self, self->bundled_state, source);
+}
+
+gboolean
+bl_mnist_page_is_model_bundled (BlMnistPage *self)
+{
+  g_return_val_if_fail (BL_IS_MNIST_PAGE (self), FALSE);
+  return self->state != NULL && self->state == self->bundled_state;
 }
 
 static void
@@ -638,6 +684,7 @@ bl_mnist_page_finalize (GObject *object)
   BlMnistPage *self = BL_MNIST_PAGE (object);
 
   g_clear_pointer (&self->state, g_bytes_unref);
+  g_clear_pointer (&self->bundled_state, g_bytes_unref);
   g_free (self->state_source);
   G_OBJECT_CLASS (bl_mnist_page_parent_class)->finalize (object);
 }
@@ -715,5 +762,6 @@ bl_mnist_page_init (BlMnistPage *self)
   /* The panel can outlive the page: a folder still being read holds it. */
   g_signal_connect_object (self->data_panel, "notify::dataset", G_CALLBACK (dataset_changed_cb),
                            self, 0);
+  load_bundled_model (self);
   update_actions (self);
 }

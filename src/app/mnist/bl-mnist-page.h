@@ -50,6 +50,10 @@ BlDigitGrid   *bl_mnist_page_open_cell     (BlMnistPage *self, int truth, int pr
 gboolean       bl_mnist_page_save_model    (BlMnistPage *self, const char *path, GError **error);
 gboolean       bl_mnist_page_load_model    (BlMnistPage *self, const char *path, GError **error);
 GBytes        *bl_mnist_page_get_model_state (BlMnistPage *self);
+/* TRUE while Try It answers with the model the application carries (data/model/README.md),
+ * loaded when the page is made; a run's or a loaded model replaces it. */
+#define BL_BUNDLED_MODEL_RESOURCE "/org/backproplab/BackpropLab/model/mnist-default.blckpt"
+gboolean       bl_mnist_page_is_model_bundled (BlMnistPage *self);
 gboolean       bl_mnist_page_export_run    (BlMnistPage *self, const char *path, gboolean csv,
                                             GError **error);
 
