@@ -254,7 +254,9 @@ test_run_watch_pause_stop (void)
   nn_recipe_init_default (&r);
   r.epochs = 1;
   r.batch = 64;
-  r.train_subset = 1280;
+  /* 78 batches: long enough that the run is still training when the page has seen three
+   * (reports arrive once a frame; 20 batches were over by then on a fast engine). */
+  r.train_subset = 4992;
   r.threads = 2;
   bl_recipe_form_set_recipe (form, &r);
   g_assert_true (bl_mnist_page_start (page, &error));
@@ -279,7 +281,7 @@ test_run_watch_pause_stop (void)
   g_assert_false (paused_reached (page));
 
   g_assert_true (bl_test_iterate_until (shown, page, 120));
-  g_assert_cmpuint (batches_seen (page), ==, 1280 / 64);
+  g_assert_cmpuint (batches_seen (page), ==, 4992 / 64);
   g_assert_cmpuint (epochs_done (page), ==, 1);
   g_assert_nonnull (strstr (status_text (page), "Finished"));
   g_assert_true (can_click (page, "mnist.start"));
