@@ -14,6 +14,8 @@
 #define FIXED_DECIMALS 6
 #define FIXED_LIMIT 9999.9999995
 #define SCIENTIFIC_DECIMALS 4
+#define BRIEF_DECIMALS 4
+#define BRIEF_LIMIT 9999.99995
 
 const char *
 bl_format_thousands_separator (void)
@@ -50,6 +52,8 @@ format_magnitude (char *buf, gsize size, BlNumberKind kind, double a)
 {
   if (kind == BL_NUMBER_FIXED && a < FIXED_LIMIT)
     g_ascii_formatd (buf, size, "%." G_STRINGIFY (FIXED_DECIMALS) "f", a);
+  else if (kind == BL_NUMBER_BRIEF && a < BRIEF_LIMIT)
+    g_ascii_formatd (buf, size, "%." G_STRINGIFY (BRIEF_DECIMALS) "f", a);
   else
     g_ascii_formatd (buf, size, "%." G_STRINGIFY (SCIENTIFIC_DECIMALS) "e", a);
 }
@@ -80,8 +84,14 @@ bl_format_number (char *buf, BlNumberKind kind, double v)
 const char *
 bl_format_widest (BlNumberKind kind)
 {
-  /* Both kinds top out at a sign and eleven characters (a three-digit exponent included). */
+  /* Each kind tops out at a sign and eleven characters (a three-digit exponent included). */
   return kind == BL_NUMBER_FIXED ? MINUS "8888.888888" : MINUS "8.8888e-888";
+}
+
+BlNumberKind
+bl_format_column_kind_brief (BlToyColumn col)
+{
+  return bl_format_column_kind (col) == BL_NUMBER_FIXED ? BL_NUMBER_BRIEF : BL_NUMBER_SCIENTIFIC;
 }
 
 BlNumberKind

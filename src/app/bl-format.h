@@ -19,6 +19,9 @@ typedef enum {
   /* Values that span decades (errors, the loss, gradients): five significant digits and a
    * whole exponent, so mantissas and exponents line up: "−7.7391e-05". */
   BL_NUMBER_SCIENTIFIC,
+  /* Values of order one where room is short (the network diagram): four decimals, "0.1500";
+   * from 10^4 on, scientific. */
+  BL_NUMBER_BRIEF,
 } BlNumberKind;
 
 /* Room for any number written here, with its terminating NUL. */
@@ -39,6 +42,8 @@ const char  *bl_format_number            (char *buf, BlNumberKind kind, double v
 const char  *bl_format_widest            (BlNumberKind kind);
 /* The kind of each ledger column (the same for every row). */
 BlNumberKind bl_format_column_kind       (BlToyColumn col);
+/* The same where room is short: BL_NUMBER_BRIEF for what the ledger writes fixed. */
+BlNumberKind bl_format_column_kind_brief (BlToyColumn col);
 
 /* A learning rate as a teacher would type it: "0.1", "2", "0.0035" (at most four significant
  * digits; '.' for decimals). (transfer full) */

@@ -74,6 +74,10 @@ static const struct {
   { BL_NUMBER_SCIENTIFIC, NAN, "NaN" },
   { BL_NUMBER_FIXED, INFINITY, "∞" },
   { BL_NUMBER_FIXED, -INFINITY, "\u2212∞" },
+  { BL_NUMBER_BRIEF, 0.15, "0.1500" },
+  { BL_NUMBER_BRIEF, -0.149981104, "\u22120.1500" },
+  { BL_NUMBER_BRIEF, 0.00004, "0.0000" },
+  { BL_NUMBER_BRIEF, 12345.6, "1.2346e+04" },
 };
 
 static void
@@ -95,7 +99,7 @@ test_numbers_bounded_and_aligned (void)
 {
   GRand *rand = g_rand_new_with_seed (11);
 
-  for (BlNumberKind kind = BL_NUMBER_FIXED; kind <= BL_NUMBER_SCIENTIFIC; kind++)
+  for (BlNumberKind kind = BL_NUMBER_FIXED; kind <= BL_NUMBER_BRIEF; kind++)
     {
       glong widest = g_utf8_strlen (bl_format_widest (kind), -1);
       for (guint trial = 0; trial < 20000; trial++)
@@ -108,7 +112,8 @@ test_numbers_bounded_and_aligned (void)
 
           g_assert_cmpint (g_utf8_strlen (text, -1), <=, widest);
           g_assert_nonnull (point);
-          if (kind == BL_NUMBER_SCIENTIFIC || fabs (v) >= 9999.9999995)
+          if (kind == BL_NUMBER_SCIENTIFIC ||
+              fabs (v) >= (kind == BL_NUMBER_BRIEF ? 9999.99995 : 9999.9999995))
             {
               /* d.dddde±XX: four decimals, a signed exponent of two or three digits. */
               const char *e = strchr (text, 'e');
@@ -118,7 +123,7 @@ test_numbers_bounded_and_aligned (void)
               g_assert_cmpint (strlen (e + 2), >=, 2);
             }
           else
-            g_assert_cmpint (strlen (point + 1), ==, 6);
+            g_assert_cmpint (strlen (point + 1), ==, kind == BL_NUMBER_BRIEF ? 4 : 6);
         }
     }
   g_rand_free (rand);
@@ -133,8 +138,13 @@ test_column_kinds (void)
   g_assert_cmpint (bl_format_column_kind (BL_TOY_COL_E_TOTAL), ==, BL_NUMBER_SCIENTIFIC);
   g_assert_cmpint (bl_format_column_kind (BL_TOY_COL_E1), ==, BL_NUMBER_SCIENTIFIC);
   for (BlToyColumn c = 0; c < BL_TOY_N_COLS; c++)
-    if (bl_toy_column_is_gradient (c))
-      g_assert_cmpint (bl_format_column_kind (c), ==, BL_NUMBER_SCIENTIFIC);
+    {
+      if (bl_toy_column_is_gradient (c))
+        g_assert_cmpint (bl_format_column_kind (c), ==, BL_NUMBER_SCIENTIFIC);
+      g_assert_cmpint (bl_format_column_kind_brief (c), ==,
+                       bl_format_column_kind (c) == BL_NUMBER_FIXED ? BL_NUMBER_BRIEF
+                                                                    : BL_NUMBER_SCIENTIFIC);
+    }
 }
 
 static void
