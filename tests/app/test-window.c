@@ -196,6 +196,51 @@ report_large_minimums (GtkWidget *w, GtkOrientation o, int limit, int depth)
       report_large_minimums (c, o, limit, depth + 1);
 }
 
+/* Widgets under @w given less room than they ask for, or placed past their parent's edge (a
+ * pane that shrinks its child below its minimum cuts it off there): what the screen clips. */
+static guint
+count_clipped (GtkWidget *w, int depth)
+{
+  guint n = 0;
+  int min_w, min_h, given_w, given_h;
+  GtkAllocation a;
+
+  if (!gtk_widget_get_mapped (w))
+    return 0;
+  /* A measure counts margins, borders and padding; an allocation all but the margins. */
+  gtk_widget_get_allocation (w, &a);
+  given_w = a.width + gtk_widget_get_margin_start (w) + gtk_widget_get_margin_end (w);
+  given_h = a.height + gtk_widget_get_margin_top (w) + gtk_widget_get_margin_bottom (w);
+  gtk_widget_measure (w, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+  gtk_widget_measure (w, GTK_ORIENTATION_VERTICAL, given_w, &min_h, NULL, NULL, NULL);
+  if (given_w < min_w || given_h < min_h)
+    {
+      g_test_message ("%*sclipped: %s.%s given %d x %d, asks %d x %d", depth, "",
+                      G_OBJECT_TYPE_NAME (w), gtk_widget_get_css_name (w), given_w, given_h,
+                      min_w, min_h);
+      n++;
+    }
+  /* What scrolls shows its content whole, by scrolling. */
+  if (GTK_IS_SCROLLED_WINDOW (w))
+    return n;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      graphene_rect_t b;
+      if (gtk_widget_get_mapped (c) && gtk_widget_compute_bounds (c, w, &b) &&
+          (b.origin.x < -0.5 || b.origin.y < -0.5 ||
+           b.origin.x + b.size.width > a.width + 0.5 ||
+           b.origin.y + b.size.height > a.height + 0.5))
+        {
+          g_test_message ("%*scut off: %s.%s at %.0f,%.0f %.0f x %.0f in %d x %d", depth + 1, "",
+                          G_OBJECT_TYPE_NAME (c), gtk_widget_get_css_name (c), b.origin.x,
+                          b.origin.y, b.size.width, b.size.height, a.width, a.height);
+          n++;
+        }
+      n += count_clipped (c, depth + 1);
+    }
+  return n;
+}
+
 /* The page asks no more room than a 1024×600 projector has under the window's header bar, in
  * normal and in projector mode (window.projector: larger type), so nothing is clipped there.
  * The page alone in a window of that size is saved as a PNG for a person to look at, light and
@@ -243,6 +288,8 @@ test_page_fits_small_screens (void)
           report_large_minimums (GTK_WIDGET (page), GTK_ORIENTATION_VERTICAL, 150, 0);
         g_assert_cmpint (page_w, <=, 1024);
         g_assert_cmpint (page_h + bar_h, <=, 600);
+        /* …and what it is given there, every part of it gets: nothing is clipped. */
+        g_assert_cmpuint (count_clipped (GTK_WIDGET (page), 0), ==, 0);
         g_assert_true (bl_test_save_window_png (window, shot));
         gtk_window_destroy (GTK_WINDOW (window));
       }
@@ -599,16 +646,22 @@ test_ledger_numbers_whole (void)
                       labels);
       for (guint i = 0; i < labels->len; i++)
         {
-          GtkWidget *label = g_ptr_array_index (labels, i);
+          GtkWidget *label = g_ptr_array_index (labels, i), *cell = gtk_widget_get_parent (label);
+          GtkAllocation in_cell;
+          graphene_rect_t b;
           int natural;
           if (gtk_widget_get_width (label) <= 0)
             continue;
+          /* Its whole text fits the label, and the label its cell (which clips what passes). */
           gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+          gtk_widget_get_allocation (cell, &in_cell);
+          g_assert_true (gtk_widget_compute_bounds (label, cell, &b));
           if (natural > gtk_widget_get_width (label) ||
-              pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))))
-            g_error ("%s mode: “%s” needs %d pixels, has %d", projector ? "projector" : "normal",
-                     gtk_label_get_text (GTK_LABEL (label)), natural,
-                     gtk_widget_get_width (label));
+              pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))) ||
+              b.origin.x < -0.5 || b.origin.x + b.size.width > in_cell.width + 0.5)
+            g_error ("%s mode: “%s” needs %d pixels, has %d in a cell of %d",
+                     projector ? "projector" : "normal", gtk_label_get_text (GTK_LABEL (label)),
+                     natural, gtk_widget_get_width (label), in_cell.width);
           checked++;
         }
       g_test_message ("%s mode: %u cells whole", projector ? "projector" : "normal", checked);

@@ -1459,6 +1459,15 @@ size_columns (BlBackpropPage *self, GtkColumnView *view, GtkWidget *probe, int p
     }
 }
 
+static void queue_column_widths (BlBackpropPage *self);
+
+static gboolean
+column_widths_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  queue_column_widths (BL_BACKPROP_PAGE (widget));
+  return G_SOURCE_REMOVE;
+}
+
 /* Measures the font the cells are drawn in (a live cell's: the projector's is larger) and sizes
  * every column for the widest number its kind writes; bold, because the selected quantity's
  * cells are bold. The ledger starts where the iteration column (over its left edge) ends. */
@@ -1470,14 +1479,21 @@ column_widths_cb (gpointer data)
   int label_nat, cell_extra, padding;
 
   self->widths_idle = 0;
+  /* A cell that has been laid out: its padding can be read from its allocation. */
   for (guint i = 0; i < self->cells->len && probe == NULL; i++)
     {
       GtkWidget *label = g_ptr_array_index (self->cells, i);
-      if (gtk_widget_get_parent (label) && gtk_widget_get_root (label))
+      if (gtk_widget_get_parent (label) && gtk_widget_get_root (label) &&
+          gtk_widget_get_width (label) > 0)
         probe = label;
     }
   if (probe == NULL)
-    return G_SOURCE_REMOVE;   /* the first cells set up ask again */
+    {
+      /* None yet: after the next frame's layout. */
+      if (self->cells->len > 0)
+        gtk_widget_add_tick_callback (GTK_WIDGET (self), column_widths_tick_cb, NULL, NULL);
+      return G_SOURCE_REMOVE;
+    }
   /* The padding and borders around a number, as the theme and style.css give them: the
    * label's own (its natural width less its text's) and its cell's (what the cell keeps of
    * the width it is given). */

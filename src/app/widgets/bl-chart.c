@@ -58,6 +58,8 @@ struct _BlChart {
   guint      describe_idle;
   GtkWidget *menu;           /* the context menu: log scale, export */
   double     font_px;        /* the widget's font, in pixels */
+  char      *notice;         /* "Saved chart.png", over the chart for a few seconds */
+  guint      notice_id;
   double     export_scale;   /* drawing for export: pixels per on-screen pixel */
 
   guint      log_y : 1;
@@ -1067,6 +1069,16 @@ chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg
       g_string_free (text, TRUE);
     }
 
+  /* What the chart's menu just did (on screen only). */
+  if (self->notice && bg == NULL)
+    {
+      int w, h;
+      bl_text_measure (&tp, ts, TRUE, self->notice, &w, &h);
+      draw_box (cr, fg, NULL, fs * 0.3, height - h - fs * 0.8, w + fs * 0.8, h + fs * 0.5, 0.95);
+      set_rgba (cr, fg, 1);
+      bl_text_draw (&tp, ts, TRUE, self->notice, fs * 0.7, height - fs * 0.55, 0, 1);
+    }
+
   bl_text_painter_clear (&tp);
 }
 
@@ -1324,8 +1336,89 @@ action_menu (GtkWidget *widget, const char *name, GVariant *param)
                  gtk_widget_get_height (widget) / 2.0);
 }
 
-static gboolean write_png_scaled (BlChart *self, const char *path, int width, int height,
-                                  double scale, GError **error);
+static cairo_surface_t *render_image (BlChart *self, int width, int height, double scale);
+
+/* The PNG is drawn on the main thread (the chart's own data, a few milliseconds) and encoded
+ * and written by a worker that owns the image and the path, never the chart. */
+typedef struct {
+  cairo_surface_t *surface;
+  char            *path;
+} PngJob;
+
+static void
+png_job_free (gpointer data)
+{
+  PngJob *job = data;
+  cairo_surface_destroy (job->surface);
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+png_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  PngJob *job = data;
+  GError *error = NULL;
+
+  if (bl_write_png (job->surface, job->path, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean
+hide_notice_cb (gpointer data)
+{
+  BlChart *self = data;
+
+  self->notice_id = 0;
+  g_clear_pointer (&self->notice, g_free);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* A line drawn over the chart for a few seconds: what its menu just did. */
+static void
+show_notice (BlChart *self, const char *text)
+{
+  g_clear_handle_id (&self->notice_id, g_source_remove);
+  g_free (self->notice);
+  self->notice = g_strdup (text);
+  self->notice_id = g_timeout_add_seconds (6, hide_notice_cb, self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+png_written_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GWeakRef *ref = data;
+  g_autoptr(BlChart) self = g_weak_ref_get (ref);
+  PngJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_filename_display_basename (job->path);
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (self)
+        {
+          g_autofree char *text = g_strdup_printf (_("Saved “%s”"), name);
+          show_notice (self, text);
+        }
+      return;
+    }
+  {
+    GtkRoot *root = self ? gtk_widget_get_root (GTK_WIDGET (self)) : NULL;
+    GtkWidget *msg = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                             GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                             GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
+                                             _("The chart could not be saved"));
+    gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (msg), "%s", error->message);
+    g_signal_connect (msg, "response", G_CALLBACK (gtk_window_destroy), NULL);
+    gtk_window_present (GTK_WINDOW (msg));
+  }
+}
 
 static void
 export_response_cb (GtkNativeDialog *dialog, int response, BlChart *self)
@@ -1334,22 +1427,22 @@ export_response_cb (GtkNativeDialog *dialog, int response, BlChart *self)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
       int w = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 400);
       int h = MAX (gtk_widget_get_height (GTK_WIDGET (self)), 300);
 
-      /* Twice the size on screen: sharp on a slide or a handout. */
-      if (path && !write_png_scaled (self, path, 2 * w, 2 * h, 2.0, &error))
+      if (path)
         {
-          GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-          GtkWidget *msg = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                                   GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
-                                                   _("The chart could not be saved"));
-          gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (msg), "%s",
-                                                    error->message);
-          g_signal_connect (msg, "response", G_CALLBACK (gtk_window_destroy), NULL);
-          gtk_window_present (GTK_WINDOW (msg));
+          GWeakRef *ref = g_new0 (GWeakRef, 1);
+          g_autoptr(GTask) task = NULL;
+          PngJob *job = g_new0 (PngJob, 1);
+
+          g_weak_ref_init (ref, self);
+          task = g_task_new (NULL, NULL, png_written_cb, ref);
+          /* Twice the size on screen: sharp on a slide or a handout. */
+          job->surface = render_image (self, 2 * w, 2 * h, 2.0);
+          job->path = g_steal_pointer (&path);
+          g_task_set_task_data (task, job, png_job_free);
+          g_task_run_in_thread (task, png_thread);
         }
     }
   g_object_unref (dialog);
@@ -1385,6 +1478,8 @@ bl_chart_dispose (GObject *object)
   BlChart *self = BL_CHART (object);
 
   g_clear_handle_id (&self->describe_idle, g_source_remove);
+  g_clear_handle_id (&self->notice_id, g_source_remove);
+  g_clear_pointer (&self->notice, g_free);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
   G_OBJECT_CLASS (bl_chart_parent_class)->dispose (object);
 }
