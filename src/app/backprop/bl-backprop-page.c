@@ -143,6 +143,8 @@ struct _BlBackpropPage {
   guint          sidebar_chosen : 1;  /* the teacher showed or hid the sidebar */
   guint          sidebar_idle;
   guint          refit_idle;
+  guint          follow_id;
+  gint64         ledger_followed_us;
   int            formula_width;   /* the width the formulas were last broken for */
   guint          panes_dragged : 4;   /* bit i: the user moved pane i, which keeps its place */
 };
@@ -636,7 +638,7 @@ scroll_ledger_idle_cb (gpointer data)
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->ledger_scroller);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->ledger));
   double upper = gtk_adjustment_get_upper (adj), page = gtk_adjustment_get_page_size (adj);
-  double row_h, top;
+  double row_h, top, value;
 
   self->scroll_idle = 0;
   if (n == 0 || upper <= page)
@@ -644,8 +646,14 @@ scroll_ledger_idle_cb (gpointer data)
   k = MIN (k, n - 1);
   row_h = upper / (n + 1);   /* the header takes about one row */
   top = (k + 1) * row_h;
-  if (top < gtk_adjustment_get_value (adj) + row_h ||
-      top + row_h > gtk_adjustment_get_value (adj) + page)
+  value = gtk_adjustment_get_value (adj);
+  /* A row just out of view is brought in by as little as it takes (a step forward scrolls
+   * one row, and the list rebinds one row, not all); one far away is centred. */
+  if (top + row_h > value + page && top + row_h <= value + page + 3 * row_h)
+    gtk_adjustment_set_value (adj, CLAMP (top + row_h - page, 0, upper - page));
+  else if (top < value + row_h && top >= value - 2 * row_h)
+    gtk_adjustment_set_value (adj, CLAMP (top - row_h, 0, upper - page));
+  else if (top < value + row_h || top + row_h > value + page)
     gtk_adjustment_set_value (adj, CLAMP (top - page / 2, 0, upper - page));
   return G_SOURCE_REMOVE;
 }
@@ -655,6 +663,52 @@ scroll_ledger_later (BlBackpropPage *self)
 {
   if (self->scroll_idle == 0)
     self->scroll_idle = g_idle_add_full (G_PRIORITY_LOW, scroll_ledger_idle_cb, self, NULL);
+}
+
+/* The ledger selects and shows the current row. Each move costs it about 10 ms (two rows
+ * restyled, one rebound; a jump rebinds every row in view, 32 cells each), so while Play goes
+ * faster than a row a frame the ledger follows twice a second, and catches up when Play
+ * stops. At 1 to 20 iterations a second it follows every step. */
+#define LEDGER_FOLLOW_MS 500
+#define ROWS_A_SECOND_FOLLOWED 60
+
+static gboolean follow_ledger_cb (gpointer data);
+static double play_per_second (BlBackpropPage *self);
+
+static void
+follow_ledger (BlBackpropPage *self)
+{
+  const BlToyRun *run = ledger_run (self);
+  guint k = MIN (self->current, run->n_rows - 1);
+  guint shown = gtk_single_selection_get_selected (self->selection);
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->tick_id && play_per_second (self) > ROWS_A_SECOND_FOLLOWED &&
+      now - self->ledger_followed_us < LEDGER_FOLLOW_MS * 1000)
+    {
+      if (self->follow_id == 0)
+        self->follow_id = g_timeout_add (LEDGER_FOLLOW_MS, follow_ledger_cb, self);
+      return;
+    }
+  g_clear_handle_id (&self->follow_id, g_source_remove);
+  self->ledger_followed_us = now;
+  self->syncing = TRUE;
+  if (shown != k)
+    gtk_single_selection_set_selected (self->selection, k);
+  self->syncing = FALSE;
+  scroll_ledger_later (self);
+}
+
+static gboolean
+follow_ledger_cb (gpointer data)
+{
+  BlBackpropPage *self = data;
+
+  self->follow_id = 0;
+  self->ledger_followed_us = 0;
+  if (ledger_run (self))
+    follow_ledger (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -669,12 +723,7 @@ update_current_view (BlBackpropPage *self)
     return;
   k = MIN (self->current, run->n_rows - 1);
 
-  self->syncing = TRUE;
-  if (gtk_single_selection_get_selected (self->selection) != k)
-    gtk_single_selection_set_selected (self->selection, k);
-  self->syncing = FALSE;
-  scroll_ledger_later (self);
-
+  follow_ledger (self);
   bl_chart_set_cursor_x (self->chart, self->current);
   {
     BlToyParams p;
@@ -777,8 +826,8 @@ play_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
     return G_SOURCE_CONTINUE;
   if ((guint64) self->current + advance >= self->iterations)
     {
+      self->tick_id = 0;   /* stopped first: the ledger catches up at once */
       set_current (self, self->iterations);
-      self->tick_id = 0;
       show_play_state (self, FALSE);
       return G_SOURCE_REMOVE;
     }
@@ -796,6 +845,7 @@ bl_backprop_page_toggle_play (BlBackpropPage *self)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
       self->tick_id = 0;
       show_play_state (self, FALSE);
+      follow_ledger (self);
       return;
     }
   if (self->current >= self->iterations)
@@ -1905,6 +1955,7 @@ bl_backprop_page_dispose (GObject *object)
   g_clear_handle_id (&self->widths_idle, g_source_remove);
   g_clear_handle_id (&self->sidebar_idle, g_source_remove);
   g_clear_handle_id (&self->refit_idle, g_source_remove);
+  g_clear_handle_id (&self->follow_id, g_source_remove);
   g_clear_handle_id (&self->pulse_id, g_source_remove);
   g_clear_handle_id (&self->status_hide_id, g_source_remove);
   if (self->ledger)
