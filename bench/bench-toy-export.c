@@ -109,16 +109,63 @@ bench_export (BlBackpropPage *page, const char *name, ExportFunc func, const cha
   }
 }
 
+static GtkWidget *
+first_scale (GtkWidget *root)
+{
+  if (GTK_IS_SCALE (root))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *hit = first_scale (c);
+      if (hit)
+        return hit;
+    }
+  return NULL;
+}
+
+static void bench_after (BlBackpropPage *page, guint n, const char *name,
+                         void (*act) (BlBackpropPage *, guint));
+
+/* Dragging the first rate's slider (the rate the ledger shows): its run is recomputed, its
+ * curve redrawn, the ledger refreshed. */
+static void
+drag_once (BlBackpropPage *page, guint i)
+{
+  gtk_range_set_value (GTK_RANGE (first_scale (GTK_WIDGET (page))), -1.5 + 0.02 * (i % 40));
+}
+
+static void
+step_once (BlBackpropPage *page, guint by)
+{
+  bl_backprop_page_step (page, by);
+}
+
 static void
 painted_cb (GdkFrameClock *clock, guint *painted)
 {
   (*painted)++;
 }
 
+static guint step_by;
+
+static void
+step_by_cb (BlBackpropPage *page, guint i)
+{
+  step_once (page, step_by);
+}
+
 /* One step (as → or Play does), then the frame that shows it: the main thread's CPU for both,
  * over @n steps. */
 static void
 bench_steps (BlBackpropPage *page, guint n, guint by, const char *name)
+{
+  step_by = by;
+  bench_after (page, n, name, step_by_cb);
+}
+
+static void
+bench_after (BlBackpropPage *page, guint n, const char *name,
+             void (*act) (BlBackpropPage *, guint))
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (page));
   guint painted = 0;
@@ -131,7 +178,7 @@ bench_steps (BlBackpropPage *page, guint n, guint by, const char *name)
     {
       gint64 t0 = thread_cpu_us ();
       guint before = painted;
-      bl_backprop_page_step (page, by);
+      act (page, i);
       while (painted == before)
         g_main_context_iteration (NULL, TRUE);
       {
@@ -142,7 +189,7 @@ bench_steps (BlBackpropPage *page, guint n, guint by, const char *name)
     }
   g_signal_handler_disconnect (clock, id);
   g_array_sort (cost, cmp_gap);
-  printf ("%-26s CPU per step and its frame: median %.1f, 90th %.1f, max %.1f ms (%u steps)\n",
+  printf ("%-26s CPU per change and its frame: median %.1f, 90th %.1f, max %.1f ms (%u steps)\n",
           name, g_array_index (cost, gint64, n / 2) / 1000.0,
           g_array_index (cost, gint64, n * 9 / 10) / 1000.0,
           g_array_index (cost, gint64, n - 1) / 1000.0, n);
@@ -192,6 +239,7 @@ main (int argc, char **argv)
     {
       bench_steps (page, 60, 1, "step by 1");
       bench_steps (page, 30, 40, "step by 40 (a jump)");
+      bench_after (page, 40, "drag the ledger's rate", drag_once);
       bench_play (page, 20, "play, 20 a second");
       bench_play (page, 0, "play, fastest");
       gtk_window_destroy (GTK_WINDOW (window));
@@ -202,6 +250,7 @@ main (int argc, char **argv)
   bench_export (page, "chart PNG, 1600 x 1000", bl_backprop_page_export_png, png);
   bench_steps (page, 60, 1, "step by 1");
   bench_steps (page, 30, 40, "step by 40 (a jump)");
+  bench_after (page, 40, "drag the ledger's rate", drag_once);
   bench_play (page, 20, "play, 20 a second");
   bench_play (page, 0, "play, fastest");
 

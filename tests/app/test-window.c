@@ -555,6 +555,66 @@ test_exports_off_main_thread (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+count_items_changed (GListModel *model, guint position, guint removed, guint added, guint *n)
+{
+  (*n)++;
+}
+
+/* A new starting value changes the ledger's numbers, not its rows: the cells on screen take the
+ * new values in place (the row widgets stay, and so does the selection), and the model
+ * announces no row change; a longer run adds rows at the end only. */
+static void
+test_ledger_refreshes_in_place (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  GtkWidget *ledger = GTK_WIDGET (bl_backprop_page_get_ledger_view (page));
+  GtkWidget *header = find_label_text (ledger, "w1"), *cell = NULL;
+  GListModel *rows = bl_backprop_page_get_ledger_selection (page);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  guint changes = 0;
+  double hx0, top = G_MAXDOUBLE;
+
+  g_assert_nonnull (header);
+  hx0 = widget_x_in (header, ledger, NULL);
+  collect_labels (ledger, "numeric", labels);
+  /* Row 0 of w1: the topmost cell under its header. */
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *l = g_ptr_array_index (labels, i);
+      double y;
+      if (fabs (widget_x_in (l, ledger, &y) - hx0) < 12 && y < top)
+        {
+          top = y;
+          cell = l;
+        }
+    }
+  g_assert_nonnull (cell);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (cell)), ==, "0.150000");
+  g_object_add_weak_pointer (G_OBJECT (cell), (gpointer *) &cell);
+  bl_backprop_page_step (page, 2);
+  g_signal_connect (rows, "items-changed", G_CALLBACK (count_items_changed), &changes);
+
+  gtk_editable_set_text (GTK_EDITABLE (bl_backprop_page_get_param_entry (page, "w1")), "0.3");
+  g_assert_cmpuint (changes, ==, 0);
+  g_assert_nonnull (cell);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (cell)), ==, "0.300000");
+  g_assert_cmpuint (selected_row (page), ==, 2);
+  {
+    /* The items themselves give the new values too. */
+    g_autoptr(BlLedgerRow) row = g_list_model_get_item (rows, 0);
+    g_assert_cmpfloat (bl_ledger_row_get_values (row)->v[BL_TOY_COL_W1], ==, 0.3);
+  }
+  bl_backprop_page_step (page, 10500);
+  g_assert_cmpuint (changes, ==, 1);   /* rows 10,001 to 10,502, added at the end */
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 10503);
+  g_signal_handlers_disconnect_by_func (rows, count_items_changed, &changes);
+  if (cell)
+    g_object_remove_weak_pointer (G_OBJECT (cell), (gpointer *) &cell);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Every mapped widget of @type under @root, in tree order. */
 static void
 collect_type (GtkWidget *root, GType type, GPtrArray *out)
@@ -851,6 +911,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/exports-off-main-thread", test_exports_off_main_thread);
   g_test_add_func ("/app/window/chart-colors-distinct", test_chart_colors_distinct);
   g_test_add_func ("/app/window/ledger-numbers-whole", test_ledger_numbers_whole);
+  g_test_add_func ("/app/window/ledger-refreshes-in-place", test_ledger_refreshes_in_place);
   g_test_add_func ("/app/window/play-speed", test_play_speed);
   g_test_add_func ("/app/window/preferences", test_preferences);
   g_test_add_func ("/app/window/show-page-action", test_show_page_action);

@@ -1418,6 +1418,37 @@ cell_unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, BlBackprop
   g_object_set_data (G_OBJECT (gtk_list_item_get_child (item)), "ledger-row", NULL);
 }
 
+/* The run shown changed (a rate dragged, a value typed): the cells that exist take the new
+ * values in place, each row computed once; the row widgets stay. */
+static void
+ledger_values_changed_cb (BlLedgerModel *model, BlBackpropPage *self)
+{
+  const BlToyRun *run = bl_ledger_model_get_run (model);
+  g_autoptr(GHashTable) rows = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+
+  for (guint i = 0; i < self->cells->len; i++)
+    {
+      GtkWidget *label = g_ptr_array_index (self->cells, i);
+      guint k1 = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "ledger-row"));
+      int col = cell_column (label);
+      BlToyRow *row;
+      char buf[BL_FORMAT_NUMBER_SIZE];
+
+      if (k1 == 0 || col == ITERATION_COLUMN)
+        continue;
+      row = g_hash_table_lookup (rows, GUINT_TO_POINTER (k1));
+      if (row == NULL)
+        {
+          row = g_new0 (BlToyRow, 1);
+          if (run && k1 - 1 < run->n_rows)
+            bl_toy_run_get_row (run, k1 - 1, row);
+          g_hash_table_insert (rows, GUINT_TO_POINTER (k1), row);
+        }
+      gtk_label_set_text (GTK_LABEL (label),
+                          bl_format_number (buf, bl_format_column_kind (col), row->v[col]));
+    }
+}
+
 /* The selected quantity is marked in every cell that exists, without touching the model (which
  * would rebuild the rows under a click that is still being delivered). */
 static void
@@ -2123,6 +2154,7 @@ bl_backprop_page_init (BlBackpropPage *self)
                           G_BINDING_INVERT_BOOLEAN);
 
   self->ledger = bl_ledger_model_new ();
+  g_signal_connect (self->ledger, "values-changed", G_CALLBACK (ledger_values_changed_cb), self);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->ledger)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_column_view_set_model (self->ledger_view, GTK_SELECTION_MODEL (self->selection));
