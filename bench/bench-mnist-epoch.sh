@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# One training epoch (60,000 images) plus the test pass (10,000), ours against the PyTorch peer,
-# alternating in the same run so both see the same machine. Reports medians of seconds,
-# images/s and peak RSS, and the ratios.
-#   bench/bench-mnist-epoch.sh [repeats=3] [build-dir=build]
+# One training epoch (60,000 images) plus the test pass (10,000): ours against the PyTorch
+# peer at its fastest setting here (--threads 2 --test-bs 128), the plain recipe on both sides
+# (SGD 0.01, momentum 0.9, no schedule, no augmentation), each a whole process timed from start
+# to exit by /usr/bin/time (wall seconds and peak RSS), alternating in the same run so both see
+# the same machine. Prints every run, the medians, the speed and memory ratios, the share of the
+# FMA floor, and which kernels ran.
+#   bench/bench-mnist-epoch.sh [repeats=5] [build-dir=build] [extra CLI options, e.g. --cpu avx2]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-repeats=${1:-3}
+repeats=${1:-5}
 build=${2:-build}
+shift $(( $# < 2 ? $# : 2 ))
+extra=("$@")
 data=../shared/mnist
 peer=../shared/peers/pytorch_seed_model.py
 tools/deps.sh bench >/dev/null
@@ -18,26 +23,31 @@ trap 'rm -rf "$tmp"' EXIT
 
 median () { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
+variant=$("$cli" mnist summary "${extra[@]}" | sed -n 's/^CPU kernels: //p')
+echo "$(date -I) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "ours: kernels $variant; peer: $(/usr/bin/python3 -c 'import torch; print("PyTorch", torch.__version__)')"
+printf "%-4s %10s %10s %12s %12s\n" run "ours s" "peer s" "ours MiB" "peer MiB"
 for i in $(seq "$repeats"); do
-  /usr/bin/time -f "%M" -o "$tmp/ours-rss-$i" \
-    "$cli" mnist train --data "$data" --epochs 1 --plain --threads 2 2> "$tmp/ours-$i" >/dev/null
-  /usr/bin/time -f "%M" -o "$tmp/peer-rss-$i" \
-    /usr/bin/python3 "$peer" --data "$data" --epochs 1 --threads 2 --no-timing > "$tmp/peer-$i" 2>&1
-  ours=$(sed -n 's/^epoch  *1 .* \([0-9.]*\) s$/\1/p' "$tmp/ours-$i")
-  peer_s=$(sed -n 's/.*train \([0-9.]*\) s .*test pass \([0-9.]*\) s.*/\1 \2/p' "$tmp/peer-$i" |
-           awk '{print $1 + $2}')
-  echo "run $i: ours ${ours} s, peer ${peer_s} s (train + test)" >&2
-  echo "$ours" >> "$tmp/ours.s"
-  echo "$peer_s" >> "$tmp/peer.s"
-  cat "$tmp/ours-rss-$i" >> "$tmp/ours.rss"
-  cat "$tmp/peer-rss-$i" >> "$tmp/peer.rss"
+  /usr/bin/time -f "%e %M" -o "$tmp/ours-$i" \
+    "$cli" mnist train --data "$data" --epochs 1 --plain --threads 2 "${extra[@]}" >/dev/null 2>&1
+  /usr/bin/time -f "%e %M" -o "$tmp/peer-$i" \
+    /usr/bin/python3 "$peer" --data "$data" --epochs 1 --threads 2 --test-bs 128 --no-timing \
+    >/dev/null 2>&1
+  read -r os orss < "$tmp/ours-$i"
+  read -r ps prss < "$tmp/peer-$i"
+  printf "%-4s %10.2f %10.2f %12.0f %12.0f\n" "$i" "$os" "$ps" "$((orss / 1024))" "$((prss / 1024))"
+  echo "$os" >> "$tmp/ours.s"; echo "$ps" >> "$tmp/peer.s"
+  echo "$orss" >> "$tmp/ours.rss"; echo "$prss" >> "$tmp/peer.rss"
 done
 
 o=$(median < "$tmp/ours.s"); p=$(median < "$tmp/peer.s")
 orss=$(median < "$tmp/ours.rss"); prss=$(median < "$tmp/peer.rss")
+# 2.153 TFLOP per epoch (60k images forward and backward, 10k forward); the issue's floor for
+# this machine's FMA peak is 9.2 s, and its target 75 % of that peak (12.3 s).
 awk -v o="$o" -v p="$p" -v orss="$orss" -v prss="$prss" -v n="$repeats" 'BEGIN {
-  printf "epoch (60k train + 10k test), 2 threads, median of %d:\n", n
-  printf "  %-24s %8.2f s  %7.0f img/s  peak RSS %6.0f MiB\n", "backprop-lab (C)", o, 70000 / o, orss / 1024
-  printf "  %-24s %8.2f s  %7.0f img/s  peak RSS %6.0f MiB\n", "PyTorch peer", p, 70000 / p, prss / 1024
-  printf "  speed: %.2fx the peer (target >= 3x); memory: %.2fx the peer'"'"'s peak (target < 1)\n", p / o, orss / prss
+  printf "median of %d, whole processes (epoch of 60k train + 10k test, 2 threads):\n", n
+  printf "  %-22s %8.2f s  %7.0f img/s  peak RSS %5.0f MiB\n", "backprop-lab (C)", o, 70000 / o, orss / 1024
+  printf "  %-22s %8.2f s  %7.0f img/s  peak RSS %5.0f MiB\n", "PyTorch peer", p, 70000 / p, prss / 1024
+  printf "  speed %.2fx the peer (target >= 3.5x); memory %.2fx its peak (target <= 0.15x)\n", p / o, orss / prss
+  printf "  %.0f%% of the FMA floor 9.2 s (target >= 75%%, <= 12.3 s)\n", 100 * 9.2 / o
 }'

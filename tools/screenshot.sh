@@ -1,30 +1,27 @@
 #!/usr/bin/env bash
-# Makes the README's screenshots from the real window under Xvfb (tools/deps.sh test installs
-# Xvfb and ImageMagick):
-#   docs/screenshot-backprop.png   the app as it starts (import of the whole screen)
-#   docs/screenshot-mnist-*.png    the MNIST page's states, drawn by its tests during short runs
-#                                  on the real MNIST (BL_MNIST_DIR, default ../shared/mnist)
-# Usage: tools/screenshot.sh [build-dir] [out-dir]
+# The README's screenshots (docs/screenshot-*.png) from a real lesson in the real window, under
+# Xvfb (tools/deps.sh test installs it): the app as it starts, then the MNIST page after a whole
+# run of the named recipe on the data you give, Try It with a drawn digit, Compare Rates with a
+# sweep's logs (docs/sweeps.md) or three short runs of its own, the digits of the matrix cell
+# with the most mistakes, and Preferences.
+#
+# Usage: tools/screenshot.sh --data DIR [--sweep DIR] [--recipe default|plain] [--epochs N]
+#                            [--width PX --height PX] [--projector] [--dark] [--out DIR]
+# DIR holds MNIST's four IDX files (backprop-lab-cli data fetch puts them in
+# ~/.local/share/backprop-lab/mnist). The window is 1280x720 unless told, a projector's size.
+# Every view at every classroom size is tools/screenshot-matrix.sh's job (the tests' fixture).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=${1:-build}
-out=${2:-docs}
-mkdir -p "$out"
+build=${BUILD:-build}
+case " $* " in
+  *" --data "*|*" --data="*) ;;
+  *) echo "usage: tools/screenshot.sh --data DIR [options]  (--help for all)" >&2; exit 2 ;;
+esac
 [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
 meson compile -C "$build" >/dev/null
+meson compile -C "$build" tools/screenshot-tour >/dev/null
 export GSETTINGS_SCHEMA_DIR="$PWD/$build/data" GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
-xvfb-run -a -s "-screen 0 1600x1000x24" dbus-run-session -- sh -c "
-  '$build/src/app/backprop-lab' &
-  app=\$!
-  sleep \${SCREENSHOT_DELAY:-4}
-  import -window root '$out/screenshot-backprop.png'
-  kill \$app"
-echo "wrote $out/screenshot-backprop.png"
-
-export BL_MNIST_DIR=${BL_MNIST_DIR:-$PWD/../shared/mnist}
-xvfb-run -a -s "-screen 0 1600x1000x24" dbus-run-session -- \
-  meson test -C "$build" --no-rebuild test-mnist-page test-window >/dev/null
-for state in mnist-page mnist-try-it mnist-compare mnist-cell-digits preferences; do
-  cp "$build/tests/$state.png" "$out/screenshot-$state.png"
-  echo "wrote $out/screenshot-$state.png"
-done
+export GTK_A11Y=none GDK_DISABLE=vulkan LC_ALL=${LC_ALL:-C.UTF-8}
+# Fonts and the screen as a classroom laptop has them; the PNGs are of the window alone.
+xvfb-run -a -s "-screen 0 1920x1080x24" dbus-run-session -- \
+  "$build/tools/screenshot-tour" "$@"

@@ -6,6 +6,7 @@
 #include "bl-application.h"
 #include "bl-preferences.h"
 #include "bl-window.h"
+#include "core/bl-i18n.h"
 
 struct _BlApplication {
   GtkApplication parent_instance;
@@ -140,7 +141,6 @@ bl_application_startup (GApplication *app)
   BlApplication *self = BL_APPLICATION (app);
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },
@@ -149,7 +149,6 @@ bl_application_startup (GApplication *app)
     { "win.run-n", { "<Control>Right", NULL } },
     { "win.export-csv", { "<Control>e", NULL } },
     { "win.export-xlsx", { "<Control><Shift>e", NULL } },
-    { "win.export-png", { "<Control>p", NULL } },
     { "win.log-scale", { "<Control>l", NULL } },
     { "app.projector-mode", { "F5", NULL } },
     { "win.show-page::backprop", { "<Alt>1", NULL } },
@@ -157,6 +156,8 @@ bl_application_startup (GApplication *app)
     { "win.show-help-overlay", { "<Control>question", "F1", NULL } },
   };
 
+  /* From the build tree too (tools/run.sh): its compiled catalogues, before any string. */
+  bindtextdomain (GETTEXT_PACKAGE, bl_i18n_localedir ());
   G_APPLICATION_CLASS (bl_application_parent_class)->startup (app);
 
   /* Preferences need the compiled schema; without it the app still runs on defaults. */
@@ -193,9 +194,16 @@ bl_application_startup (GApplication *app)
   apply_theme (self);
   follow_system_color_scheme (self);
 
+  bl_application_load_style (gdk_display_get_default ());
+}
+
+void
+bl_application_load_style (GdkDisplay *display)
+{
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
   gtk_css_provider_load_from_resource (css, "/org/backproplab/BackpropLab/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                              GTK_STYLE_PROVIDER (css),
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 

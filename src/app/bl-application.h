@@ -12,4 +12,8 @@ BlApplication *bl_application_new          (void);
 /* NULL when the schema is not installed (the app then runs on built-in defaults). */
 GSettings     *bl_application_get_settings (BlApplication *self);
 
+/* The app's style sheet (resources/style.css) on @display: the application loads it at startup,
+ * and a test that shows the app's widgets without the application does too. */
+void           bl_application_load_style   (GdkDisplay *display);
+
 G_END_DECLS

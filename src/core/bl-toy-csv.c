@@ -111,42 +111,51 @@ bl_toy_ledger_save (const char *path, BlToyFormat format, BlToyRun *const *runs,
   g_autofree char *tmp_path = NULL;
   FILE *out;
   gboolean ok;
+  int fd, kept;
 
   g_return_val_if_fail (path != NULL, FALSE);
 
-  /* A temporary file beside the target, renamed over it only when complete; created with the
-   * user's umask like any file they save, not private as a mkstemp file would be. */
-  tmp_path = bl_file_temp_path (path);
-  out = g_fopen (tmp_path, "wx");
+  /* A locked temporary file beside the target (core/bl-file.h), renamed over it only when
+   * complete; a device node or FIFO as the target is refused. */
+  fd = bl_file_open_temp (path, &tmp_path, error);
+  if (fd < 0)
+    return FALSE;
+  out = fdopen (fd, "w");
   if (out == NULL)
     {
       int saved = errno;
+      g_autofree char *name = g_filename_display_name (path);
+      bl_file_discard_temp (fd, tmp_path);
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("Could not create a file beside “%s”: %s"), path, g_strerror (saved));
+                   _("Could not write “%s”: %s"), name, g_strerror (saved));
       return FALSE;
     }
   ok = bl_toy_ledger_write_stream (out, format, runs, n_runs, error);
-  if (fflush (out) != 0 || fsync (fileno (out)) != 0)
+  /* Another descriptor keeps the file (and its lock) for the commit once the stream is
+   * closed; closing it is where the last buffered write shows whether it failed. */
+  kept = dup (fileno (out));
+  if ((fflush (out) != 0 || kept < 0) && ok)
     {
       int saved = errno;
-      if (ok)
-        g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                     _("Could not write “%s”: %s"), path, g_strerror (saved));
+      g_autofree char *name = g_filename_display_name (path);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Could not write “%s”: %s"), name, g_strerror (saved));
       ok = FALSE;
     }
   if (fclose (out) != 0 && ok)
     {
       int saved = errno;
+      g_autofree char *name = g_filename_display_name (path);
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("Could not write “%s”: %s"), path, g_strerror (saved));
+                   _("Could not write “%s”: %s"), name, g_strerror (saved));
       ok = FALSE;
     }
   if (!ok)
     {
-      g_unlink (tmp_path);
+      bl_file_discard_temp (kept, tmp_path);
       return FALSE;
     }
-  return bl_file_commit_temp (tmp_path, path, error);
+  return bl_file_commit_fd (kept, tmp_path, path, error);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -163,51 +172,96 @@ parse_cell (const char *text, double *out)
   return end != text && *end == '\0';
 }
 
-BlToyTable *
-bl_toy_table_read_csv (const char *path, GError **error)
+/* One line's cells, split on ',' with the whole line's surrounding white space dropped (as the
+ * writer never puts any, a round trip is exact). */
+static GPtrArray *
+split_cells (const char *line, gsize len)
 {
-  g_autofree char *contents = NULL;
-  g_autoptr(GArray) values = NULL;
-  g_auto(GStrv) lines = NULL;
-  BlToyTable *table;
-  guint n_lines;
+  GPtrArray *cells = g_ptr_array_new_with_free_func (g_free);
+  const char *p = line, *end = line + len;
 
-  g_return_val_if_fail (path != NULL, NULL);
-
-  if (!g_file_get_contents (path, &contents, NULL, error))
-    return NULL;
-  lines = g_strsplit (contents, "\n", -1);
-  n_lines = g_strv_length (lines);
-  while (n_lines > 0 && *g_strstrip (lines[n_lines - 1]) == '\0')
-    n_lines--;
-  if (n_lines == 0)
+  while (p < end && g_ascii_isspace (*p))
+    p++;
+  while (end > p && g_ascii_isspace (end[-1]))
+    end--;
+  for (;;)
     {
-      g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE, _("“%s” is empty."), path);
-      return NULL;
+      const char *comma = memchr (p, ',', end - p);
+      g_ptr_array_add (cells, g_strndup (p, (comma ? comma : end) - p));
+      if (comma == NULL)
+        break;
+      p = comma + 1;
     }
+  return cells;
+}
 
-  table = g_new0 (BlToyTable, 1);
-  table->names = g_strsplit (g_strstrip (lines[0]), ",", -1);
-  table->n_cols = g_strv_length (table->names);
+static gboolean
+is_blank (const char *line, gsize len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isspace (line[i]))
+      return FALSE;
+  return TRUE;
+}
+
+BlToyTable *
+bl_toy_table_parse_csv (const char *text, gsize length, const char *name, GError **error)
+{
+  g_autoptr(GArray) values = NULL;
+  const char *p = text, *end = text + length;
+  BlToyTable *table = NULL;
+  guint line_no = 0;
+
+  g_return_val_if_fail ((text != NULL || length == 0) && name != NULL, NULL);
+
   values = g_array_new (FALSE, FALSE, sizeof (double));
-  for (guint i = 1; i < n_lines; i++)
+  /* Line by line where the text lies; blank lines are skipped. */
+  while (p < end)
     {
-      g_auto(GStrv) cells = g_strsplit (g_strstrip (lines[i]), ",", -1);
-      if (g_strv_length (cells) != table->n_cols)
+      const char *eol = memchr (p, '\n', end - p);
+      gsize len = (eol ? eol : end) - p;
+      g_autoptr(GPtrArray) cells = NULL;
+      const char *line = p;
+
+      line_no++;
+      p = eol ? eol + 1 : end;
+      if (is_blank (line, len))
+        continue;
+      if (memchr (line, '\0', len) != NULL)
         {
           g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE,
-                       _("%s:%u: %u cells where the header has %u."), path, i + 1,
-                       g_strv_length (cells), table->n_cols);
+                       _("%s:%u: a NUL byte, which is not text."), name, line_no);
+          bl_toy_table_free (table);
+          return NULL;
+        }
+      cells = split_cells (line, len);
+      if (table == NULL)
+        {
+          table = g_new0 (BlToyTable, 1);
+          table->n_cols = cells->len;
+          table->names = g_new0 (char *, cells->len + 1);
+          /* Names are text a caller may show: valid UTF-8 whatever the bytes were. */
+          for (guint c = 0; c < cells->len; c++)
+            table->names[c] = g_utf8_make_valid (g_ptr_array_index (cells, c), -1);
+          continue;
+        }
+      if (cells->len != table->n_cols)
+        {
+          g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE,
+                       _("%s:%u: %u cells where the header has %u."), name, line_no, cells->len,
+                       table->n_cols);
           bl_toy_table_free (table);
           return NULL;
         }
       for (guint c = 0; c < table->n_cols; c++)
         {
+          const char *cell = g_ptr_array_index (cells, c);
           double v;
-          if (!parse_cell (cells[c], &v))
+          if (!parse_cell (cell, &v))
             {
+              g_autofree char *shown = g_utf8_make_valid (cell, MIN (strlen (cell), 80));
               g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE,
-                           _("%s:%u: “%s” is not a number."), path, i + 1, cells[c]);
+                           _("%s:%u: “%s” is not a number."), name, line_no, shown);
               bl_toy_table_free (table);
               return NULL;
             }
@@ -215,8 +269,33 @@ bl_toy_table_read_csv (const char *path, GError **error)
         }
       table->n_rows++;
     }
+  if (table == NULL)
+    {
+      g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE, _("“%s” is empty."), name);
+      return NULL;
+    }
   table->values = (double *) (void *) g_array_free (g_steal_pointer (&values), FALSE);
   return table;
+}
+
+BlToyTable *
+bl_toy_table_read_csv (const char *path, GError **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(GError) local = NULL;
+  gsize length = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  /* A regular file of bounded size, read with plain reads (core/bl-file.h). */
+  if (!bl_file_read_regular (path, BL_TOY_TABLE_MAX_BYTES, &contents, &length, &local))
+    {
+      g_set_error_literal (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE, local->message);
+      return NULL;
+    }
+  name = g_filename_display_name (path);
+  return bl_toy_table_parse_csv (contents, length, name, error);
 }
 
 void

@@ -23,7 +23,7 @@ gboolean bl_toy_ledger_save         (const char *path, BlToyFormat format, BlToy
                                      guint n_runs, GError **error);
 
 /* A CSV ledger read back (for round trips and checks): @n_rows rows, each row's values in
- * file column order; @names the header. */
+ * file column order; @names the header (valid UTF-8). */
 typedef struct {
   guint    n_cols;
   guint    n_rows;
@@ -31,7 +31,14 @@ typedef struct {
   double  *values;     /* (n_rows × n_cols), row-major */
 } BlToyTable;
 
+/* The largest CSV read back: 100,000 rows per rate for a few rates. */
+#define BL_TOY_TABLE_MAX_BYTES (256 * 1024 * 1024)
+
+/* Reads a regular file of at most BL_TOY_TABLE_MAX_BYTES. */
 BlToyTable *bl_toy_table_read_csv   (const char *path, GError **error);
+/* The same from @length bytes of text; @name names it in messages. Blank lines are skipped. */
+BlToyTable *bl_toy_table_parse_csv  (const char *text, gsize length, const char *name,
+                                     GError **error);
 void        bl_toy_table_free       (BlToyTable *table);
 /* Column index of @name, or -1. */
 int         bl_toy_table_column     (const BlToyTable *table, const char *name);

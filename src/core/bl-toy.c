@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/bl-toy.h"
+#include "core/bl-toy-desc.h"
 
 G_DEFINE_QUARK (bl-toy-error-quark, bl_toy_error)
 
@@ -117,26 +118,29 @@ bl_toy_parse_double (const char *text, double *out, GError **error)
       g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE, _("A number is needed here."));
       return FALSE;
     }
-  errno = 0;
   v = g_ascii_strtod (text, &end);
   while (end && g_ascii_isspace (*end))
     end++;
   if (end == text || (end && *end != '\0'))
     {
+      g_autofree char *shown = g_utf8_make_valid (text, -1);
       g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE,
-                   _("“%s” is not a number (use a dot for decimals, e.g. 0.25)."), text);
+                   _("“%s” is not a number (use a dot for decimals, e.g. 0.25)."), shown);
       return FALSE;
     }
-  if (!isfinite (v) || errno == ERANGE)
+  if (isnan (v))
     {
-      if (errno == ERANGE && v == 0.0)
-        {
-          /* Underflow to zero is harmless; overflow is not. */
-          *out = 0.0;
-          return TRUE;
-        }
+      g_autofree char *shown = g_utf8_make_valid (text, -1);
+      g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE, _("“%s” is not a number."), shown);
+      return FALSE;
+    }
+  /* ERANGE is also underflow (a value nearer 0 than the smallest double, or subnormal): the
+   * value given is then the nearest one there is, which is harmless. Overflow is not. */
+  if (isinf (v))
+    {
+      g_autofree char *shown = g_utf8_make_valid (text, -1);
       g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_OVERFLOW,
-                   _("“%s” is too large to compute with."), text);
+                   _("“%s” is too large to compute with."), shown);
       return FALSE;
     }
   *out = v;
@@ -179,6 +183,19 @@ bl_toy_params_validate (const BlToyParams *p, GError **error)
       return FALSE;
   if (!check_value ("b1", p->b1, error) || !check_value ("b2", p->b2, error))
     return FALSE;
+  if ((guint) p->act_hidden >= BL_TOY_N_ACTS || (guint) p->act_output >= BL_TOY_N_ACTS)
+    {
+      g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_INVALID,
+                   _("Unknown activation: use sigmoid, tanh or relu."));
+      return FALSE;
+    }
+  if ((guint) p->update_order > BL_TOY_ORDER_OUTPUT_FIRST || p->forget_path > 2)
+    {
+      g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_INVALID,
+                   _("Unknown update order or path: the order is simultaneous or output-first, "
+                     "the path left out 0, 1 or 2."));
+      return FALSE;
+    }
   if (!p->has_biases && (p->b1 != 0.0 || p->b2 != 0.0))
     {
       g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_INVALID,
@@ -218,6 +235,28 @@ bl_toy_lr_validate (double lr, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+char *
+bl_toy_params_describe (const BlToyParams *p)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (p != NULL, NULL);
+
+  if (p->act_hidden != BL_TOY_ACT_SIGMOID || p->act_output != BL_TOY_ACT_SIGMOID)
+    g_ptr_array_add (parts, g_strdup_printf (_("hidden units %s, outputs %s"),
+                                             bl_toy_activation_name (p->act_hidden),
+                                             bl_toy_activation_name (p->act_output)));
+  if (p->update_order == BL_TOY_ORDER_OUTPUT_FIRST)
+    g_ptr_array_add (parts, g_strdup (_("hidden gradients from the updated w5…w8")));
+  if (p->forget_path)
+    g_ptr_array_add (parts, g_strdup_printf (_("the path through o%u left out of the hidden "
+                                               "gradients"), p->forget_path));
+  if (parts->len == 0)
+    return NULL;
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv ("; ", (char **) parts->pdata);
 }
 
 static double *
@@ -265,6 +304,14 @@ bl_toy_params_set_from_string (BlToyParams *p, const char *assignments, GError *
 
   g_return_val_if_fail (p != NULL && assignments != NULL, FALSE);
 
+  /* Names and numbers are ASCII; anything else is said in a message, which must be text. */
+  if (!g_utf8_validate (assignments, -1, NULL))
+    {
+      g_autofree char *shown = g_utf8_make_valid (assignments, -1);
+      g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE,
+                   _("“%s” is not of the form name=value."), shown);
+      return FALSE;
+    }
   tmp = *p;
   parts = g_strsplit (assignments, ",", -1);
   for (guint i = 0; parts[i] != NULL; i++)
@@ -299,73 +346,72 @@ bl_toy_params_set_from_string (BlToyParams *p, const char *assignments, GError *
  * One iteration
  */
 
-static inline double
-sigmoid (double x)
+/* Rows and the description's slots: the columns, then the δs. */
+G_STATIC_ASSERT (BL_TOY_N_SLOTS == BL_TOY_N_COLS + BL_TOY_N_DELTAS);
+
+void
+bl_toy_row_to_slots (const BlToyRow *row, double *s)
 {
-  return 1.0 / (1.0 + exp (-x));
+  memcpy (s, row->v, sizeof row->v);
+  memcpy (s + BL_TOY_N_COLS, row->d, sizeof row->d);
+}
+
+void
+bl_toy_slots_to_row (const double *s, BlToyRow *row)
+{
+  memcpy (row->v, s, sizeof row->v);
+  memcpy (row->d, s + BL_TOY_N_COLS, sizeof row->d);
+}
+
+/* The given values and parameters of @p into their slots; the rest is computed. */
+void
+bl_toy_params_to_slots (const BlToyParams *p, double *s)
+{
+  s[BL_TOY_COL_T1] = p->t1;
+  s[BL_TOY_COL_T2] = p->t2;
+  s[BL_TOY_COL_I1] = p->i1;
+  s[BL_TOY_COL_I2] = p->i2;
+  for (guint i = 0; i < 8; i++)
+    s[weight_columns[i]] = p->w[i];
+  /* Without biases b1 = b2 = 0 are never added, so the numbers are exactly the
+   * spreadsheet's, and their gradients are 0. */
+  s[BL_TOY_COL_B1] = p->has_biases ? p->b1 : 0.0;
+  s[BL_TOY_COL_B2] = p->has_biases ? p->b2 : 0.0;
+  s[BL_TOY_COL_DB1] = 0.0;
+  s[BL_TOY_COL_DB2] = 0.0;
+}
+
+/* No NaN or infinity among @n values: an exponent of all ones, found with integer arithmetic
+ * that the compiler vectorises (isfinite in a loop costs a compare and a branch each). */
+static inline gboolean
+all_finite (const double *v, guint n)
+{
+  guint64 bad = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 b;
+      memcpy (&b, &v[i], sizeof b);
+      bad |= (((b >> 52) & 0x7ff) + 1) >> 11;
+    }
+  return bad == 0;
+}
+
+gboolean
+bl_toy_compute_row_lr (const BlToyParams *p, double lr, BlToyRow *row)
+{
+  double s[BL_TOY_N_SLOTS];
+
+  bl_toy_params_to_slots (p, s);
+  bl_toy_desc_eval_row (bl_toy_desc_for (p), s, lr);
+  bl_toy_slots_to_row (s, row);
+  return all_finite (s, BL_TOY_N_COLS + 1);
 }
 
 gboolean
 bl_toy_compute_row (const BlToyParams *p, BlToyRow *row)
 {
-  double *v = row->v;
-  const double *w = p->w;
-  double d_o1, d_o2, d_h1, d_h2;
-  gboolean finite = TRUE;
-
-  v[BL_TOY_COL_T1] = p->t1;
-  v[BL_TOY_COL_T2] = p->t2;
-  v[BL_TOY_COL_I1] = p->i1;
-  v[BL_TOY_COL_I2] = p->i2;
-  for (guint i = 0; i < 8; i++)
-    v[weight_columns[i]] = w[i];
-  v[BL_TOY_COL_B1] = p->b1;
-  v[BL_TOY_COL_B2] = p->b2;
-
-  /* Forward. Without biases b1 = b2 = 0 is never added, so the numbers are exactly the
-   * spreadsheet's. */
-  v[BL_TOY_COL_H1] = w[0] * p->i1 + w[1] * p->i2;
-  v[BL_TOY_COL_H2] = w[2] * p->i1 + w[3] * p->i2;
-  if (p->has_biases)
-    {
-      v[BL_TOY_COL_H1] += p->b1;
-      v[BL_TOY_COL_H2] += p->b1;
-    }
-  v[BL_TOY_COL_A_H1] = sigmoid (v[BL_TOY_COL_H1]);
-  v[BL_TOY_COL_A_H2] = sigmoid (v[BL_TOY_COL_H2]);
-  v[BL_TOY_COL_O1] = w[4] * v[BL_TOY_COL_A_H1] + w[5] * v[BL_TOY_COL_A_H2];
-  v[BL_TOY_COL_O2] = w[6] * v[BL_TOY_COL_A_H1] + w[7] * v[BL_TOY_COL_A_H2];
-  if (p->has_biases)
-    {
-      v[BL_TOY_COL_O1] += p->b2;
-      v[BL_TOY_COL_O2] += p->b2;
-    }
-  v[BL_TOY_COL_A_O1] = sigmoid (v[BL_TOY_COL_O1]);
-  v[BL_TOY_COL_A_O2] = sigmoid (v[BL_TOY_COL_O2]);
-  v[BL_TOY_COL_E1] = 0.5 * (p->t1 - v[BL_TOY_COL_A_O1]) * (p->t1 - v[BL_TOY_COL_A_O1]);
-  v[BL_TOY_COL_E2] = 0.5 * (p->t2 - v[BL_TOY_COL_A_O2]) * (p->t2 - v[BL_TOY_COL_A_O2]);
-  v[BL_TOY_COL_E_TOTAL] = v[BL_TOY_COL_E1] + v[BL_TOY_COL_E2];
-
-  /* Backward: δ_o = ∂E/∂o = (a_o − t)·a_o(1 − a_o); δ_h = (Σ δ_o·w)·a_h(1 − a_h). */
-  d_o1 = (v[BL_TOY_COL_A_O1] - p->t1) * v[BL_TOY_COL_A_O1] * (1.0 - v[BL_TOY_COL_A_O1]);
-  d_o2 = (v[BL_TOY_COL_A_O2] - p->t2) * v[BL_TOY_COL_A_O2] * (1.0 - v[BL_TOY_COL_A_O2]);
-  d_h1 = (d_o1 * w[4] + d_o2 * w[6]) * v[BL_TOY_COL_A_H1] * (1.0 - v[BL_TOY_COL_A_H1]);
-  d_h2 = (d_o1 * w[5] + d_o2 * w[7]) * v[BL_TOY_COL_A_H2] * (1.0 - v[BL_TOY_COL_A_H2]);
-  v[BL_TOY_COL_DW1] = d_h1 * p->i1;
-  v[BL_TOY_COL_DW2] = d_h1 * p->i2;
-  v[BL_TOY_COL_DW3] = d_h2 * p->i1;
-  v[BL_TOY_COL_DW4] = d_h2 * p->i2;
-  v[BL_TOY_COL_DW5] = d_o1 * v[BL_TOY_COL_A_H1];
-  v[BL_TOY_COL_DW6] = d_o1 * v[BL_TOY_COL_A_H2];
-  v[BL_TOY_COL_DW7] = d_o2 * v[BL_TOY_COL_A_H1];
-  v[BL_TOY_COL_DW8] = d_o2 * v[BL_TOY_COL_A_H2];
-  /* A shared bias feeds both units of its layer, so its gradient is the sum. */
-  v[BL_TOY_COL_DB1] = p->has_biases ? d_h1 + d_h2 : 0.0;
-  v[BL_TOY_COL_DB2] = p->has_biases ? d_o1 + d_o2 : 0.0;
-
-  for (guint c = 0; c < BL_TOY_N_COLS; c++)
-    finite &= isfinite (v[c]) != 0;
-  return finite;
+  return bl_toy_compute_row_lr (p, 0.0, row);
 }
 
 void
@@ -436,7 +482,7 @@ bl_toy_run_new (const BlToyParams *init, double lr)
   run->snapshots = g_new (BlToyParams, run->n_rows_alloc / BL_TOY_CHECKPOINT_EVERY + 1);
   run->snapshots[0] = *init;
   run->last_params = *init;
-  if (!bl_toy_compute_row (init, &run->last_row))
+  if (!bl_toy_compute_row_lr (init, lr, &run->last_row))
     {
       run->stop = BL_TOY_STOP_NONFINITE;
       run->stop_row = 0;
@@ -470,6 +516,78 @@ run_reserve (BlToyRun *run, guint n_rows)
   run->n_rows_alloc = n;
 }
 
+static inline void
+slots_to_params (const double *s, BlToyParams *p)
+{
+  for (guint i = 0; i < 8; i++)
+    p->w[i] = s[weight_columns[i]];
+  if (p->has_biases)
+    {
+      p->b1 = s[BL_TOY_COL_B1];
+      p->b2 = s[BL_TOY_COL_B2];
+    }
+}
+
+/* The rows from n_rows to @target − 1, on the slots themselves: the same operations as
+ * bl_toy_apply_update then bl_toy_compute_row_lr, so every row is bit-identical to its replay
+ * from a snapshot, without copying parameters and rows back and forth. Two sets of slots take
+ * turns (row k from row k − 1), and row k − 1 is checked for NaN and infinities while row k is
+ * computed: its values have long been stored by then, so the check's vector loads do not wait
+ * on them. A row found bad ends the run there, the row after it dropped. */
+static void
+run_extend (BlToyRun *run, guint target)
+{
+  const BlToyDesc *d = bl_toy_desc_for (&run->init);
+  const double lr = run->lr;
+  const gboolean train_biases = run->init.has_biases && run->init.train_biases;
+  double buf[2][BL_TOY_N_SLOTS];
+  guint cur = 0, k;
+  gboolean bad = FALSE;
+
+  /* The last row holds its parameters and gradients: where the next row starts from. */
+  bl_toy_row_to_slots (&run->last_row, buf[0]);
+  memcpy (buf[1], buf[0], sizeof buf[0]);
+  for (k = run->n_rows; k < target; k++)
+    {
+      const double *old = buf[cur];
+      double *s = buf[cur ^ 1];
+
+      /* Row k uses the parameters after k updates: one step from row k − 1. */
+      for (guint i = 0; i < 8; i++)
+        s[weight_columns[i]] = old[weight_columns[i]] - lr * old[BL_TOY_COL_DW1 + i];
+      if (train_biases)
+        {
+          s[BL_TOY_COL_B1] = old[BL_TOY_COL_B1] - lr * old[BL_TOY_COL_DB1];
+          s[BL_TOY_COL_B2] = old[BL_TOY_COL_B2] - lr * old[BL_TOY_COL_DB2];
+        }
+      if (k % BL_TOY_CHECKPOINT_EVERY == 0)
+        {
+          run->snapshots[k / BL_TOY_CHECKPOINT_EVERY] = run->init;
+          slots_to_params (s, &run->snapshots[k / BL_TOY_CHECKPOINT_EVERY]);
+        }
+      bl_toy_desc_eval_row (d, s, lr);
+      run->loss[k] = s[BL_TOY_COL_E_TOTAL];
+      if (G_UNLIKELY (!all_finite (old, BL_TOY_N_COLS + 1)))
+        {
+          /* Row k − 1 was the first bad one (row n_rows − 1 was good: the run went on). */
+          bad = TRUE;
+          break;
+        }
+      cur ^= 1;
+    }
+  if (!bad)
+    bad = !all_finite (buf[cur], BL_TOY_N_COLS + 1);
+  /* Rows 0 … k − 1 are kept; a bad one is the last of them. */
+  run->n_rows = k;
+  if (bad)
+    {
+      run->stop = BL_TOY_STOP_NONFINITE;
+      run->stop_row = k - 1;
+    }
+  slots_to_params (buf[cur], &run->last_params);
+  bl_toy_slots_to_row (buf[cur], &run->last_row);
+}
+
 void
 bl_toy_run_compute (BlToyRun *run, guint iterations)
 {
@@ -487,7 +605,7 @@ bl_toy_run_compute (BlToyRun *run, guint iterations)
       bl_toy_run_get_params (run, target - 1, &p);
       run->n_rows = target;
       run->last_params = p;
-      bl_toy_compute_row (&run->last_params, &run->last_row);
+      bl_toy_compute_row_lr (&run->last_params, run->lr, &run->last_row);
       if (run->stop != BL_TOY_STOP_NONE && run->stop_row >= target)
         run->stop = BL_TOY_STOP_NONE;
       return;
@@ -496,22 +614,7 @@ bl_toy_run_compute (BlToyRun *run, guint iterations)
     return;
 
   run_reserve (run, target);
-  for (guint k = run->n_rows; k < target; k++)
-    {
-      /* Row k uses the parameters after k updates: one step from row k − 1. */
-      bl_toy_apply_update (&run->last_params, &run->last_row, run->lr);
-      if (k % BL_TOY_CHECKPOINT_EVERY == 0)
-        run->snapshots[k / BL_TOY_CHECKPOINT_EVERY] = run->last_params;
-      gboolean finite = bl_toy_compute_row (&run->last_params, &run->last_row);
-      run->loss[k] = run->last_row.v[BL_TOY_COL_E_TOTAL];
-      run->n_rows = k + 1;
-      if (!finite)
-        {
-          run->stop = BL_TOY_STOP_NONFINITE;
-          run->stop_row = k;
-          break;
-        }
-    }
+  run_extend (run, target);
 }
 
 void
@@ -533,7 +636,7 @@ bl_toy_run_get_params (const BlToyRun *run, guint k, BlToyParams *out)
   *out = run->snapshots[start / BL_TOY_CHECKPOINT_EVERY];
   for (guint j = start; j < k; j++)
     {
-      bl_toy_compute_row (out, &row);
+      bl_toy_compute_row_lr (out, run->lr, &row);
       bl_toy_apply_update (out, &row, run->lr);
     }
 }
@@ -552,7 +655,7 @@ bl_toy_run_get_row (const BlToyRun *run, guint k, BlToyRow *out)
       return;
     }
   bl_toy_run_get_params (run, k, &p);
-  bl_toy_compute_row (&p, out);
+  bl_toy_compute_row_lr (&p, run->lr, out);
 }
 
 gint64
@@ -634,349 +737,483 @@ bl_toy_param_gradient (BlToyColumn param)
   g_return_val_if_reached (BL_TOY_N_COLS);
 }
 
-/* The parameter a gradient column differentiates by. */
-static BlToyColumn
-gradient_param (BlToyColumn grad)
+const char *
+bl_toy_delta_name (BlToyDelta d)
 {
-  if (grad >= BL_TOY_COL_DW1 && grad <= BL_TOY_COL_DW4)
-    return BL_TOY_COL_W1 + (grad - BL_TOY_COL_DW1);
-  if (grad >= BL_TOY_COL_DW5 && grad <= BL_TOY_COL_DW8)
-    return BL_TOY_COL_W5 + (grad - BL_TOY_COL_DW5);
-  return grad == BL_TOY_COL_DB1 ? BL_TOY_COL_B1 : BL_TOY_COL_B2;
+  g_return_val_if_fail (d < BL_TOY_N_DELTAS, NULL);
+  return bl_toy_slot_symbol (BL_TOY_SLOT_DELTA (d));
 }
 
-/* Index pairs for the unit-level formulas: hidden unit j (0, 1) reads weights w[2j], w[2j+1];
- * output unit j reads w[4+2j], w[5+2j]. */
-typedef struct {
-  BlToyColumn net, act, target, err;     /* output units: o, a_o, t, E */
-  BlToyColumn w_a, w_b;                  /* the unit's two incoming weights */
-} BlToyUnit;
+static const char *const activation_names[BL_TOY_N_ACTS] = { "sigmoid", "tanh", "relu" };
 
-static const BlToyUnit hidden_units[2] = {
-  { BL_TOY_COL_H1, BL_TOY_COL_A_H1, 0, 0, BL_TOY_COL_W1, BL_TOY_COL_W2 },
-  { BL_TOY_COL_H2, BL_TOY_COL_A_H2, 0, 0, BL_TOY_COL_W3, BL_TOY_COL_W4 },
-};
-static const BlToyUnit output_units[2] = {
-  { BL_TOY_COL_O1, BL_TOY_COL_A_O1, BL_TOY_COL_T1, BL_TOY_COL_E1, BL_TOY_COL_W5, BL_TOY_COL_W6 },
-  { BL_TOY_COL_O2, BL_TOY_COL_A_O2, BL_TOY_COL_T2, BL_TOY_COL_E2, BL_TOY_COL_W7, BL_TOY_COL_W8 },
-};
-
-static const BlToyUnit *
-unit_of (BlToyColumn col, gboolean *is_output)
+const char *
+bl_toy_activation_name (BlToyActivation act)
 {
-  for (guint j = 0; j < 2; j++)
+  g_return_val_if_fail (act < BL_TOY_N_ACTS, NULL);
+  return activation_names[act];
+}
+
+gboolean
+bl_toy_activation_from_name (const char *name, BlToyActivation *out)
+{
+  for (guint a = 0; a < BL_TOY_N_ACTS; a++)
+    if (name && g_ascii_strcasecmp (name, activation_names[a]) == 0)
+      {
+        *out = a;
+        return TRUE;
+      }
+  if (name && (g_ascii_strcasecmp (name, "logistic") == 0 || g_strcmp0 (name, "σ") == 0))
     {
-      if (col == hidden_units[j].net || col == hidden_units[j].act)
-        {
-          *is_output = FALSE;
-          return &hidden_units[j];
-        }
-      if (col == output_units[j].net || col == output_units[j].act || col == output_units[j].err)
-        {
-          *is_output = TRUE;
-          return &output_units[j];
-        }
+      *out = BL_TOY_ACT_SIGMOID;
+      return TRUE;
     }
-  return NULL;
+  return FALSE;
 }
+
+gboolean
+bl_toy_parse_activations (const char *text, BlToyParams *p, GError **error)
+{
+  g_auto(GStrv) parts = NULL;
+  BlToyActivation acts[2];
+  guint n;
+
+  g_return_val_if_fail (p != NULL, FALSE);
+  parts = g_strsplit (text ? text : "", ",", -1);
+  n = g_strv_length (parts);
+  if (n == 0 || n > 2)
+    goto bad;
+  for (guint i = 0; i < n; i++)
+    {
+      char *name = g_strstrip (parts[i]);
+      char *eq = strchr (name, '=');
+      guint layer = i;
+      if (eq)
+        {
+          *eq = '\0';
+          if (g_ascii_strcasecmp (g_strstrip (name), "hidden") == 0)
+            layer = 0;
+          else if (g_ascii_strcasecmp (name, "output") == 0)
+            layer = 1;
+          else
+            goto bad;
+          name = g_strstrip (eq + 1);
+        }
+      if (!bl_toy_activation_from_name (name, &acts[layer]))
+        goto bad;
+      if (n == 1)
+        acts[1] = acts[0];
+    }
+  p->act_hidden = acts[0];
+  p->act_output = acts[1];
+  return TRUE;
+
+bad:
+  g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE,
+               _("“%s” is not an activation: use sigmoid, tanh or relu, for both layers or as "
+                 "HIDDEN,OUTPUT (e.g. tanh,sigmoid)."), text ? text : "");
+  return FALSE;
+}
+
+const char *
+bl_toy_update_order_name (BlToyUpdateOrder order)
+{
+  return order == BL_TOY_ORDER_OUTPUT_FIRST ? "output-first" : "simultaneous";
+}
+
+gboolean
+bl_toy_parse_update_order (const char *text, BlToyUpdateOrder *out, GError **error)
+{
+  if (g_strcmp0 (text, "simultaneous") == 0)
+    *out = BL_TOY_ORDER_SIMULTANEOUS;
+  else if (g_strcmp0 (text, "output-first") == 0)
+    *out = BL_TOY_ORDER_OUTPUT_FIRST;
+  else
+    {
+      g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE,
+                   _("“%s” is not an update order: use simultaneous (every gradient from the "
+                     "row's weights) or output-first (hidden gradients from the updated "
+                     "w5…w8)."), text ? text : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Formulas: every one printed from the column's description (bl-toy-desc.c)
+ */
 
 #define N(c) columns[c].name
+/* Numbers in substitutions: enough digits to recompute by hand, few enough to read. */
+#define G "%.9g"
+
+static gboolean
+node_uses_relu (const BlToyDesc *d, guint slot)
+{
+  const BlToyNodeDesc *n = &d->node[slot];
+
+  if (slot >= BL_TOY_N_COLS && slot - BL_TOY_N_COLS >= BL_TOY_DELTA_W5_USED)
+    return FALSE;
+  for (guint i = 0; i < n->n_terms; i++)
+    for (guint j = 0; j < n->t[i].n; j++)
+      {
+        const BlToyFactor *f = &n->t[i].f[j];
+        if (f->kind == BL_TOY_F_DACT && f->act == BL_TOY_ACT_RELU)
+          return TRUE;
+        if (f->kind == BL_TOY_F_SLOT && f->a >= BL_TOY_N_COLS && node_uses_relu (d, f->a))
+          return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+is_sigmoid_node (const BlToyNodeDesc *n)
+{
+  return n->n_terms == 1 && n->t[0].n == 1 && n->t[0].f[0].kind == BL_TOY_F_ACT &&
+         n->t[0].f[0].act == BL_TOY_ACT_SIGMOID;
+}
+
+char *
+bl_toy_formula_for (BlToyColumn col, const BlToyParams *p)
+{
+  const BlToyDesc *d;
+  const BlToyNodeDesc *n;
+  BlToyPrint pr = { BL_TOY_STYLE_SYMBOL };
+  g_autoptr(GString) where = g_string_new (NULL);
+  g_autofree char *rhs = NULL;
+
+  g_return_val_if_fail (col < BL_TOY_N_COLS && p != NULL, NULL);
+
+  d = bl_toy_desc_for (p);
+  n = &d->node[col];
+  switch (n->kind)
+    {
+    case BL_TOY_NODE_GIVEN:
+      if (col == BL_TOY_COL_T1 || col == BL_TOY_COL_T2)
+        return g_strdup_printf (_("%s: the target output (given)"), N (col));
+      return g_strdup_printf (_("%s: the input (given)"), N (col));
+    case BL_TOY_NODE_PARAM:
+    case BL_TOY_NODE_ABSENT:
+      if (bl_toy_column_is_param (col))
+        return g_strdup_printf (_("%s = %s′ − η · ∂E_total/∂%s′   (′: the row above; row 0: the "
+                                  "initial value)"), N (col), N (col), N (col));
+      return g_strdup_printf ("%s = 0", bl_toy_slot_symbol (col));
+    default:
+      break;
+    }
+  if (is_sigmoid_node (n))
+    {
+      const char *net = N (n->t[0].f[0].a);
+      return g_strdup_printf ("%s = σ(%s) = 1 / (1 + e^(−%s))", N (col), net, net);
+    }
+  rhs = bl_toy_desc_print_node (d, col, &pr, where);
+  if (node_uses_relu (d, col))
+    g_string_append_printf (where, ",   %s", _("step(x) = 1 if x > 0, else 0"));
+  if (d->forget_path && bl_toy_desc_uses (d, col, BL_TOY_SLOT_DELTA (BL_TOY_DELTA_DA_H1), NULL))
+    g_string_append_printf (where, _("   (leaving out the path through o%u: a mistake)"),
+                            d->forget_path);
+  return g_strdup_printf ("%s = %s%s", bl_toy_slot_symbol (col), rhs, where->str);
+}
 
 char *
 bl_toy_formula (BlToyColumn col, gboolean has_biases)
 {
-  gboolean is_output = FALSE;
-  const BlToyUnit *u;
+  BlToyParams p = { .has_biases = has_biases };
 
   g_return_val_if_fail (col < BL_TOY_N_COLS, NULL);
-
-  switch (col)
-    {
-    case BL_TOY_COL_T1: case BL_TOY_COL_T2:
-      return g_strdup_printf (_("%s: the target output (given)"), N (col));
-    case BL_TOY_COL_I1: case BL_TOY_COL_I2:
-      return g_strdup_printf (_("%s: the input (given)"), N (col));
-    case BL_TOY_COL_E_TOTAL:
-      return g_strdup ("E_total = E1 + E2");
-    default:
-      break;
-    }
-
-  if (bl_toy_column_is_param (col))
-    return g_strdup_printf (_("%s = %s′ − η · ∂E_total/∂%s′   (′: the row above; row 0: the "
-                              "initial value)"), N (col), N (col), N (col));
-
-  if (bl_toy_column_is_gradient (col))
-    {
-      switch (col)
-        {
-        case BL_TOY_COL_DW5: case BL_TOY_COL_DW6: case BL_TOY_COL_DW7: case BL_TOY_COL_DW8:
-          {
-            const BlToyUnit *o = &output_units[(col - BL_TOY_COL_DW5) / 2];
-            BlToyColumn a_h = (col - BL_TOY_COL_DW5) % 2 == 0 ? BL_TOY_COL_A_H1 : BL_TOY_COL_A_H2;
-            return g_strdup_printf ("∂E_total/∂%s = (%s − %s) · %s · (1 − %s) · %s",
-                                    N (gradient_param (col)), N (o->act), N (o->target),
-                                    N (o->act), N (o->act), N (a_h));
-          }
-        case BL_TOY_COL_DW1: case BL_TOY_COL_DW2: case BL_TOY_COL_DW3: case BL_TOY_COL_DW4:
-          {
-            guint j = (col - BL_TOY_COL_DW1) / 2;
-            const BlToyUnit *h = &hidden_units[j];
-            BlToyColumn in = (col - BL_TOY_COL_DW1) % 2 == 0 ? BL_TOY_COL_I1 : BL_TOY_COL_I2;
-            return g_strdup_printf ("∂E_total/∂%s = (δo1 · %s + δo2 · %s) · %s · (1 − %s) · %s,   "
-                                    "δok = (a_ok − tk) · a_ok · (1 − a_ok)",
-                                    N (gradient_param (col)), j == 0 ? "w5" : "w6",
-                                    j == 0 ? "w7" : "w8", N (h->act), N (h->act), N (in));
-          }
-        case BL_TOY_COL_DB1:
-          return g_strdup ("∂E_total/∂b1 = δh1 + δh2,   δh1 = (δo1 · w5 + δo2 · w7) · a_h1 · "
-                           "(1 − a_h1),   δh2 = (δo1 · w6 + δo2 · w8) · a_h2 · (1 − a_h2)");
-        case BL_TOY_COL_DB2:
-          return g_strdup ("∂E_total/∂b2 = δo1 + δo2,   δok = (a_ok − tk) · a_ok · (1 − a_ok)");
-        default:
-          g_return_val_if_reached (NULL);
-        }
-    }
-
-  u = unit_of (col, &is_output);
-  g_return_val_if_fail (u != NULL, NULL);
-  if (col == u->act)
-    return g_strdup_printf ("%s = σ(%s) = 1 / (1 + e^(−%s))", N (col), N (u->net), N (u->net));
-  if (is_output && col == u->err)
-    return g_strdup_printf ("%s = ½ · (%s − %s)²", N (col), N (u->target), N (u->act));
-  if (is_output)
-    return g_strdup_printf ("%s = %s · a_h1 + %s · a_h2%s", N (col), N (u->w_a), N (u->w_b),
-                            has_biases ? " + b2" : "");
-  return g_strdup_printf ("%s = %s · i1 + %s · i2%s", N (col), N (u->w_a), N (u->w_b),
-                          has_biases ? " + b1" : "");
+  return bl_toy_formula_for (col, &p);
 }
-
-/* Numbers in substitutions: enough digits to recompute by hand, few enough to read. */
-#define G "%.9g"
-
-
-/* printf writes negative numbers as "-0.02"; in a formula they read "(−0.02)", and after "="
- * plainly "−0.02". The operators in our templates are already U+2212, so every ASCII '-' left
- * is a number's sign or an exponent's. */
-static char *
-pretty_minus (char *text)
-{
-  g_autoptr(GRegex) after_eq = g_regex_new ("= -", 0, 0, NULL);
-  g_autoptr(GRegex) operand = g_regex_new ("(^|[^0-9eE.])-([0-9][0-9.]*(?:e[-+][0-9]+)?)",
-                                           0, 0, NULL);
-  char *a = g_regex_replace_literal (after_eq, text, -1, 0, "= −", 0, NULL);
-  char *b = g_regex_replace (operand, a, -1, 0, "\\1(−\\2)", 0, NULL);
-
-  g_free (text);
-  g_free (a);
-  return b;
-}
-
-static char *formula_substituted_raw (BlToyColumn col, const BlToyParams *p, const BlToyRow *row,
-                                      const BlToyRow *prev, double lr);
 
 char *
 bl_toy_formula_substituted (BlToyColumn col, const BlToyParams *p, const BlToyRow *row,
                             const BlToyRow *prev, double lr)
 {
-  g_return_val_if_fail (col < BL_TOY_N_COLS && p != NULL && row != NULL, NULL);
-  return pretty_minus (formula_substituted_raw (col, p, row, prev, lr));
-}
-
-static char *
-formula_substituted_raw (BlToyColumn col, const BlToyParams *p, const BlToyRow *row,
-                            const BlToyRow *prev, double lr)
-{
-  const double *v = row->v;
-  gboolean is_output = FALSE;
-  const BlToyUnit *u;
+  const BlToyDesc *d;
+  const BlToyNodeDesc *n;
+  double s[BL_TOY_N_SLOTS], ps[BL_TOY_N_SLOTS];
+  BlToyPrint pr = { BL_TOY_STYLE_NUMBER, s, ps, lr };
+  g_autofree char *rhs = NULL;
+  char *text;
 
   g_return_val_if_fail (col < BL_TOY_N_COLS && p != NULL && row != NULL, NULL);
 
-  switch (col)
+  d = bl_toy_desc_for (p);
+  n = &d->node[col];
+  bl_toy_row_to_slots (row, s);
+  if (prev)
+    bl_toy_row_to_slots (prev, ps);
+  switch (n->kind)
     {
-    case BL_TOY_COL_T1: case BL_TOY_COL_T2: case BL_TOY_COL_I1: case BL_TOY_COL_I2:
-      return g_strdup_printf ("%s = " G, N (col), v[col]);
-    case BL_TOY_COL_E_TOTAL:
-      return g_strdup_printf ("E_total = " G " + " G " = " G, v[BL_TOY_COL_E1], v[BL_TOY_COL_E2],
-                              v[col]);
+    case BL_TOY_NODE_GIVEN:
+      text = g_strdup_printf ("%s = " G, N (col), s[col]);
+      break;
+    case BL_TOY_NODE_PARAM:
+    case BL_TOY_NODE_ABSENT:
+      if (prev == NULL || n->kind == BL_TOY_NODE_ABSENT)
+        text = g_strdup_printf (_("%s = " G "   (initial value)"), N (col), s[col]);
+      else if (n->t[0].f[0].kind == BL_TOY_F_PREV)
+        text = g_strdup_printf (_("%s = " G "   (frozen: biases are not trained)"), N (col),
+                                s[col]);
+      else
+        {
+          rhs = bl_toy_desc_print_node (d, col, &pr, NULL);
+          text = g_strdup_printf ("%s = %s = " G, N (col), rhs, s[col]);
+        }
+      break;
     default:
+      rhs = bl_toy_desc_print_node (d, col, &pr, NULL);
+      text = g_strdup_printf ("%s = %s = " G, bl_toy_slot_symbol (col), rhs, s[col]);
       break;
     }
-
-  if (bl_toy_column_is_param (col))
-    {
-      BlToyColumn g = bl_toy_param_gradient (col);
-      gboolean frozen = (col == BL_TOY_COL_B1 || col == BL_TOY_COL_B2) && !p->train_biases;
-      if (prev == NULL)
-        return g_strdup_printf (_("%s = " G "   (initial value)"), N (col), v[col]);
-      if (frozen)
-        return g_strdup_printf (_("%s = " G "   (frozen: biases are not trained)"), N (col),
-                                v[col]);
-      return g_strdup_printf ("%s = " G " − " G " · " G " = " G, N (col), prev->v[col], lr,
-                              prev->v[g], v[col]);
-    }
-
-  if (bl_toy_column_is_gradient (col))
-    {
-      double d_o1 = (v[BL_TOY_COL_A_O1] - v[BL_TOY_COL_T1]) * v[BL_TOY_COL_A_O1] *
-                    (1 - v[BL_TOY_COL_A_O1]);
-      double d_o2 = (v[BL_TOY_COL_A_O2] - v[BL_TOY_COL_T2]) * v[BL_TOY_COL_A_O2] *
-                    (1 - v[BL_TOY_COL_A_O2]);
-      switch (col)
-        {
-        case BL_TOY_COL_DW5: case BL_TOY_COL_DW6: case BL_TOY_COL_DW7: case BL_TOY_COL_DW8:
-          {
-            const BlToyUnit *o = &output_units[(col - BL_TOY_COL_DW5) / 2];
-            BlToyColumn a_h = (col - BL_TOY_COL_DW5) % 2 == 0 ? BL_TOY_COL_A_H1 : BL_TOY_COL_A_H2;
-            return g_strdup_printf ("∂E_total/∂%s = (" G " − " G ") · " G " · (1 − " G ") · " G
-                                    " = " G, N (gradient_param (col)), v[o->act], v[o->target],
-                                    v[o->act], v[o->act], v[a_h], v[col]);
-          }
-        case BL_TOY_COL_DW1: case BL_TOY_COL_DW2: case BL_TOY_COL_DW3: case BL_TOY_COL_DW4:
-          {
-            guint j = (col - BL_TOY_COL_DW1) / 2;
-            const BlToyUnit *h = &hidden_units[j];
-            BlToyColumn in = (col - BL_TOY_COL_DW1) % 2 == 0 ? BL_TOY_COL_I1 : BL_TOY_COL_I2;
-            BlToyColumn wa = j == 0 ? BL_TOY_COL_W5 : BL_TOY_COL_W6;
-            BlToyColumn wb = j == 0 ? BL_TOY_COL_W7 : BL_TOY_COL_W8;
-            return g_strdup_printf ("∂E_total/∂%s = (" G " · " G " + " G " · " G ") · " G
-                                    " · (1 − " G ") · " G " = " G, N (gradient_param (col)),
-                                    d_o1, v[wa], d_o2, v[wb], v[h->act], v[h->act], v[in],
-                                    v[col]);
-          }
-        case BL_TOY_COL_DB1:
-          {
-            double d_h1 = (d_o1 * v[BL_TOY_COL_W5] + d_o2 * v[BL_TOY_COL_W7]) *
-                          v[BL_TOY_COL_A_H1] * (1 - v[BL_TOY_COL_A_H1]);
-            double d_h2 = (d_o1 * v[BL_TOY_COL_W6] + d_o2 * v[BL_TOY_COL_W8]) *
-                          v[BL_TOY_COL_A_H2] * (1 - v[BL_TOY_COL_A_H2]);
-            return g_strdup_printf ("∂E_total/∂b1 = " G " + " G " = " G, d_h1, d_h2, v[col]);
-          }
-        case BL_TOY_COL_DB2:
-          return g_strdup_printf ("∂E_total/∂b2 = " G " + " G " = " G, d_o1, d_o2, v[col]);
-        default:
-          g_return_val_if_reached (NULL);
-        }
-    }
-
-  u = unit_of (col, &is_output);
-  g_return_val_if_fail (u != NULL, NULL);
-  if (col == u->act)
-    return g_strdup_printf ("%s = 1 / (1 + e^(−" G ")) = " G, N (col), v[u->net], v[col]);
-  if (is_output && col == u->err)
-    return g_strdup_printf ("%s = ½ · (" G " − " G ")² = " G, N (col), v[u->target], v[u->act],
-                            v[col]);
-  if (is_output)
-    {
-      if (p->has_biases)
-        return g_strdup_printf ("%s = " G " · " G " + " G " · " G " + " G " = " G, N (col),
-                                v[u->w_a], v[BL_TOY_COL_A_H1], v[u->w_b], v[BL_TOY_COL_A_H2],
-                                v[BL_TOY_COL_B2], v[col]);
-      return g_strdup_printf ("%s = " G " · " G " + " G " · " G " = " G, N (col), v[u->w_a],
-                              v[BL_TOY_COL_A_H1], v[u->w_b], v[BL_TOY_COL_A_H2], v[col]);
-    }
-  if (p->has_biases)
-    return g_strdup_printf ("%s = " G " · " G " + " G " · " G " + " G " = " G, N (col),
-                            v[u->w_a], v[BL_TOY_COL_I1], v[u->w_b], v[BL_TOY_COL_I2],
-                            v[BL_TOY_COL_B1], v[col]);
-  return g_strdup_printf ("%s = " G " · " G " + " G " · " G " = " G, N (col), v[u->w_a],
-                          v[BL_TOY_COL_I1], v[u->w_b], v[BL_TOY_COL_I2], v[col]);
+  return bl_toy_pretty_minus (text);
 }
 
-/* One chain factor per line: "∂E_total/∂a_o1 = a_o1 − t1 = 0.7414" etc. */
-static void
-append_output_path (GString *s, const BlToyUnit *o, const double *v)
+/* The chain rule, read off the backward nodes: each term of ∂E_total/∂x is ∂E_total/∂n (the
+ * node n that uses x) times the local derivative ∂n/∂x. */
+
+static gboolean
+term_has_adjoint (const BlToyDesc *d, const BlToyTerm *t)
 {
-  g_string_append_printf (s, "  ∂E_total/∂%s = %s − %s = " G "\n", N (o->act), N (o->act),
-                          N (o->target), v[o->act] - v[o->target]);
-  g_string_append_printf (s, "  ∂%s/∂%s = %s · (1 − %s) = " G "\n", N (o->act), N (o->net),
-                          N (o->act), N (o->act), v[o->act] * (1 - v[o->act]));
+  return t->n > 0 && t->f[0].kind == BL_TOY_F_SLOT && t->f[0].a >= BL_TOY_N_COLS &&
+         d->node[t->f[0].a].kind == BL_TOY_NODE_BACKWARD && d->node[t->f[0].a].wrt != 0;
+}
+
+static gboolean
+is_leaf (const BlToyDesc *d, guint g)
+{
+  for (guint i = 0; i < d->node[g].n_terms; i++)
+    if (term_has_adjoint (d, &d->node[g].t[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_delta (guint g)
+{
+  return g == BL_TOY_SLOT_DELTA (BL_TOY_DELTA_O1) || g == BL_TOY_SLOT_DELTA (BL_TOY_DELTA_O2) ||
+         g == BL_TOY_SLOT_DELTA (BL_TOY_DELTA_H1) || g == BL_TOY_SLOT_DELTA (BL_TOY_DELTA_H2);
+}
+
+/* "∂E_total/∂a_o1 · ∂a_o1/∂o1 · ∂o1/∂w5" */
+static void
+chain_expr (const BlToyDesc *d, GString *out, guint g, guint whole, gboolean in_product)
+{
+  const BlToyNodeDesc *n = &d->node[g];
+  gboolean parens;
+
+  if (is_leaf (d, g) || (is_delta (g) && g != whole))
+    {
+      g_string_append_printf (out, "∂E_total/∂%s", bl_toy_slot_symbol (n->wrt));
+      return;
+    }
+  parens = in_product && n->n_terms > 1;
+  if (parens)
+    g_string_append_c (out, '(');
+  for (guint i = 0; i < n->n_terms; i++)
+    {
+      if (i > 0)
+        g_string_append (out, " + ");
+      if (term_has_adjoint (d, &n->t[i]))
+        {
+          chain_expr (d, out, n->t[i].f[0].a, whole, TRUE);
+          g_string_append (out, " · ");
+        }
+      g_string_append_printf (out, "∂%s/∂%s", bl_toy_slot_symbol (n->from[i]),
+                              bl_toy_slot_symbol (n->wrt));
+    }
+  if (parens)
+    g_string_append_c (out, ')');
+}
+
+typedef struct {
+  const BlToyDesc *d;
+  const double    *s;
+  guint            whole;
+  guint            top;
+  GString         *out;
+  GArray          *done;
+} Chain;
+
+static gboolean
+chain_seen (Chain *c, guint g)
+{
+  for (guint i = 0; i < c->done->len; i++)
+    if (g_array_index (c->done, guint, i) == g)
+      return TRUE;
+  g_array_append_val (c->done, g);
+  return FALSE;
+}
+
+static void
+chain_named_delta (Chain *c, guint g)
+{
+  const BlToyNodeDesc *n = &c->d->node[g];
+  BlToyPrint pr = { BL_TOY_STYLE_SYMBOL };
+  g_autofree char *def = NULL;
+
+  if (chain_seen (c, g))
+    return;
+  /* The δs it is made of, first. */
+  for (guint i = 0; i < n->n_terms; i++)
+    for (guint j = 0; j < n->t[i].n; j++)
+      {
+        const BlToyFactor *f = &n->t[i].f[j];
+        if (f->kind == BL_TOY_F_SLOT && is_delta (f->a))
+          chain_named_delta (c, f->a);
+        else if (f->kind == BL_TOY_F_SLOT && f->a >= BL_TOY_N_COLS)
+          {
+            const BlToyNodeDesc *m = &c->d->node[f->a];
+            for (guint k = 0; k < m->n_terms; k++)
+              if (m->t[k].n > 0 && m->t[k].f[0].kind == BL_TOY_F_SLOT && is_delta (m->t[k].f[0].a))
+                chain_named_delta (c, m->t[k].f[0].a);
+          }
+      }
+  def = bl_toy_desc_print_node (c->d, g, &pr, NULL);
+  g_string_append_printf (c->out, "  ∂E_total/∂%s = %s = %s = " G "\n",
+                          bl_toy_slot_symbol (n->wrt), bl_toy_slot_symbol (g), def, c->s[g]);
+}
+
+static void
+chain_lines (Chain *c, guint g)
+{
+  const BlToyDesc *d = c->d;
+  const BlToyNodeDesc *n = &d->node[g];
+  BlToyPrint pr = { BL_TOY_STYLE_SYMBOL };
+
+  if (is_leaf (d, g))
+    {
+      g_autofree char *def = bl_toy_desc_print_node (d, g, &pr, NULL);
+      if (!chain_seen (c, g))
+        g_string_append_printf (c->out, "  ∂E_total/∂%s = %s = " G "\n",
+                                bl_toy_slot_symbol (n->wrt), def, c->s[g]);
+      return;
+    }
+  if (is_delta (g) && g != c->whole)
+    {
+      chain_named_delta (c, g);
+      return;
+    }
+  for (guint i = 0; i < n->n_terms; i++)
+    {
+      const BlToyTerm *t = &n->t[i];
+      gboolean adj = term_has_adjoint (d, t);
+      g_autoptr(GString) local = g_string_new (NULL);
+      double value = t->coef;
+
+      if (adj)
+        chain_lines (c, t->f[0].a);
+      for (guint j = adj ? 1 : 0; j < t->n; j++)
+        {
+          if (local->len)
+            g_string_append (local, " · ");
+          bl_toy_desc_print_factor (d, local, &t->f[j], &pr, t->n - (adj ? 1 : 0) > 1);
+          value *= bl_toy_desc_eval_factor (&t->f[j], c->s, NULL, 0.0);
+        }
+      if (local->len == 0)
+        g_string_append_printf (c->out, "  ∂%s/∂%s = 1\n", bl_toy_slot_symbol (n->from[i]),
+                                bl_toy_slot_symbol (n->wrt));
+      else
+        g_string_append_printf (c->out, "  ∂%s/∂%s = %s = " G "\n",
+                                bl_toy_slot_symbol (n->from[i]), bl_toy_slot_symbol (n->wrt),
+                                local->str, value);
+    }
+  if (n->n_terms > 1 && g != c->top)
+    {
+      /* A sum over paths: each path's number, then the sum. */
+      g_autofree char *def = bl_toy_desc_print_node (d, g, &pr, NULL);
+      g_string_append_printf (c->out, "  ∂E_total/∂%s = %s = ", bl_toy_slot_symbol (n->wrt),
+                              def);
+      for (guint i = 0; i < n->n_terms; i++)
+        {
+          double v = n->t[i].coef;
+          for (guint j = 0; j < n->t[i].n; j++)
+            v *= bl_toy_desc_eval_factor (&n->t[i].f[j], c->s, NULL, 0.0);
+          g_string_append_printf (c->out, i ? " + " G : G, v);
+        }
+      g_string_append_printf (c->out, " = " G, c->s[g]);
+      if (n->n_terms == 2 && n->t[0].via && n->t[1].via)
+        g_string_append_printf (c->out, _("   (the path through o%u plus the path through o%u)"),
+                                n->t[0].via, n->t[1].via);
+      g_string_append_c (c->out, '\n');
+    }
 }
 
 char *
 bl_toy_chain_rule (BlToyColumn col, const BlToyParams *p, const BlToyRow *row)
 {
-  const double *v = row->v;
-  GString *s;
-  BlToyColumn param;
+  const BlToyDesc *d;
+  const BlToyNodeDesc *n;
+  double s[BL_TOY_N_SLOTS];
+  GString *out;
+  Chain c;
 
   g_return_val_if_fail (p != NULL && row != NULL, NULL);
   if (!bl_toy_column_is_gradient (col))
     return NULL;
+  d = bl_toy_desc_for (p);
+  n = &d->node[col];
+  if (n->kind != BL_TOY_NODE_BACKWARD)
+    return NULL;
 
-  param = gradient_param (col);
-  s = g_string_new (NULL);
-  if (col >= BL_TOY_COL_DW5 && col <= BL_TOY_COL_DW8)
-    {
-      const BlToyUnit *o = &output_units[(col - BL_TOY_COL_DW5) / 2];
-      BlToyColumn a_h = (col - BL_TOY_COL_DW5) % 2 == 0 ? BL_TOY_COL_A_H1 : BL_TOY_COL_A_H2;
-      g_string_append_printf (s, "∂E_total/∂%s = ∂E_total/∂%s · ∂%s/∂%s · ∂%s/∂%s\n", N (param),
-                              N (o->act), N (o->act), N (o->net), N (o->net), N (param));
-      append_output_path (s, o, v);
-      g_string_append_printf (s, "  ∂%s/∂%s = %s = " G "\n", N (o->net), N (param), N (a_h),
-                              v[a_h]);
-    }
-  else if (col == BL_TOY_COL_DB2)
-    {
-      g_string_append (s, _("b2 feeds both outputs, so both paths add up:\n"));
-      g_string_append (s, "∂E_total/∂b2 = Σk ∂E_total/∂a_ok · ∂a_ok/∂ok · ∂ok/∂b2\n");
-      append_output_path (s, &output_units[0], v);
-      append_output_path (s, &output_units[1], v);
-      g_string_append (s, "  ∂ok/∂b2 = 1\n");
-    }
-  else
-    {
-      /* Through a hidden unit: the error reaches it along both outputs. */
-      guint j = col == BL_TOY_COL_DB1 ? 0 : (col - BL_TOY_COL_DW1) / 2;
-      guint last = col == BL_TOY_COL_DB1 ? 1 : j;
+  bl_toy_row_to_slots (row, s);
+  out = g_string_new (NULL);
+  c = (Chain) { d, s, BL_TOY_NO_SLOT, col, out, g_array_new (FALSE, FALSE, sizeof (guint)) };
+  if (n->n_terms == 1 && term_has_adjoint (d, &n->t[0]))
+    c.whole = n->t[0].f[0].a;
+  if (n->n_terms == 2)
+    g_string_append_printf (out, _("%s feeds %s and %s, so both paths add up:\n"),
+                            bl_toy_slot_symbol (n->wrt), bl_toy_slot_symbol (n->from[0]),
+                            bl_toy_slot_symbol (n->from[1]));
+  g_string_append_printf (out, "%s = ", bl_toy_slot_symbol (col));
+  chain_expr (d, out, col, c.whole, FALSE);
+  g_string_append_c (out, '\n');
+  chain_lines (&c, col);
+  g_string_append_printf (out, "= " G, s[col]);
+  g_array_free (c.done, TRUE);
+  return bl_toy_pretty_minus (g_string_free (out, FALSE));
+}
 
-      g_string_append_printf (s, "∂E_total/∂%s = Σ ∂E_total/∂a_h · ∂a_h/∂h · ∂h/∂%s\n",
-                              N (param), N (param));
-      append_output_path (s, &output_units[0], v);
-      append_output_path (s, &output_units[1], v);
-      for (guint h = j; h <= last; h++)
-        {
-          const BlToyUnit *hu = &hidden_units[h];
-          BlToyColumn w_o1 = h == 0 ? BL_TOY_COL_W5 : BL_TOY_COL_W6;
-          BlToyColumn w_o2 = h == 0 ? BL_TOY_COL_W7 : BL_TOY_COL_W8;
-          double d_o1 = (v[BL_TOY_COL_A_O1] - v[BL_TOY_COL_T1]) * v[BL_TOY_COL_A_O1] *
-                        (1 - v[BL_TOY_COL_A_O1]);
-          double d_o2 = (v[BL_TOY_COL_A_O2] - v[BL_TOY_COL_T2]) * v[BL_TOY_COL_A_O2] *
-                        (1 - v[BL_TOY_COL_A_O2]);
-          g_string_append_printf (s, "  ∂E_total/∂%s = δo1 · %s + δo2 · %s = " G "\n",
-                                  N (hu->act), N (w_o1), N (w_o2),
-                                  d_o1 * v[w_o1] + d_o2 * v[w_o2]);
-          g_string_append_printf (s, "  ∂%s/∂%s = %s · (1 − %s) = " G "\n", N (hu->act),
-                                  N (hu->net), N (hu->act), N (hu->act),
-                                  v[hu->act] * (1 - v[hu->act]));
-        }
-      if (col == BL_TOY_COL_DB1)
-        g_string_append (s, "  ∂h1/∂b1 = ∂h2/∂b1 = 1\n");
-      else
-        {
-          BlToyColumn in = (col - BL_TOY_COL_DW1) % 2 == 0 ? BL_TOY_COL_I1 : BL_TOY_COL_I2;
-          g_string_append_printf (s, "  ∂%s/∂%s = %s = " G "\n", N (hidden_units[j].net),
-                                  N (param), N (in), v[in]);
-        }
+gboolean
+bl_toy_parse_iterations (const char *text, guint *out, GError **error)
+{
+  guint64 v;
+
+  g_return_val_if_fail (out != NULL, FALSE);
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, BL_TOY_MAX_ITERATIONS, &v, NULL))
+    {
+      g_autofree char *shown = g_utf8_make_valid (text ? text : "", -1);
+      g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_INVALID,
+                   _("“%s” is not a number of iterations from 0 to %u (each rate keeps every "
+                     "row's loss, and its ledger grows by ~650 bytes a row)."), shown,
+                   BL_TOY_MAX_ITERATIONS);
+      return FALSE;
     }
-  g_string_append_printf (s, "= " G, v[col]);
-  return pretty_minus (g_string_free (s, FALSE));
+  *out = (guint) v;
+  return TRUE;
 }
 
 GArray *
 bl_toy_parse_learning_rates (const char *text, guint max_count, GError **error)
 {
-  g_auto(GStrv) parts = g_regex_split_simple ("[,;\\s]+", text ? text : "", 0, 0);
   g_autoptr(GArray) rates = g_array_new (FALSE, FALSE, sizeof (double));
+  const char *p = text ? text : "";
 
-  for (guint i = 0; parts[i]; i++)
+  /* Split by hand on ASCII separators: any byte string, valid UTF-8 or not, is split the same
+   * way, and what is not a number is said so by bl_toy_parse_double. */
+  for (;;)
     {
+      g_autofree char *part = NULL;
+      gsize n;
       double lr;
 
-      if (*parts[i] == '\0')
-        continue;
-      if (!bl_toy_parse_double (parts[i], &lr, error) || !bl_toy_lr_validate (lr, error))
+      while (*p == ',' || *p == ';' || g_ascii_isspace (*p))
+        p++;
+      if (*p == '\0')
+        break;
+      for (n = 0; p[n] != '\0' && p[n] != ',' && p[n] != ';' && !g_ascii_isspace (p[n]); n++)
+        ;
+      part = g_strndup (p, n);
+      p += n;
+      if (!bl_toy_parse_double (part, &lr, error) || !bl_toy_lr_validate (lr, error))
         return NULL;
       if (rates->len == max_count)
         {

@@ -12,6 +12,7 @@
 #include <xlsxwriter.h>
 
 #include "core/bl-file.h"
+#include "core/bl-toy-desc.h"
 #include "export/bl-toy-xlsx.h"
 
 /* Sheet layout (0-based rows): title, η, notes, header, then ledger row k at FIRST_ROW + k. */
@@ -67,88 +68,41 @@ refs_for_row (Refs *r, const Layout *l, guint row)
       }
 }
 
-/* The formula of column @k in a row whose references are @r; NULL for row 0's plain values. */
-static char *
-formula_for (BlToyColumn k, const Refs *r, const Layout *l, gboolean first_row, const char *eta,
-             const char *train)
+static const char *
+sheet_ref (BlToyColumn col, gboolean prev, gpointer data)
 {
-#define C(x) r->c[BL_TOY_COL_##x]
-#define P(x) r->p[BL_TOY_COL_##x]
-  /* δ of each output, inlined so each cell stands alone. */
-  g_autofree char *d_o1 = g_strdup_printf ("(%s-%s)*%s*(1-%s)", C (A_O1), C (T1), C (A_O1),
-                                           C (A_O1));
-  g_autofree char *d_o2 = g_strdup_printf ("(%s-%s)*%s*(1-%s)", C (A_O2), C (T2), C (A_O2),
-                                           C (A_O2));
-  g_autofree char *d_h1 = g_strdup_printf ("(%s*%s+%s*%s)*%s*(1-%s)", d_o1, C (W5), d_o2, C (W7),
-                                           C (A_H1), C (A_H1));
-  g_autofree char *d_h2 = g_strdup_printf ("(%s*%s+%s*%s)*%s*(1-%s)", d_o1, C (W6), d_o2, C (W8),
-                                           C (A_H2), C (A_H2));
-  const char *b1 = l->biases ? C (B1) : NULL;
-  const char *b2 = l->biases ? C (B2) : NULL;
+  const Refs *r = data;
+  return prev ? r->p[col] : r->c[col];
+}
 
-  switch (k)
-    {
-    case BL_TOY_COL_T1: case BL_TOY_COL_T2: case BL_TOY_COL_I1: case BL_TOY_COL_I2:
-      return first_row ? NULL : g_strdup_printf ("=%s", r->p[k]);
-    case BL_TOY_COL_W1: case BL_TOY_COL_W2: case BL_TOY_COL_W3: case BL_TOY_COL_W4:
-    case BL_TOY_COL_W5: case BL_TOY_COL_W6: case BL_TOY_COL_W7: case BL_TOY_COL_W8:
-      return first_row ? NULL : g_strdup_printf ("=%s-%s*%s", r->p[k], eta,
-                                                 r->p[bl_toy_param_gradient (k)]);
-    case BL_TOY_COL_B1: case BL_TOY_COL_B2:
-      /* The "train biases" cell is 1 or 0: frozen biases carry over unchanged. */
-      return first_row ? NULL : g_strdup_printf ("=%s-%s*%s*%s", r->p[k], train, eta,
-                                                 r->p[bl_toy_param_gradient (k)]);
-    case BL_TOY_COL_H1:
-      return g_strdup_printf ("=%s*%s+%s*%s%s%s", C (W1), C (I1), C (W2), C (I2), b1 ? "+" : "",
-                              b1 ? b1 : "");
-    case BL_TOY_COL_H2:
-      return g_strdup_printf ("=%s*%s+%s*%s%s%s", C (W3), C (I1), C (W4), C (I2), b1 ? "+" : "",
-                              b1 ? b1 : "");
-    case BL_TOY_COL_A_H1:
-      return g_strdup_printf ("=1/(1+EXP(-%s))", C (H1));
-    case BL_TOY_COL_A_H2:
-      return g_strdup_printf ("=1/(1+EXP(-%s))", C (H2));
-    case BL_TOY_COL_O1:
-      return g_strdup_printf ("=%s*%s+%s*%s%s%s", C (W5), C (A_H1), C (W6), C (A_H2),
-                              b2 ? "+" : "", b2 ? b2 : "");
-    case BL_TOY_COL_O2:
-      return g_strdup_printf ("=%s*%s+%s*%s%s%s", C (W7), C (A_H1), C (W8), C (A_H2),
-                              b2 ? "+" : "", b2 ? b2 : "");
-    case BL_TOY_COL_A_O1:
-      return g_strdup_printf ("=1/(1+EXP(-%s))", C (O1));
-    case BL_TOY_COL_A_O2:
-      return g_strdup_printf ("=1/(1+EXP(-%s))", C (O2));
-    case BL_TOY_COL_E1:
-      return g_strdup_printf ("=0.5*(%s-%s)^2", C (T1), C (A_O1));
-    case BL_TOY_COL_E2:
-      return g_strdup_printf ("=0.5*(%s-%s)^2", C (T2), C (A_O2));
-    case BL_TOY_COL_E_TOTAL:
-      return g_strdup_printf ("=%s+%s", C (E1), C (E2));
-    case BL_TOY_COL_DW1:
-      return g_strdup_printf ("=%s*%s", d_h1, C (I1));
-    case BL_TOY_COL_DW2:
-      return g_strdup_printf ("=%s*%s", d_h1, C (I2));
-    case BL_TOY_COL_DW3:
-      return g_strdup_printf ("=%s*%s", d_h2, C (I1));
-    case BL_TOY_COL_DW4:
-      return g_strdup_printf ("=%s*%s", d_h2, C (I2));
-    case BL_TOY_COL_DW5:
-      return g_strdup_printf ("=%s*%s", d_o1, C (A_H1));
-    case BL_TOY_COL_DW6:
-      return g_strdup_printf ("=%s*%s", d_o1, C (A_H2));
-    case BL_TOY_COL_DW7:
-      return g_strdup_printf ("=%s*%s", d_o2, C (A_H1));
-    case BL_TOY_COL_DW8:
-      return g_strdup_printf ("=%s*%s", d_o2, C (A_H2));
-    case BL_TOY_COL_DB1:
-      return g_strdup_printf ("=%s+%s", d_h1, d_h2);
-    case BL_TOY_COL_DB2:
-      return g_strdup_printf ("=%s+%s", d_o1, d_o2);
-    default:
-      g_return_val_if_reached (NULL);
-    }
-#undef C
-#undef P
+/* The formula of column @k in a row whose references are @r, printed from the column's one
+ * description (core/bl-toy-desc.h) like every other form of it; NULL for row 0's plain
+ * values (inputs, targets, initial parameters). */
+static char *
+formula_for (BlToyColumn k, const Refs *r, const BlToyDesc *d, gboolean first_row,
+             const char *eta, const char *train)
+{
+  const BlToyNodeDesc *n = &d->node[k];
+  BlToyPrint pr = { BL_TOY_STYLE_SHEET, .ref = sheet_ref, .ref_data = (gpointer) r,
+                    .eta_ref = eta, .train_ref = d->has_biases ? train : NULL };
+  g_autofree char *body = NULL;
+
+  if (first_row && (n->kind == BL_TOY_NODE_GIVEN || n->kind == BL_TOY_NODE_PARAM ||
+                    n->kind == BL_TOY_NODE_ABSENT))
+    return NULL;
+  body = bl_toy_desc_print_node (d, k, &pr, NULL);
+  return g_strconcat ("=", body, NULL);
+}
+
+/* The description a sheet's formulas come from: the run's network, with the biases' updates
+ * always written out (the sheet's "train biases" cell, 1 or 0, decides). */
+static const BlToyDesc *
+sheet_desc (const BlToyRun *run)
+{
+  BlToyParams p = run->init;
+
+  p.train_biases = p.has_biases;
+  return bl_toy_desc_for (&p);
 }
 
 typedef struct {
@@ -174,6 +128,7 @@ write_sheet (lxw_workbook *wb, lxw_worksheet *ws, const BlToyRun *run, const Lay
 {
   char eta[16], train[16];
   int last_col = 0;
+  const BlToyDesc *desc = sheet_desc (run);
 
   for (guint k = 0; k < BL_TOY_N_COLS; k++)
     last_col = MAX (last_col, l->col[k]);
@@ -234,7 +189,7 @@ write_sheet (lxw_workbook *wb, lxw_worksheet *ws, const BlToyRun *run, const Lay
 
           if (l->col[k] < 0)
             continue;
-          formula = formula_for (k, &refs, l, i == 0, eta, train);
+          formula = formula_for (k, &refs, desc, i == 0, eta, train);
           /* A cached result that is not finite would be an invalid file: leave it 0, the
            * client recalculates anyway. */
           if (!isfinite (v))
@@ -338,8 +293,10 @@ bl_toy_xlsx_save_full (const char *path, BlToyRun *const *runs, guint n_runs,
   for (guint r = 0; r < n_runs && !cancelled; r++)
     {
       lxw_worksheet *ws = workbook_add_worksheet (wb, sheet_names[r]);
-      g_autofree char *title = g_strdup_printf (_("Backprop Lab: the 2-2-2 network, η = %g"),
-                                                runs[r]->lr);
+      g_autofree char *what = bl_toy_params_describe (&runs[r]->init);
+      g_autofree char *title = what == NULL ?
+        g_strdup_printf (_("Backprop Lab: the 2-2-2 network, η = %g"), runs[r]->lr) :
+        g_strdup_printf (_("Backprop Lab: the 2-2-2 network, η = %g (%s)"), runs[r]->lr, what);
       cancelled = !write_sheet (wb, ws, runs[r], &layout, &f, title, &pr);
     }
 

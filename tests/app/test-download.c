@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "config.h"
+#include "mnist/bl-download.h"
 #include "mnist/bl-mnist-page.h"
+#include "test-app-env.h"
 #include "test-utils.h"
 #include "../fetch/test-server.h"
 
@@ -58,6 +60,19 @@ page_with_mirror (TestServer *server, const char *kind, GtkWidget **window_out)
   return page;
 }
 
+/* The project's MNIST fixture served as mirrors serve MNIST, and the downloads checked
+ * against the fixture's own sizes and digests instead of MNIST's. */
+static TestServer *
+fixture_server (void)
+{
+  TestServer *server;
+
+  g_assert_nonnull (g_getenv ("BL_TEST_MNIST_FIXTURE"));
+  server = test_server_new (g_getenv ("BL_TEST_MNIST_FIXTURE"));
+  bl_download_set_manifest (test_server_manifest (server));
+  return server;
+}
+
 static double max_fraction;
 static gulong fraction_handler;
 
@@ -77,7 +92,7 @@ download_bar (BlMnistPage *page)
 static void
 test_download_installs_and_loads (void)
 {
-  TestServer *server = test_server_new (g_getenv ("BL_MNIST_DIR"));
+  TestServer *server = fixture_server ();
   g_autofree char *dir = g_build_filename (data_home, "backprop-lab", "mnist", NULL);
   GtkWidget *window;
   BlMnistPage *page = page_with_mirror (server, "good", &window);
@@ -124,7 +139,7 @@ static gboolean bar_moving (gpointer p)
 static void
 test_cancel_leaves_nothing (void)
 {
-  TestServer *server = test_server_new (g_getenv ("BL_MNIST_DIR"));
+  TestServer *server = fixture_server ();
   g_autofree char *dir = g_build_filename (data_home, "backprop-lab", "mnist", NULL);
   GtkWidget *window;
   BlMnistPage *page = page_with_mirror (server, "stall", &window);
@@ -166,6 +181,7 @@ main (int argc, char **argv)
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_setenv ("no_proxy", "127.0.0.1", TRUE);
   gtk_test_init (&argc, &argv, NULL);
+  bl_test_init_display ();
   g_test_add_func ("/app/download/cancel-leaves-nothing", test_cancel_leaves_nothing);
   g_test_add_func ("/app/download/installs-and-loads", test_download_installs_and_loads);
   return g_test_run ();

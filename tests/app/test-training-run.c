@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <math.h>
 
+#include "mnist/bl-cell-digits.h"
 #include "mnist/bl-training-run.h"
 #include "nn-error.h"
 
@@ -196,6 +197,53 @@ test_bad_recipe (void)
   g_assert_error (error, NN_ERROR, NN_ERROR_INVALID);
 }
 
+/* A digit's story over the epochs: its streak and its flips, told as the cell's window says. */
+static void
+test_digit_story (void)
+{
+  /* Three test images over six epochs; image i's prediction per epoch is given, label 4. */
+  static const guint8 predicted[3][6] = {
+    { 9, 9, 4, 4, 4, 4 },     /* right from epoch 3 on */
+    { 4, 9, 4, 9, 4, 9 },     /* keeps flipping, wrong now */
+    { 9, 9, 9, 9, 9, 9 },     /* wrong from the start */
+  };
+  float probs[6][3 * NN_CLASSES] = { { 0 } };
+  const float *per_epoch[6];
+  BlDigitStory story;
+  g_autofree char *t0 = NULL, *t1 = NULL, *t2 = NULL;
+
+  for (guint e = 0; e < 6; e++)
+    {
+      for (guint i = 0; i < 3; i++)
+        probs[e][i * NN_CLASSES + predicted[i][e]] = 0.9f;
+      per_epoch[e] = probs[e];
+    }
+  bl_digit_story (per_epoch, 6, 0, 4, &story);
+  g_assert_true (story.right);
+  g_assert_cmpuint (story.since, ==, 3);
+  g_assert_cmpuint (story.flips, ==, 1);
+  t0 = bl_digit_story_text (&story);
+  g_assert_cmpstr (t0, ==, "right from epoch 3 on");
+
+  bl_digit_story (per_epoch, 6, 1, 4, &story);
+  g_assert_false (story.right);
+  g_assert_cmpuint (story.since, ==, 6);
+  g_assert_cmpuint (story.flips, ==, 5);
+  t1 = bl_digit_story_text (&story);
+  g_assert_cmpstr (t1, ==, "wrong since epoch 6 · flipped 5 times");
+
+  bl_digit_story (per_epoch, 6, 2, 4, &story);
+  g_assert_cmpuint (story.since, ==, 1);
+  g_assert_cmpuint (story.flips, ==, 0);
+  t2 = bl_digit_story_text (&story);
+  g_assert_cmpstr (t2, ==, "wrong from the start");
+
+  /* Up to epoch 2 only: the first is then wrong from the start. */
+  bl_digit_story (per_epoch, 2, 0, 4, &story);
+  g_assert_false (story.right);
+  g_assert_cmpuint (story.since, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -210,6 +258,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/training-run/pause-and-stop", test_pause_and_stop);
   g_test_add_func ("/app/training-run/dropped-mid-run", test_dropped_mid_run);
   g_test_add_func ("/app/training-run/bad-recipe", test_bad_recipe);
+  g_test_add_func ("/app/cell-digits/story", test_digit_story);
   status = g_test_run ();
   nn_dataset_unref (data);
   return status;

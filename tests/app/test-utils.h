@@ -16,10 +16,3 @@ gboolean bl_test_iterate_until   (BlTestDoneFunc done, gpointer data, double sec
 /* Turns the main loop until @widget is mapped and two frames have been painted since. */
 gboolean bl_test_wait_for_draw   (GtkWidget *widget);
 
-/* Before gtk_test_init: HOME and the XDG folders (data, config, cache, and the system data
- * folders where data sets are looked for) point at a fresh temporary folder, removed at exit,
- * so what the machine has installed or a previous run left cannot change a test. Returns the
- * folder. */
-const char *bl_test_isolate_dirs (void);
-/* After gtk_test_init: the system's icon themes, which XDG_DATA_DIRS no longer leads to. */
-void        bl_test_find_system_icons (void);

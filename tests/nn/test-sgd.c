@@ -12,16 +12,16 @@ test_sgd_by_hand (void)
   /* PyTorch's form: v ← μv + g + λw; w ← w − ηv. Two steps by hand. */
   float w[2] = { 1, -2 }, g[2] = { 0.5f, 0.25f }, v[2] = { 0, 0 };
 
-  nn_sgd_step (w, g, v, 2, 0.1f, 0.9f, 0.0f);
+  nn_sgd_step (w, g, v, 2, 0.1f, 0.9f, 0.0f, FALSE);
   g_assert_cmpfloat_with_epsilon (v[0], 0.5, 1e-7);
   g_assert_cmpfloat_with_epsilon (w[0], 0.95, 1e-7);
-  nn_sgd_step (w, g, v, 2, 0.1f, 0.9f, 0.0f);
+  nn_sgd_step (w, g, v, 2, 0.1f, 0.9f, 0.0f, FALSE);
   g_assert_cmpfloat_with_epsilon (v[0], 0.95, 1e-7);           /* 0.9·0.5 + 0.5 */
   g_assert_cmpfloat_with_epsilon (w[0], 0.855, 1e-6);          /* 0.95 − 0.1·0.95 */
   g_assert_cmpfloat_with_epsilon (w[1], -2 - 0.1 * 0.25 - 0.1 * 0.475, 1e-6);
   {
     float w1 = 2, g1 = 0, v1 = 0;
-    nn_sgd_step (&w1, &g1, &v1, 1, 0.5f, 0.0f, 0.1f);           /* decay only */
+    nn_sgd_step (&w1, &g1, &v1, 1, 0.5f, 0.0f, 0.1f, FALSE);           /* decay only */
     g_assert_cmpfloat_with_epsilon (w1, 2 - 0.5 * 0.2, 1e-7);
   }
 }
@@ -40,7 +40,28 @@ test_sgd_matches_pytorch (void)
   float w[3] = { 1, -2, 0.5f }, v[3] = { 0 };
 
   for (int s = 0; s < 3; s++)
-    nn_sgd_step (w, grads[s], v, 3, 0.1f, 0.9f, 0.01f);
+    nn_sgd_step (w, grads[s], v, 3, 0.1f, 0.9f, 0.01f, FALSE);
+  for (int i = 0; i < 3; i++)
+    {
+      g_assert_cmpfloat_with_epsilon (w[i], want_w[i], 1e-6);
+      g_assert_cmpfloat_with_epsilon (v[i], want_v[i], 1e-6);
+    }
+}
+
+static void
+test_nesterov_matches_pytorch (void)
+{
+  /* The same with nesterov=True. */
+  static const float grads[3][3] = { { 0.5f, 0.25f, -1 }, { 0.1f, -0.3f, 0.2f },
+                                     { -0.4f, 0, 0.7f } };
+  static const double want_w[3] = { 0.8694655299186707, -1.9884557723999023,
+                                    0.6517255902290344 };
+  static const double want_v[3] = { 0.11963865160942078, -0.12210777401924133,
+                                    0.08755481243133545 };
+  float w[3] = { 1, -2, 0.5f }, v[3] = { 0 };
+
+  for (int s = 0; s < 3; s++)
+    nn_sgd_step (w, grads[s], v, 3, 0.1f, 0.9f, 0.01f, TRUE);
   for (int i = 0; i < 3; i++)
     {
       g_assert_cmpfloat_with_epsilon (w[i], want_w[i], 1e-6);
@@ -110,6 +131,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/nn/sgd/by-hand", test_sgd_by_hand);
   g_test_add_func ("/nn/sgd/matches-pytorch", test_sgd_matches_pytorch);
+  g_test_add_func ("/nn/sgd/nesterov-matches-pytorch", test_nesterov_matches_pytorch);
   g_test_add_func ("/nn/sgd/onecycle-matches-pytorch", test_onecycle_matches_pytorch);
   g_test_add_func ("/nn/sgd/step-and-constant", test_step_and_constant);
   return g_test_run ();

@@ -1,82 +1,14 @@
-/* test-train.c: the trainer on the real MNIST (a subset), checkpoints, stop and pause. */
+/* test-train.c: the trainer on the project's cut of MNIST (tests/data/mnist-fixture: 5,000
+ * training and 1,000 test images), stop and pause. */
 #include <math.h>
 #include <glib.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
-#include "nn-checkpoint.h"
 #include "nn-dataset.h"
 #include "nn-error.h"
 #include "nn-trainer.h"
 
 static NnDataset *mnist;
-
-static void
-test_checkpoint_round_trip_and_damage (void)
-{
-  g_autofree char *dir = g_dir_make_tmp ("bl-ckpt-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "m.ckpt", NULL);
-  g_autofree char *bad = g_build_filename (dir, "bad.ckpt", NULL);
-  g_autofree char *meta = NULL, *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  NnModel *a = nn_model_new (1, 2, 1, NULL), *b = nn_model_new (2, 2, 1, NULL);
-  gsize len;
-
-  g_assert_true (memcmp (nn_model_params (a), nn_model_params (b), 18820 * 4) != 0);
-  g_assert_true (nn_checkpoint_save (a, path, "epoch=3\n", &error));
-  g_assert_no_error (error);
-  g_assert_true (nn_checkpoint_load (b, path, &meta, &error));
-  g_assert_no_error (error);
-  g_assert_cmpstr (meta, ==, "epoch=3\n");
-  g_assert_cmpmem (nn_model_params (a), 18820 * 4, nn_model_params (b), 18820 * 4);
-
-  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
-  /* A flipped bit anywhere: the checksum catches it, the model is untouched. */
-  {
-    float before = nn_model_params (b)[100];
-    contents[len / 2] ^= 0x10;
-    g_assert_true (g_file_set_contents (bad, contents, len, NULL));
-    g_assert_false (nn_checkpoint_load (b, bad, NULL, &error));
-    g_assert_error (error, NN_ERROR, NN_ERROR_FORMAT);
-    g_assert_nonnull (strstr (error->message, "checksum"));
-    g_clear_error (&error);
-    g_assert_cmpfloat (nn_model_params (b)[100], ==, before);
-    contents[len / 2] ^= 0x10;
-  }
-  /* Truncated. */
-  g_assert_true (g_file_set_contents (bad, contents, len - 100, NULL));
-  g_assert_false (nn_checkpoint_load (b, bad, NULL, &error));
-  g_assert_error (error, NN_ERROR, NN_ERROR_FORMAT);
-  g_clear_error (&error);
-  /* Not a model at all. */
-  g_assert_true (g_file_set_contents (bad, "hello, world, this is not a model file at all....",
-                                      -1, NULL));
-  g_assert_false (nn_checkpoint_load (b, bad, NULL, &error));
-  g_assert_error (error, NN_ERROR, NN_ERROR_FORMAT);
-  g_clear_error (&error);
-  /* A well-formed file of another network (spec changed, checksum recomputed). */
-  {
-    GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
-    guint8 digest[32];
-    gsize dl = 32;
-    contents[16] ^= 0x01;   /* first byte of the spec */
-    g_checksum_update (sum, (guint8 *) contents, len - 32);
-    g_checksum_get_digest (sum, digest, &dl);
-    memcpy (contents + len - 32, digest, 32);
-    g_checksum_free (sum);
-    g_assert_true (g_file_set_contents (bad, contents, len, NULL));
-    g_assert_false (nn_checkpoint_load (b, bad, NULL, &error));
-    g_assert_error (error, NN_ERROR, NN_ERROR_MISMATCH);
-    g_clear_error (&error);
-  }
-  g_assert_false (nn_checkpoint_load (b, "/nonexistent/m.ckpt", NULL, &error));
-  g_assert_nonnull (error);
-  nn_model_free (a);
-  nn_model_free (b);
-  g_unlink (path);
-  g_unlink (bad);
-  g_rmdir (dir);
-}
 
 typedef struct {
   guint batches;
@@ -117,7 +49,7 @@ count_epoch (const NnEpochReport *r, gpointer data)
     float probs[10];
     guint8 pred;
 
-    g_assert_cmpuint (r->n_test, >=, 2000);
+    g_assert_cmpuint (r->n_test, >=, 1000);
     g_assert_nonnull (r->test_probs);
     for (guint i = 0; i < r->n_test; i++)
       {
@@ -173,12 +105,13 @@ test_short_run_learns (void)
   NnTrainer *t;
   Seen seen = { 0 };
 
-  /* One epoch of the default recipe on 5,000 real images: above 90 % (chance is 10 %). */
+  /* One epoch of the default recipe (batch 32) on the fixture's 5,000 training images, tested
+   * on its 1,000: measured 88.5–92.4 % over seeds 1–8 (seed 1: 92.4 %); chance is 10 %. */
   nn_recipe_init_default (&r);
   r.epochs = 1;
   r.batch = 32;
   r.train_subset = 5000;
-  r.test_subset = 0;   /* all 10,000 */
+  r.test_subset = 0;   /* all 1,000 */
   t = nn_trainer_new (&r, mnist, &error);
   g_assert_no_error (error);
   g_assert_true (nn_trainer_run (t, count_batch, count_epoch, &seen, NULL, &error));
@@ -186,7 +119,7 @@ test_short_run_learns (void)
   g_assert_cmpuint (seen.batches, ==, (5000 + 31) / 32);
   g_assert_cmpuint (seen.epochs, ==, 1);
   g_test_message ("test accuracy after one epoch on 5,000 images: %.2f%%", 100 * seen.last_acc);
-  g_assert_cmpfloat (seen.last_acc, >, 0.90);
+  g_assert_cmpfloat (seen.last_acc, >, 0.85);
   nn_trainer_free (t);
 }
 
@@ -201,7 +134,7 @@ test_cancel (void)
 
   nn_recipe_init_default (&r);
   r.train_subset = 2000;
-  r.test_subset = 2000;
+  r.test_subset = 1000;
   seen.cancel_after = cancellable;
   seen.cancel_at = 3;
   t = nn_trainer_new (&r, mnist, NULL);
@@ -233,7 +166,7 @@ test_pause_resume_and_bad_recipe (void)
   nn_recipe_init_plain (&r);
   r.epochs = 1;
   r.train_subset = 256;
-  r.test_subset = 2000;
+  r.test_subset = 1000;
   t = nn_trainer_new (&r, mnist, NULL);
   nn_trainer_set_paused (t, TRUE);
   g_assert_true (nn_trainer_get_paused (t));
@@ -258,10 +191,10 @@ main (int argc, char **argv)
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  g_assert_nonnull (g_getenv ("BL_MNIST_DIR"));
-  mnist = nn_dataset_load (g_getenv ("BL_MNIST_DIR"), &error);
+  /* Set by tests/meson.build; its absence is a failure, not a skip. */
+  g_assert_nonnull (g_getenv ("BL_TEST_MNIST_FIXTURE"));
+  mnist = nn_dataset_load (g_getenv ("BL_TEST_MNIST_FIXTURE"), &error);
   g_assert_no_error (error);
-  g_test_add_func ("/nn/checkpoint/round-trip-and-damage", test_checkpoint_round_trip_and_damage);
   g_test_add_func ("/nn/trainer/short-run-learns", test_short_run_learns);
   g_test_add_func ("/nn/trainer/cancel", test_cancel);
   g_test_add_func ("/nn/trainer/state-size-checked", test_state_size_checked);

@@ -155,6 +155,82 @@ test_json (void)
   g_rmdir (dir);
 }
 
+/* `toy --output` onto a FIFO replaced it with a regular file; reading one back blocked for
+ * ever. Neither happens: only regular files are read or replaced. */
+static void
+test_special_files (void)
+{
+  g_autofree char *dir = tmp_dir ();
+  g_autofree char *fifo = g_build_filename (dir, "ledger.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  BlToyParams p;
+  BlToyRun *run;
+  GStatBuf st;
+
+  bl_toy_params_init_preset (&p, BL_TOY_PRESET_CLASSROOM);
+  run = bl_toy_run_new (&p, 0.5);
+  bl_toy_run_compute (run, 3);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_false (bl_toy_ledger_save (fifo, BL_TOY_FORMAT_CSV, &run, 1, &error));
+  g_assert_nonnull (strstr (error->message, "named pipe"));
+  g_clear_error (&error);
+  g_assert_cmpint (g_stat (fifo, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  g_assert_null (bl_toy_table_read_csv (fifo, &error));
+  g_assert_nonnull (strstr (error->message, "named pipe"));
+  g_clear_error (&error);
+  g_assert_null (bl_toy_table_read_csv ("/dev/zero", &error));
+  g_assert_nonnull (strstr (error->message, "character device"));
+  bl_toy_run_free (run);
+  g_unlink (fifo);
+  g_rmdir (dir);
+}
+
+/* A save killed mid-write (1e7 iterations left a 2.48 GB temporary file) leaves a file the
+ * next save of the same ledger finds and removes. */
+static void
+test_stale_temp_removed (void)
+{
+  g_autofree char *dir = tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "ledger.csv", NULL);
+  g_autofree char *stale = g_build_filename (dir, ".ledger.csv.Xy12Zw.tmp", NULL);
+  BlToyParams p;
+  BlToyRun *run;
+
+  bl_toy_params_init_preset (&p, BL_TOY_PRESET_CLASSROOM);
+  run = bl_toy_run_new (&p, 0.5);
+  bl_toy_run_compute (run, 3);
+  g_assert_true (g_file_set_contents (stale, "lr,iteration\n0.5,0\n0.5,", -1, NULL));
+  g_assert_true (bl_toy_ledger_save (path, BL_TOY_FORMAT_CSV, &run, 1, NULL));
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  bl_toy_run_free (run);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Text read from memory, as the fuzzer drives it: blank lines skipped, names made text. */
+static void
+test_parse_text (void)
+{
+  const char text[] = "\r\nlr, it\xff" "er\n\n0.5,1\n  \n0.25,nan\n";
+  g_autoptr(GError) error = NULL;
+  BlToyTable *t = bl_toy_table_parse_csv (text, sizeof text - 1, "mem", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (t->n_rows, ==, 2);
+  g_assert_cmpuint (t->n_cols, ==, 2);
+  g_assert_true (g_utf8_validate (t->names[1], -1, NULL));
+  g_assert_true (isnan (t->values[3]));
+  bl_toy_table_free (t);
+  /* A NUL inside a cell is not text (it cut the cell short: "1\0" "2" read as 1). */
+  g_assert_null (bl_toy_table_parse_csv ("a\n1\0002\n", 6, "mem", &error));
+  g_assert_error (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+  g_assert_null (bl_toy_table_parse_csv ("", 0, "mem", &error));
+  g_assert_nonnull (strstr (error->message, "empty"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -162,5 +238,8 @@ main (int argc, char **argv)
   g_test_add_func ("/toy-csv/round-trip", test_round_trip);
   g_test_add_func ("/toy-csv/classroom-columns-and-errors", test_classroom_columns_and_errors);
   g_test_add_func ("/toy-csv/json", test_json);
+  g_test_add_func ("/toy-csv/special-files", test_special_files);
+  g_test_add_func ("/toy-csv/stale-temp-removed", test_stale_temp_removed);
+  g_test_add_func ("/toy-csv/parse-text", test_parse_text);
   return g_test_run ();
 }

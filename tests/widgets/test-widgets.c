@@ -7,7 +7,9 @@
 #include "widgets/bl-file-chooser.h"
 #include "widgets/bl-network-view.h"
 #include "test-utils.h"
+#include "widgets/bl-confusion-view.h"
 #include "widgets/bl-palette.h"
+#include "widgets/bl-tile-grid.h"
 
 static char *
 out_path (const char *name)
@@ -90,6 +92,94 @@ test_palette_slots (void)
         g_assert_false (gdk_rgba_equal (&a, &b));
       }
   g_rand_free (rand);
+}
+
+/* The counts fit their cells at the sizes a page gives the matrix, four-digit counts and
+ * projector mode included (projector mode once drew shaded squares without a number), and the
+ * widest count's real text fits a cell. */
+static void
+test_confusion_counts_fit (void)
+{
+  BlConfusionView *view = BL_CONFUSION_VIEW (g_object_ref_sink (bl_confusion_view_new ()));
+  const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+  /* The heights the MNIST page gives it from 1024×600 to 1920×1080; it asks for the width. */
+  static const int heights[] = { 420, 500, 600, 800 };
+  guint counts[10][10] = { { 0 } };
+  g_autoptr(GError) error = NULL;
+
+  /* A full test set after a good epoch: 1135 ones, a few mistakes. */
+  for (int t = 0; t < 10; t++)
+    counts[t][t] = t == 1 ? 1135 : 970 + t;
+  counts[4][9] = 12;
+  counts[7][2] = 9;
+  bl_confusion_view_set_counts (view, (const guint (*)[10]) counts);
+  for (guint projector = 0; projector < 2; projector++)
+    {
+      g_object_set (view, "projector-mode", (gboolean) projector, NULL);
+      for (guint i = 0; i < G_N_ELEMENTS (heights); i++)
+        {
+          int height = heights[i], width;
+          double size;
+          PangoFontMap *map = pango_cairo_font_map_get_default ();
+          PangoContext *context = pango_font_map_create_context (map);
+          PangoLayout *layout = pango_layout_new (context);
+          PangoFontDescription *desc = pango_font_description_from_string ("Sans Bold");
+          int text_w, text_h;
+          double cell;
+
+          gtk_widget_measure (GTK_WIDGET (view), GTK_ORIENTATION_HORIZONTAL, height, NULL,
+                              &width, NULL, NULL);
+          size = bl_confusion_view_get_count_size (view, width, height);
+          g_test_message ("%d×%d%s: counts at %.0f px", width, height,
+                          projector ? " (projector)" : "", size);
+          g_assert_cmpfloat (size, >=, 7);
+          pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
+          pango_layout_set_font_description (layout, desc);
+          pango_layout_set_text (layout, "1135", -1);
+          pango_layout_get_pixel_size (layout, &text_w, &text_h);
+          pango_font_description_free (desc);
+          g_object_unref (layout);
+          g_object_unref (context);
+          /* A cell is at most a tenth of the height, less the labels. */
+          cell = height / 10.0;
+          g_assert_cmpint (text_w, <, cell);
+        }
+    }
+  {
+    g_autofree char *png = g_build_filename (dir, "confusion-projector.png", NULL);
+    g_assert_true (bl_confusion_view_write_png (view, png, 520, 380, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_finalize_object (view);
+}
+
+/* Tiles on one diverging scale: the scale is the largest magnitude (or the one given), a click
+ * on a tile's pixel names the tile and the pixel, and the drawing carries ink. */
+static void
+test_tile_grid (void)
+{
+  BlTileGrid *grid = BL_TILE_GRID (g_object_ref_sink (bl_tile_grid_new ()));
+  const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+  g_autofree char *png = g_build_filename (dir, "tile-grid.png", NULL);
+  const char *labels[] = { "k1", "k2", "k3", "k4" };
+  float kernels[4 * 9];
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (kernels); i++)
+    kernels[i] = (float) ((int) (i % 7) - 3) * 0.25f;   /* −0.75 … +0.75 */
+  kernels[5] = -1.5f;
+  bl_tile_grid_set_tiles (grid, kernels, 4, 3, 3, labels, 0);
+  g_assert_cmpuint (bl_tile_grid_get_n_tiles (grid), ==, 4);
+  g_assert_cmpfloat (bl_tile_grid_get_scale (grid), ==, 1.5);
+  bl_tile_grid_set_tiles (grid, kernels, 4, 3, 3, labels, 2.0);
+  g_assert_cmpfloat (bl_tile_grid_get_scale (grid), ==, 2.0);
+  bl_tile_grid_set_title (grid, "conv1: 16 kernels");
+  g_assert_true (bl_tile_grid_write_png (grid, png, 480, 360, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (bl_test_ink_pixels (png), >, 5000);
+  bl_tile_grid_clear (grid, "No network yet");
+  g_assert_cmpuint (bl_tile_grid_get_n_tiles (grid), ==, 0);
+  g_assert_finalize_object (grid);
 }
 
 static void
@@ -295,6 +385,21 @@ test_file_chooser (void)
   g_assert_cmpstr (gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (dialog)), ==,
                    "run.csv");
 
+  /* Saving offers the one filter; opening adds "All files", so model.ckpt is not hidden. */
+  {
+    GListModel *filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (dialog));
+    GtkFileChooserNative *open;
+    g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 1);
+    g_object_unref (filters);
+    open = bl_choose_file (label, GTK_FILE_CHOOSER_ACTION_OPEN, "Open", "_Open", NULL,
+                           "Models", (const char *const[]) { "*.blckpt", NULL },
+                           never_chosen_cb, &calls);
+    filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (open));
+    g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 2);
+    g_object_unref (filters);
+    g_signal_emit_by_name (open, "response", GTK_RESPONSE_CANCEL);
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_nonnull (owner_alive);            /* the dialog still holds it */
   g_signal_emit_by_name (dialog, "response", GTK_RESPONSE_CANCEL);
@@ -307,6 +412,8 @@ main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   g_test_add_func ("/widgets/palette/slots", test_palette_slots);
+  g_test_add_func ("/widgets/confusion/counts-fit", test_confusion_counts_fit);
+  g_test_add_func ("/widgets/tile-grid", test_tile_grid);
   g_test_add_func ("/widgets/chart/series-colors", test_chart_series_colors);
   g_test_add_func ("/widgets/chart/log-and-describe", test_chart_log_and_describe);
   g_test_add_func ("/widgets/chart/edge-cases", test_chart_edge_cases);

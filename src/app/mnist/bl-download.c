@@ -7,7 +7,12 @@
 #include "mnist/bl-download.h"
 #include "bl-fetch.h"
 
+/* bl_download_set_manifest's, copied into each job as it starts. */
+static BlManifest override;
+static gboolean   overridden;
+
 typedef struct {
+  BlManifest             manifest;
   GStrv                  mirrors;
   char                  *dir;
   BlDownloadProgressFunc progress;
@@ -88,7 +93,8 @@ static void
 fetch_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   Job *job = task_data;
-  BlFetchOptions options = { (const char *const *) job->mirrors, 0, on_progress, job };
+  BlFetchOptions options = { (const char *const *) job->mirrors, 0, on_progress, job,
+                             &job->manifest };
   GError *error = NULL;
 
   if (bl_fetch_mnist (job->dir, &options, cancellable, &error))
@@ -105,6 +111,7 @@ bl_download_mnist_async (const char *const *mirrors, GCancellable *cancellable,
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, done, done_data);
   Job *job = g_new0 (Job, 1);
 
+  job->manifest = overridden ? override : *bl_manifest_mnist ();
   job->mirrors = mirrors && mirrors[0] ? g_strdupv ((char **) mirrors) : NULL;
   job->dir = bl_data_user_dir ();
   job->progress = progress;
@@ -112,6 +119,14 @@ bl_download_mnist_async (const char *const *mirrors, GCancellable *cancellable,
   job->main_context = g_main_context_ref_thread_default ();
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, fetch_thread);
+}
+
+void
+bl_download_set_manifest (const BlManifest *manifest)
+{
+  overridden = manifest != NULL;
+  if (manifest)
+    override = *manifest;
 }
 
 char *

@@ -4,6 +4,8 @@
 
 #include <gio/gio.h>
 
+#include "bl-manifest.h"
+
 G_BEGIN_DECLS
 
 /* Called on the main thread. */
@@ -16,5 +18,8 @@ void     bl_download_mnist_async  (const char *const *mirrors, GCancellable *can
                                    GAsyncReadyCallback done, gpointer done_data);
 /* The folder that now holds MNIST (transfer full), or NULL and @error. */
 char    *bl_download_mnist_finish (GAsyncResult *result, GError **error);
+/* What the downloads started from now on must fetch (copied); NULL, the default: MNIST's. The
+ * tests' server serves a cut of MNIST and hands its manifest here. Main thread only. */
+void     bl_download_set_manifest (const BlManifest *manifest);
 
 G_END_DECLS

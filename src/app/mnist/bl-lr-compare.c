@@ -8,6 +8,7 @@
 #include "bl-app-error.h"
 #include "core/bl-toy.h"
 #include "mnist/bl-lr-compare.h"
+#include "nn-sgd.h"
 #include "nn-runlog.h"
 #include "widgets/bl-chart.h"
 #include "widgets/bl-file-chooser.h"
@@ -23,6 +24,7 @@ typedef struct {
   guint          slot;         /* its colour in the palette */
   double         lr;           /* NaN when a log does not say */
   char          *source;       /* "this window", "Run Each", or the log's file name */
+  char          *recipe;       /* the rest of the recipe, in short: what else may differ */
   double         best, final;
   guint          best_epoch, epochs;
   BlTrainingRun *run;          /* followed as it learns; NULL for an imported one */
@@ -46,10 +48,14 @@ struct _BlLrCompare {
   GArray        *queue;        /* rates still waiting (double) */
   guint          queue_count;  /* rates in the queue when it started */
   BlTrainingRun *current;
-  GCancellable  *import_cancellable;
+  GCancellable  *import_cancellable;  /* the import under way */
+  GQueue        *import_queue;        /* paths waiting their turn */
 };
 
 G_DEFINE_FINAL_TYPE (BlLrCompare, bl_lr_compare, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_IMPORTING, N_PROPS };
+static GParamSpec *props[N_PROPS];
 
 enum { SIGNAL_RUN_REQUESTED, SIGNAL_RUN_STARTED, SIGNAL_QUEUE_FINISHED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -64,6 +70,7 @@ run_free (Run *run)
       g_object_unref (run->run);
     }
   g_free (run->source);
+  g_free (run->recipe);
   g_free (run);
 }
 
@@ -106,23 +113,55 @@ free_slot (BlLrCompare *self)
   return self->runs->len;   /* more runs than colours: they repeat, dashed (imported) or not */
 }
 
-/* The table is small (at most MAX_RUNS rows): rebuilt when a number changes. */
+/* "batch 128 · one-cycle · all images", or NULL when a log does not say. */
+static char *
+recipe_summary (guint batch, const char *schedule, guint train_subset)
+{
+  g_autofree char *images = train_subset ? g_strdup_printf (_("%u images"), train_subset)
+                                         : g_strdup (_("all images"));
+
+  if (batch == 0 || schedule == NULL)
+    return NULL;
+  return g_strdup_printf (_("batch %u · %s · %s"), batch, schedule, images);
+}
+
+static int
+compare_by_rate (gconstpointer a, gconstpointer b)
+{
+  const Run *x = *(Run *const *) a, *y = *(Run *const *) b;
+
+  if (isnan (x->lr) || isnan (y->lr))
+    return isnan (x->lr) - isnan (y->lr);
+  return (x->lr > y->lr) - (x->lr < y->lr);
+}
+
+/* The table is small (at most MAX_RUNS rows): rebuilt when a number changes; its rows in the
+ * rates' order, like the colours. */
 static void
 rebuild_table (BlLrCompare *self)
 {
   GtkWidget *child;
   const char *heads[] = { N_("Rate η"), N_("Run"), N_("Best test accuracy"), N_("At epoch"),
-                          N_("Last epoch") };
+                          N_("Last epoch"), N_("Recipe otherwise") };
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+  gboolean differ = FALSE;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->table))) != NULL)
     gtk_grid_remove (self->table, child);
   if (self->runs->len == 0)
     return;
-  for (guint c = 0; c < G_N_ELEMENTS (heads); c++)
-    attach_label (self->table, _(heads[c]), c, 0, c < 2 ? 0 : 1, FALSE, TRUE);
   for (guint i = 0; i < self->runs->len; i++)
     {
-      const Run *r = g_ptr_array_index (self->runs, i);
+      const Run *r = g_ptr_array_index (self->runs, i), *first = g_ptr_array_index (self->runs, 0);
+      g_ptr_array_add (sorted, (gpointer) r);
+      differ |= g_strcmp0 (r->recipe, first->recipe) != 0;
+    }
+  g_ptr_array_sort (sorted, compare_by_rate);
+  for (guint c = 0; c < G_N_ELEMENTS (heads); c++)
+    attach_label (self->table, _(heads[c]), c, 0, c < 2 || c == 5 ? 0 : 1, FALSE, TRUE);
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      const Run *r = g_ptr_array_index (sorted, i);
       g_autofree char *lr = rate_text (r->lr), *swatch = NULL, *best = NULL, *epoch = NULL,
                       *last = NULL, *color = NULL;
       GdkRGBA c;
@@ -140,6 +179,25 @@ rebuild_table (BlLrCompare *self)
       attach_label (self->table, best, 2, i + 1, 1, FALSE, FALSE);
       attach_label (self->table, epoch, 3, i + 1, 1, FALSE, FALSE);
       attach_label (self->table, last, 4, i + 1, 1, FALSE, FALSE);
+      attach_label (self->table, r->recipe ? r->recipe : _("not in the log"), 5, i + 1, 0,
+                    FALSE, FALSE);
+      /* The recipe wraps between its parts rather than run past the table's edge. */
+      {
+        GtkWidget *recipe = gtk_grid_get_child_at (self->table, 5, i + 1);
+        gtk_label_set_wrap (GTK_LABEL (recipe), TRUE);
+        gtk_label_set_width_chars (GTK_LABEL (recipe), 12);
+        gtk_widget_set_hexpand (recipe, TRUE);
+      }
+    }
+  /* Runs that differ in more than the rate are no longer a comparison of rates alone. */
+  if (differ)
+    {
+      GtkWidget *note = gtk_label_new (_("These runs differ in more than the rate (last "
+                                         "column): compare them with care."));
+      gtk_label_set_xalign (GTK_LABEL (note), 0);
+      gtk_label_set_wrap (GTK_LABEL (note), TRUE);
+      gtk_widget_add_css_class (note, "warning");
+      gtk_grid_attach (self->table, note, 0, sorted->len + 1, G_N_ELEMENTS (heads), 1);
     }
 }
 
@@ -195,10 +253,14 @@ bl_lr_compare_follow_run (BlLrCompare *self, BlTrainingRun *run, const char *sou
 {
   Run *r;
   GListModel *history;
+  const NnRecipe *recipe;
 
   g_return_if_fail (BL_IS_LR_COMPARE (self));
   g_return_if_fail (BL_IS_TRAINING_RUN (run));
-  r = add_run (self, bl_training_run_get_recipe (run)->lr, source, FALSE);
+  recipe = bl_training_run_get_recipe (run);
+  r = add_run (self, recipe->lr, source, FALSE);
+  r->recipe = recipe_summary (recipe->batch, nn_schedule_name (recipe->schedule),
+                              recipe->train_subset);
   r->run = g_object_ref (run);
   history = bl_training_run_get_history (run);
   g_signal_connect (history, "items-changed", G_CALLBACK (history_changed_cb), r);
@@ -322,31 +384,14 @@ bl_lr_compare_get_queue_length (BlLrCompare *self)
  * Importing logs: read and parsed on a worker thread, overlaid here.
  */
 
-static void
-import_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GPtrArray *logs = nn_runlog_load (task_data, &error);
-
-  if (logs)
-    g_task_return_pointer (task, logs, (GDestroyNotify) g_ptr_array_unref);
-  else
-    g_task_return_error (task, error);
-}
-
+/* Adds the runs of one log under @name; FALSE when the chart is full. Counts what it added in
+ * @added and what it had no room for in @left_out. */
 static gboolean
-add_logs (BlLrCompare *self, GPtrArray *logs, const char *path, GError **error)
+add_logs (BlLrCompare *self, GPtrArray *logs, const char *name, guint *added, guint *left_out)
 {
-  g_autofree char *name = g_filename_display_basename (path);
   guint room = self->runs->len < MAX_RUNS ? MAX_RUNS - self->runs->len : 0;
   guint n = MIN (logs->len, room);
 
-  if (n == 0)
-    {
-      g_set_error (error, BL_APP_ERROR, BL_APP_ERROR_BUSY,
-                   _("The chart holds %u runs already: clear it first."), MAX_RUNS);
-      return FALSE;
-    }
   for (guint i = 0; i < n; i++)
     {
       NnRunLog *log = g_ptr_array_index (logs, i);
@@ -356,75 +401,215 @@ add_logs (BlLrCompare *self, GPtrArray *logs, const char *path, GError **error)
       g_autofree char *source = logs->len > 1 ? g_strdup_printf ("%s (%u)", name, i + 1)
                                               : g_strdup (name);
       Run *run = add_run (self, lr, source, TRUE);
+      if (log->has_recipe)
+        run->recipe = recipe_summary (log->batch, log->schedule, log->train_subset);
       for (guint e = 0; e < log->records->len; e++)
         add_epoch (self, run, &g_array_index (log->records, NnEpochRecord, e));
     }
-  rebuild_table (self);
-  if (n < logs->len)
-    {
-      g_autofree char *text = g_strdup_printf (_("%s holds %u runs; the first %u are shown (a "
-                                                 "chart of more says nothing)."), name,
-                                               logs->len, n);
-      bl_lr_compare_show_message (self, text, FALSE);
-    }
-  else
-    bl_lr_compare_show_message (self, NULL, FALSE);
-  return TRUE;
+  *added += n;
+  *left_out += logs->len - n;
+  return n == logs->len;
 }
 
-gboolean
-bl_lr_compare_import (BlLrCompare *self, const char *path, GError **error)
+/* What an import did, in one message: runs added, runs with no room, logs not read. */
+static void
+report_import (BlLrCompare *self, const char *source, guint added, guint left_out,
+               GString *unread, guint n_unread)
 {
-  g_autoptr(GPtrArray) logs = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
 
-  g_return_val_if_fail (BL_IS_LR_COMPARE (self), FALSE);
-  if ((logs = nn_runlog_load (path, error)) == NULL)
-    return FALSE;
-  return add_logs (self, logs, path, error);
+  if (added > 0)
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u run imported from %s.",
+                                               "%u runs imported from %s.", added),
+                            added, source);
+  if (left_out > 0)
+    {
+      if (text->len)
+        g_string_append_c (text, ' ');
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u more run did not fit: the chart holds %u "
+                                                 "runs (a chart of more says nothing); clear it "
+                                                 "first.",
+                                                 "%u more runs did not fit: the chart holds %u "
+                                                 "runs (a chart of more says nothing); clear it "
+                                                 "first.", left_out),
+                              left_out, MAX_RUNS);
+    }
+  if (n_unread > 0)
+    {
+      if (text->len)
+        g_string_append_c (text, '\n');
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u log could not be read:",
+                                                 "%u logs could not be read:", n_unread),
+                              n_unread);
+      g_string_append (text, unread->str);
+    }
+  bl_lr_compare_show_message (self, text->str, added == 0 || n_unread > 0);
 }
+
+static void import_next (BlLrCompare *self);
 
 static void
-import_done (GObject *source, GAsyncResult *result, gpointer data)
+import_file_done (GObject *source, GAsyncResult *result, gpointer data)
 {
-  BlLrCompare *self = BL_LR_COMPARE (source);
+  g_autoptr(BlLrCompare) self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) logs = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GPtrArray) logs = nn_runlog_load_finish (result, &error);
+  g_autofree char *name = NULL;
+  guint added = 0, left_out = 0;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  g_clear_object (&self->import_cancellable);
-  update_actions (self);
-  if (logs == NULL || !add_logs (self, logs, g_task_get_task_data (G_TASK (result)), &error))
+  name = g_filename_display_basename (g_task_get_task_data (G_TASK (result)));
+  if (logs == NULL)
     bl_lr_compare_show_message (self, error->message, TRUE);
+  else
+    {
+      add_logs (self, logs, name, &added, &left_out);
+      rebuild_table (self);
+      report_import (self, name, added, left_out, NULL, 0);
+    }
+  import_next (self);
+}
+
+static void
+import_folder_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(BlLrCompare) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = nn_runlog_load_dir_finish (result, &error);
+  g_autoptr(GString) unread = g_string_new (NULL);
+  g_autofree char *name = NULL;
+  guint added = 0, left_out = 0, n_unread = 0;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  name = g_filename_display_basename (g_task_get_task_data (G_TASK (result)));
+  if (files == NULL)
+    {
+      bl_lr_compare_show_message (self, error->message, TRUE);
+      import_next (self);
+      return;
+    }
+  for (guint i = 0; i < files->len; i++)
+    {
+      NnRunLogFile *file = g_ptr_array_index (files, i);
+
+      if (file->runs)
+        add_logs (self, file->runs, file->name, &added, &left_out);
+      else if (n_unread++ < 3)   /* the first few say enough */
+        g_string_append_printf (unread, "\n%s", file->error->message);
+    }
+  if (n_unread > 3)
+    g_string_append (unread, "\n…");
+  rebuild_table (self);
+  report_import (self, name, added, left_out, unread, n_unread);
+  import_next (self);
+}
+
+/* Imports run one after another (a drop may bring several files and folders), so the import
+ * actions are never off: a second waits behind the first. */
+static void
+import_next (BlLrCompare *self)
+{
+  g_autofree char *path = g_queue_pop_head (self->import_queue);
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+
+  g_clear_object (&self->import_cancellable);
+  if (path == NULL)
+    {
+      update_actions (self);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_IMPORTING]);
+      return;
+    }
+  self->import_cancellable = g_cancellable_new ();
+  name = g_filename_display_basename (path);
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      text = g_strdup_printf (_("Reading the logs in %s…"), name);
+      nn_runlog_load_dir_async (path, self->import_cancellable, import_folder_done,
+                                g_object_ref (self));
+    }
+  else
+    {
+      text = g_strdup_printf (_("Reading %s…"), name);
+      nn_runlog_load_async (path, self->import_cancellable, import_file_done,
+                            g_object_ref (self));
+    }
+  bl_lr_compare_show_message (self, text, FALSE);
+  update_actions (self);
+}
+
+void
+bl_lr_compare_import (BlLrCompare *self, const char *path)
+{
+  gboolean was_importing;
+
+  g_return_if_fail (BL_IS_LR_COMPARE (self));
+  g_return_if_fail (path != NULL);
+  was_importing = bl_lr_compare_get_importing (self);
+  g_queue_push_tail (self->import_queue, g_strdup (path));
+  if (!was_importing)
+    {
+      import_next (self);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_IMPORTING]);
+    }
+}
+
+gboolean
+bl_lr_compare_get_importing (BlLrCompare *self)
+{
+  g_return_val_if_fail (BL_IS_LR_COMPARE (self), FALSE);
+  return self->import_cancellable != NULL;
 }
 
 static void
 import_chosen_cb (GtkWidget *owner, const char *path, gpointer data)
 {
-  BlLrCompare *self = BL_LR_COMPARE (owner);
-  g_autoptr(GTask) task = NULL;
-
   if (path == NULL)
-    {
-      bl_lr_compare_show_message (self, _("Choose a local file."), TRUE);
-      return;
-    }
-  self->import_cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->import_cancellable, import_done, NULL);
-  g_task_set_task_data (task, g_strdup (path), g_free);
-  g_task_run_in_thread (task, import_thread);
-  bl_lr_compare_show_message (self, _("Reading the log…"), FALSE);
-  update_actions (self);
+    bl_lr_compare_show_message (BL_LR_COMPARE (owner), _("Choose a local file."), TRUE);
+  else
+    bl_lr_compare_import (BL_LR_COMPARE (owner), path);
 }
 
 static void
-action_import (GtkWidget *widget, const char *name, GVariant *param)
+action_import_file (GtkWidget *widget, const char *name, GVariant *param)
 {
-  static const char *const patterns[] = { "*.jsonl", "*.json", "*.log", NULL };
+  static const char *const patterns[] = { "*.jsonl", NULL };
 
   bl_choose_file (widget, GTK_FILE_CHOOSER_ACTION_OPEN, _("Import a training log"),
                   _("_Import"), NULL, _("Training logs (JSON lines)"), patterns,
                   import_chosen_cb, NULL);
+}
+
+static void
+action_import_folder (GtkWidget *widget, const char *name, GVariant *param)
+{
+  bl_choose_file (widget, GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                  _("Import every training log in a folder"), _("_Import"), NULL, NULL, NULL,
+                  import_chosen_cb, NULL);
+}
+
+/* Files and folders dropped on the comparison are imported as if chosen. */
+static gboolean
+drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, BlLrCompare *self)
+{
+  GSList *files = g_value_get_boxed (value);
+  guint n = 0;
+
+  for (GSList *l = files; l; l = l->next)
+    {
+      g_autofree char *path = g_file_get_path (l->data);
+      if (path)
+        {
+          bl_lr_compare_import (self, path);
+          n++;
+        }
+    }
+  if (n == 0)
+    bl_lr_compare_show_message (self, _("Only local files and folders can be imported."), TRUE);
+  return n > 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -500,8 +685,6 @@ update_actions (BlLrCompare *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "compare.run-each", !running && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "compare.clear", !running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "compare.import",
-                                 self->import_cancellable == NULL);
 }
 
 void
@@ -521,6 +704,17 @@ bl_lr_compare_show_message (BlLrCompare *self, const char *message, gboolean err
     gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error-message");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error-message");
+}
+
+const char *
+bl_lr_compare_get_message (BlLrCompare *self, gboolean *is_error)
+{
+  g_return_val_if_fail (BL_IS_LR_COMPARE (self), NULL);
+  if (is_error)
+    *is_error = gtk_widget_has_css_class (GTK_WIDGET (self->message_label), "error-message");
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->message_label)))
+    return NULL;
+  return gtk_label_get_text (self->message_label);
 }
 
 static void
@@ -549,6 +743,8 @@ bl_lr_compare_dispose (GObject *object)
   if (self->import_cancellable)
     g_cancellable_cancel (self->import_cancellable);
   g_clear_object (&self->import_cancellable);
+  if (self->import_queue)
+    g_queue_free_full (g_steal_pointer (&self->import_queue), g_free);
   if (self->current)
     {
       g_signal_handlers_disconnect_by_data (self->current, self);
@@ -572,6 +768,19 @@ bl_lr_compare_finalize (GObject *object)
 }
 
 static void
+bl_lr_compare_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  switch (id)
+    {
+    case PROP_IMPORTING:
+      g_value_set_boolean (value, bl_lr_compare_get_importing (BL_LR_COMPARE (object)));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    }
+}
+
+static void
 bl_lr_compare_class_init (BlLrCompareClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -579,6 +788,11 @@ bl_lr_compare_class_init (BlLrCompareClass *klass)
 
   object_class->dispose = bl_lr_compare_dispose;
   object_class->finalize = bl_lr_compare_finalize;
+  object_class->get_property = bl_lr_compare_get_property;
+  props[PROP_IMPORTING] =
+    g_param_spec_boolean ("importing", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
   g_type_ensure (BL_TYPE_CHART);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/backproplab/BackpropLab/ui/bl-lr-compare.ui");
@@ -588,7 +802,10 @@ bl_lr_compare_class_init (BlLrCompareClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BlLrCompare, table);
   gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
   gtk_widget_class_install_action (widget_class, "compare.run-each", NULL, action_run_each);
-  gtk_widget_class_install_action (widget_class, "compare.import", NULL, action_import);
+  gtk_widget_class_install_action (widget_class, "compare.import-file", NULL,
+                                   action_import_file);
+  gtk_widget_class_install_action (widget_class, "compare.import-folder", NULL,
+                                   action_import_folder);
   gtk_widget_class_install_action (widget_class, "compare.clear", NULL, action_clear);
   signals[SIGNAL_RUN_REQUESTED] =
     g_signal_new ("run-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
@@ -605,8 +822,14 @@ bl_lr_compare_class_init (BlLrCompareClass *klass)
 static void
 bl_lr_compare_init (BlLrCompare *self)
 {
+  GtkDropTarget *drop;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) run_free);
+  self->import_queue = g_queue_new ();
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
   self->queue = g_array_new (FALSE, FALSE, sizeof (double));
   bl_chart_set_title (self->chart, _("Test accuracy per epoch, one run per learning rate"));
   bl_chart_set_x_label (self->chart, _("epoch"));

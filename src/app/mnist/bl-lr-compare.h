@@ -34,8 +34,14 @@ guint          bl_lr_compare_get_queue_length (BlLrCompare *self);
 /* A run trained elsewhere (the page's), overlaid as its epochs come. */
 void           bl_lr_compare_follow_run (BlLrCompare *self, BlTrainingRun *run,
                                          const char *source);
-/* Overlays every run of a JSON-lines log (nn-runlog.h). */
-gboolean       bl_lr_compare_import     (BlLrCompare *self, const char *path, GError **error);
+/* Overlays every run of a JSON-lines log (nn-runlog.h), or of every log in a folder (a sweep,
+ * docs/sweeps.md). It is read on a worker; imports queue one behind another and "importing"
+ * is TRUE until the last is done. What came in, and what could not, is said in the message
+ * line. Files and folders dropped on the widget are imported the same way. */
+void           bl_lr_compare_import     (BlLrCompare *self, const char *path);
+gboolean       bl_lr_compare_get_importing (BlLrCompare *self);
+/* The message line's text (NULL when hidden) and whether it reports an error. */
+const char    *bl_lr_compare_get_message (BlLrCompare *self, gboolean *is_error);
 void           bl_lr_compare_clear      (BlLrCompare *self);
 BlChart       *bl_lr_compare_get_chart  (BlLrCompare *self);
 /* The rates entry follows (and writes) the key "compare-rates"; the chart follows

@@ -20,6 +20,7 @@
 struct _BlMnistPage {
   GtkWidget        parent_instance;
 
+  GtkWidget       *sidebar;
   BlDataPanel     *data_panel;
   BlRecipeForm    *recipe_form;
   GtkToggleButton *pause_button;
@@ -39,14 +40,16 @@ struct _BlMnistPage {
 
 G_DEFINE_FINAL_TYPE (BlMnistPage, bl_mnist_page, GTK_TYPE_WIDGET)
 
-enum { PROP_0, PROP_PAUSED, N_PROPS };
+enum { PROP_0, PROP_PAUSED, PROP_SIDEBAR_VISIBLE, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
 /* The run at work: the page's, else Compare Rates'. */
 static BlTrainingRun *
 active_run (BlMnistPage *self)
 {
-  BlTrainingRun *compared = bl_lr_compare_get_current_run (self->lr_compare);
+  /* While the page is disposed its parts go first: the action states may still ask. */
+  BlTrainingRun *compared = self->lr_compare ? bl_lr_compare_get_current_run (self->lr_compare)
+                                             : NULL;
 
   if (self->run && bl_training_run_is_active (self->run))
     return self->run;
@@ -64,10 +67,16 @@ bl_mnist_page_is_busy (BlMnistPage *self)
 static void
 update_actions (BlMnistPage *self)
 {
-  BlTrainingRun *run = active_run (self);
-  BlRunState state = run ? bl_training_run_get_state (run) : BL_RUN_STATE_READY;
-  gboolean paused = state == BL_RUN_STATE_PAUSED;
+  BlTrainingRun *run;
+  BlRunState state;
+  gboolean paused;
   GtkWidget *w = GTK_WIDGET (self);
+
+  if (self->lr_compare == NULL)
+    return;   /* being disposed */
+  run = active_run (self);
+  state = run ? bl_training_run_get_state (run) : BL_RUN_STATE_READY;
+  paused = state == BL_RUN_STATE_PAUSED;
 
   gtk_widget_action_set_enabled (w, "mnist.start", run == NULL &&
                                  bl_data_panel_get_dataset (self->data_panel) != NULL);
@@ -124,11 +133,76 @@ run_epoch_cb (BlTrainingRun *run, GParamSpec *pspec, BlMnistPage *self)
 }
 
 /* A run's state changed: buttons at once (a click's answer, or the end), the rest paced. */
+/* A run of the page's stopped before its first epoch ended: Try It answers with what it had
+ * learnt by then rather than with nothing (it said "No network yet"). */
+static void
+run_finished_cb (BlTrainingRun *run, BlMnistPage *self)
+{
+  const NnBatchReport *last = bl_training_run_get_last_batch (run);
+  g_autofree char *source = NULL;
+
+  if (bl_training_run_get_epochs_done (run) > 0 || last == NULL ||
+      bl_training_run_get_final_state (run) == NULL)
+    return;
+  source = g_strdup_printf (_("this window's run, stopped in epoch %u after batch %u"),
+                            last->epoch, last->batch);
+  set_network (self, bl_training_run_get_final_state (run), source);
+  update_actions (self);
+}
+
 static void
 run_state_cb (BlTrainingRun *run, GParamSpec *pspec, BlMnistPage *self)
 {
+  if (self->pacer == NULL)
+    return;   /* the page is going: its parts may be gone already */
   update_actions (self);
   bl_frame_pacer_schedule (self->pacer);
+}
+
+
+/* Below this width the charts and the matrix need the room the data and recipe take; a run
+ * locks those anyway, so it folds them away. They stay folded while the class reads the
+ * results; the toggle (F9) brings them back. */
+#define NARROW_PAGE_WIDTH 1200
+
+static void
+set_sidebar_visible (BlMnistPage *self, gboolean visible)
+{
+  if (gtk_widget_get_visible (self->sidebar) == visible)
+    return;
+  gtk_widget_set_visible (self->sidebar, visible);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SIDEBAR_VISIBLE]);
+}
+
+int
+bl_mnist_page_get_narrow_width (BlMnistPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *paned, *sidebar_content, *views;
+  int wanted, sidebar_nat, views_min, handle;
+
+  g_return_val_if_fail (BL_IS_MNIST_PAGE (self), NARROW_PAGE_WIDTH);
+  /* Projector mode's type is 1.4 times larger (style.css): so is the room the charts want. */
+  wanted = root && gtk_widget_has_css_class (GTK_WIDGET (root), "projector")
+           ? NARROW_PAGE_WIDTH * 14 / 10 : NARROW_PAGE_WIDTH;
+  /* And never less than the sidebar at its width beside the views at their narrowest. */
+  paned = gtk_widget_get_first_child (GTK_WIDGET (self));
+  sidebar_content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (self->sidebar));
+  views = gtk_paned_get_end_child (GTK_PANED (paned));
+  gtk_widget_measure (sidebar_content, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &sidebar_nat,
+                      NULL, NULL);
+  gtk_widget_measure (views, GTK_ORIENTATION_HORIZONTAL, -1, &views_min, NULL, NULL, NULL);
+  gtk_widget_measure (paned, GTK_ORIENTATION_HORIZONTAL, -1, &handle, NULL, NULL, NULL);
+  handle -= views_min;   /* the paned's own minimum: the views' and its handle */
+  return MAX (wanted, sidebar_nat + MAX (handle, 0) + views_min);
+}
+
+static void
+fold_sidebar_for_run (BlMnistPage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+      gtk_widget_get_width (GTK_WIDGET (self)) < bl_mnist_page_get_narrow_width (self))
+    set_sidebar_visible (self, FALSE);
 }
 
 /* A run is about to begin: everything that follows it, then the click's answer in a frame of
@@ -138,6 +212,7 @@ watch_run (BlMnistPage *self, BlTrainingRun *run, const char *caption)
 {
   g_signal_connect_object (run, "notify::state", G_CALLBACK (run_state_cb), self, 0);
   bl_run_status_set_run (self->run_status, run, caption);
+  fold_sidebar_for_run (self);
   update_actions (self);
   bl_frame_pacer_skip_frame (self->pacer);
   bl_frame_pacer_schedule (self->pacer);
@@ -164,10 +239,12 @@ bl_mnist_page_start (BlMnistPage *self, GError **error)
   if (!bl_recipe_form_get_recipe (self->recipe_form, &r, error) ||
       (run = bl_training_run_new (&r, data, _("this window"), error)) == NULL)
     return FALSE;
+  bl_recipe_form_remember (self->recipe_form, &r);
   if (self->run)
     g_signal_handlers_disconnect_by_data (self->run, self);
   g_set_object (&self->run, run);
   g_signal_connect_object (run, "notify::epochs-done", G_CALLBACK (run_epoch_cb), self, 0);
+  g_signal_connect_object (run, "finished", G_CALLBACK (run_finished_cb), self, 0);
   bl_run_view_set_run (self->run_view, run);
   bl_lr_compare_follow_run (self->lr_compare, run, _("this window"));
   watch_run (self, run, NULL);
@@ -222,6 +299,8 @@ compare_run_started_cb (BlLrCompare *compare, BlTrainingRun *run, guint index, g
 static void
 compare_queue_finished_cb (BlLrCompare *compare, BlMnistPage *self)
 {
+  if (self->pacer == NULL)
+    return;
   update_actions (self);
   bl_frame_pacer_schedule (self->pacer);
 }
@@ -247,24 +326,20 @@ bl_mnist_page_is_view_current (BlMnistPage *self)
 BlDigitGrid *
 bl_mnist_page_open_cell (BlMnistPage *self, int truth, int predicted, guint epoch)
 {
-  g_autoptr(BlEpoch) item = NULL;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   BlDigitGrid *grid = NULL;
-  const float *probs;
-  gsize size;
 
   g_return_val_if_fail (BL_IS_MNIST_PAGE (self), NULL);
   if (self->run == NULL || epoch == 0 ||
-      (item = g_list_model_get_item (bl_training_run_get_history (self->run), epoch - 1)) == NULL)
+      epoch > g_list_model_get_n_items (bl_training_run_get_history (self->run)))
     return NULL;
-  probs = g_bytes_get_data (bl_epoch_get_test_probs (item), &size);
   if (self->cell_window)
     gtk_window_destroy (GTK_WINDOW (self->cell_window));
-  /* The run's own data set: the one these probabilities were computed on. */
+  /* The run's own data set: the one its probabilities were computed on. */
   self->cell_window = bl_cell_digits_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                 &bl_training_run_get_data (self->run)->test,
-                                                 probs, size / (NN_CLASSES * sizeof (float)),
-                                                 truth, predicted, epoch, &grid);
+                                                 bl_training_run_get_data (self->run),
+                                                 bl_training_run_get_history (self->run),
+                                                 epoch, truth, predicted, &grid);
   g_object_add_weak_pointer (G_OBJECT (self->cell_window), (gpointer *) &self->cell_window);
   gtk_window_present (GTK_WINDOW (self->cell_window));
   return grid;
@@ -478,6 +553,7 @@ bl_mnist_page_set_settings (BlMnistPage *self, GSettings *settings)
   g_return_if_fail (BL_IS_MNIST_PAGE (self));
   bl_recipe_form_set_settings (self->recipe_form, settings);
   bl_run_view_set_settings (self->run_view, settings);
+  bl_try_it_set_settings (self->try_it, settings);
   bl_lr_compare_set_settings (self->lr_compare, settings);
   bl_data_panel_set_settings (self->data_panel, settings);
 }
@@ -499,22 +575,32 @@ bl_mnist_page_new (void)
   return g_object_new (BL_TYPE_MNIST_PAGE, NULL);
 }
 
-/* "paused": the state of the mnist.pause action (gtk_widget_class_install_property_action). */
+/* "paused" and "sidebar-visible": the states of the mnist.pause and mnist.show-sidebar
+ * actions (gtk_widget_class_install_property_action). */
 static void
 bl_mnist_page_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
 {
-  BlTrainingRun *run = active_run (BL_MNIST_PAGE (object));
+  BlMnistPage *self = BL_MNIST_PAGE (object);
+  BlTrainingRun *run = active_run (self);
 
-  g_value_set_boolean (value, run && bl_training_run_get_state (run) == BL_RUN_STATE_PAUSED);
+  if (id == PROP_PAUSED)
+    g_value_set_boolean (value, run && bl_training_run_get_state (run) == BL_RUN_STATE_PAUSED);
+  else
+    g_value_set_boolean (value, self->sidebar && gtk_widget_get_visible (self->sidebar));
 }
 
 static void
 bl_mnist_page_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
 {
-  BlTrainingRun *run = active_run (BL_MNIST_PAGE (object));
+  BlMnistPage *self = BL_MNIST_PAGE (object);
+  BlTrainingRun *run = active_run (self);
 
-  if (run)
+  if (id == PROP_PAUSED && run)
     bl_training_run_set_paused (run, g_value_get_boolean (value));
+  else if (id == PROP_SIDEBAR_VISIBLE)
+    {
+      set_sidebar_visible (self, g_value_get_boolean (value));
+    }
 }
 
 static void
@@ -534,6 +620,7 @@ bl_mnist_page_dispose (GObject *object)
     gtk_window_destroy (GTK_WINDOW (self->cell_window));
   if (self->pacer)
     bl_frame_pacer_remove_regions (self->pacer, self);
+  g_clear_object (&self->pacer);   /* and so run_state_cb knows the page is going */
   /* The run stops with the page; its thread ends on its own after the current batch. */
   if (self->run)
     bl_training_run_stop (self->run);
@@ -542,7 +629,6 @@ bl_mnist_page_dispose (GObject *object)
   /* GTK 4.8 leaves the template's top-level children parented. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
-  g_clear_object (&self->pacer);
   G_OBJECT_CLASS (bl_mnist_page_parent_class)->dispose (object);
 }
 
@@ -570,6 +656,10 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
   props[PROP_PAUSED] = g_param_spec_boolean ("paused", NULL, NULL, FALSE,
                                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
                                              G_PARAM_STATIC_STRINGS);
+  props[PROP_SIDEBAR_VISIBLE] = g_param_spec_boolean ("sidebar-visible", NULL, NULL, TRUE,
+                                                      G_PARAM_READWRITE |
+                                                      G_PARAM_EXPLICIT_NOTIFY |
+                                                      G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   g_type_ensure (BL_TYPE_DATA_PANEL);
@@ -582,6 +672,7 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/backproplab/BackpropLab/ui/bl-mnist-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, BlMnistPage, name)
+  CHILD (sidebar);
   CHILD (data_panel);
   CHILD (recipe_form);
   CHILD (pause_button);
@@ -599,6 +690,9 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
   gtk_widget_class_install_action (widget_class, "mnist.start", NULL, action_start);
   gtk_widget_class_install_property_action (widget_class, "mnist.pause", "paused");
   gtk_widget_class_install_action (widget_class, "mnist.stop", NULL, action_stop);
+  gtk_widget_class_install_property_action (widget_class, "mnist.show-sidebar",
+                                            "sidebar-visible");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "mnist.show-sidebar", NULL);
   gtk_widget_class_install_action (widget_class, "mnist.save-model", NULL, action_file);
   gtk_widget_class_install_action (widget_class, "mnist.load-model", NULL, action_file);
   gtk_widget_class_install_action (widget_class, "mnist.export-run", "s", action_file);
@@ -618,6 +712,8 @@ bl_mnist_page_init (BlMnistPage *self)
   bl_frame_pacer_add_region (self->pacer, 0, controls_pending, show_controls, self);
   bl_run_status_set_pacer (self->run_status, self->pacer);
   bl_run_view_set_pacer (self->run_view, self->pacer);
-  g_signal_connect (self->data_panel, "notify::dataset", G_CALLBACK (dataset_changed_cb), self);
+  /* The panel can outlive the page: a folder still being read holds it. */
+  g_signal_connect_object (self->data_panel, "notify::dataset", G_CALLBACK (dataset_changed_cb),
+                           self, 0);
   update_actions (self);
 }

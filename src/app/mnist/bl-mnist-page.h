@@ -53,6 +53,10 @@ GBytes        *bl_mnist_page_get_model_state (BlMnistPage *self);
 gboolean       bl_mnist_page_export_run    (BlMnistPage *self, const char *path, gboolean csv,
                                             GError **error);
 
+/* Below this page width (larger in projector mode) a run folds away the data and recipe
+ * (action mnist.show-sidebar, F9, brings them back), so the charts and the matrix have room. */
+int            bl_mnist_page_get_narrow_width (BlMnistPage *self);
+
 /* The parts, for the window and the tests. */
 BlDataPanel   *bl_mnist_page_get_data_panel  (BlMnistPage *self);
 BlRecipeForm  *bl_mnist_page_get_recipe_form (BlMnistPage *self);

@@ -13,6 +13,7 @@
 struct _BlRunStatus {
   GtkWidget       parent_instance;
 
+  GtkLabel       *progress_label;
   GtkProgressBar *progress;
   GtkLabel       *status_label;
 
@@ -80,7 +81,7 @@ show_progress (gpointer data)
 
   if (self->unshown_bar)
     {
-      gtk_progress_bar_set_text (self->progress, self->unshown_bar);
+      gtk_label_set_text (self->progress_label, self->unshown_bar);
       gtk_progress_bar_set_fraction (self->progress, self->unshown_fraction);
       g_clear_pointer (&self->unshown_bar, g_free);
     }
@@ -104,7 +105,7 @@ show_end (gpointer data)
 
   set_status_now (self, self->unshown_end);
   if (self->unshown_end_bar)
-    gtk_progress_bar_set_text (self->progress, self->unshown_end_bar);
+    gtk_label_set_text (self->progress_label, self->unshown_end_bar);
   g_clear_pointer (&self->unshown_end, g_free);
   g_clear_pointer (&self->unshown_end_bar, g_free);
 }
@@ -198,7 +199,7 @@ state_cb (BlTrainingRun *run, GParamSpec *pspec, BlRunStatus *self)
       g_clear_pointer (&self->unshown_bar, g_free);
       {
         g_autofree char *text = bar_text (self, bl_training_run_get_last_batch (run));
-        gtk_progress_bar_set_text (self->progress, text);
+        gtk_label_set_text (self->progress_label, text);
       }
       break;
     case BL_RUN_STATE_FINISHED:
@@ -250,7 +251,7 @@ bl_run_status_set_run (BlRunStatus *self, BlTrainingRun *run, const char *captio
   {
     g_autofree char *bar = bar_text (self, NULL);
     gtk_progress_bar_set_fraction (self->progress, 0);
-    gtk_progress_bar_set_text (self->progress, bar);
+    gtk_label_set_text (self->progress_label, bar);
     set_status_now (self, _("Starting…"));
   }
 }
@@ -311,6 +312,7 @@ bl_run_status_class_init (BlRunStatusClass *klass)
   G_OBJECT_CLASS (klass)->finalize = bl_run_status_finalize;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/backproplab/BackpropLab/ui/bl-run-status.ui");
+  gtk_widget_class_bind_template_child (widget_class, BlRunStatus, progress_label);
   gtk_widget_class_bind_template_child (widget_class, BlRunStatus, progress);
   gtk_widget_class_bind_template_child (widget_class, BlRunStatus, status_label);
   gtk_widget_class_set_css_name (widget_class, "runstatus");

@@ -1,12 +1,17 @@
 /* bl-run-view.c: see bl-run-view.h.
  *
  * What the run reports is kept at once (the batch points, how many epochs each view shows);
- * the pacer puts one view on screen per frame: batch chart, loss chart, accuracy chart, then
- * the matrix with its slider. */
+ * the pacer puts one view on screen per frame: the loss chart's batches, its epochs, the
+ * accuracy chart, then the matrix with its slider.
+ *
+ * The loss chart holds both kinds of loss on one x axis in epochs: the training loss of every
+ * batch (faint, and smoothed) and the test loss at the end of each epoch (points), so the gap
+ * between training and testing shows where it happens. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "mnist/bl-run-view.h"
 #include "widgets/bl-chart.h"
@@ -17,17 +22,17 @@
 typedef struct { double x, raw, smooth; } BatchPoint;
 
 typedef enum {
-  CLEAR_BATCH_CHART = 1 << 0,
-  CLEAR_LOSS_CHART  = 1 << 1,
-  CLEAR_ACC_CHART   = 1 << 2,
-  CLEAR_MATRIX      = 1 << 3,
-  CLEAR_ALL         = (1 << 4) - 1,
+  CLEAR_LOSS_CHART  = 1 << 0,
+  CLEAR_ACC_CHART   = 1 << 1,
+  CLEAR_MATRIX      = 1 << 2,
+  CLEAR_ALL         = (1 << 3) - 1,
 } ClearBits;
 
 struct _BlRunView {
   GtkWidget        parent_instance;
 
-  BlChart         *batch_chart;
+  GtkWidget       *charts_box;
+  GtkWidget       *matrix_box;
   BlChart         *loss_chart;
   BlChart         *acc_chart;
   BlConfusionView *confusion_view;
@@ -44,7 +49,8 @@ struct _BlRunView {
   GArray          *unshown_batches;  /* BatchPoint */
   guint            loss_shown, acc_shown, slider_shown;   /* epochs of history on each */
   guint            best_marked;      /* the epoch the accuracy chart marks as best */
-  guint            batch_raw, batch_smooth, train_loss, test_loss, train_acc, test_acc;
+  gboolean         moving_slider;    /* the matrix region, not a student, moves the slider */
+  guint            batch_raw, batch_smooth, test_loss, train_acc, test_acc;
 };
 
 G_DEFINE_FINAL_TYPE (BlRunView, bl_run_view, GTK_TYPE_WIDGET)
@@ -69,11 +75,49 @@ record_at (BlRunView *self, guint index)
  * Regions
  */
 
+/* The epoch the matrix shows, or will once its region is shown: the newest while the slider
+ * follows, else the one a student moved it to. The epoch charts mark it, each in its own
+ * region's frame (marking all three in the matrix's frame would repaint the whole view). */
+static guint
+replayed_epoch (BlRunView *self)
+{
+  guint value = (guint) gtk_range_get_value (GTK_RANGE (self->epoch_scale));
+
+  if (self->slider_shown == 0 || value == self->slider_shown)
+    return n_epochs (self);
+  return value;
+}
+
+static void
+mark_replayed_epoch (BlChart *chart, guint epoch)
+{
+  bl_chart_set_cursor_x (chart, epoch ? (double) epoch : NAN);
+}
+
+/* The loss chart, emptied for a new run: its three series. */
+static void
+clear_loss_chart (BlRunView *self)
+{
+  GdkRGBA blue, orange;
+
+  bl_palette_color (0, &blue);
+  bl_palette_color (1, &orange);
+  bl_chart_clear (self->loss_chart);
+  self->batch_raw = bl_chart_add_series (self->loss_chart, _("training, each batch"), &blue,
+                                         BL_CHART_LINE_FAINT);
+  bl_chart_series_set_in_legend (self->loss_chart, self->batch_raw, FALSE);
+  self->batch_smooth = bl_chart_add_series (self->loss_chart, _("training (smoothed)"), &blue,
+                                            BL_CHART_LINE_SOLID);
+  self->test_loss = bl_chart_add_series (self->loss_chart, _("test, end of each epoch"),
+                                         &orange, BL_CHART_LINE_POINTS);
+  self->to_clear &= ~CLEAR_LOSS_CHART;
+}
+
 static gboolean
 batches_pending (gpointer data)
 {
   BlRunView *self = data;
-  return (self->to_clear & CLEAR_BATCH_CHART) || self->unshown_batches->len > 0;
+  return (self->to_clear & CLEAR_LOSS_CHART) || self->unshown_batches->len > 0;
 }
 
 static void
@@ -81,38 +125,32 @@ show_batches (gpointer data)
 {
   BlRunView *self = data;
 
-  if (self->to_clear & CLEAR_BATCH_CHART)
-    {
-      GdkRGBA blue;
-      bl_palette_color (0, &blue);
-      bl_chart_clear (self->batch_chart);
-      self->batch_raw = bl_chart_add_series (self->batch_chart, _("loss per batch"), &blue,
-                                             BL_CHART_LINE_FAINT);
-      bl_chart_series_set_in_legend (self->batch_chart, self->batch_raw, FALSE);
-      self->batch_smooth = bl_chart_add_series (self->batch_chart, _("smoothed"), &blue,
-                                                BL_CHART_LINE_SOLID);
-      self->to_clear &= ~CLEAR_BATCH_CHART;
-    }
+  if (self->to_clear & CLEAR_LOSS_CHART)
+    clear_loss_chart (self);
   for (guint i = 0; i < self->unshown_batches->len; i++)
     {
       const BatchPoint *p = &g_array_index (self->unshown_batches, BatchPoint, i);
-      bl_chart_series_append (self->batch_chart, self->batch_raw, p->x, p->raw);
-      bl_chart_series_append (self->batch_chart, self->batch_smooth, p->x, p->smooth);
+      bl_chart_series_append (self->loss_chart, self->batch_raw, p->x, p->raw);
+      bl_chart_series_append (self->loss_chart, self->batch_smooth, p->x, p->smooth);
     }
   g_array_set_size (self->unshown_batches, 0);
 }
 
-/* A per-epoch chart with a train and a test series, emptied for a new run. */
+/* The per-epoch accuracy chart with a train and a test series, emptied for a new run. */
 static void
-clear_epoch_chart (BlChart *chart, guint *train, guint *test)
+clear_accuracy_chart (BlRunView *self)
 {
   GdkRGBA blue, orange;
 
   bl_palette_color (0, &blue);
   bl_palette_color (1, &orange);
-  bl_chart_clear (chart);
-  *train = bl_chart_add_series (chart, _("train"), &blue, BL_CHART_LINE_POINTS);
-  *test = bl_chart_add_series (chart, _("test"), &orange, BL_CHART_LINE_POINTS);
+  bl_chart_clear (self->acc_chart);
+  self->train_acc = bl_chart_add_series (self->acc_chart, _("train"), &blue,
+                                         BL_CHART_LINE_POINTS);
+  self->test_acc = bl_chart_add_series (self->acc_chart, _("test"), &orange,
+                                        BL_CHART_LINE_POINTS);
+  bl_chart_add_hline (self->acc_chart, 99.40, _("target 99.40%"));
+  self->to_clear &= ~CLEAR_ACC_CHART;
 }
 
 static gboolean
@@ -128,16 +166,13 @@ show_loss (gpointer data)
   BlRunView *self = data;
 
   if (self->to_clear & CLEAR_LOSS_CHART)
-    {
-      clear_epoch_chart (self->loss_chart, &self->train_loss, &self->test_loss);
-      self->to_clear &= ~CLEAR_LOSS_CHART;
-    }
+    clear_loss_chart (self);
   for (; self->loss_shown < n_epochs (self); self->loss_shown++)
     {
       const NnEpochRecord *r = record_at (self, self->loss_shown);
-      bl_chart_series_append (self->loss_chart, self->train_loss, r->epoch, r->train_loss);
       bl_chart_series_append (self->loss_chart, self->test_loss, r->epoch, r->test_loss);
     }
+  mark_replayed_epoch (self->loss_chart, replayed_epoch (self));
 }
 
 static guint
@@ -160,11 +195,7 @@ show_accuracy (gpointer data)
   BlRunView *self = data;
 
   if (self->to_clear & CLEAR_ACC_CHART)
-    {
-      clear_epoch_chart (self->acc_chart, &self->train_acc, &self->test_acc);
-      bl_chart_add_hline (self->acc_chart, 99.40, _("target 99.40%"));
-      self->to_clear &= ~CLEAR_ACC_CHART;
-    }
+    clear_accuracy_chart (self);
   for (; self->acc_shown < n_epochs (self); self->acc_shown++)
     {
       const NnEpochRecord *r = record_at (self, self->acc_shown);
@@ -180,6 +211,7 @@ show_accuracy (gpointer data)
       bl_chart_add_marker (self->acc_chart, best_epoch (self), 100 * best, label);
       self->best_marked = best_epoch (self);
     }
+  mark_replayed_epoch (self->acc_chart, replayed_epoch (self));
 }
 
 static void
@@ -192,9 +224,17 @@ show_confusion_of_epoch (BlRunView *self, guint epoch)
     {
       bl_confusion_view_set_title (self->confusion_view, _("Test set: no epoch yet"));
       bl_confusion_view_set_counts (self->confusion_view, NULL);
+      bl_confusion_view_set_history (self->confusion_view, NULL, 0);
       return;
     }
   r = record_at (self, epoch - 1);
+  {
+    typedef guint Matrix[BL_CONFUSION_CLASSES][BL_CONFUSION_CLASSES];
+    g_autofree Matrix *history = g_new (Matrix, epoch);
+    for (guint e = 0; e < epoch; e++)
+      memcpy (history[e], record_at (self, e)->confusion, sizeof history[e]);
+    bl_confusion_view_set_history (self->confusion_view, (const Matrix *) history, epoch);
+  }
   title = g_strdup_printf (_("Test set after epoch %u: %.2f%%"), epoch, 100 * r->test_acc);
   bl_confusion_view_set_title (self->confusion_view, title);
   bl_confusion_view_set_counts (self->confusion_view,
@@ -222,7 +262,9 @@ show_matrix (gpointer data)
   if (self->to_clear & CLEAR_MATRIX)
     {
       self->slider_shown = 0;
+      self->moving_slider = TRUE;
       gtk_range_set_range (GTK_RANGE (self->epoch_scale), 1, 1);
+      self->moving_slider = FALSE;
       show_confusion_of_epoch (self, 0);
       self->to_clear &= ~CLEAR_MATRIX;
       if (n == 0)
@@ -231,9 +273,11 @@ show_matrix (gpointer data)
   follow = self->slider_shown == 0 ||
            (guint) gtk_range_get_value (GTK_RANGE (self->epoch_scale)) == self->slider_shown;
   self->slider_shown = n;
+  self->moving_slider = TRUE;
   gtk_range_set_range (GTK_RANGE (self->epoch_scale), 1, MAX (1, n));
   if (follow)
     gtk_range_set_value (GTK_RANGE (self->epoch_scale), n);
+  self->moving_slider = FALSE;
   show_confusion_of_epoch (self, bl_run_view_get_shown_epoch (self));
 }
 
@@ -330,7 +374,6 @@ void
 bl_run_view_set_log_scale (BlRunView *self, gboolean log_scale)
 {
   g_return_if_fail (BL_IS_RUN_VIEW (self));
-  bl_chart_set_log_y (self->batch_chart, log_scale);
   bl_chart_set_log_y (self->loss_chart, log_scale);
 }
 
@@ -344,7 +387,7 @@ bl_run_view_get_log_scale (BlRunView *self)
 void
 bl_run_view_set_settings (BlRunView *self, GSettings *settings)
 {
-  BlChart *charts[] = { self->batch_chart, self->loss_chart, self->acc_chart };
+  BlChart *charts[] = { self->loss_chart, self->acc_chart };
 
   g_return_if_fail (BL_IS_RUN_VIEW (self));
   if (settings == NULL)
@@ -371,8 +414,22 @@ bl_run_view_set_pacer (BlRunView *self, BlFramePacer *pacer)
 static void
 epoch_scale_cb (GtkRange *range, BlRunView *self)
 {
+  if (self->slider_shown == 0 || self->moving_slider)
+    return;   /* the matrix region moved it, and shows its epoch itself */
+  show_confusion_of_epoch (self, bl_run_view_get_shown_epoch (self));
+  /* A student replaying: the charts follow at once. */
+  mark_replayed_epoch (self->acc_chart, bl_run_view_get_shown_epoch (self));
+  mark_replayed_epoch (self->loss_chart, bl_run_view_get_shown_epoch (self));
+}
+
+/* A click on an epoch chart replays that epoch in the matrix. */
+static void
+chart_cursor_moved_cb (BlChart *chart, double x, BlRunView *self)
+{
+  guint epoch = (guint) CLAMP (round (x), 1, MAX (1, self->slider_shown));
+
   if (self->slider_shown)
-    show_confusion_of_epoch (self, bl_run_view_get_shown_epoch (self));
+    gtk_range_set_value (GTK_RANGE (self->epoch_scale), epoch);
 }
 
 static void
@@ -382,6 +439,77 @@ cell_activated_cb (BlConfusionView *view, int truth, int predicted, BlRunView *s
 
   if (epoch)
     g_signal_emit (self, signals[SIGNAL_CELL_ACTIVATED], 0, truth, predicted, epoch);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Layout: the matrix as wide as its height asks (square cells), the charts the rest.
+ */
+
+#define SPACING 12
+#define MATRIX_MAX 760
+
+static void
+bl_run_view_measure (GtkWidget *widget, GtkOrientation o, int for_size, int *min, int *nat,
+                     int *min_base, int *nat_base)
+{
+  BlRunView *self = BL_RUN_VIEW (widget);
+  int cmin, cnat, mmin, mnat;
+
+  gtk_widget_measure (self->charts_box, o, -1, &cmin, &cnat, NULL, NULL);
+  gtk_widget_measure (self->matrix_box, o, o == GTK_ORIENTATION_HORIZONTAL ? for_size : -1,
+                      &mmin, &mnat, NULL, NULL);
+  if (o == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *min = cmin + SPACING + mmin;
+      *nat = cnat + SPACING + mnat;
+    }
+  else
+    {
+      *min = MAX (cmin, mmin);
+      *nat = MAX (cnat, mnat);
+    }
+}
+
+static void
+bl_run_view_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  BlRunView *self = BL_RUN_VIEW (widget);
+  int cmin, mmin, wanted, matrix_w, matrix_h;
+
+  gtk_widget_measure (self->charts_box, GTK_ORIENTATION_HORIZONTAL, height, &cmin, NULL, NULL,
+                      NULL);
+  gtk_widget_measure (self->matrix_box, GTK_ORIENTATION_HORIZONTAL, height, &mmin, &wanted,
+                      NULL, NULL);
+  /* The charts keep two fifths at least: their type grows with projector mode too. The
+   * matrix stops at MATRIX_MAX: its counts are legible from the back of a room well before,
+   * and a larger one costs a frame its budget each time it is repainted in software (the
+   * area to paint, and the fresh shared-memory pages it touches). */
+  matrix_w = MAX (mmin, MIN (wanted, MIN (width - SPACING - cmin,
+                                          MIN (width * 3 / 5, MATRIX_MAX))));
+  matrix_h = height;
+  if (wanted > matrix_w)
+    {
+      /* Narrower than its height asks: as tall as that width makes its cells square. */
+      int w_for_h;
+      for (matrix_h = height; matrix_h > 220; matrix_h -= 10)
+        {
+          gtk_widget_measure (self->matrix_box, GTK_ORIENTATION_HORIZONTAL, matrix_h, NULL,
+                              &w_for_h, NULL, NULL);
+          if (w_for_h <= matrix_w)
+            break;
+        }
+    }
+  gtk_widget_size_allocate (self->charts_box,
+                            &(GtkAllocation) { 0, 0, MAX (0, width - SPACING - matrix_w),
+                                               height }, -1);
+  gtk_widget_size_allocate (self->matrix_box,
+                            &(GtkAllocation) { width - matrix_w, 0, matrix_w, matrix_h }, -1);
+}
+
+static GtkSizeRequestMode
+bl_run_view_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_WIDTH_FOR_HEIGHT;
 }
 
 GtkWidget *
@@ -426,7 +554,11 @@ bl_run_view_class_init (BlRunViewClass *klass)
   g_type_ensure (BL_TYPE_CONFUSION_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/backproplab/BackpropLab/ui/bl-run-view.ui");
-  gtk_widget_class_bind_template_child (widget_class, BlRunView, batch_chart);
+  widget_class->measure = bl_run_view_measure;
+  widget_class->size_allocate = bl_run_view_size_allocate;
+  widget_class->get_request_mode = bl_run_view_get_request_mode;
+  gtk_widget_class_bind_template_child (widget_class, BlRunView, charts_box);
+  gtk_widget_class_bind_template_child (widget_class, BlRunView, matrix_box);
   gtk_widget_class_bind_template_child (widget_class, BlRunView, loss_chart);
   gtk_widget_class_bind_template_child (widget_class, BlRunView, acc_chart);
   gtk_widget_class_bind_template_child (widget_class, BlRunView, confusion_view);
@@ -442,13 +574,8 @@ bl_run_view_init (BlRunView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->unshown_batches = g_array_new (FALSE, FALSE, sizeof (BatchPoint));
-  bl_chart_set_title (self->batch_chart, _("Training loss per batch"));
-  bl_chart_set_x_label (self->batch_chart, _("epoch (batches in between)"));
-  bl_chart_set_y_label (self->batch_chart, _("loss"));
-  bl_chart_set_log_y (self->batch_chart, TRUE);
-  bl_chart_set_title (self->loss_chart, _("Loss per epoch"));
-  bl_chart_set_x_label (self->loss_chart, _("epoch"));
-  bl_chart_set_x_whole_numbers (self->loss_chart, TRUE);
+  bl_chart_set_title (self->loss_chart, _("Loss"));
+  bl_chart_set_x_label (self->loss_chart, _("epoch (batches in between)"));
   bl_chart_set_y_label (self->loss_chart, _("loss"));
   bl_chart_set_log_y (self->loss_chart, TRUE);
   bl_chart_set_title (self->acc_chart, _("Accuracy per epoch"));
@@ -458,5 +585,7 @@ bl_run_view_init (BlRunView *self)
   g_signal_connect (self->epoch_scale, "value-changed", G_CALLBACK (epoch_scale_cb), self);
   g_signal_connect (self->confusion_view, "cell-activated", G_CALLBACK (cell_activated_cb),
                     self);
+  g_signal_connect (self->acc_chart, "cursor-moved", G_CALLBACK (chart_cursor_moved_cb), self);
+  g_signal_connect (self->loss_chart, "cursor-moved", G_CALLBACK (chart_cursor_moved_cb), self);
   bl_run_view_set_run (self, NULL);   /* empty views with their series */
 }

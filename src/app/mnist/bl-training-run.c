@@ -328,6 +328,14 @@ bl_training_run_get_latest_epoch (BlTrainingRun *self)
   return epoch;   /* the store keeps its own reference */
 }
 
+GBytes *
+bl_training_run_get_final_state (BlTrainingRun *self)
+{
+  g_return_val_if_fail (BL_IS_TRAINING_RUN (self), NULL);
+  return self->run && !bl_training_run_is_active (self) ? nn_run_get_final_state (self->run)
+                                                        : NULL;
+}
+
 const GError *
 bl_training_run_get_error (BlTrainingRun *self)
 {

@@ -73,6 +73,9 @@ const NnBatchReport *bl_training_run_get_last_batch (BlTrainingRun *self);
 GListModel      *bl_training_run_get_history (BlTrainingRun *self);
 /* The newest epoch, or NULL; (transfer none). */
 BlEpoch         *bl_training_run_get_latest_epoch (BlTrainingRun *self);
+/* Once finished: the model's state after the last batch it trained (also when stopped mid-epoch),
+ * or NULL if no model was built; (transfer none). */
+GBytes          *bl_training_run_get_final_state (BlTrainingRun *self);
 /* How a stopped or failed run ended; NULL otherwise. */
 const GError    *bl_training_run_get_error   (BlTrainingRun *self);
 

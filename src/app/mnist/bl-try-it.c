@@ -19,9 +19,18 @@ struct _BlTryIt {
   NnModel       *model;        /* batch 1, one thread: made at the first answer */
   NnDigitStages  stages;       /* the drawing prepared, when has_stages */
   gboolean       has_stages;
+  gboolean       projector_mode;
 };
 
 G_DEFINE_FINAL_TYPE (BlTryIt, bl_try_it, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_PROJECTOR_MODE, N_PROPS };
+static GParamSpec *props[N_PROPS];
+
+/* The pad is drawn on with the mouse in front of a class: half as large again on a
+ * projector, when the screen has room (it shrinks to fit a small one). */
+#define PAD_SIDE 280
+#define PAD_SIDE_PROJECTOR 420
 
 /* The network's answer for the prepared drawing, handed to the stages widget. */
 static void
@@ -135,6 +144,46 @@ action_open_image (GtkWidget *widget, const char *name, GVariant *param)
                   _("_Open"), NULL, _("PNG images"), patterns, png_chosen_cb, NULL);
 }
 
+void
+bl_try_it_set_projector_mode (BlTryIt *self, gboolean projector_mode)
+{
+  int side;
+
+  g_return_if_fail (BL_IS_TRY_IT (self));
+  if (self->projector_mode == !!projector_mode)
+    return;
+  self->projector_mode = !!projector_mode;
+  side = projector_mode ? PAD_SIDE_PROJECTOR : PAD_SIDE;
+  bl_digit_pad_set_natural_side (self->digit_pad, side);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PROJECTOR_MODE]);
+}
+
+void
+bl_try_it_set_settings (BlTryIt *self, GSettings *settings)
+{
+  g_return_if_fail (BL_IS_TRY_IT (self));
+  if (settings)
+    g_settings_bind (settings, "projector-mode", self, "projector-mode", G_SETTINGS_BIND_GET);
+}
+
+static void
+bl_try_it_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  if (id == PROP_PROJECTOR_MODE)
+    g_value_set_boolean (value, BL_TRY_IT (object)->projector_mode);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
+static void
+bl_try_it_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
+{
+  if (id == PROP_PROJECTOR_MODE)
+    bl_try_it_set_projector_mode (BL_TRY_IT (object), g_value_get_boolean (value));
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
 GtkWidget *
 bl_try_it_new (void)
 {
@@ -170,6 +219,13 @@ bl_try_it_class_init (BlTryItClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = bl_try_it_dispose;
   G_OBJECT_CLASS (klass)->finalize = bl_try_it_finalize;
+  G_OBJECT_CLASS (klass)->get_property = bl_try_it_get_property;
+  G_OBJECT_CLASS (klass)->set_property = bl_try_it_set_property;
+  props[PROP_PROJECTOR_MODE] = g_param_spec_boolean ("projector-mode", NULL, NULL, FALSE,
+                                                     G_PARAM_READWRITE |
+                                                     G_PARAM_EXPLICIT_NOTIFY |
+                                                     G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, props);
   g_type_ensure (BL_TYPE_DIGIT_PAD);
   g_type_ensure (BL_TYPE_DIGIT_STAGES);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -187,5 +243,6 @@ static void
 bl_try_it_init (BlTryIt *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  bl_digit_pad_set_natural_side (self->digit_pad, PAD_SIDE);
   bl_try_it_set_network (self, NULL, NULL);
 }

@@ -21,6 +21,9 @@ GtkWidget     *bl_try_it_new         (void);
 void           bl_try_it_set_network (BlTryIt *self, GBytes *state, const char *source);
 BlDigitPad    *bl_try_it_get_pad     (BlTryIt *self);
 BlDigitStages *bl_try_it_get_stages  (BlTryIt *self);
+/* Property "projector-mode": a larger pad; bl_try_it_set_settings binds it to the setting. */
+void           bl_try_it_set_projector_mode (BlTryIt *self, gboolean projector_mode);
+void           bl_try_it_set_settings (BlTryIt *self, GSettings *settings);
 /* The class the network answers for the drawing, or -1. */
 int            bl_try_it_get_prediction (BlTryIt *self);
 

@@ -17,6 +17,8 @@ struct _BlConfusionView {
   gboolean  has_counts;
   gboolean  projector_mode;
   char     *title;
+  guint   (*history)[N][N];   /* each cell's count after each epoch, or NULL */
+  guint     n_history;
 };
 
 G_DEFINE_FINAL_TYPE (BlConfusionView, bl_confusion_view, GTK_TYPE_WIDGET)
@@ -24,33 +26,114 @@ G_DEFINE_FINAL_TYPE (BlConfusionView, bl_confusion_view, GTK_TYPE_WIDGET)
 enum { SIGNAL_CELL_ACTIVATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
+/* DejaVu Sans, the projector's font, draws a digit 0.636 em wide: text is laid out from it. */
+#define DIGIT_EM 0.64
+
 typedef struct {
-  double left, top, cell, bars_left, bar_width, font, small;
+  double font, small;      /* labels: headings and digits; smaller notes */
+  double count_font;       /* the counts in the cells: sized to fit the widest in a cell */
+  double left, top, cell;  /* the grid */
+  double bars_left, bar_width, pct_width;
 } Layout;
 
-static void
-compute_layout (int width, int height, gboolean projector_mode, Layout *l)
+static guint
+widest_count_digits (BlConfusionView *self)
 {
-  /* Whole pixel sizes, and only two of them: each new size is a font to load and glyphs to
-   * render, which costs more than the rest of the drawing together. */
-  l->font = round (CLAMP (MIN (width, height) / 30.0, 10, 18) * (projector_mode ? 1.4 : 1));
-  l->small = round (l->font * 0.85);
-  l->top = l->font * 4.4;
-  l->left = l->font * 3.5;
-  l->cell = MAX (4, MIN ((width - l->left - l->font * 9) / N, (height - l->top - l->font) / N));
-  l->bars_left = l->left + N * l->cell + l->font;
-  l->bar_width = MAX (10, width - l->bars_left - l->font * 4.5);
+  guint most = 0, digits = 1;
+
+  for (int t = 0; t < N; t++)
+    for (int p = 0; p < N; p++)
+      most = MAX (most, self->counts[t][p]);
+  while (most >= 10)
+    {
+      most /= 10;
+      digits++;
+    }
+  return digits;
 }
 
-/* A sequential blue scale from near-white to dark (cividis-like, readable for every colour
- * vision); t in [0, 1]. */
-static void
-heat_color (double t, double *r, double *g, double *b)
+/* The counts' sizes below the labels' small type, largest first; below 7 px a count is a
+ * smudge. */
+static const double count_scales[] = { 0.75, 0.55 };
+
+static double
+count_size (const Layout *l, guint i)
 {
-  t = CLAMP (t, 0, 1);
-  *r = 0.97 - 0.97 * t;
-  *g = 0.97 - 0.70 * t;
-  *b = 0.98 - 0.55 * t;
+  return MAX (7, round (l->small * count_scales[i]));
+}
+
+static void
+compute_layout (BlConfusionView *self, int width, int height, Layout *l)
+{
+  /* Whole pixel sizes, and only a few of them: each new size is a font to load and glyphs to
+   * render, which costs more than the rest of the drawing together. */
+  double digits = self->has_counts ? widest_count_digits (self) : 1;
+
+  l->font = round (CLAMP (MIN (width, height) / 30.0, 10, 18) * (self->projector_mode ? 1.4 : 1));
+  l->small = round (l->font * 0.85);
+  l->top = l->font * 4.6;
+  /* Room for "true ↓" above the row digits, and the row digits themselves. */
+  l->left = MAX (l->small * 3.6, l->font * 2.2);
+  l->pct_width = l->small * DIGIT_EM * 6.5;   /* "100.0%" */
+  l->cell = MAX (4, MIN ((width - l->left - l->font * 5 - l->pct_width) / N,
+                         (height - l->top - l->font * 0.5) / N));
+  l->bars_left = l->left + N * l->cell + l->font;
+  l->bar_width = MAX (10, width - l->bars_left - l->pct_width - 4);
+  /* Counts in the labels' small type when the widest fits a cell, else in one smaller size:
+   * a font size the drawing has not used yet costs a fontconfig match and new glyphs, tens of
+   * milliseconds the first time (a frame's budget), so the sizes are few and all are loaded
+   * before any count is drawn (see confusion_draw). */
+  {
+    double fits = MIN ((l->cell - 4) / (DIGIT_EM * digits + 0.3), l->cell * 0.5);
+    l->count_font = fits >= l->small ? l->small : 0;
+    for (guint i = 0; i < G_N_ELEMENTS (count_scales) && l->count_font == 0; i++)
+      if (fits >= count_size (l, i))
+        l->count_font = count_size (l, i);
+  }
+}
+
+/* Right answers in blue, mistakes in vermillion (Okabe–Ito: apart for every colour vision),
+ * stronger the larger the share of the row; over the theme's own background, so an empty cell
+ * is a faint tint of the text colour in light and dark alike. Returns the cell's opacity. */
+static double
+cell_color (gboolean correct, double frac, const GdkRGBA *fg, GdkRGBA *out)
+{
+  static const GdkRGBA blue = { 0.0f, 0.447f, 0.698f, 1 }, vermillion = { 0.835f, 0.369f, 0, 1 };
+
+  if (frac <= 0)
+    {
+      *out = *fg;
+      out->alpha = 0.06f;
+      return 0;
+    }
+  *out = correct ? blue : vermillion;
+  /* Mistakes are rare: a square root lets a few of them show. */
+  out->alpha = (float) CLAMP (correct ? 0.15 + 0.85 * frac : 0.25 + 1.3 * sqrt (frac), 0, 1);
+  return out->alpha;
+}
+
+static void
+draw_cell_history (BlConfusionView *self, cairo_t *cr, int t, int p, double x, double y,
+                   double cell, gboolean on_dark)
+{
+  guint most = 1;
+  double left = x + cell * 0.12, width = cell * 0.76, foot = y + cell * 0.9,
+         height = cell * 0.18;
+
+  for (guint e = 0; e < self->n_history; e++)
+    most = MAX (most, self->history[e][t][p]);
+  for (guint e = 0; e < self->n_history; e++)
+    {
+      double px = left + width * e / (self->n_history - 1);
+      double py = foot - height * self->history[e][t][p] / most;
+      if (e == 0)
+        cairo_move_to (cr, px, py);
+      else
+        cairo_line_to (cr, px, py);
+    }
+  cairo_set_source_rgba (cr, on_dark ? 1 : 0, on_dark ? 1 : 0, on_dark ? 1 : 0, 0.45);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
 }
 
 static void
@@ -64,7 +147,7 @@ confusion_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRG
 
   if (width <= 0 || height <= 0)
     return;
-  compute_layout (width, height, self->projector_mode, &l);
+  compute_layout (self, width, height, &l);
   bl_text_painter_init (&tp, cr);
   if (bg)
     {
@@ -74,18 +157,26 @@ confusion_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRG
   gdk_cairo_set_source_rgba (cr, fg);
   if (self->title)
     bl_text_draw (&tp, l.font, TRUE, self->title, 0, 0, 0, 0);
-  bl_text_draw (&tp, l.small, FALSE, _("predicted →"), l.left + N * l.cell / 2, l.font * 1.4, 0.5,
-           0);
+  bl_text_draw (&tp, l.small, FALSE, _("predicted →"), l.left + N * l.cell / 2, l.font * 1.5,
+                0.5, 0);
+  bl_text_draw (&tp, l.small, FALSE, _("true ↓"), 0, l.top - 2, 0, 1);
   for (int i = 0; i < N; i++)
     {
       g_snprintf (buf, sizeof buf, "%d", i);
       bl_text_draw (&tp, l.font, TRUE, buf, l.left + (i + 0.5) * l.cell, l.top - 2, 0.5, 1);
-      bl_text_draw (&tp, l.font, TRUE, buf, l.left - l.font * 0.6, l.top + (i + 0.5) * l.cell, 1, 0.5);
+      bl_text_draw (&tp, l.font, TRUE, buf, l.left - l.font * 0.6, l.top + (i + 0.5) * l.cell, 1,
+                    0.5);
     }
   if (!self->has_counts)
     {
       bl_text_draw (&tp, l.small, FALSE, _("No test results yet"), l.left + N * l.cell / 2,
-               l.top + N * l.cell / 2, 0.5, 0.5);
+                    l.top + N * l.cell / 2, 0.5, 0.5);
+      /* The counts' fonts, loaded now (invisibly) rather than in the frame of the first
+       * epoch's results. */
+      cairo_set_source_rgba (cr, 0, 0, 0, 0);
+      bl_text_draw (&tp, l.small, FALSE, "0123456789%", 0, 0, 0, 0);
+      for (guint i = 0; i < G_N_ELEMENTS (count_scales); i++)
+        bl_text_draw (&tp, count_size (&l, i), FALSE, "0123456789", 0, 0, 0, 0);
       bl_text_painter_clear (&tp);
       return;
     }
@@ -98,23 +189,28 @@ confusion_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRG
       for (int p = 0; p < N; p++)
         {
           double frac = total ? (double) self->counts[t][p] / total : 0;
-          /* Off-diagonal errors are rare: a square root lets a few of them show. */
-          double shade = t == p ? frac : sqrt (frac) * 1.5;
-          double r, g, b;
-          heat_color (shade, &r, &g, &b);
-          cairo_set_source_rgb (cr, r, g, b);
+          GdkRGBA c;
+          double opacity = cell_color (t == p, frac, fg, &c);
+
+          gdk_cairo_set_source_rgba (cr, &c);
           cairo_rectangle (cr, l.left + p * l.cell + 1, l.top + t * l.cell + 1, l.cell - 2,
                            l.cell - 2);
           cairo_fill (cr);
-          if (self->counts[t][p] > 0 && l.cell > l.small * 2.4)
+          /* The cell's count epoch by epoch, as a faint line along its foot: a mistake that
+           * grows, fades or comes and goes. */
+          if (self->n_history >= 2 && l.cell >= 40)
+            draw_cell_history (self, cr, t, p, l.left + p * l.cell, l.top + t * l.cell, l.cell,
+                               opacity > 0.55);
+          /* Below 7 px a count is a smudge: the colour says it instead. */
+          if (self->counts[t][p] > 0 && l.count_font > 0)
             {
               g_snprintf (buf, sizeof buf, "%u", self->counts[t][p]);
-              if (shade > 0.55)
+              if (opacity > 0.55)
                 cairo_set_source_rgb (cr, 1, 1, 1);
               else
-                cairo_set_source_rgb (cr, 0.1, 0.1, 0.12);
-              bl_text_draw (&tp, l.small, t == p, buf,
-                       l.left + (p + 0.5) * l.cell, l.top + (t + 0.5) * l.cell, 0.5, 0.5);
+                gdk_cairo_set_source_rgba (cr, fg);
+              bl_text_draw (&tp, l.count_font, FALSE, buf, l.left + (p + 0.5) * l.cell,
+                            l.top + (t + 0.5) * l.cell, 0.5, 0.5);
             }
         }
       /* This class's accuracy. */
@@ -126,10 +222,13 @@ confusion_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRG
       gdk_cairo_set_source_rgba (cr, fg);
       g_snprintf (buf, sizeof buf, "%.1f%%", 100 * acc);
       bl_text_draw (&tp, l.small, FALSE, buf, l.bars_left + l.bar_width + 4,
-               l.top + (t + 0.5) * l.cell, 0, 0.5);
+                    l.top + (t + 0.5) * l.cell, 0, 0.5);
     }
   gdk_cairo_set_source_rgba (cr, fg);
   bl_text_draw (&tp, l.small, FALSE, _("accuracy per class"), l.bars_left, l.top - 2, 0, 1);
+  if (l.count_font == 0)
+    bl_text_draw (&tp, l.small, FALSE, _("(too small to show the counts: give it more room)"),
+                  l.left, l.top + N * l.cell + 2, 0, 0);
   bl_text_painter_clear (&tp);
 }
 
@@ -139,12 +238,31 @@ bl_confusion_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   bl_snapshot_drawing (widget, snapshot, confusion_draw);
 }
 
+/* Given a height, the matrix asks for the width that makes its cells square with room for the
+ * per-class column, so a page can give it what its height allows. */
 static void
 bl_confusion_view_measure (GtkWidget *widget, GtkOrientation o, int for_size, int *min,
                            int *nat, int *min_base, int *nat_base)
 {
+  BlConfusionView *self = BL_CONFUSION_VIEW (widget);
+
   *min = 220;
   *nat = o == GTK_ORIENTATION_HORIZONTAL ? 520 : 380;
+  if (o == GTK_ORIENTATION_HORIZONTAL && for_size > 0)
+    {
+      /* The layout at a generous width, then the width its square cells need. */
+      Layout l;
+      compute_layout (self, 4 * for_size, for_size, &l);
+      /* The per-class column: its bars and percentages, or its heading if that is wider. */
+      double column = MAX (l.small * 6 + l.pct_width + 4, l.small * 0.56 * 19);
+      *nat = MAX (*min, (int) ceil (l.left + N * l.cell + l.font + column));
+    }
+}
+
+static GtkSizeRequestMode
+bl_confusion_view_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_WIDTH_FOR_HEIGHT;
 }
 
 static void
@@ -153,8 +271,8 @@ click_cb (GtkGestureClick *gesture, int n_press, double x, double y, BlConfusion
   Layout l;
   int t, p;
 
-  compute_layout (gtk_widget_get_width (GTK_WIDGET (self)),
-                  gtk_widget_get_height (GTK_WIDGET (self)), self->projector_mode, &l);
+  compute_layout (self, gtk_widget_get_width (GTK_WIDGET (self)),
+                  gtk_widget_get_height (GTK_WIDGET (self)), &l);
   p = (int) floor ((x - l.left) / l.cell);
   t = (int) floor ((y - l.top) / l.cell);
   if (self->has_counts && p >= 0 && p < N && t >= 0 && t < N)
@@ -164,6 +282,7 @@ click_cb (GtkGestureClick *gesture, int n_press, double x, double y, BlConfusion
 static void
 bl_confusion_view_finalize (GObject *object)
 {
+  g_free (BL_CONFUSION_VIEW (object)->history);
   g_free (BL_CONFUSION_VIEW (object)->title);
   G_OBJECT_CLASS (bl_confusion_view_parent_class)->finalize (object);
 }
@@ -207,6 +326,7 @@ bl_confusion_view_class_init (BlConfusionViewClass *klass)
   G_OBJECT_CLASS (klass)->finalize = bl_confusion_view_finalize;
   widget_class->snapshot = bl_confusion_view_snapshot;
   widget_class->measure = bl_confusion_view_measure;
+  widget_class->get_request_mode = bl_confusion_view_get_request_mode;
   signals[SIGNAL_CELL_ACTIVATED] =
     g_signal_new ("cell-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
@@ -235,6 +355,10 @@ bl_confusion_view_set_counts (BlConfusionView *self, const guint counts[N][N])
   g_autoptr(GString) desc = g_string_new (NULL);
 
   g_return_if_fail (BL_IS_CONFUSION_VIEW (self));
+  /* Unchanged: no repaint (the matrix can be most of a projector's screen). */
+  if (counts == NULL ? !self->has_counts
+                     : self->has_counts && memcmp (self->counts, counts, sizeof self->counts) == 0)
+    return;
   self->has_counts = counts != NULL;
   if (counts)
     memcpy (self->counts, counts, sizeof self->counts);
@@ -263,6 +387,8 @@ void
 bl_confusion_view_set_title (BlConfusionView *self, const char *title)
 {
   g_return_if_fail (BL_IS_CONFUSION_VIEW (self));
+  if (g_strcmp0 (self->title, title) == 0)
+    return;
   g_free (self->title);
   self->title = g_strdup (title);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -275,4 +401,28 @@ bl_confusion_view_write_png (BlConfusionView *self, const char *path, int width,
 {
   g_return_val_if_fail (BL_IS_CONFUSION_VIEW (self), FALSE);
   return bl_write_drawing_png (confusion_draw, self, width, height, path, error);
+}
+
+double
+bl_confusion_view_get_count_size (BlConfusionView *self, int width, int height)
+{
+  Layout l;
+
+  g_return_val_if_fail (BL_IS_CONFUSION_VIEW (self), 0);
+  compute_layout (self, width, height, &l);
+  return l.count_font;
+}
+
+void
+bl_confusion_view_set_history (BlConfusionView *self, const guint (*counts)[N][N], guint n)
+{
+  g_return_if_fail (BL_IS_CONFUSION_VIEW (self));
+  if (n == self->n_history &&
+      (n == 0 || memcmp (self->history, counts, sizeof (guint) * N * N * n) == 0))
+    return;
+  g_clear_pointer (&self->history, g_free);
+  self->n_history = n;
+  if (n)
+    self->history = g_memdup2 (counts, sizeof (guint) * N * N * n);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

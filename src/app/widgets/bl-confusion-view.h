@@ -1,6 +1,7 @@
 /* bl-confusion-view.h: a 10×10 confusion matrix as a heatmap (rows: true class, columns:
  * predicted), counts in the cells, colours normalised per row on a colour-blind-safe
- * sequential scale, plus each class's accuracy as a bar at the right. A click on a cell emits
+ * scale (right answers in blue, mistakes in vermillion), plus each class's accuracy as a bar at
+ * the right. The counts are sized to fit their cells, in projector mode too. A click on a cell emits
  * "cell-activated" (true, predicted). */
 #pragma once
 
@@ -18,6 +19,14 @@ GtkWidget *bl_confusion_view_new        (void);
 void       bl_confusion_view_set_counts (BlConfusionView *self,
                                          const guint counts[BL_CONFUSION_CLASSES][BL_CONFUSION_CLASSES]);
 void       bl_confusion_view_set_title  (BlConfusionView *self, const char *title);
+/* Each cell's count after epochs 1…@n (copied), drawn as a faint line along the cell's foot
+ * when the cells are large enough; @n < 2: none. */
+void       bl_confusion_view_set_history (BlConfusionView *self,
+                                          const guint (*counts)[BL_CONFUSION_CLASSES][BL_CONFUSION_CLASSES],
+                                          guint n);
+/* The pixel size the counts are drawn at in a @width × @height drawing (they are sized to fit
+ * the widest count in a cell), or 0 when the cells are too small to hold them. */
+double     bl_confusion_view_get_count_size (BlConfusionView *self, int width, int height);
 gboolean   bl_confusion_view_write_png  (BlConfusionView *self, const char *path, int width,
                                          int height, GError **error);
 

@@ -2,24 +2,28 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "widgets/bl-digit-grid.h"
 #include "widgets/bl-text.h"
 
-#define SCALE   3                  /* a 28×28 digit drawn 84×84 */
-#define CELL_W  (28 * SCALE + 16)
-#define CELL_H  (28 * SCALE + 44)
+/* A 28×28 digit drawn 84×84 (112×112 in projector mode), its three lines of text below. */
+#define SCALE   (self->projector_mode ? 4 : 3)
+#define TEXT    (self->projector_mode ? 1.4 : 1.0)
+#define CELL_W  (28 * SCALE + 24)
+#define CELL_H  (int) (28 * SCALE + 64 * TEXT)
 
 struct _BlDigitGrid {
   GtkWidget    parent_instance;
   BlDigitItem *items;
   guint        n_items;
+  gboolean     projector_mode;
 };
 
 G_DEFINE_FINAL_TYPE (BlDigitGrid, bl_digit_grid, GTK_TYPE_WIDGET)
 
 static guint
-columns_for (int width)
+columns_for (BlDigitGrid *self, int width)
 {
   return MAX (1, width / CELL_W);
 }
@@ -40,7 +44,7 @@ runner_up (const float *p, guint *best, guint *second)
 int
 bl_digit_grid_render (BlDigitGrid *self, cairo_t *cr, int width)
 {
-  guint cols = columns_for (width);
+  guint cols = columns_for (self, width);
   BlTextPainter tp;
   char buf[64];
 
@@ -80,12 +84,21 @@ bl_digit_grid_render (BlDigitGrid *self, cairo_t *cr, int width)
       cairo_set_source_rgb (cr, 0.1, 0.1, 0.12);
       /* TRANSLATORS: a test digit's prediction: "7: 93.1%" (class, probability) */
       g_snprintf (buf, sizeof buf, _("%u: %.1f%%"), best, 100 * it->probs[best]);
-      bl_text_draw (&tp, 12, TRUE, buf, x, y + 28 * SCALE + 2, 0, 0);
+      bl_text_draw (&tp, round (12 * TEXT), TRUE, buf, x, y + 28 * SCALE + 2, 0, 0);
       /* TRANSLATORS: the runner-up class and its probability, then the test image's index */
       g_snprintf (buf, sizeof buf, _("%u: %.1f%% · #%u"), second, 100 * it->probs[second],
                   it->index);
       cairo_set_source_rgb (cr, 0.35, 0.35, 0.38);
-      bl_text_draw (&tp, 10, FALSE, buf, x, y + 28 * SCALE + 18, 0, 0);
+      bl_text_draw (&tp, round (10 * TEXT), FALSE, buf, x, y + 28 * SCALE + 18 * TEXT, 0, 0);
+      if (it->note[0])
+        {
+          /* The network's answer for this digit now: vermillion when wrong, blue when right. */
+          if (best != it->label)
+            cairo_set_source_rgb (cr, 0.835, 0.369, 0);
+          else
+            cairo_set_source_rgb (cr, 0, 0.447, 0.698);
+          bl_text_draw (&tp, round (9 * TEXT), FALSE, it->note, x, y + 28 * SCALE + 33 * TEXT, 0, 0);
+        }
     }
   bl_text_painter_clear (&tp);
   return (int) ((self->n_items + cols - 1) / cols) * CELL_H;
@@ -135,7 +148,7 @@ bl_digit_grid_measure (GtkWidget *widget, GtkOrientation o, int for_size, int *m
     }
   else
     {
-      guint cols = columns_for (for_size > 0 ? for_size : CELL_W * 8);
+      guint cols = columns_for (self, for_size > 0 ? for_size : CELL_W * 8);
       *min = *nat = MAX (60, (int) ((self->n_items + cols - 1) / cols) * CELL_H);
     }
 }
@@ -189,4 +202,12 @@ guint
 bl_digit_grid_get_n_items (BlDigitGrid *self)
 {
   return self->n_items;
+}
+
+void
+bl_digit_grid_set_projector_mode (BlDigitGrid *self, gboolean projector_mode)
+{
+  g_return_if_fail (BL_IS_DIGIT_GRID (self));
+  self->projector_mode = !!projector_mode;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }

@@ -1,6 +1,7 @@
 /* bl-digit-grid.h: a grid of 28×28 digits, each with what the network said about it: the
- * predicted class and its probability, and the runner-up. Used for the test digits behind a
- * cell of the confusion matrix, most confident first. */
+ * predicted class and its probability, the runner-up, and a note of the owner's (its story over
+ * the epochs). Used for the test digits behind a cell of the confusion matrix, most confident
+ * first. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -17,12 +18,15 @@ typedef struct {
   guint  index;             /* in the test set */
   guint8 label;             /* the truth */
   float  probs[10];         /* softmax output */
+  char   note[64];          /* a third line, e.g. "wrong since epoch 3"; empty: none */
 } BlDigitItem;
 
 GtkWidget *bl_digit_grid_new        (void);
 /* Copies up to BL_DIGIT_GRID_MAX items, shown in the order given. */
 void       bl_digit_grid_set_items  (BlDigitGrid *self, const BlDigitItem *items, guint n);
 guint      bl_digit_grid_get_n_items (BlDigitGrid *self);
+/* Larger digits and type, for a projector. */
+void       bl_digit_grid_set_projector_mode (BlDigitGrid *self, gboolean projector_mode);
 /* Draws the grid @width pixels wide into @cr (export, tests); returns the height used. */
 int        bl_digit_grid_render     (BlDigitGrid *self, cairo_t *cr, int width);
 

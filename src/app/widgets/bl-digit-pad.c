@@ -24,6 +24,7 @@ struct _BlDigitPad {
   double    start_x, start_y;   /* where the drag began, in widget pixels */
   double    last_x, last_y;     /* the stroke's last point, in canvas pixels */
   guint     throttle_id;
+  int       natural_side;       /* the size it asks for, in widget pixels */
 };
 
 G_DEFINE_FINAL_TYPE (BlDigitPad, bl_digit_pad, GTK_TYPE_WIDGET)
@@ -203,7 +204,7 @@ bl_digit_pad_measure (GtkWidget *widget, GtkOrientation o, int for_size, int *mi
                       int *min_base, int *nat_base)
 {
   *min = SIDE / 2;
-  *nat = SIDE;
+  *nat = BL_DIGIT_PAD (widget)->natural_side;
 }
 
 static void
@@ -255,6 +256,7 @@ bl_digit_pad_init (BlDigitPad *self)
   GtkEventController *focus = gtk_event_controller_focus_new ();
 
   self->canvas = g_new0 (float, SIDE * SIDE);
+  self->natural_side = SIDE;
   /* Mouse, pen and touch alike. */
   gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (drag), FALSE);
   g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
@@ -412,4 +414,12 @@ bl_digit_pad_load_png (BlDigitPad *self, const char *path, GError **error)
   g_free (img);
   emit_changed (self);
   return TRUE;
+}
+
+void
+bl_digit_pad_set_natural_side (BlDigitPad *self, int side)
+{
+  g_return_if_fail (BL_IS_DIGIT_PAD (self));
+  self->natural_side = MAX (SIDE / 2, side);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }

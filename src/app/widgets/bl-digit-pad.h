@@ -19,6 +19,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BlDigitPad, bl_digit_pad, BL, DIGIT_PAD, GtkWidget)
 
 GtkWidget   *bl_digit_pad_new        (void);
+/* The side it asks for when there is room (it draws a square as large as it is given, and
+ * asks for half its canvas at least). */
+void         bl_digit_pad_set_natural_side (BlDigitPad *self, int side);
 void         bl_digit_pad_clear      (BlDigitPad *self);
 /* The canvas, row-major, owned by the pad and valid until the next change. */
 const float *bl_digit_pad_get_canvas (BlDigitPad *self, guint *width, guint *height);

@@ -370,7 +370,7 @@ static void
 bl_digit_stages_measure (GtkWidget *widget, GtkOrientation o, int for_size, int *min, int *nat,
                          int *min_base, int *nat_base)
 {
-  *min = o == GTK_ORIENTATION_HORIZONTAL ? 480 : 300;
+  *min = o == GTK_ORIENTATION_HORIZONTAL ? 360 : 300;
   *nat = o == GTK_ORIENTATION_HORIZONTAL ? 900 : 440;
 }
 

@@ -1,6 +1,8 @@
 /* bl-file-chooser.c: see bl-file-chooser.h. */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "bl-file-chooser.h"
 
 typedef struct {
@@ -47,6 +49,16 @@ bl_choose_file (GtkWidget *owner, GtkFileChooserAction action, const char *title
         gtk_file_filter_add_pattern (filter, patterns[i]);
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
       g_object_unref (filter);
+      /* Opening, a file named otherwise (model.ckpt, a log without .jsonl) is one choice
+       * away. */
+      if (action == GTK_FILE_CHOOSER_ACTION_OPEN)
+        {
+          filter = gtk_file_filter_new ();
+          gtk_file_filter_set_name (filter, _("All files"));
+          gtk_file_filter_add_pattern (filter, "*");
+          gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+          g_object_unref (filter);
+        }
     }
   request = g_new0 (Request, 1);
   request->owner = g_object_ref (owner);

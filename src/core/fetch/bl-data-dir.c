@@ -2,14 +2,18 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <gio/gunixinputstream.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bl-data-dir.h"
 #include "bl-digest.h"
 #include "bl-fetch-error.h"
+#include "core/bl-gzip.h"
 
 char *
 bl_data_user_dir (void)
@@ -54,41 +58,74 @@ io_error (const char *path, int saved, GError **error)
   return FALSE;
 }
 
+int
+bl_data_open_regular (const char *path, GError **error)
+{
+  g_autofree char *display = g_filename_display_name (path);
+  struct stat st;
+  /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer. */
+  int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0 && errno == ENOENT)
+    {
+      g_set_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_MISSING, _("%s is missing."), display);
+      return -1;
+    }
+  if (fd < 0)
+    {
+      io_error (path, errno, error);
+      return -1;
+    }
+  if (fstat (fd, &st) != 0)
+    {
+      io_error (path, errno, error);
+      close (fd);
+      return -1;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_IO,
+                   _("%s is not a regular file (a folder, FIFO or device); it is not read."),
+                   display);
+      close (fd);
+      return -1;
+    }
+  /* Reads block again, as for any file. */
+  fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
 gboolean
-bl_data_verify_file (const char *path, NnDataFile file, GCancellable *cancellable,
-                     GError **error)
+bl_data_verify_file (const char *path, NnDataFile file, const BlManifest *manifest,
+                     GCancellable *cancellable, GError **error)
 {
   g_autofree char *name = g_filename_display_basename (path);
-  g_autofree guint8 *buf = g_malloc (256 * 1024);
+  g_autofree guint8 *buf = NULL;
+  const BlManifestFile *want;
   char hex[65];
   BlDigest d;
-  FILE *f;
+  int fd;
   gboolean ok = TRUE;
 
   g_return_val_if_fail (file < NN_N_FILES, FALSE);
 
-  if ((f = g_fopen (path, "rb")) == NULL)
-    {
-      if (errno == ENOENT)
-        {
-          g_autofree char *display = g_filename_display_name (path);
-          g_set_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_MISSING, _("%s is missing."),
-                       display);
-          return FALSE;
-        }
-      return io_error (path, errno, error);
-    }
+  manifest = manifest ? manifest : bl_manifest_mnist ();
+  want = &manifest->files[file];
+  if ((fd = bl_data_open_regular (path, error)) < 0)
+    return FALSE;
+  buf = g_malloc (256 * 1024);
   bl_digest_init (&d);
+  bl_digest_set_limit (&d, want->size);
   while (ok)
     {
-      size_t n = fread (buf, 1, 256 * 1024, f);
-      if (n == 0)
-        {
-          if (ferror (f))
-            ok = io_error (path, errno, error);
-          break;
-        }
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      gssize n = read (fd, buf, 256 * 1024);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        ok = io_error (path, errno, error);
+      else if (n == 0)
+        break;
+      else if (g_cancellable_set_error_if_cancelled (cancellable, error))
         ok = FALSE;
       else if (!bl_digest_feed (&d, buf, n, error))
         {
@@ -96,17 +133,17 @@ bl_data_verify_file (const char *path, NnDataFile file, GCancellable *cancellabl
           ok = FALSE;
         }
     }
-  fclose (f);
+  close (fd);
   if (ok && !bl_digest_finish (&d, hex, error))
     {
       g_prefix_error (error, "%s: ", name);
       ok = FALSE;
     }
-  if (ok && strcmp (hex, nn_dataset_mnist_sha256 (file)) != 0)
+  if (ok && strcmp (hex, want->sha256) != 0)
     {
       g_set_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_DIGEST,
-                   _("%s is not MNIST's %s: its content's SHA-256 is %.16s…, not %.16s…"),
-                   name, nn_dataset_file_name (file), hex, nn_dataset_mnist_sha256 (file));
+                   _("%s is not %s's %s: its content's SHA-256 is %.16s…, not %.16s…"),
+                   name, manifest->name, nn_dataset_file_name (file), hex, want->sha256);
       ok = FALSE;
     }
   bl_digest_clear (&d);
@@ -116,24 +153,23 @@ bl_data_verify_file (const char *path, NnDataFile file, GCancellable *cancellabl
 gboolean
 bl_data_peek_idx (const char *path, guint *n_dims, guint32 dims[3], GError **error)
 {
-  g_autoptr(GFile) gfile = g_file_new_for_path (path);
   g_autoptr(GInputStream) raw = NULL, in = NULL;
   g_autofree char *name = g_filename_display_basename (path);
   guint8 head[4 + 4 * 3];
   gsize n = 0;
+  int fd = bl_data_open_regular (path, error);
 
-  raw = G_INPUT_STREAM (g_file_read (gfile, NULL, error));
-  if (raw == NULL)
+  if (fd < 0)
     return FALSE;
+  raw = g_unix_input_stream_new (fd, TRUE);
   /* Sniff the two gzip bytes, then start again from the top through a decompressor if so. */
   if (!g_input_stream_read_all (raw, head, 2, &n, NULL, error))
     return FALSE;
-  if (!g_seekable_seek (G_SEEKABLE (raw), 0, G_SEEK_SET, NULL, error))
-    return FALSE;
-  if (n == 2 && head[0] == 0x1f && head[1] == 0x8b)
+  if (lseek (fd, 0, SEEK_SET) != 0)
+    return io_error (path, errno, error);
+  if (bl_gzip_has_magic (head, n))
     {
-      g_autoptr(GConverter) gunzip =
-        G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
+      g_autoptr(GConverter) gunzip = bl_gunzip_new ();
       in = g_converter_input_stream_new (raw, gunzip);
     }
   else

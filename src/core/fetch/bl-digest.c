@@ -22,6 +22,12 @@ bl_digest_clear (BlDigest *d)
   g_clear_pointer (&d->sha, g_checksum_free);
 }
 
+void
+bl_digest_set_limit (BlDigest *d, guint64 max_bytes)
+{
+  bl_inflate_set_limit (&d->z, max_bytes);
+}
+
 gboolean
 bl_digest_feed (BlDigest *d, const guint8 *data, gsize len, GError **error)
 {

@@ -1,6 +1,13 @@
 /* bl-fetch-http.h (private to fetch/): one HTTP GET, its body handed over in pieces as it
  * arrives. Blocking (libsoup's sync API): call it on a worker thread, with the session made on
- * that thread. */
+ * that thread.
+ *
+ * Two clocks bound a request. libsoup's timeout fails a connect or a read that waits longer
+ * than the session's timeout in silence. That alone never stops a server that sends a byte now
+ * and then; so a watchdog also divides the request into windows of the same length from the
+ * moment it is sent, and fails it when a window ends with fewer than @min_progress bytes of
+ * body received in it (the head and the first bytes must come within the first window).
+ */
 #pragma once
 
 #include <libsoup/soup.h>
@@ -18,11 +25,13 @@ typedef void     (*BlHttpProgressFunc) (guint64 done, guint64 total, gpointer us
 SoupSession *bl_http_session_new (guint timeout_s);
 
 /* GETs @url and feeds its body to @chunk. Errors name the URL: BL_FETCH_ERROR_INVALID,
- * _HTTP (status not 2xx), _NETWORK (connection, timeout, dropped), _TRUNCATED (fewer bytes than
- * announced), _FORMAT (over @max_bytes); G_IO_ERROR_CANCELLED. An error from @chunk is passed
- * on unchanged. */
+ * _HTTP (status not 2xx), _NETWORK (connection, silence or fewer than @min_progress bytes in a
+ * timeout's length, dropped), _TRUNCATED (fewer bytes than announced), _FORMAT (over
+ * @max_bytes, announced or sent); G_IO_ERROR_CANCELLED. An error from @chunk is passed on
+ * unchanged. */
 gboolean     bl_http_get (SoupSession *session, const char *url, guint64 max_bytes,
-                          BlHttpChunkFunc chunk, BlHttpProgressFunc progress, gpointer user_data,
+                          guint64 min_progress, BlHttpChunkFunc chunk,
+                          BlHttpProgressFunc progress, gpointer user_data,
                           GCancellable *cancellable, GError **error);
 
 G_END_DECLS

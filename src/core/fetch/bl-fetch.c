@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bl-data-dir.h"
@@ -15,11 +16,19 @@
 #include "bl-tar.h"
 #include "core/bl-file.h"
 
-/* MNIST's largest piece is 9.9 MB gzip'd, the npm tarball 11.5 MB, the largest raw file 47 MB:
- * a server sending more than this is not sending MNIST. */
-#define MAX_DOWNLOAD (G_GUINT64_CONSTANT (256) << 20)
+/* A tarball holds other files beside the set's (npm's: a readme, scripts, tests; 12 kB in
+ * all) and a header per entry: this much more than the set's own bytes is allowed. */
+#define TAR_OTHER_BYTES (G_GUINT64_CONSTANT (16) << 20)
 /* A temporary file this old was left by a run that was killed, not by one still running. */
 #define STALE_TEMP_S (60 * 60)
+
+/* The most a body holding @size bytes of content may be: raw, or gzip'd at worst (stored
+ * blocks add 5 bytes in 64 KiB; a header with a name or an extra field, a few kB). */
+static guint64
+body_bound (guint64 size)
+{
+  return size + size / 256 + 64 * 1024;
+}
 
 const char * const *
 bl_fetch_default_mirrors (void)
@@ -33,11 +42,45 @@ bl_fetch_default_mirrors (void)
   return mirrors;
 }
 
+/* A name or an address: letters, digits, '-', '.', '_' (or an IP address, IPv6 included). */
+static gboolean
+host_ok (const char *host)
+{
+  g_autofree char *ascii = host && host[0] ? g_hostname_to_ascii (host) : NULL;
+
+  if (ascii == NULL)
+    return FALSE;
+  if (g_hostname_is_ip_address (ascii))
+    return TRUE;
+  for (const char *c = ascii; *c; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '.' && *c != '_')
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+bl_fetch_check_mirror (const char *url, GError **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  const char *host = uri ? g_uri_get_host (uri) : NULL;
+
+  if (uri && (g_ascii_strcasecmp (scheme, "http") == 0 ||
+              g_ascii_strcasecmp (scheme, "https") == 0) && host_ok (host))
+    return TRUE;
+  g_set_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_INVALID,
+               _("“%s” is not a mirror: an http:// or https:// URL with a host is accepted, of "
+                 "a folder or of a .tgz, .tar.gz or .tar tarball"), url);
+  return FALSE;
+}
+
 typedef struct {
   const char          *dir;
   const BlFetchOptions *opt;
+  const BlManifest    *manifest;
   GCancellable        *cancellable;
   SoupSession         *session;
+  guint64              min_progress;
   gboolean             ready[NN_N_FILES];
   char                *bad_path[NN_N_FILES];   /* found at the start, not MNIST's */
   guint                n_ready;
@@ -92,6 +135,7 @@ landing_open (Landing *l, Fetch *fx, NnDataFile file, const char *label, GError 
       return FALSE;
     }
   bl_digest_init (&l->digest);
+  bl_digest_set_limit (&l->digest, fx->manifest->files[file].size);
   return TRUE;
 }
 
@@ -148,12 +192,32 @@ landing_abort (Landing *l)
   landing_free (l);
 }
 
+/* FALSE (BL_FETCH_ERROR_IO) if @path is there and not a regular file or a symbolic link: a
+ * FIFO, a device, a socket or a folder under a data file's name is someone's, not ours to
+ * replace. */
+static gboolean
+check_replaceable (const char *path, GError **error)
+{
+  GStatBuf st;
+
+  if (g_lstat (path, &st) != 0 || S_ISREG (st.st_mode) || S_ISLNK (st.st_mode))
+    return TRUE;
+  {
+    g_autofree char *name = g_filename_display_name (path);
+    g_set_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_IO,
+                 _("%s is there and is not a regular file (a folder, FIFO or device); it is "
+                   "not replaced"), name);
+  }
+  return FALSE;
+}
+
 /* Verifies, flushes and renames the file into place; aborts the landing on failure. */
 static gboolean
 landing_commit (Landing *l, const char *url, GError **error)
 {
   Fetch *fx = l->fx;
-  const char *name = nn_dataset_file_name (l->file), *want = nn_dataset_mnist_sha256 (l->file);
+  const char *name = nn_dataset_file_name (l->file);
+  const char *want = fx->manifest->files[l->file].sha256;
   g_autofree char *base = NULL, *final = NULL;
   GError *e = NULL;
   char hex[65];
@@ -168,8 +232,8 @@ landing_commit (Landing *l, const char *url, GError **error)
   if (strcmp (hex, want) != 0)
     {
       g_set_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_DIGEST,
-                   _("%s: not MNIST's %s (SHA-256 of the content %.16s…, expected %.16s…)"),
-                   l->label, name, hex, want);
+                   _("%s: not %s's %s (SHA-256 of the content %.16s…, expected %.16s…)"),
+                   l->label, fx->manifest->name, name, hex, want);
       landing_abort (l);
       return FALSE;
     }
@@ -191,6 +255,11 @@ landing_commit (Landing *l, const char *url, GError **error)
     }
   base = g_strconcat (name, bl_digest_is_gzip (&l->digest) ? ".gz" : "", NULL);
   final = g_build_filename (fx->dir, base, NULL);
+  if (!check_replaceable (final, error))
+    {
+      landing_abort (l);
+      return FALSE;
+    }
   if (!bl_file_commit_temp (l->tmp, final, &e))
     {
       /* In our domain, so that it stops the other mirrors too: they would fail the same. */
@@ -244,8 +313,9 @@ fetch_from_folder (Fetch *fx, const char *base, NnDataFile file, GError **error)
 
   if (!landing_open (&l, fx, file, url, error))
     return FALSE;
-  if (!bl_http_get (fx->session, url, MAX_DOWNLOAD, download_chunk, download_progress, &d,
-                    fx->cancellable, error))
+  if (!bl_http_get (fx->session, url, body_bound (fx->manifest->files[file].size),
+                    fx->min_progress, download_chunk, download_progress, &d, fx->cancellable,
+                    error))
     {
       landing_abort (&l);
       return FALSE;
@@ -255,7 +325,7 @@ fetch_from_folder (Fetch *fx, const char *base, NnDataFile file, GError **error)
 
 /* ------------------------------------------------------------------------------------------ */
 /* A tarball mirror: one request, unpacked as it arrives; each file it holds is landed while
- * the others stream past. */
+ * the others stream past. Once every file still missing has landed, the rest is not read. */
 
 typedef struct {
   Fetch      *fx;
@@ -266,32 +336,64 @@ typedef struct {
   Landing     landing;
   gboolean    in_file;         /* the landing is open */
   gboolean    seen[NN_N_FILES];
+  gboolean    complete;        /* every file is ready: the download stops here */
   GError    **errors;          /* [NN_N_FILES]: why a file did not come from here */
 } Unpack;
+
+/* What a file inside the tarball is: f, or NN_N_FILES for none of ours. */
+static NnDataFile
+unpack_match (const char *path, gboolean *gz)
+{
+  const char *base = strrchr (path, '/') ? strrchr (path, '/') + 1 : path;
+
+  for (NnDataFile f = 0; f < NN_N_FILES; f++)
+    {
+      const char *name = nn_dataset_file_name (f);
+      gsize len = strlen (name);
+
+      if (strncmp (base, name, len) != 0)
+        continue;
+      if (base[len] == '\0' || g_str_equal (base + len, ".gz"))
+        {
+          *gz = base[len] != '\0';
+          return f;
+        }
+    }
+  return NN_N_FILES;
+}
 
 static gboolean
 unpack_begin (const char *path, guint64 size, gboolean *want, gpointer user_data,
               GError **error)
 {
   Unpack *u = user_data;
-  const char *base = strrchr (path, '/') ? strrchr (path, '/') + 1 : path;
+  const BlManifest *manifest = u->fx->manifest;
+  g_autofree char *shown = g_utf8_make_valid (path, -1);
+  g_autofree char *label = NULL;
+  gboolean gz = FALSE;
+  NnDataFile f = unpack_match (path, &gz);
+  guint64 expected;
 
-  for (NnDataFile f = 0; f < NN_N_FILES; f++)
+  if (f == NN_N_FILES || u->fx->ready[f] || u->seen[f])
+    return TRUE;
+  u->seen[f] = TRUE;
+  label = g_strdup_printf ("%s (%s)", u->url, shown);
+  expected = manifest->files[f].size;
+  /* Its size is in the header: a raw file of another size, or a .gz too big to hold the
+   * content, is not the file, and not a byte of it needs to land. */
+  if ((!gz && size != expected) || (gz && size > body_bound (expected)))
     {
-      const char *name = nn_dataset_file_name (f);
-      g_autofree char *gz = g_strconcat (name, ".gz", NULL);
-      g_autofree char *label = NULL;
-
-      if (u->fx->ready[f] || u->seen[f] || (strcmp (base, name) != 0 && strcmp (base, gz) != 0))
-        continue;
-      u->seen[f] = TRUE;
-      label = g_strdup_printf ("%s (%s)", u->url, path);
-      if (!landing_open (&u->landing, u->fx, f, label, error))
-        return FALSE;
-      u->in_file = TRUE;
-      *want = TRUE;
+      g_clear_error (&u->errors[f]);
+      g_set_error (&u->errors[f], BL_FETCH_ERROR, BL_FETCH_ERROR_FORMAT,
+                   _("%s: %llu bytes, where %s's %s has %llu"), label,
+                   (unsigned long long) size, manifest->name, nn_dataset_file_name (f),
+                   (unsigned long long) expected);
       return TRUE;
     }
+  if (!landing_open (&u->landing, u->fx, f, label, error))
+    return FALSE;
+  u->in_file = TRUE;
+  *want = TRUE;
   return TRUE;
 }
 
@@ -335,7 +437,10 @@ unpack_end (gpointer user_data, GError **error)
     return TRUE;
   u->in_file = FALSE;
   if (landing_commit (&u->landing, u->url, &e))
-    return TRUE;
+    {
+      u->complete = u->fx->n_ready == NN_N_FILES;
+      return TRUE;
+    }
   return unpack_file_failed (u, e, error);
 }
 
@@ -346,11 +451,22 @@ unpack_tar_bytes (const guint8 *data, gsize len, gpointer user_data, GError **er
   return bl_tar_feed (u->tar, data, len, error);
 }
 
+/* The error that stops the download once the set is complete; not a failure. */
+G_DEFINE_QUARK (bl-fetch-complete-quark, unpack_complete)
+
 static gboolean
 unpack_chunk (const guint8 *data, gsize len, gpointer user_data, GError **error)
 {
   Unpack *u = user_data;
-  return bl_inflate_feed (&u->z, data, len, error);
+
+  if (!bl_inflate_feed (&u->z, data, len, error))
+    return FALSE;
+  if (u->complete)
+    {
+      g_set_error_literal (error, unpack_complete_quark (), 0, "complete");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -366,16 +482,25 @@ fetch_from_tarball (Fetch *fx, const char *url, NnDataFile first, GError **error
                     GError **error)
 {
   static const BlTarHandler handler = { unpack_begin, unpack_data, unpack_end };
+  /* The whole archive, decompressed: the set, and a little more for what is beside it. */
+  guint64 tar_limit = bl_manifest_total_size (fx->manifest) + TAR_OTHER_BYTES;
   Unpack u = { fx, url, first };
   GError *e = NULL;
   gboolean ok;
 
   u.errors = errors;
   u.tar = bl_tar_new (&handler, &u);
+  bl_tar_set_limit (u.tar, tar_limit);
   bl_inflate_init (&u.z, unpack_tar_bytes, &u);
-  ok = bl_http_get (fx->session, url, MAX_DOWNLOAD, unpack_chunk, unpack_progress, &u,
-                    fx->cancellable, &e) &&
+  bl_inflate_set_limit (&u.z, tar_limit);
+  ok = bl_http_get (fx->session, url, body_bound (tar_limit), fx->min_progress, unpack_chunk,
+                    unpack_progress, &u, fx->cancellable, &e) &&
        bl_inflate_finish (&u.z, &e) && bl_tar_finish (u.tar, &e);
+  if (!ok && e->domain == unpack_complete_quark ())
+    {
+      ok = TRUE;
+      g_clear_error (&e);
+    }
   if (u.in_file)
     landing_abort (&u.landing);
   bl_inflate_clear (&u.z);
@@ -437,24 +562,34 @@ remove_stale_temps (const char *dir)
         if (!g_str_has_prefix (rest, ".tmp-") || strlen (rest) != 13)
           continue;
         path = g_build_filename (dir, entry, NULL);
-        if (g_stat (path, &st) == 0 && now - st.st_mtime > STALE_TEMP_S)
+        if (g_lstat (path, &st) == 0 && S_ISREG (st.st_mode) && now - st.st_mtime > STALE_TEMP_S)
           g_unlink (path);
       }
 }
 
-/* Which files are already there, verified: those are not downloaded again. */
+/* Which files are already there, verified: those are not downloaded again. A name that a
+ * download could have to replace and that is not a regular file stops everything at once,
+ * before a byte is downloaded in vain. */
 static gboolean
 check_present (Fetch *fx, GError **error)
 {
   for (NnDataFile f = 0; f < NN_N_FILES; f++)
     {
-      g_autofree char *path = bl_data_find_file (fx->dir, f);
+      g_autofree char *path = NULL;
       g_autoptr(GError) e = NULL;
 
+      for (guint gz = 0; gz < 2; gz++)
+        {
+          g_autofree char *base = g_strconcat (nn_dataset_file_name (f), gz ? ".gz" : "", NULL);
+          g_autofree char *final = g_build_filename (fx->dir, base, NULL);
+          if (!check_replaceable (final, error))
+            return FALSE;
+        }
+      path = bl_data_find_file (fx->dir, f);
       if (path == NULL)
         continue;
       report (fx, BL_FETCH_CHECKING, f, NULL, 0, 0, NULL);
-      if (bl_data_verify_file (path, f, fx->cancellable, &e))
+      if (bl_data_verify_file (path, f, fx->manifest, fx->cancellable, &e))
         {
           fx->ready[f] = TRUE;
           fx->n_ready++;
@@ -556,13 +691,27 @@ bl_fetch_mnist (const char *dest_dir, const BlFetchOptions *options, GCancellabl
 {
   static const BlFetchOptions defaults = { 0 };
   g_autofree char *dir = dest_dir ? g_strdup (dest_dir) : bl_data_user_dir ();
+  const char * const *mirrors;
   GMainContext *ctx;
   Fetch fx = { 0 };
   gboolean ok;
 
   fx.dir = dir;
   fx.opt = options ? options : &defaults;
+  fx.manifest = fx.opt->manifest ? fx.opt->manifest : bl_manifest_mnist ();
+  fx.min_progress = fx.opt->min_progress ? fx.opt->min_progress : BL_FETCH_DEFAULT_MIN_PROGRESS;
   fx.cancellable = cancellable;
+  mirrors = fx.opt->mirrors ? fx.opt->mirrors : bl_fetch_default_mirrors ();
+  for (guint m = 0; mirrors[m]; m++)
+    if (!bl_fetch_check_mirror (mirrors[m], error))
+      return FALSE;
+  if (fx.opt->timeout_s > BL_FETCH_MAX_TIMEOUT_S)
+    {
+      g_set_error (error, BL_FETCH_ERROR, BL_FETCH_ERROR_INVALID,
+                   _("A timeout of %u s is not accepted: from 1 to %u seconds."),
+                   fx.opt->timeout_s, BL_FETCH_MAX_TIMEOUT_S);
+      return FALSE;
+    }
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
       int saved = errno;
@@ -584,8 +733,7 @@ bl_fetch_mnist (const char *dest_dir, const BlFetchOptions *options, GCancellabl
       g_main_context_push_thread_default (ctx);
       fx.session = bl_http_session_new (fx.opt->timeout_s ? fx.opt->timeout_s
                                                           : BL_FETCH_DEFAULT_TIMEOUT_S);
-      ok = fetch_all (&fx, fx.opt->mirrors ? fx.opt->mirrors : bl_fetch_default_mirrors (),
-                      error);
+      ok = fetch_all (&fx, mirrors, error);
       g_object_unref (fx.session);
       g_main_context_pop_thread_default (ctx);
       g_main_context_unref (ctx);

@@ -2,8 +2,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
 
+#include "core/bl-file.h"
 #include "nn-checkpoint.h"
 #include "nn-error.h"
 
@@ -16,6 +18,50 @@ put_u32 (GByteArray *b, guint32 v)
   g_byte_array_append (b, p, 4);
 }
 
+/* The first value of @v (its values at @data) a model cannot hold, or -1; @what says why. */
+static gssize
+find_bad_value (const NnTensorView *v, const float *data, const char **what)
+{
+  gboolean variance = g_str_has_suffix (v->name, ".running_var");
+
+  for (gsize k = 0; k < v->size; k++)
+    {
+      if (isnan (data[k]))
+        *what = "NaN";
+      else if (isinf (data[k]))
+        *what = data[k] > 0 ? "+Inf" : "-Inf";
+      else if (variance && data[k] < 0)
+        *what = _("a negative variance");
+      else
+        continue;
+      return (gssize) k;
+    }
+  return -1;
+}
+
+gboolean
+nn_checkpoint_check_values (NnModel *model, GError **error)
+{
+  g_autoptr(GArray) tensors = NULL;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  tensors = nn_model_tensors (model);
+  for (guint i = 0; i < tensors->len; i++)
+    {
+      const NnTensorView *v = &g_array_index (tensors, NnTensorView, i);
+      const char *what = NULL;
+      gssize k = find_bad_value (v, v->data, &what);
+      if (k >= 0)
+        {
+          g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
+                       _("The model holds %s (%s, value %lu): training has diverged, and such "
+                         "a model predicts nothing."), what, v->name, (unsigned long) k);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 gboolean
 nn_checkpoint_save (NnModel *model, const char *path, const char *metadata, GError **error)
 {
@@ -25,7 +71,23 @@ nn_checkpoint_save (NnModel *model, const char *path, const char *metadata, GErr
   const char *spec = nn_model_spec_string ();
   guint8 digest[32];
   gsize digest_len = sizeof digest;
+  g_autoptr(GError) local = NULL;
 
+  g_return_val_if_fail (model != NULL && path != NULL, FALSE);
+  /* A diverged model is refused before anything is written: a good file stays as it was. */
+  if (!nn_checkpoint_check_values (model, &local))
+    {
+      g_autofree char *name = g_filename_display_name (path);
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID, _("Not saved to %s: %s"), name,
+                   local->message);
+      return FALSE;
+    }
+  if (metadata && !g_utf8_validate (metadata, -1, NULL))
+    {
+      g_set_error_literal (error, NN_ERROR, NN_ERROR_INVALID,
+                           _("A model's description must be UTF-8 text."));
+      return FALSE;
+    }
   g_byte_array_append (b, (const guint8 *) magic, sizeof magic);
   put_u32 (b, NN_CHECKPOINT_VERSION);
   put_u32 (b, strlen (spec));
@@ -54,8 +116,12 @@ nn_checkpoint_save (NnModel *model, const char *path, const char *metadata, GErr
   g_checksum_update (sum, b->data, b->len);
   g_checksum_get_digest (sum, digest, &digest_len);
   g_byte_array_append (b, digest, sizeof digest);
-  /* g_file_set_contents writes a temporary file and renames it over the target. */
-  return g_file_set_contents (path, (const char *) b->data, b->len, error);
+  if (!bl_file_replace_contents (path, b->data, b->len, &local))
+    {
+      g_set_error_literal (error, NN_ERROR, NN_ERROR_IO, local->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 typedef struct {
@@ -82,24 +148,51 @@ take_u32 (Reader *r, guint32 *v)
   return TRUE;
 }
 
+/* Text from the file for a message: valid UTF-8 whatever the bytes were. */
+static char *
+excerpt (const guint8 *p, gsize n)
+{
+  return g_utf8_make_valid ((const char *) p, MIN (n, 200));
+}
+
 gboolean
 nn_checkpoint_load (NnModel *model, const char *path, char **metadata_out, GError **error)
 {
   g_autofree char *contents = NULL;
-  g_autofree char *name = g_filename_display_name (path);
-  g_autoptr(GArray) tensors = nn_model_tensors (model);
+  g_autofree char *name = NULL;
+  g_autoptr(GError) local = NULL;
+  gsize len = 0;
+
+  g_return_val_if_fail (model != NULL && path != NULL, FALSE);
+  /* Regular files only, their size checked before a byte is read: a FIFO, /dev/zero or a
+   * 1 GiB file is refused at once. */
+  if (!bl_file_read_regular (path, NN_CHECKPOINT_MAX_BYTES, &contents, &len, &local))
+    {
+      g_set_error_literal (error, NN_ERROR, NN_ERROR_IO, local->message);
+      return FALSE;
+    }
+  name = g_filename_display_name (path);
+  return nn_checkpoint_load_data (model, (const guint8 *) contents, len, name, metadata_out,
+                                  error);
+}
+
+gboolean
+nn_checkpoint_load_data (NnModel *model, const guint8 *data, gsize len, const char *name,
+                         char **metadata_out, GError **error)
+{
+  g_autoptr(GArray) tensors = NULL;
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree float *staging = NULL;
   const char *spec = nn_model_spec_string ();
   guint8 digest[32];
-  gsize digest_len = sizeof digest, len = 0, total = 0, at = 0;
+  gsize digest_len = sizeof digest, total = 0, at = 0;
   guint32 version = 0, spec_len = 0, meta_len = 0, n_tensors = 0;
   const guint8 *p, *meta;
   Reader r;
 
-  if (!g_file_get_contents (path, &contents, &len, error))
-    return FALSE;
-  if (len < sizeof magic + 32 || memcmp (contents, magic, sizeof magic) != 0)
+  g_return_val_if_fail (model != NULL && (data != NULL || len == 0) && name != NULL, FALSE);
+  tensors = nn_model_tensors (model);
+  if (len < sizeof magic + 32 || memcmp (data, magic, sizeof magic) != 0)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_FORMAT, _("%s is not a Backprop Lab model."), name);
       return FALSE;
@@ -109,16 +202,16 @@ nn_checkpoint_load (NnModel *model, const char *path, char **metadata_out, GErro
       g_set_error (error, NN_ERROR, NN_ERROR_FORMAT, _("%s is too large for a model."), name);
       return FALSE;
     }
-  g_checksum_update (sum, (const guint8 *) contents, len - 32);
+  g_checksum_update (sum, data, len - 32);
   g_checksum_get_digest (sum, digest, &digest_len);
-  if (memcmp (digest, contents + len - 32, 32) != 0)
+  if (memcmp (digest, data + len - 32, 32) != 0)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_FORMAT,
                    _("%s is damaged or truncated (its checksum does not match)."), name);
       return FALSE;
     }
-  r.p = (const guint8 *) contents + sizeof magic;
-  r.end = (const guint8 *) contents + len - 32;
+  r.p = data + sizeof magic;
+  r.end = data + len - 32;
   if (!take_u32 (&r, &version) || version != NN_CHECKPOINT_VERSION)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_FORMAT,
@@ -130,12 +223,20 @@ nn_checkpoint_load (NnModel *model, const char *path, char **metadata_out, GErro
     goto truncated;
   if (spec_len != strlen (spec) || memcmp (p, spec, spec_len) != 0)
     {
+      g_autofree char *other = excerpt (p, spec_len);
       g_set_error (error, NN_ERROR, NN_ERROR_MISMATCH,
-                   _("%s holds a different network: %.*s"), name, (int) MIN (spec_len, 200), p);
+                   _("%s holds a different network: %s"), name, other);
       return FALSE;
     }
   if (!take_u32 (&r, &meta_len) || !take (&r, meta_len, &meta) || !take_u32 (&r, &n_tensors))
     goto truncated;
+  /* The description is shown as text: UTF-8 without NUL, or the file is not ours. */
+  if (!g_utf8_validate_len ((const char *) meta, meta_len, NULL))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_FORMAT,
+                   _("%s: its description is not UTF-8 text."), name);
+      return FALSE;
+    }
   if (n_tensors != tensors->len)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_MISMATCH,
@@ -150,7 +251,9 @@ nn_checkpoint_load (NnModel *model, const char *path, char **metadata_out, GErro
   for (guint i = 0; i < tensors->len; i++)
     {
       const NnTensorView *v = &g_array_index (tensors, NnTensorView, i);
-      const guint8 *np, *nd, *data;
+      const guint8 *np, *nd, *values;
+      const char *what = NULL;
+      gssize bad;
       guint16 nlen;
 
       if (!take (&r, 2, &np))
@@ -160,9 +263,9 @@ nn_checkpoint_load (NnModel *model, const char *path, char **metadata_out, GErro
         goto truncated;
       if (nlen != strlen (v->name) || memcmp (np, v->name, nlen) != 0 || *nd != v->n_dims)
         {
+          g_autofree char *other = excerpt (np, nlen);
           g_set_error (error, NN_ERROR, NN_ERROR_MISMATCH,
-                       _("%s: tensor %u is “%.*s”, expected “%s”."), name, i, (int) nlen, np,
-                       v->name);
+                       _("%s: tensor %u is “%s”, expected “%s”."), name, i, other, v->name);
           return FALSE;
         }
       for (int d = 0; d < v->n_dims; d++)
@@ -178,13 +281,21 @@ nn_checkpoint_load (NnModel *model, const char *path, char **metadata_out, GErro
               return FALSE;
             }
         }
-      if (!take (&r, v->size * 4, &data))
+      if (!take (&r, v->size * 4, &values))
         goto truncated;
       for (gsize k = 0; k < v->size; k++)
         {
-          guint32 bits = (guint32) data[4 * k] | (guint32) data[4 * k + 1] << 8 |
-                         (guint32) data[4 * k + 2] << 16 | (guint32) data[4 * k + 3] << 24;
+          guint32 bits = (guint32) values[4 * k] | (guint32) values[4 * k + 1] << 8 |
+                         (guint32) values[4 * k + 2] << 16 | (guint32) values[4 * k + 3] << 24;
           memcpy (&staging[at + k], &bits, 4);
+        }
+      /* A model of NaN evaluates to nonsense with exit 0: refused like any damage. */
+      if ((bad = find_bad_value (v, staging + at, &what)) >= 0)
+        {
+          g_set_error (error, NN_ERROR, NN_ERROR_FORMAT,
+                       _("%s holds %s (%s, value %lu): it comes from a run that diverged, and "
+                         "predicts nothing."), name, what, v->name, (unsigned long) bad);
+          return FALSE;
         }
       at += v->size;
     }

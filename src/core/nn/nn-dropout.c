@@ -1,4 +1,4 @@
-/* nn-dropout.c: see nn-dropout.h. One 64-bit draw keys the image; each pair of elements then
+/* nn-dropout.c: see nn-dropout.h. Built once per CPU variant (nn-variant.h). One 64-bit draw keys the image; each pair of elements then
  * takes 16 bits each of a 32-bit hash of its index (murmur3's finaliser), a loop the compiler
  * vectorises, so dropout costs little next to the convolutions. */
 #include "nn-dropout.h"
@@ -16,36 +16,8 @@ hash32 (guint32 x)
 }
 
 void
-nn_dropout_forward_train (float *restrict y, float *restrict mask, const float *restrict x,
-                          gsize n, float p, guint64 seed, guint64 stream, guint64 step,
-                          guint64 image)
-{
-  const float scale = 1.0f / (1.0f - p);
-  const guint32 threshold = (guint32) (p * 65536.0f);   /* drop when the 16 bits < p·2^16 */
-  const guint32 key = (guint32) nn_rng_u64 (seed, stream, (step << 24) ^ image);
-  const gsize pairs = n / 2;
-
-  for (gsize i = 0; i < pairs; i++)
-    {
-      guint32 h = hash32 (key + (guint32) i * 0x9E3779B9u);
-      float m0 = (h & 0xffff) >= threshold ? scale : 0.0f;
-      float m1 = (h >> 16) >= threshold ? scale : 0.0f;
-      mask[2 * i] = m0;
-      mask[2 * i + 1] = m1;
-      y[2 * i] = x[2 * i] * m0;
-      y[2 * i + 1] = x[2 * i + 1] * m1;
-    }
-  if (n % 2)
-    {
-      guint32 h = hash32 (key + (guint32) pairs * 0x9E3779B9u);
-      mask[n - 1] = (h & 0xffff) >= threshold ? scale : 0.0f;
-      y[n - 1] = x[n - 1] * mask[n - 1];
-    }
-}
-
-void
-nn_dropout_apply (float *restrict y, gsize n, float p, guint64 seed, guint64 stream, guint64 step,
-                  guint64 image)
+NN_KERNEL (nn_dropout_apply) (float *restrict y, gsize n, float p, guint64 seed, guint64 stream,
+                               guint64 step, guint64 image)
 {
   const float scale = 1.0f / (1.0f - p);
   const guint32 threshold = (guint32) (p * 65536.0f);
@@ -63,12 +35,4 @@ nn_dropout_apply (float *restrict y, gsize n, float p, guint64 seed, guint64 str
       guint32 h = hash32 (key + (guint32) pairs * 0x9E3779B9u);
       y[n - 1] *= (h & 0xffff) >= threshold ? scale : 0.0f;
     }
-}
-
-void
-nn_dropout_backward (float *restrict dx, const float *restrict dy, const float *restrict mask,
-                     gsize n)
-{
-  for (gsize i = 0; i < n; i++)
-    dx[i] = dy[i] * mask[i];
 }

@@ -29,12 +29,14 @@ nn_logsoftmax_nll_forward (float *logp, const float *z, const guint8 *labels, in
 
 void
 nn_logsoftmax_nll_backward (float *dz, const float *logp, const guint8 *labels, int N, int K,
-                            float scale)
+                            float scale, float smoothing)
 {
+  const float off = smoothing / K, on = 1.0f - smoothing + off;
+
   for (int n = 0; n < N; n++)
     for (int k = 0; k < K; k++)
       {
         gsize i = (gsize) n * K + k;
-        dz[i] = (expf (logp[i]) - (k == labels[n] ? 1.0f : 0.0f)) * scale;
+        dz[i] = (expf (logp[i]) - (k == labels[n] ? on : off)) * scale;
       }
 }

@@ -1,5 +1,5 @@
 /* nn-model.h: the 18,820-parameter MNIST network, built from a small spec (a table of blocks
- * in nn-model.c: conv 3×3 → [BN] → ReLU → [Dropout 0.25] → [MaxPool 2×2], then global average
+ * in nn-arch.h: conv 3×3 → [BN] → ReLU → [Dropout 0.25] → [MaxPool 2×2], then global average
  * pooling and a linear layer):
  *
  *   conv1 3×3 1→16 pad 1 → BN → ReLU → conv2 3×3 16→32 pad 1 → ReLU → Dropout → MaxPool (28→14)
@@ -19,8 +19,9 @@
  *
  * Speed: each image runs through as many blocks as it can in one go inside its chunk's
  * scratch (in the core's L2), convolutions as implicit GEMMs on zero-padded images
- * (nn-gemm.h). Batch norm needs the whole batch, so a step is a sequence of phases split at
- * the BN layers: 4 forward, 4 backward.
+ * (nn-conv3x3.h). Batch norm needs the whole batch, so a step is a sequence of phases split at
+ * the BN layers: 4 forward, 4 backward (nn-model-step.c). The layer kernels are those of the
+ * CPU variant chosen when the model is made (nn-cpu.h: the best this CPU runs, or BL_CPU's).
  *
  * Determinism: a batch is split into NN_MODEL_CHUNKS fixed chunks whatever the thread count;
  * each chunk accumulates its own parameter gradients and BN partial sums and they are combined
@@ -37,11 +38,13 @@
  *   nn_model_train_step (m, x, labels, n, step, &loss_sum, &correct, &error);  // grads ready
  *   nn_schedule_at (&schedule, step, epoch, &lr, &momentum);                   // nn-sgd.h
  *   nn_sgd_step (nn_model_params (m), nn_model_grads (m), nn_model_velocity (m),
- *                nn_model_n_params (m), lr, momentum, weight_decay);
+ *                nn_model_n_params (m), lr, momentum, weight_decay, nesterov);
  */
 #pragma once
 
 #include <glib.h>
+
+#include "nn-cpu.h"
 
 G_BEGIN_DECLS
 
@@ -69,8 +72,13 @@ typedef struct {
 
 /* @seed fixes the initial weights and every dropout mask; @max_batch (1…65536) sizes the
  * buffers; @n_threads (1…256) counts the calling thread. NULL and NN_ERROR_INVALID if out of
- * range. */
+ * range, or if BL_CPU asks for kernels this CPU cannot run (nn_cpu_variant_select()). */
 NnModel  *nn_model_new        (guint64 seed, guint max_batch, guint n_threads, GError **error);
+/* The CPU variant whose kernels the model runs; switching keeps every weight and buffer (their
+ * layout is the same in every variant). FALSE with NN_ERROR_INVALID if this CPU cannot run
+ * @variant. */
+NnCpuVariant nn_model_get_cpu_variant (NnModel *model);
+gboolean  nn_model_set_cpu_variant (NnModel *model, NnCpuVariant variant, GError **error);
 void      nn_model_free       (NnModel *model);
 /* Back to the seed's initial weights (PyTorch's default initialisation) and zero velocity. */
 void      nn_model_reset      (NnModel *model, guint64 seed);
@@ -95,6 +103,11 @@ GBytes   *nn_model_get_state  (NnModel *model);
 /* Fails with NN_ERROR_MISMATCH if @state is not this architecture's size. */
 gboolean  nn_model_set_state  (NnModel *model, GBytes *state, GError **error);
 
+/* Training targets (1 − ε)·onehot + ε/10 from now on (0, the default: the labels as they are).
+ * The loss train_step returns stays the plain negative log-likelihood, comparable with the
+ * test loss. */
+void      nn_model_set_label_smoothing (NnModel *model, float epsilon);
+
 /* One training step's forward and backward on @n ≤ max_batch images x (n, 1, 28, 28),
  * normalised as (x/255 − 0.1307)/0.3081; labels (n), each < 10. Leaves the gradient of the
  * MEAN loss in nn_model_grads() (nothing is applied: call nn_sgd_step), updates the BN running
@@ -103,6 +116,15 @@ gboolean  nn_model_set_state  (NnModel *model, GBytes *state, GError **error);
  * NN_ERROR_INVALID (bad n or label) or NN_ERROR_DIVERGED (non-finite loss). */
 gboolean  nn_model_train_step (NnModel *model, const float *x, const guint8 *labels, guint n,
                                guint64 step, double *loss_sum, guint *correct, GError **error);
+/* Batch norm's running statistics measured again, without dropout, on clean training images
+ * x (n ≤ max_batch, 1, 28, 28): call it for batches 0, 1, 2, … (@batch_index); afterwards the
+ * running statistics are the average of those batches' statistics (PyTorch's momentum None).
+ * Training moves them as an average over recent batches seen through dropout and
+ * augmentation; evaluation sees neither, so measuring them as evaluation will see them fixes
+ * the shift in variance dropout leaves (Li et al. 2019, "Understanding the disharmony between
+ * dropout and batch normalization"). Nothing else changes. */
+void      nn_model_recalibrate_batchnorm (NnModel *model, const float *x, guint n,
+                                          guint batch_index);
 /* Evaluation mode (running BN statistics, no dropout) on n ≤ max_batch images x (n, 1, 28, 28).
  * Returns the SUMMED loss and the number correct; @pred (n) gets the argmax class and @probs
  * (n, 10) the softmax probabilities; any of them may be NULL; @labels may be NULL (then

@@ -77,12 +77,12 @@ nn_schedule_at (const NnSchedule *s, guint64 step, guint epoch, double *lr, doub
 
 void
 nn_sgd_step (float *w, const float *g, float *v, gsize n, float lr, float momentum,
-             float weight_decay)
+             float weight_decay, gboolean nesterov)
 {
   for (gsize i = 0; i < n; i++)
     {
       float gi = g[i] + weight_decay * w[i];
       v[i] = momentum * v[i] + gi;
-      w[i] -= lr * v[i];
+      w[i] -= lr * (nesterov ? gi + momentum * v[i] : v[i]);
     }
 }

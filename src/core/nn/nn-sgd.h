@@ -1,5 +1,6 @@
 /* nn-sgd.h: SGD with momentum in PyTorch's form, and learning-rate schedules.
- *   g ← ∂L/∂w + λ·w;  v ← μ·v + g;  w ← w − η·v      (v starts at 0)
+ *   g ← ∂L/∂w + λ·w;  v ← μ·v + g;  w ← w − η·v            (v starts at 0)
+ *   Nesterov:                        w ← w − η·(g + μ·v)
  * Schedules give (η, μ) for a step: constant; step (η·γ^⌊epoch/k⌋); one-cycle as PyTorch's
  * OneCycleLR with its defaults (30 % warm-up, cosine, η from max/25 to max to max/25/10⁴,
  * μ cycling inversely between 0.95 and 0.85). */
@@ -30,6 +31,6 @@ const char *nn_schedule_name (NnScheduleKind kind);
 void nn_schedule_at (const NnSchedule *s, guint64 step, guint epoch, double *lr, double *momentum);
 
 void nn_sgd_step (float *w, const float *g, float *v, gsize n, float lr, float momentum,
-                  float weight_decay);
+                  float weight_decay, gboolean nesterov);
 
 G_END_DECLS

@@ -48,6 +48,15 @@ nn_recipe_init_plain (NnRecipe *r)
   r->rotate_deg = 0;
 }
 
+void
+nn_recipe_init_quick (NnRecipe *r)
+{
+  nn_recipe_init_default (r);
+  r->epochs = 5;
+  r->batch = 64;
+  r->label_smoothing = 0.1;
+}
+
 gboolean
 nn_recipe_validate (const NnRecipe *r, GError **error)
 {
@@ -67,6 +76,8 @@ nn_recipe_validate (const NnRecipe *r, GError **error)
     bad = _("the thread count must be between 1 and 64");
   else if (!isfinite (r->rotate_deg) || r->rotate_deg < 0 || r->rotate_deg > 180)
     bad = _("the rotation must be between 0 and 180 degrees");
+  else if (!isfinite (r->label_smoothing) || r->label_smoothing < 0 || r->label_smoothing >= 1)
+    bad = _("the label smoothing must be at least 0 and below 1");
   else if (r->schedule == NN_SCHEDULE_STEP && (r->step_epochs < 1 || !(r->gamma > 0)))
     bad = _("the step schedule needs a step of at least one epoch and a positive gamma");
   if (bad)
@@ -80,15 +91,23 @@ nn_recipe_validate (const NnRecipe *r, GError **error)
 char *
 nn_recipe_to_string (const NnRecipe *r)
 {
-  char lr[32], mom[32], wd[32], rot[32];
+  char lr[32], mom[32], wd[32], rot[32], ls[32], recal[48] = "";
+
+  if (r->recalibrate_bn > 0)
+    g_snprintf (recal, sizeof recal, " recalibrate_bn=%u", r->recalibrate_bn);
 
   return g_strdup_printf ("epochs=%u batch=%u lr=%s momentum=%s weight_decay=%s schedule=%s "
-                          "seed=%" G_GUINT64_FORMAT " threads=%u train_subset=%u rotate=%s",
+                          "seed=%" G_GUINT64_FORMAT " threads=%u train_subset=%u rotate=%s"
+                          "%s%s%s%s",
                           r->epochs, r->batch, g_ascii_formatd (lr, sizeof lr, "%g", r->lr),
                           g_ascii_formatd (mom, sizeof mom, "%g", r->momentum),
                           g_ascii_formatd (wd, sizeof wd, "%g", r->weight_decay),
                           nn_schedule_name (r->schedule), r->seed, r->threads, r->train_subset,
-                          g_ascii_formatd (rot, sizeof rot, "%g", r->rotate_deg));
+                          g_ascii_formatd (rot, sizeof rot, "%g", r->rotate_deg),
+                          r->label_smoothing > 0 ? " label_smoothing=" : "",
+                          r->label_smoothing > 0
+                            ? g_ascii_formatd (ls, sizeof ls, "%g", r->label_smoothing) : "",
+                          r->nesterov ? " nesterov" : "", recal);
 }
 
 NnTrainer *
@@ -109,6 +128,7 @@ nn_trainer_new (const NnRecipe *recipe, NnDataset *data, GError **error)
       g_free (t);
       return NULL;
     }
+  nn_model_set_label_smoothing (t->model, (float) recipe->label_smoothing);
   t->x = g_new (float, (gsize) recipe->batch * NN_IMAGE_SIZE);
   t->y = g_new (guint8, recipe->batch);
   t->order = g_new (guint32, MAX (data->train.n, 1));
@@ -219,6 +239,28 @@ nn_evaluate_split (NnModel *model, const NnSplit *split, guint limit, guint batc
   return !g_cancellable_is_cancelled (cancellable);
 }
 
+/* Batch norm's running statistics measured again on the first recipe.recalibrate_bn training
+ * images, as they are (see NnRecipe). FALSE if cancelled on the way. */
+static gboolean
+recalibrate_batchnorm (NnTrainer *t, GCancellable *cancellable)
+{
+  const NnSplit *train = &t->data->train;
+  guint n = MIN (t->recipe.recalibrate_bn, train->n), batch = t->recipe.batch;
+  g_autofree guint32 *idx = g_new (guint32, batch);
+
+  for (guint start = 0, b = 0; start < n; start += batch, b++)
+    {
+      guint m = MIN (batch, n - start);
+      if (g_cancellable_is_cancelled (cancellable))
+        return FALSE;
+      for (guint i = 0; i < m; i++)
+        idx[i] = start + i;
+      nn_split_fill_batch (train, idx, m, t->x, t->y, 0, 0, 0);
+      nn_model_recalibrate_batchnorm (t->model, t->x, m, b);
+    }
+  return TRUE;
+}
+
 gboolean
 nn_trainer_run (NnTrainer *t, NnBatchFunc on_batch, NnEpochFunc on_epoch, gpointer user_data,
                 GCancellable *cancellable, GError **error)
@@ -266,7 +308,7 @@ nn_trainer_run (NnTrainer *t, NnBatchFunc on_batch, NnEpochFunc on_epoch, gpoint
           nn_schedule_at (&schedule, step, epoch, &lr, &momentum);
           nn_sgd_step (nn_model_params (t->model), nn_model_grads (t->model),
                        nn_model_velocity (t->model), n_params, (float) lr, (float) momentum,
-                       (float) r->weight_decay);
+                       (float) r->weight_decay, r->nesterov);
           loss_sum += loss;
           correct_sum += correct;
           seen += m;
@@ -287,6 +329,12 @@ nn_trainer_run (NnTrainer *t, NnBatchFunc on_batch, NnEpochFunc on_epoch, gpoint
       report.record.train_loss = loss_sum / seen;
       report.record.train_acc = (double) correct_sum / seen;
       report.record.lr = lr;
+      if (r->recalibrate_bn > 0 && !recalibrate_batchnorm (t, cancellable))
+        {
+          g_set_error (error, NN_ERROR, NN_ERROR_CANCELLED,
+                       _("Training stopped while testing epoch %u."), epoch + 1);
+          return FALSE;
+        }
       if (!nn_evaluate_split (t->model, &t->data->test, r->test_subset, r->batch,
                               &report.record.test_loss, &report.record.test_acc,
                               report.record.confusion, t->test_probs, cancellable))

@@ -29,12 +29,21 @@ typedef struct {
   guint          train_subset;   /* 0: all training images */
   guint          test_subset;    /* 0: all test images */
   double         rotate_deg;     /* random rotation ±deg of training images; 0: none */
+  double         label_smoothing;  /* ε of the training targets (nn-loss.h); 0: none */
+  gboolean       nesterov;       /* Nesterov momentum (nn-sgd.h) */
+  guint          recalibrate_bn; /* before each test pass, batch norm's statistics measured
+                                  * again on this many training images, without dropout or
+                                  * augmentation (nn_model_recalibrate_batchnorm); 0: never */
 } NnRecipe;
 
 /* The default: 20 epochs, batch 128, one-cycle to 0.05, rotation ±7°, seed 1, 2 threads. */
 void nn_recipe_init_default (NnRecipe *r);
 /* The plain recipe: SGD 0.01, momentum 0.9, constant, no augmentation. */
 void nn_recipe_init_plain   (NnRecipe *r);
+/* The quick recipe, for a lesson's time: the same network to ≥ 99.40 % in about a minute on a
+ * 2-core laptop (bench/README.md): 5 epochs, batch 64, one-cycle to 0.05, rotation ±7°, label
+ * smoothing 0.1. */
+void nn_recipe_init_quick   (NnRecipe *r);
 gboolean nn_recipe_validate (const NnRecipe *r, GError **error);
 /* "epochs=20 batch=128 lr=0.05 …", for logs and checkpoints. (transfer full) */
 char *nn_recipe_to_string   (const NnRecipe *r);

@@ -1,0 +1,272 @@
+/* test-screens.c: every screen a class sees, at the sizes a classroom has, checked.
+ *
+ * The real window (BlApplication, so projector mode and the theme are its actions and
+ * settings) shows each view — the Backprop page, the MNIST page's This Run after a short run,
+ * Try It with a drawn digit, Compare Rates after three rates, Preferences, the digits of a
+ * matrix cell — at 1024×600, 1280×720 and 1920×1080, in normal and projector mode, light and
+ * dark. For each it checks what can be checked without eyes:
+ *   - the window fits the screen: its content asks for no more than the size (a larger
+ *     minimum pushes widgets off a projector's screen);
+ *   - no visible label that shows numbers is ellipsized;
+ *   - a visible confusion matrix draws its counts.
+ * With BL_SCREENS_DIR set (tools/screenshot-matrix.sh), each view is also saved as a PNG named
+ * SIZE-MODE-THEME-VIEW.png, for a person to look at. */
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "config.h"
+#include "bl-application.h"
+#include "bl-preferences.h"
+#include "bl-window.h"
+#include "mnist/bl-mnist-page.h"
+#include "test-app-env.h"
+#include "test-utils.h"
+#include "widgets/bl-confusion-view.h"
+
+static const int sizes[][2] = { { 1024, 600 }, { 1280, 720 }, { 1920, 1080 } };
+
+typedef struct {
+  BlApplication *app;
+  GSettings     *settings;
+  BlWindow      *window;
+  BlMnistPage   *page;
+  GtkWidget     *cell_window;
+  GString       *failures;
+  guint          checked;
+} Screens;
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+static gboolean
+has_data (gpointer page)
+{
+  return bl_data_panel_get_dataset (bl_mnist_page_get_data_panel (page)) != NULL;
+}
+
+static gboolean
+idle_and_shown (gpointer page)
+{
+  return !bl_mnist_page_is_busy (page) && bl_mnist_page_is_view_current (page);
+}
+
+static gboolean
+queue_done (gpointer page)
+{
+  return idle_and_shown (page) &&
+         bl_lr_compare_get_queue_length (bl_mnist_page_get_lr_compare (page)) == 0;
+}
+
+/* A label that is on screen and cut short by an ellipsis (its text holds a digit: numbers
+ * must never be cut). The status line is one ellipsised line by design (its tooltip holds the
+ * sentence); it is named and skipped. */
+static void
+check_labels (GtkWidget *widget, const char *where, Screens *s)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      if (!gtk_widget_get_mapped (c))
+        continue;
+      if (GTK_IS_LABEL (c) && gtk_label_get_ellipsize (GTK_LABEL (c)) != PANGO_ELLIPSIZE_NONE &&
+          gtk_widget_get_tooltip_text (c) == NULL)
+        {
+          PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (c));
+          const char *text = gtk_label_get_text (GTK_LABEL (c));
+          if (pango_layout_is_ellipsized (layout) && strpbrk (text, "0123456789"))
+            g_string_append_printf (s->failures, "%s: label “%s” is cut short\n", where, text);
+        }
+      check_labels (c, where, s);
+    }
+}
+
+static void
+check_matrices (GtkWidget *widget, const char *where, Screens *s)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      if (!gtk_widget_get_mapped (c))
+        continue;
+      if (BL_IS_CONFUSION_VIEW (c))
+        {
+          int w = gtk_widget_get_width (c), h = gtk_widget_get_height (c);
+          if (bl_confusion_view_get_count_size (BL_CONFUSION_VIEW (c), w, h) == 0)
+            g_string_append_printf (s->failures, "%s: the %d×%d confusion matrix has no room "
+                                    "for its counts\n", where, w, h);
+        }
+      check_matrices (c, where, s);
+    }
+}
+
+/* The content's minimum size against the screen's. */
+static void
+check_fits (GtkWidget *window, int width, int height, const char *where, Screens *s)
+{
+  int min_w, min_h;
+
+  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+  gtk_widget_measure (window, GTK_ORIENTATION_VERTICAL, width, &min_h, NULL, NULL, NULL);
+  if (min_w > width || min_h > height)
+    {
+      g_string_append_printf (s->failures, "%s: needs at least %d×%d, more than the screen",
+                              where, min_w, min_h);
+      /* Which page asks for it: a stack is as large as its largest page. */
+      if (BL_IS_WINDOW (window))
+        {
+          GtkWidget *pages[] = { GTK_WIDGET (bl_window_get_backprop_page (BL_WINDOW (window))),
+                                 bl_window_get_mnist_page (BL_WINDOW (window)) };
+          for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+            {
+              int pw, ph;
+              gtk_widget_measure (pages[i], GTK_ORIENTATION_HORIZONTAL, -1, &pw, NULL, NULL,
+                                  NULL);
+              gtk_widget_measure (pages[i], GTK_ORIENTATION_VERTICAL, width, &ph, NULL, NULL,
+                                  NULL);
+              g_string_append_printf (s->failures, "; %s %d×%d", G_OBJECT_TYPE_NAME (pages[i]),
+                                      pw, ph);
+            }
+        }
+      g_string_append_c (s->failures, '\n');
+    }
+}
+
+static void
+look (Screens *s, GtkWidget *window, int width, int height, const char *config,
+      const char *view)
+{
+  g_autofree char *where = g_strdup_printf ("%s %s", config, view);
+  const char *dir = g_getenv ("BL_SCREENS_DIR");
+
+  g_assert_true (bl_test_wait_for_draw (window));
+  check_fits (window, width, height, where, s);
+  check_labels (window, where, s);
+  check_matrices (window, where, s);
+  s->checked++;
+  if (dir && *dir)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-%s.png", config, view);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_assert_true (bl_test_save_window_png (window, path));
+    }
+}
+
+static void
+show_mnist_view (Screens *s, const char *name)
+{
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (bl_mnist_page_get_run_view (s->page)),
+                                              GTK_TYPE_STACK);
+
+  gtk_widget_activate_action (GTK_WIDGET (s->window), "win.show-page", "s", "mnist");
+  gtk_stack_set_visible_child_name (GTK_STACK (stack), name);
+}
+
+/* The states worth looking at, made once: a short run, a digit, three rates compared. */
+static void
+prepare (Screens *s)
+{
+  const double stroke[] = { 150, 50, 130, 150, 120, 240 };
+  const double rates[] = { 0.01, 0.05, 0.2 };
+  NnRecipe r;
+
+  bl_data_panel_load (bl_mnist_page_get_data_panel (s->page), g_getenv ("BL_TEST_MNIST_FIXTURE"));
+  g_assert_true (bl_test_iterate_until (has_data, s->page, 60));
+  nn_recipe_init_plain (&r);
+  r.lr = 0.05;
+  r.epochs = 1;
+  r.batch = 64;
+  r.train_subset = 640;
+  r.threads = 2;
+  bl_recipe_form_set_recipe (bl_mnist_page_get_recipe_form (s->page), &r);
+  g_assert_true (bl_mnist_page_run_rates (s->page, rates, G_N_ELEMENTS (rates), NULL));
+  g_assert_true (bl_test_iterate_until (queue_done, s->page, 240));
+  r.epochs = 3;
+  r.train_subset = 1920;
+  bl_recipe_form_set_recipe (bl_mnist_page_get_recipe_form (s->page), &r);
+  g_assert_true (bl_mnist_page_start (s->page, NULL));
+  g_assert_true (bl_test_iterate_until (idle_and_shown, s->page, 240));
+  bl_digit_pad_stroke (bl_try_it_get_pad (bl_mnist_page_get_try_it (s->page)), stroke, 3);
+}
+
+static void
+test_every_screen (void)
+{
+  Screens s = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  s.failures = g_string_new (NULL);
+  s.app = bl_application_new ();
+  g_application_set_flags (G_APPLICATION (s.app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (s.app), NULL, &error));
+  g_application_activate (G_APPLICATION (s.app));
+  s.window = BL_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (s.app)));
+  s.settings = bl_application_get_settings (s.app);
+  g_assert_nonnull (s.settings);
+  s.page = BL_MNIST_PAGE (bl_window_get_mnist_page (s.window));
+  prepare (&s);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    for (guint projector = 0; projector < 2; projector++)
+      for (guint dark = 0; dark < 2; dark++)
+        {
+          int w = sizes[i][0], h = sizes[i][1];
+          g_autofree char *config = g_strdup_printf ("%dx%d-%s-%s", w, h,
+                                                     projector ? "projector" : "normal",
+                                                     dark ? "dark" : "light");
+          BlPreferences *prefs;
+          BlDigitGrid *grid;
+
+          g_settings_set_boolean (s.settings, "projector-mode", projector);
+          g_settings_set_string (s.settings, "theme", dark ? "dark" : "light");
+          gtk_window_unmaximize (GTK_WINDOW (s.window));
+          gtk_window_set_default_size (GTK_WINDOW (s.window), w, h);
+          bl_test_iterate_until (never, NULL, 0.2);
+
+          gtk_widget_activate_action (GTK_WIDGET (s.window), "win.show-page", "s", "backprop");
+          look (&s, GTK_WIDGET (s.window), w, h, config, "backprop");
+          /* On a narrow screen a run folds the data and recipe away (the page's policy): the
+           * views after a run are seen that way. */
+          g_object_set (s.page, "sidebar-visible",
+                        w >= bl_mnist_page_get_narrow_width (s.page), NULL);
+          show_mnist_view (&s, "run");
+          look (&s, GTK_WIDGET (s.window), w, h, config, "mnist-run");
+          show_mnist_view (&s, "try");
+          look (&s, GTK_WIDGET (s.window), w, h, config, "mnist-try-it");
+          show_mnist_view (&s, "compare");
+          look (&s, GTK_WIDGET (s.window), w, h, config, "mnist-compare");
+          show_mnist_view (&s, "run");
+
+          prefs = bl_preferences_new (GTK_WINDOW (s.window), s.settings);
+          gtk_window_present (GTK_WINDOW (prefs));
+          look (&s, GTK_WIDGET (prefs), w, h, config, "preferences");
+          gtk_window_destroy (GTK_WINDOW (prefs));
+
+          grid = bl_mnist_page_open_cell (s.page, 4, 9, 3);
+          g_assert_nonnull (grid);
+          look (&s, gtk_widget_get_ancestor (GTK_WIDGET (grid), GTK_TYPE_WINDOW), w, h, config,
+                "cell-digits");
+          gtk_window_destroy (GTK_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (grid),
+                                                                   GTK_TYPE_WINDOW)));
+        }
+
+  g_test_message ("%u screens checked", s.checked);
+  if (s.failures->len)
+    g_test_message ("%s", s.failures->str);
+  g_assert_cmpuint (s.failures->len, ==, 0);
+  g_settings_reset (s.settings, "projector-mode");
+  g_settings_reset (s.settings, "theme");
+  gtk_window_destroy (GTK_WINDOW (s.window));
+  g_string_free (s.failures, TRUE);
+  g_object_unref (s.app);
+}
+
+int
+main (int argc, char **argv)
+{
+  bl_test_isolate_dirs ();
+  gtk_test_init (&argc, &argv, NULL);
+  bl_test_init_display ();
+  g_test_add_func ("/app/screens/every-screen", test_every_screen);
+  return g_test_run ();
+}

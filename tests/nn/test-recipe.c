@@ -1,0 +1,67 @@
+/* test-recipe.c: the named recipes (nn-trainer.h) and the checks on a recipe's new levers. */
+#include <glib.h>
+#include <string.h>
+
+#include "nn-error.h"
+#include "nn-trainer.h"
+
+static void
+test_named_recipes (void)
+{
+  g_autoptr(GError) error = NULL;
+  NnRecipe def, quick, plain;
+  g_autofree char *text = NULL;
+
+  nn_recipe_init_default (&def);
+  nn_recipe_init_quick (&quick);
+  nn_recipe_init_plain (&plain);
+  g_assert_true (nn_recipe_validate (&def, &error));
+  g_assert_true (nn_recipe_validate (&quick, &error));
+  g_assert_true (nn_recipe_validate (&plain, &error));
+  g_assert_no_error (error);
+  /* The quick one is the default, shorter, with its own levers; the others have none of them. */
+  g_assert_cmpuint (quick.epochs, <, def.epochs);
+  g_assert_cmpuint (quick.epochs, ==, 5);
+  g_assert_cmpuint (quick.batch, ==, 64);
+  g_assert_cmpfloat (quick.label_smoothing, ==, 0.1);
+  g_assert_cmpint (quick.schedule, ==, def.schedule);
+  g_assert_cmpfloat (def.label_smoothing, ==, 0);
+  g_assert_false (def.nesterov);
+  g_assert_cmpfloat (plain.label_smoothing, ==, 0);
+  text = nn_recipe_to_string (&quick);
+  g_assert_nonnull (strstr (text, "label_smoothing=0.1"));
+  g_assert_nonnull (strstr (text, "epochs=5 batch=64"));
+}
+
+static void
+test_levers_checked (void)
+{
+  NnRecipe r;
+  GError *error = NULL;
+
+  nn_recipe_init_quick (&r);
+  r.label_smoothing = 1.0;
+  g_assert_false (nn_recipe_validate (&r, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_INVALID);
+  g_clear_error (&error);
+  r.label_smoothing = -0.1;
+  g_assert_false (nn_recipe_validate (&r, &error));
+  g_clear_error (&error);
+  r.label_smoothing = 0.2;
+  r.nesterov = TRUE;
+  g_assert_true (nn_recipe_validate (&r, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *text = nn_recipe_to_string (&r);
+    g_assert_nonnull (strstr (text, " nesterov"));
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/nn/recipe/named", test_named_recipes);
+  g_test_add_func ("/nn/recipe/levers-checked", test_levers_checked);
+  return g_test_run ();
+}
