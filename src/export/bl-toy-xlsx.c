@@ -248,7 +248,10 @@ bl_toy_xlsx_save_full (const char *path, BlToyRun *const *runs, guint n_runs,
   for (guint k = 0; k < BL_TOY_N_COLS; k++)
     layout.col[k] = bl_toy_column_visible (k, layout.biases) ? next++ : -1;
 
-  /* libxlsxwriter writes the whole file at close: write beside the target, then rename. */
+  /* libxlsxwriter writes the whole file at close: write beside the target, then rename; a
+   * destination that cannot be replaced (a FIFO, a device, a folder) is refused first. */
+  if (!bl_file_check_destination (path, 0, error))
+    return FALSE;
   tmp_path = bl_file_temp_path (path);
   wb = workbook_new_opt (tmp_path, &options);
   if (wb == NULL)

@@ -334,6 +334,36 @@ test_builds (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A start computes every run once: with stored settings that differ from the defaults (other
+ * rates, fewer iterations, the With-biases preset), the page read each of them and recomputed
+ * after each (four computations at startup). */
+static void
+test_startup_computes_once (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  const double lrs[] = { 0.3, 1.5 };
+  BlWindow *window;
+  BlBackpropPage *page;
+
+  g_settings_set_value (settings, "learning-rates",
+                        g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, lrs, 2, sizeof (double)));
+  g_settings_set_uint (settings, "iterations", 500);
+  g_settings_set_string (settings, "preset", "with-biases");
+  window = bl_window_new (NULL, settings);
+  page = bl_window_get_backprop_page (window);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_draw (GTK_WIDGET (window));
+  g_assert_cmpuint (bl_backprop_page_get_n_computes (page), ==, 1);
+  g_assert_cmpuint (bl_backprop_page_get_n_runs (page), ==, 2);
+  g_assert_cmpuint (bl_backprop_page_get_run (page, 1)->n_rows, ==, 501);
+  g_assert_cmpfloat (bl_backprop_page_get_run (page, 1)->lr, ==, 1.5);
+  g_assert_true (bl_backprop_page_get_run (page, 0)->init.has_biases);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "learning-rates");
+  g_settings_reset (settings, "iterations");
+  g_settings_reset (settings, "preset");
+}
+
 static void
 test_step_moves_cursor (void)
 {
@@ -963,6 +993,7 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   bl_test_init_display ();
   g_test_add_func ("/app/window/builds", test_builds);
+  g_test_add_func ("/app/window/startup-computes-once", test_startup_computes_once);
   g_test_add_func ("/app/window/step-moves-cursor", test_step_moves_cursor);
   g_test_add_func ("/app/window/bad-input-refused", test_bad_input_refused);
   g_test_add_func ("/app/window/formula-panel", test_formula_panel);

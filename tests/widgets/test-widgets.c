@@ -1,5 +1,7 @@
 /* test-widgets.c: the chart and the network diagram render what they are given. */
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <string.h>
 
@@ -313,6 +315,26 @@ test_chart_marker_and_legend (void)
   g_object_unref (chart);
 }
 
+/* A FIFO where the PNG should go is refused and stays a FIFO. */
+static void
+test_png_fifo_refused (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bl-png-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "pipe.png", NULL);
+  BlChart *chart = BL_CHART (g_object_ref_sink (bl_chart_new ()));
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  g_assert_cmpint (mkfifo (png, 0600), ==, 0);
+  g_assert_false (bl_chart_write_png (chart, png, 300, 200, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpint (g_stat (png, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  g_unlink (png);
+  g_rmdir (dir);
+  g_object_unref (chart);
+}
+
 static void
 test_chart_million_points (void)
 {
@@ -419,6 +441,7 @@ main (int argc, char **argv)
   g_test_add_func ("/widgets/chart/edge-cases", test_chart_edge_cases);
   g_test_add_func ("/widgets/chart/cursor-property", test_chart_cursor_property);
   g_test_add_func ("/widgets/chart/million-points", test_chart_million_points);
+  g_test_add_func ("/widgets/png-fifo-refused", test_png_fifo_refused);
   g_test_add_func ("/widgets/chart/marker-and-legend", test_chart_marker_and_legend);
   g_test_add_func ("/widgets/network-view", test_network_view);
   g_test_add_func ("/widgets/file-chooser", test_file_chooser);

@@ -63,6 +63,13 @@ typedef struct {
 struct _BlBackpropPage {
   GtkWidget parent_instance;
 
+  /* The runs are computed once the page's inputs are known: not in init (the window hands over
+   * its settings right after), not for each setting read, but when first needed. */
+  guint     defer_compute;   /* > 0: recompute_all only marks the runs stale */
+  gboolean  runs_stale;
+  guint     compute_idle;
+  guint     n_computes;      /* recompute_all's full computations, for tests */
+
   /* template children */
   GtkRevealer   *banner_revealer;
   GtkLabel      *banner_label;
@@ -412,6 +419,14 @@ recompute_run (BlBackpropPage *self, guint i)
 static void
 recompute_all (BlBackpropPage *self)
 {
+  if (self->defer_compute > 0)
+    {
+      self->runs_stale = TRUE;
+      return;
+    }
+  self->runs_stale = FALSE;
+  g_clear_handle_id (&self->compute_idle, g_source_remove);
+  self->n_computes++;
   if (self->ledger_biases != (guint) !!self->params.has_biases)
     {
       self->ledger_biases = !!self->params.has_biases;
@@ -429,6 +444,24 @@ recompute_all (BlBackpropPage *self)
   update_reach_table (self);
   update_stop_banner (self);
   update_current_view (self);
+}
+
+/* The runs as the inputs say, computed now if they were left stale. */
+static void
+ensure_computed (BlBackpropPage *self)
+{
+  if (self->runs_stale && self->defer_compute == 0)
+    recompute_all (self);
+}
+
+static gboolean
+compute_idle_cb (gpointer data)
+{
+  BlBackpropPage *self = data;
+
+  self->compute_idle = 0;
+  ensure_computed (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -768,6 +801,7 @@ void
 bl_backprop_page_step (BlBackpropPage *self, guint n)
 {
   g_return_if_fail (BL_IS_BACKPROP_PAGE (self));
+  ensure_computed (self);
   set_current (self, MIN ((guint64) self->current + n, (guint64) G_MAXUINT - 1));
 }
 
@@ -775,6 +809,7 @@ void
 bl_backprop_page_run_n (BlBackpropPage *self)
 {
   g_return_if_fail (BL_IS_BACKPROP_PAGE (self));
+  ensure_computed (self);
   bl_backprop_page_step (self, (guint) gtk_spin_button_get_value_as_int (self->run_n_spin));
 }
 
@@ -782,6 +817,7 @@ void
 bl_backprop_page_reset (BlBackpropPage *self)
 {
   g_return_if_fail (BL_IS_BACKPROP_PAGE (self));
+  ensure_computed (self);
   if (self->tick_id)
     bl_backprop_page_toggle_play (self);
   set_current (self, 0);
@@ -839,6 +875,7 @@ void
 bl_backprop_page_toggle_play (BlBackpropPage *self)
 {
   g_return_if_fail (BL_IS_BACKPROP_PAGE (self));
+  ensure_computed (self);
 
   if (self->tick_id)
     {
@@ -860,6 +897,7 @@ gboolean
 bl_backprop_page_get_playing (BlBackpropPage *self)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), FALSE);
+  ensure_computed (self);
   return self->tick_id != 0;
 }
 
@@ -867,6 +905,7 @@ void
 bl_backprop_page_set_play_speed (BlBackpropPage *self, guint per_second)
 {
   g_return_if_fail (BL_IS_BACKPROP_PAGE (self));
+  ensure_computed (self);
   for (guint i = 0; i < G_N_ELEMENTS (play_speeds); i++)
     if (play_speeds[i] == per_second)
       gtk_drop_down_set_selected (self->speed_dropdown, i);
@@ -1917,6 +1956,7 @@ bl_backprop_page_measure (GtkWidget *widget, GtkOrientation orientation, int for
                           int *minimum, int *natural, int *minimum_baseline,
                           int *natural_baseline)
 {
+  ensure_computed (BL_BACKPROP_PAGE (widget));
   gtk_widget_measure (gtk_widget_get_first_child (widget), orientation, for_size, minimum,
                       natural, minimum_baseline, natural_baseline);
 }
@@ -1974,6 +2014,7 @@ bl_backprop_page_dispose (GObject *object)
 {
   BlBackpropPage *self = BL_BACKPROP_PAGE (object);
 
+  g_clear_handle_id (&self->compute_idle, g_source_remove);
   if (self->tick_id)
     {
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
@@ -2201,7 +2242,10 @@ bl_backprop_page_init (BlBackpropPage *self)
   g_signal_connect (self->vpaned, "notify::position", G_CALLBACK (pane_moved_cb), self);
   g_signal_connect (self->ledger_paned, "notify::position", G_CALLBACK (pane_moved_cb), self);
 
-  recompute_all (self);
+  /* Computed when first needed (a getter, the first measure) or at the latest from the main
+   * loop, after the window has passed its settings. */
+  self->runs_stale = TRUE;
+  self->compute_idle = g_idle_add_full (G_PRIORITY_HIGH, compute_idle_cb, self, NULL);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -2227,6 +2271,8 @@ bl_backprop_page_set_settings (BlBackpropPage *self, GSettings *settings)
   g_set_object (&self->settings, NULL);
   if (settings == NULL)
     return;
+  /* Each setting read would recompute every run: compute once, after the last. */
+  self->defer_compute++;
 
   lrs_v = g_settings_get_value (settings, "learning-rates");
   lrs = g_variant_get_fixed_array (lrs_v, &n, sizeof (double));
@@ -2245,6 +2291,7 @@ bl_backprop_page_set_settings (BlBackpropPage *self, GSettings *settings)
                    G_SETTINGS_BIND_GET);
   g_settings_bind (settings, "projector-mode", self->network_view, "projector-mode",
                    G_SETTINGS_BIND_GET);
+  self->defer_compute--;
   recompute_all (self);
   /* Written back from here on, not before: reading must not overwrite what is stored. */
   self->settings = g_object_ref (settings);
@@ -2266,6 +2313,7 @@ guint
 bl_backprop_page_get_current (BlBackpropPage *self)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), 0);
+  ensure_computed (self);
   return self->current;
 }
 
@@ -2273,13 +2321,22 @@ guint
 bl_backprop_page_get_n_runs (BlBackpropPage *self)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), 0);
+  ensure_computed (self);
   return self->runs->len;
+}
+
+guint
+bl_backprop_page_get_n_computes (BlBackpropPage *self)
+{
+  g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), 0);
+  return self->n_computes;
 }
 
 const BlToyRun *
 bl_backprop_page_get_run (BlBackpropPage *self, guint i)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
   g_return_val_if_fail (i < self->runs->len, NULL);
   return g_ptr_array_index (self->runs, i);
 }
@@ -2288,6 +2345,7 @@ BlChart *
 bl_backprop_page_get_chart (BlBackpropPage *self)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
   return self->chart;
 }
 
@@ -2295,6 +2353,7 @@ GtkWidget *
 bl_backprop_page_get_param_entry (BlBackpropPage *self, const char *name)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
   for (guint i = 0; i < N_PARAMS; i++)
     if (g_str_equal (param_names[i], name))
       return self->param_entries[i];
@@ -2305,6 +2364,7 @@ GListModel *
 bl_backprop_page_get_ledger_selection (BlBackpropPage *self)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
   return G_LIST_MODEL (self->selection);
 }
 
@@ -2312,6 +2372,7 @@ void
 bl_backprop_page_set_preset (BlBackpropPage *self, BlToyPreset preset)
 {
   g_return_if_fail (BL_IS_BACKPROP_PAGE (self));
+  ensure_computed (self);
   /* The drop-down's handler applies it. */
   gtk_drop_down_set_selected (self->preset_dropdown, preset == BL_TOY_PRESET_WITH_BIASES ? 1 : 0);
 }
@@ -2320,6 +2381,7 @@ GtkColumnView *
 bl_backprop_page_get_ledger_view (BlBackpropPage *self)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
   return self->ledger_view;
 }
 
@@ -2327,6 +2389,7 @@ void
 bl_backprop_page_select_column (BlBackpropPage *self, BlToyColumn col)
 {
   g_return_if_fail (BL_IS_BACKPROP_PAGE (self));
+  ensure_computed (self);
   g_return_if_fail (col < BL_TOY_N_COLS);
   self->selected_col = col;
   mark_selected_column (self);
@@ -2341,6 +2404,7 @@ bl_backprop_page_get_formula_text (BlBackpropPage *self, int which)
                          self->chain_label, self->check_label };
 
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
   g_return_val_if_fail (which >= 0 && which < (int) G_N_ELEMENTS (labels), NULL);
   return gtk_label_get_text (labels[which]);
 }
@@ -2349,6 +2413,7 @@ const char *
 bl_backprop_page_get_status_text (BlBackpropPage *self)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
   return gtk_revealer_get_reveal_child (self->status_revealer)
          ? gtk_label_get_text (self->status_label) : NULL;
 }
@@ -2357,6 +2422,7 @@ gboolean
 bl_backprop_page_get_exporting (BlBackpropPage *self)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), FALSE);
+  ensure_computed (self);
   return self->exporting;
 }
 
@@ -2364,6 +2430,7 @@ gboolean
 bl_backprop_page_export_csv (BlBackpropPage *self, const char *path, GError **error)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), FALSE);
+  ensure_computed (self);
   return export_ledger (self, BL_BACKPROP_EXPORT_CSV, path, error);
 }
 
@@ -2371,6 +2438,7 @@ gboolean
 bl_backprop_page_export_xlsx (BlBackpropPage *self, const char *path, GError **error)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), FALSE);
+  ensure_computed (self);
   return export_ledger (self, BL_BACKPROP_EXPORT_XLSX, path, error);
 }
 
@@ -2384,6 +2452,7 @@ bl_backprop_page_export_png (BlBackpropPage *self, const char *path, GError **er
   ExportClosure *c;
 
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), FALSE);
+  ensure_computed (self);
   name = g_filename_display_basename (path);
   message = g_strdup_printf (_("Writing the loss chart “%s”…"), name);
   if ((c = begin_export (self, path, -1, message, error)) == NULL)

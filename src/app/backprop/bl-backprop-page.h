@@ -9,8 +9,9 @@
 G_BEGIN_DECLS
 
 /* The most iterations the page computes per learning rate (the Chart field, Run and Step stop
- * there): 6 rates of 100,000 take about 40 ms and 6 MB. The preference is clamped to it. */
-#define BL_BACKPROP_MAX_ITERATIONS 100000
+ * there): the toy's own bound, so the page, the CLI and the settings' range agree. 6 rates of
+ * 100,000 take about 40 ms and 6 MB. The preference is clamped to it. */
+#define BL_BACKPROP_MAX_ITERATIONS BL_TOY_MAX_ITERATIONS
 
 /* The workbook holds the first iterations only (every cell is a formula a spreadsheet
  * recalculates; 10,000 rows per rate took 25 s to write and 44.6 MB), or up to the current
@@ -43,6 +44,8 @@ void       bl_backprop_page_set_learning_rates (BlBackpropPage *self, const doub
 
 /* State, for tests and the window. */
 guint      bl_backprop_page_get_current    (BlBackpropPage *self);
+/* How many times every run was computed from scratch (a start computes once). */
+guint      bl_backprop_page_get_n_computes (BlBackpropPage *self);
 guint      bl_backprop_page_get_n_runs     (BlBackpropPage *self);
 const BlToyRun *bl_backprop_page_get_run   (BlBackpropPage *self, guint i);
 BlChart   *bl_backprop_page_get_chart      (BlBackpropPage *self);
