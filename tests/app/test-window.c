@@ -14,6 +14,7 @@
 #include "bl-window.h"
 #include "core/bl-toy.h"
 #include "test-app-env.h"
+#include "backprop/bl-network-options.h"
 #include "test-utils.h"
 
 static void
@@ -362,6 +363,108 @@ test_startup_computes_once (void)
   g_settings_reset (settings, "learning-rates");
   g_settings_reset (settings, "iterations");
   g_settings_reset (settings, "preset");
+}
+
+/* The ledger cells under the header @header, top to bottom (row 0 first while the ledger is at
+ * its top). */
+static GPtrArray *
+ledger_column_cells (BlBackpropPage *page, const char *header)
+{
+  GtkWidget *ledger = GTK_WIDGET (bl_backprop_page_get_ledger_view (page));
+  GtkWidget *head = find_label_text (ledger, header);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  GPtrArray *cells = g_ptr_array_new ();
+  double hx;
+
+  g_assert_nonnull (head);
+  hx = widget_x_in (head, ledger, NULL);
+  collect_labels (ledger, "numeric", labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *l = g_ptr_array_index (labels, i);
+      double y;
+      guint j;
+      if (fabs (widget_x_in (l, ledger, &y) - hx) >= 12 || l == head)
+        continue;
+      for (j = 0; j < cells->len; j++)
+        {
+          double yj;
+          widget_x_in (g_ptr_array_index (cells, j), ledger, &yj);
+          if (y < yj)
+            break;
+        }
+      g_ptr_array_insert (cells, j, l);
+    }
+  return cells;
+}
+
+/* The Network choosers: an activation is stored in the settings and reaches every run and the
+ * formula panel; the update-order mistake marks the cells it changes (the hidden gradients of
+ * row 0, everything of row 1 downstream of w1…w4) and draws each rate's correct curve dashed
+ * beside it; back to the correct order, the marks and the extra curves go. */
+static void
+test_network_options (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  BlWindow *window = bl_window_new (NULL, settings);
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  BlNetworkOptions *options = bl_backprop_page_get_network_options (page);
+  BlChart *chart = bl_backprop_page_get_chart (page);
+  guint n_series;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1500, 950);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_draw (GTK_WIDGET (window));
+  n_series = bl_chart_get_n_series (chart);
+  g_assert_cmpuint (n_series, ==, bl_backprop_page_get_n_runs (page));
+
+  gtk_drop_down_set_selected (bl_network_options_get_dropdown (options, "hidden"), BL_TOY_ACT_TANH);
+  g_assert_cmpstr (g_settings_get_string (settings, "activation-hidden"), ==, "tanh");
+  g_assert_cmpint (bl_backprop_page_get_run (page, 0)->init.act_hidden, ==, BL_TOY_ACT_TANH);
+  g_assert_cmpint (bl_backprop_page_get_run (page, 0)->init.act_output, ==, BL_TOY_ACT_SIGMOID);
+  bl_backprop_page_select_column (page, BL_TOY_COL_A_H1);
+  g_assert_nonnull (strstr (bl_backprop_page_get_formula_text (page, 1), "tanh"));
+  /* From the settings too (a teacher's choice of last lesson). */
+  g_settings_set_string (settings, "activation-output", "relu");
+  g_assert_cmpint (bl_backprop_page_get_run (page, 0)->init.act_output, ==, BL_TOY_ACT_RELU);
+  g_settings_reset (settings, "activation-hidden");
+  g_settings_reset (settings, "activation-output");
+  g_assert_cmpint (bl_backprop_page_get_run (page, 0)->init.act_hidden, ==, BL_TOY_ACT_SIGMOID);
+
+  gtk_drop_down_set_selected (bl_network_options_get_dropdown (options, "order"), 1);
+  g_assert_cmpint (bl_backprop_page_get_run (page, 0)->init.update_order, ==,
+                   BL_TOY_ORDER_OUTPUT_FIRST);
+  g_assert_cmpuint (bl_chart_get_n_series (chart), ==, 2 * n_series);
+  g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+  {
+    g_autoptr(GPtrArray) dw1 = ledger_column_cells (page, "∂E/∂w1");
+    g_autoptr(GPtrArray) dw5 = ledger_column_cells (page, "∂E/∂w5");
+    g_autoptr(GPtrArray) w1 = ledger_column_cells (page, "w1");
+    g_assert_cmpuint (dw1->len, >=, 2);
+    g_assert_true (gtk_widget_has_css_class (g_ptr_array_index (dw1, 0), "differs"));
+    g_assert_false (gtk_widget_has_css_class (g_ptr_array_index (dw5, 0), "differs"));
+    g_assert_false (gtk_widget_has_css_class (g_ptr_array_index (w1, 0), "differs"));
+    g_assert_true (gtk_widget_has_css_class (g_ptr_array_index (w1, 1), "differs"));
+    g_assert_true (gtk_widget_has_css_class (g_ptr_array_index (dw5, 1), "differs"));
+    {
+      const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+      g_autofree char *shot = g_build_filename (dir, "backprop-output-first.png", NULL);
+      g_assert_true (bl_test_save_window_png (GTK_WIDGET (window), shot));
+    }
+  }
+  gtk_drop_down_set_selected (bl_network_options_get_dropdown (options, "order"), 0);
+  g_assert_cmpuint (bl_chart_get_n_series (chart), ==, n_series);
+  g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+  {
+    g_autoptr(GPtrArray) dw1 = ledger_column_cells (page, "∂E/∂w1");
+    g_assert_false (gtk_widget_has_css_class (g_ptr_array_index (dw1, 0), "differs"));
+  }
+  /* A forgotten path is a mistake too: its correct curves are drawn. */
+  gtk_drop_down_set_selected (bl_network_options_get_dropdown (options, "path"), 2);
+  g_assert_cmpuint (bl_backprop_page_get_run (page, 0)->init.forget_path, ==, 2);
+  g_assert_cmpuint (bl_chart_get_n_series (chart), ==, 2 * n_series);
+  gtk_drop_down_set_selected (bl_network_options_get_dropdown (options, "path"), 0);
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static void
@@ -994,6 +1097,7 @@ main (int argc, char **argv)
   bl_test_init_display ();
   g_test_add_func ("/app/window/builds", test_builds);
   g_test_add_func ("/app/window/startup-computes-once", test_startup_computes_once);
+  g_test_add_func ("/app/window/network-options", test_network_options);
   g_test_add_func ("/app/window/step-moves-cursor", test_step_moves_cursor);
   g_test_add_func ("/app/window/bad-input-refused", test_bad_input_refused);
   g_test_add_func ("/app/window/formula-panel", test_formula_panel);

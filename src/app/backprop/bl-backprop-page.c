@@ -11,6 +11,7 @@
 #include "backprop/bl-backprop-export.h"
 #include "backprop/bl-backprop-page.h"
 #include "backprop/bl-ledger-model.h"
+#include "backprop/bl-network-options.h"
 #include "bl-format.h"
 #include "widgets/bl-chart.h"
 #include "widgets/bl-network-view.h"
@@ -58,6 +59,10 @@ typedef struct {
   GtkWidget *entry;
   GtkWidget *scale;
   guint      chart_id;
+  /* With a mistake chosen (another update order, a forgotten path): the correct network's run
+   * at the same rate, drawn dashed in the same colour; NULL otherwise. */
+  BlToyRun  *correct_run;
+  guint      correct_chart_id;    /* 0: none */
 } LrRow;
 
 struct _BlBackpropPage {
@@ -95,6 +100,7 @@ struct _BlBackpropPage {
   GtkDropDown   *preset_dropdown;
   GtkSwitch     *train_biases_switch;
   GtkGrid       *params_grid;
+  BlNetworkOptions *network_options;
   GtkLabel      *params_error;
   GtkBox        *lr_box;
   GtkEntry      *lr_add_entry;
@@ -325,6 +331,8 @@ recolor_rates (BlBackpropPage *self)
       GdkRGBA c;
       rate_color (self, i, &c);
       bl_chart_series_set_color (self->chart, row->chart_id, &c);
+      if (row->correct_chart_id)
+        bl_chart_series_set_color (self->chart, row->correct_chart_id, &c);
       gtk_widget_queue_draw (row->swatch);
     }
 }
@@ -339,10 +347,31 @@ rate_label (double lr)
 static void
 update_chart_series (BlBackpropPage *self, guint i)
 {
-  const LrRow *row = g_ptr_array_index (self->lr_rows, i);
+  LrRow *row = g_ptr_array_index (self->lr_rows, i);
   const BlToyRun *run = g_ptr_array_index (self->runs, i);
 
   bl_chart_series_set_data (self->chart, row->chart_id, NULL, run->loss, run->n_rows);
+  if (row->correct_run && row->correct_chart_id == 0)
+    {
+      g_autofree char *rate = rate_label (row->correct_run->lr);
+      g_autofree char *label = g_strdup_printf (_("%s, correct"), rate);
+      GdkRGBA c;
+      rate_color (self, i, &c);
+      row->correct_chart_id = bl_chart_add_series (self->chart, label, &c, BL_CHART_LINE_DASHED);
+    }
+  else if (row->correct_run == NULL && row->correct_chart_id)
+    {
+      bl_chart_remove_series (self->chart, row->correct_chart_id);
+      row->correct_chart_id = 0;
+    }
+  if (row->correct_run)
+    {
+      bl_chart_series_set_data (self->chart, row->correct_chart_id, NULL, row->correct_run->loss,
+                                row->correct_run->n_rows);
+      /* One dashed entry in the legend (the ledger's rate) says what dashed means; six would
+       * double the legend. */
+      bl_chart_series_set_in_legend (self->chart, row->correct_chart_id, i == self->ledger_run);
+    }
 }
 
 static void
@@ -414,6 +443,15 @@ recompute_run (BlBackpropPage *self, guint i)
 
   bl_toy_run_compute (run, self->iterations);
   g_ptr_array_index (self->runs, i) = run;
+  g_clear_pointer (&row->correct_run, bl_toy_run_free);
+  if (self->params.update_order != BL_TOY_ORDER_SIMULTANEOUS || self->params.forget_path != 0)
+    {
+      BlToyParams correct = self->params;
+      correct.update_order = BL_TOY_ORDER_SIMULTANEOUS;
+      correct.forget_path = 0;
+      row->correct_run = bl_toy_run_new (&correct, run->lr);
+      bl_toy_run_compute (row->correct_run, self->iterations);
+    }
 }
 
 static void
@@ -484,7 +522,10 @@ resize_runs (BlBackpropPage *self, guint iterations)
   self->iterations = iterations;
   for (guint i = 0; i < self->runs->len; i++)
     {
+      LrRow *row = g_ptr_array_index (self->lr_rows, i);
       bl_toy_run_compute (g_ptr_array_index (self->runs, i), iterations);
+      if (row->correct_run)
+        bl_toy_run_compute (row->correct_run, iterations);
       update_chart_series (self, i);
     }
   set_iterations_spin (self, iterations);
@@ -615,7 +656,9 @@ update_formula_panel (BlBackpropPage *self)
   if (!bl_toy_column_visible (col, run->init.has_biases))
     col = self->selected_col = BL_TOY_COL_E_TOTAL;
   bl_toy_run_get_params (run, k, &p);
-  bl_toy_compute_row (&p, &row);
+  /* The row as the run computed it (in the output-first order its hidden gradients depend
+   * on η): the formulas and numbers below all come from the toy's one description. */
+  bl_toy_run_get_row (run, k, &row);
   if (k > 0)
     bl_toy_run_get_row (run, k - 1, &prev);
 
@@ -623,7 +666,7 @@ update_formula_panel (BlBackpropPage *self)
   lr = bl_format_rate (run->lr);
   title = g_strdup_printf (_("%s at iteration %s, η = %s"), bl_toy_column_label (col), iteration,
                            lr);
-  formula = bl_toy_formula (col, run->init.has_biases);
+  formula = bl_toy_formula_for (col, &p);
   subst = bl_toy_formula_substituted (col, &p, &row, k > 0 ? &prev : NULL, run->lr);
   chain = bl_toy_chain_rule (col, &p, &row);
   gtk_label_set_text (self->formula_title, title);
@@ -762,7 +805,7 @@ update_current_view (BlBackpropPage *self)
     BlToyParams p;
     BlToyRow row;
     bl_toy_run_get_params (run, k, &p);
-    bl_toy_compute_row (&p, &row);
+    bl_toy_run_get_row (run, k, &row);
     bl_network_view_set_state (self->network_view, &p, &row);
   }
   bl_network_view_set_highlight (self->network_view, self->selected_col);
@@ -1041,6 +1084,7 @@ apply_preset (BlBackpropPage *self, BlToyPreset preset)
   gboolean train = gtk_switch_get_active (self->train_biases_switch);
 
   bl_toy_params_init_preset (&self->params, preset);
+  bl_network_options_apply (self->network_options, &self->params);
   self->params.train_biases = train && self->params.has_biases;
   gtk_widget_set_sensitive (GTK_WIDGET (self->train_biases_switch), self->params.has_biases);
   fill_param_entries (self);
@@ -1057,6 +1101,14 @@ preset_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, BlBackpropPage *sel
     g_settings_set_string (self->settings, "preset",
                            preset == BL_TOY_PRESET_WITH_BIASES ? "with-biases" : "classroom");
   apply_preset (self, preset);
+}
+
+/* Another activation, update order or path: every run restarts from the same starting values. */
+static void
+network_options_changed_cb (BlNetworkOptions *options, BlBackpropPage *self)
+{
+  bl_network_options_apply (options, &self->params);
+  recompute_all (self);
 }
 
 static void
@@ -1296,6 +1348,7 @@ static void
 lr_row_free (gpointer data)
 {
   LrRow *row = data;
+  g_clear_pointer (&row->correct_run, bl_toy_run_free);
   g_free (row);
 }
 
@@ -1311,6 +1364,8 @@ lr_remove_cb (GtkButton *button, LrRow *row)
       return;
     }
   bl_chart_remove_series (self->chart, row->chart_id);
+  if (row->correct_chart_id)
+    bl_chart_remove_series (self->chart, row->correct_chart_id);
   gtk_box_remove (self->lr_box, row->row);
   g_ptr_array_remove_index (self->runs, i);
   g_ptr_array_remove_index (self->lr_rows, i);
@@ -1359,6 +1414,8 @@ rebuild_lr_rows (BlBackpropPage *self, const double *lrs, guint n)
     {
       LrRow *row = g_ptr_array_index (self->lr_rows, i);
       bl_chart_remove_series (self->chart, row->chart_id);
+      if (row->correct_chart_id)
+        bl_chart_remove_series (self->chart, row->correct_chart_id);
       gtk_box_remove (self->lr_box, row->row);
     }
   g_ptr_array_set_size (self->lr_rows, 0);
@@ -1426,6 +1483,34 @@ cell_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, BlBackpropP
   queue_column_widths (self);
 }
 
+/* With a mistake chosen: whether row @k's @col differs from the correct network's (the cells a
+ * class should look at: where the mistake enters, and everything downstream of it). */
+static gboolean
+cell_differs (BlBackpropPage *self, guint k, int col, double value)
+{
+  const LrRow *lr_row;
+  BlToyRow correct;
+
+  if (col == ITERATION_COLUMN || self->ledger_run >= self->lr_rows->len)
+    return FALSE;
+  lr_row = g_ptr_array_index (self->lr_rows, self->ledger_run);
+  if (lr_row->correct_run == NULL || k >= lr_row->correct_run->n_rows)
+    return FALSE;
+  bl_toy_run_get_row (lr_row->correct_run, k, &correct);
+  /* Bit-identical where the mistake plays no part: both runs share the code up to it. */
+  return !(value == correct.v[col]) &&
+         fabs (value - correct.v[col]) > 1e-12 * MAX (fabs (value), fabs (correct.v[col]));
+}
+
+static void
+mark_differs (BlBackpropPage *self, GtkWidget *label, guint k, int col, double value)
+{
+  if (cell_differs (self, k, col, value))
+    gtk_widget_add_css_class (label, "differs");
+  else
+    gtk_widget_remove_css_class (label, "differs");
+}
+
 static void
 cell_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, BlBackpropPage *self)
 {
@@ -1442,9 +1527,10 @@ cell_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, BlBackpropPa
   else
     {
       char buf[BL_FORMAT_NUMBER_SIZE];
+      double value = bl_ledger_row_get_values (row)->v[col];
       gtk_label_set_text (GTK_LABEL (label),
-                          bl_format_number (buf, bl_format_column_kind (col),
-                                            bl_ledger_row_get_values (row)->v[col]));
+                          bl_format_number (buf, bl_format_column_kind (col), value));
+      mark_differs (self, label, k, col, value);
     }
   /* Which row the cell shows: a click reads it back (k + 1, so that 0 means unbound). */
   g_object_set_data (G_OBJECT (label), "ledger-row", GUINT_TO_POINTER (k + 1));
@@ -1485,6 +1571,7 @@ ledger_values_changed_cb (BlLedgerModel *model, BlBackpropPage *self)
         }
       gtk_label_set_text (GTK_LABEL (label),
                           bl_format_number (buf, bl_format_column_kind (col), row->v[col]));
+      mark_differs (self, label, k1 - 1, col, row->v[col]);
     }
 }
 
@@ -1693,6 +1780,8 @@ ledger_run_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, BlBackpropPage 
   if (self->syncing || i == GTK_INVALID_LIST_POSITION || i >= self->runs->len)
     return;
   self->ledger_run = i;
+  for (guint j = 0; j < self->runs->len; j++)
+    update_chart_series (self, j);
   reset_ledger_model (self);
   update_current_view (self);
 }
@@ -2082,6 +2171,7 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
 
   g_type_ensure (BL_TYPE_CHART);
   g_type_ensure (BL_TYPE_NETWORK_VIEW);
+  g_type_ensure (BL_TYPE_NETWORK_OPTIONS);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/backproplab/BackpropLab/ui/bl-backprop-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, BlBackpropPage, name)
@@ -2109,6 +2199,7 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   CHILD (preset_dropdown);
   CHILD (train_biases_switch);
   CHILD (params_grid);
+  CHILD (network_options);
   CHILD (params_error);
   CHILD (lr_box);
   CHILD (lr_add_entry);
@@ -2228,6 +2319,8 @@ bl_backprop_page_init (BlBackpropPage *self)
                     self);
   g_signal_connect (self->train_biases_switch, "notify::active", G_CALLBACK (train_biases_cb),
                     self);
+  g_signal_connect (self->network_options, "changed", G_CALLBACK (network_options_changed_cb),
+                    self);
   g_signal_connect (self->iterations_spin, "value-changed", G_CALLBACK (iterations_changed_cb),
                     self);
   g_signal_connect (self->lr_add_button, "clicked", G_CALLBACK (lr_add_cb), self);
@@ -2287,6 +2380,8 @@ bl_backprop_page_set_settings (BlBackpropPage *self, GSettings *settings)
   gtk_drop_down_set_selected (self->preset_dropdown,
                               g_str_equal (preset, "with-biases") ? 1 : 0);
   g_settings_bind (settings, "log-scale", self->log_toggle, "active", G_SETTINGS_BIND_DEFAULT);
+  bl_network_options_bind_settings (self->network_options, settings);
+  bl_network_options_apply (self->network_options, &self->params);
   g_settings_bind (settings, "projector-mode", self->chart, "projector-mode",
                    G_SETTINGS_BIND_GET);
   g_settings_bind (settings, "projector-mode", self->network_view, "projector-mode",
@@ -2323,6 +2418,13 @@ bl_backprop_page_get_n_runs (BlBackpropPage *self)
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), 0);
   ensure_computed (self);
   return self->runs->len;
+}
+
+BlNetworkOptions *
+bl_backprop_page_get_network_options (BlBackpropPage *self)
+{
+  g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  return self->network_options;
 }
 
 guint

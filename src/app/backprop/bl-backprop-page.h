@@ -52,6 +52,8 @@ BlChart   *bl_backprop_page_get_chart      (BlBackpropPage *self);
 GtkWidget *bl_backprop_page_get_param_entry (BlBackpropPage *self, const char *name);
 GListModel *bl_backprop_page_get_ledger_selection (BlBackpropPage *self);
 GtkColumnView *bl_backprop_page_get_ledger_view (BlBackpropPage *self);
+/* The network's activations, update order and path (its own widget, for tests). */
+struct _BlNetworkOptions *bl_backprop_page_get_network_options (BlBackpropPage *self);
 /* Select the quantity whose formula the panel explains. */
 void       bl_backprop_page_select_column  (BlBackpropPage *self, BlToyColumn col);
 const char *bl_backprop_page_get_formula_text (BlBackpropPage *self, int which);
