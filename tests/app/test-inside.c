@@ -47,6 +47,36 @@ save (GtkWidget *window, const char *name)
     }
 }
 
+/* Scrolls the Inside view so that its descendant of type @type (the @nth) is at the top. */
+static void
+scroll_to (BlInsideView *inside, GType type, guint nth)
+{
+  GtkWidget *scrolled = gtk_widget_get_first_child (GTK_WIDGET (inside));
+  GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  GtkWidget *target = NULL;
+  double x, y;
+  guint seen = 0;
+
+  /* Depth-first through the content for the nth widget of @type. */
+  for (GtkWidget *w = gtk_widget_get_first_child (content); w && !target;)
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && seen++ == nth)
+        target = w;
+      else if (gtk_widget_get_first_child (w))
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w && w != content && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w && w != content ? gtk_widget_get_next_sibling (w) : NULL;
+        }
+    }
+  g_assert_nonnull (target);
+  g_assert_true (gtk_widget_translate_coordinates (target, content, 0, 0, &x, &y));
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
+                            y - 8);
+}
+
 static void
 test_inside_a_run (void)
 {
@@ -125,7 +155,15 @@ test_inside_a_run (void)
     g_assert_cmpfloat (fabs (e.result - e.value), <, 1e-4);
   }
   bl_test_iterate_until (never, page, 0.3);
+  scroll_to (inside, g_type_from_name ("BlFeatureMaps"), 0);
+  bl_test_iterate_until (never, page, 0.3);
   save (window, "inside-1280x720-normal-conv2.png");
+  scroll_to (inside, GTK_TYPE_SCROLLED_WINDOW, 0);   /* the breakdown */
+  bl_test_iterate_until (never, page, 0.3);
+  save (window, "inside-1280x720-normal-conv2-breakdown.png");
+  scroll_to (inside, g_type_from_name ("BlFeatureMaps"), 1);   /* the filters, then the maps */
+  bl_test_iterate_until (never, page, 0.3);
+  save (window, "inside-1280x720-normal-filters-saliency.png");
 
   /* The gradient check answers. */
   gtk_widget_activate_action (GTK_WIDGET (inside), "inside.check-gradient", NULL);
@@ -139,12 +177,19 @@ test_inside_a_run (void)
   bl_inside_view_select_pixel (inside, 3, 14, 14);
   g_assert_nonnull (strstr (bl_inside_view_get_explanation (inside), "running mean"));
   bl_test_iterate_until (never, page, 0.3);
+  scroll_to (inside, g_type_from_name ("BlFeatureMaps"), 0);
+  bl_test_iterate_until (never, page, 0.3);
   save (window, "inside-1280x720-projector-bn1.png");
   gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
   bl_inside_view_select_map (inside, cap->n_maps - 1);
   bl_inside_view_select_pixel (inside, 0, 0, 0);
   bl_test_iterate_until (never, page, 0.3);
+  scroll_to (inside, g_type_from_name ("BlFeatureMaps"), 0);
+  bl_test_iterate_until (never, page, 0.3);
   save (window, "inside-1024x600-projector-softmax.png");
+  scroll_to (inside, GTK_TYPE_SCROLLED_WINDOW, 0);
+  bl_test_iterate_until (never, page, 0.3);
+  save (window, "inside-1024x600-projector-softmax-breakdown.png");
   g_settings_reset (settings, "projector-mode");
 
   nn_capture_free (mine);
