@@ -2,7 +2,7 @@
  *
  * The real window (BlApplication, so projector mode and the theme are its actions and
  * settings) shows each view — the Backprop page, the MNIST page's This Run after a short run,
- * Try It with a drawn digit, Compare Rates after three rates, Preferences, the digits of a
+ * Try It with a drawn digit, Inside with a value taken apart, Compare Rates after three rates, Preferences, the digits of a
  * matrix cell — at 1024×600, 1280×720 and 1920×1080, in normal and projector mode, light and
  * dark. For each it checks what can be checked without eyes:
  *   - the window fits the screen: its content asks for no more than the size (a larger
@@ -51,6 +51,12 @@ static gboolean
 idle_and_shown (gpointer page)
 {
   return !bl_mnist_page_is_busy (page) && bl_mnist_page_is_view_current (page);
+}
+
+static gboolean
+inside_ready (gpointer inside)
+{
+  return bl_inside_view_is_idle (inside) && bl_inside_view_get_capture (inside) != NULL;
 }
 
 static gboolean
@@ -187,6 +193,11 @@ prepare (Screens *s)
   g_assert_true (bl_mnist_page_start (s->page, NULL));
   g_assert_true (bl_test_iterate_until (idle_and_shown, s->page, 240));
   bl_digit_pad_stroke (bl_try_it_get_pad (bl_mnist_page_get_try_it (s->page)), stroke, 3);
+  /* Inside: conv2's maps for the strip's first digit, a value on its border taken apart. */
+  g_assert_true (bl_test_iterate_until (inside_ready, bl_mnist_page_get_inside_view (s->page),
+                                        120));
+  bl_inside_view_select_map (bl_mnist_page_get_inside_view (s->page), 4);
+  bl_inside_view_select_pixel (bl_mnist_page_get_inside_view (s->page), 5, 0, 27);
 }
 
 static void
@@ -233,6 +244,8 @@ test_every_screen (void)
           look (&s, GTK_WIDGET (s.window), w, h, config, "mnist-run");
           show_mnist_view (&s, "try");
           look (&s, GTK_WIDGET (s.window), w, h, config, "mnist-try-it");
+          show_mnist_view (&s, "inside");
+          look (&s, GTK_WIDGET (s.window), w, h, config, "mnist-inside");
           show_mnist_view (&s, "compare");
           look (&s, GTK_WIDGET (s.window), w, h, config, "mnist-compare");
           show_mnist_view (&s, "run");

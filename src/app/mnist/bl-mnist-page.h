@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 
 #include "mnist/bl-data-panel.h"
+#include "mnist/bl-inside-view.h"
 #include "mnist/bl-lr-compare.h"
 #include "mnist/bl-recipe-form.h"
 #include "mnist/bl-run-status.h"
@@ -67,6 +68,7 @@ BlRecipeForm  *bl_mnist_page_get_recipe_form (BlMnistPage *self);
 BlRunStatus   *bl_mnist_page_get_run_status  (BlMnistPage *self);
 BlRunView     *bl_mnist_page_get_run_view    (BlMnistPage *self);
 BlTryIt       *bl_mnist_page_get_try_it      (BlMnistPage *self);
+BlInsideView  *bl_mnist_page_get_inside_view (BlMnistPage *self);
 BlLrCompare   *bl_mnist_page_get_lr_compare  (BlMnistPage *self);
 
 G_END_DECLS
