@@ -106,6 +106,39 @@ check_matrices (GtkWidget *widget, const char *where, Screens *s)
     }
 }
 
+/* A widget that reaches past its parent's edge is cut there (a GtkPaned shrinks a child below
+ * its minimum by cutting it). Not checked: what a scrolled area holds (that is scrolling), and
+ * the insides of GTK's own buttons and sliders, which overhang on purpose (Adwaita gives a
+ * stack switcher's label negative margins; a slider's knob stands out of its trough). */
+static void
+check_inside (GtkWidget *widget, const char *where, Screens *s)
+{
+  gboolean scrolls = GTK_IS_SCROLLABLE (widget) || GTK_IS_SCROLLED_WINDOW (widget);
+
+  if (GTK_IS_BUTTON (widget) || GTK_IS_RANGE (widget))
+    return;
+  int pw = gtk_widget_get_width (widget), ph = gtk_widget_get_height (widget);
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      graphene_rect_t b;
+
+      if (!gtk_widget_get_mapped (c) || GTK_IS_NATIVE (c))
+        continue;
+      if (!scrolls && gtk_widget_compute_bounds (c, widget, &b) &&
+          (b.origin.x < -1 || b.origin.y < -1 || b.origin.x + b.size.width > pw + 1 ||
+           b.origin.y + b.size.height > ph + 1))
+        {
+          g_string_append_printf (s->failures, "%s: a %s (%.0f×%.0f at %.0f,%.0f) is cut at the "
+                                  "edge of its %s (%d×%d)\n", where, G_OBJECT_TYPE_NAME (c),
+                                  b.size.width, b.size.height, b.origin.x, b.origin.y,
+                                  G_OBJECT_TYPE_NAME (widget), pw, ph);
+          continue;   /* its children are cut with it */
+        }
+      check_inside (c, where, s);
+    }
+}
+
 /* The content's minimum size against the screen's. */
 static void
 check_fits (GtkWidget *window, int width, int height, const char *where, Screens *s)
@@ -147,6 +180,7 @@ look (Screens *s, GtkWidget *window, int width, int height, const char *config,
 
   g_assert_true (bl_test_wait_for_draw (window));
   check_fits (window, width, height, where, s);
+  check_inside (window, where, s);
   check_labels (window, where, s);
   check_matrices (window, where, s);
   s->checked++;
