@@ -250,6 +250,9 @@ test_run_watch_pause_stop (void)
   load_mnist (page);
   g_assert_true (can_click (page, "mnist.start"));
   g_assert_false (can_click (page, "mnist.pause"));
+  /* The folder by its name (its path is the tooltip's), the counts grouped by thousands. */
+  g_assert_cmpstr (bl_data_panel_get_text (bl_mnist_page_get_data_panel (page)), ==,
+                   "mnist-fixture: 5,000 training and 1,000 test images");
 
   nn_recipe_init_default (&r);
   r.epochs = 1;
