@@ -559,6 +559,49 @@ test_bundled_model (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The sidebar opens wide enough for what it holds (the layer table's "Parameters" and total
+ * were cut by a fixed 360 px in projector mode, even on a full-HD screen), follows projector
+ * mode's larger type, and gives way to the views on a narrow window. */
+static int
+sidebar_natural (BlMnistPage *page)
+{
+  GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (
+                         gtk_paned_get_start_child (
+                           GTK_PANED (gtk_widget_get_first_child (GTK_WIDGET (page))))));
+  int nat;
+  gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &nat, NULL, NULL);
+  return nat;
+}
+
+static int
+sidebar_width (BlMnistPage *page)
+{
+  return gtk_widget_get_width (gtk_paned_get_start_child (
+           GTK_PANED (gtk_widget_get_first_child (GTK_WIDGET (page)))));
+}
+
+static void
+test_sidebar_fits_its_content (void)
+{
+  GtkWidget *window;
+  BlMnistPage *page = page_in_window (1920, 1080, &window);
+  int normal;
+
+  g_assert_true (bl_test_wait_for_draw (window));
+  normal = sidebar_natural (page);
+  g_assert_cmpint (sidebar_width (page), >=, normal);
+  gtk_widget_add_css_class (window, "projector");
+  g_assert_true (bl_test_wait_for_draw (window));
+  bl_test_iterate_until (never, page, 0.2);
+  g_assert_cmpint (sidebar_natural (page), >, normal);
+  g_assert_cmpint (sidebar_width (page), >=, sidebar_natural (page));
+  /* At 1024 pixels the views keep their minimum; the sidebar scrolls instead. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
+  bl_test_iterate_until (never, page, 0.3);
+  g_assert_cmpint (sidebar_width (page), <, sidebar_natural (page));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The recipe a class trained with comes back at the next lesson; a preset fills the fields, and
  * changing one makes the recipe "Custom". */
 static void
@@ -831,6 +874,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/mnist-page/run-watch-pause-stop", test_run_watch_pause_stop);
   g_test_add_func ("/app/mnist-page/learning-rate-queue", test_learning_rate_queue);
   g_test_add_func ("/app/mnist-page/bundled-model", test_bundled_model);
+  g_test_add_func ("/app/mnist-page/sidebar-fits-its-content", test_sidebar_fits_its_content);
   g_test_add_func ("/app/mnist-page/data-stays-with-the-run", test_data_stays_with_the_run);
   g_test_add_func ("/app/mnist-page/close-mid-run", test_close_mid_run);
   g_test_add_func ("/app/mnist-page/recipe-remembered-and-presets",

@@ -23,6 +23,7 @@ struct _BlMnistPage {
   GtkWidget        parent_instance;
 
   GtkWidget       *sidebar;
+  int              sidebar_fitted_nat, sidebar_fitted_width;   /* what fit_sidebar last saw */
   BlDataPanel     *data_panel;
   BlRecipeForm    *recipe_form;
   GtkToggleButton *pause_button;
@@ -251,6 +252,58 @@ bl_mnist_page_get_narrow_width (BlMnistPage *self)
   gtk_widget_measure (paned, GTK_ORIENTATION_HORIZONTAL, -1, &handle, NULL, NULL, NULL);
   handle -= views_min;   /* the paned's own minimum: the views' and its handle */
   return MAX (wanted, sidebar_nat + MAX (handle, 0) + views_min);
+}
+
+/* The sidebar opens at its natural width (the data, the layer table and the recipe whole), or
+ * as much of it as the views at their narrowest leave; again whenever that width changes
+ * (projector mode's larger type), so a drag of the handle holds until then. It had a fixed
+ * 360 px: projector mode cut "Parameters" and the total even on a 1920-pixel screen. */
+static void
+fit_sidebar (BlMnistPage *self, int width)
+{
+  GtkWidget *paned = gtk_widget_get_first_child (GTK_WIDGET (self));
+  GtkWidget *sidebar_content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (self->sidebar));
+  GtkWidget *views = gtk_paned_get_end_child (GTK_PANED (paned));
+  int sidebar_nat, views_min, paned_min, room;
+
+  if (!gtk_widget_get_visible (self->sidebar))
+    return;
+  gtk_widget_measure (sidebar_content, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &sidebar_nat,
+                      NULL, NULL);
+  if (sidebar_nat == self->sidebar_fitted_nat && width == self->sidebar_fitted_width)
+    return;
+  gtk_widget_measure (views, GTK_ORIENTATION_HORIZONTAL, -1, &views_min, NULL, NULL, NULL);
+  gtk_widget_measure (paned, GTK_ORIENTATION_HORIZONTAL, -1, &paned_min, NULL, NULL, NULL);
+  /* The handle's width is the paned's minimum less the views'. */
+  room = width - views_min - MAX (paned_min - views_min, 0);
+  if (sidebar_nat != self->sidebar_fitted_nat
+      || gtk_paned_get_position (GTK_PANED (paned)) > room)
+    gtk_paned_set_position (GTK_PANED (paned), MAX (MIN (sidebar_nat, room), 0));
+  self->sidebar_fitted_nat = sidebar_nat;
+  self->sidebar_fitted_width = width;
+}
+
+/* The page holds its paned as a bin would; its own allocation fits the sidebar first (a
+ * layout manager would leave no place for that: GTK then never calls size_allocate). */
+static void
+bl_mnist_page_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
+                       int *minimum, int *natural, int *minimum_baseline, int *natural_baseline)
+{
+  gtk_widget_measure (gtk_widget_get_first_child (widget), orientation, for_size, minimum,
+                      natural, minimum_baseline, natural_baseline);
+}
+
+static GtkSizeRequestMode
+bl_mnist_page_get_request_mode (GtkWidget *widget)
+{
+  return gtk_widget_get_request_mode (gtk_widget_get_first_child (widget));
+}
+
+static void
+bl_mnist_page_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  fit_sidebar (BL_MNIST_PAGE (widget), width);
+  gtk_widget_allocate (gtk_widget_get_first_child (widget), width, height, baseline, NULL);
 }
 
 static void
@@ -722,6 +775,9 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
   object_class->dispose = bl_mnist_page_dispose;
   object_class->finalize = bl_mnist_page_finalize;
   widget_class->unmap = bl_mnist_page_unmap;
+  widget_class->measure = bl_mnist_page_measure;
+  widget_class->get_request_mode = bl_mnist_page_get_request_mode;
+  widget_class->size_allocate = bl_mnist_page_size_allocate;
   props[PROP_PAUSED] = g_param_spec_boolean ("paused", NULL, NULL, FALSE,
                                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
                                              G_PARAM_STATIC_STRINGS);
