@@ -51,6 +51,7 @@ struct _BlInsideView {
   gboolean       projector_mode;
 
   GCancellable  *capture_job, *strip_job, *check_job;
+  gboolean       capture_again;  /* a newer network came while a capture ran */
 };
 
 G_DEFINE_FINAL_TYPE (BlInsideView, bl_inside_view, GTK_TYPE_WIDGET)
@@ -59,6 +60,7 @@ enum { PROP_0, PROP_PROJECTOR_MODE, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
 static void show_map (BlInsideView *self);
+static void start_capture (BlInsideView *self, gboolean replace);
 static void show_filters (BlInsideView *self);
 
 /* ------------------------------------------------------------------------------------------
@@ -144,7 +146,12 @@ capture_done (GObject *source, GAsyncResult *res, gpointer data)
   char title[160];
 
   if (r == NULL)
-    return;   /* cancelled: the view moved on, or is gone */
+    {
+      /* Cancelled: the view moved on, or is gone. Otherwise the state did not fit. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_clear_object (&BL_INSIDE_VIEW (source)->capture_job);
+      return;
+    }
   self = BL_INSIDE_VIEW (source);
   g_clear_object (&self->capture_job);
   nn_capture_free (self->cap);
@@ -158,15 +165,25 @@ capture_done (GObject *source, GAsyncResult *res, gpointer data)
                             title);
   show_map (self);
   capture_result_free (r);
+  if (self->capture_again)
+    start_capture (self, TRUE);
 }
 
-/* Starts the capture of the current digit with the current network, replacing any pending. */
+/* Starts the capture of the current digit with the current network. A new digit or class
+ * (@replace) cancels the one running; a new network waits for it (an epoch shorter than a
+ * capture would otherwise never show one). */
 static void
-start_capture (BlInsideView *self)
+start_capture (BlInsideView *self, gboolean replace)
 {
   g_autoptr(GTask) task = NULL;
   CaptureJob *job;
 
+  if (self->capture_job && !replace)
+    {
+      self->capture_again = TRUE;
+      return;
+    }
+  self->capture_again = FALSE;
   if (self->capture_job)
     g_cancellable_cancel (self->capture_job);
   g_clear_object (&self->capture_job);
@@ -672,7 +689,7 @@ pixel_cb (BlFeatureMaps *maps, int c, int y, int x, BlInsideView *self)
 static void
 class_changed_cb (GtkDropDown *choice, GParamSpec *pspec, BlInsideView *self)
 {
-  start_capture (self);
+  start_capture (self, TRUE);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -709,6 +726,13 @@ void
 bl_inside_view_set_network (BlInsideView *self, GBytes *state, const char *source)
 {
   g_return_if_fail (BL_IS_INSIDE_VIEW (self));
+  if (state && self->state && g_bytes_equal (state, self->state))
+    {
+      /* The run's end hands on its last epoch's network again: only the name changes. */
+      g_free (self->source);
+      self->source = g_strdup (source);
+      return;
+    }
   if (state && !nn_model_set_state (self->model, state, NULL))
     state = NULL;
   g_clear_pointer (&self->state, g_bytes_unref);
@@ -719,7 +743,7 @@ bl_inside_view_set_network (BlInsideView *self, GBytes *state, const char *sourc
                                  state != NULL && self->check_job == NULL);
   if (state == NULL)
     g_clear_pointer (&self->cap, nn_capture_free);
-  start_capture (self);
+  start_capture (self, state == NULL);
   show_map (self);
 }
 
@@ -753,7 +777,7 @@ bl_inside_view_show_digit (BlInsideView *self, const guint8 *pixels, int label)
   memcpy (self->digit, pixels, NN_IMAGE_SIZE);
   self->digit_label = label;
   self->has_digit = TRUE;
-  start_capture (self);
+  start_capture (self, TRUE);
 }
 
 void
