@@ -33,7 +33,6 @@ inside_idle (gpointer p)
   return bl_inside_view_is_idle (p);
 }
 
-static gboolean never (gpointer p) { return FALSE; }
 
 static void
 save (GtkWidget *window, const char *name)
@@ -47,12 +46,16 @@ save (GtkWidget *window, const char *name)
     }
 }
 
+static gboolean never (gpointer p) { return FALSE; }
+
 /* Scrolls the Inside view so that its descendant of type @type (the @nth) is at the top. */
 static void
 scroll_to (BlInsideView *inside, GType type, guint nth)
 {
   GtkWidget *scrolled = gtk_widget_get_first_child (GTK_WIDGET (inside));
   GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  if (GTK_IS_VIEWPORT (content))
+    content = gtk_viewport_get_child (GTK_VIEWPORT (content));
   GtkWidget *target = NULL;
   double x, y;
   guint seen = 0;
@@ -72,6 +75,7 @@ scroll_to (BlInsideView *inside, GType type, guint nth)
         }
     }
   g_assert_nonnull (target);
+  bl_test_iterate_until (never, NULL, 0.3);   /* laid out, so the adjustment knows its range */
   g_assert_true (gtk_widget_translate_coordinates (target, content, 0, 0, &x, &y));
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
                             y - 8);
@@ -164,6 +168,11 @@ test_inside_a_run (void)
   scroll_to (inside, g_type_from_name ("BlFeatureMaps"), 1);   /* the filters, then the maps */
   bl_test_iterate_until (never, page, 0.3);
   save (window, "inside-1280x720-normal-filters-saliency.png");
+
+  /* Is each layer learning: ten layers' curves, and the histograms of conv1 per epoch. */
+  scroll_to (inside, g_type_from_name ("BlChart"), 0);
+  bl_test_iterate_until (never, page, 0.3);
+  save (window, "inside-1280x720-normal-learning.png");
 
   /* The gradient check answers. */
   gtk_widget_activate_action (GTK_WIDGET (inside), "inside.check-gradient", NULL);

@@ -257,6 +257,7 @@ bl_mnist_page_start (BlMnistPage *self, GError **error)
   g_signal_connect_object (run, "finished", G_CALLBACK (run_finished_cb), self, 0);
   g_signal_connect_object (run, "batches", G_CALLBACK (run_batches_cb), self, 0);
   bl_run_view_set_run (self->run_view, run);
+  bl_inside_view_clear_run (self->inside_view);
   bl_lr_compare_follow_run (self->lr_compare, run, _("this window"));
   watch_run (self, run, NULL);
   bl_training_run_start (run);

@@ -257,6 +257,9 @@ nice_step (double range, int target)
 static void
 format_tick (char *buf, gsize size, double v, double step)
 {
+  /* A tick reached by adding steps lands a rounding error off zero: it is zero. */
+  if (fabs (v) < step * 1e-9)
+    v = 0;
   if (v != 0 && (fabs (v) >= 1e6 || fabs (v) < 1e-3))
     g_snprintf (buf, size, "%.2g", v);
   else
