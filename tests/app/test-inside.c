@@ -180,6 +180,25 @@ test_inside_a_run (void)
   g_test_message ("%s", bl_inside_view_get_check_text (inside));
   g_assert_nonnull (strstr (bl_inside_view_get_check_text (inside), "ε = 0.001"));
 
+  /* Try It's switches: the image's own statistics change the answer's probabilities; dropout
+   * on answers after its 30 passes, with their spread. */
+  {
+    const double stroke[] = { 150, 50, 130, 150, 120, 240 };
+    BlTryIt *try_it = bl_mnist_page_get_try_it (page);
+    gtk_stack_set_visible_child_name (GTK_STACK (stack), "try");
+    bl_digit_pad_stroke (bl_try_it_get_pad (try_it), stroke, 3);
+    g_assert_cmpint (bl_try_it_get_prediction (try_it), >=, 0);
+    bl_try_it_set_modes (try_it, TRUE, FALSE);
+    g_assert_cmpint (bl_try_it_get_prediction (try_it), >=, 0);
+    bl_try_it_set_modes (try_it, FALSE, TRUE);
+    g_assert_false (bl_try_it_is_idle (try_it));
+    g_assert_true (bl_test_iterate_until ((BlTestDoneFunc) bl_try_it_is_idle, try_it, 60));
+    g_assert_cmpint (bl_try_it_get_prediction (try_it), >=, 0);
+    save (window, "try-it-1280x720-normal-dropout.png");
+    bl_try_it_set_modes (try_it, FALSE, FALSE);
+    gtk_stack_set_visible_child_name (GTK_STACK (stack), "inside");
+  }
+
   /* Projector mode. */
   g_settings_set_boolean (settings, "projector-mode", TRUE);
   bl_inside_view_select_map (inside, 2);   /* bn1 */
