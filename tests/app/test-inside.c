@@ -196,7 +196,19 @@ test_inside_a_run (void)
     g_assert_cmpint (bl_try_it_get_prediction (try_it), >=, 0);
     save (window, "try-it-1280x720-normal-dropout.png");
     bl_try_it_set_modes (try_it, FALSE, FALSE);
-    gtk_stack_set_visible_child_name (GTK_STACK (stack), "inside");
+    /* Look Inside: the drawing's maps on the Inside tab. */
+    gtk_widget_activate_action (GTK_WIDGET (try_it), "try.look-inside", NULL);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "inside");
+    g_assert_false (bl_inside_view_is_idle (inside));
+    g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
+    cap = bl_inside_view_get_capture (inside);
+    g_assert_cmpint (cap->predicted, ==, bl_try_it_get_prediction (try_it));
+    {
+      /* Its input map is the drawing as Try It prepared it. */
+      NnCapture *drawn = nn_inspect_capture (m, cap->maps[0].data);
+      g_assert_cmpmem (drawn->probs, sizeof drawn->probs, cap->probs, sizeof cap->probs);
+      nn_capture_free (drawn);
+    }
   }
 
   /* Projector mode. */

@@ -47,7 +47,7 @@ struct _BlInsideView {
   guint32        strip_index[NN_INSPECT_STRIP];
   guint          n_strip;
   guint          strip_updates;
-  guint8         digit[NN_IMAGE_SIZE];
+  float          digit[NN_IMAGE_SIZE];   /* normalised */
   int            digit_label;
   gboolean       has_digit;
   NnCapture     *cap;
@@ -198,7 +198,7 @@ start_capture (BlInsideView *self, gboolean replace)
     return;
   job = g_new0 (CaptureJob, 1);
   job->state = g_bytes_ref (self->state);
-  normalise (job->x, self->digit);
+  memcpy (job->x, self->digit, sizeof job->x);
   job->cls = (int) gtk_drop_down_get_selected (self->class_choice) - 1;
   self->capture_job = g_cancellable_new ();
   task = g_task_new (self, self->capture_job, capture_done, NULL);
@@ -884,9 +884,20 @@ void
 bl_inside_view_show_digit (BlInsideView *self, const guint8 *pixels, int label)
 {
   g_return_if_fail (BL_IS_INSIDE_VIEW (self) && pixels != NULL);
-  memcpy (self->digit, pixels, NN_IMAGE_SIZE);
+  normalise (self->digit, pixels);
   self->digit_label = label;
   self->has_digit = TRUE;
+  start_capture (self, TRUE);
+}
+
+void
+bl_inside_view_show_input (BlInsideView *self, const float *x)
+{
+  g_return_if_fail (BL_IS_INSIDE_VIEW (self) && x != NULL);
+  memcpy (self->digit, x, sizeof self->digit);
+  self->digit_label = -1;
+  self->has_digit = TRUE;
+  bl_digit_strip_set_selected (self->strip, -1);
   start_capture (self, TRUE);
 }
 

@@ -34,6 +34,9 @@ void       bl_inside_view_add_batches  (BlInsideView *self, const NnBatchReport 
 void       bl_inside_view_clear_run    (BlInsideView *self);
 /* Looks into @pixels (28×28, 0 background … 255 ink); @label the truth or −1. */
 void       bl_inside_view_show_digit   (BlInsideView *self, const guint8 *pixels, int label);
+/* Looks into an image already prepared as the network sees it (28×28, normalised): the
+ * drawing on Try It. */
+void       bl_inside_view_show_input   (BlInsideView *self, const float *x);
 /* Shows map @map (0 the input, 1 + i model layer i, then the softmax). */
 void       bl_inside_view_select_map   (BlInsideView *self, guint map);
 /* Takes value (c, y, x) of the shown map apart. */

@@ -357,6 +357,14 @@ bl_mnist_page_open_cell (BlMnistPage *self, int truth, int predicted, guint epoc
   return grid;
 }
 
+/* Try It's drawing, looked into. */
+static void
+look_inside_cb (BlTryIt *try_it, const float *x, BlMnistPage *self)
+{
+  gtk_stack_set_visible_child_name (self->view_stack, "inside");
+  bl_inside_view_show_input (self->inside_view, x);
+}
+
 /* The layer table's row: that layer in the Inside view. */
 static void
 layer_activated_cb (BlLayerTable *table, guint layer, BlMnistPage *self)
@@ -709,6 +717,7 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, cell_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, layer_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, look_inside_cb);
   gtk_widget_class_bind_template_callback (widget_class, run_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, compare_run_started_cb);
   gtk_widget_class_bind_template_callback (widget_class, compare_queue_finished_cb);

@@ -164,6 +164,14 @@ mode_changed_cb (GtkDropDown *drop, GParamSpec *pspec, BlTryIt *self)
   answer (self);
 }
 
+/* The one place "Look Inside" is enabled: a drawing, and a network to look into. */
+static void
+update_look_inside (BlTryIt *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "try.look-inside",
+                                 self->has_stages && self->state != NULL);
+}
+
 static void
 pad_changed_cb (BlDigitPad *pad, BlTryIt *self)
 {
@@ -176,10 +184,12 @@ pad_changed_cb (BlDigitPad *pad, BlTryIt *self)
   if (!self->has_stages)
     {
       bl_digit_stages_set_prompt (self->digit_stages, error->message);
+      update_look_inside (self);
       return;
     }
   bl_digit_stages_set_stages (self->digit_stages, canvas, w, h, &self->stages);
   answer (self);
+  update_look_inside (self);
 }
 
 void
@@ -199,12 +209,14 @@ bl_try_it_set_network (BlTryIt *self, GBytes *state, const char *source)
       g_clear_object (&self->passes_job);
       gtk_label_set_text (self->model_label,
                           _("No network yet: train one, or load a saved model from the menu."));
+      update_look_inside (self);
       if (self->has_stages)
         bl_digit_stages_set_probabilities (self->digit_stages, NULL);
       return;
     }
   text = g_strdup_printf (_("Answering: %s."), source);
   gtk_label_set_text (self->model_label, text);
+  update_look_inside (self);
   answer (self);
 }
 
@@ -242,6 +254,18 @@ bl_try_it_get_prediction (BlTryIt *self)
 {
   g_return_val_if_fail (BL_IS_TRY_IT (self), -1);
   return bl_digit_stages_get_prediction (self->digit_stages);
+}
+
+enum { SIGNAL_LOOK_INSIDE, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+action_look_inside (GtkWidget *widget, const char *name, GVariant *param)
+{
+  BlTryIt *self = BL_TRY_IT (widget);
+
+  if (self->has_stages)
+    g_signal_emit (self, signals[SIGNAL_LOOK_INSIDE], 0, self->stages.normalised);
 }
 
 static void
@@ -370,6 +394,10 @@ bl_try_it_class_init (BlTryItClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, mode_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, pad_changed_cb);
   gtk_widget_class_install_action (widget_class, "try.clear", NULL, action_clear);
+  gtk_widget_class_install_action (widget_class, "try.look-inside", NULL, action_look_inside);
+  signals[SIGNAL_LOOK_INSIDE] =
+    g_signal_new ("look-inside", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   gtk_widget_class_install_action (widget_class, "try.open-image", NULL, action_open_image);
   gtk_widget_class_set_css_name (widget_class, "tryit");
 }

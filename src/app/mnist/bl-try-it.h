@@ -29,6 +29,8 @@ void           bl_try_it_set_settings (BlTryIt *self, GSettings *settings);
  * running ones; dropout on, 30 passes (the bars show their mean and spread; computed in a
  * task). */
 void           bl_try_it_set_modes (BlTryIt *self, gboolean own_statistics, gboolean dropout);
+/* Signal "look-inside" (const float *x): the drawing as the network sees it (28×28,
+ * normalised), valid during the emission; the "Look Inside" button. */
 /* No dropout passes pending. */
 gboolean       bl_try_it_is_idle (BlTryIt *self);
 /* The class the network answers for the drawing, or -1. */
