@@ -794,7 +794,7 @@ test_watch_catches_foreign_touch (void)
  * until the last epoch is on screen, in a window of @width × @height, optionally in
  * projector mode (larger type, thicker lines: the biggest frames the page paints). */
 static void
-watch_a_run (int width, int height, gboolean projector)
+watch_a_run (int width, int height, gboolean projector, const char *view)
 {
   GtkWidget *window;
   BlMnistPage *page = page_in_window (width, height, &window);
@@ -823,6 +823,11 @@ watch_a_run (int width, int height, gboolean projector)
   r.train_subset = 5000;
   r.threads = 2;
   bl_recipe_form_set_recipe (bl_mnist_page_get_recipe_form (page), &r);
+  if (view)
+    gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
+      GTK_WIDGET (bl_mnist_page_get_inside_view (page)), GTK_TYPE_STACK)), view);
+  if (g_strcmp0 (view, "inside") == 0)
+    bl_inside_view_select_map (bl_mnist_page_get_inside_view (page), 4);   /* conv2: 32 maps */
   bl_test_iterate_until (never, page, 0.5);          /* the page's first frames, before the run */
   gaps.start = g_get_monotonic_time ();
   id = g_timeout_add_full (G_PRIORITY_DEFAULT, 4, gap_tick, &gaps, NULL);
@@ -834,9 +839,10 @@ watch_a_run (int width, int height, gboolean projector)
     g_test_message ("slow turn %u: %.1f ms of CPU, %.0f ms into the run, %u epochs and "
                     "%u batches done", i + 1, gaps.worst[i].busy / 1000.0,
                     gaps.worst[i].at / 1000.0, gaps.worst[i].epochs, gaps.worst[i].batches);
-  g_test_message ("%dx%d%s: %u turns of the main loop; longest gap %.1f ms; longest busy "
+  g_test_message ("%dx%d%s%s%s: %u turns of the main loop; longest gap %.1f ms; longest busy "
                   "%.1f ms; %u widgets watched", width, height,
-                  projector ? ", projector mode" : "", gaps.ticks, gaps.max_gap / 1000.0,
+                  projector ? ", projector mode" : "", view ? ", view " : "", view ? view : "",
+                  gaps.ticks, gaps.max_gap / 1000.0,
                   gaps.max_busy / 1000.0, watched);
   g_assert_cmpuint (epochs_done (page), ==, 4);
   g_assert_cmpuint (gaps.ticks, >, 100);
@@ -854,13 +860,21 @@ watch_a_run (int width, int height, gboolean projector)
 static void
 test_main_loop_stays_responsive (void)
 {
-  watch_a_run (1200, 800, FALSE);      /* a laptop */
+  watch_a_run (1200, 800, FALSE, NULL);      /* a laptop */
+}
+
+/* The Inside tab open through the run: the strip eight times an epoch, every epoch's maps
+ * (conv2's 32 of them), its gradient and occlusion maps computed aside and drawn. */
+static void
+test_main_loop_stays_responsive_inside (void)
+{
+  watch_a_run (1200, 800, FALSE, "inside");
 }
 
 static void
 test_main_loop_stays_responsive_projector (void)
 {
-  watch_a_run (1920, 1080, TRUE);      /* a projector, full HD */
+  watch_a_run (1920, 1080, TRUE, NULL);      /* a projector, full HD */
 }
 
 int
@@ -880,6 +894,8 @@ main (int argc, char **argv)
   g_test_add_func ("/app/mnist-page/recipe-remembered-and-presets",
                    test_recipe_remembered_and_presets);
   g_test_add_func ("/app/mnist-page/main-loop-stays-responsive", test_main_loop_stays_responsive);
+  g_test_add_func ("/app/mnist-page/main-loop-stays-responsive-inside",
+                   test_main_loop_stays_responsive_inside);
   g_test_add_func ("/app/mnist-page/main-loop-stays-responsive-projector",
                    test_main_loop_stays_responsive_projector);
   return g_test_run ();

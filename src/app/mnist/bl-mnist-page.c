@@ -356,6 +356,7 @@ bl_mnist_page_start (BlMnistPage *self, GError **error)
   g_signal_connect_object (run, "finished", G_CALLBACK (run_finished_cb), self, 0);
   g_signal_connect_object (run, "batches", G_CALLBACK (run_batches_cb), self, 0);
   bl_run_view_set_run (self->run_view, run);
+  bl_inside_view_clear_run (self->inside_view);
   bl_lr_compare_follow_run (self->lr_compare, run, _("this window"));
   watch_run (self, run, NULL);
   bl_training_run_start (run);
@@ -453,6 +454,14 @@ bl_mnist_page_open_cell (BlMnistPage *self, int truth, int predicted, guint epoc
   g_object_add_weak_pointer (G_OBJECT (self->cell_window), (gpointer *) &self->cell_window);
   gtk_window_present (GTK_WINDOW (self->cell_window));
   return grid;
+}
+
+/* Try It's drawing, looked into. */
+static void
+look_inside_cb (BlTryIt *try_it, const float *x, BlMnistPage *self)
+{
+  gtk_stack_set_visible_child_name (self->view_stack, "inside");
+  bl_inside_view_show_input (self->inside_view, x);
 }
 
 /* The layer table's row: that layer in the Inside view. */
@@ -811,6 +820,7 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, cell_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, layer_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, look_inside_cb);
   gtk_widget_class_bind_template_callback (widget_class, run_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, compare_run_started_cb);
   gtk_widget_class_bind_template_callback (widget_class, compare_queue_finished_cb);
