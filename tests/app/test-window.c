@@ -467,6 +467,89 @@ test_network_options (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A rate that diverges: tanh units at η = 50 end with a loss above the start. The banner names
+ * the weight that moved most in the first update that raised the loss, with that update's
+ * numbers, and the ledger marks its cell and its gradient's in that row. The weight is found
+ * here from the run's rows. A run that stops on a value that is not finite shows no row past
+ * its last finite one. */
+static void
+test_divergence_marked (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  BlNetworkOptions *options = bl_backprop_page_get_network_options (page);
+  const double lrs[] = { 50.0 };
+  const BlToyRun *run;
+  guint k = 0;
+  BlToyColumn who = BL_TOY_N_COLS;
+  double biggest = 0;
+  BlToyRow row;
+  const char *banner;
+
+  g_assert_null (bl_backprop_page_get_banner_text (page));
+  gtk_drop_down_set_selected (bl_network_options_get_dropdown (options, "hidden"), BL_TOY_ACT_TANH);
+  gtk_drop_down_set_selected (bl_network_options_get_dropdown (options, "output"), BL_TOY_ACT_TANH);
+  bl_backprop_page_set_learning_rates (page, lrs, 1);
+  run = bl_backprop_page_get_run (page, 0);
+  while (!(run->loss[k + 1] > run->loss[k]))
+    k++;
+  bl_toy_run_get_row (run, k, &row);
+  for (guint c = BL_TOY_COL_DW1; c <= BL_TOY_COL_DW8; c++)
+    if (fabs (row.v[c]) > biggest)
+      {
+        biggest = fabs (row.v[c]);
+        who = c;
+      }
+  banner = bl_backprop_page_get_banner_text (page);
+  g_assert_nonnull (banner);
+  g_test_message ("%s", banner);
+  g_assert_nonnull (strstr (banner, "loss grows"));
+  {
+    static const char *const names[] = { "w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8" };
+    g_autofree char *update = g_strdup_printf ("%s ← %s", names[who - BL_TOY_COL_DW1],
+                                               names[who - BL_TOY_COL_DW1]);
+    g_autofree char *header = g_strdup (names[who - BL_TOY_COL_DW1]);
+    g_autoptr(GPtrArray) cells = NULL;
+    g_assert_nonnull (strstr (banner, update));
+    g_assert_nonnull (strstr (banner, " − 50 · "));
+    g_test_message ("first growth at iteration %u, %s moved most", k, header);
+    g_assert_cmpuint (k, <, 12);   /* the row is in view at the top of the ledger */
+      {
+        const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+        g_autofree char *shot = g_build_filename (dir, "backprop-divergence.png", NULL);
+        g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+        g_assert_true (bl_test_save_window_png (GTK_WIDGET (window), shot));
+        cells = ledger_column_cells (page, header);
+        g_assert_cmpuint (cells->len, >, k);
+        g_assert_true (gtk_widget_has_css_class (g_ptr_array_index (cells, k), "blew-up"));
+        g_assert_false (gtk_widget_has_css_class (g_ptr_array_index (cells, k + 1), "blew-up"));
+      }
+  }
+  {
+    /* Past what the page lets in: the ledger ends at the last finite row. */
+    BlToyParams p;
+    BlToyRun *bad;
+    BlLedgerModel *model = bl_ledger_model_new ();
+    bl_toy_params_init_preset (&p, BL_TOY_PRESET_CLASSROOM);
+    p.t1 = 1e150;
+    bad = bl_toy_run_new (&p, 1e160);
+    bl_toy_run_compute (bad, 50);
+    g_assert_cmpint (bad->stop, ==, BL_TOY_STOP_NONFINITE);
+    bl_ledger_model_set_run (model, bad);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, bad->stop_row);
+    for (guint i = 0; i < bad->stop_row; i++)
+      {
+        g_autoptr(BlLedgerRow) r = g_list_model_get_item (G_LIST_MODEL (model), i);
+        for (guint c = 0; c < BL_TOY_N_COLS; c++)
+          g_assert_true (isfinite (bl_ledger_row_get_values (r)->v[c]));
+      }
+    bl_ledger_model_set_run (model, NULL);
+    g_object_unref (model);
+    bl_toy_run_free (bad);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_step_moves_cursor (void)
 {
@@ -1098,6 +1181,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/builds", test_builds);
   g_test_add_func ("/app/window/startup-computes-once", test_startup_computes_once);
   g_test_add_func ("/app/window/network-options", test_network_options);
+  g_test_add_func ("/app/window/divergence-marked", test_divergence_marked);
   g_test_add_func ("/app/window/step-moves-cursor", test_step_moves_cursor);
   g_test_add_func ("/app/window/bad-input-refused", test_bad_input_refused);
   g_test_add_func ("/app/window/formula-panel", test_formula_panel);

@@ -12,6 +12,7 @@
 #include "backprop/bl-backprop-page.h"
 #include "backprop/bl-ledger-model.h"
 #include "backprop/bl-network-options.h"
+#include "core/bl-toy-explore.h"
 #include "bl-format.h"
 #include "widgets/bl-chart.h"
 #include "widgets/bl-network-view.h"
@@ -101,6 +102,10 @@ struct _BlBackpropPage {
   GtkSwitch     *train_biases_switch;
   GtkGrid       *params_grid;
   BlNetworkOptions *network_options;
+  /* The ledger run's divergence: the weight that blew up and the row whose update did it
+   * (its cell and its gradient's are marked); BL_TOY_N_COLS when it did not diverge. */
+  BlToyColumn    blown_param;
+  guint          blown_row;
   GtkLabel      *params_error;
   GtkBox        *lr_box;
   GtkEntry      *lr_add_entry;
@@ -212,19 +217,37 @@ update_stop_banner (BlBackpropPage *self)
 {
   g_autoptr(GString) text = g_string_new (self->notice);
 
+  self->blown_param = BL_TOY_N_COLS;
+
   for (guint i = 0; i < self->runs->len; i++)
     {
       const BlToyRun *run = g_ptr_array_index (self->runs, i);
-      if (run->stop == BL_TOY_STOP_NONFINITE)
+      BlToyDivergence d;
+
+      if (bl_toy_run_divergence (run, &d))
         {
           g_autofree char *lr = bl_format_rate (run->lr);
-          g_autofree char *row = bl_format_count (run->stop_row);
+          g_autofree char *last = bl_format_count (d.last_finite_row);
+          g_autofree char *row = bl_format_count (d.update_row);
           if (text->len)
             g_string_append_c (text, ' ');
-          g_string_append_printf (text, _("At η = %s the values stop being finite at iteration "
-                                          "%s (a number overflowed): that run ends there."),
-                                  lr, row);
+          if (d.kind == BL_TOY_DIVERGE_NONFINITE)
+            g_string_append_printf (text, _("At η = %s the values stop being finite after "
+                                            "iteration %s, where that run ends: %s blew up "
+                                            "first, in the update of iteration %s: %s."),
+                                    lr, last, bl_toy_column_name (d.param), row, d.update);
+          else
+            g_string_append_printf (text, _("At η = %s the loss grows: it ends above where it "
+                                            "started. The first update that raised it "
+                                            "(iteration %s) moved %s most: %s."),
+                                    lr, row, bl_toy_column_name (d.param), d.update);
+          if (i == self->ledger_run)
+            {
+              self->blown_param = d.param;
+              self->blown_row = d.update_row;
+            }
         }
+      bl_toy_divergence_clear (&d);
     }
   show_banner (self, text->len ? text->str : NULL);
 }
@@ -350,7 +373,8 @@ update_chart_series (BlBackpropPage *self, guint i)
   LrRow *row = g_ptr_array_index (self->lr_rows, i);
   const BlToyRun *run = g_ptr_array_index (self->runs, i);
 
-  bl_chart_series_set_data (self->chart, row->chart_id, NULL, run->loss, run->n_rows);
+  bl_chart_series_set_data (self->chart, row->chart_id, NULL, run->loss,
+                            bl_ledger_shown_rows (run));
   if (row->correct_run && row->correct_chart_id == 0)
     {
       g_autofree char *rate = rate_label (row->correct_run->lr);
@@ -478,9 +502,9 @@ recompute_all (BlBackpropPage *self)
       update_chart_series (self, i);
     }
   refresh_ledger_names (self);
+  update_stop_banner (self);   /* first: it finds the cell a divergence marks */
   reset_ledger_model (self);
   update_reach_table (self);
-  update_stop_banner (self);
   update_current_view (self);
 }
 
@@ -529,9 +553,9 @@ resize_runs (BlBackpropPage *self, guint iterations)
       update_chart_series (self, i);
     }
   set_iterations_spin (self, iterations);
+  update_stop_banner (self);   /* first: it finds the cell a divergence marks */
   reset_ledger_model (self);
   update_reach_table (self);
-  update_stop_banner (self);
   if (self->settings)
     g_settings_set_uint (self->settings, "iterations", iterations);
 }
@@ -652,7 +676,7 @@ update_formula_panel (BlBackpropPage *self)
 
   if (run == NULL)
     return;
-  k = MIN (self->current, run->n_rows - 1);
+  k = MIN (self->current, bl_ledger_shown_rows (run) - 1);
   if (!bl_toy_column_visible (col, run->init.has_biases))
     col = self->selected_col = BL_TOY_COL_E_TOTAL;
   bl_toy_run_get_params (run, k, &p);
@@ -755,7 +779,7 @@ static void
 follow_ledger (BlBackpropPage *self)
 {
   const BlToyRun *run = ledger_run (self);
-  guint k = MIN (self->current, run->n_rows - 1);
+  guint k = MIN (self->current, bl_ledger_shown_rows (run) - 1);
   guint shown = gtk_single_selection_get_selected (self->selection);
   gint64 now = g_get_monotonic_time ();
 
@@ -797,7 +821,7 @@ update_current_view (BlBackpropPage *self)
 
   if (run == NULL)
     return;
-  k = MIN (self->current, run->n_rows - 1);
+  k = MIN (self->current, bl_ledger_shown_rows (run) - 1);
 
   follow_ledger (self);
   bl_chart_set_cursor_x (self->chart, self->current);
@@ -1143,9 +1167,9 @@ rates_changed (BlBackpropPage *self, gboolean ledger_run_changed)
   recolor_rates (self);
   refresh_ledger_names (self);
   if (ledger_run_changed)
-    reset_ledger_model (self);
+    update_stop_banner (self);   /* first: it finds the cell a divergence marks */
+  reset_ledger_model (self);
   update_reach_table (self);
-  update_stop_banner (self);
   update_current_view (self);
   save_learning_rates (self);
 }
@@ -1505,10 +1529,18 @@ cell_differs (BlBackpropPage *self, guint k, int col, double value)
 static void
 mark_differs (BlBackpropPage *self, GtkWidget *label, guint k, int col, double value)
 {
+  gboolean blown = self->blown_param != BL_TOY_N_COLS && k == self->blown_row &&
+                   (col == (int) self->blown_param ||
+                    col == (int) bl_toy_param_gradient (self->blown_param));
+
   if (cell_differs (self, k, col, value))
     gtk_widget_add_css_class (label, "differs");
   else
     gtk_widget_remove_css_class (label, "differs");
+  if (blown)
+    gtk_widget_add_css_class (label, "blew-up");
+  else
+    gtk_widget_remove_css_class (label, "blew-up");
 }
 
 static void
@@ -1782,6 +1814,7 @@ ledger_run_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, BlBackpropPage 
   self->ledger_run = i;
   for (guint j = 0; j < self->runs->len; j++)
     update_chart_series (self, j);
+  update_stop_banner (self);
   reset_ledger_model (self);
   update_current_view (self);
 }
@@ -2264,6 +2297,7 @@ bl_backprop_page_init (BlBackpropPage *self)
   self->cells = g_ptr_array_new ();
   self->show_sidebar = TRUE;
   self->selected_col = BL_TOY_COL_E_TOTAL;
+  self->blown_param = BL_TOY_N_COLS;
   self->eps = 1e-3;
   bl_toy_params_init_preset (&self->params, BL_TOY_PRESET_CLASSROOM);
 
@@ -2418,6 +2452,15 @@ bl_backprop_page_get_n_runs (BlBackpropPage *self)
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), 0);
   ensure_computed (self);
   return self->runs->len;
+}
+
+const char *
+bl_backprop_page_get_banner_text (BlBackpropPage *self)
+{
+  g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
+  return gtk_revealer_get_reveal_child (self->banner_revealer)
+         ? gtk_label_get_text (self->banner_label) : NULL;
 }
 
 BlNetworkOptions *

@@ -57,6 +57,8 @@ struct _BlNetworkOptions *bl_backprop_page_get_network_options (BlBackpropPage *
 /* Select the quantity whose formula the panel explains. */
 void       bl_backprop_page_select_column  (BlBackpropPage *self, BlToyColumn col);
 const char *bl_backprop_page_get_formula_text (BlBackpropPage *self, int which);
+/* The banner over the page (a limit reached, a rate that diverged), or NULL when hidden. */
+const char *bl_backprop_page_get_banner_text (BlBackpropPage *self);
 /* The line that says what the page shows or last did (an export's progress and result). */
 const char *bl_backprop_page_get_status_text (BlBackpropPage *self);
 
