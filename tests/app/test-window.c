@@ -550,6 +550,50 @@ test_divergence_marked (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A hidden-layer gradient shows ∂E_total/∂a_h as the sum of its two paths, with numbers found
+ * here from the row: δo1 = (a_o1 − t1)·a_o1·(1 − a_o1), δo2 likewise, through o1 δo1·w5,
+ * through o2 δo2·w7 (for h1); the diagram colours those paths. A gradient of w5 shows none. */
+static void
+test_paths_shown (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  const BlToyRun *run = bl_backprop_page_get_run (page, 0);
+  BlToyParams p;
+  BlToyRow row;
+  double d1, d2;
+  const char *text;
+  g_autofree char *t1 = NULL, *t2 = NULL, *sum = NULL;
+
+  bl_backprop_page_step (page, 3);
+  bl_toy_run_get_params (run, 3, &p);
+  bl_toy_run_get_row (run, 3, &row);
+  d1 = (row.v[BL_TOY_COL_A_O1] - p.t1) * row.v[BL_TOY_COL_A_O1] * (1 - row.v[BL_TOY_COL_A_O1]);
+  d2 = (row.v[BL_TOY_COL_A_O2] - p.t2) * row.v[BL_TOY_COL_A_O2] * (1 - row.v[BL_TOY_COL_A_O2]);
+  bl_backprop_page_select_column (page, BL_TOY_COL_DW2);
+  text = bl_backprop_page_get_formula_text (page, 5);
+  g_test_message ("%s", text);
+  t1 = g_strdup_printf ("%.9g", d1 * p.w[4]);
+  t2 = g_strdup_printf ("%.9g", fabs (d2 * p.w[6]));   /* the minus sign is a real one */
+  sum = g_strdup_printf ("%.9g", d1 * p.w[4] + d2 * p.w[6]);
+  g_assert_nonnull (strstr (text, "through o1"));
+  g_assert_nonnull (strstr (text, t1));
+  g_assert_nonnull (strstr (text, t2));
+  g_assert_nonnull (strstr (text, sum));
+  g_assert_cmpuint (bl_network_view_get_paths (bl_backprop_page_get_network_view (page)), ==, 1);
+  bl_backprop_page_select_column (page, BL_TOY_COL_DW3);
+  g_assert_cmpuint (bl_network_view_get_paths (bl_backprop_page_get_network_view (page)), ==, 2);
+  {
+    const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+    g_autofree char *shot = g_build_filename (dir, "backprop-paths.png", NULL);
+    g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+    g_assert_true (bl_test_save_window_png (GTK_WIDGET (window), shot));
+  }
+  bl_backprop_page_select_column (page, BL_TOY_COL_DW5);
+  g_assert_cmpuint (bl_network_view_get_paths (bl_backprop_page_get_network_view (page)), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_step_moves_cursor (void)
 {
@@ -1182,6 +1226,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/startup-computes-once", test_startup_computes_once);
   g_test_add_func ("/app/window/network-options", test_network_options);
   g_test_add_func ("/app/window/divergence-marked", test_divergence_marked);
+  g_test_add_func ("/app/window/paths-shown", test_paths_shown);
   g_test_add_func ("/app/window/step-moves-cursor", test_step_moves_cursor);
   g_test_add_func ("/app/window/bad-input-refused", test_bad_input_refused);
   g_test_add_func ("/app/window/formula-panel", test_formula_panel);

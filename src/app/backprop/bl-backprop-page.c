@@ -126,6 +126,7 @@ struct _BlBackpropPage {
   GtkLabel      *formula_label;
   GtkLabel      *substituted_label;
   GtkLabel      *chain_label;
+  GtkLabel      *paths_label;
   GtkLabel      *check_label;
 
   /* the model */
@@ -663,6 +664,86 @@ refit_formulas_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The two paths' colours: Okabe–Ito green and reddish purple, apart from the edges' blue and
+ * vermilion. */
+static void
+path_colors (GdkRGBA colors[2])
+{
+  bl_palette_color (2, &colors[0]);
+  bl_palette_color (3, &colors[1]);
+}
+
+/* The hidden unit whose gradient @col goes through (1: h1, 2: h2), or 0: its ∂E_total/∂a_h is
+ * a sum over the two outputs' paths. */
+static guint
+column_hidden_unit (BlToyColumn col)
+{
+  switch (col)
+    {
+    case BL_TOY_COL_DW1: case BL_TOY_COL_DW2:
+      return 1;
+    case BL_TOY_COL_DW3: case BL_TOY_COL_DW4:
+      return 2;
+    default:
+      return 0;
+    }
+}
+
+/* A hidden-layer gradient: ∂E_total/∂a_h as the sum of its path through o1 and through o2,
+ * each with its numbers, in the colours the diagram draws them in. */
+static void
+update_paths (BlBackpropPage *self, const BlToyParams *p, const BlToyRow *row, BlToyColumn col)
+{
+  guint hidden = column_hidden_unit (col);
+  GdkRGBA colors[2];
+  BlToyPathSplit split;
+  g_autoptr(GString) text = NULL;
+
+  path_colors (colors);
+  bl_network_view_set_paths (self->network_view, hidden, colors);
+  gtk_widget_set_visible (GTK_WIDGET (self->paths_label), hidden != 0);
+  if (hidden == 0)
+    return;
+  bl_toy_path_split (p, row, hidden - 1, &split);
+  text = g_string_new (NULL);
+  g_string_append_printf (text, _("∂E_total/∂a_h%u is the sum of two paths:"), hidden);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autofree char *line =
+        g_strdup_printf (_("through o%u: δo%u · %s = %.9g · %.9g = %.9g"), k + 1, k + 1,
+                         bl_toy_column_name (split.weight[k]), split.delta_out[k],
+                         split.weight_used[k], split.through[k]);
+      g_autofree char *escaped = g_markup_escape_text (line, -1);
+      g_string_append_printf (text, "\n<span foreground=\"#%02x%02x%02x\">●</span> %s",
+                              (int) (colors[k].red * 255), (int) (colors[k].green * 255),
+                              (int) (colors[k].blue * 255), escaped);
+    }
+  g_string_append_printf (text, "\n%s", _("sum"));
+  g_string_append_printf (text, " = %.9g", split.total);
+  if (p->forget_path)
+    {
+      g_autofree char *note =
+        g_strdup_printf (_("This run forgets the path through o%u: it uses %.9g instead."),
+                         p->forget_path, split.through[p->forget_path == 1 ? 1 : 0]);
+      g_autofree char *escaped = g_markup_escape_text (note, -1);
+      g_string_append_printf (text, "\n%s", escaped);
+    }
+  {
+    /* Real minus signs, as in the other formulas. */
+    g_autofree char *shown = NULL;
+    GString *m = g_string_new (NULL);
+    for (const char *c = text->str; *c; c++)
+      {
+        if (*c == '-' && (c == text->str || c[-1] == ' ' || c[-1] == '(' || c[-1] == '='))
+          g_string_append (m, "−");
+        else
+          g_string_append_c (m, *c);
+      }
+    shown = g_string_free (m, FALSE);
+    gtk_label_set_markup (self->paths_label, shown);
+  }
+}
+
 static void
 update_formula_panel (BlBackpropPage *self)
 {
@@ -698,6 +779,7 @@ update_formula_panel (BlBackpropPage *self)
   set_formula_text (self->substituted_label, subst);
   set_formula_text (self->chain_label, chain ? chain : "");
   gtk_widget_set_visible (GTK_WIDGET (self->chain_label), chain != NULL);
+  update_paths (self, &p, &row, col);
 
   if (bl_toy_column_is_gradient (col))
     {
@@ -2253,6 +2335,7 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   CHILD (formula_label);
   CHILD (substituted_label);
   CHILD (chain_label);
+  CHILD (paths_label);
   CHILD (check_label);
 #undef CHILD
   gtk_widget_class_set_css_name (widget_class, "backproppage");
@@ -2546,12 +2629,19 @@ const char *
 bl_backprop_page_get_formula_text (BlBackpropPage *self, int which)
 {
   GtkLabel *labels[] = { self->formula_title, self->formula_label, self->substituted_label,
-                         self->chain_label, self->check_label };
+                         self->chain_label, self->check_label, self->paths_label };
 
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
   ensure_computed (self);
   g_return_val_if_fail (which >= 0 && which < (int) G_N_ELEMENTS (labels), NULL);
   return gtk_label_get_text (labels[which]);
+}
+
+BlNetworkView *
+bl_backprop_page_get_network_view (BlBackpropPage *self)
+{
+  g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  return self->network_view;
 }
 
 const char *

@@ -23,6 +23,8 @@ struct _BlNetworkView {
   BlToyRow    row;
   gboolean    has_state;
   BlToyColumn highlight;
+  guint       paths_from;     /* 1: h1, 2: h2, 0: no paths shown */
+  GdkRGBA     path_color[2];
   char       *caption;
   double      font_px;        /* the widget's CSS font */
   guint       projector_mode : 1;
@@ -358,6 +360,15 @@ network_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRGBA
       sign_color (w, fg, &c);
       cairo_move_to (cr, l.x[edge_from[k]], l.y[edge_from[k]]);
       cairo_line_to (cr, l.x[edge_to[k]], l.y[edge_to[k]]);
+      /* A path from the hidden unit explained: a band in its colour under the edge. */
+      if (self->paths_from &&
+          edge_from[k] == (self->paths_from == 1 ? NODE_H1 : NODE_H2) &&
+          (edge_to[k] == NODE_O1 || edge_to[k] == NODE_O2))
+        {
+          set_rgba (cr, &self->path_color[edge_to[k] == NODE_O1 ? 0 : 1], 0.55);
+          cairo_set_line_width (cr, lw + f * 1.1);
+          cairo_stroke_preserve (cr);
+        }
       if (highlighted (self, edge_col[k]))
         {
           set_rgba (cr, fg, 0.3);
@@ -713,6 +724,27 @@ bl_network_view_set_highlight (BlNetworkView *self, BlToyColumn col)
     return;
   self->highlight = col;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+bl_network_view_set_paths (BlNetworkView *self, guint hidden, const GdkRGBA colors[2])
+{
+  g_return_if_fail (BL_IS_NETWORK_VIEW (self));
+  g_return_if_fail (hidden <= 2);
+  self->paths_from = hidden;
+  if (hidden)
+    {
+      self->path_color[0] = colors[0];
+      self->path_color[1] = colors[1];
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+bl_network_view_get_paths (BlNetworkView *self)
+{
+  g_return_val_if_fail (BL_IS_NETWORK_VIEW (self), 0);
+  return self->paths_from;
 }
 
 void
