@@ -15,6 +15,7 @@
 #include "core/bl-toy.h"
 #include "test-app-env.h"
 #include "backprop/bl-network-options.h"
+#include "backprop/bl-step-through.h"
 #include "test-utils.h"
 
 static void
@@ -591,6 +592,86 @@ test_paths_shown (void)
   }
   bl_backprop_page_select_column (page, BL_TOY_COL_DW5);
   g_assert_cmpuint (bl_network_view_get_paths (bl_backprop_page_get_network_view (page)), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+walk_index_at_least (gpointer data)
+{
+  BlStepThrough *walk = data;
+  return bl_step_through_get_index (walk) >= GPOINTER_TO_UINT (g_object_get_data (data, "until"));
+}
+
+/* Walking through one iteration: the diagram shows the backward values, each step focuses its
+ * unit and selects its ledger column (the formula panel follows); → and ← move through the
+ * steps while walking (→ steps an iteration otherwise); the forward sweep comes first, then
+ * the backward sweep from the outputs to the hidden layer; Play advances on its own. */
+static void
+test_walk_through (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  BlStepThrough *walk = bl_backprop_page_get_step_through (page);
+  BlNetworkView *view = bl_backprop_page_get_network_view (page);
+  const BlToyStep *step;
+  guint first_backward = G_MAXUINT, first_hidden_backward = G_MAXUINT;
+
+  bl_step_through_set_active (walk, TRUE);
+  g_assert_true (bl_network_view_get_show_backward (view));
+  g_assert_cmpuint (bl_step_through_get_n_steps (walk), >, 20);
+  step = bl_step_through_get_step (walk);
+  g_assert_cmpint (step->phase, ==, BL_TOY_PHASE_FORWARD);
+  g_assert_cmpint (bl_network_view_get_focus (view), ==, step->unit);
+  g_assert_nonnull (strstr (bl_step_through_get_text (walk), step->formula));
+  if (step->column < BL_TOY_N_COLS)
+    g_assert_nonnull (strstr (bl_backprop_page_get_formula_text (page, 0),
+                              bl_toy_column_label (step->column)));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "backprop.arrow-right", NULL));
+  g_assert_cmpuint (bl_step_through_get_index (walk), ==, 1);
+  g_assert_cmpuint (bl_backprop_page_get_current (page), ==, 0);   /* not an iteration */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "backprop.arrow-left", NULL));
+  g_assert_cmpuint (bl_step_through_get_index (walk), ==, 0);
+
+  for (guint i = 0; i < bl_step_through_get_n_steps (walk); i++)
+    {
+      step = bl_step_through_get_step (walk);
+      if (step->phase == BL_TOY_PHASE_BACKWARD && first_backward == G_MAXUINT)
+        {
+          first_backward = i;
+          /* The backward sweep starts at the outputs. */
+          g_assert_true (step->unit == BL_TOY_UNIT_O1 || step->unit == BL_TOY_UNIT_O2 ||
+                         step->unit == BL_TOY_UNIT_LOSS);
+        }
+      if (step->phase == BL_TOY_PHASE_BACKWARD && step->layer == 1 &&
+          first_hidden_backward == G_MAXUINT)
+        first_hidden_backward = i;
+      if (step->phase == BL_TOY_PHASE_FORWARD)
+        g_assert_cmpuint (first_backward, ==, G_MAXUINT);
+      g_assert_cmpint (bl_network_view_get_focus (view), ==, step->unit);
+      if (i == first_backward + 1)
+        {
+          const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+          g_autofree char *shot = g_build_filename (dir, "backprop-walk.png", NULL);
+          g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+          g_assert_true (bl_test_save_window_png (GTK_WIDGET (window), shot));
+        }
+      bl_step_through_move (walk, 1);
+    }
+  g_assert_cmpuint (first_backward, !=, G_MAXUINT);
+  g_assert_cmpuint (first_hidden_backward, >, first_backward);
+
+  /* Play from the start: it advances by itself. */
+  bl_step_through_move (walk, -1000);
+  bl_step_through_set_playing (walk, TRUE);
+  g_object_set_data (G_OBJECT (walk), "until", GUINT_TO_POINTER (2));
+  g_assert_true (bl_test_iterate_until (walk_index_at_least, walk, 20));
+  bl_step_through_set_playing (walk, FALSE);
+
+  bl_step_through_set_active (walk, FALSE);
+  g_assert_false (bl_network_view_get_show_backward (view));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "backprop.arrow-right", NULL));
+  g_assert_cmpuint (bl_backprop_page_get_current (page), ==, 1);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -1227,6 +1308,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/network-options", test_network_options);
   g_test_add_func ("/app/window/divergence-marked", test_divergence_marked);
   g_test_add_func ("/app/window/paths-shown", test_paths_shown);
+  g_test_add_func ("/app/window/walk-through", test_walk_through);
   g_test_add_func ("/app/window/step-moves-cursor", test_step_moves_cursor);
   g_test_add_func ("/app/window/bad-input-refused", test_bad_input_refused);
   g_test_add_func ("/app/window/formula-panel", test_formula_panel);

@@ -12,6 +12,7 @@
 #include "backprop/bl-backprop-page.h"
 #include "backprop/bl-ledger-model.h"
 #include "backprop/bl-network-options.h"
+#include "backprop/bl-step-through.h"
 #include "core/bl-toy-explore.h"
 #include "bl-format.h"
 #include "widgets/bl-chart.h"
@@ -102,6 +103,7 @@ struct _BlBackpropPage {
   GtkSwitch     *train_biases_switch;
   GtkGrid       *params_grid;
   BlNetworkOptions *network_options;
+  BlStepThrough *step_through;
   /* The ledger run's divergence: the weight that blew up and the row whose update did it
    * (its cell and its gradient's are marked); BL_TOY_N_COLS when it did not diverge. */
   BlToyColumn    blown_param;
@@ -893,6 +895,56 @@ follow_ledger_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static void update_formula_panel (BlBackpropPage *self);
+static void mark_selected_column (BlBackpropPage *self);
+
+/* A step of the walk through: its unit and weights on the diagram, its column in the ledger
+ * and the formula panel (a δ, which is no column, leaves the panel as it was). */
+static void
+walk_step_cb (BlStepThrough *walk, BlBackpropPage *self)
+{
+  const BlToyStep *step = bl_step_through_get_step (walk);
+
+  if (step == NULL)
+    return;
+  bl_network_view_set_focus (self->network_view, step->unit, step->edges[0], step->edges[1]);
+  if (step->column < BL_TOY_N_COLS && step->column != self->selected_col)
+    {
+      self->selected_col = step->column;
+      mark_selected_column (self);
+      bl_network_view_set_highlight (self->network_view, step->column);
+      update_formula_panel (self);
+    }
+}
+
+static void update_current_view (BlBackpropPage *self);
+
+static void
+walk_active_cb (BlStepThrough *walk, GParamSpec *pspec, BlBackpropPage *self)
+{
+  gboolean active = bl_step_through_get_active (walk);
+
+  bl_network_view_set_show_backward (self->network_view, active);
+  if (active)
+    update_current_view (self);
+  else
+    bl_network_view_set_focus (self->network_view, BL_TOY_UNIT_NONE, BL_TOY_N_COLS,
+                               BL_TOY_N_COLS);
+}
+
+/* → and ←: through the steps while walking, else → steps an iteration. */
+static void
+arrow_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  BlBackpropPage *self = BL_BACKPROP_PAGE (widget);
+  int delta = g_str_equal (action_name, "backprop.arrow-right") ? 1 : -1;
+
+  if (bl_step_through_get_active (self->step_through))
+    bl_step_through_move (self->step_through, delta);
+  else if (delta > 0)
+    gtk_widget_activate_action (widget, "win.step", NULL);
+}
+
 static void
 update_current_view (BlBackpropPage *self)
 {
@@ -913,6 +965,9 @@ update_current_view (BlBackpropPage *self)
     bl_toy_run_get_params (run, k, &p);
     bl_toy_run_get_row (run, k, &row);
     bl_network_view_set_state (self->network_view, &p, &row);
+    /* Walking through: the steps of the iteration now shown, at the same step. */
+    if (bl_step_through_get_active (self->step_through))
+      bl_step_through_set_steps (self->step_through, bl_toy_steps (&p, &row, run->lr), k);
   }
   bl_network_view_set_highlight (self->network_view, self->selected_col);
   iteration = bl_format_count (self->current);
@@ -2287,6 +2342,7 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   g_type_ensure (BL_TYPE_CHART);
   g_type_ensure (BL_TYPE_NETWORK_VIEW);
   g_type_ensure (BL_TYPE_NETWORK_OPTIONS);
+  g_type_ensure (BL_TYPE_STEP_THROUGH);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/backproplab/BackpropLab/ui/bl-backprop-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, BlBackpropPage, name)
@@ -2315,6 +2371,7 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   CHILD (train_biases_switch);
   CHILD (params_grid);
   CHILD (network_options);
+  CHILD (step_through);
   CHILD (params_error);
   CHILD (lr_box);
   CHILD (lr_add_entry);
@@ -2343,8 +2400,16 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   gtk_widget_class_install_property_action (widget_class, "backprop.show-sidebar",
                                             "show-sidebar");
   /* Keyboard first, in the bubble phase: a focused entry keeps its own use of these keys. */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "win.step", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Right, 0, "win.step", NULL);
+  gtk_widget_class_install_action (widget_class, "backprop.arrow-right", NULL, arrow_action);
+  gtk_widget_class_install_action (widget_class, "backprop.arrow-left", NULL, arrow_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "backprop.arrow-right",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Right, 0, "backprop.arrow-right",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "backprop.arrow-left",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Left, 0, "backprop.arrow-left",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.play", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "win.reset", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "win.reset", NULL);
@@ -2438,6 +2503,8 @@ bl_backprop_page_init (BlBackpropPage *self)
                     self);
   g_signal_connect (self->network_options, "changed", G_CALLBACK (network_options_changed_cb),
                     self);
+  g_signal_connect (self->step_through, "step-changed", G_CALLBACK (walk_step_cb), self);
+  g_signal_connect (self->step_through, "notify::active", G_CALLBACK (walk_active_cb), self);
   g_signal_connect (self->iterations_spin, "value-changed", G_CALLBACK (iterations_changed_cb),
                     self);
   g_signal_connect (self->lr_add_button, "clicked", G_CALLBACK (lr_add_cb), self);
@@ -2635,6 +2702,14 @@ bl_backprop_page_get_formula_text (BlBackpropPage *self, int which)
   ensure_computed (self);
   g_return_val_if_fail (which >= 0 && which < (int) G_N_ELEMENTS (labels), NULL);
   return gtk_label_get_text (labels[which]);
+}
+
+BlStepThrough *
+bl_backprop_page_get_step_through (BlBackpropPage *self)
+{
+  g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
+  return self->step_through;
 }
 
 BlNetworkView *

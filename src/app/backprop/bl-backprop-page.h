@@ -61,6 +61,8 @@ void       bl_backprop_page_select_column  (BlBackpropPage *self, BlToyColumn co
  * 5 the sum over paths (a hidden-layer gradient). */
 const char *bl_backprop_page_get_formula_text (BlBackpropPage *self, int which);
 BlNetworkView *bl_backprop_page_get_network_view (BlBackpropPage *self);
+/* The walk through one iteration under the diagram. */
+struct _BlStepThrough *bl_backprop_page_get_step_through (BlBackpropPage *self);
 /* The banner over the page (a limit reached, a rate that diverged), or NULL when hidden. */
 const char *bl_backprop_page_get_banner_text (BlBackpropPage *self);
 /* The line that says what the page shows or last did (an export's progress and result). */
