@@ -16,6 +16,7 @@
 #include "test-app-env.h"
 #include "backprop/bl-network-options.h"
 #include "backprop/bl-step-through.h"
+#include "backprop/bl-predict-panel.h"
 #include "test-utils.h"
 
 static void
@@ -675,6 +676,65 @@ test_walk_through (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Predict, then reveal: the output gradients of the next row are hidden in the ledger ("?");
+ * a right answer (four significant digits) reveals its cell; the sign flipped is named as
+ * such and the cell stays hidden until Reveal, which writes the formula with its numbers; the
+ * summary has both cells, one right the first time, and names the mistake; Next row moves on. */
+static void
+test_predict_reveal (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  BlPredictPanel *panel = bl_backprop_page_get_predict_panel (page);
+  const BlToyRun *run = bl_backprop_page_get_run (page, 0);
+  g_autoptr(GPtrArray) dw5 = NULL, dw6 = NULL;
+  g_autofree char *right = NULL, *wrong = NULL, *csv = NULL;
+  BlToyRow row;
+
+  bl_backprop_page_set_predicting (page, TRUE);
+  bl_predict_panel_set_set (panel, BL_PREDICT_OUTPUT_GRADIENTS);
+  g_assert_true (bl_predict_panel_hides (panel, 1, BL_TOY_COL_DW5));
+  g_assert_false (bl_predict_panel_hides (panel, 1, BL_TOY_COL_DW1));
+  g_assert_false (bl_predict_panel_hides (panel, 0, BL_TOY_COL_DW5));
+  g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+  dw5 = ledger_column_cells (page, "∂E/∂w5");
+  dw6 = ledger_column_cells (page, "∂E/∂w6");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (g_ptr_array_index (dw5, 1))), ==, "?");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (g_ptr_array_index (dw5, 0))), !=, "?");
+
+  bl_toy_run_get_row (run, 1, &row);
+  right = g_strdup_printf ("%.4g", row.v[BL_TOY_COL_DW5]);
+  g_assert_true (bl_predict_panel_answer (panel, BL_TOY_COL_DW5, right));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (g_ptr_array_index (dw5, 1))), !=, "?");
+  wrong = g_strdup_printf ("%.9g", -row.v[BL_TOY_COL_DW6]);
+  g_assert_false (bl_predict_panel_answer (panel, BL_TOY_COL_DW6, wrong));
+  g_test_message ("%s", bl_predict_panel_get_feedback (panel, BL_TOY_COL_DW6));
+  g_assert_nonnull (strstr (bl_predict_panel_get_feedback (panel, BL_TOY_COL_DW6), "sign"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (g_ptr_array_index (dw6, 1))), ==, "?");
+  {
+    const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+    g_autofree char *shot = g_build_filename (dir, "backprop-predict.png", NULL);
+    g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+    g_assert_true (bl_test_save_window_png (GTK_WIDGET (window), shot));
+  }
+  bl_predict_panel_reveal (panel, BL_TOY_COL_DW6);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (g_ptr_array_index (dw6, 1))), !=, "?");
+  g_assert_nonnull (strstr (bl_predict_panel_get_feedback (panel, BL_TOY_COL_DW6), " = "));
+
+  g_assert_cmpuint (bl_toy_lesson_n_cells (bl_predict_panel_get_lesson (panel)), ==, 2);
+  g_assert_cmpuint (bl_toy_lesson_n_right_first (bl_predict_panel_get_lesson (panel)), ==, 1);
+  csv = bl_toy_lesson_to_csv (bl_predict_panel_get_lesson (panel));
+  g_assert_nonnull (strstr (csv, bl_toy_mistake_id (BL_TOY_MISTAKE_SIGN_FLIPPED)));
+
+  /* Next row: iteration 1 is shown, iteration 2's cells are the ones to predict. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "win.step", NULL);
+  g_assert_cmpuint (bl_backprop_page_get_current (page), ==, 1);
+  g_assert_true (bl_predict_panel_hides (panel, 2, BL_TOY_COL_DW6));
+  bl_backprop_page_set_predicting (page, FALSE);
+  g_assert_false (bl_predict_panel_hides (panel, 2, BL_TOY_COL_DW6));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_step_moves_cursor (void)
 {
@@ -1309,6 +1369,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/divergence-marked", test_divergence_marked);
   g_test_add_func ("/app/window/paths-shown", test_paths_shown);
   g_test_add_func ("/app/window/walk-through", test_walk_through);
+  g_test_add_func ("/app/window/predict-reveal", test_predict_reveal);
   g_test_add_func ("/app/window/step-moves-cursor", test_step_moves_cursor);
   g_test_add_func ("/app/window/bad-input-refused", test_bad_input_refused);
   g_test_add_func ("/app/window/formula-panel", test_formula_panel);

@@ -13,6 +13,7 @@
 #include "backprop/bl-ledger-model.h"
 #include "backprop/bl-network-options.h"
 #include "backprop/bl-step-through.h"
+#include "backprop/bl-predict-panel.h"
 #include "core/bl-toy-explore.h"
 #include "bl-format.h"
 #include "widgets/bl-chart.h"
@@ -104,6 +105,8 @@ struct _BlBackpropPage {
   GtkGrid       *params_grid;
   BlNetworkOptions *network_options;
   BlStepThrough *step_through;
+  BlPredictPanel *predict_panel;
+  GtkToggleButton *predict_toggle;
   /* The ledger run's divergence: the weight that blew up and the row whose update did it
    * (its cell and its gradient's are marked); BL_TOY_N_COLS when it did not diverge. */
   BlToyColumn    blown_param;
@@ -945,6 +948,33 @@ arrow_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     gtk_widget_activate_action (widget, "win.step", NULL);
 }
 
+static void ledger_values_changed_cb (BlLedgerModel *model, BlBackpropPage *self);
+
+/* The cells to predict changed: the ledger shows "?" for them, the values for the others. */
+static void
+predict_hidden_changed_cb (BlPredictPanel *panel, BlBackpropPage *self)
+{
+  ledger_values_changed_cb (self->ledger, self);
+}
+
+static void
+predict_next_row_cb (BlPredictPanel *panel, BlBackpropPage *self)
+{
+  bl_backprop_page_step (self, 1);
+}
+
+static void
+predict_toggled_cb (GtkToggleButton *button, BlBackpropPage *self)
+{
+  gboolean active = gtk_toggle_button_get_active (button);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->predict_panel), active);
+  if (active)
+    update_current_view (self);
+  else
+    bl_predict_panel_set_run (self->predict_panel, NULL, 0);
+}
+
 static void
 update_current_view (BlBackpropPage *self)
 {
@@ -965,6 +995,10 @@ update_current_view (BlBackpropPage *self)
     bl_toy_run_get_params (run, k, &p);
     bl_toy_run_get_row (run, k, &row);
     bl_network_view_set_state (self->network_view, &p, &row);
+    /* Predicting: the row after the one shown. */
+    if (gtk_toggle_button_get_active (self->predict_toggle))
+      bl_predict_panel_set_run (self->predict_panel, run,
+                                MIN (k + 1, bl_ledger_shown_rows (run) - 1));
     /* Walking through: the steps of the iteration now shown, at the same step. */
     if (bl_step_through_get_active (self->step_through))
       bl_step_through_set_steps (self->step_through, bl_toy_steps (&p, &row, run->lr), k);
@@ -1698,7 +1732,8 @@ cell_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, BlBackpropPa
       char buf[BL_FORMAT_NUMBER_SIZE];
       double value = bl_ledger_row_get_values (row)->v[col];
       gtk_label_set_text (GTK_LABEL (label),
-                          bl_format_number (buf, bl_format_column_kind (col), value));
+                          bl_predict_panel_hides (self->predict_panel, k, col)
+                          ? "?" : bl_format_number (buf, bl_format_column_kind (col), value));
       mark_differs (self, label, k, col, value);
     }
   /* Which row the cell shows: a click reads it back (k + 1, so that 0 means unbound). */
@@ -1739,7 +1774,8 @@ ledger_values_changed_cb (BlLedgerModel *model, BlBackpropPage *self)
           g_hash_table_insert (rows, GUINT_TO_POINTER (k1), row);
         }
       gtk_label_set_text (GTK_LABEL (label),
-                          bl_format_number (buf, bl_format_column_kind (col), row->v[col]));
+                          bl_predict_panel_hides (self->predict_panel, k1 - 1, col)
+                          ? "?" : bl_format_number (buf, bl_format_column_kind (col), row->v[col]));
       mark_differs (self, label, k1 - 1, col, row->v[col]);
     }
 }
@@ -2343,6 +2379,7 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   g_type_ensure (BL_TYPE_NETWORK_VIEW);
   g_type_ensure (BL_TYPE_NETWORK_OPTIONS);
   g_type_ensure (BL_TYPE_STEP_THROUGH);
+  g_type_ensure (BL_TYPE_PREDICT_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/backproplab/BackpropLab/ui/bl-backprop-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, BlBackpropPage, name)
@@ -2372,6 +2409,8 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   CHILD (params_grid);
   CHILD (network_options);
   CHILD (step_through);
+  CHILD (predict_panel);
+  CHILD (predict_toggle);
   CHILD (params_error);
   CHILD (lr_box);
   CHILD (lr_add_entry);
@@ -2504,6 +2543,10 @@ bl_backprop_page_init (BlBackpropPage *self)
   g_signal_connect (self->network_options, "changed", G_CALLBACK (network_options_changed_cb),
                     self);
   g_signal_connect (self->step_through, "step-changed", G_CALLBACK (walk_step_cb), self);
+  g_signal_connect (self->predict_panel, "hidden-changed",
+                    G_CALLBACK (predict_hidden_changed_cb), self);
+  g_signal_connect (self->predict_panel, "next-row", G_CALLBACK (predict_next_row_cb), self);
+  g_signal_connect (self->predict_toggle, "toggled", G_CALLBACK (predict_toggled_cb), self);
   g_signal_connect (self->step_through, "notify::active", G_CALLBACK (walk_active_cb), self);
   g_signal_connect (self->iterations_spin, "value-changed", G_CALLBACK (iterations_changed_cb),
                     self);
@@ -2702,6 +2745,22 @@ bl_backprop_page_get_formula_text (BlBackpropPage *self, int which)
   ensure_computed (self);
   g_return_val_if_fail (which >= 0 && which < (int) G_N_ELEMENTS (labels), NULL);
   return gtk_label_get_text (labels[which]);
+}
+
+BlPredictPanel *
+bl_backprop_page_get_predict_panel (BlBackpropPage *self)
+{
+  g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
+  return self->predict_panel;
+}
+
+void
+bl_backprop_page_set_predicting (BlBackpropPage *self, gboolean predicting)
+{
+  g_return_if_fail (BL_IS_BACKPROP_PAGE (self));
+  ensure_computed (self);
+  gtk_toggle_button_set_active (self->predict_toggle, predicting);
 }
 
 BlStepThrough *

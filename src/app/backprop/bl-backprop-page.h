@@ -61,6 +61,9 @@ void       bl_backprop_page_select_column  (BlBackpropPage *self, BlToyColumn co
  * 5 the sum over paths (a hidden-layer gradient). */
 const char *bl_backprop_page_get_formula_text (BlBackpropPage *self, int which);
 BlNetworkView *bl_backprop_page_get_network_view (BlBackpropPage *self);
+/* Predict, then reveal (the toolbar's Predict): the panel over the formula panel. */
+struct _BlPredictPanel *bl_backprop_page_get_predict_panel (BlBackpropPage *self);
+void       bl_backprop_page_set_predicting (BlBackpropPage *self, gboolean predicting);
 /* The walk through one iteration under the diagram. */
 struct _BlStepThrough *bl_backprop_page_get_step_through (BlBackpropPage *self);
 /* The banner over the page (a limit reached, a rate that diverged), or NULL when hidden. */
