@@ -17,6 +17,7 @@
 #include "backprop/bl-network-options.h"
 #include "backprop/bl-step-through.h"
 #include "backprop/bl-predict-panel.h"
+#include "backprop/bl-published-panel.h"
 #include "test-utils.h"
 
 static void
@@ -735,6 +736,40 @@ test_predict_reveal (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void collect_type (GtkWidget *root, GType type, GPtrArray *out);
+
+/* The With-biases preset shows the published example beside the exact values: the post's
+ * 0.291027924 after the first update is marked as differing from the exact 0.291027774 (the
+ * post's is the output-first order's), its other figures agree; the classroom preset hides it. */
+static void
+test_published_example (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  GtkWidget *panel = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+
+  bl_backprop_page_set_preset (page, BL_TOY_PRESET_WITH_BIASES);
+  collect_type (GTK_WIDGET (page), BL_TYPE_PUBLISHED_PANEL, all);
+  g_assert_cmpuint (all->len, ==, 1);
+  panel = g_ptr_array_index (all, 0);
+  text = bl_published_panel_get_text (BL_PUBLISHED_PANEL (panel));
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "0.291027924\t0.291027773694\t≠"));
+  g_assert_nonnull (strstr (text, "0.298371109\t0.298371108760\t="));
+  g_assert_nonnull (strstr (text, "0.35891648\t0.35891647972\t="));
+  {
+    const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+    g_autofree char *shot = g_build_filename (dir, "backprop-published.png", NULL);
+    g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+    g_assert_true (bl_test_save_window_png (GTK_WIDGET (window), shot));
+  }
+  bl_backprop_page_set_preset (page, BL_TOY_PRESET_CLASSROOM);
+  g_assert_false (gtk_widget_get_visible (panel));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_step_moves_cursor (void)
 {
@@ -1370,6 +1405,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/paths-shown", test_paths_shown);
   g_test_add_func ("/app/window/walk-through", test_walk_through);
   g_test_add_func ("/app/window/predict-reveal", test_predict_reveal);
+  g_test_add_func ("/app/window/published-example", test_published_example);
   g_test_add_func ("/app/window/step-moves-cursor", test_step_moves_cursor);
   g_test_add_func ("/app/window/bad-input-refused", test_bad_input_refused);
   g_test_add_func ("/app/window/formula-panel", test_formula_panel);

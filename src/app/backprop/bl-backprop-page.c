@@ -14,6 +14,7 @@
 #include "backprop/bl-network-options.h"
 #include "backprop/bl-step-through.h"
 #include "backprop/bl-predict-panel.h"
+#include "backprop/bl-published-panel.h"
 #include "core/bl-toy-explore.h"
 #include "bl-format.h"
 #include "widgets/bl-chart.h"
@@ -106,6 +107,7 @@ struct _BlBackpropPage {
   BlNetworkOptions *network_options;
   BlStepThrough *step_through;
   BlPredictPanel *predict_panel;
+  GtkWidget     *published_panel;
   GtkToggleButton *predict_toggle;
   /* The ledger run's divergence: the weight that blew up and the row whose update did it
    * (its cell and its gradient's are marked); BL_TOY_N_COLS when it did not diverge. */
@@ -1280,6 +1282,8 @@ apply_preset (BlBackpropPage *self, BlToyPreset preset)
 
   bl_toy_params_init_preset (&self->params, preset);
   bl_network_options_apply (self->network_options, &self->params);
+  /* The With-biases preset is the published worked example: its figures beside ours. */
+  gtk_widget_set_visible (self->published_panel, preset == BL_TOY_PRESET_WITH_BIASES);
   self->params.train_biases = train && self->params.has_biases;
   gtk_widget_set_sensitive (GTK_WIDGET (self->train_biases_switch), self->params.has_biases);
   fill_param_entries (self);
@@ -2380,6 +2384,7 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   g_type_ensure (BL_TYPE_NETWORK_OPTIONS);
   g_type_ensure (BL_TYPE_STEP_THROUGH);
   g_type_ensure (BL_TYPE_PREDICT_PANEL);
+  g_type_ensure (BL_TYPE_PUBLISHED_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/backproplab/BackpropLab/ui/bl-backprop-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, BlBackpropPage, name)
@@ -2410,6 +2415,7 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   CHILD (network_options);
   CHILD (step_through);
   CHILD (predict_panel);
+  CHILD (published_panel);
   CHILD (predict_toggle);
   CHILD (params_error);
   CHILD (lr_box);

@@ -15,6 +15,7 @@ struct _BlStepThrough {
   GtkToggleButton *play_button;
   GtkDropDown     *speed_dropdown;
   GtkLabel        *position_label;
+  GtkWidget       *detail_row;
   GtkLabel        *step_label;
 
   GPtrArray       *steps;        /* of BlToyStep */
@@ -59,7 +60,7 @@ show_step (BlStepThrough *self)
   gtk_widget_set_visible (GTK_WIDGET (self->step_label), active && step != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->prev_button), self->index > 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->next_button), self->index + 1 < n);
-  gtk_widget_set_visible (GTK_WIDGET (self->position_label), active && step != NULL);
+  gtk_widget_set_visible (self->detail_row, active && step != NULL);
   if (!active || step == NULL)
     return;
   {
@@ -303,6 +304,7 @@ bl_step_through_class_init (BlStepThroughClass *klass)
   CHILD (play_button);
   CHILD (speed_dropdown);
   CHILD (position_label);
+  CHILD (detail_row);
   CHILD (step_label);
 #undef CHILD
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
