@@ -15,6 +15,9 @@
 #include "core/bl-toy.h"
 #include "test-app-env.h"
 #include "backprop/bl-network-options.h"
+#include "backprop/bl-step-through.h"
+#include "backprop/bl-predict-panel.h"
+#include "backprop/bl-published-panel.h"
 #include "test-utils.h"
 
 static void
@@ -464,6 +467,306 @@ test_network_options (void)
   g_assert_cmpuint (bl_backprop_page_get_run (page, 0)->init.forget_path, ==, 2);
   g_assert_cmpuint (bl_chart_get_n_series (chart), ==, 2 * n_series);
   gtk_drop_down_set_selected (bl_network_options_get_dropdown (options, "path"), 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A rate that diverges: tanh units at η = 50 end with a loss above the start. The banner names
+ * the weight that moved most in the first update that raised the loss, with that update's
+ * numbers, and the ledger marks its cell and its gradient's in that row. The weight is found
+ * here from the run's rows. A run that stops on a value that is not finite shows no row past
+ * its last finite one. */
+static void
+test_divergence_marked (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  BlNetworkOptions *options = bl_backprop_page_get_network_options (page);
+  const double lrs[] = { 50.0 };
+  const BlToyRun *run;
+  guint k = 0;
+  BlToyColumn who = BL_TOY_N_COLS;
+  double biggest = 0;
+  BlToyRow row;
+  const char *banner;
+
+  g_assert_null (bl_backprop_page_get_banner_text (page));
+  gtk_drop_down_set_selected (bl_network_options_get_dropdown (options, "hidden"), BL_TOY_ACT_TANH);
+  gtk_drop_down_set_selected (bl_network_options_get_dropdown (options, "output"), BL_TOY_ACT_TANH);
+  bl_backprop_page_set_learning_rates (page, lrs, 1);
+  run = bl_backprop_page_get_run (page, 0);
+  while (!(run->loss[k + 1] > run->loss[k]))
+    k++;
+  bl_toy_run_get_row (run, k, &row);
+  for (guint c = BL_TOY_COL_DW1; c <= BL_TOY_COL_DW8; c++)
+    if (fabs (row.v[c]) > biggest)
+      {
+        biggest = fabs (row.v[c]);
+        who = c;
+      }
+  banner = bl_backprop_page_get_banner_text (page);
+  g_assert_nonnull (banner);
+  g_test_message ("%s", banner);
+  g_assert_nonnull (strstr (banner, "loss grows"));
+  {
+    static const char *const names[] = { "w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8" };
+    g_autofree char *update = g_strdup_printf ("%s ← %s", names[who - BL_TOY_COL_DW1],
+                                               names[who - BL_TOY_COL_DW1]);
+    g_autofree char *header = g_strdup (names[who - BL_TOY_COL_DW1]);
+    g_autoptr(GPtrArray) cells = NULL;
+    g_assert_nonnull (strstr (banner, update));
+    g_assert_nonnull (strstr (banner, " − 50 · "));
+    g_test_message ("first growth at iteration %u, %s moved most", k, header);
+    g_assert_cmpuint (k, <, 12);   /* the row is in view at the top of the ledger */
+      {
+        const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+        g_autofree char *shot = g_build_filename (dir, "backprop-divergence.png", NULL);
+        g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+        g_assert_true (bl_test_save_window_png (GTK_WIDGET (window), shot));
+        cells = ledger_column_cells (page, header);
+        g_assert_cmpuint (cells->len, >, k);
+        g_assert_true (gtk_widget_has_css_class (g_ptr_array_index (cells, k), "blew-up"));
+        g_assert_false (gtk_widget_has_css_class (g_ptr_array_index (cells, k + 1), "blew-up"));
+      }
+  }
+  {
+    /* Past what the page lets in: the ledger ends at the last finite row. */
+    BlToyParams p;
+    BlToyRun *bad;
+    BlLedgerModel *model = bl_ledger_model_new ();
+    bl_toy_params_init_preset (&p, BL_TOY_PRESET_CLASSROOM);
+    p.t1 = 1e150;
+    bad = bl_toy_run_new (&p, 1e160);
+    bl_toy_run_compute (bad, 50);
+    g_assert_cmpint (bad->stop, ==, BL_TOY_STOP_NONFINITE);
+    bl_ledger_model_set_run (model, bad);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, bad->stop_row);
+    for (guint i = 0; i < bad->stop_row; i++)
+      {
+        g_autoptr(BlLedgerRow) r = g_list_model_get_item (G_LIST_MODEL (model), i);
+        for (guint c = 0; c < BL_TOY_N_COLS; c++)
+          g_assert_true (isfinite (bl_ledger_row_get_values (r)->v[c]));
+      }
+    bl_ledger_model_set_run (model, NULL);
+    g_object_unref (model);
+    bl_toy_run_free (bad);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A hidden-layer gradient shows ∂E_total/∂a_h as the sum of its two paths, with numbers found
+ * here from the row: δo1 = (a_o1 − t1)·a_o1·(1 − a_o1), δo2 likewise, through o1 δo1·w5,
+ * through o2 δo2·w7 (for h1); the diagram colours those paths. A gradient of w5 shows none. */
+static void
+test_paths_shown (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  const BlToyRun *run = bl_backprop_page_get_run (page, 0);
+  BlToyParams p;
+  BlToyRow row;
+  double d1, d2;
+  const char *text;
+  g_autofree char *t1 = NULL, *t2 = NULL, *sum = NULL;
+
+  bl_backprop_page_step (page, 3);
+  bl_toy_run_get_params (run, 3, &p);
+  bl_toy_run_get_row (run, 3, &row);
+  d1 = (row.v[BL_TOY_COL_A_O1] - p.t1) * row.v[BL_TOY_COL_A_O1] * (1 - row.v[BL_TOY_COL_A_O1]);
+  d2 = (row.v[BL_TOY_COL_A_O2] - p.t2) * row.v[BL_TOY_COL_A_O2] * (1 - row.v[BL_TOY_COL_A_O2]);
+  bl_backprop_page_select_column (page, BL_TOY_COL_DW2);
+  text = bl_backprop_page_get_formula_text (page, 5);
+  g_test_message ("%s", text);
+  t1 = g_strdup_printf ("%.9g", d1 * p.w[4]);
+  t2 = g_strdup_printf ("%.9g", fabs (d2 * p.w[6]));   /* the minus sign is a real one */
+  sum = g_strdup_printf ("%.9g", d1 * p.w[4] + d2 * p.w[6]);
+  g_assert_nonnull (strstr (text, "through o1"));
+  g_assert_nonnull (strstr (text, t1));
+  g_assert_nonnull (strstr (text, t2));
+  g_assert_nonnull (strstr (text, sum));
+  g_assert_cmpuint (bl_network_view_get_paths (bl_backprop_page_get_network_view (page)), ==, 1);
+  bl_backprop_page_select_column (page, BL_TOY_COL_DW3);
+  g_assert_cmpuint (bl_network_view_get_paths (bl_backprop_page_get_network_view (page)), ==, 2);
+  {
+    const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+    g_autofree char *shot = g_build_filename (dir, "backprop-paths.png", NULL);
+    g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+    g_assert_true (bl_test_save_window_png (GTK_WIDGET (window), shot));
+  }
+  bl_backprop_page_select_column (page, BL_TOY_COL_DW5);
+  g_assert_cmpuint (bl_network_view_get_paths (bl_backprop_page_get_network_view (page)), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+walk_index_at_least (gpointer data)
+{
+  BlStepThrough *walk = data;
+  return bl_step_through_get_index (walk) >= GPOINTER_TO_UINT (g_object_get_data (data, "until"));
+}
+
+/* Walking through one iteration: the diagram shows the backward values, each step focuses its
+ * unit and selects its ledger column (the formula panel follows); → and ← move through the
+ * steps while walking (→ steps an iteration otherwise); the forward sweep comes first, then
+ * the backward sweep from the outputs to the hidden layer; Play advances on its own. */
+static void
+test_walk_through (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  BlStepThrough *walk = bl_backprop_page_get_step_through (page);
+  BlNetworkView *view = bl_backprop_page_get_network_view (page);
+  const BlToyStep *step;
+  guint first_backward = G_MAXUINT, first_hidden_backward = G_MAXUINT;
+
+  bl_step_through_set_active (walk, TRUE);
+  g_assert_true (bl_network_view_get_show_backward (view));
+  g_assert_cmpuint (bl_step_through_get_n_steps (walk), >, 20);
+  step = bl_step_through_get_step (walk);
+  g_assert_cmpint (step->phase, ==, BL_TOY_PHASE_FORWARD);
+  g_assert_cmpint (bl_network_view_get_focus (view), ==, step->unit);
+  g_assert_nonnull (strstr (bl_step_through_get_text (walk), step->formula));
+  if (step->column < BL_TOY_N_COLS)
+    g_assert_nonnull (strstr (bl_backprop_page_get_formula_text (page, 0),
+                              bl_toy_column_label (step->column)));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "backprop.arrow-right", NULL));
+  g_assert_cmpuint (bl_step_through_get_index (walk), ==, 1);
+  g_assert_cmpuint (bl_backprop_page_get_current (page), ==, 0);   /* not an iteration */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "backprop.arrow-left", NULL));
+  g_assert_cmpuint (bl_step_through_get_index (walk), ==, 0);
+
+  for (guint i = 0; i < bl_step_through_get_n_steps (walk); i++)
+    {
+      step = bl_step_through_get_step (walk);
+      if (step->phase == BL_TOY_PHASE_BACKWARD && first_backward == G_MAXUINT)
+        {
+          first_backward = i;
+          /* The backward sweep starts at the outputs. */
+          g_assert_true (step->unit == BL_TOY_UNIT_O1 || step->unit == BL_TOY_UNIT_O2 ||
+                         step->unit == BL_TOY_UNIT_LOSS);
+        }
+      if (step->phase == BL_TOY_PHASE_BACKWARD && step->layer == 1 &&
+          first_hidden_backward == G_MAXUINT)
+        first_hidden_backward = i;
+      if (step->phase == BL_TOY_PHASE_FORWARD)
+        g_assert_cmpuint (first_backward, ==, G_MAXUINT);
+      g_assert_cmpint (bl_network_view_get_focus (view), ==, step->unit);
+      if (i == first_backward + 1)
+        {
+          const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+          g_autofree char *shot = g_build_filename (dir, "backprop-walk.png", NULL);
+          g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+          g_assert_true (bl_test_save_window_png (GTK_WIDGET (window), shot));
+        }
+      bl_step_through_move (walk, 1);
+    }
+  g_assert_cmpuint (first_backward, !=, G_MAXUINT);
+  g_assert_cmpuint (first_hidden_backward, >, first_backward);
+
+  /* Play from the start: it advances by itself. */
+  bl_step_through_move (walk, -1000);
+  bl_step_through_set_playing (walk, TRUE);
+  g_object_set_data (G_OBJECT (walk), "until", GUINT_TO_POINTER (2));
+  g_assert_true (bl_test_iterate_until (walk_index_at_least, walk, 20));
+  bl_step_through_set_playing (walk, FALSE);
+
+  bl_step_through_set_active (walk, FALSE);
+  g_assert_false (bl_network_view_get_show_backward (view));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "backprop.arrow-right", NULL));
+  g_assert_cmpuint (bl_backprop_page_get_current (page), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Predict, then reveal: the output gradients of the next row are hidden in the ledger ("?");
+ * a right answer (four significant digits) reveals its cell; the sign flipped is named as
+ * such and the cell stays hidden until Reveal, which writes the formula with its numbers; the
+ * summary has both cells, one right the first time, and names the mistake; Next row moves on. */
+static void
+test_predict_reveal (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  BlPredictPanel *panel = bl_backprop_page_get_predict_panel (page);
+  const BlToyRun *run = bl_backprop_page_get_run (page, 0);
+  g_autoptr(GPtrArray) dw5 = NULL, dw6 = NULL;
+  g_autofree char *right = NULL, *wrong = NULL, *csv = NULL;
+  BlToyRow row;
+
+  bl_backprop_page_set_predicting (page, TRUE);
+  bl_predict_panel_set_set (panel, BL_PREDICT_OUTPUT_GRADIENTS);
+  g_assert_true (bl_predict_panel_hides (panel, 1, BL_TOY_COL_DW5));
+  g_assert_false (bl_predict_panel_hides (panel, 1, BL_TOY_COL_DW1));
+  g_assert_false (bl_predict_panel_hides (panel, 0, BL_TOY_COL_DW5));
+  g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+  dw5 = ledger_column_cells (page, "∂E/∂w5");
+  dw6 = ledger_column_cells (page, "∂E/∂w6");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (g_ptr_array_index (dw5, 1))), ==, "?");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (g_ptr_array_index (dw5, 0))), !=, "?");
+
+  bl_toy_run_get_row (run, 1, &row);
+  right = g_strdup_printf ("%.4g", row.v[BL_TOY_COL_DW5]);
+  g_assert_true (bl_predict_panel_answer (panel, BL_TOY_COL_DW5, right));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (g_ptr_array_index (dw5, 1))), !=, "?");
+  wrong = g_strdup_printf ("%.9g", -row.v[BL_TOY_COL_DW6]);
+  g_assert_false (bl_predict_panel_answer (panel, BL_TOY_COL_DW6, wrong));
+  g_test_message ("%s", bl_predict_panel_get_feedback (panel, BL_TOY_COL_DW6));
+  g_assert_nonnull (strstr (bl_predict_panel_get_feedback (panel, BL_TOY_COL_DW6), "sign"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (g_ptr_array_index (dw6, 1))), ==, "?");
+  {
+    const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+    g_autofree char *shot = g_build_filename (dir, "backprop-predict.png", NULL);
+    g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+    g_assert_true (bl_test_save_window_png (GTK_WIDGET (window), shot));
+  }
+  bl_predict_panel_reveal (panel, BL_TOY_COL_DW6);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (g_ptr_array_index (dw6, 1))), !=, "?");
+  g_assert_nonnull (strstr (bl_predict_panel_get_feedback (panel, BL_TOY_COL_DW6), " = "));
+
+  g_assert_cmpuint (bl_toy_lesson_n_cells (bl_predict_panel_get_lesson (panel)), ==, 2);
+  g_assert_cmpuint (bl_toy_lesson_n_right_first (bl_predict_panel_get_lesson (panel)), ==, 1);
+  csv = bl_toy_lesson_to_csv (bl_predict_panel_get_lesson (panel));
+  g_assert_nonnull (strstr (csv, bl_toy_mistake_id (BL_TOY_MISTAKE_SIGN_FLIPPED)));
+
+  /* Next row: iteration 1 is shown, iteration 2's cells are the ones to predict. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "win.step", NULL);
+  g_assert_cmpuint (bl_backprop_page_get_current (page), ==, 1);
+  g_assert_true (bl_predict_panel_hides (panel, 2, BL_TOY_COL_DW6));
+  bl_backprop_page_set_predicting (page, FALSE);
+  g_assert_false (bl_predict_panel_hides (panel, 2, BL_TOY_COL_DW6));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void collect_type (GtkWidget *root, GType type, GPtrArray *out);
+
+/* The With-biases preset shows the published example beside the exact values: the post's
+ * 0.291027924 after the first update is marked as differing from the exact 0.291027774 (the
+ * post's is the output-first order's), its other figures agree; the classroom preset hides it. */
+static void
+test_published_example (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  GtkWidget *panel = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+
+  bl_backprop_page_set_preset (page, BL_TOY_PRESET_WITH_BIASES);
+  collect_type (GTK_WIDGET (page), BL_TYPE_PUBLISHED_PANEL, all);
+  g_assert_cmpuint (all->len, ==, 1);
+  panel = g_ptr_array_index (all, 0);
+  text = bl_published_panel_get_text (BL_PUBLISHED_PANEL (panel));
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "0.291027924\t0.291027773694\t≠"));
+  g_assert_nonnull (strstr (text, "0.298371109\t0.298371108760\t="));
+  g_assert_nonnull (strstr (text, "0.35891648\t0.35891647972\t="));
+  {
+    const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+    g_autofree char *shot = g_build_filename (dir, "backprop-published.png", NULL);
+    g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+    g_assert_true (bl_test_save_window_png (GTK_WIDGET (window), shot));
+  }
+  bl_backprop_page_set_preset (page, BL_TOY_PRESET_CLASSROOM);
+  g_assert_false (gtk_widget_get_visible (panel));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -1098,6 +1401,11 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/builds", test_builds);
   g_test_add_func ("/app/window/startup-computes-once", test_startup_computes_once);
   g_test_add_func ("/app/window/network-options", test_network_options);
+  g_test_add_func ("/app/window/divergence-marked", test_divergence_marked);
+  g_test_add_func ("/app/window/paths-shown", test_paths_shown);
+  g_test_add_func ("/app/window/walk-through", test_walk_through);
+  g_test_add_func ("/app/window/predict-reveal", test_predict_reveal);
+  g_test_add_func ("/app/window/published-example", test_published_example);
   g_test_add_func ("/app/window/step-moves-cursor", test_step_moves_cursor);
   g_test_add_func ("/app/window/bad-input-refused", test_bad_input_refused);
   g_test_add_func ("/app/window/formula-panel", test_formula_panel);

@@ -12,6 +12,10 @@
 #include "backprop/bl-backprop-page.h"
 #include "backprop/bl-ledger-model.h"
 #include "backprop/bl-network-options.h"
+#include "backprop/bl-step-through.h"
+#include "backprop/bl-predict-panel.h"
+#include "backprop/bl-published-panel.h"
+#include "core/bl-toy-explore.h"
 #include "bl-format.h"
 #include "widgets/bl-chart.h"
 #include "widgets/bl-network-view.h"
@@ -101,6 +105,14 @@ struct _BlBackpropPage {
   GtkSwitch     *train_biases_switch;
   GtkGrid       *params_grid;
   BlNetworkOptions *network_options;
+  BlStepThrough *step_through;
+  BlPredictPanel *predict_panel;
+  GtkWidget     *published_panel;
+  GtkToggleButton *predict_toggle;
+  /* The ledger run's divergence: the weight that blew up and the row whose update did it
+   * (its cell and its gradient's are marked); BL_TOY_N_COLS when it did not diverge. */
+  BlToyColumn    blown_param;
+  guint          blown_row;
   GtkLabel      *params_error;
   GtkBox        *lr_box;
   GtkEntry      *lr_add_entry;
@@ -121,6 +133,7 @@ struct _BlBackpropPage {
   GtkLabel      *formula_label;
   GtkLabel      *substituted_label;
   GtkLabel      *chain_label;
+  GtkLabel      *paths_label;
   GtkLabel      *check_label;
 
   /* the model */
@@ -212,19 +225,37 @@ update_stop_banner (BlBackpropPage *self)
 {
   g_autoptr(GString) text = g_string_new (self->notice);
 
+  self->blown_param = BL_TOY_N_COLS;
+
   for (guint i = 0; i < self->runs->len; i++)
     {
       const BlToyRun *run = g_ptr_array_index (self->runs, i);
-      if (run->stop == BL_TOY_STOP_NONFINITE)
+      BlToyDivergence d;
+
+      if (bl_toy_run_divergence (run, &d))
         {
           g_autofree char *lr = bl_format_rate (run->lr);
-          g_autofree char *row = bl_format_count (run->stop_row);
+          g_autofree char *last = bl_format_count (d.last_finite_row);
+          g_autofree char *row = bl_format_count (d.update_row);
           if (text->len)
             g_string_append_c (text, ' ');
-          g_string_append_printf (text, _("At η = %s the values stop being finite at iteration "
-                                          "%s (a number overflowed): that run ends there."),
-                                  lr, row);
+          if (d.kind == BL_TOY_DIVERGE_NONFINITE)
+            g_string_append_printf (text, _("At η = %s the values stop being finite after "
+                                            "iteration %s, where that run ends: %s blew up "
+                                            "first, in the update of iteration %s: %s."),
+                                    lr, last, bl_toy_column_name (d.param), row, d.update);
+          else
+            g_string_append_printf (text, _("At η = %s the loss grows: it ends above where it "
+                                            "started. The first update that raised it "
+                                            "(iteration %s) moved %s most: %s."),
+                                    lr, row, bl_toy_column_name (d.param), d.update);
+          if (i == self->ledger_run)
+            {
+              self->blown_param = d.param;
+              self->blown_row = d.update_row;
+            }
         }
+      bl_toy_divergence_clear (&d);
     }
   show_banner (self, text->len ? text->str : NULL);
 }
@@ -350,7 +381,8 @@ update_chart_series (BlBackpropPage *self, guint i)
   LrRow *row = g_ptr_array_index (self->lr_rows, i);
   const BlToyRun *run = g_ptr_array_index (self->runs, i);
 
-  bl_chart_series_set_data (self->chart, row->chart_id, NULL, run->loss, run->n_rows);
+  bl_chart_series_set_data (self->chart, row->chart_id, NULL, run->loss,
+                            bl_ledger_shown_rows (run));
   if (row->correct_run && row->correct_chart_id == 0)
     {
       g_autofree char *rate = rate_label (row->correct_run->lr);
@@ -478,9 +510,9 @@ recompute_all (BlBackpropPage *self)
       update_chart_series (self, i);
     }
   refresh_ledger_names (self);
+  update_stop_banner (self);   /* first: it finds the cell a divergence marks */
   reset_ledger_model (self);
   update_reach_table (self);
-  update_stop_banner (self);
   update_current_view (self);
 }
 
@@ -529,9 +561,9 @@ resize_runs (BlBackpropPage *self, guint iterations)
       update_chart_series (self, i);
     }
   set_iterations_spin (self, iterations);
+  update_stop_banner (self);   /* first: it finds the cell a divergence marks */
   reset_ledger_model (self);
   update_reach_table (self);
-  update_stop_banner (self);
   if (self->settings)
     g_settings_set_uint (self->settings, "iterations", iterations);
 }
@@ -639,6 +671,86 @@ refit_formulas_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The two paths' colours: Okabe–Ito green and reddish purple, apart from the edges' blue and
+ * vermilion. */
+static void
+path_colors (GdkRGBA colors[2])
+{
+  bl_palette_color (2, &colors[0]);
+  bl_palette_color (3, &colors[1]);
+}
+
+/* The hidden unit whose gradient @col goes through (1: h1, 2: h2), or 0: its ∂E_total/∂a_h is
+ * a sum over the two outputs' paths. */
+static guint
+column_hidden_unit (BlToyColumn col)
+{
+  switch (col)
+    {
+    case BL_TOY_COL_DW1: case BL_TOY_COL_DW2:
+      return 1;
+    case BL_TOY_COL_DW3: case BL_TOY_COL_DW4:
+      return 2;
+    default:
+      return 0;
+    }
+}
+
+/* A hidden-layer gradient: ∂E_total/∂a_h as the sum of its path through o1 and through o2,
+ * each with its numbers, in the colours the diagram draws them in. */
+static void
+update_paths (BlBackpropPage *self, const BlToyParams *p, const BlToyRow *row, BlToyColumn col)
+{
+  guint hidden = column_hidden_unit (col);
+  GdkRGBA colors[2];
+  BlToyPathSplit split;
+  g_autoptr(GString) text = NULL;
+
+  path_colors (colors);
+  bl_network_view_set_paths (self->network_view, hidden, colors);
+  gtk_widget_set_visible (GTK_WIDGET (self->paths_label), hidden != 0);
+  if (hidden == 0)
+    return;
+  bl_toy_path_split (p, row, hidden - 1, &split);
+  text = g_string_new (NULL);
+  g_string_append_printf (text, _("∂E_total/∂a_h%u is the sum of two paths:"), hidden);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autofree char *line =
+        g_strdup_printf (_("through o%u: δo%u · %s = %.9g · %.9g = %.9g"), k + 1, k + 1,
+                         bl_toy_column_name (split.weight[k]), split.delta_out[k],
+                         split.weight_used[k], split.through[k]);
+      g_autofree char *escaped = g_markup_escape_text (line, -1);
+      g_string_append_printf (text, "\n<span foreground=\"#%02x%02x%02x\">●</span> %s",
+                              (int) (colors[k].red * 255), (int) (colors[k].green * 255),
+                              (int) (colors[k].blue * 255), escaped);
+    }
+  g_string_append_printf (text, "\n%s", _("sum"));
+  g_string_append_printf (text, " = %.9g", split.total);
+  if (p->forget_path)
+    {
+      g_autofree char *note =
+        g_strdup_printf (_("This run forgets the path through o%u: it uses %.9g instead."),
+                         p->forget_path, split.through[p->forget_path == 1 ? 1 : 0]);
+      g_autofree char *escaped = g_markup_escape_text (note, -1);
+      g_string_append_printf (text, "\n%s", escaped);
+    }
+  {
+    /* Real minus signs, as in the other formulas. */
+    g_autofree char *shown = NULL;
+    GString *m = g_string_new (NULL);
+    for (const char *c = text->str; *c; c++)
+      {
+        if (*c == '-' && (c == text->str || c[-1] == ' ' || c[-1] == '(' || c[-1] == '='))
+          g_string_append (m, "−");
+        else
+          g_string_append_c (m, *c);
+      }
+    shown = g_string_free (m, FALSE);
+    gtk_label_set_markup (self->paths_label, shown);
+  }
+}
+
 static void
 update_formula_panel (BlBackpropPage *self)
 {
@@ -652,7 +764,7 @@ update_formula_panel (BlBackpropPage *self)
 
   if (run == NULL)
     return;
-  k = MIN (self->current, run->n_rows - 1);
+  k = MIN (self->current, bl_ledger_shown_rows (run) - 1);
   if (!bl_toy_column_visible (col, run->init.has_biases))
     col = self->selected_col = BL_TOY_COL_E_TOTAL;
   bl_toy_run_get_params (run, k, &p);
@@ -674,6 +786,7 @@ update_formula_panel (BlBackpropPage *self)
   set_formula_text (self->substituted_label, subst);
   set_formula_text (self->chain_label, chain ? chain : "");
   gtk_widget_set_visible (GTK_WIDGET (self->chain_label), chain != NULL);
+  update_paths (self, &p, &row, col);
 
   if (bl_toy_column_is_gradient (col))
     {
@@ -755,7 +868,7 @@ static void
 follow_ledger (BlBackpropPage *self)
 {
   const BlToyRun *run = ledger_run (self);
-  guint k = MIN (self->current, run->n_rows - 1);
+  guint k = MIN (self->current, bl_ledger_shown_rows (run) - 1);
   guint shown = gtk_single_selection_get_selected (self->selection);
   gint64 now = g_get_monotonic_time ();
 
@@ -787,6 +900,83 @@ follow_ledger_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static void update_formula_panel (BlBackpropPage *self);
+static void mark_selected_column (BlBackpropPage *self);
+
+/* A step of the walk through: its unit and weights on the diagram, its column in the ledger
+ * and the formula panel (a δ, which is no column, leaves the panel as it was). */
+static void
+walk_step_cb (BlStepThrough *walk, BlBackpropPage *self)
+{
+  const BlToyStep *step = bl_step_through_get_step (walk);
+
+  if (step == NULL)
+    return;
+  bl_network_view_set_focus (self->network_view, step->unit, step->edges[0], step->edges[1]);
+  if (step->column < BL_TOY_N_COLS && step->column != self->selected_col)
+    {
+      self->selected_col = step->column;
+      mark_selected_column (self);
+      bl_network_view_set_highlight (self->network_view, step->column);
+      update_formula_panel (self);
+    }
+}
+
+static void update_current_view (BlBackpropPage *self);
+
+static void
+walk_active_cb (BlStepThrough *walk, GParamSpec *pspec, BlBackpropPage *self)
+{
+  gboolean active = bl_step_through_get_active (walk);
+
+  bl_network_view_set_show_backward (self->network_view, active);
+  if (active)
+    update_current_view (self);
+  else
+    bl_network_view_set_focus (self->network_view, BL_TOY_UNIT_NONE, BL_TOY_N_COLS,
+                               BL_TOY_N_COLS);
+}
+
+/* → and ←: through the steps while walking, else → steps an iteration. */
+static void
+arrow_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  BlBackpropPage *self = BL_BACKPROP_PAGE (widget);
+  int delta = g_str_equal (action_name, "backprop.arrow-right") ? 1 : -1;
+
+  if (bl_step_through_get_active (self->step_through))
+    bl_step_through_move (self->step_through, delta);
+  else if (delta > 0)
+    gtk_widget_activate_action (widget, "win.step", NULL);
+}
+
+static void ledger_values_changed_cb (BlLedgerModel *model, BlBackpropPage *self);
+
+/* The cells to predict changed: the ledger shows "?" for them, the values for the others. */
+static void
+predict_hidden_changed_cb (BlPredictPanel *panel, BlBackpropPage *self)
+{
+  ledger_values_changed_cb (self->ledger, self);
+}
+
+static void
+predict_next_row_cb (BlPredictPanel *panel, BlBackpropPage *self)
+{
+  bl_backprop_page_step (self, 1);
+}
+
+static void
+predict_toggled_cb (GtkToggleButton *button, BlBackpropPage *self)
+{
+  gboolean active = gtk_toggle_button_get_active (button);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->predict_panel), active);
+  if (active)
+    update_current_view (self);
+  else
+    bl_predict_panel_set_run (self->predict_panel, NULL, 0);
+}
+
 static void
 update_current_view (BlBackpropPage *self)
 {
@@ -797,7 +987,7 @@ update_current_view (BlBackpropPage *self)
 
   if (run == NULL)
     return;
-  k = MIN (self->current, run->n_rows - 1);
+  k = MIN (self->current, bl_ledger_shown_rows (run) - 1);
 
   follow_ledger (self);
   bl_chart_set_cursor_x (self->chart, self->current);
@@ -807,6 +997,13 @@ update_current_view (BlBackpropPage *self)
     bl_toy_run_get_params (run, k, &p);
     bl_toy_run_get_row (run, k, &row);
     bl_network_view_set_state (self->network_view, &p, &row);
+    /* Predicting: the row after the one shown. */
+    if (gtk_toggle_button_get_active (self->predict_toggle))
+      bl_predict_panel_set_run (self->predict_panel, run,
+                                MIN (k + 1, bl_ledger_shown_rows (run) - 1));
+    /* Walking through: the steps of the iteration now shown, at the same step. */
+    if (bl_step_through_get_active (self->step_through))
+      bl_step_through_set_steps (self->step_through, bl_toy_steps (&p, &row, run->lr), k);
   }
   bl_network_view_set_highlight (self->network_view, self->selected_col);
   iteration = bl_format_count (self->current);
@@ -1085,6 +1282,8 @@ apply_preset (BlBackpropPage *self, BlToyPreset preset)
 
   bl_toy_params_init_preset (&self->params, preset);
   bl_network_options_apply (self->network_options, &self->params);
+  /* The With-biases preset is the published worked example: its figures beside ours. */
+  gtk_widget_set_visible (self->published_panel, preset == BL_TOY_PRESET_WITH_BIASES);
   self->params.train_biases = train && self->params.has_biases;
   gtk_widget_set_sensitive (GTK_WIDGET (self->train_biases_switch), self->params.has_biases);
   fill_param_entries (self);
@@ -1143,9 +1342,9 @@ rates_changed (BlBackpropPage *self, gboolean ledger_run_changed)
   recolor_rates (self);
   refresh_ledger_names (self);
   if (ledger_run_changed)
-    reset_ledger_model (self);
+    update_stop_banner (self);   /* first: it finds the cell a divergence marks */
+  reset_ledger_model (self);
   update_reach_table (self);
-  update_stop_banner (self);
   update_current_view (self);
   save_learning_rates (self);
 }
@@ -1505,10 +1704,18 @@ cell_differs (BlBackpropPage *self, guint k, int col, double value)
 static void
 mark_differs (BlBackpropPage *self, GtkWidget *label, guint k, int col, double value)
 {
+  gboolean blown = self->blown_param != BL_TOY_N_COLS && k == self->blown_row &&
+                   (col == (int) self->blown_param ||
+                    col == (int) bl_toy_param_gradient (self->blown_param));
+
   if (cell_differs (self, k, col, value))
     gtk_widget_add_css_class (label, "differs");
   else
     gtk_widget_remove_css_class (label, "differs");
+  if (blown)
+    gtk_widget_add_css_class (label, "blew-up");
+  else
+    gtk_widget_remove_css_class (label, "blew-up");
 }
 
 static void
@@ -1529,7 +1736,8 @@ cell_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, BlBackpropPa
       char buf[BL_FORMAT_NUMBER_SIZE];
       double value = bl_ledger_row_get_values (row)->v[col];
       gtk_label_set_text (GTK_LABEL (label),
-                          bl_format_number (buf, bl_format_column_kind (col), value));
+                          bl_predict_panel_hides (self->predict_panel, k, col)
+                          ? "?" : bl_format_number (buf, bl_format_column_kind (col), value));
       mark_differs (self, label, k, col, value);
     }
   /* Which row the cell shows: a click reads it back (k + 1, so that 0 means unbound). */
@@ -1570,7 +1778,8 @@ ledger_values_changed_cb (BlLedgerModel *model, BlBackpropPage *self)
           g_hash_table_insert (rows, GUINT_TO_POINTER (k1), row);
         }
       gtk_label_set_text (GTK_LABEL (label),
-                          bl_format_number (buf, bl_format_column_kind (col), row->v[col]));
+                          bl_predict_panel_hides (self->predict_panel, k1 - 1, col)
+                          ? "?" : bl_format_number (buf, bl_format_column_kind (col), row->v[col]));
       mark_differs (self, label, k1 - 1, col, row->v[col]);
     }
 }
@@ -1782,6 +1991,7 @@ ledger_run_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, BlBackpropPage 
   self->ledger_run = i;
   for (guint j = 0; j < self->runs->len; j++)
     update_chart_series (self, j);
+  update_stop_banner (self);
   reset_ledger_model (self);
   update_current_view (self);
 }
@@ -2172,6 +2382,9 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   g_type_ensure (BL_TYPE_CHART);
   g_type_ensure (BL_TYPE_NETWORK_VIEW);
   g_type_ensure (BL_TYPE_NETWORK_OPTIONS);
+  g_type_ensure (BL_TYPE_STEP_THROUGH);
+  g_type_ensure (BL_TYPE_PREDICT_PANEL);
+  g_type_ensure (BL_TYPE_PUBLISHED_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/backproplab/BackpropLab/ui/bl-backprop-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, BlBackpropPage, name)
@@ -2200,6 +2413,10 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   CHILD (train_biases_switch);
   CHILD (params_grid);
   CHILD (network_options);
+  CHILD (step_through);
+  CHILD (predict_panel);
+  CHILD (published_panel);
+  CHILD (predict_toggle);
   CHILD (params_error);
   CHILD (lr_box);
   CHILD (lr_add_entry);
@@ -2220,6 +2437,7 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   CHILD (formula_label);
   CHILD (substituted_label);
   CHILD (chain_label);
+  CHILD (paths_label);
   CHILD (check_label);
 #undef CHILD
   gtk_widget_class_set_css_name (widget_class, "backproppage");
@@ -2227,8 +2445,16 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   gtk_widget_class_install_property_action (widget_class, "backprop.show-sidebar",
                                             "show-sidebar");
   /* Keyboard first, in the bubble phase: a focused entry keeps its own use of these keys. */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "win.step", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Right, 0, "win.step", NULL);
+  gtk_widget_class_install_action (widget_class, "backprop.arrow-right", NULL, arrow_action);
+  gtk_widget_class_install_action (widget_class, "backprop.arrow-left", NULL, arrow_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "backprop.arrow-right",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Right, 0, "backprop.arrow-right",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "backprop.arrow-left",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Left, 0, "backprop.arrow-left",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.play", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "win.reset", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "win.reset", NULL);
@@ -2264,6 +2490,7 @@ bl_backprop_page_init (BlBackpropPage *self)
   self->cells = g_ptr_array_new ();
   self->show_sidebar = TRUE;
   self->selected_col = BL_TOY_COL_E_TOTAL;
+  self->blown_param = BL_TOY_N_COLS;
   self->eps = 1e-3;
   bl_toy_params_init_preset (&self->params, BL_TOY_PRESET_CLASSROOM);
 
@@ -2321,6 +2548,12 @@ bl_backprop_page_init (BlBackpropPage *self)
                     self);
   g_signal_connect (self->network_options, "changed", G_CALLBACK (network_options_changed_cb),
                     self);
+  g_signal_connect (self->step_through, "step-changed", G_CALLBACK (walk_step_cb), self);
+  g_signal_connect (self->predict_panel, "hidden-changed",
+                    G_CALLBACK (predict_hidden_changed_cb), self);
+  g_signal_connect (self->predict_panel, "next-row", G_CALLBACK (predict_next_row_cb), self);
+  g_signal_connect (self->predict_toggle, "toggled", G_CALLBACK (predict_toggled_cb), self);
+  g_signal_connect (self->step_through, "notify::active", G_CALLBACK (walk_active_cb), self);
   g_signal_connect (self->iterations_spin, "value-changed", G_CALLBACK (iterations_changed_cb),
                     self);
   g_signal_connect (self->lr_add_button, "clicked", G_CALLBACK (lr_add_cb), self);
@@ -2420,6 +2653,15 @@ bl_backprop_page_get_n_runs (BlBackpropPage *self)
   return self->runs->len;
 }
 
+const char *
+bl_backprop_page_get_banner_text (BlBackpropPage *self)
+{
+  g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
+  return gtk_revealer_get_reveal_child (self->banner_revealer)
+         ? gtk_label_get_text (self->banner_label) : NULL;
+}
+
 BlNetworkOptions *
 bl_backprop_page_get_network_options (BlBackpropPage *self)
 {
@@ -2503,12 +2745,43 @@ const char *
 bl_backprop_page_get_formula_text (BlBackpropPage *self, int which)
 {
   GtkLabel *labels[] = { self->formula_title, self->formula_label, self->substituted_label,
-                         self->chain_label, self->check_label };
+                         self->chain_label, self->check_label, self->paths_label };
 
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
   ensure_computed (self);
   g_return_val_if_fail (which >= 0 && which < (int) G_N_ELEMENTS (labels), NULL);
   return gtk_label_get_text (labels[which]);
+}
+
+BlPredictPanel *
+bl_backprop_page_get_predict_panel (BlBackpropPage *self)
+{
+  g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
+  return self->predict_panel;
+}
+
+void
+bl_backprop_page_set_predicting (BlBackpropPage *self, gboolean predicting)
+{
+  g_return_if_fail (BL_IS_BACKPROP_PAGE (self));
+  ensure_computed (self);
+  gtk_toggle_button_set_active (self->predict_toggle, predicting);
+}
+
+BlStepThrough *
+bl_backprop_page_get_step_through (BlBackpropPage *self)
+{
+  g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
+  return self->step_through;
+}
+
+BlNetworkView *
+bl_backprop_page_get_network_view (BlBackpropPage *self)
+{
+  g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  return self->network_view;
 }
 
 const char *

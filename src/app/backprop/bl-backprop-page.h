@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 #include "core/bl-toy.h"
 #include "widgets/bl-chart.h"
+#include "widgets/bl-network-view.h"
 
 G_BEGIN_DECLS
 
@@ -56,7 +57,17 @@ GtkColumnView *bl_backprop_page_get_ledger_view (BlBackpropPage *self);
 struct _BlNetworkOptions *bl_backprop_page_get_network_options (BlBackpropPage *self);
 /* Select the quantity whose formula the panel explains. */
 void       bl_backprop_page_select_column  (BlBackpropPage *self, BlToyColumn col);
+/* The panel's texts: 0 title, 1 formula, 2 with numbers, 3 chain rule, 4 numerical check,
+ * 5 the sum over paths (a hidden-layer gradient). */
 const char *bl_backprop_page_get_formula_text (BlBackpropPage *self, int which);
+BlNetworkView *bl_backprop_page_get_network_view (BlBackpropPage *self);
+/* Predict, then reveal (the toolbar's Predict): the panel over the formula panel. */
+struct _BlPredictPanel *bl_backprop_page_get_predict_panel (BlBackpropPage *self);
+void       bl_backprop_page_set_predicting (BlBackpropPage *self, gboolean predicting);
+/* The walk through one iteration under the diagram. */
+struct _BlStepThrough *bl_backprop_page_get_step_through (BlBackpropPage *self);
+/* The banner over the page (a limit reached, a rate that diverged), or NULL when hidden. */
+const char *bl_backprop_page_get_banner_text (BlBackpropPage *self);
 /* The line that says what the page shows or last did (an export's progress and result). */
 const char *bl_backprop_page_get_status_text (BlBackpropPage *self);
 

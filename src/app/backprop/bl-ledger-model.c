@@ -137,13 +137,22 @@ bl_ledger_model_set_run (BlLedgerModel *self, const BlToyRun *run)
   old = self->n_items;
   self->run = run;
   self->generation++;
-  self->n_items = run ? run->n_rows : 0;
+  self->n_items = run ? bl_ledger_shown_rows (run) : 0;
   /* The rows stay the rows (iteration k is row k); only the end grows or shrinks. */
   if (self->n_items > old)
     g_list_model_items_changed (G_LIST_MODEL (self), old, 0, self->n_items - old);
   else if (self->n_items < old)
     g_list_model_items_changed (G_LIST_MODEL (self), self->n_items, old - self->n_items, 0);
   g_signal_emit (self, signals[SIGNAL_VALUES_CHANGED], 0);
+}
+
+guint
+bl_ledger_shown_rows (const BlToyRun *run)
+{
+  g_return_val_if_fail (run != NULL, 0);
+  if (run->stop == BL_TOY_STOP_NONFINITE)
+    return MAX (run->stop_row, 1);
+  return run->n_rows;
 }
 
 const BlToyRun *

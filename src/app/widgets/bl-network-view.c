@@ -23,6 +23,11 @@ struct _BlNetworkView {
   BlToyRow    row;
   gboolean    has_state;
   BlToyColumn highlight;
+  guint       paths_from;     /* 1: h1, 2: h2, 0: no paths shown */
+  gboolean    show_backward;  /* δ at the nodes, ∂E/∂w on the edges */
+  BlToyUnit   focus_unit;     /* a step of the walk through: its unit and edges */
+  BlToyColumn focus_edges[2];
+  GdkRGBA     path_color[2];
   char       *caption;
   double      font_px;        /* the widget's CSS font */
   guint       projector_mode : 1;
@@ -55,7 +60,7 @@ typedef struct {
   double font;              /* pixels */
   double line_scale;
   Box    chip[8];           /* the weight labels w1..w8 */
-  char   chip_text[8][48];
+  char   chip_text[8][112];
   Box    caption, legend, total;
 } Layout;
 
@@ -115,7 +120,8 @@ text_box (BlTextPainter *tp, double size, gboolean bold, const char *text, doubl
 
 /* The texts around the nodes: each activation over its node, the targets and errors beside
  * the outputs; their boxes and texts, for drawing and for keeping labels clear of them. */
-#define N_NODE_TEXTS 6
+/* Six texts, and with the backward pass four more: each δ under its unit. */
+#define N_NODE_TEXTS 10
 
 static void
 node_texts (BlNetworkView *self, BlTextPainter *tp, const Layout *l, Box *boxes,
@@ -143,6 +149,26 @@ node_texts (BlNetworkView *self, BlTextPainter *tp, const Layout *l, Box *boxes,
                   number (e, ec, self->row.v[ec]));
       boxes[3 * j + 2] = text_box (tp, fs, FALSE, c, l->x[on] + l->r + l->font * 0.4, l->y[on],
                                    0, 0.5);
+      /* The backward pass: δ under the unit (an empty box without it). */
+      for (guint layer = 0; layer < 2; layer++)
+        {
+          NodeId n = layer == 0 ? hn : on;
+          char *d = texts[6 + 2 * j + layer];
+          BlToyDelta delta = layer == 0 ? (j == 0 ? BL_TOY_DELTA_H1 : BL_TOY_DELTA_H2)
+                                        : (j == 0 ? BL_TOY_DELTA_O1 : BL_TOY_DELTA_O2);
+          if (self->show_backward)
+            {
+              g_snprintf (d, 128, "δ%c%u = %s", layer == 0 ? 'h' : 'o', j + 1,
+                          bl_format_number (e, BL_NUMBER_SCIENTIFIC, self->row.d[delta]));
+              boxes[6 + 2 * j + layer] = text_box (tp, fs, FALSE, d, l->x[n],
+                                                   l->y[n] + l->r + l->font * 0.15, 0.5, 0);
+            }
+          else
+            {
+              d[0] = '\0';
+              boxes[6 + 2 * j + layer] = (Box) { l->x[n], l->y[n], 0, 0 };
+            }
+        }
     }
 }
 
@@ -171,6 +197,8 @@ compute_layout (BlNetworkView *self, BlTextPainter *tp, int width, int height, L
   l->legend = (Box) { margin, bottom, width / 2.0, f * 1.5 };
   y_top = margin + f * 1.6 + f * 1.4 + l->r;
   y_bot = bottom - (biases ? f * 3.2 : f * 0.6) - l->r;
+  if (self->show_backward && !biases)
+    y_bot -= f * 1.2;   /* the δs under the bottom units */
   y_bot = MAX (y_bot, y_top + 2 * l->r + f * 1.6);
 
   /* Columns: inputs at the left, outputs leaving room for their targets and errors. */
@@ -227,8 +255,16 @@ compute_layout (BlNetworkView *self, BlTextPainter *tp, int width, int height, L
 
         g_snprintf (l->chip_text[k], sizeof l->chip_text[k], "w%u = %s", k + 1,
                     number (v, edge_col[k], self->row.v[edge_col[k]]));
+        if (self->show_backward)
+          {
+            /* The backward pass: the weight's gradient under its value. */
+            BlToyColumn g = bl_toy_param_gradient (edge_col[k]);
+            g_snprintf (l->chip_text[k], sizeof l->chip_text[k], "w%u = %s\n∂E/∂w%u = %s",
+                        k + 1, number (v, edge_col[k], self->row.v[edge_col[k]]), k + 1,
+                        bl_format_number (e, BL_NUMBER_SCIENTIFIC, self->row.v[g]));
+          }
         bl_text_measure (tp, f * LABEL_SCALE, TRUE, l->chip_text[k], &bw, &bh);
-        if (bw + f * 0.6 > gap)
+        if (bw + f * 0.6 > gap && !self->show_backward)
           {
             g_snprintf (l->chip_text[k], sizeof l->chip_text[k], "w%u\n%s", k + 1,
                         number (v, edge_col[k], self->row.v[edge_col[k]]));
@@ -284,6 +320,8 @@ highlighted (BlNetworkView *self, BlToyColumn col)
 {
   if (self->highlight == col)
     return TRUE;
+  if (col != BL_TOY_N_COLS && (self->focus_edges[0] == col || self->focus_edges[1] == col))
+    return TRUE;
   /* A gradient column highlights the weight it belongs to. */
   return bl_toy_column_is_gradient (self->highlight) && bl_toy_column_is_param (col) &&
          bl_toy_param_gradient (col) == self->highlight;
@@ -292,6 +330,12 @@ highlighted (BlNetworkView *self, BlToyColumn col)
 static gboolean
 node_highlighted (BlNetworkView *self, NodeId n)
 {
+  static const BlToyUnit unit_of[N_NODES] = { BL_TOY_UNIT_I1, BL_TOY_UNIT_I2, BL_TOY_UNIT_H1,
+                                              BL_TOY_UNIT_H2, BL_TOY_UNIT_O1, BL_TOY_UNIT_O2,
+                                              BL_TOY_UNIT_B1, BL_TOY_UNIT_B2 };
+
+  if (self->focus_unit != BL_TOY_UNIT_NONE && unit_of[n] == self->focus_unit)
+    return TRUE;
   return highlighted (self, node_col[n]) ||
          (n == NODE_H1 && self->highlight == BL_TOY_COL_H1) ||
          (n == NODE_H2 && self->highlight == BL_TOY_COL_H2) ||
@@ -358,6 +402,15 @@ network_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRGBA
       sign_color (w, fg, &c);
       cairo_move_to (cr, l.x[edge_from[k]], l.y[edge_from[k]]);
       cairo_line_to (cr, l.x[edge_to[k]], l.y[edge_to[k]]);
+      /* A path from the hidden unit explained: a band in its colour under the edge. */
+      if (self->paths_from &&
+          edge_from[k] == (self->paths_from == 1 ? NODE_H1 : NODE_H2) &&
+          (edge_to[k] == NODE_O1 || edge_to[k] == NODE_O2))
+        {
+          set_rgba (cr, &self->path_color[edge_to[k] == NODE_O1 ? 0 : 1], 0.55);
+          cairo_set_line_width (cr, lw + f * 1.1);
+          cairo_stroke_preserve (cr);
+        }
       if (highlighted (self, edge_col[k]))
         {
           set_rgba (cr, fg, 0.3);
@@ -431,6 +484,8 @@ network_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRGBA
     node_texts (self, &tp, &l, boxes, texts);
     for (guint i = 0; i < N_NODE_TEXTS; i++)
       {
+        if (texts[i][0] == '\0')
+          continue;
         /* On the background, so an edge passing under it does not strike it through. */
         paint_background (cr, fg, bg, 0.85);
         cairo_rectangle (cr, boxes[i].x - 2, boxes[i].y, boxes[i].w + 4, boxes[i].h);
@@ -663,6 +718,8 @@ bl_network_view_init (BlNetworkView *self)
   GtkGesture *click = gtk_gesture_click_new ();
 
   self->highlight = BL_TOY_N_COLS;
+  self->focus_unit = BL_TOY_UNIT_NONE;
+  self->focus_edges[0] = self->focus_edges[1] = BL_TOY_N_COLS;
   self->font_px = 14;
   g_signal_connect (click, "pressed", G_CALLBACK (click_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
@@ -713,6 +770,62 @@ bl_network_view_set_highlight (BlNetworkView *self, BlToyColumn col)
     return;
   self->highlight = col;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+bl_network_view_set_show_backward (BlNetworkView *self, gboolean show)
+{
+  g_return_if_fail (BL_IS_NETWORK_VIEW (self));
+  if (self->show_backward == !!show)
+    return;
+  self->show_backward = !!show;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+bl_network_view_get_show_backward (BlNetworkView *self)
+{
+  g_return_val_if_fail (BL_IS_NETWORK_VIEW (self), FALSE);
+  return self->show_backward;
+}
+
+void
+bl_network_view_set_focus (BlNetworkView *self, BlToyUnit unit, BlToyColumn edge0,
+                           BlToyColumn edge1)
+{
+  g_return_if_fail (BL_IS_NETWORK_VIEW (self));
+  self->focus_unit = unit;
+  self->focus_edges[0] = edge0;
+  self->focus_edges[1] = edge1;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+BlToyUnit
+bl_network_view_get_focus (BlNetworkView *self)
+{
+  g_return_val_if_fail (BL_IS_NETWORK_VIEW (self), BL_TOY_UNIT_NONE);
+  return self->focus_unit;
+}
+
+void
+bl_network_view_set_paths (BlNetworkView *self, guint hidden, const GdkRGBA colors[2])
+{
+  g_return_if_fail (BL_IS_NETWORK_VIEW (self));
+  g_return_if_fail (hidden <= 2);
+  self->paths_from = hidden;
+  if (hidden)
+    {
+      self->path_color[0] = colors[0];
+      self->path_color[1] = colors[1];
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+bl_network_view_get_paths (BlNetworkView *self)
+{
+  g_return_val_if_fail (BL_IS_NETWORK_VIEW (self), 0);
+  return self->paths_from;
 }
 
 void

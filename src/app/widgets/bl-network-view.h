@@ -20,6 +20,19 @@ void       bl_network_view_set_state (BlNetworkView *self, const BlToyParams *p,
 /* Highlight one quantity (a weight's edge, a node), e.g. the ledger's selected column;
  * BL_TOY_N_COLS for none. */
 void       bl_network_view_set_highlight (BlNetworkView *self, BlToyColumn col);
+/* The two paths from hidden unit @hidden (1: h1, 2: h2; 0: none) to the loss, through o1 and
+ * through o2: their edges drawn over a band of @colors[0] and @colors[1]. */
+void       bl_network_view_set_paths (BlNetworkView *self, guint hidden, const GdkRGBA colors[2]);
+guint      bl_network_view_get_paths (BlNetworkView *self);
+/* The backward pass over the forward values: δ beside each hidden and output unit, ∂E/∂w under
+ * each weight. */
+void       bl_network_view_set_show_backward (BlNetworkView *self, gboolean show);
+gboolean   bl_network_view_get_show_backward (BlNetworkView *self);
+/* One step of an iteration walked through: @unit (BL_TOY_UNIT_NONE for none) and the weights
+ * @edge0, @edge1 (BL_TOY_N_COLS for none) drawn as highlighted. */
+void       bl_network_view_set_focus (BlNetworkView *self, BlToyUnit unit, BlToyColumn edge0,
+                                      BlToyColumn edge1);
+BlToyUnit  bl_network_view_get_focus (BlNetworkView *self);
 /* A line over the diagram saying what it shows, e.g. "Iteration 12 · η = 0.5". */
 void       bl_network_view_set_caption (BlNetworkView *self, const char *caption);
 gboolean   bl_network_view_write_png (BlNetworkView *self, const char *path, int width,
