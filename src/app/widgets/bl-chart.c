@@ -55,6 +55,7 @@ struct _BlChart {
   GtkWidget *menu;           /* the context menu: log scale, export */
 
   guint      log_y : 1;
+  guint      log_x : 1;      /* x in decades too (ε from 1e-1 to 1e-12) */
   guint      projector_mode : 1;
   guint      x_whole : 1;    /* the x axis counts (epochs): no tick between two whole numbers */
 };
@@ -84,8 +85,9 @@ static guint signals[N_SIGNALS];
 
 typedef struct {
   double left, top, width, height;   /* plot area in pixels */
-  double x0, x1, y0, y1;             /* data range; y in log10 units when log */
+  double x0, x1, y0, y1;             /* data range; y (x) in log10 units when log (log_x) */
   gboolean log;
+  gboolean log_x;
   gboolean empty;
   double font_size;
 } Frame;
@@ -131,6 +133,17 @@ to_axis_y (const Frame *f, double y)
   return y;
 }
 
+/* The same for x: plot units are log10 (x) on a log x axis. */
+static inline double
+to_axis_x (const Frame *f, double x)
+{
+  if (!isfinite (x))
+    return NAN;
+  if (f->log_x)
+    return x > 0 ? log10 (x) : NAN;
+  return x;
+}
+
 static void
 compute_frame (BlChart *self, int width, int height, Frame *f)
 {
@@ -138,6 +151,7 @@ compute_frame (BlChart *self, int width, int height, Frame *f)
 
   f->font_size = self->projector_mode ? 16 : 11;
   f->log = self->log_y;
+  f->log_x = self->log_x;
   f->left = f->font_size * 6.5;
   f->top = f->font_size * (self->title ? 3.0 : 1.2);
   f->width = MAX (1, width - f->left - f->font_size * 1.5);
@@ -151,7 +165,7 @@ compute_frame (BlChart *self, int width, int height, Frame *f)
       for (guint k = 0; k < s->y->len; k++)
         {
           double y = to_axis_y (f, series_y (s, k));
-          double x = series_x (s, k);
+          double x = to_axis_x (f, series_x (s, k));
           if (isnan (y) || !isfinite (x))
             continue;
           xmin = MIN (xmin, x);
@@ -192,6 +206,11 @@ compute_frame (BlChart *self, int width, int height, Frame *f)
     {
       xmin -= 0.5;
       xmax += 0.5;
+    }
+  else if (f->log_x)
+    {
+      xmin = floor (xmin * 4) / 4;
+      xmax = ceil (xmax * 4) / 4;
     }
   if (ymax - ymin <= 0)
     {
@@ -369,9 +388,9 @@ draw_series_path (cairo_t *cr, const Frame *f, const Series *s)
 
       if (i < n)
         {
-          x = series_x (s, i);
+          x = to_axis_x (f, series_x (s, i));
           ay = to_axis_y (f, series_y (s, i));
-          c = (gint64) floor (px_of (f, x));
+          c = isfinite (x) ? (gint64) floor (px_of (f, x)) : G_MAXINT64;
         }
       if (col != G_MININT64 && (c != col || isnan (ay)))
         {
@@ -421,11 +440,11 @@ draw_points (cairo_t *cr, const Frame *f, const Series *s, double r)
     return;
   for (guint i = 0; i < s->y->len; i++)
     {
-      double ay = to_axis_y (f, series_y (s, i));
-      if (isnan (ay))
+      double ay = to_axis_y (f, series_y (s, i)), ax = to_axis_x (f, series_x (s, i));
+      if (isnan (ay) || isnan (ax))
         continue;
       cairo_new_sub_path (cr);
-      cairo_arc (cr, px_of (f, series_x (s, i)), py_of (f, ay), r, 0, 2 * G_PI);
+      cairo_arc (cr, px_of (f, ax), py_of (f, ay), r, 0, 2 * G_PI);
     }
   cairo_fill (cr);
 }
@@ -518,6 +537,30 @@ chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg
           draw_text (cr, small, buf, f.left - f.font_size * 0.5, py, 1, 0.5);
         }
     }
+  if (f.log_x)
+    {
+      /* One label a decade (every other one, or fewer, where they would crowd). */
+      int d0 = (int) ceil (f.x0 - 1e-9), d1 = (int) floor (f.x1 + 1e-9);
+      int fit = MAX (1, (int) (f.width / (f.font_size * 4.5)));
+      int step = MAX (1, (d1 - d0 + fit) / fit);
+      for (int d = d0; d <= d1; d++)
+        {
+          double px = floor (px_of (&f, d)) + 0.5;
+          set_rgba (cr, fg, 0.12);
+          cairo_move_to (cr, px, f.top);
+          cairo_line_to (cr, px, f.top + f.height);
+          cairo_stroke (cr);
+          if ((d - d0) % step != 0)
+            continue;
+          set_rgba (cr, fg, 0.8);
+          if (d >= -3 && d <= 3)
+            g_snprintf (buf, sizeof buf, "%g", pow (10, d));
+          else
+            g_snprintf (buf, sizeof buf, "1e%d", d);
+          draw_text (cr, small, buf, px, f.top + f.height + f.font_size * 0.4, 0.5, 0);
+        }
+    }
+  else
   {
     int target = MAX (2, (int) (f.width / (f.font_size * 8)));
     double step = nice_step (f.x1 - f.x0, target);
@@ -552,8 +595,12 @@ chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg
   cairo_stroke (cr);
   set_rgba (cr, fg, 1);
   if (self->x_label)
-    draw_text (cr, layout, self->x_label, f.left + f.width / 2,
-               f.top + f.height + f.font_size * 2.0, 0.5, 0);
+    {
+      g_autofree char *label = g_strdup_printf ("%s%s", self->x_label,
+                                                f.log_x ? _(" (log scale)") : "");
+      draw_text (cr, layout, label, f.left + f.width / 2, f.top + f.height + f.font_size * 2.0,
+                 0.5, 0);
+    }
   if (self->y_label)
     {
       g_autofree char *label = g_strdup_printf ("%s%s", self->y_label,
@@ -639,22 +686,23 @@ chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg
   for (guint i = 0; i < self->markers->len; i++)
     {
       const Decoration *d = &g_array_index (self->markers, Decoration, i);
-      double ay = to_axis_y (&f, d->y);
-      if (isnan (ay))
+      double ay = to_axis_y (&f, d->y), ax = to_axis_x (&f, d->value);
+      if (isnan (ay) || isnan (ax))
         continue;
       set_rgba (cr, fg, 1);
       cairo_set_line_width (cr, 2 * line_scale);
-      cairo_arc (cr, px_of (&f, d->value), py_of (&f, ay), 6 * line_scale, 0, 2 * G_PI);
+      cairo_arc (cr, px_of (&f, ax), py_of (&f, ay), 6 * line_scale, 0, 2 * G_PI);
       cairo_stroke (cr);
       if (d->label)
-        draw_text (cr, small, d->label, px_of (&f, d->value), py_of (&f, ay) + 8 * line_scale,
+        draw_text (cr, small, d->label, px_of (&f, ax), py_of (&f, ay) + 8 * line_scale,
                    0.5, 0);
     }
 
   /* The shared cursor: one vertical line, a dot on each curve. */
-  if (isfinite (self->cursor_x) && self->cursor_x >= f.x0 && self->cursor_x <= f.x1)
+  if (isfinite (to_axis_x (&f, self->cursor_x)) && to_axis_x (&f, self->cursor_x) >= f.x0 &&
+      to_axis_x (&f, self->cursor_x) <= f.x1)
     {
-      double px = floor (px_of (&f, self->cursor_x)) + 0.5;
+      double px = floor (px_of (&f, to_axis_x (&f, self->cursor_x))) + 0.5;
       set_rgba (cr, fg, 0.75);
       cairo_set_line_width (cr, 1.5 * line_scale);
       cairo_move_to (cr, px, f.top);
@@ -669,11 +717,11 @@ chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg
               (k = nearest_index (s, self->cursor_x)) < 0)
             continue;
           ay = to_axis_y (&f, series_y (s, k));
-          if (isnan (ay))
+          if (isnan (ay) || isnan (to_axis_x (&f, series_x (s, k))))
             continue;
           set_rgba (cr, &s->color, 1);
-          cairo_arc (cr, px_of (&f, series_x (s, k)), py_of (&f, ay), 4 * line_scale, 0,
-                     2 * G_PI);
+          cairo_arc (cr, px_of (&f, to_axis_x (&f, series_x (s, k))), py_of (&f, ay),
+                     4 * line_scale, 0, 2 * G_PI);
           cairo_fill (cr);
         }
     }
@@ -731,7 +779,8 @@ chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg
       self->hover_x <= f.left + f.width && self->hover_y >= f.top &&
       self->hover_y <= f.top + f.height)
     {
-      double x = snap_x (self, x_of_px (&f, self->hover_x));
+      double ax = x_of_px (&f, self->hover_x);
+      double x = snap_x (self, f.log_x ? pow (10, ax) : ax);
       GString *text = g_string_new (NULL);
       int w, h;
       double bx, by;
@@ -901,7 +950,8 @@ move_cursor_to_px (BlChart *self, double px)
                  gtk_widget_get_height (GTK_WIDGET (self)), &f);
   if (f.empty)
     return;
-  x = snap_x (self, CLAMP (x_of_px (&f, px), f.x0, f.x1));
+  x = CLAMP (x_of_px (&f, px), f.x0, f.x1);
+  x = snap_x (self, f.log_x ? pow (10, x) : x);
   bl_chart_set_cursor_x (self, x);
   g_signal_emit (self, signals[SIGNAL_CURSOR_MOVED], 0, x);
 }
@@ -1280,6 +1330,23 @@ bl_chart_get_log_y (BlChart *self)
 {
   g_return_val_if_fail (BL_IS_CHART (self), FALSE);
   return self->log_y;
+}
+
+void
+bl_chart_set_log_x (BlChart *self, gboolean log_x)
+{
+  g_return_if_fail (BL_IS_CHART (self));
+  if (self->log_x == (guint) !!log_x)
+    return;
+  self->log_x = !!log_x;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+bl_chart_get_log_x (BlChart *self)
+{
+  g_return_val_if_fail (BL_IS_CHART (self), FALSE);
+  return self->log_x;
 }
 
 void
