@@ -89,6 +89,9 @@ recompute (BlEpsilonWindow *self)
     bl_chart_add_marker (self->chart, self->best_double, min_d, la);
     bl_chart_add_marker (self->chart, self->best_single, min_s, lb);
   }
+  /* Room under the lowest point for its label; 1 (the error of a difference that rounds to
+   * nothing) at the top. */
+  bl_chart_set_y_range (self->chart, MIN (min_d, min_s) / 30, 3);
   {
     g_autofree char *title = g_strdup_printf (_("Numerical gradient of %s: relative error "
                                                 "against ε"), w);

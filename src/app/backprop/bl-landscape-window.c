@@ -83,6 +83,14 @@ param_value (const BlToyParams *p, BlToyColumn col)
   return col == BL_TOY_COL_B1 ? p->b1 : p->b2;
 }
 
+static void
+set_param (BlToyParams *p, BlToyColumn col, double v)
+{
+  /* The core's own setter, by the column's name ("w5"). */
+  gboolean ok = bl_toy_params_set (p, bl_toy_column_name (col), v, NULL);
+  g_warn_if_fail (ok);
+}
+
 /* One rate's path, its overshoot, and where it is at @row. */
 static void
 run_rate (const LandscapeJob *job, double lr, LandscapeResult *r)
@@ -106,9 +114,9 @@ landscape_thread (GTask *task, gpointer source, gpointer task_data, GCancellable
 {
   LandscapeJob *job = task_data;
   LandscapeResult *r = g_new0 (LandscapeResult, 1);
-  const BlToyParams *center = &job->net.current;
-  double cx = param_value (center, job->x), cy = param_value (center, job->y);
-  double hx = 0, hy = 0;
+  BlToyParams center = job->net.current;
+  double cx = param_value (&center, job->x), cy = param_value (&center, job->y);
+  double x_lo = cx, x_hi = cx, y_lo = cy, y_hi = cy, hx, hy;
   gboolean any_overshoot = FALSE;
 
   for (guint i = 0; i < job->net.n_rates; i++)
@@ -131,20 +139,30 @@ landscape_thread (GTask *task, gpointer source, gpointer task_data, GCancellable
           g_clear_pointer (&r->paths[r->n_rates], g_array_unref);
         }
     }
-  /* Big enough for every path (and a margin), within MAX_HALF. */
+  /* Big enough for every path and the current point (and a margin), within MAX_HALF of the
+   * point. The slice E(x, y) with the other weights held does not depend on where the grid's
+   * centre is, so the grid is centred on the paths' box. */
   for (guint i = 0; i < r->n_rates; i++)
     for (guint k = 0; k < r->paths[i]->len / 2; k++)
       {
         double x = g_array_index (r->paths[i], double, 2 * k);
         double y = g_array_index (r->paths[i], double, 2 * k + 1);
         if (isfinite (x))
-          hx = MAX (hx, fabs (x - cx));
+          {
+            x_lo = MIN (x_lo, MAX (x, cx - MAX_HALF));
+            x_hi = MAX (x_hi, MIN (x, cx + MAX_HALF));
+          }
         if (isfinite (y))
-          hy = MAX (hy, fabs (y - cy));
+          {
+            y_lo = MIN (y_lo, MAX (y, cy - MAX_HALF));
+            y_hi = MAX (y_hi, MIN (y, cy + MAX_HALF));
+          }
       }
-  hx = CLAMP (hx * 1.15, 0.25, MAX_HALF);
-  hy = CLAMP (hy * 1.15, 0.25, MAX_HALF);
-  r->landscape = bl_toy_landscape_new (center, job->x, job->y, hx, hy, GRID, GRID, &r->error);
+  hx = MAX ((x_hi - x_lo) / 2 * 1.15, 0.25);
+  hy = MAX ((y_hi - y_lo) / 2 * 1.15, 0.25);
+  set_param (&center, job->x, (x_lo + x_hi) / 2);
+  set_param (&center, job->y, (y_lo + y_hi) / 2);
+  r->landscape = bl_toy_landscape_new (&center, job->x, job->y, hx, hy, GRID, GRID, &r->error);
   g_task_return_pointer (task, r, landscape_result_free);
 }
 
@@ -195,7 +213,7 @@ landscape_done (GObject *source, GAsyncResult *result, gpointer data)
       bl_palette_color (slots[i], &c);
       if (over)
         /* Translators: a learning rate, and the iteration where its loss first rose. */
-        label = g_strdup_printf (_("η = %g%s, overshoots at %u"), r->rates[i],
+        label = g_strdup_printf (_("η = %g%s\novershoots at %u"), r->rates[i],
                                  r->added && i == r->n_rates - 1 ? _(" (added)") : "",
                                  r->overshoot_row[i]);
       else
@@ -206,12 +224,11 @@ landscape_done (GObject *source, GAsyncResult *result, gpointer data)
       self->overshoots[i] = over;
     }
   g_string_append_printf (caption,
-                          _("E_total as %s and %s vary, every other weight held at its value at "
-                            "iteration %u of η = %g; the darker, the lower. Each line is one "
-                            "learning rate's gradient descent from the same start (the large "
-                            "plain ring), projected on these two weights, up to iteration %u; a ring "
-                            "of its colour marks iteration %u. A path that overshoots jumps "
-                            "across the valley instead of rolling down it."),
+                          _("E_total over %s and %s, every other weight at iteration %u of "
+                            "η = %g; the heavier the shading, the lower. Each line is one "
+                            "rate's gradient descent from the common start (the plain ring), "
+                            "projected on these two weights, to iteration %u; a ring of its "
+                            "colour marks iteration %u."),
                           bl_toy_column_label (job->x), bl_toy_column_label (job->y),
                           job->net.current_row, job->net.n_rates ? job->net.rates[0] : 0.0,
                           MIN (MAX (job->net.iterations, job->net.current_row), MAX_PATH_ROWS),
@@ -219,12 +236,15 @@ landscape_done (GObject *source, GAsyncResult *result, gpointer data)
   if (r->added)
     g_string_append_printf (caption, _(" None of the page's rates overshoots here, so η = %g, "
                                        "the smallest of 5, 10, 20, 50, 100 that does, is "
-                                       "added."), r->rates[r->n_rates - 1]);
-  else if (!any_overshoot)
-    g_string_append (caption, _(" No rate overshoots this network, not even η = 100: its "
-                                "loss falls at every step, because the sigmoid flattens as it "
-                                "saturates and shortens the steps. With tanh units (or ReLU) a "
-                                "large rate does overshoot."));
+                                       "added: its loss rises at a step, where the path jumps "
+                                       "across the valley."), r->rates[r->n_rates - 1]);
+  else if (any_overshoot)
+    g_string_append (caption, _(" A rate that overshoots jumps across the valley: its loss "
+                                "rises at that step."));
+  else
+    g_string_append (caption, _(" No rate overshoots this network, not even η = 100: the "
+                                "sigmoid flattens as it saturates and shortens every step. "
+                                "With tanh units a large rate does."));
   gtk_label_set_text (self->caption_label, caption->str);
   landscape_result_free (r);
 }
@@ -265,8 +285,9 @@ fill_params (BlLandscapeWindow *self)
       }
   if (self->params[ix] != self->x || self->params[iy] != self->y || ix == iy)
     {
-      ix = 4;   /* w5 and w6: the output weights move most in the first iterations */
-      iy = 5;
+      ix = 4;   /* w5 and w7: the output weights move most in the first iterations, and
+                 * each feeds its own output, so the map has a valley rather than a slope */
+      iy = 6;
       self->x = self->params[ix];
       self->y = self->params[iy];
     }
@@ -348,7 +369,7 @@ bl_landscape_window_init (BlLandscapeWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->x = BL_TOY_COL_W5;
-  self->y = BL_TOY_COL_W6;
+  self->y = BL_TOY_COL_W7;
 }
 
 BlLandscapeWindow *

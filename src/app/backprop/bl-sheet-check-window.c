@@ -186,9 +186,10 @@ update_row (BlSheetCheckWindow *self, FileEntry *e)
 
   gtk_image_set_from_icon_name (GTK_IMAGE (e->icon), state_icon (e->state));
   gtk_label_set_text (GTK_LABEL (e->status), status);
-  gtk_widget_remove_css_class (e->status, "error-message");
+  /* Bold, not red: red on the selected row's blue is unreadable in the dark theme. */
+  gtk_widget_remove_css_class (e->status, "check-mistake");
   if (e->state == BL_SHEET_FILE_DISAGREES || e->state == BL_SHEET_FILE_UNREADABLE)
-    gtk_widget_add_css_class (e->status, "error-message");
+    gtk_widget_add_css_class (e->status, "check-mistake");
 }
 
 static void

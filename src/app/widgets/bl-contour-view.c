@@ -94,18 +94,70 @@ choose_levels (BlContourView *self)
     }
 }
 
+/* Significant digits that tell every two neighbouring levels apart (3 at least). */
+static int
+level_digits (const BlContourView *self)
+{
+  for (int p = 3; p < 10; p++)
+    {
+      gboolean distinct = TRUE;
+      for (guint k = 0; k + 1 < self->n_levels && distinct; k++)
+        {
+          char a[32], b[32];
+          g_snprintf (a, sizeof a, "%.*g", p, self->levels[k]);
+          g_snprintf (b, sizeof b, "%.*g", p, self->levels[k + 1]);
+          distinct = strcmp (a, b) != 0;
+        }
+      if (distinct)
+        return p;
+    }
+  return 10;
+}
+
 typedef struct {
   double left, top, width, height, font;
   double legend_x;
 } Layout;
 
+/* The legend's width: its widest label (paths' and levels'), measured. */
+static double
+legend_width (BlContourView *self, BlTextPainter *tp, double font)
+{
+  double size = font * 0.9, widest = font * 8;
+  PangoLayout *layout = tp->layout;
+  int digits = level_digits (self);
+
+  pango_font_description_set_absolute_size (tp->desc, size * PANGO_SCALE);
+  pango_font_description_set_weight (tp->desc, PANGO_WEIGHT_NORMAL);
+  pango_layout_set_font_description (layout, tp->desc);
+  for (guint p = 0; p < self->paths->len; p++)
+    {
+      const Path *path = g_ptr_array_index (self->paths, p);
+      int w, h;
+      pango_layout_set_text (layout, path->label ? path->label : "", -1);
+      pango_layout_get_pixel_size (layout, &w, &h);
+      widest = MAX (widest, w + font * 2.0);
+    }
+  for (guint k = 0; k + 1 < self->n_levels; k++)
+    {
+      char buf[64];
+      int w, h;
+      g_snprintf (buf, sizeof buf, "%.*g – %.*g", digits, self->levels[k], digits,
+                  self->levels[k + 1]);
+      pango_layout_set_text (layout, buf, -1);
+      pango_layout_get_pixel_size (layout, &w, &h);
+      widest = MAX (widest, w + font * 2.0);
+    }
+  return widest;
+}
+
 static void
-get_layout (BlContourView *self, int width, int height, Layout *l)
+get_layout (BlContourView *self, BlTextPainter *tp, int width, int height, Layout *l)
 {
   l->font = self->projector_mode ? 17 : 12;
   l->left = l->font * 5.5;
   l->top = l->font * 0.8;
-  l->legend_x = width - l->font * 13;
+  l->legend_x = width - legend_width (self, tp, l->font) - l->font * 0.5;
   l->width = MAX (1, l->legend_x - l->font * 1.5 - l->left);
   l->height = MAX (1, height - l->top - l->font * 3.8);
 }
@@ -143,22 +195,36 @@ static void
 draw_contours (BlContourView *self, cairo_t *cr, const Layout *l, const GdkRGBA *fg)
 {
   double cw = l->width / (self->nx - 1), ch = l->height / (self->ny - 1);
+  int iw = (int) self->nx - 1, ih = (int) self->ny - 1;
+  cairo_surface_t *bands = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, iw, ih);
+  int stride = cairo_image_surface_get_stride (bands);
+  guint8 *data = cairo_image_surface_get_data (bands);
 
-  /* Bands: each cell by the value at its centre. */
-  for (guint j = 0; j + 1 < self->ny; j++)
-    for (guint i = 0; i + 1 < self->nx; i++)
+  /* Bands: each cell by the value at its centre, one pixel a cell (top row first), scaled up
+   * in one paint so that neighbouring cells never overlap into seams. */
+  cairo_surface_flush (bands);
+  for (int j = 0; j < ih; j++)
+    for (int i = 0; i < iw; i++)
       {
         const double *v = self->values;
         double c = (v[j * self->nx + i] + v[j * self->nx + i + 1] + v[(j + 1) * self->nx + i] +
                     v[(j + 1) * self->nx + i + 1]) / 4;
-        if (!isfinite (c))
-          continue;
-        cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue,
-                               band_alpha (self, band_of (self, c)));
-        cairo_rectangle (cr, l->left + i * cw, l->top + l->height - (j + 1) * ch, cw + 0.5,
-                         ch + 0.5);
-        cairo_fill (cr);
+        double a = isfinite (c) ? band_alpha (self, band_of (self, c)) : 0;
+        guint32 px = ((guint32) (a * 255) << 24) | ((guint32) (fg->red * a * 255) << 16) |
+                     ((guint32) (fg->green * a * 255) << 8) | (guint32) (fg->blue * a * 255);
+        *(guint32 *) (data + (ih - 1 - j) * stride + 4 * i) = px;
       }
+  cairo_surface_mark_dirty (bands);
+  cairo_save (cr);
+  cairo_rectangle (cr, l->left, l->top, l->width, l->height);
+  cairo_clip (cr);
+  cairo_translate (cr, l->left, l->top);
+  cairo_scale (cr, cw, ch);
+  cairo_set_source_surface (cr, bands, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  cairo_surface_destroy (bands);
 
   /* Lines: marching squares, a segment per cell the level crosses. */
   cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.55);
@@ -295,20 +361,23 @@ draw_legend (BlContourView *self, cairo_t *cr, BlTextPainter *tp, const Layout *
              const GdkRGBA *fg)
 {
   double x = l->legend_x, y = l->top, row = l->font * 1.5, size = l->font * 0.9;
-  char buf[32];
+  int digits = level_digits (self);
+  char buf[64];
 
   for (guint p = 0; p < self->paths->len; p++)
     {
       const Path *path = g_ptr_array_index (self->paths, p);
+      double rows = path->label && strchr (path->label, '\n') ? 1.8 : 1;
       gdk_cairo_set_source_rgba (cr, &path->color);
       cairo_set_line_width (cr, self->projector_mode ? 5 : 3);
       cairo_move_to (cr, x, y + row / 2);
       cairo_line_to (cr, x + l->font * 1.6, y + row / 2);
       cairo_stroke (cr);
       gdk_cairo_set_source_rgba (cr, fg);
+      /* The first line level with the swatch. */
       bl_text_draw (tp, size, FALSE, path->label ? path->label : "", x + l->font * 2.0,
-                    y + row / 2, 0, 0.5);
-      y += row * (path->label && strchr (path->label, '\n') ? 2 : 1);
+                    y + row * 0.5 - size * 0.75, 0, 0);
+      y += row * rows;
     }
   if (self->n_levels == 0)
     return;
@@ -327,11 +396,12 @@ draw_legend (BlContourView *self, cairo_t *cr, BlTextPainter *tp, const Layout *
       cairo_fill (cr);
       gdk_cairo_set_source_rgba (cr, fg);
       if (b == 0)
-        g_snprintf (buf, sizeof buf, "< %.3g", self->levels[0]);
+        g_snprintf (buf, sizeof buf, "< %.*g", digits, self->levels[0]);
       else if (b == self->n_levels)
-        g_snprintf (buf, sizeof buf, "> %.3g", self->levels[b - 1]);
+        g_snprintf (buf, sizeof buf, "> %.*g", digits, self->levels[b - 1]);
       else
-        g_snprintf (buf, sizeof buf, "%.3g – %.3g", self->levels[b - 1], self->levels[b]);
+        g_snprintf (buf, sizeof buf, "%.*g – %.*g", digits, self->levels[b - 1], digits,
+                    self->levels[b]);
       bl_text_draw (tp, size, FALSE, buf, x + sw + l->font * 0.4, y + row / 2, 0, 0.5);
       y += row;
     }
@@ -354,7 +424,7 @@ bl_contour_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   G_GNUC_END_IGNORE_DEPRECATIONS
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   bl_text_painter_init (&tp, cr);
-  get_layout (self, width, height, &l);
+  get_layout (self, &tp, width, height, &l);
   if (self->values && self->nx >= 2 && self->ny >= 2)
     {
       draw_contours (self, cr, &l, &fg);

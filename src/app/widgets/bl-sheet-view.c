@@ -26,6 +26,9 @@ struct _BlSheetView {
   guint          hscroll_policy : 1;
   guint          vscroll_policy : 1;
   gint64         pending_row, pending_col;   /* scroll_to before the first allocation */
+  gint64         anchor_row, anchor_col;     /* the last scroll_to, kept in view when the font
+                                              * changes (projector mode) */
+  double         last_char_w;
 };
 
 enum {
@@ -192,19 +195,28 @@ bl_sheet_view_scroll_to (BlSheetView *self, guint row, guint col)
     }
   configure_adjustments (self);
   scroll_now (self, row, col);
+  self->anchor_row = row;
+  self->anchor_col = col;
 }
 
 static void
 bl_sheet_view_size_allocate (GtkWidget *widget, int width, int height, int baseline)
 {
   BlSheetView *self = BL_SHEET_VIEW (widget);
+  Metrics m;
 
   configure_adjustments (self);
+  get_metrics (self, &m);
   if (self->pending_row >= 0)
     {
       scroll_now (self, self->pending_row, self->pending_col);
+      self->anchor_row = self->pending_row;
+      self->anchor_col = self->pending_col;
       self->pending_row = -1;
     }
+  else if (m.char_w != self->last_char_w && self->anchor_row >= 0)
+    scroll_now (self, self->anchor_row, self->anchor_col);
+  self->last_char_w = m.char_w;
 }
 
 static void
@@ -511,6 +523,7 @@ bl_sheet_view_init (BlSheetView *self)
   self->first_mark = -1;
   self->header_row = -1;
   self->pending_row = -1;
+  self->anchor_row = -1;
   gtk_widget_add_css_class (GTK_WIDGET (self), "numeric");
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
 }
@@ -532,6 +545,7 @@ bl_sheet_view_set_sheet (BlSheetView *self, const BlSheet *sheet, int header_row
   g_hash_table_remove_all (self->marks);
   self->first_mark = -1;
   self->pending_row = -1;
+  self->anchor_row = -1;
   measure_columns (self);
   if (self->hadj)
     gtk_adjustment_set_value (self->hadj, 0);
