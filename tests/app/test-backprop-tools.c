@@ -241,7 +241,30 @@ test_check_mapping (void)
   g_string_free (s, TRUE);
 
   gtk_window_present (GTK_WINDOW (tool));
-  bl_sheet_check_window_add_files (tool, paths, 1);
+  /* Dropped on the window, as from a file manager. */
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (tool));
+    GtkDropTarget *target = NULL;
+    g_autoptr(GFile) file = g_file_new_for_path (paths[0]);
+    GSList *list = g_slist_prepend (NULL, file);
+    GValue value = G_VALUE_INIT;
+    gboolean accepted = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+      {
+        g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+        if (GTK_IS_DROP_TARGET (c))
+          target = GTK_DROP_TARGET (c);
+      }
+    g_assert_nonnull (target);
+    g_value_init (&value, GDK_TYPE_FILE_LIST);
+    g_value_take_boxed (&value, gdk_file_list_new_from_list (list));
+    g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+    g_assert_true (accepted);
+    g_value_unset (&value);
+    g_slist_free (list);
+  }
+  g_assert_cmpuint (bl_sheet_check_window_get_n_files (tool), ==, 1);
   g_assert_true (bl_test_iterate_until (check_idle, tool, 60));
   g_assert_cmpint (bl_sheet_check_window_get_state (tool, 0), ==, BL_SHEET_FILE_UNMAPPED);
 

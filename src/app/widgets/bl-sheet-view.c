@@ -9,7 +9,8 @@
 #include "widgets/bl-sheet-view.h"
 
 #define MAX_TEXT_CHARS 40      /* text wider than this is cut (numbers never are) */
-#define SAMPLE_ROWS 20000      /* rows measured; a number never needs more than NUMBER_CHARS */
+#define SAMPLE_ROWS 1000       /* rows measured (within a frame for 40 columns); past them a
+                                * column of numbers is as wide as any number can be */
 #define NUMBER_CHARS 17
 
 struct _BlSheetView {
