@@ -37,7 +37,6 @@ struct _BlSheetCheckWindow {
   GtkLabel      *summary_label;
   GtkLabel      *sheet_label;
   GtkDropDown   *sheet_dropdown;
-  GtkButton     *first_button;
   GtkLabel      *legend_label;
   GtkButton     *map_button;
   BlSheetView   *sheet_view;
@@ -386,7 +385,7 @@ show_table (BlSheetCheckWindow *self, const FileEntry *e)
   const BlToySheetReport *sr = shown_sheet_report (self, e);
   g_autofree char *legend = NULL;
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->first_button), FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "check.first-difference", FALSE);
   if (e->book == NULL)
     {
       bl_sheet_view_set_sheet (self->sheet_view, NULL, -1);
@@ -420,7 +419,7 @@ show_table (BlSheetCheckWindow *self, const FileEntry *e)
         }
       bl_sheet_view_set_marks (self->sheet_view, rows, cols, sr->diffs->len, 0);
       bl_sheet_view_scroll_to (self->sheet_view, first->sheet_row, first->sheet_col);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->first_button), TRUE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "check.first-difference", TRUE);
       legend = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                              "%llu cell of %llu disagrees: marked, the first "
                                              "one framed.",
@@ -434,6 +433,9 @@ show_table (BlSheetCheckWindow *self, const FileEntry *e)
                                            "%llu cells checked, all agree.", sr->n_cells),
                               (unsigned long long) sr->n_cells);
   gtk_label_set_text (self->legend_label, legend);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sheet_view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, sr->mapping->sheet_name,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, legend, -1);
 }
 
 static void
@@ -481,7 +483,7 @@ show_entry (BlSheetCheckWindow *self, int i)
       bl_sheet_view_set_sheet (self->sheet_view, NULL, -1);
       fill_sheet_dropdown (self, &(FileEntry) { 0 });
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "check.map", FALSE);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->first_button), FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "check.first-difference", FALSE);
       return;
     }
   switch (e->state)
@@ -720,7 +722,6 @@ bl_sheet_check_window_class_init (BlSheetCheckWindowClass *klass)
   CHILD (summary_label);
   CHILD (sheet_label);
   CHILD (sheet_dropdown);
-  CHILD (first_button);
   CHILD (legend_label);
   CHILD (map_button);
   CHILD (sheet_view);
