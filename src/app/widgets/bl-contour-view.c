@@ -221,7 +221,10 @@ draw_contours (BlContourView *self, cairo_t *cr, const Layout *l, const GdkRGBA 
   cairo_translate (cr, l->left, l->top);
   cairo_scale (cr, cw, ch);
   cairo_set_source_surface (cr, bands, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+  /* Smooth between cells (a staircase otherwise shows along each contour when the map is
+   * large); padded so the border cells keep their shade. */
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_BILINEAR);
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
   cairo_paint (cr);
   cairo_restore (cr);
   cairo_surface_destroy (bands);
