@@ -33,7 +33,7 @@ main (int argc, char **argv)
   gtk_init ();
   chart = BL_CHART (g_object_ref_sink (bl_chart_new ()));
   bl_chart_set_title (chart, "Loss per learning rate");
-  bl_chart_set_x_label (chart, "epoch");
+  bl_chart_set_x_label (chart, "iteration");
   bl_chart_set_y_label (chart, "E_total");
   bl_chart_set_log_y (chart, TRUE);
   for (guint i = 0; i < n_lrs; i++)

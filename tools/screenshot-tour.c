@@ -78,6 +78,8 @@ recipe_named (const char *name, NnRecipe *r)
     nn_recipe_init_default (r);
   else if (g_str_equal (name, "plain"))
     nn_recipe_init_plain (r);
+  else if (g_str_equal (name, "quick"))
+    nn_recipe_init_quick (r);
   else
     return FALSE;
   return TRUE;
@@ -131,7 +133,7 @@ tour (const Options *o)
   if (!bl_test_iterate_until (has_data, page, 120))
     g_error ("no data in %s", o->data);
   if (!recipe_named (o->recipe, &r))
-    g_error ("no recipe named %s (default, plain)", o->recipe);
+    g_error ("no recipe named %s (quick, default, plain)", o->recipe);
   if (o->epochs > 0)
     r.epochs = o->epochs;
 
@@ -202,7 +204,7 @@ main (int argc, char **argv)
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out, "Where the PNGs go (default docs)", "DIR" },
     { "sweep", 0, 0, G_OPTION_ARG_FILENAME, &o.sweep, "A folder of logs for Compare Rates",
       "DIR" },
-    { "recipe", 0, 0, G_OPTION_ARG_STRING, &o.recipe, "default or plain", "NAME" },
+    { "recipe", 0, 0, G_OPTION_ARG_STRING, &o.recipe, "quick, default or plain", "NAME" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &o.epochs, "Epochs instead of the recipe's", "N" },
     { "width", 0, 0, G_OPTION_ARG_INT, &o.width, "Window width (default 1280)", "PX" },
     { "height", 0, 0, G_OPTION_ARG_INT, &o.height, "Window height (default 720)", "PX" },

@@ -5,7 +5,7 @@
 # sweep's logs (docs/sweeps.md) or three short runs of its own, the digits of the matrix cell
 # with the most mistakes, and Preferences.
 #
-# Usage: tools/screenshot.sh --data DIR [--sweep DIR] [--recipe default|plain] [--epochs N]
+# Usage: tools/screenshot.sh --data DIR [--sweep DIR] [--recipe quick|default|plain] [--epochs N]
 #                            [--width PX --height PX] [--projector] [--dark] [--out DIR]
 # DIR holds MNIST's four IDX files (backprop-lab-cli data fetch puts them in
 # ~/.local/share/backprop-lab/mnist). The window is 1280x720 unless told, a projector's size.

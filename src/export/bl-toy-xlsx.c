@@ -109,9 +109,22 @@ typedef struct {
   lxw_format *title, *header, *input, *number, *note, *label;
 } Formats;
 
+/* Where the writing stands: rows written of all rows, for the progress callback. Writing the
+ * rows is most of the work; the last tenth is libxlsxwriter compressing the file at close. */
+typedef struct {
+  BlToyXlsxProgress progress;
+  gpointer          data;
+  GCancellable     *cancellable;
+  guint64           rows_done;
+  guint64           rows_total;
+} Progress;
+
+#define PROGRESS_EVERY 256
+#define WRITING_SHARE 0.9
+
 static gboolean
 write_sheet (lxw_workbook *wb, lxw_worksheet *ws, const BlToyRun *run, const Layout *l,
-             const Formats *f, const char *sheet_title)
+             const Formats *f, const char *sheet_title, Progress *pr)
 {
   char eta[16], train[16];
   int last_col = 0;
@@ -150,6 +163,13 @@ write_sheet (lxw_workbook *wb, lxw_worksheet *ws, const BlToyRun *run, const Lay
       BlToyRow values;
       Refs refs;
 
+      if (++pr->rows_done % PROGRESS_EVERY == 0)
+        {
+          if (g_cancellable_is_cancelled (pr->cancellable))
+            return FALSE;
+          if (pr->progress)
+            pr->progress (WRITING_SHARE * pr->rows_done / pr->rows_total, pr->data);
+        }
       bl_toy_run_get_row (run, i, &values);
       refs_for_row (&refs, l, row);
       if (i == 0)
@@ -187,6 +207,16 @@ write_sheet (lxw_workbook *wb, lxw_worksheet *ws, const BlToyRun *run, const Lay
 gboolean
 bl_toy_xlsx_save (const char *path, BlToyRun *const *runs, guint n_runs, GError **error)
 {
+  return bl_toy_xlsx_save_full (path, runs, n_runs, NULL, NULL, NULL, error);
+}
+
+gboolean
+bl_toy_xlsx_save_full (const char *path, BlToyRun *const *runs, guint n_runs,
+                       BlToyXlsxProgress progress, gpointer progress_data,
+                       GCancellable *cancellable, GError **error)
+{
+  Progress pr = { progress, progress_data, cancellable, 0, 0 };
+  gboolean cancelled = FALSE;
   g_autofree char *tmp_path = NULL;
   g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   lxw_workbook_options options = { .constant_memory = LXW_TRUE, .tmpdir = NULL };
@@ -206,6 +236,7 @@ bl_toy_xlsx_save (const char *path, BlToyRun *const *runs, guint n_runs, GError 
   for (guint r = 0; r < n_runs; r++)
     {
       layout.biases |= runs[r]->init.has_biases;
+      pr.rows_total += runs[r]->n_rows;
       if (runs[r]->n_rows > MAX_SHEET_ROWS - FIRST_ROW)
         {
           g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_INVALID,
@@ -217,7 +248,10 @@ bl_toy_xlsx_save (const char *path, BlToyRun *const *runs, guint n_runs, GError 
   for (guint k = 0; k < BL_TOY_N_COLS; k++)
     layout.col[k] = bl_toy_column_visible (k, layout.biases) ? next++ : -1;
 
-  /* libxlsxwriter writes the whole file at close: write beside the target, then rename. */
+  /* libxlsxwriter writes the whole file at close: write beside the target, then rename; a
+   * destination that cannot be replaced (a FIFO, a device, a folder) is refused first. */
+  if (!bl_file_check_destination (path, 0, error))
+    return FALSE;
   tmp_path = bl_file_temp_path (path);
   wb = workbook_new_opt (tmp_path, &options);
   if (wb == NULL)
@@ -259,14 +293,14 @@ bl_toy_xlsx_save (const char *path, BlToyRun *const *runs, guint n_runs, GError 
       sheet_names[r] = name;
     }
 
-  for (guint r = 0; r < n_runs; r++)
+  for (guint r = 0; r < n_runs && !cancelled; r++)
     {
       lxw_worksheet *ws = workbook_add_worksheet (wb, sheet_names[r]);
       g_autofree char *what = bl_toy_params_describe (&runs[r]->init);
       g_autofree char *title = what == NULL ?
         g_strdup_printf (_("Backprop Lab: the 2-2-2 network, η = %g"), runs[r]->lr) :
         g_strdup_printf (_("Backprop Lab: the 2-2-2 network, η = %g (%s)"), runs[r]->lr, what);
-      write_sheet (wb, ws, runs[r], &layout, &f, title);
+      cancelled = !write_sheet (wb, ws, runs[r], &layout, &f, title, &pr);
     }
 
   /* The loss of every rate on one chart, on a sheet of its own. */
@@ -297,6 +331,12 @@ bl_toy_xlsx_save (const char *path, BlToyRun *const *runs, guint n_runs, GError 
   err = workbook_close (wb);
   for (guint r = 0; r < n_runs; r++)
     sheet_names[r] = NULL;   /* owned by the hash table */
+  if (cancelled || g_cancellable_is_cancelled (cancellable))
+    {
+      g_unlink (tmp_path);
+      g_cancellable_set_error_if_cancelled (cancellable, error);
+      return FALSE;
+    }
   if (err != LXW_NO_ERROR)
     {
       g_unlink (tmp_path);
@@ -304,5 +344,9 @@ bl_toy_xlsx_save (const char *path, BlToyRun *const *runs, guint n_runs, GError 
                    lxw_strerror (err));
       return FALSE;
     }
-  return bl_file_commit_temp (tmp_path, path, error);
+  if (!bl_file_commit_temp (tmp_path, path, error))
+    return FALSE;
+  if (progress)
+    progress (1.0, progress_data);
+  return TRUE;
 }

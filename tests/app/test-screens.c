@@ -2,7 +2,7 @@
  *
  * The real window (BlApplication, so projector mode and the theme are its actions and
  * settings) shows each view — the Backprop page, the MNIST page's This Run after a short run,
- * Try It with a drawn digit, Compare Rates after three rates, Preferences, the digits of a
+ * Try It with a drawn digit, Inside with a value taken apart, Compare Rates after three rates, Preferences, the digits of a
  * matrix cell — at 1024×600, 1280×720 and 1920×1080, in normal and projector mode, light and
  * dark. For each it checks what can be checked without eyes:
  *   - the window fits the screen: its content asks for no more than the size (a larger
@@ -54,6 +54,12 @@ idle_and_shown (gpointer page)
 }
 
 static gboolean
+inside_ready (gpointer inside)
+{
+  return bl_inside_view_is_idle (inside) && bl_inside_view_get_capture (inside) != NULL;
+}
+
+static gboolean
 queue_done (gpointer page)
 {
   return idle_and_shown (page) &&
@@ -100,6 +106,39 @@ check_matrices (GtkWidget *widget, const char *where, Screens *s)
     }
 }
 
+/* A widget that reaches past its parent's edge is cut there (a GtkPaned shrinks a child below
+ * its minimum by cutting it). Not checked: what a scrolled area holds (that is scrolling), and
+ * the insides of GTK's own buttons and sliders, which overhang on purpose (Adwaita gives a
+ * stack switcher's label negative margins; a slider's knob stands out of its trough). */
+static void
+check_inside (GtkWidget *widget, const char *where, Screens *s)
+{
+  gboolean scrolls = GTK_IS_SCROLLABLE (widget) || GTK_IS_SCROLLED_WINDOW (widget);
+
+  if (GTK_IS_BUTTON (widget) || GTK_IS_RANGE (widget))
+    return;
+  int pw = gtk_widget_get_width (widget), ph = gtk_widget_get_height (widget);
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      graphene_rect_t b;
+
+      if (!gtk_widget_get_mapped (c) || GTK_IS_NATIVE (c))
+        continue;
+      if (!scrolls && gtk_widget_compute_bounds (c, widget, &b) &&
+          (b.origin.x < -1 || b.origin.y < -1 || b.origin.x + b.size.width > pw + 1 ||
+           b.origin.y + b.size.height > ph + 1))
+        {
+          g_string_append_printf (s->failures, "%s: a %s (%.0f×%.0f at %.0f,%.0f) is cut at the "
+                                  "edge of its %s (%d×%d)\n", where, G_OBJECT_TYPE_NAME (c),
+                                  b.size.width, b.size.height, b.origin.x, b.origin.y,
+                                  G_OBJECT_TYPE_NAME (widget), pw, ph);
+          continue;   /* its children are cut with it */
+        }
+      check_inside (c, where, s);
+    }
+}
+
 /* The content's minimum size against the screen's. */
 static void
 check_fits (GtkWidget *window, int width, int height, const char *where, Screens *s)
@@ -141,6 +180,7 @@ look (Screens *s, GtkWidget *window, int width, int height, const char *config,
 
   g_assert_true (bl_test_wait_for_draw (window));
   check_fits (window, width, height, where, s);
+  check_inside (window, where, s);
   check_labels (window, where, s);
   check_matrices (window, where, s);
   s->checked++;
@@ -187,6 +227,11 @@ prepare (Screens *s)
   g_assert_true (bl_mnist_page_start (s->page, NULL));
   g_assert_true (bl_test_iterate_until (idle_and_shown, s->page, 240));
   bl_digit_pad_stroke (bl_try_it_get_pad (bl_mnist_page_get_try_it (s->page)), stroke, 3);
+  /* Inside: conv2's maps for the strip's first digit, a value on its border taken apart. */
+  g_assert_true (bl_test_iterate_until (inside_ready, bl_mnist_page_get_inside_view (s->page),
+                                        120));
+  bl_inside_view_select_map (bl_mnist_page_get_inside_view (s->page), 4);
+  bl_inside_view_select_pixel (bl_mnist_page_get_inside_view (s->page), 5, 0, 27);
 }
 
 static void
@@ -233,6 +278,8 @@ test_every_screen (void)
           look (&s, GTK_WIDGET (s.window), w, h, config, "mnist-run");
           show_mnist_view (&s, "try");
           look (&s, GTK_WIDGET (s.window), w, h, config, "mnist-try-it");
+          show_mnist_view (&s, "inside");
+          look (&s, GTK_WIDGET (s.window), w, h, config, "mnist-inside");
           show_mnist_view (&s, "compare");
           look (&s, GTK_WIDGET (s.window), w, h, config, "mnist-compare");
           show_mnist_view (&s, "run");

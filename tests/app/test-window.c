@@ -1,6 +1,8 @@
 /* test-window.c: the window under Xvfb, driven as a student would drive it. */
 #include <gtk/gtk.h>
+#include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
+#include <dlfcn.h>
 #include <math.h>
 #include <string.h>
 
@@ -12,6 +14,7 @@
 #include "bl-window.h"
 #include "core/bl-toy.h"
 #include "test-app-env.h"
+#include "backprop/bl-network-options.h"
 #include "test-utils.h"
 
 static void
@@ -37,6 +40,282 @@ selected_row (BlBackpropPage *page)
     GTK_SINGLE_SELECTION (bl_backprop_page_get_ledger_selection (page)));
 }
 
+
+/* ---- A real click, as the X server delivers it: XTest moves the pointer and presses the
+ * button, and GTK gets the events through its own X connection, gestures and all. (libXtst
+ * comes with Xvfb; it is opened at run time, so building needs no X development headers
+ * beyond Xlib's.) */
+
+typedef int (*FakeMotionFunc) (Display *, int, int, int, unsigned long);
+typedef int (*FakeButtonFunc) (Display *, unsigned int, Bool, unsigned long);
+
+static void
+x_click_widget (GtkWidget *widget, double wx, double wy)
+{
+  static FakeMotionFunc fake_motion;
+  static FakeButtonFunc fake_button;
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = gtk_native_get_surface (native);
+  Display *dpy = gdk_x11_display_get_xdisplay (gtk_widget_get_display (widget));
+  graphene_point_t in = GRAPHENE_POINT_INIT (wx, wy), out;
+  double sx, sy;
+  int rx, ry;
+  Window child;
+
+  if (fake_motion == NULL)
+    {
+      void *xtst = dlopen ("libXtst.so.6", RTLD_NOW);
+      g_assert_nonnull (xtst);
+      fake_motion = (FakeMotionFunc) dlsym (xtst, "XTestFakeMotionEvent");
+      fake_button = (FakeButtonFunc) dlsym (xtst, "XTestFakeButtonEvent");
+      g_assert_true (fake_motion && fake_button);
+    }
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &in, &out));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  XTranslateCoordinates (dpy, gdk_x11_surface_get_xid (surface), DefaultRootWindow (dpy),
+                         (int) (out.x + sx), (int) (out.y + sy), &rx, &ry, &child);
+  fake_motion (dpy, -1, rx, ry, 0);
+  fake_button (dpy, 1, True, 0);
+  fake_button (dpy, 1, False, 0);
+  XFlush (dpy);
+}
+
+/* Every widget under @widget that is a label with @css_class, in tree order. */
+static void
+collect_labels (GtkWidget *widget, const char *css_class, GPtrArray *out)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, css_class) &&
+      gtk_widget_get_mapped (widget))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_labels (c, css_class, out);
+}
+
+/* The mapped label under @root showing exactly @text (a column header). */
+static GtkWidget *
+find_label_text (GtkWidget *root, const char *text)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *hit = find_label_text (c, text);
+      if (hit)
+        return hit;
+    }
+  return NULL;
+}
+
+static double
+widget_x_in (GtkWidget *widget, GtkWidget *ancestor, double *y)
+{
+  graphene_point_t p;
+  g_assert_true (gtk_widget_compute_point (widget, ancestor, &GRAPHENE_POINT_INIT (0, 0), &p));
+  if (y)
+    *y = p.y;
+  return p.x;
+}
+
+static int
+compare_y (gconstpointer a, gconstpointer b, gpointer root)
+{
+  double ya, yb;
+  widget_x_in (*(GtkWidget **) a, root, &ya);
+  widget_x_in (*(GtkWidget **) b, root, &yb);
+  return (ya > yb) - (ya < yb);
+}
+
+typedef struct {
+  BlBackpropPage *page;
+  guint row;
+} RowWait;
+
+static gboolean
+page_at_row (gpointer data)
+{
+  RowWait *w = data;
+  return bl_backprop_page_get_current (w->page) == w->row;
+}
+
+/* A click on the ledger's cell (row 3, w1) makes iteration 3 current everywhere and explains
+ * w1 there; a click on another row of the same column then moves there. */
+static void
+test_ledger_click_selects_row (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  GtkWidget *ledger = GTK_WIDGET (bl_backprop_page_get_ledger_view (page));
+  GtkWidget *header = find_label_text (ledger, "w1");
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autoptr(GPtrArray) column = g_ptr_array_new ();
+  double hx0;
+  const guint rows[] = { 3, 6 };
+
+  g_assert_nonnull (header);
+  hx0 = widget_x_in (header, ledger, NULL);
+  collect_labels (ledger, "numeric", labels);
+  /* The cells of column w1: those that start where its header starts. */
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *l = g_ptr_array_index (labels, i);
+      if (fabs (widget_x_in (l, ledger, NULL) - hx0) < 12)
+        g_ptr_array_add (column, l);
+    }
+  g_ptr_array_sort_with_data (column, compare_y, ledger);
+  g_assert_cmpuint (column->len, >, 7);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      GtkWidget *cell = g_ptr_array_index (column, rows[i]);   /* the ledger opens at row 0 */
+      RowWait wait = { page, rows[i] };
+      g_autofree char *title = NULL;
+
+      x_click_widget (cell, gtk_widget_get_width (cell) / 2.0, gtk_widget_get_height (cell) / 2.0);
+      g_assert_true (bl_test_iterate_until (page_at_row, &wait, 5));
+      g_assert_cmpuint (selected_row (page), ==, rows[i]);
+      title = g_strdup (bl_backprop_page_get_formula_text (page, 0));
+      g_test_message ("after a click on row %u: %s", rows[i], title);
+      g_assert_nonnull (strstr (title, "w1"));
+      g_assert_nonnull (strstr (title, rows[i] == 3 ? " 3" : " 6"));
+      wait_for_draw (GTK_WIDGET (window));
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* For a failing size test: every widget under @w whose minimum exceeds @limit (depth-first). */
+static void
+report_large_minimums (GtkWidget *w, GtkOrientation o, int limit, int depth)
+{
+  int min;
+
+  gtk_widget_measure (w, o, -1, &min, NULL, NULL, NULL);
+  if (min <= limit || depth > 14)
+    return;
+  g_test_message ("%*s%s.%s: minimum %s %d", depth, "", G_OBJECT_TYPE_NAME (w),
+                  gtk_widget_get_css_name (w), o == GTK_ORIENTATION_HORIZONTAL ? "width" : "height",
+                  min);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    if (gtk_widget_get_visible (c))
+      report_large_minimums (c, o, limit, depth + 1);
+}
+
+/* Widgets under @w given less room than they ask for, or placed past their parent's edge (a
+ * pane that shrinks its child below its minimum cuts it off there): what the screen clips. */
+static guint
+count_clipped (GtkWidget *w, int depth)
+{
+  guint n = 0;
+  int min_w, min_h, given_w, given_h;
+  GtkAllocation a;
+
+  if (!gtk_widget_get_mapped (w))
+    return 0;
+  /* A measure counts margins, borders and padding; an allocation all but the margins. */
+  gtk_widget_get_allocation (w, &a);
+  given_w = a.width + gtk_widget_get_margin_start (w) + gtk_widget_get_margin_end (w);
+  given_h = a.height + gtk_widget_get_margin_top (w) + gtk_widget_get_margin_bottom (w);
+  gtk_widget_measure (w, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+  gtk_widget_measure (w, GTK_ORIENTATION_VERTICAL, given_w, &min_h, NULL, NULL, NULL);
+  if (given_w < min_w || given_h < min_h)
+    {
+      g_test_message ("%*sclipped: %s.%s given %d x %d, asks %d x %d", depth, "",
+                      G_OBJECT_TYPE_NAME (w), gtk_widget_get_css_name (w), given_w, given_h,
+                      min_w, min_h);
+      n++;
+    }
+  /* What scrolls shows its content whole, by scrolling. */
+  if (GTK_IS_SCROLLED_WINDOW (w))
+    return n;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      graphene_rect_t b;
+      if (gtk_widget_get_mapped (c) && gtk_widget_compute_bounds (c, w, &b) &&
+          (b.origin.x < -0.5 || b.origin.y < -0.5 ||
+           b.origin.x + b.size.width > a.width + 0.5 ||
+           b.origin.y + b.size.height > a.height + 0.5))
+        {
+          g_test_message ("%*scut off: %s.%s at %.0f,%.0f %.0f x %.0f in %d x %d", depth + 1, "",
+                          G_OBJECT_TYPE_NAME (c), gtk_widget_get_css_name (c), b.origin.x,
+                          b.origin.y, b.size.width, b.size.height, a.width, a.height);
+          n++;
+        }
+      n += count_clipped (c, depth + 1);
+    }
+  return n;
+}
+
+/* The page asks no more room than a 1024×600 projector has under the window's header bar, in
+ * normal and in projector mode (window.projector: larger type), so nothing is clipped there.
+ * The page alone in a window of that size is saved as a PNG for a person to look at, light and
+ * dark. (The real window's minimum, which the MNIST page shares, is reported.) */
+static void
+test_page_fits_small_screens (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkSettings *gtk_settings = gtk_settings_get_default ();
+  const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+
+  for (int projector = 0; projector < 2; projector++)
+    for (int dark = 0; dark < 2; dark++)
+      {
+        GtkWidget *window = gtk_window_new (), *titlebar = gtk_header_bar_new ();
+        BlBackpropPage *page = BL_BACKPROP_PAGE (bl_backprop_page_new ());
+        g_autofree char *name = g_strdup_printf ("backprop-page-1024x600-%s-%s.png",
+                                                 projector ? "projector" : "normal",
+                                                 dark ? "dark" : "light");
+        g_autofree char *shot = g_build_filename (dir, name, NULL);
+        int page_w, page_h, bar_h;
+
+        g_object_set (gtk_settings, "gtk-application-prefer-dark-theme", dark, NULL);
+        g_settings_set_boolean (settings, "projector-mode", projector);
+        bl_backprop_page_set_settings (page, settings);
+        gtk_window_set_titlebar (GTK_WINDOW (window), titlebar);
+        gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+        /* What the window does when the application's action changes (bl-window.c). */
+        if (projector)
+          gtk_widget_add_css_class (window, "projector");
+        gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
+        gtk_window_present (GTK_WINDOW (window));
+        wait_for_draw (window);
+        gtk_widget_measure (GTK_WIDGET (page), GTK_ORIENTATION_HORIZONTAL, -1, &page_w, NULL,
+                            NULL, NULL);
+        gtk_widget_measure (GTK_WIDGET (page), GTK_ORIENTATION_VERTICAL, 1024, &page_h, NULL,
+                            NULL, NULL);
+        gtk_widget_measure (titlebar, GTK_ORIENTATION_VERTICAL, 1024, &bar_h, NULL, NULL, NULL);
+        g_test_message ("%s mode, %s: page minimum %d x %d, header bar %d: %d x %d of 1024 x 600",
+                        projector ? "projector" : "normal", dark ? "dark" : "light", page_w,
+                        page_h, bar_h, page_w, page_h + bar_h);
+        if (page_w > 1024)
+          report_large_minimums (GTK_WIDGET (page), GTK_ORIENTATION_HORIZONTAL, 300, 0);
+        if (page_h + bar_h > 600)
+          report_large_minimums (GTK_WIDGET (page), GTK_ORIENTATION_VERTICAL, 150, 0);
+        g_assert_cmpint (page_w, <=, 1024);
+        g_assert_cmpint (page_h + bar_h, <=, 600);
+        /* …and what it is given there, every part of it gets: nothing is clipped. */
+        g_assert_cmpuint (count_clipped (GTK_WIDGET (page), 0), ==, 0);
+        g_assert_true (bl_test_save_window_png (window, shot));
+        gtk_window_destroy (GTK_WINDOW (window));
+      }
+  g_object_set (gtk_settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+
+  {
+    /* The whole window, for the report: the MNIST page is in the same stack. */
+    BlWindow *window = bl_window_new (NULL, settings);
+    int win_w, win_h, mnist_h;
+    gtk_widget_add_css_class (GTK_WIDGET (window), "projector");
+    gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &win_w, NULL, NULL,
+                        NULL);
+    gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, 1024, &win_h, NULL, NULL,
+                        NULL);
+    gtk_widget_measure (bl_window_get_mnist_page (window), GTK_ORIENTATION_VERTICAL, 1024,
+                        &mnist_h, NULL, NULL, NULL);
+    g_test_message ("the whole window in projector mode: minimum %d x %d (the MNIST page's "
+                    "height: %d)", win_w, win_h, mnist_h);
+    gtk_window_destroy (GTK_WINDOW (window));
+  }
+  g_settings_reset (settings, "projector-mode");
+}
+
 static void
 test_builds (void)
 {
@@ -53,6 +332,138 @@ test_builds (void)
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 10001);
   g_assert_cmpfloat_with_epsilon (bl_backprop_page_get_run (page, 0)->loss[0], 0.2425198573,
                                   5e-11);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A start computes every run once: with stored settings that differ from the defaults (other
+ * rates, fewer iterations, the With-biases preset), the page read each of them and recomputed
+ * after each (four computations at startup). */
+static void
+test_startup_computes_once (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  const double lrs[] = { 0.3, 1.5 };
+  BlWindow *window;
+  BlBackpropPage *page;
+
+  g_settings_set_value (settings, "learning-rates",
+                        g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, lrs, 2, sizeof (double)));
+  g_settings_set_uint (settings, "iterations", 500);
+  g_settings_set_string (settings, "preset", "with-biases");
+  window = bl_window_new (NULL, settings);
+  page = bl_window_get_backprop_page (window);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_draw (GTK_WIDGET (window));
+  g_assert_cmpuint (bl_backprop_page_get_n_computes (page), ==, 1);
+  g_assert_cmpuint (bl_backprop_page_get_n_runs (page), ==, 2);
+  g_assert_cmpuint (bl_backprop_page_get_run (page, 1)->n_rows, ==, 501);
+  g_assert_cmpfloat (bl_backprop_page_get_run (page, 1)->lr, ==, 1.5);
+  g_assert_true (bl_backprop_page_get_run (page, 0)->init.has_biases);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "learning-rates");
+  g_settings_reset (settings, "iterations");
+  g_settings_reset (settings, "preset");
+}
+
+/* The ledger cells under the header @header, top to bottom (row 0 first while the ledger is at
+ * its top). */
+static GPtrArray *
+ledger_column_cells (BlBackpropPage *page, const char *header)
+{
+  GtkWidget *ledger = GTK_WIDGET (bl_backprop_page_get_ledger_view (page));
+  GtkWidget *head = find_label_text (ledger, header);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  GPtrArray *cells = g_ptr_array_new ();
+  double hx;
+
+  g_assert_nonnull (head);
+  hx = widget_x_in (head, ledger, NULL);
+  collect_labels (ledger, "numeric", labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *l = g_ptr_array_index (labels, i);
+      double y;
+      guint j;
+      if (fabs (widget_x_in (l, ledger, &y) - hx) >= 12 || l == head)
+        continue;
+      for (j = 0; j < cells->len; j++)
+        {
+          double yj;
+          widget_x_in (g_ptr_array_index (cells, j), ledger, &yj);
+          if (y < yj)
+            break;
+        }
+      g_ptr_array_insert (cells, j, l);
+    }
+  return cells;
+}
+
+/* The Network choosers: an activation is stored in the settings and reaches every run and the
+ * formula panel; the update-order mistake marks the cells it changes (the hidden gradients of
+ * row 0, everything of row 1 downstream of w1…w4) and draws each rate's correct curve dashed
+ * beside it; back to the correct order, the marks and the extra curves go. */
+static void
+test_network_options (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  BlWindow *window = bl_window_new (NULL, settings);
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  BlNetworkOptions *options = bl_backprop_page_get_network_options (page);
+  BlChart *chart = bl_backprop_page_get_chart (page);
+  guint n_series;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1500, 950);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_draw (GTK_WIDGET (window));
+  n_series = bl_chart_get_n_series (chart);
+  g_assert_cmpuint (n_series, ==, bl_backprop_page_get_n_runs (page));
+
+  gtk_drop_down_set_selected (bl_network_options_get_dropdown (options, "hidden"), BL_TOY_ACT_TANH);
+  g_assert_cmpstr (g_settings_get_string (settings, "activation-hidden"), ==, "tanh");
+  g_assert_cmpint (bl_backprop_page_get_run (page, 0)->init.act_hidden, ==, BL_TOY_ACT_TANH);
+  g_assert_cmpint (bl_backprop_page_get_run (page, 0)->init.act_output, ==, BL_TOY_ACT_SIGMOID);
+  bl_backprop_page_select_column (page, BL_TOY_COL_A_H1);
+  g_assert_nonnull (strstr (bl_backprop_page_get_formula_text (page, 1), "tanh"));
+  /* From the settings too (a teacher's choice of last lesson). */
+  g_settings_set_string (settings, "activation-output", "relu");
+  g_assert_cmpint (bl_backprop_page_get_run (page, 0)->init.act_output, ==, BL_TOY_ACT_RELU);
+  g_settings_reset (settings, "activation-hidden");
+  g_settings_reset (settings, "activation-output");
+  g_assert_cmpint (bl_backprop_page_get_run (page, 0)->init.act_hidden, ==, BL_TOY_ACT_SIGMOID);
+
+  gtk_drop_down_set_selected (bl_network_options_get_dropdown (options, "order"), 1);
+  g_assert_cmpint (bl_backprop_page_get_run (page, 0)->init.update_order, ==,
+                   BL_TOY_ORDER_OUTPUT_FIRST);
+  g_assert_cmpuint (bl_chart_get_n_series (chart), ==, 2 * n_series);
+  g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+  {
+    g_autoptr(GPtrArray) dw1 = ledger_column_cells (page, "∂E/∂w1");
+    g_autoptr(GPtrArray) dw5 = ledger_column_cells (page, "∂E/∂w5");
+    g_autoptr(GPtrArray) w1 = ledger_column_cells (page, "w1");
+    g_assert_cmpuint (dw1->len, >=, 2);
+    g_assert_true (gtk_widget_has_css_class (g_ptr_array_index (dw1, 0), "differs"));
+    g_assert_false (gtk_widget_has_css_class (g_ptr_array_index (dw5, 0), "differs"));
+    g_assert_false (gtk_widget_has_css_class (g_ptr_array_index (w1, 0), "differs"));
+    g_assert_true (gtk_widget_has_css_class (g_ptr_array_index (w1, 1), "differs"));
+    g_assert_true (gtk_widget_has_css_class (g_ptr_array_index (dw5, 1), "differs"));
+    {
+      const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+      g_autofree char *shot = g_build_filename (dir, "backprop-output-first.png", NULL);
+      g_assert_true (bl_test_save_window_png (GTK_WIDGET (window), shot));
+    }
+  }
+  gtk_drop_down_set_selected (bl_network_options_get_dropdown (options, "order"), 0);
+  g_assert_cmpuint (bl_chart_get_n_series (chart), ==, n_series);
+  g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+  {
+    g_autoptr(GPtrArray) dw1 = ledger_column_cells (page, "∂E/∂w1");
+    g_assert_false (gtk_widget_has_css_class (g_ptr_array_index (dw1, 0), "differs"));
+  }
+  /* A forgotten path is a mistake too: its correct curves are drawn. */
+  gtk_drop_down_set_selected (bl_network_options_get_dropdown (options, "path"), 2);
+  g_assert_cmpuint (bl_backprop_page_get_run (page, 0)->init.forget_path, ==, 2);
+  g_assert_cmpuint (bl_chart_get_n_series (chart), ==, 2 * n_series);
+  gtk_drop_down_set_selected (bl_network_options_get_dropdown (options, "path"), 0);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -131,20 +542,36 @@ test_bad_input_refused (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The panel's text @which with its no-break spaces (which keep a formula's sides whole when it
+ * wraps) read as spaces. */
+static char *
+formula_text (BlBackpropPage *page, int which)
+{
+  g_autoptr(GRegex) nbsp = g_regex_new ("\u00a0", 0, 0, NULL);
+  return g_regex_replace_literal (nbsp, bl_backprop_page_get_formula_text (page, which), -1, 0,
+                                  " ", 0, NULL);
+}
+
 static void
 test_formula_panel (void)
 {
   BlWindow *window = make_window ();
   BlBackpropPage *page = bl_window_get_backprop_page (window);
+  g_autofree char *formula = NULL, *chain = NULL, *check = NULL, *subst = NULL;
 
   bl_backprop_page_select_column (page, BL_TOY_COL_DW5);
-  g_assert_nonnull (strstr (bl_backprop_page_get_formula_text (page, 1),
-                            "∂E_total/∂w5 = (a_o1 − t1)"));
-  g_assert_nonnull (strstr (bl_backprop_page_get_formula_text (page, 3), "∂o1/∂w5 = a_h1"));
-  g_assert_nonnull (strstr (bl_backprop_page_get_formula_text (page, 4), "relative error"));
+  formula = formula_text (page, 1);
+  chain = formula_text (page, 3);
+  check = formula_text (page, 4);
+  g_assert_nonnull (strstr (formula, "∂E_total/∂w5 = (a_o1 − t1)"));
+  g_assert_nonnull (strstr (chain, "∂o1/∂w5 = a_h1"));
+  g_assert_nonnull (strstr (check, "relative error"));
   bl_backprop_page_select_column (page, BL_TOY_COL_A_H1);
-  g_assert_cmpstr (bl_backprop_page_get_formula_text (page, 2), ==,
-                   "a_h1 = 1 / (1 + e^(−0.0275)) = 0.506874567");
+  subst = formula_text (page, 2);
+  g_assert_cmpstr (subst, ==, "a_h1 = 1 / (1 + e^(−0.0275)) = 0.506874567");
+  /* It breaks only before an "=": the sides keep their spaces unbreakable. */
+  g_assert_nonnull (strstr (bl_backprop_page_get_formula_text (page, 2),
+                            "1\u00a0/\u00a0(1\u00a0+\u00a0e^(−0.0275)) ="));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -238,6 +665,272 @@ test_show_page_action (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+export_done (gpointer page)
+{
+  return !bl_backprop_page_get_exporting (page);
+}
+
+static guint
+count_lines (const char *path)
+{
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents (path, &text, &len, NULL));
+  for (gsize i = 0; i < len; i++)
+    n += text[i] == '\n';
+  return n;
+}
+
+/* Exports are written by a worker: each call returns while the file is still being written
+ * (the page keeps answering), a second one waits its turn, and the page says what it saved. */
+static void
+test_exports_off_main_thread (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+  g_autofree char *xlsx = g_build_filename (dir, "backprop-lesson.xlsx", NULL);
+  g_autofree char *csv = g_build_filename (dir, "backprop-ledger.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *head = NULL;
+  gsize len;
+
+  g_unlink (xlsx);
+  g_unlink (csv);
+  g_assert_true (bl_backprop_page_export_xlsx (page, xlsx, &error));
+  g_assert_no_error (error);
+  /* Back before the workbook is done: the result comes through the main loop. */
+  g_assert_true (bl_backprop_page_get_exporting (page));
+  g_assert_nonnull (strstr (bl_backprop_page_get_status_text (page), "Writing the workbook"));
+  g_assert_false (bl_backprop_page_export_csv (page, csv, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_clear_error (&error);
+  /* Stepping still works meanwhile. */
+  bl_backprop_page_step (page, 5);
+  g_assert_cmpuint (bl_backprop_page_get_current (page), ==, 5);
+  g_assert_true (bl_test_iterate_until (export_done, page, 120));
+  g_test_message ("%s", bl_backprop_page_get_status_text (page));
+  g_assert_nonnull (strstr (bl_backprop_page_get_status_text (page),
+                            "Saved the workbook “backprop-lesson.xlsx”"));
+  /* The first 1,000 iterations: what a spreadsheet recalculates without a wait. */
+  g_assert_nonnull (strstr (bl_backprop_page_get_status_text (page), "iterations 0 to 1,000"));
+  g_assert_true (g_file_get_contents (xlsx, &head, &len, NULL));
+  g_assert_cmpuint (len, >, 4);
+  g_assert_cmpmem (head, 2, "PK", 2);
+
+  g_assert_true (bl_backprop_page_export_csv (page, csv, &error));
+  g_assert_no_error (error);
+  g_assert_true (bl_backprop_page_get_exporting (page));
+  g_assert_true (bl_test_iterate_until (export_done, page, 120));
+  g_assert_nonnull (strstr (bl_backprop_page_get_status_text (page), "Saved the ledger"));
+  /* A header, then 10,001 rows for each of the six rates. */
+  g_assert_cmpuint (count_lines (csv), ==, 1 + 6 * 10001);
+
+  /* A file that cannot be written: said on the status line, not in a frozen window. */
+  g_assert_true (bl_backprop_page_export_csv (page, "/nonexistent-folder/ledger.csv", &error));
+  g_assert_true (bl_test_iterate_until (export_done, page, 60));
+  g_assert_nonnull (strstr (bl_backprop_page_get_status_text (page), "Could not save"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+count_items_changed (GListModel *model, guint position, guint removed, guint added, guint *n)
+{
+  (*n)++;
+}
+
+/* A new starting value changes the ledger's numbers, not its rows: the cells on screen take the
+ * new values in place (the row widgets stay, and so does the selection), and the model
+ * announces no row change; a longer run adds rows at the end only. */
+static void
+test_ledger_refreshes_in_place (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  GtkWidget *ledger = GTK_WIDGET (bl_backprop_page_get_ledger_view (page));
+  GtkWidget *header = find_label_text (ledger, "w1"), *cell = NULL;
+  GListModel *rows = bl_backprop_page_get_ledger_selection (page);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  guint changes = 0;
+  double hx0, top = G_MAXDOUBLE;
+
+  g_assert_nonnull (header);
+  hx0 = widget_x_in (header, ledger, NULL);
+  collect_labels (ledger, "numeric", labels);
+  /* Row 0 of w1: the topmost cell under its header. */
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *l = g_ptr_array_index (labels, i);
+      double y;
+      if (fabs (widget_x_in (l, ledger, &y) - hx0) < 12 && y < top)
+        {
+          top = y;
+          cell = l;
+        }
+    }
+  g_assert_nonnull (cell);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (cell)), ==, "0.150000");
+  g_object_add_weak_pointer (G_OBJECT (cell), (gpointer *) &cell);
+  bl_backprop_page_step (page, 2);
+  g_signal_connect (rows, "items-changed", G_CALLBACK (count_items_changed), &changes);
+
+  gtk_editable_set_text (GTK_EDITABLE (bl_backprop_page_get_param_entry (page, "w1")), "0.3");
+  g_assert_cmpuint (changes, ==, 0);
+  g_assert_nonnull (cell);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (cell)), ==, "0.300000");
+  g_assert_cmpuint (selected_row (page), ==, 2);
+  {
+    /* The items themselves give the new values too. */
+    g_autoptr(BlLedgerRow) row = g_list_model_get_item (rows, 0);
+    g_assert_cmpfloat (bl_ledger_row_get_values (row)->v[BL_TOY_COL_W1], ==, 0.3);
+  }
+  bl_backprop_page_step (page, 10500);
+  g_assert_cmpuint (changes, ==, 1);   /* rows 10,001 to 10,502, added at the end */
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 10503);
+  g_signal_handlers_disconnect_by_func (rows, count_items_changed, &changes);
+  if (cell)
+    g_object_remove_weak_pointer (G_OBJECT (cell), (gpointer *) &cell);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Every mapped widget of @type under @root, in tree order. */
+static void
+collect_type (GtkWidget *root, GType type, GPtrArray *out)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && gtk_widget_get_mapped (root))
+    g_ptr_array_add (out, root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    collect_type (c, type, out);
+}
+
+/* No two curves of the loss chart share a colour, whatever the list of up to eight rates
+ * (repeats included), read back from the chart itself; nor after a slider moves one rate past
+ * the others. */
+static void
+test_chart_colors_distinct (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  BlChart *chart = bl_backprop_page_get_chart (page);
+  GRand *rand = g_rand_new_with_seed (5);
+
+  for (guint trial = 0; trial < 60; trial++)
+    {
+      guint n = 1 + trial % 8;
+      double lrs[8];
+
+      for (guint i = 0; i < n; i++)
+        lrs[i] = g_rand_int_range (rand, 0, 4) == 0 ? 0.5
+                                                    : pow (10, g_rand_double_range (rand, -3, 1));
+      bl_backprop_page_set_learning_rates (page, lrs, n);
+      for (int moved = 0; moved < 2; moved++)
+        {
+          guint drawn = 0;
+          GdkRGBA colors[16];
+
+          if (moved)
+            {
+              /* Drag the first rate's slider to 20: it becomes the largest. */
+              g_autoptr(GPtrArray) scales = g_ptr_array_new ();
+              collect_type (GTK_WIDGET (page), GTK_TYPE_SCALE, scales);
+              g_assert_cmpuint (scales->len, ==, n);
+              gtk_range_set_value (g_ptr_array_index (scales, 0), log10 (20));
+            }
+          g_assert_cmpuint (bl_chart_get_n_series (chart), ==, n);
+          for (guint i = 0; i < bl_chart_get_n_series (chart); i++)
+            if (bl_chart_get_series_color (chart, i, &colors[drawn]))
+              drawn++;
+          g_assert_cmpuint (drawn, ==, n);
+          for (guint i = 0; i < drawn; i++)
+            for (guint j = i + 1; j < drawn; j++)
+              if (gdk_rgba_equal (&colors[i], &colors[j]))
+                g_error ("trial %u%s: curves %u and %u share a colour", trial,
+                         moved ? " after a drag" : "", i, j);
+        }
+    }
+  g_rand_free (rand);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Every ledger cell on screen shows its whole number (no "…", nothing cut), in normal and in
+ * projector mode, including the bold cells of the explained quantity and long gradients. */
+static void
+test_ledger_numbers_whole (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  for (int projector = 0; projector < 2; projector++)
+    {
+      BlWindow *window;
+      BlBackpropPage *page;
+      g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+      guint checked = 0;
+
+      g_settings_set_boolean (settings, "projector-mode", projector);
+      window = bl_window_new (NULL, settings);
+      if (projector)
+        gtk_widget_add_css_class (GTK_WIDGET (window), "projector");
+      gtk_window_set_default_size (GTK_WINDOW (window), 1920, 1080);
+      gtk_window_present (GTK_WINDOW (window));
+      page = bl_window_get_backprop_page (window);
+      bl_backprop_page_select_column (page, BL_TOY_COL_DW1);
+      bl_backprop_page_step (page, 9990);
+      wait_for_draw (GTK_WIDGET (window));
+      wait_for_draw (GTK_WIDGET (window));
+      collect_labels (gtk_widget_get_parent (GTK_WIDGET (bl_backprop_page_get_ledger_view (page))),
+                      "numeric", labels);
+      collect_labels (gtk_widget_get_parent (gtk_widget_get_parent (
+                        GTK_WIDGET (bl_backprop_page_get_ledger_view (page)))), "numeric",
+                      labels);
+      for (guint i = 0; i < labels->len; i++)
+        {
+          GtkWidget *label = g_ptr_array_index (labels, i), *cell = gtk_widget_get_parent (label);
+          GtkAllocation in_cell;
+          graphene_rect_t b;
+          int natural;
+          if (gtk_widget_get_width (label) <= 0)
+            continue;
+          /* Its whole text fits the label, and the label its cell (which clips what passes). */
+          gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+          gtk_widget_get_allocation (cell, &in_cell);
+          g_assert_true (gtk_widget_compute_bounds (label, cell, &b));
+          if (natural > gtk_widget_get_width (label) ||
+              pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))) ||
+              b.origin.x < -0.5 || b.origin.x + b.size.width > in_cell.width + 0.5)
+            g_error ("%s mode: “%s” needs %d pixels, has %d in a cell of %d",
+                     projector ? "projector" : "normal", gtk_label_get_text (GTK_LABEL (label)),
+                     natural, gtk_widget_get_width (label), in_cell.width);
+          checked++;
+        }
+      g_test_message ("%s mode: %u cells whole", projector ? "projector" : "normal", checked);
+      g_assert_cmpuint (checked, >, 100);
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+  g_settings_reset (settings, "projector-mode");
+}
+
+/* Play goes at the chosen pace: its first frame moves one iteration whatever the speed, and
+ * the menu offers 1, 5, 20 and 100 a second and the whole chart at once. */
+static void
+test_play_speed (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+
+  bl_backprop_page_set_play_speed (page, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
+  wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (bl_backprop_page_get_playing (page));
+  g_assert_cmpuint (bl_backprop_page_get_current (page), >=, 1);
+  g_assert_cmpuint (bl_backprop_page_get_current (page), <, 100);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
+  g_assert_false (bl_backprop_page_get_playing (page));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_chart_png_and_screenshot (void)
 {
@@ -251,8 +944,11 @@ test_chart_png_and_screenshot (void)
   bl_backprop_page_set_preset (page, BL_TOY_PRESET_WITH_BIASES);
   bl_backprop_page_step (page, 40);
   bl_backprop_page_select_column (page, BL_TOY_COL_DW1);
+  g_unlink (png);
   g_assert_true (bl_backprop_page_export_png (page, png, &error));
   g_assert_no_error (error);
+  g_assert_true (bl_test_iterate_until (export_done, page, 60));
+  g_assert_nonnull (strstr (bl_backprop_page_get_status_text (page), "Saved the loss chart"));
   g_assert_cmpuint (bl_test_ink_pixels (png), >, 20000);
 
   /* The whole window as the screen shows it, for a person to look at. */
@@ -400,11 +1096,20 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   bl_test_init_display ();
   g_test_add_func ("/app/window/builds", test_builds);
+  g_test_add_func ("/app/window/startup-computes-once", test_startup_computes_once);
+  g_test_add_func ("/app/window/network-options", test_network_options);
   g_test_add_func ("/app/window/step-moves-cursor", test_step_moves_cursor);
   g_test_add_func ("/app/window/bad-input-refused", test_bad_input_refused);
   g_test_add_func ("/app/window/formula-panel", test_formula_panel);
+  g_test_add_func ("/app/window/ledger-click-selects-row", test_ledger_click_selects_row);
+  g_test_add_func ("/app/window/page-fits-small-screens", test_page_fits_small_screens);
   g_test_add_func ("/app/window/with-biases-preset", test_with_biases_preset);
   g_test_add_func ("/app/window/chart-png-and-screenshot", test_chart_png_and_screenshot);
+  g_test_add_func ("/app/window/exports-off-main-thread", test_exports_off_main_thread);
+  g_test_add_func ("/app/window/chart-colors-distinct", test_chart_colors_distinct);
+  g_test_add_func ("/app/window/ledger-numbers-whole", test_ledger_numbers_whole);
+  g_test_add_func ("/app/window/ledger-refreshes-in-place", test_ledger_refreshes_in_place);
+  g_test_add_func ("/app/window/play-speed", test_play_speed);
   g_test_add_func ("/app/window/preferences", test_preferences);
   g_test_add_func ("/app/window/show-page-action", test_show_page_action);
   g_test_add_func ("/app/window/projector-mode-one-switch", test_projector_mode_one_switch);

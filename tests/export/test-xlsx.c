@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/bl-toy.h"
 #include "export/bl-toy-xlsx.h"
@@ -250,10 +251,36 @@ test_too_many_rows (void)
   g_rmdir (dir);
 }
 
+/* A FIFO where the workbook should go is refused and stays a FIFO (it was replaced by a regular
+ * file: the rename of the temporary file went over it). */
+static void
+test_fifo_refused (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bl-xlsx-XXXXXX", NULL);
+  g_autofree char *xlsx = g_build_filename (dir, "pipe.xlsx", NULL);
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+  BlToyParams p;
+  BlToyRun *run;
+
+  g_assert_cmpint (mkfifo (xlsx, 0600), ==, 0);
+  bl_toy_params_init_preset (&p, BL_TOY_PRESET_CLASSROOM);
+  run = bl_toy_run_new (&p, 0.5);
+  bl_toy_run_compute (run, 10);
+  g_assert_false (bl_toy_xlsx_save (xlsx, &run, 1, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpint (g_stat (xlsx, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  g_unlink (xlsx);
+  bl_toy_run_free (run);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/xlsx/fifo-refused", test_fifo_refused);
   g_test_add_func ("/xlsx/libreoffice-recalculates-classroom", test_classroom);
   g_test_add_func ("/xlsx/libreoffice-recalculates-with-biases-trained", test_with_biases_trained);
   g_test_add_func ("/xlsx/libreoffice-recalculates-tanh-relu-trained", test_tanh_relu_trained);

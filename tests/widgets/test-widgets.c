@@ -1,5 +1,7 @@
 /* test-widgets.c: the chart and the network diagram render what they are given. */
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,6 +341,63 @@ test_chart_cursor_property (void)
   g_object_unref (chart);
 }
 
+/* An accuracy chart like the MNIST page's: the best epoch's marker at the top right, where a
+ * legend used to sit over it; exported at 1600 x 1000. The legend is placed where it covers
+ * neither the curves' end nor the marker, and the marker's label stays in the picture. */
+static void
+test_chart_marker_and_legend (void)
+{
+  BlChart *chart = BL_CHART (g_object_ref_sink (bl_chart_new ()));
+  g_autofree char *png = out_path ("chart-accuracy.png");
+  GdkRGBA blue, orange;
+  guint train, test;
+  cairo_surface_t *image;
+  double best = 0;
+
+  bl_palette_color (0, &blue);
+  bl_palette_color (1, &orange);
+  bl_chart_set_title (chart, "Accuracy per epoch");
+  bl_chart_set_x_label (chart, "epoch");
+  bl_chart_set_y_label (chart, "accuracy %");
+  bl_chart_set_x_whole_numbers (chart, TRUE);
+  train = bl_chart_add_series (chart, "train", &blue, BL_CHART_LINE_POINTS);
+  test = bl_chart_add_series (chart, "test", &orange, BL_CHART_LINE_POINTS);
+  for (guint e = 1; e <= 20; e++)
+    {
+      double acc = 99.6 - 2.5 * exp (-0.35 * e);
+      bl_chart_series_append (chart, train, e, acc - 0.3);
+      bl_chart_series_append (chart, test, e, acc);
+      best = MAX (best, acc);
+    }
+  bl_chart_add_hline (chart, 99.40, "target 99.40%");
+  bl_chart_add_marker (chart, 20, best, "best 99.58% (epoch 20)");
+  g_assert_true (bl_chart_write_png (chart, png, 1600, 1000, NULL));
+  image = bl_chart_render_image (chart, 1600, 1000);
+  g_assert_cmpint (cairo_image_surface_get_width (image), ==, 1600);
+  cairo_surface_destroy (image);
+  g_object_unref (chart);
+}
+
+/* A FIFO where the PNG should go is refused and stays a FIFO. */
+static void
+test_png_fifo_refused (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bl-png-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "pipe.png", NULL);
+  BlChart *chart = BL_CHART (g_object_ref_sink (bl_chart_new ()));
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  g_assert_cmpint (mkfifo (png, 0600), ==, 0);
+  g_assert_false (bl_chart_write_png (chart, png, 300, 200, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpint (g_stat (png, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  g_unlink (png);
+  g_rmdir (dir);
+  g_object_unref (chart);
+}
+
 static void
 test_chart_million_points (void)
 {
@@ -466,6 +525,8 @@ main (int argc, char **argv)
   g_test_add_func ("/widgets/chart/log-x", test_chart_log_x);
   g_test_add_func ("/widgets/chart/cursor-property", test_chart_cursor_property);
   g_test_add_func ("/widgets/chart/million-points", test_chart_million_points);
+  g_test_add_func ("/widgets/png-fifo-refused", test_png_fifo_refused);
+  g_test_add_func ("/widgets/chart/marker-and-legend", test_chart_marker_and_legend);
   g_test_add_func ("/widgets/network-view", test_network_view);
   g_test_add_func ("/widgets/file-chooser", test_file_chooser);
   return g_test_run ();

@@ -1,29 +1,56 @@
 /* bl-backprop-page.c: the Backprop page. The page owns the model (parameters, learning
- * rates, one BlToyRun per rate and the current iteration); the widgets only show it. All
- * computing is the core's and takes a few milliseconds, so it runs on the main thread. */
+ * rates, one BlToyRun per rate and the current iteration); the widgets only show it. Computing
+ * a change takes a few milliseconds, so it runs on the main thread (the Chart field is bounded
+ * for that); exports take seconds and run on a worker (bl-backprop-export.h). */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
+#include "backprop/bl-backprop-export.h"
 #include "backprop/bl-backprop-page.h"
 #include "backprop/bl-ledger-model.h"
-#include "core/bl-toy-csv.h"
-#include "export/bl-toy-xlsx.h"
+#include "backprop/bl-network-options.h"
+#include "bl-format.h"
 #include "widgets/bl-chart.h"
 #include "widgets/bl-network-view.h"
 #include "widgets/bl-palette.h"
+#include "widgets/bl-text.h"
 
 /* As many rates as the palette has colours: no two curves ever share one. */
 #define MAX_RATES 8
-#define LR_SCALE_MIN -3.0   /* the sliders move log10 η over [10^-3, 10^1.5] */
-#define LR_SCALE_MAX 1.5
+#define LR_SCALE_MIN -3.0   /* the sliders move log10 η over [10^-3, 30] */
+#define LR_SCALE_MAX 1.4771212547   /* log10 30 */
+/* Play's speeds, in iterations per second, as the speed menu lists them; 0: the whole chart in
+ * FASTEST_SECONDS. */
+static const guint play_speeds[] = { 1, 5, 20, 100, 0 };
+#define DEFAULT_SPEED_INDEX 2
+#define FASTEST_SECONDS 5.0
+/* A saved export's message stays this long; an error stays until dismissed. */
+#define STATUS_SECONDS 12
 
 /* The editable quantities, in the order of the parameter grid. */
 static const char *const param_names[] = {
   "i1", "i2", "t1", "t2", "w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "b1", "b2",
 };
 #define N_PARAMS G_N_ELEMENTS (param_names)
+
+/* The ledger's columns left to right: the spreadsheet's order, with the given values that never
+ * change (targets and inputs) last, so the ledger opens on the weights. */
+static const BlToyColumn ledger_order[] = {
+  BL_TOY_COL_W1, BL_TOY_COL_W2, BL_TOY_COL_W3, BL_TOY_COL_W4, BL_TOY_COL_B1,
+  BL_TOY_COL_H1, BL_TOY_COL_A_H1, BL_TOY_COL_H2, BL_TOY_COL_A_H2,
+  BL_TOY_COL_W5, BL_TOY_COL_W6, BL_TOY_COL_W7, BL_TOY_COL_W8, BL_TOY_COL_B2,
+  BL_TOY_COL_O1, BL_TOY_COL_A_O1, BL_TOY_COL_O2, BL_TOY_COL_A_O2,
+  BL_TOY_COL_E1, BL_TOY_COL_E2, BL_TOY_COL_E_TOTAL,
+  BL_TOY_COL_DW1, BL_TOY_COL_DW2, BL_TOY_COL_DW3, BL_TOY_COL_DW4,
+  BL_TOY_COL_DW5, BL_TOY_COL_DW6, BL_TOY_COL_DW7, BL_TOY_COL_DW8,
+  BL_TOY_COL_DB1, BL_TOY_COL_DB2,
+  BL_TOY_COL_T1, BL_TOY_COL_T2, BL_TOY_COL_I1, BL_TOY_COL_I2,
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (ledger_order) == BL_TOY_N_COLS);
+#define ITERATION_COLUMN (-1)
 
 typedef struct {
   BlBackpropPage *page;
@@ -32,23 +59,48 @@ typedef struct {
   GtkWidget *entry;
   GtkWidget *scale;
   guint      chart_id;
+  /* With a mistake chosen (another update order, a forgotten path): the correct network's run
+   * at the same rate, drawn dashed in the same colour; NULL otherwise. */
+  BlToyRun  *correct_run;
+  guint      correct_chart_id;    /* 0: none */
 } LrRow;
 
 struct _BlBackpropPage {
   GtkWidget parent_instance;
 
+  /* The runs are computed once the page's inputs are known: not in init (the window hands over
+   * its settings right after), not for each setting read, but when first needed. */
+  guint     defer_compute;   /* > 0: recompute_all only marks the runs stale */
+  gboolean  runs_stale;
+  guint     compute_idle;
+  guint     n_computes;      /* recompute_all's full computations, for tests */
+
   /* template children */
   GtkRevealer   *banner_revealer;
   GtkLabel      *banner_label;
   GtkButton     *banner_close;
-  GtkSpinButton *run_n_spin;
-  GtkSpinButton *iterations_spin;
+  GtkWidget     *sidebar;
+  GtkPaned      *hpaned;
+  GtkPaned      *vpaned;
+  GtkPaned      *top_paned;
+  GtkPaned      *ledger_paned;
+  GtkDropDown   *speed_dropdown;
   GtkLabel      *position_label;
+  GtkWidget     *export_button;
+  GtkRevealer   *status_revealer;
+  GtkLabel      *status_label;
+  GtkProgressBar *status_progress;
+  GtkButton     *status_close;
+  GtkSpinButton *run_n_spin;
+  GtkAdjustment *run_n_adjustment;
+  GtkSpinButton *iterations_spin;
+  GtkAdjustment *iterations_adjustment;
   GtkImage      *play_icon;
   GtkLabel      *play_label;
   GtkDropDown   *preset_dropdown;
   GtkSwitch     *train_biases_switch;
   GtkGrid       *params_grid;
+  BlNetworkOptions *network_options;
   GtkLabel      *params_error;
   GtkBox        *lr_box;
   GtkEntry      *lr_add_entry;
@@ -58,8 +110,11 @@ struct _BlBackpropPage {
   GtkGrid       *reach_grid;
   BlNetworkView *network_view;
   BlChart       *chart;
+  GtkToggleButton *linear_toggle;
   GtkToggleButton *log_toggle;
   GtkDropDown   *ledger_run_dropdown;
+  GtkScrolledWindow *iteration_scroller;
+  GtkColumnView *iteration_view;
   GtkScrolledWindow *ledger_scroller;
   GtkColumnView *ledger_view;
   GtkLabel      *formula_title;
@@ -78,22 +133,44 @@ struct _BlBackpropPage {
   BlToyColumn    selected_col;
   guint          ledger_run;
   double         eps;
+  char          *notice;        /* a limit the page applied, shown in the banner */
   GtkWidget     *param_entries[N_PARAMS];
   BlLedgerModel *ledger;
   GtkSingleSelection *selection;
   GtkStringList *ledger_run_names;
+  GPtrArray     *cells;         /* every ledger cell label that exists (they are recycled) */
+  guint          widths_idle;
   guint          tick_id;
   guint          scroll_idle;
   gint64         play_last_us;
   double         play_carry;
+  /* exports */
+  GCancellable  *export_cancellable;
+  guint          pulse_id;
+  guint          status_hide_id;
   guint          syncing : 1;   /* a selection change we made ourselves */
   guint          ledger_biases : 1;   /* the ledger currently has the bias columns */
+  guint          show_sidebar : 1;
+  guint          exporting : 1;
+  guint          placing_panes : 1;   /* a pane position we set ourselves */
+  guint          sidebar_chosen : 1;  /* the teacher showed or hid the sidebar */
+  guint          sidebar_idle;
+  guint          refit_idle;
+  guint          follow_id;
+  gint64         ledger_followed_us;
+  int            formula_width;   /* the width the formulas were last broken for */
+  guint          panes_dragged : 4;   /* bit i: the user moved pane i, which keeps its place */
 };
 
 G_DEFINE_FINAL_TYPE (BlBackpropPage, bl_backprop_page, GTK_TYPE_WIDGET)
 
+enum { PROP_0, PROP_SHOW_SIDEBAR, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
 static void update_current_view (BlBackpropPage *self);
 static void rebuild_lr_rows (BlBackpropPage *self, const double *lrs, guint n);
+static void build_ledger_columns (BlBackpropPage *self, gboolean biases);
+static void queue_column_widths (BlBackpropPage *self);
 
 /* ------------------------------------------------------------------------------------------
  * Messages
@@ -129,21 +206,92 @@ set_field_error (GtkWidget *entry, GtkLabel *message, const char *text)
     }
 }
 
-/* The banner reports runs that stopped at a non-finite value. */
+/* The banner reports runs that stopped at a non-finite value, and a limit the page applied. */
 static void
 update_stop_banner (BlBackpropPage *self)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) text = g_string_new (self->notice);
 
   for (guint i = 0; i < self->runs->len; i++)
     {
       const BlToyRun *run = g_ptr_array_index (self->runs, i);
       if (run->stop == BL_TOY_STOP_NONFINITE)
-        g_string_append_printf (text, _("At η = %g the values stop being finite at iteration %u "
-                                        "(a number overflowed): that run ends there. "),
-                                run->lr, run->stop_row);
+        {
+          g_autofree char *lr = bl_format_rate (run->lr);
+          g_autofree char *row = bl_format_count (run->stop_row);
+          if (text->len)
+            g_string_append_c (text, ' ');
+          g_string_append_printf (text, _("At η = %s the values stop being finite at iteration "
+                                          "%s (a number overflowed): that run ends there."),
+                                  lr, row);
+        }
     }
   show_banner (self, text->len ? text->str : NULL);
+}
+
+static void
+set_notice (BlBackpropPage *self, const char *notice)
+{
+  if (g_strcmp0 (self->notice, notice) == 0)
+    return;
+  g_free (self->notice);
+  self->notice = g_strdup (notice);
+  update_stop_banner (self);
+}
+
+/* The page computes BL_BACKPROP_MAX_ITERATIONS per rate at most; say so where it applied. */
+static void
+notice_iteration_limit (BlBackpropPage *self)
+{
+  g_autofree char *max = bl_format_count (BL_BACKPROP_MAX_ITERATIONS);
+  g_autofree char *text = g_strdup_printf (_("The page computes at most %s iterations per "
+                                             "learning rate (about 40 ms and 6 MB for six "
+                                             "rates); it stops there."), max);
+  set_notice (self, text);
+}
+
+/* The status line under the toolbar: an export's progress (@fraction in [0, 1], < 0 while it
+ * cannot be told, NaN for no bar) and then its result. */
+static gboolean
+pulse_cb (gpointer data)
+{
+  gtk_progress_bar_pulse (BL_BACKPROP_PAGE (data)->status_progress);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+hide_status_cb (gpointer data)
+{
+  BlBackpropPage *self = data;
+
+  self->status_hide_id = 0;
+  gtk_revealer_set_reveal_child (self->status_revealer, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+show_status (BlBackpropPage *self, const char *text, double fraction, gboolean is_error)
+{
+  g_clear_handle_id (&self->status_hide_id, g_source_remove);
+  if (text)
+    gtk_label_set_text (self->status_label, text);
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error-message");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error-message");
+  gtk_widget_set_visible (GTK_WIDGET (self->status_progress), !isnan (fraction));
+  if (fraction < 0)
+    {
+      if (self->pulse_id == 0)
+        self->pulse_id = g_timeout_add (100, pulse_cb, self);
+    }
+  else
+    {
+      g_clear_handle_id (&self->pulse_id, g_source_remove);
+      if (!isnan (fraction))
+        gtk_progress_bar_set_fraction (self->status_progress, fraction);
+    }
+  gtk_revealer_set_reveal_child (self->status_revealer, TRUE);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -183,17 +331,47 @@ recolor_rates (BlBackpropPage *self)
       GdkRGBA c;
       rate_color (self, i, &c);
       bl_chart_series_set_color (self->chart, row->chart_id, &c);
+      if (row->correct_chart_id)
+        bl_chart_series_set_color (self->chart, row->correct_chart_id, &c);
       gtk_widget_queue_draw (row->swatch);
     }
+}
+
+static char *
+rate_label (double lr)
+{
+  g_autofree char *rate = bl_format_rate (lr);
+  return g_strdup_printf ("η = %s", rate);
 }
 
 static void
 update_chart_series (BlBackpropPage *self, guint i)
 {
-  const LrRow *row = g_ptr_array_index (self->lr_rows, i);
+  LrRow *row = g_ptr_array_index (self->lr_rows, i);
   const BlToyRun *run = g_ptr_array_index (self->runs, i);
 
   bl_chart_series_set_data (self->chart, row->chart_id, NULL, run->loss, run->n_rows);
+  if (row->correct_run && row->correct_chart_id == 0)
+    {
+      g_autofree char *rate = rate_label (row->correct_run->lr);
+      g_autofree char *label = g_strdup_printf (_("%s, correct"), rate);
+      GdkRGBA c;
+      rate_color (self, i, &c);
+      row->correct_chart_id = bl_chart_add_series (self->chart, label, &c, BL_CHART_LINE_DASHED);
+    }
+  else if (row->correct_run == NULL && row->correct_chart_id)
+    {
+      bl_chart_remove_series (self->chart, row->correct_chart_id);
+      row->correct_chart_id = 0;
+    }
+  if (row->correct_run)
+    {
+      bl_chart_series_set_data (self->chart, row->correct_chart_id, NULL, row->correct_run->loss,
+                                row->correct_run->n_rows);
+      /* One dashed entry in the legend (the ledger's rate) says what dashed means; six would
+       * double the legend. */
+      bl_chart_series_set_in_legend (self->chart, row->correct_chart_id, i == self->ledger_run);
+    }
 }
 
 static void
@@ -207,20 +385,21 @@ update_reach_table (BlBackpropPage *self)
     {
       const BlToyRun *run = g_ptr_array_index (self->runs, i);
       gint64 k = bl_toy_run_rows_to_reach (run, self->eps);
-      g_autofree char *lr = g_strdup_printf ("η = %g", run->lr);
-      g_autofree char *n = k >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, k)
-                                  : g_strdup_printf (_("not within %u"), run->n_rows - 1);
-      GtkWidget *a = gtk_label_new (lr), *b = gtk_label_new (n);
+      g_autofree char *lr = rate_label (run->lr);
+      g_autofree char *count = bl_format_count (k >= 0 ? (guint64) k : run->n_rows - 1);
+      g_autofree char *n = k >= 0 ? g_strdup (count) : g_strdup_printf (_("not within %s"), count);
+      GtkWidget *a = gtk_label_new (NULL), *b = gtk_label_new (n);
       GdkRGBA c;
       g_autofree char *markup = NULL;
 
       rate_color (self, i, &c);
-      markup = g_strdup_printf ("<span foreground=\"#%02x%02x%02x\">●</span> %s",
-                                (int) (c.red * 255), (int) (c.green * 255), (int) (c.blue * 255),
-                                lr);
+      markup = g_markup_printf_escaped ("<span foreground=\"#%02x%02x%02x\">●</span> %s",
+                                        (int) (c.red * 255), (int) (c.green * 255),
+                                        (int) (c.blue * 255), lr);
       gtk_label_set_markup (GTK_LABEL (a), markup);
       gtk_label_set_xalign (GTK_LABEL (a), 0);
       gtk_label_set_xalign (GTK_LABEL (b), 1);
+      gtk_widget_set_hexpand (b, TRUE);
       gtk_widget_add_css_class (b, "numeric");
       gtk_grid_attach (self->reach_grid, a, 0, i, 1, 1);
       gtk_grid_attach (self->reach_grid, b, 1, i, 1, 1);
@@ -234,8 +413,7 @@ refresh_ledger_names (BlBackpropPage *self)
   guint old = g_list_model_get_n_items (G_LIST_MODEL (self->ledger_run_names));
 
   for (guint i = 0; i < self->runs->len; i++)
-    g_ptr_array_add (names, g_strdup_printf ("η = %g",
-                                             ((BlToyRun *) g_ptr_array_index (self->runs, i))->lr));
+    g_ptr_array_add (names, rate_label (((BlToyRun *) g_ptr_array_index (self->runs, i))->lr));
   g_ptr_array_add (names, NULL);
   self->syncing = TRUE;
   gtk_string_list_splice (self->ledger_run_names, 0, old, (const char *const *) names->pdata);
@@ -252,6 +430,8 @@ reset_ledger_model (BlBackpropPage *self)
   bl_ledger_model_set_run (self->ledger, self->runs->len
                            ? g_ptr_array_index (self->runs, self->ledger_run) : NULL);
   self->syncing = FALSE;
+  /* The widest iteration number may have changed. */
+  queue_column_widths (self);
 }
 
 /* (Re)compute run @i from the current parameters and its row's learning rate. */
@@ -263,13 +443,28 @@ recompute_run (BlBackpropPage *self, guint i)
 
   bl_toy_run_compute (run, self->iterations);
   g_ptr_array_index (self->runs, i) = run;
+  g_clear_pointer (&row->correct_run, bl_toy_run_free);
+  if (self->params.update_order != BL_TOY_ORDER_SIMULTANEOUS || self->params.forget_path != 0)
+    {
+      BlToyParams correct = self->params;
+      correct.update_order = BL_TOY_ORDER_SIMULTANEOUS;
+      correct.forget_path = 0;
+      row->correct_run = bl_toy_run_new (&correct, run->lr);
+      bl_toy_run_compute (row->correct_run, self->iterations);
+    }
 }
-
-static void build_ledger_columns (BlBackpropPage *self, gboolean biases);
 
 static void
 recompute_all (BlBackpropPage *self)
 {
+  if (self->defer_compute > 0)
+    {
+      self->runs_stale = TRUE;
+      return;
+    }
+  self->runs_stale = FALSE;
+  g_clear_handle_id (&self->compute_idle, g_source_remove);
+  self->n_computes++;
   if (self->ledger_biases != (guint) !!self->params.has_biases)
     {
       self->ledger_biases = !!self->params.has_biases;
@@ -289,23 +484,51 @@ recompute_all (BlBackpropPage *self)
   update_current_view (self);
 }
 
-/* Grow every run to @iterations (cheap: only the new rows are computed). */
+/* The runs as the inputs say, computed now if they were left stale. */
 static void
-extend_runs (BlBackpropPage *self, guint iterations)
+ensure_computed (BlBackpropPage *self)
 {
-  if (iterations == self->iterations)
-    return;
-  self->iterations = iterations;
-  for (guint i = 0; i < self->runs->len; i++)
-    {
-      bl_toy_run_compute (g_ptr_array_index (self->runs, i), iterations);
-      update_chart_series (self, i);
-    }
+  if (self->runs_stale && self->defer_compute == 0)
+    recompute_all (self);
+}
+
+static gboolean
+compute_idle_cb (gpointer data)
+{
+  BlBackpropPage *self = data;
+
+  self->compute_idle = 0;
+  ensure_computed (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+set_iterations_spin (BlBackpropPage *self, guint iterations)
+{
   g_signal_handlers_block_matched (self->iterations_spin, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
                                    self);
   gtk_spin_button_set_value (self->iterations_spin, iterations);
   g_signal_handlers_unblock_matched (self->iterations_spin, G_SIGNAL_MATCH_DATA, 0, 0, NULL,
                                      NULL, self);
+}
+
+/* Grow or shrink every run to @iterations (growing computes only the new rows). */
+static void
+resize_runs (BlBackpropPage *self, guint iterations)
+{
+  iterations = CLAMP (iterations, 1, BL_BACKPROP_MAX_ITERATIONS);
+  if (iterations == self->iterations)
+    return;
+  self->iterations = iterations;
+  for (guint i = 0; i < self->runs->len; i++)
+    {
+      LrRow *row = g_ptr_array_index (self->lr_rows, i);
+      bl_toy_run_compute (g_ptr_array_index (self->runs, i), iterations);
+      if (row->correct_run)
+        bl_toy_run_compute (row->correct_run, iterations);
+      update_chart_series (self, i);
+    }
+  set_iterations_spin (self, iterations);
   reset_ledger_model (self);
   update_reach_table (self);
   update_stop_banner (self);
@@ -323,6 +546,99 @@ ledger_run (BlBackpropPage *self)
   return self->runs->len ? g_ptr_array_index (self->runs, self->ledger_run) : NULL;
 }
 
+static gboolean
+is_operator (gunichar c)
+{
+  return c == '+' || c == '-' || c == 0x2212 || c == 0x00B7 || c == 0x00D7 || c == '/' ||
+         c == '*';
+}
+
+/* A formula may break before its "=" signs only: the spaces around its operators become
+ * no-break spaces, so "0.17789 + 0.06463" never splits over two lines. Prose (a run of two
+ * spaces and what follows a word) keeps its ordinary spaces. */
+static char *
+formula_breakable (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text) + 16);
+  gunichar prev = 0;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (c == ' ' && prev != ' ' && p[1] != ' ')
+        {
+          gunichar next = p[1] ? g_utf8_get_char (p + 1) : 0;
+          if (is_operator (prev) || prev == '=' || is_operator (next))
+            {
+              g_string_append_unichar (out, 0x00A0);
+              prev = c;
+              continue;
+            }
+        }
+      g_string_append_unichar (out, c);
+      prev = c;
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The widest piece of @text that may not break, in @label's font. */
+static int
+widest_unbreakable (GtkLabel *label, const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  int widest = 0;
+
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_auto(GStrv) pieces = g_strsplit (lines[i], " ", -1);
+      for (guint j = 0; pieces[j]; j++)
+        {
+          PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (label), pieces[j]);
+          int w;
+          pango_layout_get_pixel_size (layout, &w, NULL);
+          widest = MAX (widest, w);
+          g_object_unref (layout);
+        }
+    }
+  return widest;
+}
+
+/* A formula breaks before its "=" signs only, if the panel is wide enough for that; else at any
+ * space, which still never splits a number. */
+static void
+set_formula_text (GtkLabel *label, const char *text)
+{
+  g_autofree char *breakable = formula_breakable (text);
+  int width = gtk_widget_get_width (GTK_WIDGET (label));
+
+  g_object_set_data_full (G_OBJECT (label), "formula", g_strdup (text), g_free);
+  if (width > 0 && widest_unbreakable (label, breakable) > width)
+    gtk_label_set_text (label, text);
+  else
+    gtk_label_set_text (label, breakable);
+}
+
+/* After the panel changed width: the same formulas, broken for the new width. */
+static gboolean
+refit_formulas_cb (gpointer data)
+{
+  BlBackpropPage *self = data;
+  GtkLabel *labels[] = { self->formula_label, self->substituted_label, self->chain_label };
+
+  self->refit_idle = 0;
+  self->formula_width = gtk_widget_get_width (GTK_WIDGET (self->formula_label));
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      const char *text = g_object_get_data (G_OBJECT (labels[i]), "formula");
+      if (text)
+        {
+          g_autofree char *copy = g_strdup (text);   /* set_formula_text replaces it */
+          set_formula_text (labels[i], copy);
+        }
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 update_formula_panel (BlBackpropPage *self)
 {
@@ -332,6 +648,7 @@ update_formula_panel (BlBackpropPage *self)
   BlToyRow row, prev;
   guint k;
   g_autofree char *title = NULL, *formula = NULL, *subst = NULL, *chain = NULL;
+  g_autofree char *iteration = NULL, *lr = NULL;
 
   if (run == NULL)
     return;
@@ -339,19 +656,23 @@ update_formula_panel (BlBackpropPage *self)
   if (!bl_toy_column_visible (col, run->init.has_biases))
     col = self->selected_col = BL_TOY_COL_E_TOTAL;
   bl_toy_run_get_params (run, k, &p);
-  bl_toy_compute_row (&p, &row);
+  /* The row as the run computed it (in the output-first order its hidden gradients depend
+   * on η): the formulas and numbers below all come from the toy's one description. */
+  bl_toy_run_get_row (run, k, &row);
   if (k > 0)
     bl_toy_run_get_row (run, k - 1, &prev);
 
-  title = g_strdup_printf (_("%s at iteration %u, η = %g"), bl_toy_column_label (col), k,
-                           run->lr);
-  formula = bl_toy_formula (col, run->init.has_biases);
+  iteration = bl_format_count (k);
+  lr = bl_format_rate (run->lr);
+  title = g_strdup_printf (_("%s at iteration %s, η = %s"), bl_toy_column_label (col), iteration,
+                           lr);
+  formula = bl_toy_formula_for (col, &p);
   subst = bl_toy_formula_substituted (col, &p, &row, k > 0 ? &prev : NULL, run->lr);
   chain = bl_toy_chain_rule (col, &p, &row);
   gtk_label_set_text (self->formula_title, title);
-  gtk_label_set_text (self->formula_label, formula);
-  gtk_label_set_text (self->substituted_label, subst);
-  gtk_label_set_text (self->chain_label, chain ? chain : "");
+  set_formula_text (self->formula_label, formula);
+  set_formula_text (self->substituted_label, subst);
+  set_formula_text (self->chain_label, chain ? chain : "");
   gtk_widget_set_visible (GTK_WIDGET (self->chain_label), chain != NULL);
 
   if (bl_toy_column_is_gradient (col))
@@ -383,7 +704,8 @@ update_formula_panel (BlBackpropPage *self)
 
 /* Scroll the ledger so the current row is in view (GTK 4.8 has no
  * gtk_column_view_scroll_to). Runs after layout: right after the model changed, the list's
- * adjustment still describes the old rows. */
+ * adjustment still describes the old rows. The iteration column follows (its adjustment is
+ * bound to this one). */
 static gboolean
 scroll_ledger_idle_cb (gpointer data)
 {
@@ -392,7 +714,7 @@ scroll_ledger_idle_cb (gpointer data)
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->ledger_scroller);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->ledger));
   double upper = gtk_adjustment_get_upper (adj), page = gtk_adjustment_get_page_size (adj);
-  double row_h, top;
+  double row_h, top, value;
 
   self->scroll_idle = 0;
   if (n == 0 || upper <= page)
@@ -400,8 +722,14 @@ scroll_ledger_idle_cb (gpointer data)
   k = MIN (k, n - 1);
   row_h = upper / (n + 1);   /* the header takes about one row */
   top = (k + 1) * row_h;
-  if (top < gtk_adjustment_get_value (adj) + row_h ||
-      top + row_h > gtk_adjustment_get_value (adj) + page)
+  value = gtk_adjustment_get_value (adj);
+  /* A row just out of view is brought in by as little as it takes (a step forward scrolls
+   * one row, and the list rebinds one row, not all); one far away is centred. */
+  if (top + row_h > value + page && top + row_h <= value + page + 3 * row_h)
+    gtk_adjustment_set_value (adj, CLAMP (top + row_h - page, 0, upper - page));
+  else if (top < value + row_h && top >= value - 2 * row_h)
+    gtk_adjustment_set_value (adj, CLAMP (top - row_h, 0, upper - page));
+  else if (top < value + row_h || top + row_h > value + page)
     gtk_adjustment_set_value (adj, CLAMP (top - page / 2, 0, upper - page));
   return G_SOURCE_REMOVE;
 }
@@ -413,43 +741,97 @@ scroll_ledger_later (BlBackpropPage *self)
     self->scroll_idle = g_idle_add_full (G_PRIORITY_LOW, scroll_ledger_idle_cb, self, NULL);
 }
 
+/* The ledger selects and shows the current row. Each move costs it about 10 ms (two rows
+ * restyled, one rebound; a jump rebinds every row in view, 32 cells each), so while Play goes
+ * faster than a row a frame the ledger follows twice a second, and catches up when Play
+ * stops. At 1 to 20 iterations a second it follows every step. */
+#define LEDGER_FOLLOW_MS 500
+#define ROWS_A_SECOND_FOLLOWED 60
+
+static gboolean follow_ledger_cb (gpointer data);
+static double play_per_second (BlBackpropPage *self);
+
+static void
+follow_ledger (BlBackpropPage *self)
+{
+  const BlToyRun *run = ledger_run (self);
+  guint k = MIN (self->current, run->n_rows - 1);
+  guint shown = gtk_single_selection_get_selected (self->selection);
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->tick_id && play_per_second (self) > ROWS_A_SECOND_FOLLOWED &&
+      now - self->ledger_followed_us < LEDGER_FOLLOW_MS * 1000)
+    {
+      if (self->follow_id == 0)
+        self->follow_id = g_timeout_add (LEDGER_FOLLOW_MS, follow_ledger_cb, self);
+      return;
+    }
+  g_clear_handle_id (&self->follow_id, g_source_remove);
+  self->ledger_followed_us = now;
+  self->syncing = TRUE;
+  if (shown != k)
+    gtk_single_selection_set_selected (self->selection, k);
+  self->syncing = FALSE;
+  scroll_ledger_later (self);
+}
+
+static gboolean
+follow_ledger_cb (gpointer data)
+{
+  BlBackpropPage *self = data;
+
+  self->follow_id = 0;
+  self->ledger_followed_us = 0;
+  if (ledger_run (self))
+    follow_ledger (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 update_current_view (BlBackpropPage *self)
 {
   const BlToyRun *run = ledger_run (self);
-  g_autofree char *pos = NULL;
+  g_autofree char *pos = NULL, *iteration = NULL, *of = NULL, *lr = NULL, *caption = NULL;
+  char loss[BL_FORMAT_NUMBER_SIZE];
   guint k;
 
   if (run == NULL)
     return;
   k = MIN (self->current, run->n_rows - 1);
 
-  self->syncing = TRUE;
-  if (gtk_single_selection_get_selected (self->selection) != k)
-    gtk_single_selection_set_selected (self->selection, k);
-  self->syncing = FALSE;
-  scroll_ledger_later (self);
-
+  follow_ledger (self);
   bl_chart_set_cursor_x (self->chart, self->current);
   {
     BlToyParams p;
     BlToyRow row;
     bl_toy_run_get_params (run, k, &p);
-    bl_toy_compute_row (&p, &row);
+    bl_toy_run_get_row (run, k, &row);
     bl_network_view_set_state (self->network_view, &p, &row);
   }
   bl_network_view_set_highlight (self->network_view, self->selected_col);
-  pos = g_strdup_printf (_("Iteration %u of %u  ·  E_total = %.9g at η = %g"), self->current,
-                         self->iterations, run->loss[k], run->lr);
+  iteration = bl_format_count (self->current);
+  of = bl_format_count (self->iterations);
+  lr = bl_format_rate (run->lr);
+  bl_format_number (loss, BL_NUMBER_SCIENTIFIC, run->loss[k]);
+  pos = g_strdup_printf (_("Iteration %s of %s  ·  E_total = %s at η = %s"), iteration, of,
+                         loss, lr);
   gtk_label_set_text (self->position_label, pos);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->position_label), pos);
+  caption = g_strdup_printf (_("Iteration %s  ·  η = %s"), iteration, lr);
+  bl_network_view_set_caption (self->network_view, caption);
   update_formula_panel (self);
 }
 
 static void
 set_current (BlBackpropPage *self, guint k)
 {
+  if (k > BL_BACKPROP_MAX_ITERATIONS)
+    {
+      k = BL_BACKPROP_MAX_ITERATIONS;
+      notice_iteration_limit (self);
+    }
   if (k > self->iterations)
-    extend_runs (self, k);
+    resize_runs (self, k);
   self->current = k;
   update_current_view (self);
 }
@@ -462,6 +844,7 @@ void
 bl_backprop_page_step (BlBackpropPage *self, guint n)
 {
   g_return_if_fail (BL_IS_BACKPROP_PAGE (self));
+  ensure_computed (self);
   set_current (self, MIN ((guint64) self->current + n, (guint64) G_MAXUINT - 1));
 }
 
@@ -469,6 +852,7 @@ void
 bl_backprop_page_run_n (BlBackpropPage *self)
 {
   g_return_if_fail (BL_IS_BACKPROP_PAGE (self));
+  ensure_computed (self);
   bl_backprop_page_step (self, (guint) gtk_spin_button_get_value_as_int (self->run_n_spin));
 }
 
@@ -476,34 +860,54 @@ void
 bl_backprop_page_reset (BlBackpropPage *self)
 {
   g_return_if_fail (BL_IS_BACKPROP_PAGE (self));
+  ensure_computed (self);
   if (self->tick_id)
     bl_backprop_page_toggle_play (self);
   set_current (self, 0);
 }
 
-/* Playing walks to the last computed iteration in about eight seconds. */
+static double
+play_per_second (BlBackpropPage *self)
+{
+  guint i = gtk_drop_down_get_selected (self->speed_dropdown);
+  guint speed = play_speeds[i < G_N_ELEMENTS (play_speeds) ? i : DEFAULT_SPEED_INDEX];
+
+  return speed ? speed : MAX (100.0, self->iterations / FASTEST_SECONDS);
+}
+
+static void
+show_play_state (BlBackpropPage *self, gboolean playing)
+{
+  gtk_image_set_from_icon_name (self->play_icon, playing ? "media-playback-pause-symbolic"
+                                                         : "media-playback-start-symbolic");
+  gtk_label_set_text (self->play_label, playing ? _("Pause") : _("Play"));
+}
+
+/* Play walks the iterations at the chosen speed, on the frame clock. */
 static gboolean
 play_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 {
   BlBackpropPage *self = BL_BACKPROP_PAGE (widget);
   gint64 now = gdk_frame_clock_get_frame_time (clock);
-  double per_second = MAX (5.0, self->iterations / 8.0);
   guint advance;
 
   if (self->play_last_us == 0)
-    self->play_last_us = now;
-  self->play_carry += (now - self->play_last_us) / 1e6 * per_second;
+    {
+      /* The first frame moves one iteration at once, whatever the speed. */
+      self->play_last_us = now;
+      self->play_carry = 1;
+    }
+  self->play_carry += (now - self->play_last_us) / 1e6 * play_per_second (self);
   self->play_last_us = now;
-  advance = (guint) self->play_carry;
+  advance = (guint) MIN (self->play_carry, (double) G_MAXUINT);
   self->play_carry -= advance;
   if (advance == 0)
     return G_SOURCE_CONTINUE;
-  if (self->current + advance >= self->iterations)
+  if ((guint64) self->current + advance >= self->iterations)
     {
+      self->tick_id = 0;   /* stopped first: the ledger catches up at once */
       set_current (self, self->iterations);
-      self->tick_id = 0;
-      gtk_image_set_from_icon_name (self->play_icon, "media-playback-start-symbolic");
-      gtk_label_set_text (self->play_label, _("Play"));
+      show_play_state (self, FALSE);
       return G_SOURCE_REMOVE;
     }
   set_current (self, self->current + advance);
@@ -514,13 +918,14 @@ void
 bl_backprop_page_toggle_play (BlBackpropPage *self)
 {
   g_return_if_fail (BL_IS_BACKPROP_PAGE (self));
+  ensure_computed (self);
 
   if (self->tick_id)
     {
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
       self->tick_id = 0;
-      gtk_image_set_from_icon_name (self->play_icon, "media-playback-start-symbolic");
-      gtk_label_set_text (self->play_label, _("Play"));
+      show_play_state (self, FALSE);
+      follow_ledger (self);
       return;
     }
   if (self->current >= self->iterations)
@@ -528,15 +933,25 @@ bl_backprop_page_toggle_play (BlBackpropPage *self)
   self->play_last_us = 0;
   self->play_carry = 0;
   self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), play_tick_cb, NULL, NULL);
-  gtk_image_set_from_icon_name (self->play_icon, "media-playback-pause-symbolic");
-  gtk_label_set_text (self->play_label, _("Pause"));
+  show_play_state (self, TRUE);
 }
 
 gboolean
 bl_backprop_page_get_playing (BlBackpropPage *self)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), FALSE);
+  ensure_computed (self);
   return self->tick_id != 0;
+}
+
+void
+bl_backprop_page_set_play_speed (BlBackpropPage *self, guint per_second)
+{
+  g_return_if_fail (BL_IS_BACKPROP_PAGE (self));
+  ensure_computed (self);
+  for (guint i = 0; i < G_N_ELEMENTS (play_speeds); i++)
+    if (play_speeds[i] == per_second)
+      gtk_drop_down_set_selected (self->speed_dropdown, i);
 }
 
 static void
@@ -544,33 +959,32 @@ iterations_changed_cb (GtkSpinButton *spin, BlBackpropPage *self)
 {
   guint n = (guint) gtk_spin_button_get_value_as_int (spin);
 
-  if (n < self->iterations)
-    {
-      /* Shrinking: drop rows; the cursor stays within the runs. */
-      self->iterations = n;
-      for (guint i = 0; i < self->runs->len; i++)
-        {
-          bl_toy_run_compute (g_ptr_array_index (self->runs, i), n);
-          update_chart_series (self, i);
-        }
-      reset_ledger_model (self);
-      update_reach_table (self);
-      update_stop_banner (self);
-      if (self->settings)
-        g_settings_set_uint (self->settings, "iterations", n);
-      set_current (self, MIN (self->current, n));
-    }
-  else
-    {
-      extend_runs (self, n);
-      update_current_view (self);
-    }
+  set_notice (self, NULL);
+  resize_runs (self, n);
+  set_current (self, MIN (self->current, self->iterations));
 }
 
 /* ------------------------------------------------------------------------------------------
  * Parameters: typed values are checked as they are typed; a bad one is refused in place
  * and the last good values stay in use.
  */
+
+/* A typed number, as the core reads it, except that "nan" is called what it is. */
+static gboolean
+parse_number (const char *text, double *out, GError **error)
+{
+  char *end = NULL;
+  double v = g_ascii_strtod (text ? text : "", &end);
+
+  if (end != text && isnan (v))
+    {
+      g_autofree char *typed = g_strstrip (g_strdup (text));
+      g_set_error (error, BL_TOY_ERROR, BL_TOY_ERROR_PARSE,
+                   _("“%s” is not a number (use a dot for decimals, e.g. 0.25)."), typed);
+      return FALSE;
+    }
+  return bl_toy_parse_double (text, out, error);
+}
 
 static void
 fill_param_entries (BlBackpropPage *self)
@@ -619,7 +1033,7 @@ param_changed_cb (GtkEditable *editable, BlBackpropPage *self)
 
       if (param_names[i][0] == 'b' && !candidate.has_biases)
         continue;
-      if (!bl_toy_parse_double (text, &v, &field_error) ||
+      if (!parse_number (text, &v, &field_error) ||
           !bl_toy_params_set (&candidate, param_names[i], v, &field_error))
         {
           g_autofree char *msg = g_strdup_printf ("%s: %s", param_names[i], field_error->message);
@@ -651,7 +1065,7 @@ build_param_grid (BlBackpropPage *self)
 
       gtk_label_set_xalign (GTK_LABEL (label), 1);
       gtk_widget_add_css_class (label, "param-name");
-      gtk_editable_set_width_chars (GTK_EDITABLE (entry), 7);
+      gtk_editable_set_width_chars (GTK_EDITABLE (entry), 5);
       gtk_widget_set_hexpand (entry, TRUE);
       gtk_widget_add_css_class (entry, "numeric");
       gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -670,6 +1084,7 @@ apply_preset (BlBackpropPage *self, BlToyPreset preset)
   gboolean train = gtk_switch_get_active (self->train_biases_switch);
 
   bl_toy_params_init_preset (&self->params, preset);
+  bl_network_options_apply (self->network_options, &self->params);
   self->params.train_biases = train && self->params.has_biases;
   gtk_widget_set_sensitive (GTK_WIDGET (self->train_biases_switch), self->params.has_biases);
   fill_param_entries (self);
@@ -686,6 +1101,14 @@ preset_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, BlBackpropPage *sel
     g_settings_set_string (self->settings, "preset",
                            preset == BL_TOY_PRESET_WITH_BIASES ? "with-biases" : "classroom");
   apply_preset (self, preset);
+}
+
+/* Another activation, update order or path: every run restarts from the same starting values. */
+static void
+network_options_changed_cb (BlNetworkOptions *options, BlBackpropPage *self)
+{
+  bl_network_options_apply (options, &self->params);
+  recompute_all (self);
 }
 
 static void
@@ -740,15 +1163,12 @@ static void
 lr_value_changed (BlBackpropPage *self, LrRow *row, double lr)
 {
   guint i = lr_row_index (self, row);
+  g_autofree char *label = rate_label (lr);
 
   bl_toy_run_free (g_ptr_array_index (self->runs, i));
   recompute_run (self, i);
   update_chart_series (self, i);
-  {
-    g_autofree char *label = g_strdup_printf ("η = %g", lr);
-    bl_chart_series_set_label (self->chart, row->chart_id, label);
-  }
-  recolor_rates (self);
+  bl_chart_series_set_label (self->chart, row->chart_id, label);
   rates_changed (self, i == self->ledger_run);
 }
 
@@ -759,7 +1179,7 @@ lr_entry_changed_cb (GtkEditable *editable, LrRow *row)
   g_autoptr(GError) error = NULL;
   double lr;
 
-  if (!bl_toy_parse_double (gtk_editable_get_text (editable), &lr, &error) ||
+  if (!parse_number (gtk_editable_get_text (editable), &lr, &error) ||
       !bl_toy_lr_validate (lr, &error))
     {
       set_field_error (row->entry, self->lr_error, error->message);
@@ -773,19 +1193,96 @@ lr_entry_changed_cb (GtkEditable *editable, LrRow *row)
   lr_value_changed (self, row, lr);
 }
 
+/* The rates a slider stops at: ten a decade, the values a teacher would type (1, 1.2, 1.5, 2,
+ * 2.5, 3, 4, 5, 6, 8 times a power of ten), so dragging never lands on 0.605. */
+static const double nice_mantissas[] = { 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 };
+
+static double
+nice_rate (int decade, guint i)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  /* Through text, so 0.1 · 3 is 0.3 and not 0.30000000000000004. */
+  g_ascii_formatd (buf, sizeof buf, "%.3g", nice_mantissas[i] * pow (10, decade));
+  return g_ascii_strtod (buf, NULL);
+}
+
+/* The nice rate nearest to 10^@log_lr (in log terms), within the slider's range. */
+static double
+snap_rate (double log_lr)
+{
+  int decade = (int) floor (log_lr);
+  double best = NAN, best_d = INFINITY;
+
+  for (guint i = 0; i < G_N_ELEMENTS (nice_mantissas); i++)
+    {
+      double v = nice_rate (decade, i), d = fabs (log10 (v) - log_lr);
+      if (log10 (v) < LR_SCALE_MIN - 1e-9 || log10 (v) > LR_SCALE_MAX + 1e-9)
+        continue;
+      if (d < best_d)
+        {
+          best_d = d;
+          best = v;
+        }
+    }
+  return isnan (best) ? pow (10, CLAMP (log_lr, LR_SCALE_MIN, LR_SCALE_MAX)) : best;
+}
+
+/* The next nice rate above (@dir > 0) or below @lr, within the slider's range. */
+static double
+next_rate (double lr, int dir)
+{
+  int decade = (int) floor (log10 (lr));
+
+  for (int d = decade - 1; d <= decade + 1; d++)
+    for (guint k = 0; k < G_N_ELEMENTS (nice_mantissas); k++)
+      {
+        guint i = dir > 0 ? k : G_N_ELEMENTS (nice_mantissas) - 1 - k;
+        int dd = dir > 0 ? d : 2 * decade - d;
+        double v = nice_rate (dd, i);
+        if (log10 (v) < LR_SCALE_MIN - 1e-9 || log10 (v) > LR_SCALE_MAX + 1e-9)
+          continue;
+        if ((dir > 0 && v > lr * (1 + 1e-9)) || (dir < 0 && v < lr * (1 - 1e-9)))
+          return v;
+      }
+  return lr;
+}
+
+/* Every move of the slider (pointer, arrow keys, Page Up/Down, Home/End) lands on a nice rate. */
+static gboolean
+lr_scale_change_value_cb (GtkRange *range, GtkScrollType scroll, double value, LrRow *row)
+{
+  double lr = lr_of_row (row), target;
+
+  switch (scroll)
+    {
+    case GTK_SCROLL_STEP_FORWARD: case GTK_SCROLL_STEP_RIGHT: case GTK_SCROLL_STEP_UP:
+    case GTK_SCROLL_PAGE_FORWARD: case GTK_SCROLL_PAGE_RIGHT: case GTK_SCROLL_PAGE_UP:
+      target = next_rate (isnan (lr) ? snap_rate (value) : lr, +1);
+      break;
+    case GTK_SCROLL_STEP_BACKWARD: case GTK_SCROLL_STEP_LEFT: case GTK_SCROLL_STEP_DOWN:
+    case GTK_SCROLL_PAGE_BACKWARD: case GTK_SCROLL_PAGE_LEFT: case GTK_SCROLL_PAGE_DOWN:
+      target = next_rate (isnan (lr) ? snap_rate (value) : lr, -1);
+      break;
+    default:
+      target = snap_rate (value);
+      break;
+    }
+  if (target != lr)
+    gtk_range_set_value (range, log10 (target));
+  return TRUE;
+}
+
 static void
 lr_scale_changed_cb (GtkRange *range, LrRow *row)
 {
-  /* Three significant digits: a dragged rate reads like one a teacher would type. */
-  double lr = pow (10, gtk_range_get_value (range));
-  char buf[32];
+  double lr = snap_rate (gtk_range_get_value (range));
+  g_autofree char *text = bl_format_rate (lr);
 
-  g_snprintf (buf, sizeof buf, "%.3g", lr);
   g_signal_handlers_block_matched (row->entry, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, row);
-  gtk_editable_set_text (GTK_EDITABLE (row->entry), buf);
+  gtk_editable_set_text (GTK_EDITABLE (row->entry), text);
   g_signal_handlers_unblock_matched (row->entry, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, row);
   set_field_error (row->entry, row->page->lr_error, NULL);
-  lr_value_changed (row->page, row, g_ascii_strtod (buf, NULL));
+  lr_value_changed (row->page, row, lr);
 }
 
 static void
@@ -807,26 +1304,24 @@ lr_row_new (BlBackpropPage *self, double lr)
 {
   LrRow *row = g_new0 (LrRow, 1);
   GtkWidget *remove = gtk_button_new_from_icon_name ("list-remove-symbolic");
-  char buf[32];
   GdkRGBA c;
-  g_autofree char *label = g_strdup_printf ("η = %g", lr);
+  g_autofree char *label = rate_label (lr);
+  g_autofree char *text = bl_format_rate (lr);
 
   row->page = self;
   row->row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   row->swatch = gtk_drawing_area_new ();
-  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (row->swatch), 14);
-  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (row->swatch), 14);
+  gtk_widget_add_css_class (row->swatch, "rate-swatch");
   gtk_widget_set_valign (row->swatch, GTK_ALIGN_CENTER);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (row->swatch), swatch_draw, row, NULL);
   row->entry = gtk_entry_new ();
-  gtk_editable_set_width_chars (GTK_EDITABLE (row->entry), 6);
-  g_snprintf (buf, sizeof buf, "%g", lr);
-  gtk_editable_set_text (GTK_EDITABLE (row->entry), buf);
+  gtk_editable_set_width_chars (GTK_EDITABLE (row->entry), 5);
+  gtk_editable_set_text (GTK_EDITABLE (row->entry), text);
   gtk_widget_add_css_class (row->entry, "numeric");
   gtk_accessible_update_property (GTK_ACCESSIBLE (row->entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Learning rate"), -1);
   row->scale = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, LR_SCALE_MIN, LR_SCALE_MAX,
-                                         0.001);
+                                         0.01);
   gtk_scale_set_draw_value (GTK_SCALE (row->scale), FALSE);
   gtk_range_set_value (GTK_RANGE (row->scale), log10 (lr));
   gtk_widget_set_hexpand (row->scale, TRUE);
@@ -840,6 +1335,7 @@ lr_row_new (BlBackpropPage *self, double lr)
   gtk_box_append (GTK_BOX (row->row), row->scale);
   gtk_box_append (GTK_BOX (row->row), remove);
   g_signal_connect (row->entry, "changed", G_CALLBACK (lr_entry_changed_cb), row);
+  g_signal_connect (row->scale, "change-value", G_CALLBACK (lr_scale_change_value_cb), row);
   g_signal_connect (row->scale, "value-changed", G_CALLBACK (lr_scale_changed_cb), row);
   g_signal_connect (remove, "clicked", G_CALLBACK (lr_remove_cb), row);
 
@@ -852,6 +1348,7 @@ static void
 lr_row_free (gpointer data)
 {
   LrRow *row = data;
+  g_clear_pointer (&row->correct_run, bl_toy_run_free);
   g_free (row);
 }
 
@@ -867,6 +1364,8 @@ lr_remove_cb (GtkButton *button, LrRow *row)
       return;
     }
   bl_chart_remove_series (self->chart, row->chart_id);
+  if (row->correct_chart_id)
+    bl_chart_remove_series (self->chart, row->correct_chart_id);
   gtk_box_remove (self->lr_box, row->row);
   g_ptr_array_remove_index (self->runs, i);
   g_ptr_array_remove_index (self->lr_rows, i);
@@ -890,8 +1389,8 @@ lr_add_cb (GtkWidget *widget, BlBackpropPage *self)
                        _("Eight learning rates at most (one colour each): remove one first."));
       return;
     }
-  if (!bl_toy_parse_double (gtk_editable_get_text (GTK_EDITABLE (self->lr_add_entry)), &lr,
-                            &error) || !bl_toy_lr_validate (lr, &error))
+  if (!parse_number (gtk_editable_get_text (GTK_EDITABLE (self->lr_add_entry)), &lr, &error) ||
+      !bl_toy_lr_validate (lr, &error))
     {
       set_field_error (GTK_WIDGET (self->lr_add_entry), self->lr_error, error->message);
       return;
@@ -915,10 +1414,12 @@ rebuild_lr_rows (BlBackpropPage *self, const double *lrs, guint n)
     {
       LrRow *row = g_ptr_array_index (self->lr_rows, i);
       bl_chart_remove_series (self->chart, row->chart_id);
+      if (row->correct_chart_id)
+        bl_chart_remove_series (self->chart, row->correct_chart_id);
       gtk_box_remove (self->lr_box, row->row);
     }
   g_ptr_array_set_size (self->lr_rows, 0);
-  for (guint i = 0; i < n && i < MAX_RATES; i++)
+  for (guint i = 0; i < n && self->lr_rows->len < MAX_RATES; i++)
     {
       g_autoptr(GError) error = NULL;
       if (!bl_toy_lr_validate (lrs[i], &error))
@@ -927,39 +1428,181 @@ rebuild_lr_rows (BlBackpropPage *self, const double *lrs, guint n)
       gtk_box_append (self->lr_box, ((LrRow *) g_ptr_array_index (self->lr_rows,
                                                                   self->lr_rows->len - 1))->row);
     }
+  if (self->lr_rows->len == 0)
+    {
+      guint nd;
+      const double *d = bl_toy_default_learning_rates (&nd);
+      rebuild_lr_rows (self, d, nd);
+    }
+  recolor_rates (self);
 }
 
 /* ------------------------------------------------------------------------------------------
- * The ledger
+ * The ledger: a one-column view of the iterations (it never scrolls sideways) beside a view of
+ * every quantity, on one selection. Cells are labels in the format of their column's kind,
+ * in columns wide enough for the widest number that kind writes in the current font.
  */
+
+static int
+cell_column (GtkWidget *label)
+{
+  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (label), "ledger-column"));
+}
+
+static void
+mark_cell (BlBackpropPage *self, GtkWidget *label)
+{
+  if (cell_column (label) == (int) self->selected_col)
+    gtk_widget_add_css_class (label, "selected-quantity");
+  else
+    gtk_widget_remove_css_class (label, "selected-quantity");
+}
+
+/* A cell label went away (its list item was dropped): it leaves the page's list. */
+static void
+cell_finalized (gpointer data, GObject *where_the_label_was)
+{
+  BlBackpropPage *self = data;
+  g_ptr_array_remove_fast (self->cells, where_the_label_was);
+}
 
 static void
 cell_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, BlBackpropPage *self)
 {
   GtkWidget *label = gtk_label_new (NULL);
+  int col = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "ledger-column"));
 
   gtk_label_set_xalign (GTK_LABEL (label), 1);
+  /* A column too narrow shows "…", never a number with its end cut off. */
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_START);
   gtk_widget_add_css_class (label, "numeric");
+  g_object_set_data (G_OBJECT (label), "ledger-column", GINT_TO_POINTER (col));
   gtk_list_item_set_child (item, label);
+  g_ptr_array_add (self->cells, label);
+  g_object_weak_ref (G_OBJECT (label), cell_finalized, self);
+  queue_column_widths (self);
+}
+
+/* With a mistake chosen: whether row @k's @col differs from the correct network's (the cells a
+ * class should look at: where the mistake enters, and everything downstream of it). */
+static gboolean
+cell_differs (BlBackpropPage *self, guint k, int col, double value)
+{
+  const LrRow *lr_row;
+  BlToyRow correct;
+
+  if (col == ITERATION_COLUMN || self->ledger_run >= self->lr_rows->len)
+    return FALSE;
+  lr_row = g_ptr_array_index (self->lr_rows, self->ledger_run);
+  if (lr_row->correct_run == NULL || k >= lr_row->correct_run->n_rows)
+    return FALSE;
+  bl_toy_run_get_row (lr_row->correct_run, k, &correct);
+  /* Bit-identical where the mistake plays no part: both runs share the code up to it. */
+  return !(value == correct.v[col]) &&
+         fabs (value - correct.v[col]) > 1e-12 * MAX (fabs (value), fabs (correct.v[col]));
+}
+
+static void
+mark_differs (BlBackpropPage *self, GtkWidget *label, guint k, int col, double value)
+{
+  if (cell_differs (self, k, col, value))
+    gtk_widget_add_css_class (label, "differs");
+  else
+    gtk_widget_remove_css_class (label, "differs");
 }
 
 static void
 cell_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, BlBackpropPage *self)
 {
   BlLedgerRow *row = gtk_list_item_get_item (item);
-  int col = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
   GtkWidget *label = gtk_list_item_get_child (item);
-  char buf[64];
+  int col = cell_column (label);
+  guint k = bl_ledger_row_get_iteration (row);
 
-  if (col < 0)
-    g_snprintf (buf, sizeof buf, "%u", bl_ledger_row_get_iteration (row));
+  if (col == ITERATION_COLUMN)
+    {
+      g_autofree char *text = bl_format_count (k);
+      gtk_label_set_text (GTK_LABEL (label), text);
+    }
   else
-    g_snprintf (buf, sizeof buf, "%.9g", bl_ledger_row_get_values (row)->v[col]);
-  gtk_label_set_text (GTK_LABEL (label), buf);
-  if (col == (int) self->selected_col)
-    gtk_widget_add_css_class (label, "selected-quantity");
-  else
-    gtk_widget_remove_css_class (label, "selected-quantity");
+    {
+      char buf[BL_FORMAT_NUMBER_SIZE];
+      double value = bl_ledger_row_get_values (row)->v[col];
+      gtk_label_set_text (GTK_LABEL (label),
+                          bl_format_number (buf, bl_format_column_kind (col), value));
+      mark_differs (self, label, k, col, value);
+    }
+  /* Which row the cell shows: a click reads it back (k + 1, so that 0 means unbound). */
+  g_object_set_data (G_OBJECT (label), "ledger-row", GUINT_TO_POINTER (k + 1));
+  mark_cell (self, label);
+}
+
+static void
+cell_unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, BlBackpropPage *self)
+{
+  g_object_set_data (G_OBJECT (gtk_list_item_get_child (item)), "ledger-row", NULL);
+}
+
+/* The run shown changed (a rate dragged, a value typed): the cells that exist take the new
+ * values in place, each row computed once; the row widgets stay. */
+static void
+ledger_values_changed_cb (BlLedgerModel *model, BlBackpropPage *self)
+{
+  const BlToyRun *run = bl_ledger_model_get_run (model);
+  g_autoptr(GHashTable) rows = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+
+  for (guint i = 0; i < self->cells->len; i++)
+    {
+      GtkWidget *label = g_ptr_array_index (self->cells, i);
+      guint k1 = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "ledger-row"));
+      int col = cell_column (label);
+      BlToyRow *row;
+      char buf[BL_FORMAT_NUMBER_SIZE];
+
+      if (k1 == 0 || col == ITERATION_COLUMN)
+        continue;
+      row = g_hash_table_lookup (rows, GUINT_TO_POINTER (k1));
+      if (row == NULL)
+        {
+          row = g_new0 (BlToyRow, 1);
+          if (run && k1 - 1 < run->n_rows)
+            bl_toy_run_get_row (run, k1 - 1, row);
+          g_hash_table_insert (rows, GUINT_TO_POINTER (k1), row);
+        }
+      gtk_label_set_text (GTK_LABEL (label),
+                          bl_format_number (buf, bl_format_column_kind (col), row->v[col]));
+      mark_differs (self, label, k1 - 1, col, row->v[col]);
+    }
+}
+
+/* The selected quantity is marked in every cell that exists, without touching the model (which
+ * would rebuild the rows under a click that is still being delivered). */
+static void
+mark_selected_column (BlBackpropPage *self)
+{
+  for (guint i = 0; i < self->cells->len; i++)
+    mark_cell (self, g_ptr_array_index (self->cells, i));
+}
+
+static GtkColumnViewColumn *
+add_ledger_column (BlBackpropPage *self, GtkColumnView *view, int col)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+
+  g_object_set_data (G_OBJECT (factory), "ledger-column", GINT_TO_POINTER (col));
+  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind_cb), self);
+  column = gtk_column_view_column_new (col == ITERATION_COLUMN ? _("iteration")
+                                                              : bl_toy_column_label (col),
+                                       factory);
+  g_object_set_data (G_OBJECT (column), "ledger-column", GINT_TO_POINTER (col));
+  gtk_column_view_column_set_fixed_width (column, 100);   /* until the font is measured */
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_append_column (view, column);
+  g_object_unref (column);
+  return column;
 }
 
 static void
@@ -972,25 +1615,109 @@ build_ledger_columns (BlBackpropPage *self, gboolean biases)
       g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item (columns, 0);
       gtk_column_view_remove_column (self->ledger_view, c);
     }
-  for (int col = -1; col < BL_TOY_N_COLS; col++)
-    {
-      GtkListItemFactory *factory;
-      GtkColumnViewColumn *column;
+  add_ledger_column (self, self->ledger_view, ITERATION_COLUMN);
+  for (guint i = 0; i < G_N_ELEMENTS (ledger_order); i++)
+    if (bl_toy_column_visible (ledger_order[i], biases))
+      add_ledger_column (self, self->ledger_view, ledger_order[i]);
+  queue_column_widths (self);
+}
 
-      if (col >= 0 && !bl_toy_column_visible (col, biases))
-        continue;
-      factory = gtk_signal_list_item_factory_new ();
-      g_object_set_data (G_OBJECT (factory), "column", GINT_TO_POINTER (col));
-      g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), self);
-      g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), self);
-      column = gtk_column_view_column_new (col < 0 ? _("iteration") : bl_toy_column_label (col),
-                                           factory);
-      g_object_set_data (G_OBJECT (column), "column", GINT_TO_POINTER (col));
-      gtk_column_view_column_set_fixed_width (column, col < 0 ? 80 : 112);
-      gtk_column_view_column_set_resizable (column, TRUE);
-      gtk_column_view_append_column (self->ledger_view, column);
-      g_object_unref (column);
+/* Width of @text in @widget's font, in pixels. */
+static int
+text_width (GtkWidget *widget, const char *text, gboolean bold)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
+  int w;
+
+  if (bold)
+    {
+      PangoAttrList *attrs = pango_attr_list_new ();
+      pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+      pango_layout_set_attributes (layout, attrs);
+      pango_attr_list_unref (attrs);
     }
+  pango_layout_get_pixel_size (layout, &w, NULL);
+  g_object_unref (layout);
+  return w;
+}
+
+static void
+size_columns (BlBackpropPage *self, GtkColumnView *view, GtkWidget *probe, int padding)
+{
+  GListModel *columns = gtk_column_view_get_columns (view);
+  int fixed = text_width (probe, bl_format_widest (BL_NUMBER_FIXED), TRUE);
+  int scientific = text_width (probe, bl_format_widest (BL_NUMBER_SCIENTIFIC), TRUE);
+  g_autofree char *last = bl_format_count (MAX (self->iterations, self->current));
+  g_autofree char *widest_count = g_strdup (last);
+
+  /* The widest count of as many digits: every digit an 8. */
+  g_strcanon (widest_count, ",.", '8');
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      int col = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (column), "ledger-column"));
+      int number = col == ITERATION_COLUMN ? text_width (probe, widest_count, TRUE)
+                   : bl_format_column_kind (col) == BL_NUMBER_FIXED ? fixed : scientific;
+      /* A title has the header button's padding too: about a character more. */
+      int title = text_width (GTK_WIDGET (view), gtk_column_view_column_get_title (column), TRUE) +
+                  text_width (GTK_WIDGET (view), "M", TRUE);
+
+      gtk_column_view_column_set_fixed_width (column, MAX (number, title) + padding);
+    }
+}
+
+static void queue_column_widths (BlBackpropPage *self);
+
+static gboolean
+column_widths_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  queue_column_widths (BL_BACKPROP_PAGE (widget));
+  return G_SOURCE_REMOVE;
+}
+
+/* Measures the font the cells are drawn in (a live cell's: the projector's is larger) and sizes
+ * every column for the widest number its kind writes; bold, because the selected quantity's
+ * cells are bold. The ledger starts where the iteration column (over its left edge) ends. */
+static gboolean
+column_widths_cb (gpointer data)
+{
+  BlBackpropPage *self = data;
+  GtkWidget *probe = NULL;
+  int label_nat, cell_extra, padding;
+
+  self->widths_idle = 0;
+  /* A cell that has been laid out: its padding can be read from its allocation. */
+  for (guint i = 0; i < self->cells->len && probe == NULL; i++)
+    {
+      GtkWidget *label = g_ptr_array_index (self->cells, i);
+      if (gtk_widget_get_parent (label) && gtk_widget_get_root (label) &&
+          gtk_widget_get_width (label) > 0)
+        probe = label;
+    }
+  if (probe == NULL)
+    {
+      /* None yet: after the next frame's layout. */
+      if (self->cells->len > 0)
+        gtk_widget_add_tick_callback (GTK_WIDGET (self), column_widths_tick_cb, NULL, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  /* The padding and borders around a number, as the theme and style.css give them: the
+   * label's own (its natural width less its text's) and its cell's (what the cell keeps of
+   * the width it is given). */
+  gtk_widget_measure (probe, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &label_nat, NULL, NULL);
+  cell_extra = gtk_widget_get_width (gtk_widget_get_parent (probe)) - gtk_widget_get_width (probe);
+  padding = MAX (0, label_nat - text_width (probe, gtk_label_get_text (GTK_LABEL (probe)), FALSE))
+            + MAX (0, cell_extra) + 2;
+  size_columns (self, self->ledger_view, probe, padding);
+  size_columns (self, self->iteration_view, probe, padding);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_column_widths (BlBackpropPage *self)
+{
+  if (self->widths_idle == 0)
+    self->widths_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, column_widths_cb, self, NULL);
 }
 
 static void
@@ -1003,34 +1730,46 @@ selection_changed_cb (GtkSingleSelection *selection, GParamSpec *pspec, BlBackpr
   set_current (self, k);
 }
 
-/* A click in the ledger: the row under it becomes current, its column the explained one. */
+/* The ledger cell label at or under @hit, or NULL. */
+static GtkWidget *
+cell_label_at (GtkWidget *hit, GtkWidget *view)
+{
+  for (GtkWidget *w = hit; w && w != view; w = gtk_widget_get_parent (w))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (w);
+      if (GTK_IS_LABEL (w) && g_object_get_data (G_OBJECT (w), "ledger-row"))
+        return w;
+      /* A click on a cell's padding picks the cell: its label is its child. */
+      if (child && GTK_IS_LABEL (child) && g_object_get_data (G_OBJECT (child), "ledger-row"))
+        return child;
+    }
+  return NULL;
+}
+
+/* A click in the ledger: the row under it becomes current, its column the explained one. It
+ * runs before the list's own click handling, which then selects the same row. */
 static void
 ledger_click_cb (GtkGestureClick *gesture, int n_press, double x, double y,
                  BlBackpropPage *self)
 {
-  GtkWidget *hit = gtk_widget_pick (GTK_WIDGET (self->ledger_view), x, y, GTK_PICK_DEFAULT);
-  GListModel *columns = gtk_column_view_get_columns (self->ledger_view);
-  double cx = 0;
-  double scroll_x = gtk_adjustment_get_value (
-    gtk_scrolled_window_get_hadjustment (self->ledger_scroller));
+  GtkWidget *view = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  GtkWidget *label = cell_label_at (gtk_widget_pick (view, x, y, GTK_PICK_DEFAULT), view);
+  guint k;
+  int col;
 
-  if (hit == NULL || !GTK_IS_LABEL (hit) || !gtk_widget_has_css_class (hit, "numeric"))
+  if (label == NULL)
     return;
-  /* Which column: walk the fixed widths from the left edge. */
-  x += scroll_x;
-  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+  k = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "ledger-row")) - 1;
+  /* Under the pinned iteration column (which lets clicks through): the row, not what scrolled
+   * beneath it. */
+  col = x < gtk_widget_get_width (GTK_WIDGET (self->iteration_scroller)) ? ITERATION_COLUMN
+                                                                        : cell_column (label);
+  if (col != ITERATION_COLUMN)
     {
-      g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item (columns, i);
-      int w = gtk_column_view_column_get_fixed_width (c);
-      if (x >= cx && x < cx + w)
-        {
-          int col = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (c), "column"));
-          if (col >= 0)
-            bl_backprop_page_select_column (self, col);
-          break;
-        }
-      cx += w;
+      self->selected_col = col;
+      mark_selected_column (self);
     }
+  set_current (self, k);
 }
 
 static void
@@ -1041,6 +1780,8 @@ ledger_run_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, BlBackpropPage 
   if (self->syncing || i == GTK_INVALID_LIST_POSITION || i >= self->runs->len)
     return;
   self->ledger_run = i;
+  for (guint j = 0; j < self->runs->len; j++)
+    update_chart_series (self, j);
   reset_ledger_model (self);
   update_current_view (self);
 }
@@ -1064,7 +1805,7 @@ eps_changed_cb (GtkEditable *editable, BlBackpropPage *self)
   g_autoptr(GError) error = NULL;
   double eps;
 
-  if (!bl_toy_parse_double (gtk_editable_get_text (editable), &eps, &error) || eps <= 0)
+  if (!parse_number (gtk_editable_get_text (editable), &eps, &error) || eps <= 0)
     {
       gtk_widget_add_css_class (GTK_WIDGET (editable), "error");
       gtk_widget_set_tooltip_text (GTK_WIDGET (editable),
@@ -1078,22 +1819,311 @@ eps_changed_cb (GtkEditable *editable, BlBackpropPage *self)
 }
 
 /* ------------------------------------------------------------------------------------------
+ * Exports: started here, written by a worker (bl-backprop-export.c), reported on the status
+ * line. The page may be gone when a job ends: the job's callback holds it weakly.
+ */
+
+typedef struct {
+  GWeakRef page;
+  char    *name;       /* the file's display name */
+  int      kind;       /* BlBackpropExportKind, or -1 for the chart */
+  guint    rows;       /* the workbook's last iteration */
+} ExportClosure;
+
+static void
+export_closure_free (ExportClosure *c)
+{
+  g_weak_ref_clear (&c->page);
+  g_free (c->name);
+  g_free (c);
+}
+
+static void
+export_progress_cb (GObject *target, double fraction)
+{
+  BlBackpropPage *self = BL_BACKPROP_PAGE (target);
+
+  if (self->exporting)
+    show_status (self, NULL, fraction, FALSE);
+}
+
+static void
+export_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  ExportClosure *c = data;
+  g_autoptr(BlBackpropPage) self = g_weak_ref_get (&c->page);
+  g_autoptr(GError) error = NULL;
+  guint64 bytes = bl_backprop_export_finish (result, &error);
+  g_autofree char *size = g_format_size (bytes);
+  g_autofree char *text = NULL;
+
+  if (self == NULL)
+    {
+      export_closure_free (c);
+      return;
+    }
+  self->exporting = FALSE;
+  gtk_widget_set_sensitive (self->export_button, TRUE);
+  g_clear_object (&self->export_cancellable);
+  if (error)
+    {
+      text = g_strdup_printf (_("Could not save “%s”: %s"), c->name, error->message);
+      show_status (self, text, NAN, TRUE);
+      export_closure_free (c);
+      return;
+    }
+  if (c->kind == BL_BACKPROP_EXPORT_CSV)
+    text = g_strdup_printf (_("Saved the ledger to “%s” (%s): every iteration of every "
+                              "learning rate, full precision."), c->name, size);
+  else if (c->kind == BL_BACKPROP_EXPORT_XLSX)
+    {
+      g_autofree char *rows = bl_format_count (c->rows);
+      text = g_strdup_printf (_("Saved the workbook “%s” (%s): a sheet per learning rate, "
+                                "iterations 0 to %s, every cell a live formula."), c->name,
+                              size, rows);
+    }
+  else
+    text = g_strdup_printf (_("Saved the loss chart to “%s” (%s)."), c->name, size);
+  show_status (self, text, NAN, FALSE);
+  self->status_hide_id = g_timeout_add_seconds (STATUS_SECONDS, hide_status_cb, self);
+  export_closure_free (c);
+}
+
+/* Starts the status and the closure of an export of @path; FALSE if one is still running. */
+static ExportClosure *
+begin_export (BlBackpropPage *self, const char *path, int kind, const char *message,
+              GError **error)
+{
+  ExportClosure *c;
+
+  if (self->exporting)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   _("An export is still being written; try again when it has finished."));
+      return NULL;
+    }
+  c = g_new0 (ExportClosure, 1);
+  g_weak_ref_init (&c->page, self);
+  c->name = g_filename_display_basename (path);
+  c->kind = kind;
+  self->exporting = TRUE;
+  gtk_widget_set_sensitive (self->export_button, FALSE);
+  self->export_cancellable = g_cancellable_new ();
+  show_status (self, message, kind < 0 ? -1 : 0, FALSE);
+  return c;
+}
+
+static gboolean
+export_ledger (BlBackpropPage *self, BlBackpropExportKind kind, const char *path,
+               GError **error)
+{
+  g_autofree double *lrs = g_new (double, MAX (self->runs->len, 1));
+  g_autofree char *name = g_filename_display_basename (path);
+  g_autofree char *message = NULL;
+  guint iterations = self->iterations;
+  ExportClosure *c;
+
+  for (guint i = 0; i < self->runs->len; i++)
+    lrs[i] = ((BlToyRun *) g_ptr_array_index (self->runs, i))->lr;
+  if (kind == BL_BACKPROP_EXPORT_XLSX)
+    {
+      g_autofree char *rows = NULL;
+      iterations = MIN (self->iterations, MAX (BL_BACKPROP_WORKBOOK_ITERATIONS, self->current));
+      rows = bl_format_count (iterations);
+      message = g_strdup_printf (_("Writing the workbook “%s”: a sheet per learning rate, "
+                                   "iterations 0 to %s…"), name, rows);
+    }
+  else
+    {
+      g_autofree char *rows = bl_format_count ((guint64) (self->iterations + 1) * self->runs->len);
+      message = g_strdup_printf (_("Writing the ledger “%s”: %s rows…"), name, rows);
+    }
+  c = begin_export (self, path, kind, message, error);
+  if (c == NULL)
+    return FALSE;
+  c->rows = iterations;
+  if (kind == BL_BACKPROP_EXPORT_CSV)
+    show_status (self, NULL, -1, FALSE);   /* the CSV writer cannot say how far it is */
+  bl_backprop_export_ledger_async (kind, path, &self->params, lrs, self->runs->len, iterations,
+                                   self->export_cancellable, export_progress_cb, G_OBJECT (self),
+                                   export_done_cb, c);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------
  * GObject
  */
+
+/* Below this width (in the page's font) the sidebar starts hidden, so the diagram, the chart and
+ * the ledger keep a readable size: a 1024-pixel projector in projector mode, for one. */
+#define SIDEBAR_MIN_EMS 60
+
+static void set_show_sidebar (BlBackpropPage *self, gboolean show);
+
+static gboolean
+auto_sidebar_cb (gpointer data)
+{
+  BlBackpropPage *self = data;
+  double em = bl_text_font_px (gtk_widget_get_pango_context (GTK_WIDGET (self)));
+
+  self->sidebar_idle = 0;
+  if (!self->sidebar_chosen && gtk_widget_get_width (GTK_WIDGET (self)) > 0)
+    set_show_sidebar (self, gtk_widget_get_width (GTK_WIDGET (self)) >= SIDEBAR_MIN_EMS * em);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+set_show_sidebar (BlBackpropPage *self, gboolean show)
+{
+  show = !!show;
+  if (self->show_sidebar == (guint) show)
+    return;
+  self->show_sidebar = show;
+  gtk_widget_set_visible (self->sidebar, show);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_SIDEBAR]);
+}
+
+static void
+bl_backprop_page_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  BlBackpropPage *self = BL_BACKPROP_PAGE (object);
+
+  if (id == PROP_SHOW_SIDEBAR)
+    g_value_set_boolean (value, self->show_sidebar);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
+static void
+bl_backprop_page_set_property (GObject *object, guint id, const GValue *value,
+                               GParamSpec *pspec)
+{
+  BlBackpropPage *self = BL_BACKPROP_PAGE (object);
+
+  if (id == PROP_SHOW_SIDEBAR)
+    {
+      /* Shown or hidden by hand (F9, the button): no longer decided by the width. */
+      self->sidebar_chosen = TRUE;
+      set_show_sidebar (self, g_value_get_boolean (value));
+    }
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
+/* The panes share the page in fixed proportions as the window changes size, until the teacher
+ * drags one (then it keeps its place): the sidebar at its natural width (at most a third), the
+ * diagram and the chart halves of the upper part, the ledger above half of the height, the
+ * formula panel a third of the width beside it. */
+enum { PANE_SIDEBAR, PANE_TOP, PANE_VERTICAL, PANE_LEDGER };
+
+static void
+place_pane (BlBackpropPage *self, GtkPaned *paned, guint which, int position)
+{
+  if (self->panes_dragged & (1u << which) || gtk_paned_get_position (paned) == position)
+    return;
+  self->placing_panes = TRUE;
+  gtk_paned_set_position (paned, position);
+  self->placing_panes = FALSE;
+}
+
+static void
+pane_moved_cb (GtkPaned *paned, GParamSpec *pspec, BlBackpropPage *self)
+{
+  GtkPaned *panes[] = { self->hpaned, self->top_paned, self->vpaned, self->ledger_paned };
+
+  if (self->placing_panes || !gtk_widget_get_mapped (GTK_WIDGET (paned)))
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (panes); i++)
+    if (panes[i] == paned)
+      self->panes_dragged |= 1u << i;
+}
+
+/* The page is one box (the template's child): it measures and allocates that box, then places
+ * the panes (no layout manager, so that this runs on every allocation). */
+static void
+bl_backprop_page_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
+                          int *minimum, int *natural, int *minimum_baseline,
+                          int *natural_baseline)
+{
+  ensure_computed (BL_BACKPROP_PAGE (widget));
+  gtk_widget_measure (gtk_widget_get_first_child (widget), orientation, for_size, minimum,
+                      natural, minimum_baseline, natural_baseline);
+}
+
+static void
+bl_backprop_page_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  BlBackpropPage *self = BL_BACKPROP_PAGE (widget);
+  GtkWidget *box = gtk_widget_get_first_child (widget);
+  int end_w = width, paned_h = height;
+
+  /* Placed before the box is allocated, from the size it is about to get, so that this very
+   * allocation uses them: the sidebar at its natural width (at most a third of the page)… */
+  if (self->show_sidebar)
+    {
+      int natural, side;
+      gtk_widget_measure (self->sidebar, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL,
+                          NULL);
+      side = MIN (natural, width / 3);
+      place_pane (self, self->hpaned, PANE_SIDEBAR, side);
+      end_w = width - gtk_paned_get_position (self->hpaned);
+    }
+  /* …the rest below the toolbar and the messages, which take their natural heights. */
+  for (GtkWidget *c = gtk_widget_get_first_child (box); c; c = gtk_widget_get_next_sibling (c))
+    if (c != GTK_WIDGET (self->hpaned) && gtk_widget_get_visible (c))
+      {
+        int natural;
+        gtk_widget_measure (c, GTK_ORIENTATION_VERTICAL, width, NULL, &natural, NULL, NULL);
+        paned_h -= natural;
+      }
+  if (end_w > 0 && paned_h > 0)
+    {
+      place_pane (self, self->top_paned, PANE_TOP, end_w * 11 / 20);
+      place_pane (self, self->vpaned, PANE_VERTICAL, paned_h * 13 / 25);
+      place_pane (self, self->ledger_paned, PANE_LEDGER, end_w * 2 / 3);
+    }
+  gtk_widget_allocate (box, width, height, baseline, NULL);
+  if (gtk_widget_get_width (GTK_WIDGET (self->formula_label)) != self->formula_width &&
+      self->refit_idle == 0)
+    self->refit_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, refit_formulas_cb, self, NULL);
+  if (!self->sidebar_chosen && self->sidebar_idle == 0)
+    self->sidebar_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, auto_sidebar_cb, self, NULL);
+}
+
+/* The font changed (projector mode, the desktop's text size): the columns follow it. */
+static void
+bl_backprop_page_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (bl_backprop_page_parent_class)->css_changed (widget, change);
+  queue_column_widths (BL_BACKPROP_PAGE (widget));
+}
 
 static void
 bl_backprop_page_dispose (GObject *object)
 {
   BlBackpropPage *self = BL_BACKPROP_PAGE (object);
 
+  g_clear_handle_id (&self->compute_idle, g_source_remove);
   if (self->tick_id)
     {
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
       self->tick_id = 0;
     }
+  if (self->export_cancellable)
+    g_cancellable_cancel (self->export_cancellable);
+  g_clear_object (&self->export_cancellable);
   g_clear_handle_id (&self->scroll_idle, g_source_remove);
+  g_clear_handle_id (&self->widths_idle, g_source_remove);
+  g_clear_handle_id (&self->sidebar_idle, g_source_remove);
+  g_clear_handle_id (&self->refit_idle, g_source_remove);
+  g_clear_handle_id (&self->follow_id, g_source_remove);
+  g_clear_handle_id (&self->pulse_id, g_source_remove);
+  g_clear_handle_id (&self->status_hide_id, g_source_remove);
   if (self->ledger)
     bl_ledger_model_set_run (self->ledger, NULL);
+  for (guint i = 0; i < self->cells->len; i++)
+    g_object_weak_unref (g_ptr_array_index (self->cells, i), cell_finalized, self);
+  g_ptr_array_set_size (self->cells, 0);
   gtk_widget_dispose_template (GTK_WIDGET (self), BL_TYPE_BACKPROP_PAGE);
   {
     GtkWidget *child;
@@ -1113,6 +2143,8 @@ bl_backprop_page_finalize (GObject *object)
 
   g_ptr_array_unref (self->runs);
   g_ptr_array_unref (self->lr_rows);
+  g_ptr_array_unref (self->cells);
+  g_free (self->notice);
   G_OBJECT_CLASS (bl_backprop_page_parent_class)->finalize (object);
 }
 
@@ -1124,23 +2156,50 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
 
   object_class->dispose = bl_backprop_page_dispose;
   object_class->finalize = bl_backprop_page_finalize;
+  object_class->get_property = bl_backprop_page_get_property;
+  object_class->set_property = bl_backprop_page_set_property;
+  widget_class->css_changed = bl_backprop_page_css_changed;
+  widget_class->size_allocate = bl_backprop_page_size_allocate;
+  widget_class->measure = bl_backprop_page_measure;
+
+  /* "show-sidebar": the starting values and the rates beside the lesson (F9 hides them, so the
+   * diagram, the chart and the ledger take the whole projector). */
+  properties[PROP_SHOW_SIDEBAR] =
+    g_param_spec_boolean ("show-sidebar", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (BL_TYPE_CHART);
   g_type_ensure (BL_TYPE_NETWORK_VIEW);
+  g_type_ensure (BL_TYPE_NETWORK_OPTIONS);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/backproplab/BackpropLab/ui/bl-backprop-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, BlBackpropPage, name)
   CHILD (banner_revealer);
   CHILD (banner_label);
   CHILD (banner_close);
-  CHILD (run_n_spin);
-  CHILD (iterations_spin);
+  CHILD (sidebar);
+  CHILD (hpaned);
+  CHILD (vpaned);
+  CHILD (top_paned);
+  CHILD (ledger_paned);
+  CHILD (speed_dropdown);
   CHILD (position_label);
+  CHILD (export_button);
+  CHILD (status_revealer);
+  CHILD (status_label);
+  CHILD (status_progress);
+  CHILD (status_close);
+  CHILD (run_n_spin);
+  CHILD (run_n_adjustment);
+  CHILD (iterations_spin);
+  CHILD (iterations_adjustment);
   CHILD (play_icon);
   CHILD (play_label);
   CHILD (preset_dropdown);
   CHILD (train_biases_switch);
   CHILD (params_grid);
+  CHILD (network_options);
   CHILD (params_error);
   CHILD (lr_box);
   CHILD (lr_add_entry);
@@ -1150,8 +2209,11 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   CHILD (reach_grid);
   CHILD (network_view);
   CHILD (chart);
+  CHILD (linear_toggle);
   CHILD (log_toggle);
   CHILD (ledger_run_dropdown);
+  CHILD (iteration_scroller);
+  CHILD (iteration_view);
   CHILD (ledger_scroller);
   CHILD (ledger_view);
   CHILD (formula_title);
@@ -1162,12 +2224,16 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
 #undef CHILD
   gtk_widget_class_set_css_name (widget_class, "backproppage");
 
+  gtk_widget_class_install_property_action (widget_class, "backprop.show-sidebar",
+                                            "show-sidebar");
   /* Keyboard first, in the bubble phase: a focused entry keeps its own use of these keys. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "win.step", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Right, 0, "win.step", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.play", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "win.reset", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "win.reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "backprop.show-sidebar",
+                                       NULL);
 }
 
 static void
@@ -1177,32 +2243,60 @@ banner_close_cb (GtkButton *button, BlBackpropPage *self)
 }
 
 static void
+status_close_cb (GtkButton *button, BlBackpropPage *self)
+{
+  hide_status_cb (self);
+}
+
+static void
 bl_backprop_page_init (BlBackpropPage *self)
 {
   guint n;
   const double *lrs;
   GtkGesture *click;
+  g_autofree char *max = bl_format_count (BL_BACKPROP_MAX_ITERATIONS);
+  g_autofree char *tooltip = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) bl_toy_run_free);
   self->lr_rows = g_ptr_array_new_with_free_func (lr_row_free);
-  self->iterations = (guint) gtk_spin_button_get_value_as_int (self->iterations_spin);
+  self->cells = g_ptr_array_new ();
+  self->show_sidebar = TRUE;
   self->selected_col = BL_TOY_COL_E_TOTAL;
   self->eps = 1e-3;
   bl_toy_params_init_preset (&self->params, BL_TOY_PRESET_CLASSROOM);
 
+  /* The page's bound, in the fields that reach it. */
+  gtk_adjustment_set_upper (self->iterations_adjustment, BL_BACKPROP_MAX_ITERATIONS);
+  gtk_adjustment_set_upper (self->run_n_adjustment, BL_BACKPROP_MAX_ITERATIONS);
+  tooltip = g_strdup_printf (_("Iterations computed for every learning rate, up to %s"), max);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->iterations_spin), tooltip);
+  self->iterations = (guint) gtk_spin_button_get_value_as_int (self->iterations_spin);
+  gtk_drop_down_set_selected (self->speed_dropdown, DEFAULT_SPEED_INDEX);
+
   bl_chart_set_title (self->chart, _("Loss per learning rate"));
-  bl_chart_set_x_label (self->chart, _("epoch"));
+  bl_chart_set_x_label (self->chart, _("iteration"));
   bl_chart_set_y_label (self->chart, "E_total");
+  /* The two scale buttons are one switch: Log is the chart's "log-y", either way round. */
   g_object_bind_property (self->log_toggle, "active", self->chart, "log-y",
-                          G_BINDING_SYNC_CREATE);
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+  g_object_bind_property (self->log_toggle, "active", self->linear_toggle, "active",
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL |
+                          G_BINDING_INVERT_BOOLEAN);
 
   self->ledger = bl_ledger_model_new ();
+  g_signal_connect (self->ledger, "values-changed", G_CALLBACK (ledger_values_changed_cb), self);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->ledger)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_column_view_set_model (self->ledger_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_column_view_set_model (self->iteration_view, GTK_SELECTION_MODEL (self->selection));
+  add_ledger_column (self, self->iteration_view, ITERATION_COLUMN);
   build_ledger_columns (self, FALSE);
+  /* The pinned iteration column follows the ledger up and down (one way: it takes no input). */
+  g_object_bind_property (gtk_scrolled_window_get_vadjustment (self->ledger_scroller), "value",
+                          gtk_scrolled_window_get_vadjustment (self->iteration_scroller), "value",
+                          G_BINDING_SYNC_CREATE);
   click = gtk_gesture_click_new ();
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
   g_signal_connect (click, "pressed", G_CALLBACK (ledger_click_cb), self);
@@ -1225,6 +2319,8 @@ bl_backprop_page_init (BlBackpropPage *self)
                     self);
   g_signal_connect (self->train_biases_switch, "notify::active", G_CALLBACK (train_biases_cb),
                     self);
+  g_signal_connect (self->network_options, "changed", G_CALLBACK (network_options_changed_cb),
+                    self);
   g_signal_connect (self->iterations_spin, "value-changed", G_CALLBACK (iterations_changed_cb),
                     self);
   g_signal_connect (self->lr_add_button, "clicked", G_CALLBACK (lr_add_cb), self);
@@ -1233,8 +2329,16 @@ bl_backprop_page_init (BlBackpropPage *self)
   g_signal_connect (self->ledger_run_dropdown, "notify::selected",
                     G_CALLBACK (ledger_run_changed_cb), self);
   g_signal_connect (self->banner_close, "clicked", G_CALLBACK (banner_close_cb), self);
+  g_signal_connect (self->status_close, "clicked", G_CALLBACK (status_close_cb), self);
+  g_signal_connect (self->hpaned, "notify::position", G_CALLBACK (pane_moved_cb), self);
+  g_signal_connect (self->top_paned, "notify::position", G_CALLBACK (pane_moved_cb), self);
+  g_signal_connect (self->vpaned, "notify::position", G_CALLBACK (pane_moved_cb), self);
+  g_signal_connect (self->ledger_paned, "notify::position", G_CALLBACK (pane_moved_cb), self);
 
-  recompute_all (self);
+  /* Computed when first needed (a getter, the first measure) or at the latest from the main
+   * loop, after the window has passed its settings. */
+  self->runs_stale = TRUE;
+  self->compute_idle = g_idle_add_full (G_PRIORITY_HIGH, compute_idle_cb, self, NULL);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -1260,38 +2364,51 @@ bl_backprop_page_set_settings (BlBackpropPage *self, GSettings *settings)
   g_set_object (&self->settings, NULL);
   if (settings == NULL)
     return;
+  /* Each setting read would recompute every run: compute once, after the last. */
+  self->defer_compute++;
 
   lrs_v = g_settings_get_value (settings, "learning-rates");
   lrs = g_variant_get_fixed_array (lrs_v, &n, sizeof (double));
   if (n > 0)
     rebuild_lr_rows (self, lrs, n);
-  if (self->lr_rows->len == 0)
-    {
-      guint nd;
-      const double *d = bl_toy_default_learning_rates (&nd);
-      rebuild_lr_rows (self, d, nd);
-    }
   iterations = g_settings_get_uint (settings, "iterations");
-  self->iterations = CLAMP (iterations, 1, 10000000);
-  gtk_spin_button_set_value (self->iterations_spin, self->iterations);
+  if (iterations > BL_BACKPROP_MAX_ITERATIONS)
+    notice_iteration_limit (self);
+  self->iterations = CLAMP (iterations, 1, BL_BACKPROP_MAX_ITERATIONS);
+  set_iterations_spin (self, self->iterations);
   preset = g_settings_get_string (settings, "preset");
   gtk_drop_down_set_selected (self->preset_dropdown,
                               g_str_equal (preset, "with-biases") ? 1 : 0);
-  gtk_toggle_button_set_active (self->log_toggle, g_settings_get_boolean (settings, "log-scale"));
   g_settings_bind (settings, "log-scale", self->log_toggle, "active", G_SETTINGS_BIND_DEFAULT);
+  bl_network_options_bind_settings (self->network_options, settings);
+  bl_network_options_apply (self->network_options, &self->params);
   g_settings_bind (settings, "projector-mode", self->chart, "projector-mode",
                    G_SETTINGS_BIND_GET);
   g_settings_bind (settings, "projector-mode", self->network_view, "projector-mode",
                    G_SETTINGS_BIND_GET);
+  self->defer_compute--;
   recompute_all (self);
   /* Written back from here on, not before: reading must not overwrite what is stored. */
   self->settings = g_object_ref (settings);
+}
+
+void
+bl_backprop_page_set_learning_rates (BlBackpropPage *self, const double *lrs, guint n)
+{
+  g_return_if_fail (BL_IS_BACKPROP_PAGE (self));
+  g_return_if_fail (lrs != NULL || n == 0);
+  rebuild_lr_rows (self, lrs, n);
+  if (self->ledger_run >= self->lr_rows->len)
+    self->ledger_run = 0;
+  recompute_all (self);
+  save_learning_rates (self);
 }
 
 guint
 bl_backprop_page_get_current (BlBackpropPage *self)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), 0);
+  ensure_computed (self);
   return self->current;
 }
 
@@ -1299,13 +2416,29 @@ guint
 bl_backprop_page_get_n_runs (BlBackpropPage *self)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), 0);
+  ensure_computed (self);
   return self->runs->len;
+}
+
+BlNetworkOptions *
+bl_backprop_page_get_network_options (BlBackpropPage *self)
+{
+  g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  return self->network_options;
+}
+
+guint
+bl_backprop_page_get_n_computes (BlBackpropPage *self)
+{
+  g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), 0);
+  return self->n_computes;
 }
 
 const BlToyRun *
 bl_backprop_page_get_run (BlBackpropPage *self, guint i)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
   g_return_val_if_fail (i < self->runs->len, NULL);
   return g_ptr_array_index (self->runs, i);
 }
@@ -1314,6 +2447,7 @@ BlChart *
 bl_backprop_page_get_chart (BlBackpropPage *self)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
   return self->chart;
 }
 
@@ -1321,6 +2455,7 @@ GtkWidget *
 bl_backprop_page_get_param_entry (BlBackpropPage *self, const char *name)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
   for (guint i = 0; i < N_PARAMS; i++)
     if (g_str_equal (param_names[i], name))
       return self->param_entries[i];
@@ -1331,6 +2466,7 @@ GListModel *
 bl_backprop_page_get_ledger_selection (BlBackpropPage *self)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
   return G_LIST_MODEL (self->selection);
 }
 
@@ -1338,6 +2474,7 @@ void
 bl_backprop_page_set_preset (BlBackpropPage *self, BlToyPreset preset)
 {
   g_return_if_fail (BL_IS_BACKPROP_PAGE (self));
+  ensure_computed (self);
   /* The drop-down's handler applies it. */
   gtk_drop_down_set_selected (self->preset_dropdown, preset == BL_TOY_PRESET_WITH_BIASES ? 1 : 0);
 }
@@ -1346,6 +2483,7 @@ GtkColumnView *
 bl_backprop_page_get_ledger_view (BlBackpropPage *self)
 {
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
   return self->ledger_view;
 }
 
@@ -1353,11 +2491,11 @@ void
 bl_backprop_page_select_column (BlBackpropPage *self, BlToyColumn col)
 {
   g_return_if_fail (BL_IS_BACKPROP_PAGE (self));
+  ensure_computed (self);
   g_return_if_fail (col < BL_TOY_N_COLS);
   self->selected_col = col;
+  mark_selected_column (self);
   bl_network_view_set_highlight (self->network_view, col);
-  /* Rebind the visible cells so the selected column is marked in every row. */
-  reset_ledger_model (self);
   update_current_view (self);
 }
 
@@ -1368,25 +2506,61 @@ bl_backprop_page_get_formula_text (BlBackpropPage *self, int which)
                          self->chain_label, self->check_label };
 
   g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
   g_return_val_if_fail (which >= 0 && which < (int) G_N_ELEMENTS (labels), NULL);
   return gtk_label_get_text (labels[which]);
+}
+
+const char *
+bl_backprop_page_get_status_text (BlBackpropPage *self)
+{
+  g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), NULL);
+  ensure_computed (self);
+  return gtk_revealer_get_reveal_child (self->status_revealer)
+         ? gtk_label_get_text (self->status_label) : NULL;
+}
+
+gboolean
+bl_backprop_page_get_exporting (BlBackpropPage *self)
+{
+  g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), FALSE);
+  ensure_computed (self);
+  return self->exporting;
 }
 
 gboolean
 bl_backprop_page_export_csv (BlBackpropPage *self, const char *path, GError **error)
 {
-  return bl_toy_ledger_save (path, BL_TOY_FORMAT_CSV, (BlToyRun *const *) self->runs->pdata,
-                             self->runs->len, error);
+  g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), FALSE);
+  ensure_computed (self);
+  return export_ledger (self, BL_BACKPROP_EXPORT_CSV, path, error);
 }
 
 gboolean
 bl_backprop_page_export_xlsx (BlBackpropPage *self, const char *path, GError **error)
 {
-  return bl_toy_xlsx_save (path, (BlToyRun *const *) self->runs->pdata, self->runs->len, error);
+  g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), FALSE);
+  ensure_computed (self);
+  return export_ledger (self, BL_BACKPROP_EXPORT_XLSX, path, error);
 }
 
+/* The chart is drawn here (a few milliseconds: it is the chart's own data) and encoded and
+ * written by the worker. 1600 × 1000 pixels: the on-screen look at twice the scale. */
 gboolean
 bl_backprop_page_export_png (BlBackpropPage *self, const char *path, GError **error)
 {
-  return bl_chart_write_png (self->chart, path, 1600, 1000, error);
+  g_autofree char *name = NULL, *message = NULL;
+  cairo_surface_t *surface;
+  ExportClosure *c;
+
+  g_return_val_if_fail (BL_IS_BACKPROP_PAGE (self), FALSE);
+  ensure_computed (self);
+  name = g_filename_display_basename (path);
+  message = g_strdup_printf (_("Writing the loss chart “%s”…"), name);
+  if ((c = begin_export (self, path, -1, message, error)) == NULL)
+    return FALSE;
+  surface = bl_chart_render_image (self->chart, 1600, 1000);
+  bl_backprop_export_png_async (surface, path, self->export_cancellable, export_done_cb, c);
+  cairo_surface_destroy (surface);
+  return TRUE;
 }

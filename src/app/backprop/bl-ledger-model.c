@@ -1,19 +1,41 @@
 /* bl-ledger-model.c: see bl-ledger-model.h. */
 #include "config.h"
 
+#include <string.h>
+
 #include "backprop/bl-ledger-model.h"
 
+struct _BlLedgerModel {
+  GObject         parent_instance;
+  const BlToyRun *run;
+  guint           n_items;
+  guint           generation;   /* counts set_run calls: a row computed before is stale */
+};
+
+enum { SIGNAL_VALUES_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
 struct _BlLedgerRow {
-  GObject  parent_instance;
-  guint    iteration;
-  BlToyRow values;
+  GObject        parent_instance;
+  guint          iteration;
+  BlLedgerModel *model;        /* where the values come from */
+  guint          generation;   /* the model's when they were computed; 0: not yet */
+  BlToyRow       values;
 };
 
 G_DEFINE_FINAL_TYPE (BlLedgerRow, bl_ledger_row, G_TYPE_OBJECT)
 
 static void
+bl_ledger_row_finalize (GObject *object)
+{
+  g_clear_object (&BL_LEDGER_ROW (object)->model);
+  G_OBJECT_CLASS (bl_ledger_row_parent_class)->finalize (object);
+}
+
+static void
 bl_ledger_row_class_init (BlLedgerRowClass *klass)
 {
+  G_OBJECT_CLASS (klass)->finalize = bl_ledger_row_finalize;
 }
 
 static void
@@ -32,14 +54,18 @@ const BlToyRow *
 bl_ledger_row_get_values (BlLedgerRow *self)
 {
   g_return_val_if_fail (BL_IS_LEDGER_ROW (self), NULL);
+  if (self->model && self->generation != self->model->generation)
+    {
+      const BlToyRun *run = self->model->run;
+      if (run && self->iteration < run->n_rows)
+        bl_toy_run_get_row (run, self->iteration, &self->values);
+      else
+        memset (&self->values, 0, sizeof self->values);
+      self->generation = self->model->generation;
+    }
   return &self->values;
 }
 
-struct _BlLedgerModel {
-  GObject         parent_instance;
-  const BlToyRun *run;
-  guint           n_items;
-};
 
 static void bl_ledger_model_list_init (GListModelInterface *iface);
 
@@ -67,9 +93,10 @@ bl_ledger_model_get_item (GListModel *list, guint position)
 
   if (self->run == NULL || position >= self->n_items)
     return NULL;
+  /* The values are computed when first asked for (a view asks for the rows it shows). */
   row = g_object_new (BL_TYPE_LEDGER_ROW, NULL);
   row->iteration = position;
-  bl_toy_run_get_row (self->run, position, &row->values);
+  row->model = g_object_ref (self);
   return row;
 }
 
@@ -84,6 +111,9 @@ bl_ledger_model_list_init (GListModelInterface *iface)
 static void
 bl_ledger_model_class_init (BlLedgerModelClass *klass)
 {
+  signals[SIGNAL_VALUES_CHANGED] =
+    g_signal_new ("values-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -106,7 +136,19 @@ bl_ledger_model_set_run (BlLedgerModel *self, const BlToyRun *run)
 
   old = self->n_items;
   self->run = run;
+  self->generation++;
   self->n_items = run ? run->n_rows : 0;
-  /* Every row may have changed (new parameters), so replace them all. */
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
+  /* The rows stay the rows (iteration k is row k); only the end grows or shrinks. */
+  if (self->n_items > old)
+    g_list_model_items_changed (G_LIST_MODEL (self), old, 0, self->n_items - old);
+  else if (self->n_items < old)
+    g_list_model_items_changed (G_LIST_MODEL (self), self->n_items, old - self->n_items, 0);
+  g_signal_emit (self, signals[SIGNAL_VALUES_CHANGED], 0);
+}
+
+const BlToyRun *
+bl_ledger_model_get_run (BlLedgerModel *self)
+{
+  g_return_val_if_fail (BL_IS_LEDGER_MODEL (self), NULL);
+  return self->run;
 }

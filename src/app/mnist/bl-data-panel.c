@@ -14,6 +14,7 @@
 #endif
 
 #include "bl-data-dir.h"
+#include "bl-format.h"
 #include "mnist/bl-download.h"
 #include "mnist/bl-data-panel.h"
 #include "widgets/bl-file-chooser.h"
@@ -104,7 +105,7 @@ load_done (GObject *source, GAsyncResult *result, gpointer data)
   BlDataPanel *self = BL_DATA_PANEL (source);
   g_autoptr(GError) error = NULL;
   g_autoptr(NnDataset) set = g_task_propagate_pointer (G_TASK (result), &error);
-  g_autofree char *text = NULL, *name = NULL, *path = NULL;
+  g_autofree char *text = NULL, *name = NULL, *path = NULL, *train = NULL, *test = NULL;
   gboolean mnist;
 
   if (g_task_get_cancellable (G_TASK (result)) != self->load_cancellable)
@@ -125,8 +126,9 @@ load_done (GObject *source, GAsyncResult *result, gpointer data)
    * class and shows the teacher's machine). */
   name = g_filename_display_basename (self->dataset->dir);
   path = g_filename_display_name (self->dataset->dir);
-  text = g_strdup_printf (_("%s: %u training and %u test images%s"), name,
-                          self->dataset->train.n, self->dataset->test.n,
+  train = bl_format_count (self->dataset->train.n);
+  test = bl_format_count (self->dataset->test.n);
+  text = g_strdup_printf (_("%s: %s training and %s test images%s"), name, train, test,
                           mnist ? _(" (MNIST, verified by SHA-256)") : "");
   set_text (self, text, path);
   if (self->settings)

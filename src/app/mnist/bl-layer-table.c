@@ -8,9 +8,31 @@
 
 struct _BlLayerTable {
   GtkWidget parent_instance;
+  guint     n_layers;
 };
 
 G_DEFINE_FINAL_TYPE (BlLayerTable, bl_layer_table, GTK_TYPE_WIDGET)
+
+enum { SIGNAL_LAYER_ACTIVATED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* A click on a layer's row: that layer, looked into (the Inside view). */
+static void
+click_cb (GtkGestureClick *gesture, int n_press, double x, double y, BlLayerTable *self)
+{
+  GtkWidget *w = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+  GtkLayoutManager *grid = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+  int row;
+
+  while (w && gtk_widget_get_parent (w) != GTK_WIDGET (self))
+    w = gtk_widget_get_parent (w);
+  if (w == NULL)
+    return;
+  row = gtk_grid_layout_child_get_row (GTK_GRID_LAYOUT_CHILD (
+    gtk_layout_manager_get_layout_child (grid, w)));
+  if (row >= 1 && row <= (int) self->n_layers)
+    g_signal_emit (self, signals[SIGNAL_LAYER_ACTIVATED], 0, (guint) (row - 1));
+}
 
 static void
 attach (BlLayerTable *self, const char *text, int column, int row, int width, float xalign,
@@ -47,7 +69,7 @@ build (BlLayerTable *self)
     }
   for (guint c = 0; c < G_N_ELEMENTS (heads); c++)
     attach (self, _(heads[c]), c, 0, 1, c == 2 ? 1 : 0, "dim-label");
-  n = nn_model_n_layers (m);
+  n = self->n_layers = nn_model_n_layers (m);
   for (guint i = 0; i < n; i++)
     {
       NnLayerInfo info;
@@ -88,6 +110,9 @@ bl_layer_table_class_init (BlLayerTableClass *klass)
   G_OBJECT_CLASS (klass)->dispose = bl_layer_table_dispose;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_GRID_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "layertable");
+  signals[SIGNAL_LAYER_ACTIVATED] =
+    g_signal_new ("layer-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
@@ -98,4 +123,11 @@ bl_layer_table_init (BlLayerTable *self)
   gtk_grid_layout_set_column_spacing (grid, 12);
   gtk_grid_layout_set_row_spacing (grid, 1);
   build (self);
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+    g_signal_connect (click, "released", G_CALLBACK (click_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "pointer");
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self), _("Click a layer to look inside it"));
+  }
 }

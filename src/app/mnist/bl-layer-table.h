@@ -1,5 +1,6 @@
 /* bl-layer-table.h: the CNN's layers as a table (type, output shape, parameters, total), read
- * from the engine (nn_model_layer_info), so it always says what the engine runs. */
+ * from the engine (nn_model_layer_info), so it always says what the engine runs. A click on a
+ * layer's row emits "layer-activated" (guint layer, nn_model_layer_info's index). */
 #pragma once
 
 #include <gtk/gtk.h>

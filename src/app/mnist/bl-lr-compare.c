@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "bl-app-error.h"
+#include "bl-format.h"
 #include "core/bl-toy.h"
 #include "mnist/bl-lr-compare.h"
 #include "nn-sgd.h"
@@ -117,7 +118,8 @@ free_slot (BlLrCompare *self)
 static char *
 recipe_summary (guint batch, const char *schedule, guint train_subset)
 {
-  g_autofree char *images = train_subset ? g_strdup_printf (_("%u images"), train_subset)
+  g_autofree char *count = train_subset ? bl_format_count (train_subset) : NULL;
+  g_autofree char *images = train_subset ? g_strdup_printf (_("%s images"), count)
                                          : g_strdup (_("all images"));
 
   if (batch == 0 || schedule == NULL)

@@ -7,10 +7,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "bl-app-error.h"
 #include "bl-frame-pacer.h"
 #include "mnist/bl-cell-digits.h"
+#include "mnist/bl-inside-view.h"
 #include "mnist/bl-layer-table.h"
 #include "mnist/bl-mnist-page.h"
 #include "nn-checkpoint.h"
@@ -28,12 +30,14 @@ struct _BlMnistPage {
   GtkStack        *view_stack;
   BlRunView       *run_view;
   BlTryIt         *try_it;
+  BlInsideView    *inside_view;
   BlLrCompare     *lr_compare;
 
   BlFramePacer    *pacer;
   BlTrainingRun   *run;             /* the page's latest run */
   GBytes          *state;           /* the network Try It answers with, or NULL */
   char            *state_source;
+  GBytes          *bundled_state;   /* the model the application carries */
   gboolean         controls_shown_locked;   /* what the left side shows */
   GtkWidget       *cell_window;
 };
@@ -117,6 +121,58 @@ set_network (BlMnistPage *self, GBytes *state, const char *source)
   g_free (self->state_source);
   self->state_source = g_strdup (source);
   bl_try_it_set_network (self->try_it, state, source);
+  bl_inside_view_set_network (self->inside_view, state, source);
+}
+
+/* The strip's answers ride on the batch reports. */
+static void
+run_batches_cb (BlTrainingRun *run, gpointer reports, guint n, BlMnistPage *self)
+{
+  bl_inside_view_add_batches (self->inside_view, reports, n);
+}
+
+/* The model the application carries (data/model/README.md): Try It answers at first start,
+ * before a class has trained anything. Read through the same checks as any checkpoint; its
+ * accuracy comes from its own metadata. */
+static void
+load_bundled_model (BlMnistPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) data = NULL;
+  g_autofree char *metadata = NULL, *source = NULL;
+  const char *acc;
+  NnModel *m;
+  gsize length;
+  const guint8 *bytes;
+
+  data = g_resources_lookup_data (BL_BUNDLED_MODEL_RESOURCE, 0, &error);
+  if (data == NULL || (m = nn_model_new (1, 1, 1, &error)) == NULL)
+    {
+      g_warning ("The bundled model: %s", error->message);
+      return;
+    }
+  bytes = g_bytes_get_data (data, &length);
+  if (nn_checkpoint_load_data (m, bytes, length, _("the bundled model"), &metadata, &error))
+    self->bundled_state = nn_model_get_state (m);
+  else
+    g_warning ("The bundled model: %s", error->message);
+  nn_model_free (m);
+  if (self->bundled_state == NULL)
+    return;
+  acc = metadata ? strstr (metadata, "final_test_acc=") : NULL;
+  if (acc)
+    source = g_strdup_printf (_("the bundled model (%.2f%% on MNIST’s test set)"),
+                              100 * g_ascii_strtod (acc + strlen ("final_test_acc="), NULL));
+  else
+    source = g_strdup (_("the bundled model"));
+  set_network (self, self->bundled_state, source);
+}
+
+gboolean
+bl_mnist_page_is_model_bundled (BlMnistPage *self)
+{
+  g_return_val_if_fail (BL_IS_MNIST_PAGE (self), FALSE);
+  return self->state != NULL && self->state == self->bundled_state;
 }
 
 static void
@@ -245,6 +301,7 @@ bl_mnist_page_start (BlMnistPage *self, GError **error)
   g_set_object (&self->run, run);
   g_signal_connect_object (run, "notify::epochs-done", G_CALLBACK (run_epoch_cb), self, 0);
   g_signal_connect_object (run, "finished", G_CALLBACK (run_finished_cb), self, 0);
+  g_signal_connect_object (run, "batches", G_CALLBACK (run_batches_cb), self, 0);
   bl_run_view_set_run (self->run_view, run);
   bl_lr_compare_follow_run (self->lr_compare, run, _("this window"));
   watch_run (self, run, NULL);
@@ -343,6 +400,14 @@ bl_mnist_page_open_cell (BlMnistPage *self, int truth, int predicted, guint epoc
   g_object_add_weak_pointer (G_OBJECT (self->cell_window), (gpointer *) &self->cell_window);
   gtk_window_present (GTK_WINDOW (self->cell_window));
   return grid;
+}
+
+/* The layer table's row: that layer in the Inside view. */
+static void
+layer_activated_cb (BlLayerTable *table, guint layer, BlMnistPage *self)
+{
+  gtk_stack_set_visible_child_name (self->view_stack, "inside");
+  bl_inside_view_select_map (self->inside_view, layer + 1);
 }
 
 static void
@@ -544,6 +609,7 @@ action_file (GtkWidget *widget, const char *name, GVariant *param)
 static void
 dataset_changed_cb (BlDataPanel *panel, GParamSpec *pspec, BlMnistPage *self)
 {
+  bl_inside_view_set_dataset (self->inside_view, bl_data_panel_get_dataset (panel));
   update_actions (self);
 }
 
@@ -554,6 +620,7 @@ bl_mnist_page_set_settings (BlMnistPage *self, GSettings *settings)
   bl_recipe_form_set_settings (self->recipe_form, settings);
   bl_run_view_set_settings (self->run_view, settings);
   bl_try_it_set_settings (self->try_it, settings);
+  bl_inside_view_set_settings (self->inside_view, settings);
   bl_lr_compare_set_settings (self->lr_compare, settings);
   bl_data_panel_set_settings (self->data_panel, settings);
 }
@@ -566,6 +633,7 @@ GETTER (BlRecipeForm, recipe_form, recipe_form)
 GETTER (BlRunStatus, run_status, run_status)
 GETTER (BlRunView, run_view, run_view)
 GETTER (BlTryIt, try_it, try_it)
+GETTER (BlInsideView, inside_view, inside_view)
 GETTER (BlLrCompare, lr_compare, lr_compare)
 #undef GETTER
 
@@ -638,6 +706,7 @@ bl_mnist_page_finalize (GObject *object)
   BlMnistPage *self = BL_MNIST_PAGE (object);
 
   g_clear_pointer (&self->state, g_bytes_unref);
+  g_clear_pointer (&self->bundled_state, g_bytes_unref);
   g_free (self->state_source);
   G_OBJECT_CLASS (bl_mnist_page_parent_class)->finalize (object);
 }
@@ -668,6 +737,7 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
   g_type_ensure (BL_TYPE_RUN_STATUS);
   g_type_ensure (BL_TYPE_RUN_VIEW);
   g_type_ensure (BL_TYPE_TRY_IT);
+  g_type_ensure (BL_TYPE_INSIDE_VIEW);
   g_type_ensure (BL_TYPE_LR_COMPARE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/backproplab/BackpropLab/ui/bl-mnist-page.ui");
@@ -680,9 +750,11 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
   CHILD (view_stack);
   CHILD (run_view);
   CHILD (try_it);
+  CHILD (inside_view);
   CHILD (lr_compare);
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, cell_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, layer_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, run_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, compare_run_started_cb);
   gtk_widget_class_bind_template_callback (widget_class, compare_queue_finished_cb);
@@ -715,5 +787,6 @@ bl_mnist_page_init (BlMnistPage *self)
   /* The panel can outlive the page: a folder still being read holds it. */
   g_signal_connect_object (self->data_panel, "notify::dataset", G_CALLBACK (dataset_changed_cb),
                            self, 0);
+  load_bundled_model (self);
   update_actions (self);
 }

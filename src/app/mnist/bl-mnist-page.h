@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 
 #include "mnist/bl-data-panel.h"
+#include "mnist/bl-inside-view.h"
 #include "mnist/bl-lr-compare.h"
 #include "mnist/bl-recipe-form.h"
 #include "mnist/bl-run-status.h"
@@ -50,6 +51,10 @@ BlDigitGrid   *bl_mnist_page_open_cell     (BlMnistPage *self, int truth, int pr
 gboolean       bl_mnist_page_save_model    (BlMnistPage *self, const char *path, GError **error);
 gboolean       bl_mnist_page_load_model    (BlMnistPage *self, const char *path, GError **error);
 GBytes        *bl_mnist_page_get_model_state (BlMnistPage *self);
+/* TRUE while Try It answers with the model the application carries (data/model/README.md),
+ * loaded when the page is made; a run's or a loaded model replaces it. */
+#define BL_BUNDLED_MODEL_RESOURCE "/org/backproplab/BackpropLab/model/mnist-default.blckpt"
+gboolean       bl_mnist_page_is_model_bundled (BlMnistPage *self);
 gboolean       bl_mnist_page_export_run    (BlMnistPage *self, const char *path, gboolean csv,
                                             GError **error);
 
@@ -63,6 +68,7 @@ BlRecipeForm  *bl_mnist_page_get_recipe_form (BlMnistPage *self);
 BlRunStatus   *bl_mnist_page_get_run_status  (BlMnistPage *self);
 BlRunView     *bl_mnist_page_get_run_view    (BlMnistPage *self);
 BlTryIt       *bl_mnist_page_get_try_it      (BlMnistPage *self);
+BlInsideView  *bl_mnist_page_get_inside_view (BlMnistPage *self);
 BlLrCompare   *bl_mnist_page_get_lr_compare  (BlMnistPage *self);
 
 G_END_DECLS

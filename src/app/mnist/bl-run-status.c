@@ -6,6 +6,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
+
+#include "bl-format.h"
 
 #include "mnist/bl-run-status.h"
 #include "nn-run.h"
@@ -129,7 +132,7 @@ schedule (BlRunStatus *self)
 static char *
 bar_text (BlRunStatus *self, const NnBatchReport *r)
 {
-  g_autofree char *eta = NULL;
+  g_autofree char *eta = NULL, *speed = NULL;
 
   switch (bl_training_run_get_state (self->run))
     {
@@ -143,9 +146,10 @@ bar_text (BlRunStatus *self, const NnBatchReport *r)
   if (r == NULL)
     return with_caption (self, g_strdup (_("starting…")));
   eta = nn_format_duration (r->eta_s);
-  return with_caption (self, g_strdup_printf (_("epoch %u/%u · batch %u/%u · %.0f images/s · "
+  speed = bl_format_count ((guint64) MAX (0, round (r->images_per_s)));
+  return with_caption (self, g_strdup_printf (_("epoch %u/%u · batch %u/%u · %s images/s · "
                                                 "%s left"), r->epoch, r->epochs, r->batch,
-                                              r->n_batches, r->images_per_s, eta));
+                                              r->n_batches, speed, eta));
 }
 
 static void

@@ -12,9 +12,13 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include <string.h>
+
+#include "bl-format.h"
 #include "widgets/bl-chart.h"
 #include "widgets/bl-palette.h"
 #include "widgets/bl-png.h"
+#include "widgets/bl-text.h"
 
 typedef struct {
   guint            id;
@@ -53,6 +57,10 @@ struct _BlChart {
   double     drag_start_x;
   guint      describe_idle;
   GtkWidget *menu;           /* the context menu: log scale, export */
+  double     font_px;        /* the widget's font, in pixels */
+  char      *notice;         /* "Saved chart.png", over the chart for a few seconds */
+  guint      notice_id;
+  double     export_scale;   /* drawing for export: pixels per on-screen pixel */
 
   guint      log_y : 1;
   guint      log_x : 1;      /* x in decades too (ε from 1e-1 to 1e-12) */
@@ -80,16 +88,41 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 /* ------------------------------------------------------------------------------------------
- * Geometry: the plot rectangle and the data ranges, shared by drawing and pointer handling.
+ * Geometry: the plot rectangle, the data ranges, the ticks and the legend's place, computed by
+ * one function for drawing and for pointer handling. Margins are measured from the labels they
+ * hold, so no tick label is cut at an edge, whatever the font.
  */
+
+#define MAX_TICKS 48
+#define TICK_SCALE 0.9     /* tick labels and the legend, relative to the font */
+#define TITLE_SCALE 1.1
+/* A legend entry: a short stroke of the curve's colour, then its label. */
+#define LEGEND_STROKE_FROM 0.4
+#define LEGEND_STROKE_TO 1.6
+#define LEGEND_TEXT_AT 2.0
+#define LEGEND_GAP 0.6      /* after an entry, in a row */
+
+typedef struct {
+  double v;            /* axis units (log10 y on a log axis) */
+  double alpha;        /* grid line strength */
+  char   label[48];    /* empty: a grid line without a label */
+} Tick;
+
+typedef enum { LEGEND_NONE, LEGEND_INSIDE, LEGEND_OUTSIDE, LEGEND_ABOVE } LegendPlace;
 
 typedef struct {
   double left, top, width, height;   /* plot area in pixels */
-  double x0, x1, y0, y1;             /* data range; y (x) in log10 units when log (log_x) */
+  double x0, x1, y0, y1;             /* data range; y in log10 units when log, x when log_x */
   gboolean log;
   gboolean log_x;
   gboolean empty;
-  double font_size;
+  double font_size;                  /* pixels: the widget's font */
+  double line_scale;                 /* 2 in projector mode */
+  Tick   xt[MAX_TICKS], yt[MAX_TICKS];
+  guint  n_xt, n_yt;
+  LegendPlace legend;
+  double lx, ly, lw, lh, row_h;      /* the legend's box and line height */
+  double title_size;                 /* the title's font, shrunk to fit the width */
 } Frame;
 
 static void
@@ -133,7 +166,7 @@ to_axis_y (const Frame *f, double y)
   return y;
 }
 
-/* The same for x: plot units are log10 (x) on a log x axis. */
+/* An x value in plot units: log10 (x) on a log x axis (NaN for x ≤ 0 there). */
 static inline double
 to_axis_x (const Frame *f, double x)
 {
@@ -144,18 +177,230 @@ to_axis_x (const Frame *f, double x)
   return x;
 }
 
+/* The pixel column of data value @x (ticks hold data values too). */
+static inline double
+px_of (const Frame *f, double x)
+{
+  return f->left + (to_axis_x (f, x) - f->x0) / (f->x1 - f->x0) * f->width;
+}
+
+static inline double
+py_of (const Frame *f, double axis_y)
+{
+  return f->top + (1.0 - (axis_y - f->y0) / (f->y1 - f->y0)) * f->height;
+}
+
+/* The data value at pixel column @px, within the plot's range. */
+static inline double
+x_of_px (const Frame *f, double px)
+{
+  double ax = CLAMP (f->x0 + (px - f->left) / f->width * (f->x1 - f->x0), f->x0, f->x1);
+  return f->log_x ? pow (10, ax) : ax;
+}
+
+/* 1, 2 or 5 times a power of ten, near range / target. */
+static double
+nice_step (double range, int target)
+{
+  double raw = range / MAX (1, target);
+  double mag = pow (10, floor (log10 (raw)));
+  double norm = raw / mag;
+
+  if (norm < 1.5)
+    return mag;
+  if (norm < 3.5)
+    return 2 * mag;
+  if (norm < 7.5)
+    return 5 * mag;
+  return 10 * mag;
+}
+
+/* "⁻¹²": @n in superscript digits. */
 static void
-compute_frame (BlChart *self, int width, int height, Frame *f)
+append_superscript (GString *s, int n)
+{
+  static const char *const digits[] = { "⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹" };
+  char buf[16];
+
+  if (n < 0)
+    g_string_append (s, "⁻");
+  g_snprintf (buf, sizeof buf, "%d", ABS (n));
+  for (const char *p = buf; *p; p++)
+    g_string_append (s, digits[*p - '0']);
+}
+
+/* @m · 10^@e as a tick label: "10⁻⁴", "2·10⁻⁴" (@m 1 is left out). */
+static void
+format_power (char *buf, gsize size, double m, int e)
+{
+  GString *s = g_string_new (NULL);
+
+  if (m != 1)
+    g_string_append_printf (s, "%g·", m);
+  g_string_append (s, "10");
+  append_superscript (s, e);
+  g_strlcpy (buf, s->str, size);
+  g_string_free (s, TRUE);
+}
+
+/* One style per axis: values spaced by @step all with the decimals the step needs, or (for a
+ * step below 10⁻⁴ or values of a million and more) all as a mantissa times a power of ten. A
+ * whole number that counts (an iteration, an epoch) is grouped by thousands. */
+static void
+format_linear_tick (char *buf, gsize size, double v, double step, double max_abs)
+{
+  if (fabs (v) < step * 1e-9)
+    v = 0;
+  if (step < 1e-4 || max_abs >= 1e6)
+    {
+      int e = (int) floor (log10 (step));
+      double m = v / pow (10, e);
+      GString *s = g_string_new (NULL);
+      if (v == 0)
+        g_string_append (s, "0");
+      else
+        {
+          g_string_append_printf (s, "%s%g·10", v < 0 ? "−" : "", fabs (round (m * 1e6) / 1e6));
+          append_superscript (s, e);
+        }
+      g_strlcpy (buf, s->str, size);
+      g_string_free (s, TRUE);
+      return;
+    }
+  if (step >= 1 && v >= 0 && v == floor (v))
+    {
+      g_autofree char *count = bl_format_count ((guint64) v);
+      g_strlcpy (buf, count, size);
+      return;
+    }
+  {
+    int decimals = step >= 1 ? 0 : (int) ceil (-log10 (step) - 1e-9);
+    char num[G_ASCII_DTOSTR_BUF_SIZE], fmt[16];
+    g_snprintf (fmt, sizeof fmt, "%%.%df", CLAMP (decimals, 0, 8));
+    g_ascii_formatd (num, sizeof num, fmt, fabs (v));
+    g_snprintf (buf, size, "%s%s", v < 0 ? "−" : "", num);
+  }
+}
+
+static void
+add_tick (Tick *ticks, guint *n, double v, double alpha, const char *label)
+{
+  if (*n >= MAX_TICKS)
+    return;
+  ticks[*n].v = v;
+  ticks[*n].alpha = alpha;
+  g_strlcpy (ticks[*n].label, label ? label : "", sizeof ticks[*n].label);
+  (*n)++;
+}
+
+static void
+linear_ticks (Tick *ticks, guint *n, double a, double b, double step)
+{
+  double max_abs = MAX (fabs (a), fabs (b));
+  char buf[48];
+
+  *n = 0;
+  for (double v = ceil (a / step) * step; v <= b + step * 1e-9 && *n < MAX_TICKS; v += step)
+    {
+      format_linear_tick (buf, sizeof buf, v, step, max_abs);
+      add_tick (ticks, n, v, 0.12, buf);
+    }
+}
+
+static void
+y_ticks (Frame *f)
+{
+  f->n_yt = 0;
+  if (f->log && f->y1 - f->y0 < 0.6)
+    {
+      /* Less than a factor of four in view: evenly spaced values, placed on the log axis. */
+      double lo = pow (10, f->y0), hi = pow (10, f->y1), step = nice_step (hi - lo, 5);
+      Tick lin[MAX_TICKS];
+      guint n = 0;
+      linear_ticks (lin, &n, lo, hi, step);
+      for (guint i = 0; i < n; i++)
+        if (lin[i].v > 0)
+          add_tick (f->yt, &f->n_yt, log10 (lin[i].v), 0.12, lin[i].label);
+    }
+  else if (f->log)
+    {
+      int d0 = (int) floor (f->y0), d1 = (int) ceil (f->y1);
+      int step = MAX (1, (d1 - d0 + 7) / 8);
+      /* Less than two decades in view: 2 and 5 of each decade are labelled too. */
+      static const double all[] = { 1, 2, 5 }, ones[] = { 1 };
+      gboolean minor = f->y1 - f->y0 < 2;
+      const double *mult = minor ? all : ones;
+      guint n_mult = minor ? 3 : 1;
+      /* Plain decimals while every label is one (0.01 … 1000), powers of ten otherwise. */
+      gboolean plain = d0 >= -2 && d1 <= 3;
+      for (int d = d0; d <= d1; d += step)
+        for (guint k = 0; k < n_mult; k++)
+          {
+            double v = mult[k] * pow (10, d), ay = log10 (v);
+            char buf[48];
+            if (ay < f->y0 - 1e-9 || ay > f->y1 + 1e-9)
+              continue;
+            if (plain)
+              g_ascii_formatd (buf, sizeof buf, "%g", v);
+            else if (d == 0)
+              g_ascii_formatd (buf, sizeof buf, "%g", mult[k]);
+            else
+              format_power (buf, sizeof buf, mult[k], d);
+            add_tick (f->yt, &f->n_yt, ay, k == 0 ? 0.12 : 0.07, buf);
+          }
+    }
+  else
+    linear_ticks (f->yt, &f->n_yt, f->y0, f->y1, nice_step (f->y1 - f->y0, 5));
+}
+
+static void
+x_ticks (BlChart *self, Frame *f)
+{
+  int target = MAX (2, (int) (f->width / (f->font_size * 7)));
+  double step = nice_step (f->x1 - f->x0, target);
+
+  if (f->log_x)
+    {
+      /* A grid line a decade, labelled as far apart as the labels need (values, as px_of
+       * takes them). */
+      int d0 = (int) ceil (f->x0 - 1e-9), d1 = (int) floor (f->x1 + 1e-9);
+      int every = MAX (1, (d1 - d0 + target) / MAX (1, target));
+      gboolean plain = d0 >= -2 && d1 <= 3;
+      f->n_xt = 0;
+      for (int d = d0; d <= d1; d++)
+        {
+          char buf[48] = "";
+          if ((d - d0) % every == 0)
+            {
+              if (plain)
+                g_ascii_formatd (buf, sizeof buf, "%g", pow (10, d));
+              else
+                format_power (buf, sizeof buf, 1, d);
+            }
+          add_tick (f->xt, &f->n_xt, pow (10, d), 0.12, buf);
+        }
+      return;
+    }
+
+  if (step < 1 && self->x_whole)
+    step = 1;
+  else if (step < 1 && self->series->len > 0)
+    {
+      /* Index axes count whole iterations or batches. */
+      gboolean integral = TRUE;
+      for (guint i = 0; i < self->series->len && integral; i++)
+        integral = ((Series *) g_ptr_array_index (self->series, i))->x->len == 0;
+      if (integral)
+        step = 1;
+    }
+  linear_ticks (f->xt, &f->n_xt, f->x0, f->x1, step);
+}
+
+/* The data ranges of the visible series and the decorations. */
+static void
+data_ranges (BlChart *self, Frame *f)
 {
   double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
-
-  f->font_size = self->projector_mode ? 16 : 11;
-  f->log = self->log_y;
-  f->log_x = self->log_x;
-  f->left = f->font_size * 6.5;
-  f->top = f->font_size * (self->title ? 3.0 : 1.2);
-  f->width = MAX (1, width - f->left - f->font_size * 1.5);
-  f->height = MAX (1, height - f->top - f->font_size * 4.2);
 
   for (guint i = 0; i < self->series->len; i++)
     {
@@ -238,50 +483,196 @@ compute_frame (BlChart *self, int width, int height, Frame *f)
   f->y1 = ymax;
 }
 
-static inline double
-px_of (const Frame *f, double x)
-{
-  return f->left + (x - f->x0) / (f->x1 - f->x0) * f->width;
-}
-
-static inline double
-py_of (const Frame *f, double axis_y)
-{
-  return f->top + (1.0 - (axis_y - f->y0) / (f->y1 - f->y0)) * f->height;
-}
-
-static inline double
-x_of_px (const Frame *f, double px)
-{
-  return f->x0 + (px - f->left) / f->width * (f->x1 - f->x0);
-}
-
-/* 1, 2 or 5 times a power of ten, near range / target. */
+/* How much of what is drawn a box at (x, y, w, h) would cover: curve points (sampled), and far
+ * more for a marker or a reference line's label, which must stay readable. */
 static double
-nice_step (double range, int target)
+coverage (BlChart *self, const Frame *f, double x, double y, double w, double h)
 {
-  double raw = range / MAX (1, target);
-  double mag = pow (10, floor (log10 (raw)));
-  double norm = raw / mag;
+  double covered = 0, pad = f->font_size * 0.3;
 
-  if (norm < 1.5)
-    return mag;
-  if (norm < 3.5)
-    return 2 * mag;
-  if (norm < 7.5)
-    return 5 * mag;
-  return 10 * mag;
+  x -= pad;
+  y -= pad;
+  w += 2 * pad;
+  h += 2 * pad;
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      const Series *s = g_ptr_array_index (self->series, i);
+      guint stride = MAX (1, s->y->len / 1500);
+      if (!s->visible)
+        continue;
+      for (guint k = 0; k < s->y->len; k += (k + stride < s->y->len || k == s->y->len - 1)
+                                               ? stride : s->y->len - 1 - k)
+        {
+          double ay = to_axis_y (f, series_y (s, k)), px, py;
+          if (isnan (ay))
+            continue;
+          px = px_of (f, series_x (s, k));
+          py = py_of (f, ay);
+          if (isnan (px))
+            continue;
+          if (px >= x && px <= x + w && py >= y && py <= y + h)
+            covered += 1;
+          if (k == s->y->len - 1)
+            break;
+        }
+    }
+  for (guint i = 0; i < self->markers->len; i++)
+    {
+      const Decoration *d = &g_array_index (self->markers, Decoration, i);
+      double ay = to_axis_y (f, d->y), px, py;
+      if (isnan (ay))
+        continue;
+      px = px_of (f, d->value);
+      py = py_of (f, ay);
+      /* The marker and the label under it. */
+      if (px + f->font_size * 3 >= x && px - f->font_size * 3 <= x + w &&
+          py + f->font_size * 2.5 >= y && py - f->font_size * 0.6 <= y + h)
+        covered += 1000;
+    }
+  for (guint i = 0; i < self->hlines->len; i++)
+    {
+      double ay = to_axis_y (f, g_array_index (self->hlines, Decoration, i).y), py;
+      if (isnan (ay))
+        continue;
+      py = py_of (f, ay);
+      /* Its label sits at the left, just above the line. */
+      if (x <= f->left + f->font_size * 8 && py >= y && py - f->font_size * 1.4 <= y + h)
+        covered += 1000;
+    }
+  return covered;
+}
+
+/* The legend above the plot, its entries in rows as wide as the plot: how tall it is. */
+static double
+legend_above_height (BlChart *self, BlTextPainter *tp, const Frame *f)
+{
+  double x = 0, rows = 1, fs = f->font_size;
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      const Series *s = g_ptr_array_index (self->series, i);
+      int w;
+      if (!s->in_legend || !s->label)
+        continue;
+      bl_text_measure (tp, fs * TICK_SCALE, FALSE, s->label, &w, NULL);
+      if (x > 0 && x + w + fs * LEGEND_TEXT_AT > f->width)
+        {
+          rows++;
+          x = 0;
+        }
+      x += w + fs * (LEGEND_TEXT_AT + LEGEND_GAP);
+    }
+  return rows * f->row_h + fs * 0.3;
 }
 
 static void
-format_tick (char *buf, gsize size, double v, double step)
+compute_frame (BlChart *self, BlTextPainter *tp, int width, int height, Frame *f)
 {
-  if (v != 0 && (fabs (v) >= 1e6 || fabs (v) < 1e-3))
-    g_snprintf (buf, size, "%.2g", v);
-  else
+  double fs, tick = TICK_SCALE, y_label_w = 0, right, bottom_margin;
+  guint n_legend = 0;
+  int w, h;
+
+  memset (f, 0, sizeof *f);
+  fs = f->font_size = self->font_px;
+  f->line_scale = self->projector_mode ? 2.0 : 1.0;
+  f->log = self->log_y;
+  f->log_x = self->log_x;
+  data_ranges (self, f);
+
+  /* The title, shrunk (down to 70 %) to the width it has. */
+  f->title_size = fs * TITLE_SCALE;
+  if (self->title)
     {
-      int decimals = step >= 1 ? 0 : (int) ceil (-log10 (step) - 1e-9);
-      g_snprintf (buf, size, "%.*f", CLAMP (decimals, 0, 6), fabs (v) < step * 1e-9 ? 0.0 : v);
+      bl_text_measure (tp, f->title_size, TRUE, self->title, &w, NULL);
+      if (w > width - fs)
+        f->title_size *= MAX (0.7, (width - fs) / (double) w);
+    }
+
+  /* Left: the rotated axis label, then the widest tick label. */
+  y_ticks (f);
+  for (guint i = 0; i < f->n_yt; i++)
+    {
+      bl_text_measure (tp, fs * tick, FALSE, f->yt[i].label, &w, NULL);
+      y_label_w = MAX (y_label_w, w);
+    }
+  f->left = fs * 0.3 + fs * 1.3 + y_label_w + fs * 0.6;
+  f->top = self->title ? f->title_size * 1.4 + fs * 0.9 : fs * 0.9;
+  bl_text_measure (tp, fs * tick, FALSE, "0", NULL, &h);
+  bottom_margin = fs * 0.4 + h + fs * 0.3 + fs * 1.35 + fs * 0.3;
+  f->height = MAX (1, height - f->top - bottom_margin);
+
+  /* The legend's box. */
+  f->row_h = fs * 1.45;
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      const Series *s = g_ptr_array_index (self->series, i);
+      if (!s->in_legend || !s->label)
+        continue;
+      bl_text_measure (tp, fs * tick, FALSE, s->label, &w, NULL);
+      f->lw = MAX (f->lw, w + fs * (LEGEND_TEXT_AT + 0.5));
+      n_legend++;
+    }
+  f->lh = n_legend * f->row_h + fs * 0.6;
+
+  /* Right: room for half the last x label, centred on its tick at the plot's edge. */
+  right = fs * 1.0;
+  for (int pass = 0; pass < 2; pass++)
+    {
+      f->width = MAX (1, width - f->left - right);
+      x_ticks (self, f);
+      if (f->n_xt > 0)
+        {
+          bl_text_measure (tp, fs * tick, FALSE, f->xt[f->n_xt - 1].label, &w, NULL);
+          right = MAX (right, w / 2.0 + fs * 0.3 - (f->width - (px_of (f, f->xt[f->n_xt - 1].v)
+                                                                - f->left)));
+        }
+    }
+
+  /* The legend goes in the corner of the plot where it covers nothing; else beside the plot
+   * if the plot keeps most of the width, or above it in rows if the plot keeps most of the
+   * height; else in the corner where it covers least. */
+  f->legend = LEGEND_NONE;
+  if (n_legend > 0)
+    {
+      double m = fs * 0.6, best = INFINITY, bx = 0, by = 0, above;
+      double xs[2] = { f->left + f->width - f->lw - m, f->left + m };
+      double ys[2] = { f->top + m, f->top + f->height - f->lh - m };
+      /* Top right first (where a falling curve rarely is), then the others. */
+      static const int order[4][2] = { { 0, 0 }, { 1, 0 }, { 0, 1 }, { 1, 1 } };
+      for (guint i = 0; i < 4 && best > 0; i++)
+        {
+          double c = coverage (self, f, xs[order[i][0]], ys[order[i][1]], f->lw, f->lh);
+          if (c < best)
+            {
+              best = c;
+              bx = xs[order[i][0]];
+              by = ys[order[i][1]];
+            }
+        }
+      above = legend_above_height (self, tp, f);
+      if (best > 0 && width - f->left - f->lw - fs * 1.6 >= 0.55 * width)
+        {
+          f->legend = LEGEND_OUTSIDE;
+          f->width = MAX (1, width - f->left - f->lw - fs * 1.6);
+          x_ticks (self, f);
+          f->lx = f->left + f->width + fs * 0.8;
+          f->ly = f->top;
+        }
+      else if (best > 0 && f->height - above >= 0.6 * f->height)
+        {
+          f->legend = LEGEND_ABOVE;
+          f->lx = f->left;
+          f->ly = f->top - fs * 0.3;
+          f->lh = above;
+          f->top += above;
+          f->height = MAX (1, f->height - above);
+        }
+      else
+        {
+          f->legend = LEGEND_INSIDE;
+          f->lx = bx;
+          f->ly = by;
+        }
     }
 }
 
@@ -333,6 +724,18 @@ snap_x (BlChart *self, double x)
   return best;
 }
 
+/* The frame for the widget as it is on screen (pointer handling). */
+static void
+screen_frame (BlChart *self, Frame *f)
+{
+  BlTextPainter tp;
+
+  bl_text_painter_init_for_context (&tp, gtk_widget_get_pango_context (GTK_WIDGET (self)));
+  compute_frame (self, &tp, gtk_widget_get_width (GTK_WIDGET (self)),
+                 gtk_widget_get_height (GTK_WIDGET (self)), f);
+  bl_text_painter_clear (&tp);
+}
+
 /* ------------------------------------------------------------------------------------------
  * Drawing
  */
@@ -341,35 +744,6 @@ static void
 set_rgba (cairo_t *cr, const GdkRGBA *c, double alpha)
 {
   cairo_set_source_rgba (cr, c->red, c->green, c->blue, c->alpha * alpha);
-}
-
-static PangoLayout *
-make_layout (cairo_t *cr, const Frame *f, double scale, gboolean bold)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *desc = pango_font_description_from_string ("Sans");
-
-  pango_font_description_set_absolute_size (desc, f->font_size * scale * PANGO_SCALE);
-  if (bold)
-    pango_font_description_set_weight (desc, PANGO_WEIGHT_BOLD);
-  pango_layout_set_font_description (layout, desc);
-  pango_font_description_free (desc);
-  return layout;
-}
-
-/* Draws @text with its anchor (ax, ay ∈ {0, 0.5, 1}) at (x, y); returns its width. */
-static double
-draw_text (cairo_t *cr, PangoLayout *layout, const char *text, double x, double y, double ax,
-           double ay)
-{
-  int w, h;
-
-  pango_layout_set_text (layout, text, -1);
-  pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_move_to (cr, x - ax * w, y - ay * h);
-  pango_cairo_show_layout (cr, layout);
-  cairo_new_path (cr);   /* leave no current point for a later arc to join */
-  return w;
 }
 
 static void
@@ -388,8 +762,10 @@ draw_series_path (cairo_t *cr, const Frame *f, const Series *s)
 
       if (i < n)
         {
-          x = to_axis_x (f, series_x (s, i));
+          x = series_x (s, i);
           ay = to_axis_y (f, series_y (s, i));
+          if (isnan (to_axis_x (f, x)))
+            x = NAN;   /* x ≤ 0 on a log axis: a gap, as a non-finite value is */
           c = isfinite (x) ? (gint64) floor (px_of (f, x)) : G_MAXINT64;
         }
       if (col != G_MININT64 && (c != col || isnan (ay)))
@@ -440,13 +816,29 @@ draw_points (cairo_t *cr, const Frame *f, const Series *s, double r)
     return;
   for (guint i = 0; i < s->y->len; i++)
     {
-      double ay = to_axis_y (f, series_y (s, i)), ax = to_axis_x (f, series_x (s, i));
-      if (isnan (ay) || isnan (ax))
+      double ay = to_axis_y (f, series_y (s, i));
+      if (isnan (ay) || isnan (to_axis_x (f, series_x (s, i))))
         continue;
       cairo_new_sub_path (cr);
-      cairo_arc (cr, px_of (f, ax), py_of (f, ay), r, 0, 2 * G_PI);
+      cairo_arc (cr, px_of (f, series_x (s, i)), py_of (f, ay), r, 0, 2 * G_PI);
     }
   cairo_fill (cr);
+}
+
+/* A box behind text: the background (or the inverse of @fg) nearly opaque, a thin border. */
+static void
+draw_box (cairo_t *cr, const GdkRGBA *fg, const GdkRGBA *bg, double x, double y, double w,
+          double h, double alpha)
+{
+  if (bg)
+    set_rgba (cr, bg, alpha);
+  else
+    cairo_set_source_rgba (cr, 1 - fg->red, 1 - fg->green, 1 - fg->blue, alpha);
+  cairo_rectangle (cr, x, y, w, h);
+  cairo_fill_preserve (cr);
+  set_rgba (cr, fg, 0.35);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
 }
 
 static void
@@ -454,169 +846,82 @@ chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg
             const GdkRGBA *bg)
 {
   Frame f;
-  PangoLayout *layout, *small, *bold;
-  double line_scale = self->projector_mode ? 2.0 : 1.0;
+  BlTextPainter tp;
+  double fs, ts, ls;
   char buf[64];
 
   if (width <= 0 || height <= 0)
     return;
-  compute_frame (self, width, height, &f);
+  bl_text_painter_init (&tp, cr);
+  compute_frame (self, &tp, width, height, &f);
+  fs = f.font_size;
+  ts = fs * TICK_SCALE;
+  ls = f.line_scale;
 
   if (bg)
     {
       set_rgba (cr, bg, 1);
       cairo_paint (cr);
     }
-  layout = make_layout (cr, &f, 1.0, FALSE);
-  small = make_layout (cr, &f, 0.9, FALSE);
-  bold = make_layout (cr, &f, 1.15, TRUE);
 
   if (self->title)
     {
+      int tw;
+      bl_text_measure (&tp, f.title_size, TRUE, self->title, &tw, NULL);
       set_rgba (cr, fg, 1);
-      draw_text (cr, bold, self->title, f.left, f.font_size * 0.6, 0, 0);
+      /* Over the plot; moved left as far as it must to stay whole. */
+      bl_text_draw (&tp, f.title_size, TRUE, self->title,
+                    MAX (fs * 0.5, MIN (f.left, width - tw - fs * 0.5)), fs * 0.5, 0, 0);
     }
 
   /* Grid and tick labels. */
   cairo_set_line_width (cr, 1);
-  if (f.log && f.y1 - f.y0 < 0.6)
+  for (guint i = 0; i < f.n_yt; i++)
     {
-      /* Less than a factor of four in view: evenly spaced values, placed on the log axis. */
-      double lo = pow (10, f.y0), hi = pow (10, f.y1), step = nice_step (hi - lo, 5);
-      for (double v = ceil (lo / step) * step; v <= hi + step * 1e-9; v += step)
-        {
-          double py = floor (py_of (&f, log10 (v))) + 0.5;
-          set_rgba (cr, fg, 0.12);
-          cairo_move_to (cr, f.left, py);
-          cairo_line_to (cr, f.left + f.width, py);
-          cairo_stroke (cr);
-          set_rgba (cr, fg, 0.8);
-          format_tick (buf, sizeof buf, v, step);
-          draw_text (cr, small, buf, f.left - f.font_size * 0.5, py, 1, 0.5);
-        }
+      double py = floor (py_of (&f, f.yt[i].v)) + 0.5;
+      set_rgba (cr, fg, f.yt[i].alpha);
+      cairo_move_to (cr, f.left, py);
+      cairo_line_to (cr, f.left + f.width, py);
+      cairo_stroke (cr);
+      set_rgba (cr, fg, 0.85);
+      bl_text_draw (&tp, ts, FALSE, f.yt[i].label, f.left - fs * 0.5, py, 1, 0.5);
     }
-  else if (f.log)
+  for (guint i = 0; i < f.n_xt; i++)
     {
-      int d0 = (int) floor (f.y0), d1 = (int) ceil (f.y1);
-      int step = MAX (1, (d1 - d0 + 7) / 8);
-      /* Less than two decades in view: label 1, 2 and 5 of each decade too. */
-      static const double all[] = { 1, 2, 5 }, ones[] = { 1 };
-      const double *mult = f.y1 - f.y0 < 2 ? all : ones;
-      guint n_mult = f.y1 - f.y0 < 2 ? 3 : 1;
-      for (int d = d0; d <= d1; d += step)
-        for (guint k = 0; k < n_mult; k++)
-          {
-            double v = mult[k] * pow (10, d), ay = log10 (v), py;
-            if (ay < f.y0 - 1e-9 || ay > f.y1 + 1e-9)
-              continue;
-            py = floor (py_of (&f, ay)) + 0.5;
-            set_rgba (cr, fg, k == 0 ? 0.12 : 0.07);
-            cairo_move_to (cr, f.left, py);
-            cairo_line_to (cr, f.left + f.width, py);
-            cairo_stroke (cr);
-            set_rgba (cr, fg, 0.8);
-            if (d >= -3 && d <= 3)
-              g_snprintf (buf, sizeof buf, "%g", v);
-            else
-              g_snprintf (buf, sizeof buf, "%ge%d", mult[k], d);
-            draw_text (cr, small, buf, f.left - f.font_size * 0.5, py, 1, 0.5);
-          }
+      double px = floor (px_of (&f, f.xt[i].v)) + 0.5;
+      set_rgba (cr, fg, f.xt[i].alpha);
+      cairo_move_to (cr, px, f.top);
+      cairo_line_to (cr, px, f.top + f.height);
+      cairo_stroke (cr);
+      set_rgba (cr, fg, 0.85);
+      bl_text_draw (&tp, ts, FALSE, f.xt[i].label, px, f.top + f.height + fs * 0.4, 0.5, 0);
     }
-  else
-    {
-      double step = nice_step (f.y1 - f.y0, 5);
-      for (double v = ceil (f.y0 / step) * step; v <= f.y1 + step * 1e-9; v += step)
-        {
-          double py = floor (py_of (&f, v)) + 0.5;
-          set_rgba (cr, fg, 0.12);
-          cairo_move_to (cr, f.left, py);
-          cairo_line_to (cr, f.left + f.width, py);
-          cairo_stroke (cr);
-          set_rgba (cr, fg, 0.8);
-          format_tick (buf, sizeof buf, v, step);
-          draw_text (cr, small, buf, f.left - f.font_size * 0.5, py, 1, 0.5);
-        }
-    }
-  if (f.log_x)
-    {
-      /* One label a decade (every other one, or fewer, where they would crowd). */
-      int d0 = (int) ceil (f.x0 - 1e-9), d1 = (int) floor (f.x1 + 1e-9);
-      int fit = MAX (1, (int) (f.width / (f.font_size * 4.5)));
-      int step = MAX (1, (d1 - d0 + fit) / fit);
-      for (int d = d0; d <= d1; d++)
-        {
-          double px = floor (px_of (&f, d)) + 0.5;
-          set_rgba (cr, fg, 0.12);
-          cairo_move_to (cr, px, f.top);
-          cairo_line_to (cr, px, f.top + f.height);
-          cairo_stroke (cr);
-          if ((d - d0) % step != 0)
-            continue;
-          set_rgba (cr, fg, 0.8);
-          if (d >= -3 && d <= 3)
-            g_snprintf (buf, sizeof buf, "%g", pow (10, d));
-          else
-            g_snprintf (buf, sizeof buf, "1e%d", d);
-          draw_text (cr, small, buf, px, f.top + f.height + f.font_size * 0.4, 0.5, 0);
-        }
-    }
-  else
-  {
-    int target = MAX (2, (int) (f.width / (f.font_size * 8)));
-    double step = nice_step (f.x1 - f.x0, target);
-    if (step < 1 && self->x_whole)
-      step = 1;
-    else if (step < 1 && self->series->len > 0)
-      {
-        /* Index axes count whole epochs or batches. */
-        gboolean integral = TRUE;
-        for (guint i = 0; i < self->series->len && integral; i++)
-          integral = ((Series *) g_ptr_array_index (self->series, i))->x->len == 0;
-        if (integral)
-          step = 1;
-      }
-    for (double v = ceil (f.x0 / step) * step; v <= f.x1 + step * 1e-9; v += step)
-      {
-        double px = floor (px_of (&f, v)) + 0.5;
-        set_rgba (cr, fg, 0.12);
-        cairo_move_to (cr, px, f.top);
-        cairo_line_to (cr, px, f.top + f.height);
-        cairo_stroke (cr);
-        set_rgba (cr, fg, 0.8);
-        format_tick (buf, sizeof buf, v, step);
-        draw_text (cr, small, buf, px, f.top + f.height + f.font_size * 0.4, 0.5, 0);
-      }
-  }
 
   /* Frame and axis labels. */
   set_rgba (cr, fg, 0.6);
+  cairo_set_line_width (cr, ls);
   cairo_rectangle (cr, floor (f.left) + 0.5, floor (f.top) + 0.5, floor (f.width),
                    floor (f.height));
   cairo_stroke (cr);
   set_rgba (cr, fg, 1);
   if (self->x_label)
-    {
-      g_autofree char *label = g_strdup_printf ("%s%s", self->x_label,
-                                                f.log_x ? _(" (log scale)") : "");
-      draw_text (cr, layout, label, f.left + f.width / 2, f.top + f.height + f.font_size * 2.0,
-                 0.5, 0);
-    }
+    bl_text_draw (&tp, fs, FALSE, self->x_label, f.left + f.width / 2, height - fs * 0.3, 0.5, 1);
   if (self->y_label)
     {
       g_autofree char *label = g_strdup_printf ("%s%s", self->y_label,
                                                 f.log ? _(" (log scale)") : "");
       cairo_save (cr);
-      cairo_translate (cr, f.font_size * 0.4, f.top + f.height / 2);
+      cairo_translate (cr, fs * 0.3, f.top + f.height / 2);
       cairo_rotate (cr, -G_PI / 2);
-      draw_text (cr, layout, label, 0, 0, 0.5, 0);
+      bl_text_draw (&tp, fs, FALSE, label, 0, 0, 0.5, 0);
       cairo_restore (cr);
     }
 
   if (f.empty)
     {
-      set_rgba (cr, fg, 0.55);
-      draw_text (cr, layout, _("No data yet"), f.left + f.width / 2, f.top + f.height / 2, 0.5,
-                 0.5);
+      set_rgba (cr, fg, 0.7);
+      bl_text_draw (&tp, fs, FALSE, _("No data yet"), f.left + f.width / 2, f.top + f.height / 2,
+                    0.5, 0.5);
     }
 
   cairo_save (cr);
@@ -628,18 +933,18 @@ chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg
     {
       const Decoration *d = &g_array_index (self->hlines, Decoration, i);
       double ay = to_axis_y (&f, d->y);
-      static const double dash[] = { 4, 4 };
+      double dash[] = { 4 * ls, 4 * ls };
       if (isnan (ay))
         continue;
-      set_rgba (cr, fg, 0.7);
-      cairo_set_line_width (cr, 1.5 * line_scale);
+      set_rgba (cr, fg, 0.75);
+      cairo_set_line_width (cr, 1.5 * ls);
       cairo_set_dash (cr, dash, 2, 0);
       cairo_move_to (cr, f.left, floor (py_of (&f, ay)) + 0.5);
       cairo_line_to (cr, f.left + f.width, floor (py_of (&f, ay)) + 0.5);
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
       if (d->label)
-        draw_text (cr, small, d->label, f.left + f.font_size * 0.5, py_of (&f, ay) - 2, 0, 1);
+        bl_text_draw (&tp, ts, FALSE, d->label, f.left + fs * 0.5, py_of (&f, ay) - 2, 0, 1);
     }
 
   /* Series: faint ones first so the solid curves stay on top. */
@@ -650,7 +955,7 @@ chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg
     for (guint i = 0; i < self->series->len; i++)
       {
         const Series *s = g_ptr_array_index (self->series, i);
-        static const double dash[] = { 7, 4 };
+        double dash[] = { 7 * ls, 4 * ls };
         if (!s->visible || (pass == 0) != (s->style == BL_CHART_LINE_FAINT))
           continue;
         cairo_new_path (cr);
@@ -659,18 +964,18 @@ chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg
           {
           case BL_CHART_LINE_FAINT:
             set_rgba (cr, &s->color, 0.35);
-            cairo_set_line_width (cr, 1 * line_scale);
+            cairo_set_line_width (cr, 1 * ls);
             break;
           case BL_CHART_LINE_DASHED:
             set_rgba (cr, &s->color, 1);
-            cairo_set_line_width (cr, 2 * line_scale);
+            cairo_set_line_width (cr, 2 * ls);
             cairo_set_dash (cr, dash, 2, 0);
             break;
           case BL_CHART_LINE_SOLID:
           case BL_CHART_LINE_POINTS:
           default:
             set_rgba (cr, &s->color, 1);
-            cairo_set_line_width (cr, 2 * line_scale);
+            cairo_set_line_width (cr, 2 * ls);
             break;
           }
         cairo_stroke (cr);
@@ -678,33 +983,17 @@ chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg
         if (s->style == BL_CHART_LINE_POINTS)
           {
             set_rgba (cr, &s->color, 1);
-            draw_points (cr, &f, s, 3 * line_scale);
+            draw_points (cr, &f, s, 3 * ls);
           }
       }
-
-  /* Markers (e.g. the best epoch). */
-  for (guint i = 0; i < self->markers->len; i++)
-    {
-      const Decoration *d = &g_array_index (self->markers, Decoration, i);
-      double ay = to_axis_y (&f, d->y), ax = to_axis_x (&f, d->value);
-      if (isnan (ay) || isnan (ax))
-        continue;
-      set_rgba (cr, fg, 1);
-      cairo_set_line_width (cr, 2 * line_scale);
-      cairo_arc (cr, px_of (&f, ax), py_of (&f, ay), 6 * line_scale, 0, 2 * G_PI);
-      cairo_stroke (cr);
-      if (d->label)
-        draw_text (cr, small, d->label, px_of (&f, ax), py_of (&f, ay) + 8 * line_scale,
-                   0.5, 0);
-    }
 
   /* The shared cursor: one vertical line, a dot on each curve. */
   if (isfinite (to_axis_x (&f, self->cursor_x)) && to_axis_x (&f, self->cursor_x) >= f.x0 &&
       to_axis_x (&f, self->cursor_x) <= f.x1)
     {
-      double px = floor (px_of (&f, to_axis_x (&f, self->cursor_x))) + 0.5;
+      double px = floor (px_of (&f, self->cursor_x)) + 0.5;
       set_rgba (cr, fg, 0.75);
-      cairo_set_line_width (cr, 1.5 * line_scale);
+      cairo_set_line_width (cr, 1.5 * ls);
       cairo_move_to (cr, px, f.top);
       cairo_line_to (cr, px, f.top + f.height);
       cairo_stroke (cr);
@@ -720,104 +1009,134 @@ chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg
           if (isnan (ay) || isnan (to_axis_x (&f, series_x (s, k))))
             continue;
           set_rgba (cr, &s->color, 1);
-          cairo_arc (cr, px_of (&f, to_axis_x (&f, series_x (s, k))), py_of (&f, ay),
-                     4 * line_scale, 0, 2 * G_PI);
+          cairo_arc (cr, px_of (&f, series_x (s, k)), py_of (&f, ay), 4 * ls, 0, 2 * G_PI);
           cairo_fill (cr);
         }
     }
   cairo_restore (cr);
 
-  /* Legend, top right inside the plot. */
-  {
-    double row_h = f.font_size * 1.45, max_w = 0, x, y;
-    guint n = 0;
-    for (guint i = 0; i < self->series->len; i++)
-      {
-        const Series *s = g_ptr_array_index (self->series, i);
-        int w, h;
-        if (!s->in_legend || !s->label)
-          continue;
-        pango_layout_set_text (small, s->label, -1);
-        pango_layout_get_pixel_size (small, &w, &h);
-        max_w = MAX (max_w, w);
-        n++;
-      }
-    if (n > 0)
-      {
-        double box_w = max_w + f.font_size * 3.2, box_h = n * row_h + f.font_size * 0.6;
-        x = f.left + f.width - box_w - f.font_size * 0.6;
-        y = f.top + f.font_size * 0.6;
-        if (bg)
-          set_rgba (cr, bg, 0.88);
-        else
-          cairo_set_source_rgba (cr, 1 - fg->red, 1 - fg->green, 1 - fg->blue, 0.85);
-        cairo_rectangle (cr, x, y, box_w, box_h);
-        cairo_fill_preserve (cr);
-        set_rgba (cr, fg, 0.3);
-        cairo_set_line_width (cr, 1);
-        cairo_stroke (cr);
-        y += f.font_size * 0.3;
-        for (guint i = 0; i < self->series->len; i++)
-          {
-            const Series *s = g_ptr_array_index (self->series, i);
-            if (!s->in_legend || !s->label)
-              continue;
-            set_rgba (cr, &s->color, s->visible ? 1 : 0.3);
-            cairo_set_line_width (cr, 3 * line_scale);
-            cairo_move_to (cr, x + f.font_size * 0.5, y + row_h / 2);
-            cairo_line_to (cr, x + f.font_size * 2.2, y + row_h / 2);
-            cairo_stroke (cr);
-            set_rgba (cr, fg, s->visible ? 1 : 0.4);
-            draw_text (cr, small, s->label, x + f.font_size * 2.7, y + row_h / 2, 0, 0.5);
-            y += row_h;
-          }
-      }
-  }
+  /* Markers (e.g. the best epoch), their labels kept inside the plot: under the point, or
+   * over it at the bottom. */
+  for (guint i = 0; i < self->markers->len; i++)
+    {
+      const Decoration *d = &g_array_index (self->markers, Decoration, i);
+      double ay = to_axis_y (&f, d->y), px, py;
+      if (isnan (ay) || isnan (to_axis_x (&f, d->value)))
+        continue;
+      px = px_of (&f, d->value);
+      py = py_of (&f, ay);
+      set_rgba (cr, fg, 1);
+      cairo_set_line_width (cr, 2 * ls);
+      cairo_arc (cr, px, py, 6 * ls, 0, 2 * G_PI);
+      cairo_stroke (cr);
+      if (d->label)
+        {
+          int w, h;
+          double lx, ly;
+          bl_text_measure (&tp, ts, TRUE, d->label, &w, &h);
+          lx = CLAMP (px - w / 2.0, f.left + 2, f.left + f.width - w - 2);
+          ly = py + 8 * ls;
+          if (ly + h > f.top + f.height - 2)
+            ly = py - 8 * ls - h;
+          bl_text_draw (&tp, ts, TRUE, d->label, lx, ly, 0, 0);
+        }
+    }
+
+  /* Legend: a column in its box, or rows above the plot. */
+  if (f.legend != LEGEND_NONE)
+    {
+      double x = f.lx, y = f.ly;
+      if (f.legend == LEGEND_INSIDE)
+        draw_box (cr, fg, bg, x, y, f.lw, f.lh, 0.88);
+      if (f.legend != LEGEND_ABOVE)
+        y += fs * 0.3;
+      for (guint i = 0; i < self->series->len; i++)
+        {
+          const Series *s = g_ptr_array_index (self->series, i);
+          int w;
+          if (!s->in_legend || !s->label)
+            continue;
+          bl_text_measure (&tp, ts, FALSE, s->label, &w, NULL);
+          if (f.legend == LEGEND_ABOVE && x > f.lx && x + w + fs * LEGEND_TEXT_AT > f.lx + f.width)
+            {
+              x = f.lx;
+              y += f.row_h;
+            }
+          set_rgba (cr, &s->color, s->visible ? 1 : 0.3);
+          cairo_set_line_width (cr, 3 * ls);
+          cairo_move_to (cr, x + fs * LEGEND_STROKE_FROM, y + f.row_h / 2);
+          cairo_line_to (cr, x + fs * LEGEND_STROKE_TO, y + f.row_h / 2);
+          cairo_stroke (cr);
+          set_rgba (cr, fg, s->visible ? 1 : 0.5);
+          bl_text_draw (&tp, ts, FALSE, s->label, x + fs * LEGEND_TEXT_AT, y + f.row_h / 2, 0,
+                        0.5);
+          if (f.legend == LEGEND_ABOVE)
+            x += w + fs * (LEGEND_TEXT_AT + LEGEND_GAP);
+          else
+            y += f.row_h;
+        }
+    }
 
   /* Hover readout: the x under the pointer and each curve's value there. */
   if (isfinite (self->hover_x) && !f.empty && self->hover_x >= f.left &&
       self->hover_x <= f.left + f.width && self->hover_y >= f.top &&
       self->hover_y <= f.top + f.height)
     {
-      double ax = x_of_px (&f, self->hover_x);
-      double x = snap_x (self, f.log_x ? pow (10, ax) : ax);
+      double x = snap_x (self, x_of_px (&f, self->hover_x));
       GString *text = g_string_new (NULL);
       int w, h;
       double bx, by;
 
-      g_string_append_printf (text, "%s %s", self->x_label ? self->x_label : "x",
-                              (snprintf (buf, sizeof buf, "%.6g", x), buf));
+      if (x >= 0 && x == floor (x) && x < 1e15)
+        {
+          g_autofree char *count = bl_format_count ((guint64) x);
+          g_string_append_printf (text, "%s %s", self->x_label ? self->x_label : "x", count);
+        }
+      else
+        g_string_append_printf (text, "%s %s", self->x_label ? self->x_label : "x",
+                                g_ascii_formatd (buf, sizeof buf, "%.6g", x));
       for (guint i = 0; i < self->series->len; i++)
         {
           const Series *s = g_ptr_array_index (self->series, i);
           gint64 k;
           if (!s->visible || !s->in_legend || (k = nearest_index (s, x)) < 0)
             continue;
-          g_string_append_printf (text, "\n%s: %.6g", s->label ? s->label : "", series_y (s, k));
+          g_string_append_printf (text, "\n%s: %s", s->label ? s->label : "",
+                                  g_ascii_formatd (buf, sizeof buf, "%.6g", series_y (s, k)));
         }
-      pango_layout_set_text (small, text->str, -1);
-      pango_layout_get_pixel_size (small, &w, &h);
+      bl_text_measure (&tp, ts, FALSE, text->str, &w, &h);
       bx = self->hover_x + 12;
       by = self->hover_y + 12;
-      if (bx + w + 12 > f.left + f.width)
+      if (bx + w + 12 > width)
         bx = self->hover_x - w - 20;
-      if (by + h + 8 > f.top + f.height)
+      if (by + h + 8 > height)
         by = self->hover_y - h - 16;
-      cairo_set_source_rgba (cr, 1 - fg->red, 1 - fg->green, 1 - fg->blue, 0.92);
-      cairo_rectangle (cr, bx, by, w + 12, h + 8);
-      cairo_fill_preserve (cr);
-      set_rgba (cr, fg, 0.5);
-      cairo_set_line_width (cr, 1);
-      cairo_stroke (cr);
+      bx = MAX (bx, 0);
+      by = MAX (by, 0);
+      draw_box (cr, fg, NULL, bx, by, w + 12, h + 8, 0.94);
       set_rgba (cr, fg, 1);
-      cairo_move_to (cr, bx + 6, by + 4);
-      pango_cairo_show_layout (cr, small);
+      bl_text_draw (&tp, ts, FALSE, text->str, bx + 6, by + 4, 0, 0);
       g_string_free (text, TRUE);
     }
 
-  g_object_unref (layout);
-  g_object_unref (small);
-  g_object_unref (bold);
+  /* What the chart's menu just did (on screen only). */
+  if (self->notice && bg == NULL)
+    {
+      int w, h;
+      bl_text_measure (&tp, ts, TRUE, self->notice, &w, &h);
+      draw_box (cr, fg, NULL, fs * 0.3, height - h - fs * 0.8, w + fs * 0.8, h + fs * 0.5, 0.95);
+      set_rgba (cr, fg, 1);
+      bl_text_draw (&tp, ts, TRUE, self->notice, fs * 0.7, height - fs * 0.55, 0, 1);
+    }
+
+  bl_text_painter_clear (&tp);
+}
+
+/* The widget's font: the theme's, larger in projector mode (window.projector in style.css). */
+static void
+update_font (BlChart *self)
+{
+  self->font_px = bl_text_font_px (gtk_widget_get_pango_context (GTK_WIDGET (self)));
 }
 
 static void
@@ -846,18 +1165,30 @@ bl_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 }
 
 static void
+bl_chart_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (bl_chart_parent_class)->css_changed (widget, change);
+  update_font (BL_CHART (widget));
+}
+
+/* A few lines of text high and a few labels wide at least, in the widget's font: nine lines
+ * (180 px in projector mode's 20 px) let the MNIST page's stacked charts fit 1024x600. */
+static void
 bl_chart_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum,
                   int *natural, int *minimum_baseline, int *natural_baseline)
 {
+  BlChart *self = BL_CHART (widget);
+
+  update_font (self);
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = 240;
-      *natural = 640;
+      *minimum = (int) ceil (self->font_px * 16);
+      *natural = (int) ceil (self->font_px * 40);
     }
   else
     {
-      *minimum = 180;
-      *natural = 360;
+      *minimum = (int) ceil (self->font_px * 9);
+      *natural = (int) ceil (self->font_px * 24);
     }
 }
 
@@ -946,12 +1277,10 @@ move_cursor_to_px (BlChart *self, double px)
   Frame f;
   double x;
 
-  compute_frame (self, gtk_widget_get_width (GTK_WIDGET (self)),
-                 gtk_widget_get_height (GTK_WIDGET (self)), &f);
+  screen_frame (self, &f);
   if (f.empty)
     return;
-  x = CLAMP (x_of_px (&f, px), f.x0, f.x1);
-  x = snap_x (self, f.log_x ? pow (10, x) : x);
+  x = snap_x (self, x_of_px (&f, px));
   bl_chart_set_cursor_x (self, x);
   g_signal_emit (self, signals[SIGNAL_CURSOR_MOVED], 0, x);
 }
@@ -1058,6 +1387,90 @@ action_menu (GtkWidget *widget, const char *name, GVariant *param)
                  gtk_widget_get_height (widget) / 2.0);
 }
 
+static cairo_surface_t *render_image (BlChart *self, int width, int height, double scale);
+
+/* The PNG is drawn on the main thread (the chart's own data, a few milliseconds) and encoded
+ * and written by a worker that owns the image and the path, never the chart. */
+typedef struct {
+  cairo_surface_t *surface;
+  char            *path;
+} PngJob;
+
+static void
+png_job_free (gpointer data)
+{
+  PngJob *job = data;
+  cairo_surface_destroy (job->surface);
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+png_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  PngJob *job = data;
+  GError *error = NULL;
+
+  if (bl_write_png (job->surface, job->path, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean
+hide_notice_cb (gpointer data)
+{
+  BlChart *self = data;
+
+  self->notice_id = 0;
+  g_clear_pointer (&self->notice, g_free);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* A line drawn over the chart for a few seconds: what its menu just did. */
+static void
+show_notice (BlChart *self, const char *text)
+{
+  g_clear_handle_id (&self->notice_id, g_source_remove);
+  g_free (self->notice);
+  self->notice = g_strdup (text);
+  self->notice_id = g_timeout_add_seconds (6, hide_notice_cb, self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+png_written_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GWeakRef *ref = data;
+  g_autoptr(BlChart) self = g_weak_ref_get (ref);
+  PngJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_filename_display_basename (job->path);
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (self)
+        {
+          g_autofree char *text = g_strdup_printf (_("Saved “%s”"), name);
+          show_notice (self, text);
+        }
+      return;
+    }
+  {
+    GtkRoot *root = self ? gtk_widget_get_root (GTK_WIDGET (self)) : NULL;
+    GtkWidget *msg = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                             GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                             GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
+                                             _("The chart could not be saved"));
+    gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (msg), "%s", error->message);
+    g_signal_connect (msg, "response", G_CALLBACK (gtk_window_destroy), NULL);
+    gtk_window_present (GTK_WINDOW (msg));
+  }
+}
+
 static void
 export_response_cb (GtkNativeDialog *dialog, int response, BlChart *self)
 {
@@ -1065,22 +1478,22 @@ export_response_cb (GtkNativeDialog *dialog, int response, BlChart *self)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
       int w = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 400);
       int h = MAX (gtk_widget_get_height (GTK_WIDGET (self)), 300);
 
-      /* Twice the size on screen: sharp on a slide or a handout. */
-      if (path && !bl_chart_write_png (self, path, 2 * w, 2 * h, &error))
+      if (path)
         {
-          GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-          GtkWidget *msg = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                                   GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
-                                                   _("The chart could not be saved"));
-          gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (msg), "%s",
-                                                    error->message);
-          g_signal_connect (msg, "response", G_CALLBACK (gtk_window_destroy), NULL);
-          gtk_window_present (GTK_WINDOW (msg));
+          GWeakRef *ref = g_new0 (GWeakRef, 1);
+          g_autoptr(GTask) task = NULL;
+          PngJob *job = g_new0 (PngJob, 1);
+
+          g_weak_ref_init (ref, self);
+          task = g_task_new (NULL, NULL, png_written_cb, ref);
+          /* Twice the size on screen: sharp on a slide or a handout. */
+          job->surface = render_image (self, 2 * w, 2 * h, 2.0);
+          job->path = g_steal_pointer (&path);
+          g_task_set_task_data (task, job, png_job_free);
+          g_task_run_in_thread (task, png_thread);
         }
     }
   g_object_unref (dialog);
@@ -1116,6 +1529,8 @@ bl_chart_dispose (GObject *object)
   BlChart *self = BL_CHART (object);
 
   g_clear_handle_id (&self->describe_idle, g_source_remove);
+  g_clear_handle_id (&self->notice_id, g_source_remove);
+  g_clear_pointer (&self->notice, g_free);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
   G_OBJECT_CLASS (bl_chart_parent_class)->dispose (object);
 }
@@ -1194,6 +1609,7 @@ bl_chart_class_init (BlChartClass *klass)
   object_class->set_property = bl_chart_set_property;
   widget_class->snapshot = bl_chart_snapshot;
   widget_class->measure = bl_chart_measure;
+  widget_class->css_changed = bl_chart_css_changed;
 
   properties[PROP_LOG_Y] =
     g_param_spec_boolean ("log-y", NULL, NULL, FALSE,
@@ -1239,6 +1655,7 @@ bl_chart_init (BlChart *self)
   self->cursor_x = NAN;
   self->hover_x = self->hover_y = NAN;
   self->y_fixed_min = self->y_fixed_max = NAN;
+  self->font_px = 14;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   click = gtk_gesture_click_new ();
@@ -1339,6 +1756,7 @@ bl_chart_set_log_x (BlChart *self, gboolean log_x)
   if (self->log_x == (guint) !!log_x)
     return;
   self->log_x = !!log_x;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -1573,26 +1991,69 @@ bl_chart_clear_decorations (BlChart *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* Exports are dark on white, whatever the theme. */
+static const GdkRGBA export_fg = { 0.1f, 0.1f, 0.12f, 1 }, export_bg = { 1, 1, 1, 1 };
+
 void
 bl_chart_render (BlChart *self, cairo_t *cr, int width, int height)
 {
-  static const GdkRGBA black = { 0.1f, 0.1f, 0.12f, 1 }, white = { 1, 1, 1, 1 };
-
   g_return_if_fail (BL_IS_CHART (self));
-  chart_draw (self, cr, width, height, &black, &white);
+  update_font (self);
+  chart_draw (self, cr, width, height, &export_fg, &export_bg);
 }
 
-/* Exports are dark on white, whatever the theme, and without the pointer readout. */
-static void
-draw_for_export (gpointer data, cairo_t *cr, int width, int height, const GdkRGBA *fg,
-                 const GdkRGBA *bg)
+/* The on-screen look of an 800 × 500 chart, scaled up to fill a larger picture, so the text
+ * keeps its proportion on a slide or a handout. */
+static double
+export_scale_for (int width, int height)
 {
-  BlChart *self = data;
+  return MAX (1.0, MIN (width / 800.0, height / 500.0));
+}
+
+/* Without the pointer readout, at @scale pixels per on-screen pixel. */
+static cairo_surface_t *
+render_image (BlChart *self, int width, int height, double scale)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t *cr = cairo_create (surface);
   double saved_hover = self->hover_x;
 
   self->hover_x = NAN;
-  chart_draw (self, cr, width, height, fg, bg);
+  update_font (self);
+  cairo_scale (cr, scale, scale);
+  chart_draw (self, cr, (int) floor (width / scale), (int) floor (height / scale), &export_fg,
+              &export_bg);
   self->hover_x = saved_hover;
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+cairo_surface_t *
+bl_chart_render_image (BlChart *self, int width, int height)
+{
+  g_return_val_if_fail (BL_IS_CHART (self), NULL);
+  g_return_val_if_fail (width > 0 && height > 0, NULL);
+  return render_image (self, width, height, export_scale_for (width, height));
+}
+
+static gboolean
+write_png_scaled (BlChart *self, const char *path, int width, int height, double scale,
+                  GError **error)
+{
+  cairo_surface_t *surface;
+  gboolean ok;
+
+  if (width <= 0 || height <= 0 || width > 16384 || height > 16384)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("An image must be between 1 and 16384 pixels wide and high."));
+      return FALSE;
+    }
+  surface = render_image (self, width, height, scale);
+  ok = bl_write_png (surface, path, error);
+  cairo_surface_destroy (surface);
+  return ok;
 }
 
 gboolean
@@ -1600,5 +2061,25 @@ bl_chart_write_png (BlChart *self, const char *path, int width, int height, GErr
 {
   g_return_val_if_fail (BL_IS_CHART (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
-  return bl_write_drawing_png (draw_for_export, self, width, height, path, error);
+  return write_png_scaled (self, path, width, height, export_scale_for (width, height), error);
+}
+
+guint
+bl_chart_get_n_series (BlChart *self)
+{
+  g_return_val_if_fail (BL_IS_CHART (self), 0);
+  return self->series->len;
+}
+
+gboolean
+bl_chart_get_series_color (BlChart *self, guint index, GdkRGBA *color)
+{
+  const Series *s;
+
+  g_return_val_if_fail (BL_IS_CHART (self), FALSE);
+  g_return_val_if_fail (index < self->series->len, FALSE);
+  s = g_ptr_array_index (self->series, index);
+  if (color)
+    *color = s->color;
+  return s->visible && s->y->len > 0;
 }

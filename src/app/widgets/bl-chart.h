@@ -2,7 +2,8 @@
  *
  * Model/view split: the chart owns copies of its series (plain double arrays) and only draws
  * them; pages compute. Draws with cairo through gtk_snapshot_append_cairo (GTK 4.8).
- * Large series (10^6 points) are decimated to min/max per pixel column when drawn.
+ * Large series (10^6 points) are decimated to min/max per pixel column when drawn. The legend
+ * sits where it covers no data (a corner of the plot, or beside it).
  */
 #pragma once
 
@@ -38,7 +39,8 @@ void       bl_chart_set_log_x        (BlChart *self, gboolean log_x);
 gboolean   bl_chart_get_log_x        (BlChart *self);
 void       bl_chart_set_cursor_x     (BlChart *self, double x);
 double     bl_chart_get_cursor_x     (BlChart *self);
-/* Property "projector-mode": larger type and thicker lines for a projector. */
+/* Property "projector-mode": thicker lines for a projector. The text follows the widget's CSS
+ * font, which projector mode enlarges (window.projector in style.css). */
 void       bl_chart_set_projector_mode (BlChart *self, gboolean projector_mode);
 /* Optional fixed y range (e.g. accuracy 0.9..1.0); NaN for automatic. */
 void       bl_chart_set_y_range      (BlChart *self, double min, double max);
@@ -67,9 +69,18 @@ void       bl_chart_clear_decorations (BlChart *self);
 
 /* Draw into any cairo context (export, benchmarks): dark on white, no pointer readout. */
 void       bl_chart_render           (BlChart *self, cairo_t *cr, int width, int height);
-/* Rendering off screen, for export and tests: a PNG of @width × @height pixels. */
+/* Rendering off screen, for export and tests: @width × @height pixels of the chart as the screen
+ * shows it (its font, projector mode's lines), scaled up when the picture is larger than
+ * 800 × 500 so the text keeps its proportion. (transfer full) */
+cairo_surface_t *bl_chart_render_image (BlChart *self, int width, int height);
+/* The same as a PNG file, written atomically. */
 gboolean   bl_chart_write_png        (BlChart *self, const char *path, int width, int height,
                                       GError **error);
+
+/* The series in the order added, for checks: the @index-th one's colour, and whether it is
+ * drawn (visible, with data). */
+guint      bl_chart_get_n_series     (BlChart *self);
+gboolean   bl_chart_get_series_color (BlChart *self, guint index, GdkRGBA *color);
 /* A sentence for screen readers and the accessible description, e.g.
  * "E_total falls from 0.243 to 0.0085 over 68 epochs at η = 2.0". (transfer full) */
 char      *bl_chart_describe         (BlChart *self);

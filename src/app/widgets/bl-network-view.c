@@ -1,16 +1,20 @@
-/* bl-network-view.c: the 2-2-2 network of one ledger row, drawn with cairo. Geometry is
- * computed by one function for drawing and for hit-testing, so a click lands on what is drawn. */
+/* bl-network-view.c: the 2-2-2 network of one ledger row, drawn with cairo.
+ *
+ * Everything is laid out by one function (compute_layout), for drawing and for hit-testing, so
+ * a click lands on what is drawn. Text takes the widget's CSS font (larger in projector mode),
+ * made smaller only when the widget is too small to hold the diagram at that size. The weight
+ * labels are placed one by one where they overlap nothing already placed (nodes, their texts,
+ * other labels), so crossing edges keep their labels apart at any size. */
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <math.h>
 
+#include "bl-format.h"
 #include "widgets/bl-network-view.h"
-#include "widgets/bl-text.h"
 #include "widgets/bl-palette.h"
 #include "widgets/bl-png.h"
+#include "widgets/bl-text.h"
 
 struct _BlNetworkView {
   GtkWidget   parent_instance;
@@ -19,6 +23,8 @@ struct _BlNetworkView {
   BlToyRow    row;
   gboolean    has_state;
   BlToyColumn highlight;
+  char       *caption;
+  double      font_px;        /* the widget's CSS font */
   guint       projector_mode : 1;
 };
 
@@ -27,14 +33,31 @@ G_DEFINE_FINAL_TYPE (BlNetworkView, bl_network_view, GTK_TYPE_WIDGET)
 enum { SIGNAL_COLUMN_ACTIVATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
+enum { PROP_0, PROP_PROJECTOR_MODE, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
 typedef enum { NODE_I1, NODE_I2, NODE_H1, NODE_H2, NODE_O1, NODE_O2, NODE_B1, NODE_B2, N_NODES }
   NodeId;
+
+/* The diagram's size in units of its font: what it needs to hold everything. */
+#define EMS_WIDE 31.0
+#define EMS_HIGH 15.5
+#define EMS_HIGH_BIASES 18.0
+#define LABEL_SCALE 0.9   /* weight labels and the texts around nodes */
+
+typedef struct {
+  double x, y, w, h;
+} Box;
 
 typedef struct {
   double x[N_NODES], y[N_NODES];
   double r;                 /* node radius */
-  double font;
-} Geometry;
+  double font;              /* pixels */
+  double line_scale;
+  Box    chip[8];           /* the weight labels w1..w8 */
+  char   chip_text[8][48];
+  Box    caption, legend, total;
+} Layout;
 
 /* Edge k (w1..w8) runs from edge_from[k] to edge_to[k]: h1 = w1·i1 + w2·i2, … */
 static const NodeId edge_from[8] = { NODE_I1, NODE_I2, NODE_I1, NODE_I2,
@@ -49,22 +72,196 @@ static const BlToyColumn node_col[N_NODES] = { BL_TOY_COL_I1, BL_TOY_COL_I2, BL_
                                                BL_TOY_COL_A_H2, BL_TOY_COL_A_O1,
                                                BL_TOY_COL_A_O2, BL_TOY_COL_B1, BL_TOY_COL_B2 };
 
-static void
-compute_geometry (BlNetworkView *self, int width, int height, Geometry *g)
+static const char *
+number (char *buf, BlToyColumn col, double v)
 {
-  double cols[3] = { width * 0.09, width * 0.42, width * 0.72 };
-  double top = height * 0.22, bottom = height * 0.70;
+  return bl_format_number (buf, bl_format_column_kind_brief (col), v);
+}
 
-  g->font = CLAMP (MIN (width / 46.0, height / 21.0), 10, 22) * (self->projector_mode ? 1.15 : 1);
-  g->r = g->font * 2.3;
-  g->x[NODE_I1] = cols[0]; g->y[NODE_I1] = top;
-  g->x[NODE_I2] = cols[0]; g->y[NODE_I2] = bottom;
-  g->x[NODE_H1] = cols[1]; g->y[NODE_H1] = top;
-  g->x[NODE_H2] = cols[1]; g->y[NODE_H2] = bottom;
-  g->x[NODE_O1] = cols[2]; g->y[NODE_O1] = top;
-  g->x[NODE_O2] = cols[2]; g->y[NODE_O2] = bottom;
-  g->x[NODE_B1] = (cols[0] + cols[1]) / 2; g->y[NODE_B1] = height * 0.92;
-  g->x[NODE_B2] = (cols[1] + cols[2]) / 2; g->y[NODE_B2] = height * 0.92;
+static double
+overlap (const Box *a, const Box *b)
+{
+  double w = MIN (a->x + a->w, b->x + b->w) - MAX (a->x, b->x);
+  double h = MIN (a->y + a->h, b->y + b->h) - MAX (a->y, b->y);
+  return w > 0 && h > 0 ? w * h : 0;
+}
+
+/* How much of box @a lies in the circle inscribed in box @c (sampled on a grid). */
+static double
+circle_overlap (const Box *a, const Box *c)
+{
+  double cx = c->x + c->w / 2, cy = c->y + c->h / 2, r = c->w / 2, hits = 0;
+  const int n = 8;
+
+  if (overlap (a, c) == 0)
+    return 0;
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++)
+      {
+        double x = a->x + (i + 0.5) * a->w / n, y = a->y + (j + 0.5) * a->h / n;
+        hits += hypot (x - cx, y - cy) < r;
+      }
+  return hits * a->w * a->h / (n * n);
+}
+
+static Box
+text_box (BlTextPainter *tp, double size, gboolean bold, const char *text, double x, double y,
+          double ax, double ay)
+{
+  int w, h;
+  bl_text_measure (tp, size, bold, text, &w, &h);
+  return (Box) { x - ax * w, y - ay * h, w, h };
+}
+
+/* The texts around the nodes: each activation over its node, the targets and errors beside
+ * the outputs; their boxes and texts, for drawing and for keeping labels clear of them. */
+#define N_NODE_TEXTS 6
+
+static void
+node_texts (BlNetworkView *self, BlTextPainter *tp, const Layout *l, Box *boxes,
+            char texts[N_NODE_TEXTS][128])
+{
+  char v[BL_FORMAT_NUMBER_SIZE], e[BL_FORMAT_NUMBER_SIZE];
+  double fs = l->font * LABEL_SCALE;
+
+  for (guint j = 0; j < 2; j++)
+    {
+      NodeId hn = j == 0 ? NODE_H1 : NODE_H2, on = j == 0 ? NODE_O1 : NODE_O2;
+      BlToyColumn t = j == 0 ? BL_TOY_COL_T1 : BL_TOY_COL_T2;
+      BlToyColumn ec = j == 0 ? BL_TOY_COL_E1 : BL_TOY_COL_E2;
+      BlToyColumn ah = j == 0 ? BL_TOY_COL_A_H1 : BL_TOY_COL_A_H2;
+      BlToyColumn ao = j == 0 ? BL_TOY_COL_A_O1 : BL_TOY_COL_A_O2;
+      char *a = texts[3 * j], *b = texts[3 * j + 1], *c = texts[3 * j + 2];
+
+      g_snprintf (a, 128, "a_h%u = %s", j + 1, number (v, ah, self->row.v[ah]));
+      boxes[3 * j] = text_box (tp, fs, FALSE, a, l->x[hn], l->y[hn] - l->r - l->font * 0.2,
+                               0.5, 1);
+      g_snprintf (b, 128, "a_o%u = %s", j + 1, number (v, ao, self->row.v[ao]));
+      boxes[3 * j + 1] = text_box (tp, fs, FALSE, b, l->x[on], l->y[on] - l->r - l->font * 0.2,
+                                   0.5, 1);
+      g_snprintf (c, 128, "t%u = %s\nE%u = %s", j + 1, number (v, t, self->row.v[t]), j + 1,
+                  number (e, ec, self->row.v[ec]));
+      boxes[3 * j + 2] = text_box (tp, fs, FALSE, c, l->x[on] + l->r + l->font * 0.4, l->y[on],
+                                   0, 0.5);
+    }
+}
+
+static void
+compute_layout (BlNetworkView *self, BlTextPainter *tp, int width, int height, Layout *l)
+{
+  gboolean biases = self->params.has_biases;
+  double f, margin, x_in, x_out, y_top, y_bot, bottom;
+  Box taken[32];
+  guint n_taken = 0, n_nodes;
+  char v[BL_FORMAT_NUMBER_SIZE], e[BL_FORMAT_NUMBER_SIZE];
+  int tw;
+
+  /* The CSS font, unless the widget is too small to hold the diagram in it. */
+  f = l->font = MAX (7.0, MIN (self->font_px, MIN (width / EMS_WIDE,
+                                                    height / (biases ? EMS_HIGH_BIASES
+                                                                     : EMS_HIGH))));
+  l->line_scale = self->projector_mode ? 1.6 : 1.0;
+  l->r = f * 1.8;
+  margin = f * 0.5;
+
+  /* Rows: the caption, the texts over the top nodes, the nodes, then the bias nodes and the
+   * legend line at the bottom. */
+  l->caption = (Box) { margin, margin, width - 2 * margin, f * 1.4 };
+  bottom = height - margin - f * 1.5;                       /* the legend line */
+  l->legend = (Box) { margin, bottom, width / 2.0, f * 1.5 };
+  y_top = margin + f * 1.6 + f * 1.4 + l->r;
+  y_bot = bottom - (biases ? f * 3.2 : f * 0.6) - l->r;
+  y_bot = MAX (y_bot, y_top + 2 * l->r + f * 1.6);
+
+  /* Columns: inputs at the left, outputs leaving room for their targets and errors. */
+  g_snprintf (v, sizeof v, "E1 = %s", bl_format_number (e, BL_NUMBER_SCIENTIFIC, -0.12345));
+  bl_text_measure (tp, f * LABEL_SCALE, FALSE, v, &tw, NULL);
+  x_in = margin + l->r;
+  x_out = MAX (x_in + 4 * l->r, width - margin - tw - f * 0.4 - l->r);
+  l->x[NODE_I1] = l->x[NODE_I2] = x_in;
+  l->x[NODE_H1] = l->x[NODE_H2] = (x_in + x_out) / 2;
+  l->x[NODE_O1] = l->x[NODE_O2] = x_out;
+  l->y[NODE_I1] = l->y[NODE_H1] = l->y[NODE_O1] = y_top;
+  l->y[NODE_I2] = l->y[NODE_H2] = l->y[NODE_O2] = y_bot;
+  l->x[NODE_B1] = (x_in + l->x[NODE_H1]) / 2;
+  l->x[NODE_B2] = (l->x[NODE_H1] + x_out) / 2;
+  l->y[NODE_B1] = l->y[NODE_B2] = y_bot + l->r + f * 1.7;
+
+  {
+    char buf[96];
+    g_snprintf (buf, sizeof buf, "E_total = %s",
+                bl_format_number (v, BL_NUMBER_SCIENTIFIC, self->row.v[BL_TOY_COL_E_TOTAL]));
+    l->total = text_box (tp, f, TRUE, buf, width - margin, bottom + f * 0.75, 1, 0.5);
+  }
+
+  /* What the weight labels must keep clear of: the nodes (the first n_nodes boxes, circles
+   * in fact), the texts around them, the loss. */
+  for (NodeId n = 0; n < N_NODES; n++)
+    if (n < NODE_B1 || biases)
+      {
+        double r = n >= NODE_B1 ? l->r * 0.7 : l->r;
+        taken[n_taken++] = (Box) { l->x[n] - r, l->y[n] - r, 2 * r, 2 * r };
+      }
+  n_nodes = n_taken;
+  {
+    char texts[N_NODE_TEXTS][128];
+    node_texts (self, tp, l, taken + n_taken, texts);
+    n_taken += N_NODE_TEXTS;
+  }
+  taken[n_taken++] = l->total;
+
+  /* Horizontal edges first (their labels sit on the line, between the nodes), then the
+   * crossing ones, each at the first place along its edge that overlaps nothing placed. A label
+   * too wide for the gap between two nodes goes on two lines: "w1" over its value. */
+  {
+    static const guint order[8] = { 0, 3, 4, 7, 1, 2, 5, 6 };
+    static const double ts[] = { 0.5, 0.38, 0.62, 0.3, 0.7, 0.22, 0.78 };
+    double gap = l->x[NODE_H1] - x_in - 2 * l->r - f * 0.3;
+    for (guint o = 0; o < 8; o++)
+      {
+        guint k = order[o];
+        double x0 = l->x[edge_from[k]], y0 = l->y[edge_from[k]];
+        double x1 = l->x[edge_to[k]], y1 = l->y[edge_to[k]];
+        double best = INFINITY;
+        int bw, bh;
+
+        g_snprintf (l->chip_text[k], sizeof l->chip_text[k], "w%u = %s", k + 1,
+                    number (v, edge_col[k], self->row.v[edge_col[k]]));
+        bl_text_measure (tp, f * LABEL_SCALE, TRUE, l->chip_text[k], &bw, &bh);
+        if (bw + f * 0.6 > gap)
+          {
+            g_snprintf (l->chip_text[k], sizeof l->chip_text[k], "w%u\n%s", k + 1,
+                        number (v, edge_col[k], self->row.v[edge_col[k]]));
+            bl_text_measure (tp, f * LABEL_SCALE, TRUE, l->chip_text[k], &bw, &bh);
+          }
+        bw += f * 0.6;
+        bh += f * 0.2;
+        for (guint i = 0; i < G_N_ELEMENTS (ts) && best > 0; i++)
+          for (int side = 0; side < 3 && best > 0; side++)
+            {
+              /* On the line, or just above or below it (horizontal edges only). */
+              double dy = side == 0 ? 0 : (side == 1 ? -1 : 1) * (bh / 2 + l->line_scale * 3);
+              Box b;
+              double cost = 0;
+              if (side > 0 && y0 != y1)
+                continue;
+              b = (Box) { x0 + ts[i] * (x1 - x0) - bw / 2, y0 + ts[i] * (y1 - y0) + dy - bh / 2,
+                          bw, bh };
+              for (guint t = 0; t < n_taken; t++)
+                cost += t < n_nodes ? circle_overlap (&b, &taken[t]) : overlap (&b, &taken[t]);
+              if (b.x < 0 || b.x + b.w > width)
+                cost += bw * bh;
+              cost += 1e-3 * i + 1e-4 * side;   /* ties: the middle, on the line */
+              if (cost < best)
+                {
+                  best = cost;
+                  l->chip[k] = b;
+                }
+            }
+        if (n_taken < G_N_ELEMENTS (taken))
+          taken[n_taken++] = l->chip[k];
+      }
+  }
 }
 
 static void
@@ -73,11 +270,13 @@ set_rgba (cairo_t *cr, const GdkRGBA *c, double alpha)
   cairo_set_source_rgba (cr, c->red, c->green, c->blue, c->alpha * alpha);
 }
 
+/* Okabe–Ito: blue for positive, vermillion for negative, apart for every colour vision; on a
+ * dark background the sky blue, which keeps its contrast there. */
 static void
-sign_color (double v, GdkRGBA *out)
+sign_color (double v, const GdkRGBA *fg, GdkRGBA *out)
 {
-  /* Okabe–Ito blue for positive, vermillion for negative: apart for every colour vision. */
-  bl_palette_color (v >= 0 ? 0 : 5, out);
+  gboolean dark = fg->red + fg->green + fg->blue > 1.5;
+  bl_palette_color (v >= 0 ? (dark ? 4 : 0) : 5, out);
 }
 
 static gboolean
@@ -90,21 +289,41 @@ highlighted (BlNetworkView *self, BlToyColumn col)
          bl_toy_param_gradient (col) == self->highlight;
 }
 
+static gboolean
+node_highlighted (BlNetworkView *self, NodeId n)
+{
+  return highlighted (self, node_col[n]) ||
+         (n == NODE_H1 && self->highlight == BL_TOY_COL_H1) ||
+         (n == NODE_H2 && self->highlight == BL_TOY_COL_H2) ||
+         (n == NODE_O1 && (self->highlight == BL_TOY_COL_O1 || self->highlight == BL_TOY_COL_E1 ||
+                           self->highlight == BL_TOY_COL_T1)) ||
+         (n == NODE_O2 && (self->highlight == BL_TOY_COL_O2 || self->highlight == BL_TOY_COL_E2 ||
+                           self->highlight == BL_TOY_COL_T2));
+}
+
+static void
+paint_background (cairo_t *cr, const GdkRGBA *fg, const GdkRGBA *bg, double alpha)
+{
+  if (bg)
+    set_rgba (cr, bg, alpha);
+  else
+    cairo_set_source_rgba (cr, 1 - fg->red, 1 - fg->green, 1 - fg->blue, alpha);
+}
+
 static void
 network_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRGBA *fg,
               const GdkRGBA *bg)
 {
   BlNetworkView *self = widget;
   const double *v = self->row.v;
-  double max_w = 1e-12;
-  Geometry g;
-  char buf[128];
-  GdkRGBA accent;
+  double max_w = 1e-12, f, ls;
+  Layout l;
+  char buf[160], n1[BL_FORMAT_NUMBER_SIZE];
   BlTextPainter tp;
+  GdkRGBA pos, neg;
 
   if (width <= 0 || height <= 0)
     return;
-  compute_geometry (self, width, height, &g);
   bl_text_painter_init (&tp, cr);
   if (bg)
     {
@@ -113,148 +332,178 @@ network_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRGBA
     }
   if (!self->has_state)
     {
-      set_rgba (cr, fg, 0.6);
-      bl_text_draw (&tp, g.font * 1, FALSE, _("No network yet"), width / 2.0,
-                    height / 2.0, 0.5, 0.5);
+      set_rgba (cr, fg, 0.7);
+      bl_text_draw (&tp, MIN (self->font_px, width / 20.0), FALSE, _("No network yet"),
+                    width / 2.0, height / 2.0, 0.5, 0.5);
       bl_text_painter_clear (&tp);
       return;
     }
-  bl_palette_color (1, &accent);
+  compute_layout (self, &tp, width, height, &l);
+  f = l.font;
+  ls = l.line_scale;
+  sign_color (1, fg, &pos);
+  sign_color (-1, fg, &neg);
 
   for (guint k = 0; k < 8; k++)
     max_w = MAX (max_w, fabs (v[edge_col[k]]));
 
-  /* Edges: colour by sign, width by magnitude relative to the largest weight. */
+  /* Edges: colour by sign, width by magnitude relative to the largest weight; a halo under
+   * the one explained. */
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   for (guint k = 0; k < 8; k++)
     {
-      double w = v[edge_col[k]];
-      double x0 = g.x[edge_from[k]], y0 = g.y[edge_from[k]];
-      double x1 = g.x[edge_to[k]], y1 = g.y[edge_to[k]];
+      double w = v[edge_col[k]], lw = ls * (1.5 + f * 0.55 * fabs (w) / max_w);
       GdkRGBA c;
 
-      sign_color (w, &c);
+      sign_color (w, fg, &c);
+      cairo_move_to (cr, l.x[edge_from[k]], l.y[edge_from[k]]);
+      cairo_line_to (cr, l.x[edge_to[k]], l.y[edge_to[k]]);
       if (highlighted (self, edge_col[k]))
         {
-          set_rgba (cr, &accent, 0.45);
-          cairo_set_line_width (cr, 1.5 + 8.0 * fabs (w) / max_w + 10);
-          cairo_move_to (cr, x0, y0);
-          cairo_line_to (cr, x1, y1);
-          cairo_stroke (cr);
+          set_rgba (cr, fg, 0.3);
+          cairo_set_line_width (cr, lw + f * 0.8);
+          cairo_stroke_preserve (cr);
         }
-      set_rgba (cr, &c, 0.9);
-      cairo_set_line_width (cr, 1.5 + 8.0 * fabs (w) / max_w);
-      cairo_move_to (cr, x0, y0);
-      cairo_line_to (cr, x1, y1);
+      set_rgba (cr, &c, 1);
+      cairo_set_line_width (cr, lw);
       cairo_stroke (cr);
     }
   if (self->params.has_biases)
     {
-      static const double dash[] = { 3, 3 };
+      double dash[] = { 4 * ls, 4 * ls };
       const NodeId targets[4] = { NODE_H1, NODE_H2, NODE_O1, NODE_O2 };
       cairo_set_dash (cr, dash, 2, 0);
-      cairo_set_line_width (cr, 1.5);
+      cairo_set_line_width (cr, 1.5 * ls);
       for (guint k = 0; k < 4; k++)
         {
           NodeId b = k < 2 ? NODE_B1 : NODE_B2;
           GdkRGBA c;
-          sign_color (v[k < 2 ? BL_TOY_COL_B1 : BL_TOY_COL_B2], &c);
-          set_rgba (cr, &c, 0.7);
-          cairo_move_to (cr, g.x[b], g.y[b]);
-          cairo_line_to (cr, g.x[targets[k]], g.y[targets[k]]);
+          sign_color (v[k < 2 ? BL_TOY_COL_B1 : BL_TOY_COL_B2], fg, &c);
+          set_rgba (cr, &c, 1);
+          cairo_move_to (cr, l.x[b], l.y[b]);
+          cairo_line_to (cr, l.x[targets[k]], l.y[targets[k]]);
           cairo_stroke (cr);
         }
       cairo_set_dash (cr, NULL, 0, 0);
-    }
-
-  /* Weight labels, a third of the way along each edge so crossing edges keep apart. */
-  for (guint k = 0; k < 8; k++)
-    {
-      double w = v[edge_col[k]];
-      double t = (k == 1 || k == 2 || k == 5 || k == 6) ? 0.30 : 0.55;
-      double x = g.x[edge_from[k]] + t * (g.x[edge_to[k]] - g.x[edge_from[k]]);
-      double y = g.y[edge_from[k]] + t * (g.y[edge_to[k]] - g.y[edge_from[k]]);
-      GdkRGBA c;
-
-      sign_color (w, &c);
-      g_snprintf (buf, sizeof buf, "w%u = %.5g", k + 1, w);
-      if (bg)
-        set_rgba (cr, bg, 0.85);
-      else
-        cairo_set_source_rgba (cr, 1 - fg->red, 1 - fg->green, 1 - fg->blue, 0.8);
-      cairo_rectangle (cr, x - g.font * 4.4, y - g.font * 0.75, g.font * 8.8, g.font * 1.5);
-      cairo_fill (cr);
-      set_rgba (cr, highlighted (self, edge_col[k]) ? fg : &c, 1);
-      bl_text_draw (&tp, g.font * 0.95, highlighted (self, edge_col[k]), buf, x, y, 0.5, 0.5);
     }
 
   /* Nodes. */
   for (NodeId n = 0; n < N_NODES; n++)
     {
       gboolean is_bias = n == NODE_B1 || n == NODE_B2;
-      double r = is_bias ? g.r * 0.6 : g.r;
+      double r = is_bias ? l.r * 0.7 : l.r;
       if (is_bias && !self->params.has_biases)
         continue;
-      if (bg)
-        set_rgba (cr, bg, 1);
-      else
-        cairo_set_source_rgba (cr, 1 - fg->red, 1 - fg->green, 1 - fg->blue, 1);
-      cairo_arc (cr, g.x[n], g.y[n], r, 0, 2 * G_PI);
+      paint_background (cr, fg, bg, 1);
+      cairo_arc (cr, l.x[n], l.y[n], r, 0, 2 * G_PI);
       cairo_fill_preserve (cr);
-      if (highlighted (self, node_col[n]) ||
-          (n == NODE_H1 && self->highlight == BL_TOY_COL_H1) ||
-          (n == NODE_H2 && self->highlight == BL_TOY_COL_H2) ||
-          (n == NODE_O1 && (self->highlight == BL_TOY_COL_O1 || self->highlight == BL_TOY_COL_E1)) ||
-          (n == NODE_O2 && (self->highlight == BL_TOY_COL_O2 || self->highlight == BL_TOY_COL_E2)))
-        {
-          set_rgba (cr, &accent, 1);
-          cairo_set_line_width (cr, 5);
-        }
-      else
-        {
-          set_rgba (cr, fg, 0.8);
-          cairo_set_line_width (cr, 2);
-        }
+      set_rgba (cr, fg, 1);
+      cairo_set_line_width (cr, (node_highlighted (self, n) ? 4.5 : 1.5) * ls);
       cairo_stroke (cr);
     }
 
+  /* Texts in and around the nodes, in the full foreground colour. */
   set_rgba (cr, fg, 1);
-  g_snprintf (buf, sizeof buf, "i1\n%.5g", v[BL_TOY_COL_I1]);
-  bl_text_draw (&tp, g.font * 1, FALSE, buf, g.x[NODE_I1], g.y[NODE_I1], 0.5, 0.5);
-  g_snprintf (buf, sizeof buf, "i2\n%.5g", v[BL_TOY_COL_I2]);
-  bl_text_draw (&tp, g.font * 1, FALSE, buf, g.x[NODE_I2], g.y[NODE_I2], 0.5, 0.5);
   for (guint j = 0; j < 2; j++)
     {
-      NodeId hn = j == 0 ? NODE_H1 : NODE_H2, on = j == 0 ? NODE_O1 : NODE_O2;
+      NodeId in = j == 0 ? NODE_I1 : NODE_I2, hn = j == 0 ? NODE_H1 : NODE_H2;
+      NodeId on = j == 0 ? NODE_O1 : NODE_O2, bn = j == 0 ? NODE_B1 : NODE_B2;
+      BlToyColumn i = j == 0 ? BL_TOY_COL_I1 : BL_TOY_COL_I2;
       BlToyColumn h = j == 0 ? BL_TOY_COL_H1 : BL_TOY_COL_H2;
-      BlToyColumn ah = j == 0 ? BL_TOY_COL_A_H1 : BL_TOY_COL_A_H2;
       BlToyColumn o = j == 0 ? BL_TOY_COL_O1 : BL_TOY_COL_O2;
-      BlToyColumn ao = j == 0 ? BL_TOY_COL_A_O1 : BL_TOY_COL_A_O2;
-      BlToyColumn t = j == 0 ? BL_TOY_COL_T1 : BL_TOY_COL_T2;
-      BlToyColumn e = j == 0 ? BL_TOY_COL_E1 : BL_TOY_COL_E2;
+      BlToyColumn b = j == 0 ? BL_TOY_COL_B1 : BL_TOY_COL_B2;
 
-      g_snprintf (buf, sizeof buf, "h%u\n%.4g", j + 1, v[h]);
-      bl_text_draw (&tp, g.font * 0.9, FALSE, buf, g.x[hn], g.y[hn], 0.5, 0.5);
-      g_snprintf (buf, sizeof buf, "a_h%u = σ(h%u)\n%.6g", j + 1, j + 1, v[ah]);
-      bl_text_draw (&tp, g.font * 0.9, FALSE, buf, g.x[hn], g.y[hn] - g.r - 4, 0.5, 1);
-      g_snprintf (buf, sizeof buf, "o%u\n%.4g", j + 1, v[o]);
-      bl_text_draw (&tp, g.font * 0.9, FALSE, buf, g.x[on], g.y[on], 0.5, 0.5);
-      g_snprintf (buf, sizeof buf, "a_o%u = σ(o%u)\n%.6g", j + 1, j + 1, v[ao]);
-      bl_text_draw (&tp, g.font * 0.9, FALSE, buf, g.x[on], g.y[on] - g.r - 4, 0.5, 1);
-      g_snprintf (buf, sizeof buf, _("target t%u = %.4g\nE%u = %.6g"), j + 1, v[t], j + 1, v[e]);
-      bl_text_draw (&tp, g.font * 0.9, FALSE, buf, g.x[on] + g.r + 8, g.y[on], 0, 0.5);
+      g_snprintf (buf, sizeof buf, "i%u\n%s", j + 1, number (n1, i, v[i]));
+      bl_text_draw (&tp, f * 0.85, FALSE, buf, l.x[in], l.y[in], 0.5, 0.5);
+      g_snprintf (buf, sizeof buf, "h%u\n%s", j + 1, number (n1, h, v[h]));
+      bl_text_draw (&tp, f * 0.85, FALSE, buf, l.x[hn], l.y[hn], 0.5, 0.5);
+      g_snprintf (buf, sizeof buf, "o%u\n%s", j + 1, number (n1, o, v[o]));
+      bl_text_draw (&tp, f * 0.85, FALSE, buf, l.x[on], l.y[on], 0.5, 0.5);
+      if (self->params.has_biases)
+        {
+          g_snprintf (buf, sizeof buf, "b%u\n%s", j + 1, number (n1, b, v[b]));
+          bl_text_draw (&tp, f * 0.72, FALSE, buf, l.x[bn], l.y[bn], 0.5, 0.5);
+        }
     }
-  if (self->params.has_biases)
+  {
+    Box boxes[N_NODE_TEXTS];
+    char texts[N_NODE_TEXTS][128];
+    node_texts (self, &tp, &l, boxes, texts);
+    for (guint i = 0; i < N_NODE_TEXTS; i++)
+      {
+        /* On the background, so an edge passing under it does not strike it through. */
+        paint_background (cr, fg, bg, 0.85);
+        cairo_rectangle (cr, boxes[i].x - 2, boxes[i].y, boxes[i].w + 4, boxes[i].h);
+        cairo_fill (cr);
+        set_rgba (cr, fg, 1);
+        bl_text_draw (&tp, f * LABEL_SCALE, FALSE, texts[i], boxes[i].x, boxes[i].y, 0, 0);
+      }
+  }
+
+  /* Weight labels: full-contrast text on the background, framed in the edge's colour. */
+  for (guint k = 0; k < 8; k++)
     {
-      g_snprintf (buf, sizeof buf, "b1\n%.4g", v[BL_TOY_COL_B1]);
-      bl_text_draw (&tp, g.font * 0.8, FALSE, buf, g.x[NODE_B1], g.y[NODE_B1], 0.5, 0.5);
-      g_snprintf (buf, sizeof buf, "b2\n%.4g", v[BL_TOY_COL_B2]);
-      bl_text_draw (&tp, g.font * 0.8, FALSE, buf, g.x[NODE_B2], g.y[NODE_B2], 0.5, 0.5);
+      const Box *b = &l.chip[k];
+      gboolean hl = highlighted (self, edge_col[k]);
+      GdkRGBA c;
+
+      sign_color (v[edge_col[k]], fg, &c);
+      paint_background (cr, fg, bg, 0.92);
+      cairo_rectangle (cr, b->x, b->y, b->w, b->h);
+      cairo_fill_preserve (cr);
+      set_rgba (cr, hl ? fg : &c, 1);
+      cairo_set_line_width (cr, (hl ? 3 : 1.5) * ls);
+      cairo_stroke (cr);
+      set_rgba (cr, fg, 1);
+      bl_text_draw (&tp, f * LABEL_SCALE, TRUE, l.chip_text[k], b->x + b->w / 2,
+                    b->y + b->h / 2, 0.5, 0.5);
     }
-  g_snprintf (buf, sizeof buf, "E_total = E1 + E2 = %.9g", v[BL_TOY_COL_E_TOTAL]);
-  set_rgba (cr, self->highlight == BL_TOY_COL_E_TOTAL ? &accent : fg, 1);
-  bl_text_draw (&tp, g.font * 1.1, TRUE, buf, width - g.font * 0.5,
-                g.y[NODE_O2] + g.r + g.font * 0.8, 1, 0);
+
+  /* The caption (which iteration this is), the loss, and what the colours mean. */
+  if (self->caption)
+    bl_text_draw (&tp, f, TRUE, self->caption, l.caption.x, l.caption.y, 0, 0);
+  g_snprintf (buf, sizeof buf, "E_total = %s",
+              bl_format_number (n1, BL_NUMBER_SCIENTIFIC, v[BL_TOY_COL_E_TOTAL]));
+  if (self->highlight == BL_TOY_COL_E_TOTAL)
+    {
+      set_rgba (cr, fg, 0.2);
+      cairo_rectangle (cr, l.total.x - f * 0.2, l.total.y - f * 0.1, l.total.w + f * 0.4,
+                       l.total.h + f * 0.2);
+      cairo_fill (cr);
+    }
+  set_rgba (cr, fg, 1);
+  bl_text_draw (&tp, f, TRUE, buf, l.total.x, l.total.y, 0, 0);
+  {
+    double x = l.legend.x, y = l.legend.y + l.legend.h / 2, seg = f * 1.6;
+    const char *words[2] = { _("positive"), _("negative") };
+    const GdkRGBA *colors[2] = { &pos, &neg };
+    for (guint i = 0; i < 2; i++)
+      {
+        set_rgba (cr, colors[i], 1);
+        cairo_set_line_width (cr, 3 * ls);
+        cairo_move_to (cr, x, y);
+        cairo_line_to (cr, x + seg, y);
+        cairo_stroke (cr);
+        set_rgba (cr, fg, 1);
+        x += seg + f * 0.3;
+        x += bl_text_draw (&tp, f * LABEL_SCALE, FALSE, words[i], x, y, 0, 0.5) + f * 0.8;
+      }
+    /* Only if it fits beside the loss. */
+    {
+      int w;
+      const char *width_word = _("thicker: larger |w|");
+      bl_text_measure (&tp, f * LABEL_SCALE, FALSE, width_word, &w, NULL);
+      if (x + w < l.total.x - f * 0.5)
+        bl_text_draw (&tp, f * LABEL_SCALE, FALSE, width_word, x, y, 0, 0.5);
+    }
+  }
   bl_text_painter_clear (&tp);
+}
+
+static void
+update_font (BlNetworkView *self)
+{
+  self->font_px = bl_text_font_px (gtk_widget_get_pango_context (GTK_WIDGET (self)));
 }
 
 static void
@@ -264,12 +513,32 @@ bl_network_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 }
 
 static void
+bl_network_view_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (bl_network_view_parent_class)->css_changed (widget, change);
+  update_font (BL_NETWORK_VIEW (widget));
+}
+
+/* Small enough to fit any pane (the text shrinks to fit), comfortable at its natural size. */
+static void
 bl_network_view_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
                          int *minimum, int *natural, int *minimum_baseline,
                          int *natural_baseline)
 {
-  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 420 : 260;
-  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 720 : 340;
+  BlNetworkView *self = BL_NETWORK_VIEW (widget);
+  double high = self->params.has_biases ? EMS_HIGH_BIASES : EMS_HIGH;
+
+  update_font (self);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = (int) ceil (EMS_WIDE * 8);
+      *natural = (int) ceil (EMS_WIDE * self->font_px);
+    }
+  else
+    {
+      *minimum = (int) ceil (high * 8);
+      *natural = (int) ceil (high * self->font_px);
+    }
 }
 
 static double
@@ -285,27 +554,37 @@ segment_distance (double px, double py, double x0, double y0, double x1, double 
 static void
 click_cb (GtkGestureClick *gesture, int n_press, double x, double y, BlNetworkView *self)
 {
-  Geometry g;
+  Layout l;
   BlToyColumn hit = BL_TOY_N_COLS;
   double best = INFINITY;
+  BlTextPainter tp;
 
   if (!self->has_state)
     return;
-  compute_geometry (self, gtk_widget_get_width (GTK_WIDGET (self)),
-                    gtk_widget_get_height (GTK_WIDGET (self)), &g);
-  for (NodeId n = 0; n < N_NODES; n++)
+  bl_text_painter_init_for_context (&tp, gtk_widget_get_pango_context (GTK_WIDGET (self)));
+  compute_layout (self, &tp, gtk_widget_get_width (GTK_WIDGET (self)),
+                  gtk_widget_get_height (GTK_WIDGET (self)), &l);
+  bl_text_painter_clear (&tp);
+  /* A weight's label, then a node, then the nearest edge. */
+  for (guint k = 0; k < 8 && hit == BL_TOY_N_COLS; k++)
+    if (x >= l.chip[k].x && x <= l.chip[k].x + l.chip[k].w && y >= l.chip[k].y &&
+        y <= l.chip[k].y + l.chip[k].h)
+      hit = edge_col[k];
+  for (NodeId n = 0; n < N_NODES && hit == BL_TOY_N_COLS; n++)
     {
       if ((n == NODE_B1 || n == NODE_B2) && !self->params.has_biases)
         continue;
-      if (hypot (x - g.x[n], y - g.y[n]) <= g.r)
+      if (hypot (x - l.x[n], y - l.y[n]) <= l.r)
         hit = node_col[n];
     }
+  if (hit == BL_TOY_N_COLS && x >= l.total.x && y >= l.total.y && y <= l.total.y + l.total.h)
+    hit = BL_TOY_COL_E_TOTAL;
   if (hit == BL_TOY_N_COLS)
     for (guint k = 0; k < 8; k++)
       {
-        double d = segment_distance (x, y, g.x[edge_from[k]], g.y[edge_from[k]],
-                                     g.x[edge_to[k]], g.y[edge_to[k]]);
-        if (d < 10 && d < best)
+        double d = segment_distance (x, y, l.x[edge_from[k]], l.y[edge_from[k]],
+                                     l.x[edge_to[k]], l.y[edge_to[k]]);
+        if (d < l.font * 0.8 && d < best)
           {
             best = d;
             hit = edge_col[k];
@@ -317,8 +596,6 @@ click_cb (GtkGestureClick *gesture, int n_press, double x, double y, BlNetworkVi
       g_signal_emit (self, signals[SIGNAL_COLUMN_ACTIVATED], 0, (int) hit);
     }
 }
-
-enum { PROP_0, PROP_PROJECTOR_MODE, N_PROPS };
 
 static void
 bl_network_view_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
@@ -337,11 +614,22 @@ bl_network_view_set_property (GObject *object, guint id, const GValue *value,
 
   if (id == PROP_PROJECTOR_MODE)
     {
-      self->projector_mode = g_value_get_boolean (value);
+      gboolean on = g_value_get_boolean (value);
+      if (self->projector_mode == (guint) on)
+        return;
+      self->projector_mode = on;
+      g_object_notify_by_pspec (object, pspec);
       gtk_widget_queue_draw (GTK_WIDGET (self));
     }
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
+static void
+bl_network_view_finalize (GObject *object)
+{
+  g_free (BL_NETWORK_VIEW (object)->caption);
+  G_OBJECT_CLASS (bl_network_view_parent_class)->finalize (object);
 }
 
 static void
@@ -352,13 +640,16 @@ bl_network_view_class_init (BlNetworkViewClass *klass)
 
   object_class->get_property = bl_network_view_get_property;
   object_class->set_property = bl_network_view_set_property;
-  /* "projector-mode": larger type on the diagram, like the charts. */
-  g_object_class_install_property (object_class, PROP_PROJECTOR_MODE,
+  object_class->finalize = bl_network_view_finalize;
+  /* "projector-mode": thicker lines; the text follows the CSS font, as on the charts. */
+  properties[PROP_PROJECTOR_MODE] =
     g_param_spec_boolean ("projector-mode", NULL, NULL, FALSE,
-                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   widget_class->snapshot = bl_network_view_snapshot;
   widget_class->measure = bl_network_view_measure;
+  widget_class->css_changed = bl_network_view_css_changed;
   signals[SIGNAL_COLUMN_ACTIVATED] =
     g_signal_new ("column-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
@@ -372,6 +663,7 @@ bl_network_view_init (BlNetworkView *self)
   GtkGesture *click = gtk_gesture_click_new ();
 
   self->highlight = BL_TOY_N_COLS;
+  self->font_px = 14;
   g_signal_connect (click, "pressed", G_CALLBACK (click_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 }
@@ -386,21 +678,30 @@ void
 bl_network_view_set_state (BlNetworkView *self, const BlToyParams *p, const BlToyRow *row)
 {
   g_autofree char *desc = NULL;
+  char a1[BL_FORMAT_NUMBER_SIZE], a2[BL_FORMAT_NUMBER_SIZE], t1[BL_FORMAT_NUMBER_SIZE],
+       t2[BL_FORMAT_NUMBER_SIZE], e[BL_FORMAT_NUMBER_SIZE];
+  gboolean biases_changed;
 
   g_return_if_fail (BL_IS_NETWORK_VIEW (self));
   g_return_if_fail (p != NULL && row != NULL);
 
+  biases_changed = self->params.has_biases != p->has_biases;
   self->params = *p;
   self->row = *row;
   self->has_state = TRUE;
-  desc = g_strdup_printf (_("Network: a_o1 = %.4g (target %.4g), a_o2 = %.4g (target %.4g), "
-                            "E_total = %.6g"),
-                          row->v[BL_TOY_COL_A_O1], row->v[BL_TOY_COL_T1],
-                          row->v[BL_TOY_COL_A_O2], row->v[BL_TOY_COL_T2],
-                          row->v[BL_TOY_COL_E_TOTAL]);
+  desc = g_strdup_printf (_("Network: a_o1 = %s (target %s), a_o2 = %s (target %s), "
+                            "E_total = %s"),
+                          number (a1, BL_TOY_COL_A_O1, row->v[BL_TOY_COL_A_O1]),
+                          number (t1, BL_TOY_COL_T1, row->v[BL_TOY_COL_T1]),
+                          number (a2, BL_TOY_COL_A_O2, row->v[BL_TOY_COL_A_O2]),
+                          number (t2, BL_TOY_COL_T2, row->v[BL_TOY_COL_T2]),
+                          bl_format_number (e, BL_NUMBER_SCIENTIFIC,
+                                            row->v[BL_TOY_COL_E_TOTAL]));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Network diagram"),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, desc, -1);
+  if (biases_changed)
+    gtk_widget_queue_resize (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -414,10 +715,22 @@ bl_network_view_set_highlight (BlNetworkView *self, BlToyColumn col)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+void
+bl_network_view_set_caption (BlNetworkView *self, const char *caption)
+{
+  g_return_if_fail (BL_IS_NETWORK_VIEW (self));
+  if (g_strcmp0 (self->caption, caption) == 0)
+    return;
+  g_free (self->caption);
+  self->caption = g_strdup (caption);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 gboolean
 bl_network_view_write_png (BlNetworkView *self, const char *path, int width, int height,
                            GError **error)
 {
   g_return_val_if_fail (BL_IS_NETWORK_VIEW (self), FALSE);
+  update_font (self);
   return bl_write_drawing_png (network_draw, self, width, height, path, error);
 }

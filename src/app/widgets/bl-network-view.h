@@ -1,6 +1,8 @@
 /* bl-network-view.h: the 2-2-2 network drawn with cairo for one row of the ledger: nodes with
  * their net input and activation, edges with their weights (colour by sign, width by
- * magnitude), biases when the preset has them, targets and errors at the outputs. */
+ * magnitude, a legend for both), biases when the preset has them, targets and errors at the
+ * outputs. Text takes the widget's CSS font, shrunk only to fit; "projector-mode" thickens
+ * the lines. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -18,6 +20,8 @@ void       bl_network_view_set_state (BlNetworkView *self, const BlToyParams *p,
 /* Highlight one quantity (a weight's edge, a node), e.g. the ledger's selected column;
  * BL_TOY_N_COLS for none. */
 void       bl_network_view_set_highlight (BlNetworkView *self, BlToyColumn col);
+/* A line over the diagram saying what it shows, e.g. "Iteration 12 · η = 0.5". */
+void       bl_network_view_set_caption (BlNetworkView *self, const char *caption);
 gboolean   bl_network_view_write_png (BlNetworkView *self, const char *path, int width,
                                       int height, GError **error);
 

@@ -10,8 +10,14 @@
 gboolean
 bl_write_png (cairo_surface_t *surface, const char *path, GError **error)
 {
-  g_autofree char *tmp_path = bl_file_temp_path (path);
-  cairo_status_t status = cairo_surface_write_to_png (surface, tmp_path);
+  g_autofree char *tmp_path = NULL;
+  cairo_status_t status;
+
+  /* A FIFO, a device or a folder is refused before cairo opens anything. */
+  if (!bl_file_check_destination (path, 0, error))
+    return FALSE;
+  tmp_path = bl_file_temp_path (path);
+  status = cairo_surface_write_to_png (surface, tmp_path);
 
   if (status != CAIRO_STATUS_SUCCESS)
     {

@@ -32,6 +32,7 @@ struct _NnRun {
   NnDataset      *data;
   guint           n_train, n_test;
   gboolean        lower_priority;
+  guint           strip_per_epoch;
 
   /* The owner's side: set by nn_run_start, used on its context only. */
   GMainContext   *context;
@@ -115,6 +116,13 @@ nn_run_unref (NnRun *run)
   g_mutex_clear (&run->lock);
   g_cond_clear (&run->changed);
   g_free (run);
+}
+
+void
+nn_run_set_strip (NnRun *run, guint per_epoch)
+{
+  g_return_if_fail (run != NULL && run->state == NN_RUN_CREATED);
+  run->strip_per_epoch = per_epoch;
 }
 
 void
@@ -251,6 +259,8 @@ run_thread (gpointer data)
   if (run->lower_priority)
     lower_this_thread_priority ();
   trainer = nn_trainer_new (&run->recipe, run->data, &error);
+  if (trainer && run->strip_per_epoch)
+    nn_trainer_set_strip (trainer, run->strip_per_epoch);
   g_mutex_lock (&run->lock);
   run->trainer = trainer;
   if (trainer && run->paused)

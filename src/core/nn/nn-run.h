@@ -66,6 +66,10 @@ void       nn_run_unref      (NnRun *run);
  * main thread), however busy the cores are. Before nn_run_start(). */
 void       nn_run_set_lower_priority (NnRun *run, gboolean lower_priority);
 
+/* The strip of test digits evaluated @per_epoch times an epoch (nn_trainer_set_strip); 0, the
+ * default: never. Before nn_run_start(). */
+void       nn_run_set_strip  (NnRun *run, guint per_epoch);
+
 /* Starts the thread. @callbacks is copied; any member may be NULL. They are called on the
  * thread-default main context of the caller (g_main_context_ref_thread_default ()).
  * @destroy frees @user_data after `finished` has been delivered, or at nn_run_detach(). */

@@ -18,6 +18,9 @@ struct _NnTrainer {
   guint32         *order;      /* the epoch's permutation */
   float           *test_probs; /* (n_test, 10), the last evaluation's */
   guint            n_test;
+  float           *before;     /* the parameters before the step, for the update's size */
+  guint            strip_per_epoch, n_strip;
+  float           *strip_x;    /* (n_strip, 784) */
   GMutex           lock;
   GCond            resume;
   gboolean         paused;
@@ -134,6 +137,7 @@ nn_trainer_new (const NnRecipe *recipe, NnDataset *data, GError **error)
   t->order = g_new (guint32, MAX (data->train.n, 1));
   t->n_test = recipe->test_subset ? MIN (recipe->test_subset, data->test.n) : data->test.n;
   t->test_probs = g_new (float, (gsize) MAX (t->n_test, 1) * NN_CLASSES);
+  t->before = g_new (float, nn_model_n_params (t->model));
   g_mutex_init (&t->lock);
   g_cond_init (&t->resume);
   return t;
@@ -150,6 +154,8 @@ nn_trainer_free (NnTrainer *t)
   g_free (t->y);
   g_free (t->order);
   g_free (t->test_probs);
+  g_free (t->before);
+  g_free (t->strip_x);
   g_mutex_clear (&t->lock);
   g_cond_clear (&t->resume);
   g_free (t);
@@ -165,6 +171,34 @@ const NnRecipe *
 nn_trainer_get_recipe (NnTrainer *t)
 {
   return &t->recipe;
+}
+
+void
+nn_trainer_set_strip (NnTrainer *t, guint per_epoch)
+{
+  guint32 idx[NN_INSPECT_STRIP];
+  guint8 y[NN_INSPECT_STRIP];
+
+  t->strip_per_epoch = per_epoch;
+  g_clear_pointer (&t->strip_x, g_free);
+  t->n_strip = per_epoch ? nn_inspect_choose_strip (&t->data->test, idx) : 0;
+  if (t->n_strip == 0)
+    return;
+  t->strip_x = g_new (float, (gsize) t->n_strip * NN_IMAGE_SIZE);
+  nn_split_fill_batch (&t->data->test, idx, t->n_strip, t->strip_x, y, 0, 0, 0);
+}
+
+/* The strip in evaluation mode, in pieces the model's buffers hold. Evaluation touches nothing
+ * the next step reads. */
+static void
+evaluate_strip (NnTrainer *t, float *probs)
+{
+  for (guint start = 0; start < t->n_strip; start += t->recipe.batch)
+    {
+      guint m = MIN (t->recipe.batch, t->n_strip - start);
+      nn_model_evaluate (t->model, t->strip_x + (gsize) start * NN_IMAGE_SIZE, NULL, m, NULL,
+                         NULL, NULL, probs + (gsize) start * NN_CLASSES);
+    }
 }
 
 void
@@ -306,6 +340,7 @@ nn_trainer_run (NnTrainer *t, NnBatchFunc on_batch, NnEpochFunc on_epoch, gpoint
           if (!nn_model_train_step (t->model, t->x, t->y, m, step, &loss, &correct, error))
             return FALSE;
           nn_schedule_at (&schedule, step, epoch, &lr, &momentum);
+          memcpy (t->before, nn_model_params (t->model), sizeof (float) * n_params);
           nn_sgd_step (nn_model_params (t->model), nn_model_grads (t->model),
                        nn_model_velocity (t->model), n_params, (float) lr, (float) momentum,
                        (float) r->weight_decay, r->nesterov);
@@ -322,6 +357,15 @@ nn_trainer_run (NnTrainer *t, NnBatchFunc on_batch, NnEpochFunc on_epoch, gpoint
                 elapsed > 0 ? seen / elapsed : 0,
                 run_elapsed / done * ((double) r->epochs * n_batches - done),
               };
+              br.n_param_layers = nn_inspect_param_layers (t->model, NULL, 0);
+              nn_inspect_layer_norms (t->model, t->before, nn_model_grads (t->model),
+                                      br.grad_norm, br.update_ratio);
+              if (t->n_strip > 0
+                  && (b + 1) * t->strip_per_epoch / n_batches != b * t->strip_per_epoch / n_batches)
+                {
+                  br.n_strip = t->n_strip;
+                  evaluate_strip (t, br.strip_probs);
+                }
               on_batch (&br, user_data);
             }
         }

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "nn-dataset.h"
+#include "nn-inspect.h"
 #include "nn-model.h"
 #include "nn-sgd.h"
 
@@ -58,6 +59,14 @@ typedef struct {
   double lr;
   double images_per_s;   /* this epoch so far */
   double eta_s;          /* to the end of the run */
+  /* Is each layer learning? Per layer with parameters (nn_inspect_param_layers order): the
+   * gradient's norm and the step's size relative to the weights'. */
+  guint  n_param_layers;
+  float  grad_norm[NN_INSPECT_MAX_PARAM_LAYERS];
+  float  update_ratio[NN_INSPECT_MAX_PARAM_LAYERS];
+  /* The strip's predictions after this batch (nn_trainer_set_strip), else n_strip is 0. */
+  guint  n_strip;
+  float  strip_probs[NN_INSPECT_STRIP * NN_CLASSES];
 } NnBatchReport;
 
 /* What is kept of one finished epoch: the run log's line, the page's history, a curve on
@@ -95,6 +104,10 @@ const NnRecipe *nn_trainer_get_recipe (NnTrainer *trainer);
  * the last completed batch), NN_ERROR_DIVERGED if the loss stops being finite. */
 gboolean   nn_trainer_run       (NnTrainer *trainer, NnBatchFunc on_batch, NnEpochFunc on_epoch,
                                  gpointer user_data, GCancellable *cancellable, GError **error);
+/* Evaluates the strip of test digits (nn_inspect_choose_strip) @per_epoch times an epoch,
+ * evenly spread and after the last batch, into the batch reports (0: never, the default).
+ * The training itself is the same bit for bit. Before nn_trainer_run(). */
+void       nn_trainer_set_strip (NnTrainer *trainer, guint per_epoch);
 /* Thread-safe: the run waits before its next batch while paused. */
 void       nn_trainer_set_paused (NnTrainer *trainer, gboolean paused);
 gboolean   nn_trainer_get_paused (NnTrainer *trainer);

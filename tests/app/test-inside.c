@@ -1,0 +1,208 @@
+/* test-inside.c: the Inside view on the MNIST page under Xvfb, during and after a short run on
+ * the fixture: the strip's answers arrive while it trains; the maps shown are the engine's
+ * activations for the digit, bit for bit; a clicked value's breakdown is shown and adds up;
+ * the layer table opens a layer; the gradient check answers. With BL_SCREENS_DIR set, the view
+ * is saved as PNGs (normal and projector mode) for a person to look at. */
+#include <gtk/gtk.h>
+#include <math.h>
+#include <string.h>
+
+#include "config.h"
+#include "mnist/bl-mnist-page.h"
+#include "nn-inspect.h"
+#include "test-app-env.h"
+#include "test-utils.h"
+
+static gboolean
+has_data (gpointer p)
+{
+  return bl_data_panel_get_dataset (bl_mnist_page_get_data_panel (p)) != NULL;
+}
+
+static gboolean
+done_and_idle (gpointer p)
+{
+  return !bl_mnist_page_is_busy (p) && bl_mnist_page_is_view_current (p)
+         && bl_inside_view_is_idle (bl_mnist_page_get_inside_view (p))
+         && bl_inside_view_get_capture (bl_mnist_page_get_inside_view (p)) != NULL;
+}
+
+static gboolean
+inside_idle (gpointer p)
+{
+  return bl_inside_view_is_idle (p);
+}
+
+static gboolean never (gpointer p) { return FALSE; }
+
+static void
+save (GtkWidget *window, const char *name)
+{
+  const char *dir = g_getenv ("BL_SCREENS_DIR");
+  if (dir && *dir)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_assert_true (bl_test_wait_for_draw (window));
+      g_assert_true (bl_test_save_window_png (window, path));
+    }
+}
+
+/* Scrolls the Inside view so that its descendant of type @type (the @nth) is at the top. */
+static void
+scroll_to (BlInsideView *inside, GType type, guint nth)
+{
+  GtkWidget *scrolled = gtk_widget_get_first_child (GTK_WIDGET (inside));
+  GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  GtkWidget *target = NULL;
+  double x, y;
+  guint seen = 0;
+
+  /* Depth-first through the content for the nth widget of @type. */
+  for (GtkWidget *w = gtk_widget_get_first_child (content); w && !target;)
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && seen++ == nth)
+        target = w;
+      else if (gtk_widget_get_first_child (w))
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w && w != content && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w && w != content ? gtk_widget_get_next_sibling (w) : NULL;
+        }
+    }
+  g_assert_nonnull (target);
+  g_assert_true (gtk_widget_translate_coordinates (target, content, 0, 0, &x, &y));
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
+                            y - 8);
+}
+
+static void
+test_inside_a_run (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *window = gtk_window_new ();
+  BlMnistPage *page = BL_MNIST_PAGE (bl_mnist_page_new ());
+  BlInsideView *inside = bl_mnist_page_get_inside_view (page);
+  GtkWidget *stack;
+  const NnCapture *cap;
+  NnModel *m;
+  NnCapture *mine;
+  NnRecipe r;
+  BlTrainingRun *run;
+  BlEpoch *epoch;
+  float x[NN_IMAGE_SIZE];
+  guint32 strip[NN_INSPECT_STRIP];
+  const NnDataset *data;
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  bl_mnist_page_set_settings (page, settings);
+  bl_data_panel_load (bl_mnist_page_get_data_panel (page), g_getenv ("BL_TEST_MNIST_FIXTURE"));
+  g_assert_true (bl_test_iterate_until (has_data, page, 60));
+  stack = gtk_widget_get_ancestor (GTK_WIDGET (inside), GTK_TYPE_STACK);
+  gtk_stack_set_visible_child_name (GTK_STACK (stack), "inside");
+
+  nn_recipe_init_plain (&r);
+  r.lr = 0.05;
+  r.epochs = 2;
+  r.batch = 64;
+  r.train_subset = 1280;
+  r.test_subset = 200;
+  r.threads = 2;
+  bl_recipe_form_set_recipe (bl_mnist_page_get_recipe_form (page), &r);
+  g_assert_true (bl_mnist_page_start (page, NULL));
+  g_assert_true (bl_test_iterate_until (done_and_idle, page, 240));
+  /* Eight times an epoch, two epochs: the strip updated while the network trained. */
+  g_test_message ("strip updated %u times", bl_inside_view_get_strip_updates (inside));
+  g_assert_cmpuint (bl_inside_view_get_strip_updates (inside), >=, 2);
+
+  /* The maps shown are the engine's for the strip's first digit with the last epoch's state. */
+  run = bl_mnist_page_get_run (page);
+  epoch = bl_training_run_get_latest_epoch (run);
+  data = bl_training_run_get_data (run);
+  g_assert_cmpuint (nn_inspect_choose_strip (&data->test, strip), ==, NN_INSPECT_STRIP);
+  {
+    guint8 y;
+    nn_split_fill_batch (&data->test, strip, 1, x, &y, 0, 0, 0);
+  }
+  m = nn_model_new (1, 1, 1, NULL);
+  g_assert_true (nn_model_set_state (m, bl_epoch_get_state (epoch), NULL));
+  mine = nn_inspect_capture (m, x);
+  cap = bl_inside_view_get_capture (inside);
+  g_assert_cmpuint (cap->n_maps, ==, mine->n_maps);
+  for (guint i = 0; i < cap->n_maps; i++)
+    g_assert_cmpmem (cap->maps[i].data,
+                     sizeof (float) * cap->maps[i].c * cap->maps[i].h * cap->maps[i].w,
+                     mine->maps[i].data,
+                     sizeof (float) * mine->maps[i].c * mine->maps[i].h * mine->maps[i].w);
+  save (window, "inside-1280x720-normal-strip.png");
+
+  /* The layer table's third row (conv1's ReLU… its BN) opens that layer; a border value of
+   * conv2 is taken apart, and the text ends on the map's value. */
+  bl_inside_view_select_map (inside, 4);   /* conv2: input, conv1, bn1, relu, conv2 */
+  g_assert_cmpint (cap->maps[4].kind, ==, NN_MAP_CONV);
+  bl_inside_view_select_pixel (inside, 5, 0, 27);
+  {
+    NnExplain e;
+    char value[32];
+    g_assert_true (nn_inspect_explain (m, mine, 4, 5, 0, 27, &e));
+    g_snprintf (value, sizeof value, "%+.6f", e.result);
+    g_test_message ("%s", bl_inside_view_get_explanation (inside));
+    g_assert_nonnull (strstr (bl_inside_view_get_explanation (inside), value));
+    g_assert_nonnull (strstr (bl_inside_view_get_explanation (inside), "pad"));
+    g_assert_cmpfloat (fabs (e.result - e.value), <, 1e-4);
+  }
+  bl_test_iterate_until (never, page, 0.3);
+  scroll_to (inside, g_type_from_name ("BlFeatureMaps"), 0);
+  bl_test_iterate_until (never, page, 0.3);
+  save (window, "inside-1280x720-normal-conv2.png");
+  scroll_to (inside, GTK_TYPE_SCROLLED_WINDOW, 0);   /* the breakdown */
+  bl_test_iterate_until (never, page, 0.3);
+  save (window, "inside-1280x720-normal-conv2-breakdown.png");
+  scroll_to (inside, g_type_from_name ("BlFeatureMaps"), 1);   /* the filters, then the maps */
+  bl_test_iterate_until (never, page, 0.3);
+  save (window, "inside-1280x720-normal-filters-saliency.png");
+
+  /* The gradient check answers. */
+  gtk_widget_activate_action (GTK_WIDGET (inside), "inside.check-gradient", NULL);
+  g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
+  g_test_message ("%s", bl_inside_view_get_check_text (inside));
+  g_assert_nonnull (strstr (bl_inside_view_get_check_text (inside), "ε = 0.001"));
+
+  /* Projector mode. */
+  g_settings_set_boolean (settings, "projector-mode", TRUE);
+  bl_inside_view_select_map (inside, 2);   /* bn1 */
+  bl_inside_view_select_pixel (inside, 3, 14, 14);
+  g_assert_nonnull (strstr (bl_inside_view_get_explanation (inside), "running mean"));
+  bl_test_iterate_until (never, page, 0.3);
+  scroll_to (inside, g_type_from_name ("BlFeatureMaps"), 0);
+  bl_test_iterate_until (never, page, 0.3);
+  save (window, "inside-1280x720-projector-bn1.png");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
+  bl_inside_view_select_map (inside, cap->n_maps - 1);
+  bl_inside_view_select_pixel (inside, 0, 0, 0);
+  bl_test_iterate_until (never, page, 0.3);
+  scroll_to (inside, g_type_from_name ("BlFeatureMaps"), 0);
+  bl_test_iterate_until (never, page, 0.3);
+  save (window, "inside-1024x600-projector-softmax.png");
+  scroll_to (inside, GTK_TYPE_SCROLLED_WINDOW, 0);
+  bl_test_iterate_until (never, page, 0.3);
+  save (window, "inside-1024x600-projector-softmax-breakdown.png");
+  g_settings_reset (settings, "projector-mode");
+
+  nn_capture_free (mine);
+  nn_model_free (m);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char **argv)
+{
+  bl_test_isolate_dirs ();
+  gtk_test_init (&argc, &argv, NULL);
+  bl_test_init_display ();
+  g_test_add_func ("/app/inside/a-run", test_inside_a_run);
+  return g_test_run ();
+}
