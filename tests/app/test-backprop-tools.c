@@ -137,6 +137,12 @@ check_idle (gpointer w)
   return !bl_sheet_check_window_is_busy (w);
 }
 
+static gboolean
+page_done_exporting (gpointer page)
+{
+  return !bl_backprop_page_get_exporting (page);
+}
+
 static void
 test_check_sheet (void)
 {
@@ -156,6 +162,9 @@ test_check_sheet (void)
 
   g_assert_true (bl_backprop_page_export_xlsx (page, exported, &error));
   g_assert_no_error (error);
+  /* The page writes it in the background. */
+  g_assert_true (bl_test_iterate_until (page_done_exporting, page, 120));
+  g_assert_true (g_file_test (exported, G_FILE_TEST_IS_REGULAR));
   write_seed_xlsx (slip, TRUE);
   g_assert_true (g_file_set_contents (bogus, "not, a, ledger\n1, 2, 3\n", -1, NULL));
 
