@@ -26,7 +26,7 @@ else
                            tests/fuzz/meson.build)
 fi
 [ -f "$build/build.ninja" ] ||
-  CC=clang meson setup "$build" -Dgui=disabled -Dcpu_tuning=false -Dbuildtype=debugoptimized \
+  CC=clang meson setup "$build" -Dgui=disabled -Dcpu_variants=false -Dbuildtype=debugoptimized \
     -Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link
 mkdir -p "$build/crashes"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
