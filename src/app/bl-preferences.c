@@ -177,6 +177,14 @@ bl_preferences_new (GtkWindow *parent, GSettings *settings)
   g_signal_connect (self->rates_entry, "changed", G_CALLBACK (rates_changed_cb), self);
   gtk_adjustment_set_upper (gtk_spin_button_get_adjustment (self->iterations_spin),
                             BL_TOY_MAX_ITERATIONS);
+  /* Room for the largest count it takes (GtkSpinButton sizes itself to "100" otherwise, and
+   * 10,000 showed as "100" or "1000"). */
+  {
+    char widest[32];
+    gtk_editable_set_width_chars (GTK_EDITABLE (self->iterations_spin),
+                                  g_snprintf (widest, sizeof widest, "%u",
+                                              (unsigned) BL_TOY_MAX_ITERATIONS));
+  }
   g_settings_bind (settings, "iterations", self->iterations_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "threads", self->threads_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "compare-rates", self->compare_entry, "text",

@@ -33,7 +33,6 @@ inside_idle (gpointer p)
   return bl_inside_view_is_idle (p);
 }
 
-static gboolean never (gpointer p) { return FALSE; }
 
 static void
 save (GtkWidget *window, const char *name)
@@ -47,12 +46,16 @@ save (GtkWidget *window, const char *name)
     }
 }
 
+static gboolean never (gpointer p) { return FALSE; }
+
 /* Scrolls the Inside view so that its descendant of type @type (the @nth) is at the top. */
 static void
 scroll_to (BlInsideView *inside, GType type, guint nth)
 {
   GtkWidget *scrolled = gtk_widget_get_first_child (GTK_WIDGET (inside));
   GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  if (GTK_IS_VIEWPORT (content))
+    content = gtk_viewport_get_child (GTK_VIEWPORT (content));
   GtkWidget *target = NULL;
   double x, y;
   guint seen = 0;
@@ -72,6 +75,7 @@ scroll_to (BlInsideView *inside, GType type, guint nth)
         }
     }
   g_assert_nonnull (target);
+  bl_test_iterate_until (never, NULL, 0.3);   /* laid out, so the adjustment knows its range */
   g_assert_true (gtk_widget_translate_coordinates (target, content, 0, 0, &x, &y));
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
                             y - 8);
@@ -165,11 +169,47 @@ test_inside_a_run (void)
   bl_test_iterate_until (never, page, 0.3);
   save (window, "inside-1280x720-normal-filters-saliency.png");
 
+  /* Is each layer learning: ten layers' curves, and the histograms of conv1 per epoch. */
+  scroll_to (inside, g_type_from_name ("BlChart"), 0);
+  bl_test_iterate_until (never, page, 0.3);
+  save (window, "inside-1280x720-normal-learning.png");
+
   /* The gradient check answers. */
   gtk_widget_activate_action (GTK_WIDGET (inside), "inside.check-gradient", NULL);
   g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
   g_test_message ("%s", bl_inside_view_get_check_text (inside));
   g_assert_nonnull (strstr (bl_inside_view_get_check_text (inside), "ε = 0.001"));
+
+  /* Try It's switches: the image's own statistics change the answer's probabilities; dropout
+   * on answers after its 30 passes, with their spread. */
+  {
+    const double stroke[] = { 150, 50, 130, 150, 120, 240 };
+    BlTryIt *try_it = bl_mnist_page_get_try_it (page);
+    gtk_stack_set_visible_child_name (GTK_STACK (stack), "try");
+    bl_digit_pad_stroke (bl_try_it_get_pad (try_it), stroke, 3);
+    g_assert_cmpint (bl_try_it_get_prediction (try_it), >=, 0);
+    bl_try_it_set_modes (try_it, TRUE, FALSE);
+    g_assert_cmpint (bl_try_it_get_prediction (try_it), >=, 0);
+    bl_try_it_set_modes (try_it, FALSE, TRUE);
+    g_assert_false (bl_try_it_is_idle (try_it));
+    g_assert_true (bl_test_iterate_until ((BlTestDoneFunc) bl_try_it_is_idle, try_it, 60));
+    g_assert_cmpint (bl_try_it_get_prediction (try_it), >=, 0);
+    save (window, "try-it-1280x720-normal-dropout.png");
+    bl_try_it_set_modes (try_it, FALSE, FALSE);
+    /* Look Inside: the drawing's maps on the Inside tab. */
+    gtk_widget_activate_action (GTK_WIDGET (try_it), "try.look-inside", NULL);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "inside");
+    g_assert_false (bl_inside_view_is_idle (inside));
+    g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
+    cap = bl_inside_view_get_capture (inside);
+    g_assert_cmpint (cap->predicted, ==, bl_try_it_get_prediction (try_it));
+    {
+      /* Its input map is the drawing as Try It prepared it. */
+      NnCapture *drawn = nn_inspect_capture (m, cap->maps[0].data);
+      g_assert_cmpmem (drawn->probs, sizeof drawn->probs, cap->probs, sizeof cap->probs);
+      nn_capture_free (drawn);
+    }
+  }
 
   /* Projector mode. */
   g_settings_set_boolean (settings, "projector-mode", TRUE);

@@ -559,6 +559,49 @@ test_bundled_model (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The sidebar opens wide enough for what it holds (the layer table's "Parameters" and total
+ * were cut by a fixed 360 px in projector mode, even on a full-HD screen), follows projector
+ * mode's larger type, and gives way to the views on a narrow window. */
+static int
+sidebar_natural (BlMnistPage *page)
+{
+  GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (
+                         gtk_paned_get_start_child (
+                           GTK_PANED (gtk_widget_get_first_child (GTK_WIDGET (page))))));
+  int nat;
+  gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &nat, NULL, NULL);
+  return nat;
+}
+
+static int
+sidebar_width (BlMnistPage *page)
+{
+  return gtk_widget_get_width (gtk_paned_get_start_child (
+           GTK_PANED (gtk_widget_get_first_child (GTK_WIDGET (page)))));
+}
+
+static void
+test_sidebar_fits_its_content (void)
+{
+  GtkWidget *window;
+  BlMnistPage *page = page_in_window (1920, 1080, &window);
+  int normal;
+
+  g_assert_true (bl_test_wait_for_draw (window));
+  normal = sidebar_natural (page);
+  g_assert_cmpint (sidebar_width (page), >=, normal);
+  gtk_widget_add_css_class (window, "projector");
+  g_assert_true (bl_test_wait_for_draw (window));
+  bl_test_iterate_until (never, page, 0.2);
+  g_assert_cmpint (sidebar_natural (page), >, normal);
+  g_assert_cmpint (sidebar_width (page), >=, sidebar_natural (page));
+  /* At 1024 pixels the views keep their minimum; the sidebar scrolls instead. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
+  bl_test_iterate_until (never, page, 0.3);
+  g_assert_cmpint (sidebar_width (page), <, sidebar_natural (page));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The recipe a class trained with comes back at the next lesson; a preset fills the fields, and
  * changing one makes the recipe "Custom". */
 static void
@@ -751,7 +794,7 @@ test_watch_catches_foreign_touch (void)
  * until the last epoch is on screen, in a window of @width × @height, optionally in
  * projector mode (larger type, thicker lines: the biggest frames the page paints). */
 static void
-watch_a_run (int width, int height, gboolean projector)
+watch_a_run (int width, int height, gboolean projector, const char *view)
 {
   GtkWidget *window;
   BlMnistPage *page = page_in_window (width, height, &window);
@@ -780,6 +823,11 @@ watch_a_run (int width, int height, gboolean projector)
   r.train_subset = 5000;
   r.threads = 2;
   bl_recipe_form_set_recipe (bl_mnist_page_get_recipe_form (page), &r);
+  if (view)
+    gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
+      GTK_WIDGET (bl_mnist_page_get_inside_view (page)), GTK_TYPE_STACK)), view);
+  if (g_strcmp0 (view, "inside") == 0)
+    bl_inside_view_select_map (bl_mnist_page_get_inside_view (page), 4);   /* conv2: 32 maps */
   bl_test_iterate_until (never, page, 0.5);          /* the page's first frames, before the run */
   gaps.start = g_get_monotonic_time ();
   id = g_timeout_add_full (G_PRIORITY_DEFAULT, 4, gap_tick, &gaps, NULL);
@@ -791,9 +839,10 @@ watch_a_run (int width, int height, gboolean projector)
     g_test_message ("slow turn %u: %.1f ms of CPU, %.0f ms into the run, %u epochs and "
                     "%u batches done", i + 1, gaps.worst[i].busy / 1000.0,
                     gaps.worst[i].at / 1000.0, gaps.worst[i].epochs, gaps.worst[i].batches);
-  g_test_message ("%dx%d%s: %u turns of the main loop; longest gap %.1f ms; longest busy "
+  g_test_message ("%dx%d%s%s%s: %u turns of the main loop; longest gap %.1f ms; longest busy "
                   "%.1f ms; %u widgets watched", width, height,
-                  projector ? ", projector mode" : "", gaps.ticks, gaps.max_gap / 1000.0,
+                  projector ? ", projector mode" : "", view ? ", view " : "", view ? view : "",
+                  gaps.ticks, gaps.max_gap / 1000.0,
                   gaps.max_busy / 1000.0, watched);
   g_assert_cmpuint (epochs_done (page), ==, 4);
   g_assert_cmpuint (gaps.ticks, >, 100);
@@ -811,13 +860,21 @@ watch_a_run (int width, int height, gboolean projector)
 static void
 test_main_loop_stays_responsive (void)
 {
-  watch_a_run (1200, 800, FALSE);      /* a laptop */
+  watch_a_run (1200, 800, FALSE, NULL);      /* a laptop */
+}
+
+/* The Inside tab open through the run: the strip eight times an epoch, every epoch's maps
+ * (conv2's 32 of them), its gradient and occlusion maps computed aside and drawn. */
+static void
+test_main_loop_stays_responsive_inside (void)
+{
+  watch_a_run (1200, 800, FALSE, "inside");
 }
 
 static void
 test_main_loop_stays_responsive_projector (void)
 {
-  watch_a_run (1920, 1080, TRUE);      /* a projector, full HD */
+  watch_a_run (1920, 1080, TRUE, NULL);      /* a projector, full HD */
 }
 
 int
@@ -831,11 +888,14 @@ main (int argc, char **argv)
   g_test_add_func ("/app/mnist-page/run-watch-pause-stop", test_run_watch_pause_stop);
   g_test_add_func ("/app/mnist-page/learning-rate-queue", test_learning_rate_queue);
   g_test_add_func ("/app/mnist-page/bundled-model", test_bundled_model);
+  g_test_add_func ("/app/mnist-page/sidebar-fits-its-content", test_sidebar_fits_its_content);
   g_test_add_func ("/app/mnist-page/data-stays-with-the-run", test_data_stays_with_the_run);
   g_test_add_func ("/app/mnist-page/close-mid-run", test_close_mid_run);
   g_test_add_func ("/app/mnist-page/recipe-remembered-and-presets",
                    test_recipe_remembered_and_presets);
   g_test_add_func ("/app/mnist-page/main-loop-stays-responsive", test_main_loop_stays_responsive);
+  g_test_add_func ("/app/mnist-page/main-loop-stays-responsive-inside",
+                   test_main_loop_stays_responsive_inside);
   g_test_add_func ("/app/mnist-page/main-loop-stays-responsive-projector",
                    test_main_loop_stays_responsive_projector);
   return g_test_run ();

@@ -7,6 +7,7 @@
 
 #include "mnist/bl-inside-view.h"
 #include "nn-inspect.h"
+#include "widgets/bl-chart.h"
 #include "widgets/bl-digit-strip.h"
 #include "widgets/bl-feature-maps.h"
 
@@ -32,6 +33,12 @@ struct _BlInsideView {
   BlFeatureMaps *occlusion;
   GtkDropDown   *param_layer;
   GtkLabel      *check_label;
+  BlChart       *grad_chart;
+  BlChart       *ratio_chart;
+  BlChart       *hist_chart;
+  guint          grad_series[NN_INSPECT_MAX_PARAM_LAYERS];
+  guint          ratio_series[NN_INSPECT_MAX_PARAM_LAYERS];
+  guint          n_histograms;
 
   NnModel       *model;          /* the network's weights, for taking values apart */
   GBytes        *state;
@@ -40,7 +47,7 @@ struct _BlInsideView {
   guint32        strip_index[NN_INSPECT_STRIP];
   guint          n_strip;
   guint          strip_updates;
-  guint8         digit[NN_IMAGE_SIZE];
+  float          digit[NN_IMAGE_SIZE];   /* normalised */
   int            digit_label;
   gboolean       has_digit;
   NnCapture     *cap;
@@ -51,6 +58,7 @@ struct _BlInsideView {
   gboolean       projector_mode;
 
   GCancellable  *capture_job, *strip_job, *check_job;
+  gboolean       capture_again;  /* a newer network came while a capture ran */
 };
 
 G_DEFINE_FINAL_TYPE (BlInsideView, bl_inside_view, GTK_TYPE_WIDGET)
@@ -59,6 +67,7 @@ enum { PROP_0, PROP_PROJECTOR_MODE, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
 static void show_map (BlInsideView *self);
+static void start_capture (BlInsideView *self, gboolean replace);
 static void show_filters (BlInsideView *self);
 
 /* ------------------------------------------------------------------------------------------
@@ -144,7 +153,12 @@ capture_done (GObject *source, GAsyncResult *res, gpointer data)
   char title[160];
 
   if (r == NULL)
-    return;   /* cancelled: the view moved on, or is gone */
+    {
+      /* Cancelled: the view moved on, or is gone. Otherwise the state did not fit. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_clear_object (&BL_INSIDE_VIEW (source)->capture_job);
+      return;
+    }
   self = BL_INSIDE_VIEW (source);
   g_clear_object (&self->capture_job);
   nn_capture_free (self->cap);
@@ -158,15 +172,25 @@ capture_done (GObject *source, GAsyncResult *res, gpointer data)
                             title);
   show_map (self);
   capture_result_free (r);
+  if (self->capture_again)
+    start_capture (self, TRUE);
 }
 
-/* Starts the capture of the current digit with the current network, replacing any pending. */
+/* Starts the capture of the current digit with the current network. A new digit or class
+ * (@replace) cancels the one running; a new network waits for it (an epoch shorter than a
+ * capture would otherwise never show one). */
 static void
-start_capture (BlInsideView *self)
+start_capture (BlInsideView *self, gboolean replace)
 {
   g_autoptr(GTask) task = NULL;
   CaptureJob *job;
 
+  if (self->capture_job && !replace)
+    {
+      self->capture_again = TRUE;
+      return;
+    }
+  self->capture_again = FALSE;
   if (self->capture_job)
     g_cancellable_cancel (self->capture_job);
   g_clear_object (&self->capture_job);
@@ -174,7 +198,7 @@ start_capture (BlInsideView *self)
     return;
   job = g_new0 (CaptureJob, 1);
   job->state = g_bytes_ref (self->state);
-  normalise (job->x, self->digit);
+  memcpy (job->x, self->digit, sizeof job->x);
   job->cls = (int) gtk_drop_down_get_selected (self->class_choice) - 1;
   self->capture_job = g_cancellable_new ();
   task = g_task_new (self, self->capture_job, capture_done, NULL);
@@ -672,12 +696,102 @@ pixel_cb (BlFeatureMaps *maps, int c, int y, int x, BlInsideView *self)
 static void
 class_changed_cb (GtkDropDown *choice, GParamSpec *pspec, BlInsideView *self)
 {
-  start_capture (self);
+  start_capture (self, TRUE);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Is each layer learning?
+ */
+
+/* The layer the histograms are of: the gradient check's choice, conv1 for "any layer". */
+static guint
+histogram_layer (BlInsideView *self)
+{
+  guint l = gtk_drop_down_get_selected (self->param_layer);
+  return l < self->n_param_layers ? l : 0;
+}
+
+#define HIST_BINS 40
+
+/* The weights (not biases) of the chosen layer as a histogram, one curve per network handed
+ * in: epoch after epoch the curves spread. Bins over ±the largest |weight| of this network. */
+static void
+add_histogram (BlInsideView *self)
+{
+  const NnParamLayer *L = &self->params[histogram_layer (self)];
+  const float *w = nn_model_params (self->model) + L->offset;
+  double x[HIST_BINS], y[HIST_BINS] = { 0 }, vmax = 0;
+  char label[160];
+  guint id;
+
+  for (gsize i = 0; i < L->n_weights; i++)
+    vmax = MAX (vmax, fabs (w[i]));
+  if (vmax == 0)
+    return;
+  for (int b = 0; b < HIST_BINS; b++)
+    x[b] = -vmax + (b + 0.5) * 2 * vmax / HIST_BINS;
+  for (gsize i = 0; i < L->n_weights; i++)
+    y[MIN (HIST_BINS - 1, (int) ((w[i] + vmax) / (2 * vmax) * HIST_BINS))]++;
+  /* TRANSLATORS: a histogram's legend: the network's source ("this window's run, epoch 3") */
+  g_snprintf (label, sizeof label, "%s", self->source ? self->source : "");
+  id = bl_chart_add_series (self->hist_chart, label, NULL, BL_CHART_LINE_SOLID);
+  bl_chart_series_set_data (self->hist_chart, id, x, y, HIST_BINS);
+  self->n_histograms++;
+  /* TRANSLATORS: the histogram chart's title: the layer */
+  g_snprintf (label, sizeof label, _("Weights of %s, one curve per network shown"), L->name);
+  bl_chart_set_title (self->hist_chart, label);
+}
+
+static void
+param_layer_cb (GtkDropDown *drop, GParamSpec *pspec, BlInsideView *self)
+{
+  /* Another layer: its histograms start over from the network shown now. */
+  bl_chart_clear (self->hist_chart);
+  self->n_histograms = 0;
+  if (self->state)
+    add_histogram (self);
+}
+
+static void
+setup_learning_charts (BlInsideView *self)
+{
+  bl_chart_set_title (self->grad_chart, _("Gradient norm per layer"));
+  bl_chart_set_title (self->ratio_chart, _("Update / weight per layer"));
+  bl_chart_set_x_label (self->grad_chart, _("batch"));
+  bl_chart_set_x_label (self->ratio_chart, _("batch"));
+  bl_chart_set_log_y (self->grad_chart, TRUE);
+  bl_chart_set_log_y (self->ratio_chart, TRUE);
+  bl_chart_set_x_label (self->hist_chart, _("weight"));
+  bl_chart_set_y_label (self->hist_chart, _("count"));
+  for (guint l = 0; l < self->n_param_layers; l++)
+    {
+      /* Conv solid, BN dashed, linear with markers: ten layers, eight colours. */
+      BlChartLineStyle style = g_str_equal (self->params[l].type, "BatchNorm2d")
+                               ? BL_CHART_LINE_DASHED : BL_CHART_LINE_SOLID;
+      self->grad_series[l] = bl_chart_add_series (self->grad_chart, self->params[l].name, NULL,
+                                                  style);
+      self->ratio_series[l] = bl_chart_add_series (self->ratio_chart, self->params[l].name, NULL,
+                                                   style);
+    }
 }
 
 /* ------------------------------------------------------------------------------------------
  * Public
  */
+
+void
+bl_inside_view_clear_run (BlInsideView *self)
+{
+  g_return_if_fail (BL_IS_INSIDE_VIEW (self));
+  for (guint l = 0; l < self->n_param_layers; l++)
+    {
+      bl_chart_series_set_data (self->grad_chart, self->grad_series[l], NULL, NULL, 0);
+      bl_chart_series_set_data (self->ratio_chart, self->ratio_series[l], NULL, NULL, 0);
+    }
+  bl_chart_clear (self->hist_chart);
+  self->n_histograms = 0;
+  bl_digit_strip_set_probs (self->strip, NULL, 0);
+}
 
 void
 bl_inside_view_set_dataset (BlInsideView *self, NnDataset *data)
@@ -709,6 +823,13 @@ void
 bl_inside_view_set_network (BlInsideView *self, GBytes *state, const char *source)
 {
   g_return_if_fail (BL_IS_INSIDE_VIEW (self));
+  if (state && self->state && g_bytes_equal (state, self->state))
+    {
+      /* The run's end hands on its last epoch's network again: only the name changes. */
+      g_free (self->source);
+      self->source = g_strdup (source);
+      return;
+    }
   if (state && !nn_model_set_state (self->model, state, NULL))
     state = NULL;
   g_clear_pointer (&self->state, g_bytes_unref);
@@ -719,7 +840,9 @@ bl_inside_view_set_network (BlInsideView *self, GBytes *state, const char *sourc
                                  state != NULL && self->check_job == NULL);
   if (state == NULL)
     g_clear_pointer (&self->cap, nn_capture_free);
-  start_capture (self);
+  else
+    add_histogram (self);
+  start_capture (self, state == NULL);
   show_map (self);
 }
 
@@ -727,6 +850,17 @@ void
 bl_inside_view_add_batches (BlInsideView *self, const NnBatchReport *reports, guint n)
 {
   g_return_if_fail (BL_IS_INSIDE_VIEW (self));
+  for (guint i = 0; i < n; i++)
+    {
+      double x = (double) (reports[i].epoch - 1) * reports[i].n_batches + reports[i].batch;
+      for (guint l = 0; l < MIN (reports[i].n_param_layers, self->n_param_layers); l++)
+        {
+          bl_chart_series_append (self->grad_chart, self->grad_series[l], x,
+                                  reports[i].grad_norm[l]);
+          bl_chart_series_append (self->ratio_chart, self->ratio_series[l], x,
+                                  reports[i].update_ratio[l]);
+        }
+    }
   for (guint i = n; i-- > 0;)
     if (reports[i].n_strip > 0)
       {
@@ -750,10 +884,21 @@ void
 bl_inside_view_show_digit (BlInsideView *self, const guint8 *pixels, int label)
 {
   g_return_if_fail (BL_IS_INSIDE_VIEW (self) && pixels != NULL);
-  memcpy (self->digit, pixels, NN_IMAGE_SIZE);
+  normalise (self->digit, pixels);
   self->digit_label = label;
   self->has_digit = TRUE;
-  start_capture (self);
+  start_capture (self, TRUE);
+}
+
+void
+bl_inside_view_show_input (BlInsideView *self, const float *x)
+{
+  g_return_if_fail (BL_IS_INSIDE_VIEW (self) && x != NULL);
+  memcpy (self->digit, x, sizeof self->digit);
+  self->digit_label = -1;
+  self->has_digit = TRUE;
+  bl_digit_strip_set_selected (self->strip, -1);
+  start_capture (self, TRUE);
 }
 
 void
@@ -789,6 +934,9 @@ bl_inside_view_set_projector_mode (BlInsideView *self, gboolean projector_mode)
   bl_feature_maps_set_projector_mode (self->filters, projector_mode);
   bl_feature_maps_set_projector_mode (self->saliency, projector_mode);
   bl_feature_maps_set_projector_mode (self->occlusion, projector_mode);
+  bl_chart_set_projector_mode (self->grad_chart, projector_mode);
+  bl_chart_set_projector_mode (self->ratio_chart, projector_mode);
+  bl_chart_set_projector_mode (self->hist_chart, projector_mode);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PROJECTOR_MODE]);
 }
 
@@ -911,6 +1059,7 @@ bl_inside_view_class_init (BlInsideViewClass *klass)
 
   g_type_ensure (BL_TYPE_DIGIT_STRIP);
   g_type_ensure (BL_TYPE_FEATURE_MAPS);
+  g_type_ensure (BL_TYPE_CHART);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/backproplab/BackpropLab/ui/bl-inside-view.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, BlInsideView, name)
@@ -925,6 +1074,9 @@ bl_inside_view_class_init (BlInsideViewClass *klass)
   CHILD (occlusion);
   CHILD (param_layer);
   CHILD (check_label);
+  CHILD (grad_chart);
+  CHILD (ratio_chart);
+  CHILD (hist_chart);
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, strip_digit_cb);
   gtk_widget_class_bind_template_callback (widget_class, layer_selected_cb);
@@ -941,6 +1093,13 @@ bl_inside_view_init (BlInsideView *self)
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  {
+    /* A selectable label (the breakdown) takes the focus: the page must not jump to it. */
+    GtkWidget *scrolled = gtk_widget_get_first_child (GTK_WIDGET (self));
+    GtkWidget *viewport = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+    if (GTK_IS_VIEWPORT (viewport))
+      gtk_viewport_set_scroll_to_focus (GTK_VIEWPORT (viewport), FALSE);
+  }
   self->model = nn_model_new (1, 1, 1, NULL);
   g_assert (self->model != NULL);
   self->sel_c = -1;
@@ -968,6 +1127,8 @@ bl_inside_view_init (BlInsideView *self)
     gtk_drop_down_set_model (self->class_choice, G_LIST_MODEL (classes));
   }
   fill_layer_box (self);
+  setup_learning_charts (self);
+  g_signal_connect (self->param_layer, "notify::selected", G_CALLBACK (param_layer_cb), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "inside.check-gradient", FALSE);
   bl_feature_maps_set_max_tile (self->saliency, 168);
   bl_feature_maps_set_max_tile (self->occlusion, 168);

@@ -1,7 +1,9 @@
 /* bl-inside-view.h: "Inside": the CNN seen from inside for one digit. The strip of test digits
  * with the network's answers as it trains; every layer's feature maps; a clicked value taken
  * apart down to its multiplies; the learned filters; which pixels made the answer (input
- * gradient and occlusion); one parameter's gradient checked against a central difference.
+ * gradient and occlusion); per-layer gradient norms and update/weight ratios per batch, and a
+ * layer's weight histogram per epoch; one parameter's gradient checked against a central
+ * difference.
  *
  * The page hands it the data set, the network (a state, once per epoch) and the strip's answers
  * (from the batch reports). The heavy work (the capture with its gradient and occlusion maps,
@@ -28,8 +30,13 @@ void       bl_inside_view_set_network  (BlInsideView *self, GBytes *state, const
 /* Batch reports: the latest strip answers among them, if any, go on the strip. */
 void       bl_inside_view_add_batches  (BlInsideView *self, const NnBatchReport *reports,
                                         guint n);
+/* A new run starts: the per-layer charts, the histograms and the strip's answers start over. */
+void       bl_inside_view_clear_run    (BlInsideView *self);
 /* Looks into @pixels (28×28, 0 background … 255 ink); @label the truth or −1. */
 void       bl_inside_view_show_digit   (BlInsideView *self, const guint8 *pixels, int label);
+/* Looks into an image already prepared as the network sees it (28×28, normalised): the
+ * drawing on Try It. */
+void       bl_inside_view_show_input   (BlInsideView *self, const float *x);
 /* Shows map @map (0 the input, 1 + i model layer i, then the softmax). */
 void       bl_inside_view_select_map   (BlInsideView *self, guint map);
 /* Takes value (c, y, x) of the shown map apart. */

@@ -3,6 +3,8 @@
 
 #include <glib/gi18n.h>
 
+#include "bl-format.h"
+
 #include "mnist/bl-layer-table.h"
 #include "nn-model.h"
 
@@ -77,12 +79,16 @@ build (BlLayerTable *self)
       attach (self, info.type, 0, i + 1, 1, 0, NULL);
       g_snprintf (buf, sizeof buf, "%d×%d×%d", info.out_c, info.out_h, info.out_w);
       attach (self, buf, 1, i + 1, 1, 0, "numeric");
-      g_snprintf (buf, sizeof buf, "%" G_GSIZE_FORMAT, info.n_params);
-      attach (self, info.n_params ? buf : "", 2, i + 1, 1, 1, "numeric");
+      {
+        g_autofree char *count = bl_format_count (info.n_params);
+        attach (self, info.n_params ? count : "", 2, i + 1, 1, 1, "numeric");
+      }
     }
   attach (self, _("Total"), 0, n + 1, 2, 0, "heading");
-  g_snprintf (buf, sizeof buf, "%" G_GSIZE_FORMAT, nn_model_n_params (m));
-  attach (self, buf, 2, n + 1, 1, 1, "heading");
+  {
+    g_autofree char *total = bl_format_count (nn_model_n_params (m));
+    attach (self, total, 2, n + 1, 1, 1, "heading");
+  }
   nn_model_free (m);
 }
 

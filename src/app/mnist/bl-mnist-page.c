@@ -23,6 +23,7 @@ struct _BlMnistPage {
   GtkWidget        parent_instance;
 
   GtkWidget       *sidebar;
+  int              sidebar_fitted_nat, sidebar_fitted_width;   /* what fit_sidebar last saw */
   BlDataPanel     *data_panel;
   BlRecipeForm    *recipe_form;
   GtkToggleButton *pause_button;
@@ -253,6 +254,58 @@ bl_mnist_page_get_narrow_width (BlMnistPage *self)
   return MAX (wanted, sidebar_nat + MAX (handle, 0) + views_min);
 }
 
+/* The sidebar opens at its natural width (the data, the layer table and the recipe whole), or
+ * as much of it as the views at their narrowest leave; again whenever that width changes
+ * (projector mode's larger type), so a drag of the handle holds until then. It had a fixed
+ * 360 px: projector mode cut "Parameters" and the total even on a 1920-pixel screen. */
+static void
+fit_sidebar (BlMnistPage *self, int width)
+{
+  GtkWidget *paned = gtk_widget_get_first_child (GTK_WIDGET (self));
+  GtkWidget *sidebar_content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (self->sidebar));
+  GtkWidget *views = gtk_paned_get_end_child (GTK_PANED (paned));
+  int sidebar_nat, views_min, paned_min, room;
+
+  if (!gtk_widget_get_visible (self->sidebar))
+    return;
+  gtk_widget_measure (sidebar_content, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &sidebar_nat,
+                      NULL, NULL);
+  if (sidebar_nat == self->sidebar_fitted_nat && width == self->sidebar_fitted_width)
+    return;
+  gtk_widget_measure (views, GTK_ORIENTATION_HORIZONTAL, -1, &views_min, NULL, NULL, NULL);
+  gtk_widget_measure (paned, GTK_ORIENTATION_HORIZONTAL, -1, &paned_min, NULL, NULL, NULL);
+  /* The handle's width is the paned's minimum less the views'. */
+  room = width - views_min - MAX (paned_min - views_min, 0);
+  if (sidebar_nat != self->sidebar_fitted_nat
+      || gtk_paned_get_position (GTK_PANED (paned)) > room)
+    gtk_paned_set_position (GTK_PANED (paned), MAX (MIN (sidebar_nat, room), 0));
+  self->sidebar_fitted_nat = sidebar_nat;
+  self->sidebar_fitted_width = width;
+}
+
+/* The page holds its paned as a bin would; its own allocation fits the sidebar first (a
+ * layout manager would leave no place for that: GTK then never calls size_allocate). */
+static void
+bl_mnist_page_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
+                       int *minimum, int *natural, int *minimum_baseline, int *natural_baseline)
+{
+  gtk_widget_measure (gtk_widget_get_first_child (widget), orientation, for_size, minimum,
+                      natural, minimum_baseline, natural_baseline);
+}
+
+static GtkSizeRequestMode
+bl_mnist_page_get_request_mode (GtkWidget *widget)
+{
+  return gtk_widget_get_request_mode (gtk_widget_get_first_child (widget));
+}
+
+static void
+bl_mnist_page_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  fit_sidebar (BL_MNIST_PAGE (widget), width);
+  gtk_widget_allocate (gtk_widget_get_first_child (widget), width, height, baseline, NULL);
+}
+
 static void
 fold_sidebar_for_run (BlMnistPage *self)
 {
@@ -303,6 +356,7 @@ bl_mnist_page_start (BlMnistPage *self, GError **error)
   g_signal_connect_object (run, "finished", G_CALLBACK (run_finished_cb), self, 0);
   g_signal_connect_object (run, "batches", G_CALLBACK (run_batches_cb), self, 0);
   bl_run_view_set_run (self->run_view, run);
+  bl_inside_view_clear_run (self->inside_view);
   bl_lr_compare_follow_run (self->lr_compare, run, _("this window"));
   watch_run (self, run, NULL);
   bl_training_run_start (run);
@@ -400,6 +454,14 @@ bl_mnist_page_open_cell (BlMnistPage *self, int truth, int predicted, guint epoc
   g_object_add_weak_pointer (G_OBJECT (self->cell_window), (gpointer *) &self->cell_window);
   gtk_window_present (GTK_WINDOW (self->cell_window));
   return grid;
+}
+
+/* Try It's drawing, looked into. */
+static void
+look_inside_cb (BlTryIt *try_it, const float *x, BlMnistPage *self)
+{
+  gtk_stack_set_visible_child_name (self->view_stack, "inside");
+  bl_inside_view_show_input (self->inside_view, x);
 }
 
 /* The layer table's row: that layer in the Inside view. */
@@ -722,6 +784,9 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
   object_class->dispose = bl_mnist_page_dispose;
   object_class->finalize = bl_mnist_page_finalize;
   widget_class->unmap = bl_mnist_page_unmap;
+  widget_class->measure = bl_mnist_page_measure;
+  widget_class->get_request_mode = bl_mnist_page_get_request_mode;
+  widget_class->size_allocate = bl_mnist_page_size_allocate;
   props[PROP_PAUSED] = g_param_spec_boolean ("paused", NULL, NULL, FALSE,
                                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
                                              G_PARAM_STATIC_STRINGS);
@@ -755,6 +820,7 @@ bl_mnist_page_class_init (BlMnistPageClass *klass)
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, cell_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, layer_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, look_inside_cb);
   gtk_widget_class_bind_template_callback (widget_class, run_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, compare_run_started_cb);
   gtk_widget_class_bind_template_callback (widget_class, compare_queue_finished_cb);

@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "mnist/bl-try-it.h"
 #include "nn-digit.h"
+#include "nn-inspect.h"
 #include "widgets/bl-file-chooser.h"
 
 struct _BlTryIt {
@@ -13,6 +15,9 @@ struct _BlTryIt {
   BlDigitPad    *digit_pad;
   BlDigitStages *digit_stages;
   GtkLabel      *model_label;
+  GtkDropDown   *bn_choice;       /* 0 running statistics, 1 the image's own */
+  GtkDropDown   *dropout_choice;  /* 0 off, 1 on, DROPOUT_PASSES passes */
+  GCancellable  *passes_job;
 
   GBytes        *state;        /* the network that answers, or NULL */
   char          *source;
@@ -31,6 +36,76 @@ static GParamSpec *props[N_PROPS];
  * projector, when the screen has room (it shrinks to fit a small one). */
 #define PAD_SIDE 280
 #define PAD_SIDE_PROJECTOR 420
+
+/* Dropout on: this many passes, each with its own masks (masks keyed by the pass). */
+#define DROPOUT_PASSES 30
+
+typedef struct {
+  GBytes *state;
+  float   x[NN_IMAGE_SIZE];
+  float   probs[DROPOUT_PASSES * NN_CLASSES];
+} PassesJob;
+
+static void
+passes_job_free (PassesJob *job)
+{
+  g_bytes_unref (job->state);
+  g_free (job);
+}
+
+/* Thirty forward passes are tens of milliseconds: off the main thread, on copies. */
+static void
+passes_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  PassesJob *job = data;
+  GError *error = NULL;
+  NnModel *m = nn_model_new (1, 1, 1, &error);
+
+  if (m == NULL || !nn_model_set_state (m, job->state, &error))
+    {
+      nn_model_free (m);
+      g_task_return_error (task, error);
+      return;
+    }
+  nn_inspect_dropout_passes (m, job->x, DROPOUT_PASSES, job->probs);
+  nn_model_free (m);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+passes_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  PassesJob *job = g_task_get_task_data (G_TASK (res));
+  g_autoptr(GError) error = NULL;
+  BlTryIt *self;
+  float mean[NN_CLASSES] = { 0 }, lo[NN_CLASSES], hi[NN_CLASSES];
+
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          self = BL_TRY_IT (source);
+          g_clear_object (&self->passes_job);
+          gtk_label_set_text (self->model_label, error->message);
+        }
+      return;
+    }
+  self = BL_TRY_IT (source);
+  g_clear_object (&self->passes_job);
+  for (int c = 0; c < NN_CLASSES; c++)
+    {
+      lo[c] = hi[c] = job->probs[c];
+      for (int i = 0; i < DROPOUT_PASSES; i++)
+        {
+          float p = job->probs[i * NN_CLASSES + c];
+          mean[c] += p / DROPOUT_PASSES;
+          lo[c] = MIN (lo[c], p);
+          hi[c] = MAX (hi[c], p);
+        }
+    }
+  bl_digit_stages_set_probabilities (self->digit_stages, mean);
+  bl_digit_stages_set_spread (self->digit_stages, lo, hi);
+}
 
 /* The network's answer for the prepared drawing, handed to the stages widget. */
 static void
@@ -51,8 +126,50 @@ answer (BlTryIt *self)
       gtk_label_set_text (self->model_label, error->message);
       return;
     }
-  nn_digit_predict (self->model, &self->stages, probs);
+  if (self->passes_job)
+    g_cancellable_cancel (self->passes_job);
+  g_clear_object (&self->passes_job);
+  if (gtk_drop_down_get_selected (self->dropout_choice) == 1)
+    {
+      /* Batch norm keeps its running statistics while dropout is on (the model's evaluation
+       * with training's dropout). */
+      g_autoptr(GTask) task = NULL;
+      PassesJob *job = g_new0 (PassesJob, 1);
+      job->state = g_bytes_ref (self->state);
+      memcpy (job->x, self->stages.normalised, sizeof job->x);
+      self->passes_job = g_cancellable_new ();
+      task = g_task_new (self, self->passes_job, passes_done, NULL);
+      g_task_set_task_data (task, job, (GDestroyNotify) passes_job_free);
+      g_task_run_in_thread (task, passes_thread);
+      return;
+    }
+  if (gtk_drop_down_get_selected (self->bn_choice) == 1)
+    {
+      /* One image's capture is a few milliseconds. */
+      NnCapture *cap = nn_inspect_capture_own_stats (self->model, self->stages.normalised);
+      memcpy (probs, cap->probs, sizeof probs);
+      nn_capture_free (cap);
+    }
+  else
+    nn_digit_predict (self->model, &self->stages, probs);
   bl_digit_stages_set_probabilities (self->digit_stages, probs);
+}
+
+static void
+mode_changed_cb (GtkDropDown *drop, GParamSpec *pspec, BlTryIt *self)
+{
+  /* Dropout's passes use the running statistics: the BatchNorm choice waits meanwhile. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->bn_choice),
+                            gtk_drop_down_get_selected (self->dropout_choice) == 0);
+  answer (self);
+}
+
+/* The one place "Look Inside" is enabled: a drawing, and a network to look into. */
+static void
+update_look_inside (BlTryIt *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "try.look-inside",
+                                 self->has_stages && self->state != NULL);
 }
 
 static void
@@ -67,10 +184,12 @@ pad_changed_cb (BlDigitPad *pad, BlTryIt *self)
   if (!self->has_stages)
     {
       bl_digit_stages_set_prompt (self->digit_stages, error->message);
+      update_look_inside (self);
       return;
     }
   bl_digit_stages_set_stages (self->digit_stages, canvas, w, h, &self->stages);
   answer (self);
+  update_look_inside (self);
 }
 
 void
@@ -85,14 +204,19 @@ bl_try_it_set_network (BlTryIt *self, GBytes *state, const char *source)
   self->source = g_strdup (source);
   if (state == NULL)
     {
+      if (self->passes_job)
+        g_cancellable_cancel (self->passes_job);
+      g_clear_object (&self->passes_job);
       gtk_label_set_text (self->model_label,
                           _("No network yet: train one, or load a saved model from the menu."));
+      update_look_inside (self);
       if (self->has_stages)
         bl_digit_stages_set_probabilities (self->digit_stages, NULL);
       return;
     }
   text = g_strdup_printf (_("Answering: %s."), source);
   gtk_label_set_text (self->model_label, text);
+  update_look_inside (self);
   answer (self);
 }
 
@@ -110,11 +234,38 @@ bl_try_it_get_stages (BlTryIt *self)
   return self->digit_stages;
 }
 
+void
+bl_try_it_set_modes (BlTryIt *self, gboolean own_statistics, gboolean dropout)
+{
+  g_return_if_fail (BL_IS_TRY_IT (self));
+  gtk_drop_down_set_selected (self->bn_choice, own_statistics ? 1 : 0);
+  gtk_drop_down_set_selected (self->dropout_choice, dropout ? 1 : 0);
+}
+
+gboolean
+bl_try_it_is_idle (BlTryIt *self)
+{
+  g_return_val_if_fail (BL_IS_TRY_IT (self), TRUE);
+  return self->passes_job == NULL;
+}
+
 int
 bl_try_it_get_prediction (BlTryIt *self)
 {
   g_return_val_if_fail (BL_IS_TRY_IT (self), -1);
   return bl_digit_stages_get_prediction (self->digit_stages);
+}
+
+enum { SIGNAL_LOOK_INSIDE, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+action_look_inside (GtkWidget *widget, const char *name, GVariant *param)
+{
+  BlTryIt *self = BL_TRY_IT (widget);
+
+  if (self->has_stages)
+    g_signal_emit (self, signals[SIGNAL_LOOK_INSIDE], 0, self->stages.normalised);
 }
 
 static void
@@ -193,6 +344,11 @@ bl_try_it_new (void)
 static void
 bl_try_it_dispose (GObject *object)
 {
+  BlTryIt *self = BL_TRY_IT (object);
+
+  if (self->passes_job)
+    g_cancellable_cancel (self->passes_job);
+  g_clear_object (&self->passes_job);
   gtk_widget_dispose_template (GTK_WIDGET (object), BL_TYPE_TRY_IT);
   /* GTK 4.8 leaves the template's top-level children parented. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
@@ -233,8 +389,15 @@ bl_try_it_class_init (BlTryItClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BlTryIt, digit_pad);
   gtk_widget_class_bind_template_child (widget_class, BlTryIt, digit_stages);
   gtk_widget_class_bind_template_child (widget_class, BlTryIt, model_label);
+  gtk_widget_class_bind_template_child (widget_class, BlTryIt, bn_choice);
+  gtk_widget_class_bind_template_child (widget_class, BlTryIt, dropout_choice);
+  gtk_widget_class_bind_template_callback (widget_class, mode_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, pad_changed_cb);
   gtk_widget_class_install_action (widget_class, "try.clear", NULL, action_clear);
+  gtk_widget_class_install_action (widget_class, "try.look-inside", NULL, action_look_inside);
+  signals[SIGNAL_LOOK_INSIDE] =
+    g_signal_new ("look-inside", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   gtk_widget_class_install_action (widget_class, "try.open-image", NULL, action_open_image);
   gtk_widget_class_set_css_name (widget_class, "tryit");
 }

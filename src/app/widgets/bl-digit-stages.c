@@ -31,6 +31,8 @@ struct _BlDigitStages {
   char         *prompt;         /* shown instead of the stages, e.g. "Draw a digit first." */
   gboolean      has_probs;
   float         probs[NN_CLASSES];
+  gboolean      has_spread;
+  float         lo[NN_CLASSES], hi[NN_CLASSES];
   int           best;
 };
 
@@ -328,6 +330,22 @@ draw_bars (BlDigitStages *self, cairo_t *cr, BlTextPainter *tp, const Layout *l,
           gdk_cairo_set_source_rgba (cr, best ? &red : &blue);
           cairo_rectangle (cr, cx - bw / 2, l->bars_bottom - bh, bw, bh);
           cairo_fill (cr);
+          if (self->has_spread)
+            {
+              /* The whisker: lowest to highest over the passes. */
+              double ylo = l->bars_bottom - CLAMP (self->lo[c], 0, 1) * height;
+              double yhi = l->bars_bottom - CLAMP (self->hi[c], 0, 1) * height;
+              gdk_cairo_set_source_rgba (cr, fg);
+              cairo_set_line_width (cr, 2);
+              cairo_move_to (cr, cx, ylo);
+              cairo_line_to (cr, cx, yhi);
+              cairo_move_to (cr, cx - bw / 4, ylo);
+              cairo_line_to (cr, cx + bw / 4, ylo);
+              cairo_move_to (cr, cx - bw / 4, yhi);
+              cairo_line_to (cr, cx + bw / 4, yhi);
+              cairo_stroke (cr);
+              bh = MAX (bh, l->bars_bottom - yhi);   /* the number above the whisker */
+            }
           g_snprintf (buf, sizeof buf, p < 0.1 ? "%.1f%%" : "%.0f%%", 100 * p);
           gdk_cairo_set_source_rgba (cr, best ? &red : fg);
           bl_text_draw (tp, l->small, best, buf, cx, l->bars_bottom - bh - 2, 0.5, 1);
@@ -473,6 +491,7 @@ bl_digit_stages_set_probabilities (BlDigitStages *self, const float *probs)
 {
   g_return_if_fail (BL_IS_DIGIT_STAGES (self));
   self->has_probs = probs != NULL;
+  self->has_spread = FALSE;
   self->best = -1;
   if (probs)
     {
@@ -483,6 +502,19 @@ bl_digit_stages_set_probabilities (BlDigitStages *self, const float *probs)
           self->best = c;
     }
   update_description (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+bl_digit_stages_set_spread (BlDigitStages *self, const float *lo, const float *hi)
+{
+  g_return_if_fail (BL_IS_DIGIT_STAGES (self));
+  self->has_spread = lo != NULL && hi != NULL;
+  if (self->has_spread)
+    {
+      memcpy (self->lo, lo, sizeof self->lo);
+      memcpy (self->hi, hi, sizeof self->hi);
+    }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -25,6 +25,10 @@ void                 bl_digit_stages_set_prompt (BlDigitStages *self, const char
 /* Shows @probs (10 softmax probabilities, computed by whoever holds the model), or none if
  * NULL. */
 void                 bl_digit_stages_set_probabilities (BlDigitStages *self, const float *probs);
+/* The spread of the probabilities over several passes (dropout on): each bar gets a whisker
+ * from @lo to @hi (10 each); NULL: none. Cleared by set_probabilities. */
+void                 bl_digit_stages_set_spread (BlDigitStages *self, const float *lo,
+                                                 const float *hi);
 /* The predicted class, or -1 without probabilities. */
 int                  bl_digit_stages_get_prediction (BlDigitStages *self);
 gboolean             bl_digit_stages_write_png  (BlDigitStages *self, const char *path,
