@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "bl-window.h"
+#include "backprop/bl-backprop-tools.h"
 #include "mnist/bl-mnist-page.h"
 #include "widgets/bl-file-chooser.h"
 
@@ -235,6 +236,7 @@ bl_window_class_init (BlWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, action_export_csv);
   gtk_widget_class_install_action (widget_class, "win.export-xlsx", NULL, action_export_xlsx);
   gtk_widget_class_install_action (widget_class, "win.export-png", NULL, action_export_png);
+  bl_backprop_tools_install_actions (widget_class);
 }
 
 static void

@@ -3,6 +3,7 @@
 #include <gtk/gtk.h>
 #include <sys/stat.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "widgets/bl-chart.h"
@@ -253,6 +254,68 @@ test_chart_edge_cases (void)
   g_object_unref (chart);
 }
 
+/* Pixels of colour @c in the left half of a PNG. */
+static guint
+left_half_color (const char *png, const GdkRGBA *c)
+{
+  cairo_surface_t *s = cairo_image_surface_create_from_png (png);
+  int w = cairo_image_surface_get_width (s), h = cairo_image_surface_get_height (s);
+  int stride = cairo_image_surface_get_stride (s);
+  const guint8 *data = cairo_image_surface_get_data (s);
+  guint n = 0;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w / 2; x++)
+      {
+        guint32 px = *(const guint32 *) (data + y * stride + 4 * x);
+        int r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
+        n += abs (r - (int) (c->red * 255)) < 12 && abs (g - (int) (c->green * 255)) < 12 &&
+             abs (b - (int) (c->blue * 255)) < 12;
+      }
+  cairo_surface_destroy (s);
+  return n;
+}
+
+/* A log x axis: ε from 1e-12 to 1e-1, a decade a step. The small half (1e-12…1e-7) in one
+ * colour spans the left half of the plot; on a linear axis it is squeezed into the first
+ * pixel column beside 0.1. */
+static void
+test_chart_log_x (void)
+{
+  BlChart *chart = BL_CHART (g_object_ref_sink (bl_chart_new ()));
+  g_autofree char *png = out_path ("chart-log-x.png");
+  double x[6], y[6];
+  GdkRGBA small_c, large_c;
+  guint small_id, large_id, linear, logged;
+
+  bl_palette_color (0, &small_c);
+  bl_palette_color (1, &large_c);
+  small_id = bl_chart_add_series (chart, "small", &small_c, BL_CHART_LINE_SOLID);
+  large_id = bl_chart_add_series (chart, "large", &large_c, BL_CHART_LINE_SOLID);
+  for (int k = 0; k < 6; k++)
+    {
+      x[k] = pow (10, -12 + k);
+      y[k] = 1e-3 * (1 + k);
+    }
+  bl_chart_series_set_data (chart, small_id, x, y, 6);
+  for (int k = 0; k < 6; k++)
+    x[k] = pow (10, -6 + k);
+  bl_chart_series_set_data (chart, large_id, x, y, 6);
+  g_assert_false (bl_chart_get_log_x (chart));
+  g_assert_true (bl_chart_write_png (chart, png, 600, 300, NULL));
+  linear = left_half_color (png, &small_c);
+  bl_chart_set_log_x (chart, TRUE);
+  g_assert_true (bl_chart_get_log_x (chart));
+  g_assert_true (bl_chart_write_png (chart, png, 600, 300, NULL));
+  logged = left_half_color (png, &small_c);
+  g_assert_cmpuint (logged, >, 300);
+  g_assert_cmpuint (logged, >, 5 * linear);
+  /* Zero and negative x have no place on it: left out, nothing else changes. */
+  bl_chart_series_append (chart, large_id, 0, 1e-3);
+  g_assert_true (bl_chart_write_png (chart, png, 600, 300, NULL));
+  g_object_unref (chart);
+}
+
 static void
 cursor_moved_cb (BlChart *chart, double x, double *out)
 {
@@ -385,6 +448,12 @@ never_chosen_cb (GtkWidget *owner, const char *path, gpointer data)
 }
 
 static void
+never_chosen_many_cb (GtkWidget *owner, GPtrArray *paths, gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static void
 test_file_chooser (void)
 {
   const char *const patterns[] = { "*.csv", NULL };
@@ -422,6 +491,20 @@ test_file_chooser (void)
     g_signal_emit_by_name (open, "response", GTK_RESPONSE_CANCEL);
   }
 
+  /* Several files at once: an opening dialog that takes many. */
+  {
+    GtkFileChooserNative *many = bl_choose_files (label, "Check", "Sheets",
+                                                  (const char *const[]) { "*.xlsx", NULL },
+                                                  never_chosen_many_cb, &calls);
+    GListModel *filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (many));
+    g_assert_true (gtk_file_chooser_get_select_multiple (GTK_FILE_CHOOSER (many)));
+    g_assert_true (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (many)) ==
+                   GTK_FILE_CHOOSER_ACTION_OPEN);
+    g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 2);
+    g_object_unref (filters);
+    g_signal_emit_by_name (many, "response", GTK_RESPONSE_CANCEL);
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_nonnull (owner_alive);            /* the dialog still holds it */
   g_signal_emit_by_name (dialog, "response", GTK_RESPONSE_CANCEL);
@@ -439,6 +522,7 @@ main (int argc, char **argv)
   g_test_add_func ("/widgets/chart/series-colors", test_chart_series_colors);
   g_test_add_func ("/widgets/chart/log-and-describe", test_chart_log_and_describe);
   g_test_add_func ("/widgets/chart/edge-cases", test_chart_edge_cases);
+  g_test_add_func ("/widgets/chart/log-x", test_chart_log_x);
   g_test_add_func ("/widgets/chart/cursor-property", test_chart_cursor_property);
   g_test_add_func ("/widgets/chart/million-points", test_chart_million_points);
   g_test_add_func ("/widgets/png-fifo-refused", test_png_fifo_refused);

@@ -63,6 +63,7 @@ struct _BlChart {
   double     export_scale;   /* drawing for export: pixels per on-screen pixel */
 
   guint      log_y : 1;
+  guint      log_x : 1;      /* x in decades too (ε from 1e-1 to 1e-12) */
   guint      projector_mode : 1;
   guint      x_whole : 1;    /* the x axis counts (epochs): no tick between two whole numbers */
 };
@@ -111,8 +112,9 @@ typedef enum { LEGEND_NONE, LEGEND_INSIDE, LEGEND_OUTSIDE, LEGEND_ABOVE } Legend
 
 typedef struct {
   double left, top, width, height;   /* plot area in pixels */
-  double x0, x1, y0, y1;             /* data range; y in log10 units when log */
+  double x0, x1, y0, y1;             /* data range; y in log10 units when log, x when log_x */
   gboolean log;
+  gboolean log_x;
   gboolean empty;
   double font_size;                  /* pixels: the widget's font */
   double line_scale;                 /* 2 in projector mode */
@@ -164,10 +166,22 @@ to_axis_y (const Frame *f, double y)
   return y;
 }
 
+/* An x value in plot units: log10 (x) on a log x axis (NaN for x ≤ 0 there). */
+static inline double
+to_axis_x (const Frame *f, double x)
+{
+  if (!isfinite (x))
+    return NAN;
+  if (f->log_x)
+    return x > 0 ? log10 (x) : NAN;
+  return x;
+}
+
+/* The pixel column of data value @x (ticks hold data values too). */
 static inline double
 px_of (const Frame *f, double x)
 {
-  return f->left + (x - f->x0) / (f->x1 - f->x0) * f->width;
+  return f->left + (to_axis_x (f, x) - f->x0) / (f->x1 - f->x0) * f->width;
 }
 
 static inline double
@@ -176,10 +190,12 @@ py_of (const Frame *f, double axis_y)
   return f->top + (1.0 - (axis_y - f->y0) / (f->y1 - f->y0)) * f->height;
 }
 
+/* The data value at pixel column @px, within the plot's range. */
 static inline double
 x_of_px (const Frame *f, double px)
 {
-  return f->x0 + (px - f->left) / f->width * (f->x1 - f->x0);
+  double ax = CLAMP (f->x0 + (px - f->left) / f->width * (f->x1 - f->x0), f->x0, f->x1);
+  return f->log_x ? pow (10, ax) : ax;
 }
 
 /* 1, 2 or 5 times a power of ten, near range / target. */
@@ -343,6 +359,29 @@ x_ticks (BlChart *self, Frame *f)
   int target = MAX (2, (int) (f->width / (f->font_size * 7)));
   double step = nice_step (f->x1 - f->x0, target);
 
+  if (f->log_x)
+    {
+      /* A grid line a decade, labelled as far apart as the labels need (values, as px_of
+       * takes them). */
+      int d0 = (int) ceil (f->x0 - 1e-9), d1 = (int) floor (f->x1 + 1e-9);
+      int every = MAX (1, (d1 - d0 + target) / MAX (1, target));
+      gboolean plain = d0 >= -2 && d1 <= 3;
+      f->n_xt = 0;
+      for (int d = d0; d <= d1; d++)
+        {
+          char buf[48] = "";
+          if ((d - d0) % every == 0)
+            {
+              if (plain)
+                g_ascii_formatd (buf, sizeof buf, "%g", pow (10, d));
+              else
+                format_power (buf, sizeof buf, 1, d);
+            }
+          add_tick (f->xt, &f->n_xt, pow (10, d), 0.12, buf);
+        }
+      return;
+    }
+
   if (step < 1 && self->x_whole)
     step = 1;
   else if (step < 1 && self->series->len > 0)
@@ -371,7 +410,7 @@ data_ranges (BlChart *self, Frame *f)
       for (guint k = 0; k < s->y->len; k++)
         {
           double y = to_axis_y (f, series_y (s, k));
-          double x = series_x (s, k);
+          double x = to_axis_x (f, series_x (s, k));
           if (isnan (y) || !isfinite (x))
             continue;
           xmin = MIN (xmin, x);
@@ -412,6 +451,11 @@ data_ranges (BlChart *self, Frame *f)
     {
       xmin -= 0.5;
       xmax += 0.5;
+    }
+  else if (f->log_x)
+    {
+      xmin = floor (xmin * 4) / 4;
+      xmax = ceil (xmax * 4) / 4;
     }
   if (ymax - ymin <= 0)
     {
@@ -464,6 +508,8 @@ coverage (BlChart *self, const Frame *f, double x, double y, double w, double h)
             continue;
           px = px_of (f, series_x (s, k));
           py = py_of (f, ay);
+          if (isnan (px))
+            continue;
           if (px >= x && px <= x + w && py >= y && py <= y + h)
             covered += 1;
           if (k == s->y->len - 1)
@@ -530,6 +576,7 @@ compute_frame (BlChart *self, BlTextPainter *tp, int width, int height, Frame *f
   fs = f->font_size = self->font_px;
   f->line_scale = self->projector_mode ? 2.0 : 1.0;
   f->log = self->log_y;
+  f->log_x = self->log_x;
   data_ranges (self, f);
 
   /* The title, shrunk (down to 70 %) to the width it has. */
@@ -717,7 +764,9 @@ draw_series_path (cairo_t *cr, const Frame *f, const Series *s)
         {
           x = series_x (s, i);
           ay = to_axis_y (f, series_y (s, i));
-          c = (gint64) floor (px_of (f, x));
+          if (isnan (to_axis_x (f, x)))
+            x = NAN;   /* x ≤ 0 on a log axis: a gap, as a non-finite value is */
+          c = isfinite (x) ? (gint64) floor (px_of (f, x)) : G_MAXINT64;
         }
       if (col != G_MININT64 && (c != col || isnan (ay)))
         {
@@ -768,7 +817,7 @@ draw_points (cairo_t *cr, const Frame *f, const Series *s, double r)
   for (guint i = 0; i < s->y->len; i++)
     {
       double ay = to_axis_y (f, series_y (s, i));
-      if (isnan (ay))
+      if (isnan (ay) || isnan (to_axis_x (f, series_x (s, i))))
         continue;
       cairo_new_sub_path (cr);
       cairo_arc (cr, px_of (f, series_x (s, i)), py_of (f, ay), r, 0, 2 * G_PI);
@@ -939,7 +988,8 @@ chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg
       }
 
   /* The shared cursor: one vertical line, a dot on each curve. */
-  if (isfinite (self->cursor_x) && self->cursor_x >= f.x0 && self->cursor_x <= f.x1)
+  if (isfinite (to_axis_x (&f, self->cursor_x)) && to_axis_x (&f, self->cursor_x) >= f.x0 &&
+      to_axis_x (&f, self->cursor_x) <= f.x1)
     {
       double px = floor (px_of (&f, self->cursor_x)) + 0.5;
       set_rgba (cr, fg, 0.75);
@@ -956,7 +1006,7 @@ chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg
               (k = nearest_index (s, self->cursor_x)) < 0)
             continue;
           ay = to_axis_y (&f, series_y (s, k));
-          if (isnan (ay))
+          if (isnan (ay) || isnan (to_axis_x (&f, series_x (s, k))))
             continue;
           set_rgba (cr, &s->color, 1);
           cairo_arc (cr, px_of (&f, series_x (s, k)), py_of (&f, ay), 4 * ls, 0, 2 * G_PI);
@@ -971,7 +1021,7 @@ chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg
     {
       const Decoration *d = &g_array_index (self->markers, Decoration, i);
       double ay = to_axis_y (&f, d->y), px, py;
-      if (isnan (ay))
+      if (isnan (ay) || isnan (to_axis_x (&f, d->value)))
         continue;
       px = px_of (&f, d->value);
       py = py_of (&f, ay);
@@ -1230,7 +1280,7 @@ move_cursor_to_px (BlChart *self, double px)
   screen_frame (self, &f);
   if (f.empty)
     return;
-  x = snap_x (self, CLAMP (x_of_px (&f, px), f.x0, f.x1));
+  x = snap_x (self, x_of_px (&f, px));
   bl_chart_set_cursor_x (self, x);
   g_signal_emit (self, signals[SIGNAL_CURSOR_MOVED], 0, x);
 }
@@ -1697,6 +1747,24 @@ bl_chart_get_log_y (BlChart *self)
 {
   g_return_val_if_fail (BL_IS_CHART (self), FALSE);
   return self->log_y;
+}
+
+void
+bl_chart_set_log_x (BlChart *self, gboolean log_x)
+{
+  g_return_if_fail (BL_IS_CHART (self));
+  if (self->log_x == (guint) !!log_x)
+    return;
+  self->log_x = !!log_x;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+bl_chart_get_log_x (BlChart *self)
+{
+  g_return_val_if_fail (BL_IS_CHART (self), FALSE);
+  return self->log_x;
 }
 
 void

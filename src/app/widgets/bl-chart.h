@@ -33,6 +33,10 @@ void       bl_chart_set_x_whole_numbers (BlChart *self, gboolean whole);
 /* Properties "log-y" (boolean) and "cursor-x" (double; NaN = no cursor). */
 void       bl_chart_set_log_y        (BlChart *self, gboolean log_y);
 gboolean   bl_chart_get_log_y        (BlChart *self);
+/* A logarithmic x axis too (a decade per tick; x ≤ 0 is not drawn). Series' x should still
+ * ascend. Off by default. */
+void       bl_chart_set_log_x        (BlChart *self, gboolean log_x);
+gboolean   bl_chart_get_log_x        (BlChart *self);
 void       bl_chart_set_cursor_x     (BlChart *self, double x);
 double     bl_chart_get_cursor_x     (BlChart *self);
 /* Property "projector-mode": thicker lines for a projector. The text follows the widget's CSS

@@ -24,4 +24,16 @@ GtkFileChooserNative *
                      BlFileChosenFunc      chosen,
                      gpointer              data);
 
+/* Opening several files at once: @chosen gets the local paths (char *, non-local files left
+ * out; the array is the callback's to keep or drop). */
+typedef void (*BlFilesChosenFunc) (GtkWidget *owner, GPtrArray *paths, gpointer data);
+
+GtkFileChooserNative *
+     bl_choose_files (GtkWidget         *owner,
+                      const char        *title,
+                      const char        *filter_name,
+                      const char *const *patterns,
+                      BlFilesChosenFunc  chosen,
+                      gpointer           data);
+
 G_END_DECLS
