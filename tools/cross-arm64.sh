@@ -19,7 +19,7 @@ sudo=""
 pkgs=(gcc-$triplet libc6-dev-arm64-cross qemu-user pkg-config meson ninja-build gettext
       libglib2.0-dev-bin libglib2.0-dev:arm64 libxlsxwriter-dev:arm64 libsoup-3.0-0:arm64
       libbrotli-dev:arm64 libnghttp2-dev:arm64 libpsl-dev:arm64 libsqlite3-dev:arm64
-      zlib1g-dev:arm64)
+      zlib1g-dev:arm64 libzip-dev:arm64 libcairo2-dev:arm64)
 missing=()
 dpkg --print-foreign-architectures | grep -qx arm64 || $sudo dpkg --add-architecture arm64
 for p in "${pkgs[@]}"; do
@@ -29,6 +29,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing: ${missing[*]}" >&2
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# Tests that run a part of themselves in a child (g_test_trap_subprocess) execute their own
+# arm64 binary: without binfmt_misc knowing qemu-aarch64 the kernel refuses it and GLib hands
+# it to /bin/sh ("Syntax error"). Register it (as Debian's qemu-user-binfmt would) if needed.
+binfmt=/proc/sys/fs/binfmt_misc
+if [ ! -e "$binfmt/qemu-aarch64" ]; then
+  [ -e "$binfmt/register" ] || $sudo mount -t binfmt_misc binfmt_misc "$binfmt"
+  printf '%s' ':qemu-aarch64:M::\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00:\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:/usr/bin/qemu-aarch64:' \
+    | $sudo tee "$binfmt/register" >/dev/null
 fi
 
 mkdir -p "$build"

@@ -602,6 +602,23 @@ test_sidebar_fits_its_content (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The form's field whose template id is @id. */
+static GtkWidget *
+form_field (GtkWidget *w, const char *id)
+{
+  const char *own = gtk_buildable_get_buildable_id (GTK_BUILDABLE (w));
+
+  if (own && g_str_equal (own, id))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = form_field (c, id);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 /* The recipe a class trained with comes back at the next lesson; a preset fills the fields, and
  * changing one makes the recipe "Custom". */
 static void
@@ -622,6 +639,28 @@ test_recipe_remembered_and_presets (void)
 
   /* The default recipe is the second preset; "Custom" is the last entry. */
   g_assert_cmpuint (gtk_drop_down_get_selected (presets), ==, 1);
+  /* The first is the core's quick recipe, with what the fields do not show (label
+   * smoothing), which stays when a field the form shows changes. */
+  {
+    NnRecipe quick;
+    nn_recipe_init_quick (&quick);
+    gtk_drop_down_set_selected (presets, 0);
+    g_assert_true (bl_recipe_form_get_recipe (form, &got, NULL));
+    g_assert_cmpuint (got.epochs, ==, quick.epochs);
+    g_assert_cmpuint (got.batch, ==, quick.batch);
+    g_assert_cmpfloat (got.lr, ==, quick.lr);
+    g_assert_cmpfloat (got.label_smoothing, ==, quick.label_smoothing);
+    g_assert_cmpfloat (got.label_smoothing, >, 0);
+    g_assert_cmpint (got.nesterov, ==, quick.nesterov);
+    g_assert_cmpuint (got.recalibrate_bn, ==, quick.recalibrate_bn);
+    GtkWidget *seed = form_field (GTK_WIDGET (form), "seed_spin");
+    g_assert_nonnull (seed);
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (seed), 3);
+    g_assert_cmpuint (gtk_drop_down_get_selected (presets), ==, n_presets - 1);
+    g_assert_true (bl_recipe_form_get_recipe (form, &got, NULL));
+    g_assert_cmpuint (got.seed, ==, 3);
+    g_assert_cmpfloat (got.label_smoothing, ==, quick.label_smoothing);
+  }
   gtk_drop_down_set_selected (presets, 2);
   g_assert_true (bl_recipe_form_get_recipe (form, &got, NULL));
   nn_recipe_init_plain (&plain);

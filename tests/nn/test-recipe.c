@@ -24,6 +24,9 @@ test_named_recipes (void)
   g_assert_cmpuint (quick.epochs, ==, 5);
   g_assert_cmpuint (quick.batch, ==, 64);
   g_assert_cmpfloat (quick.label_smoothing, ==, 0.1);
+  g_assert_true (quick.nesterov);
+  g_assert_cmpuint (quick.recalibrate_bn, >, 0);
+  g_assert_cmpuint (def.recalibrate_bn, ==, 0);
   g_assert_cmpint (quick.schedule, ==, def.schedule);
   g_assert_cmpfloat (def.label_smoothing, ==, 0);
   g_assert_false (def.nesterov);

@@ -28,6 +28,39 @@ fill_report (NnEpochRecord *r, guint epoch)
       r->confusion[t][p] = t == p ? 900 + t + epoch : (guint) (t * 10 + p) % 7;
 }
 
+/* The quick recipe's levers are in its log's header, and the reader takes the header. */
+static void
+test_levers_in_header (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  NnRecipe recipe;
+  NnEpochRecord r;
+
+  nn_recipe_init_quick (&recipe);
+  recipe.nesterov = TRUE;
+  recipe.recalibrate_bn = 5000;
+  recipe.weight_decay = 5e-4;
+  nn_runlog_append_header (text, &recipe);
+  g_assert_nonnull (strstr (text->str, "\"label_smoothing\":0.1,"));
+  g_assert_nonnull (strstr (text->str, "\"nesterov\":true,"));
+  g_assert_nonnull (strstr (text->str, "\"recalibrate_bn\":5000,"));
+  g_assert_nonnull (strstr (text->str, "\"weight_decay\":0.0005,"));
+  fill_report (&r, 1);
+  nn_runlog_append_epoch (text, &r);
+  runs = nn_runlog_parse (text->str, text->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  g_assert_cmpuint (((NnRunLog *) g_ptr_array_index (runs, 0))->batch, ==, recipe.batch);
+  /* The default pulls none of them. */
+  g_string_truncate (text, 0);
+  nn_recipe_init_default (&recipe);
+  nn_runlog_append_header (text, &recipe);
+  g_assert_null (strstr (text->str, "label_smoothing"));
+  g_assert_null (strstr (text->str, "nesterov"));
+}
+
 static void
 test_round_trip (void)
 {
@@ -668,6 +701,7 @@ main (int argc, char **argv)
       g_setenv ("BL_TEST_RUNLOG_DIR", tmpdir, TRUE);
     }
   g_test_add_func ("/nn/runlog/round-trip", test_round_trip);
+  g_test_add_func ("/nn/runlog/levers-in-header", test_levers_in_header);
   g_test_add_func ("/nn/runlog/older-log-without-header", test_older_log_without_header);
   g_test_add_func ("/nn/runlog/malformed-refused", test_malformed_refused);
   g_test_add_func ("/nn/runlog/reads-only-what-it-is-given", test_reads_only_what_it_is_given);

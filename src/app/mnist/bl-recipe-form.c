@@ -12,17 +12,9 @@ typedef struct {
   void      (*init) (NnRecipe *recipe);
 } Preset;
 
-/* A short run for a lesson: a tenth of the images, three epochs, a minute or so. */
-static void
-init_class_demo (NnRecipe *r)
-{
-  nn_recipe_init_default (r);
-  r->epochs = 3;
-  r->train_subset = 6000;
-}
-
 static const Preset presets[] = {
-  { N_("Quick class demo"), init_class_demo },
+  /* A whole run in a lesson's minute, on all the images (nn-trainer.h). */
+  { N_("Quick class demo"), nn_recipe_init_quick },
   { N_("Default: 20 epochs, one-cycle"), nn_recipe_init_default },
   { N_("Plain SGD: rate 0.01, no schedule"), nn_recipe_init_plain },
 };
@@ -40,6 +32,8 @@ struct _BlRecipeForm {
   GtkStringList *presets;
   GtkLabel      *error_label;
   GSettings     *settings;
+  NnRecipe       base;         /* what the fields do not show (label smoothing, Nesterov, …):
+                                * the last recipe set, a preset's or one remembered */
   gboolean       setting;      /* the form is being filled in, not edited */
 };
 
@@ -62,7 +56,9 @@ same_recipe (const NnRecipe *a, const NnRecipe *b)
   return a->epochs == b->epochs && a->batch == b->batch && a->lr == b->lr &&
          a->momentum == b->momentum && a->schedule == b->schedule &&
          a->rotate_deg == b->rotate_deg && a->seed == b->seed &&
-         a->train_subset == b->train_subset;
+         a->train_subset == b->train_subset && a->label_smoothing == b->label_smoothing &&
+         a->nesterov == b->nesterov && a->recalibrate_bn == b->recalibrate_bn &&
+         a->weight_decay == b->weight_decay;
 }
 
 /* The preset the fields say, or PRESET_CUSTOM. */
@@ -109,6 +105,7 @@ bl_recipe_form_set_recipe (BlRecipeForm *self, const NnRecipe *r)
 
   g_return_if_fail (BL_IS_RECIPE_FORM (self));
   self->setting = TRUE;
+  self->base = *r;
   gtk_spin_button_set_value (self->epochs_spin, r->epochs);
   gtk_spin_button_set_value (self->batch_spin, r->batch);
   gtk_editable_set_text (GTK_EDITABLE (self->lr_entry),
@@ -146,7 +143,7 @@ read_number (GtkEntry *entry, const char *field, double *out, GError **error)
 static gboolean
 read_recipe (BlRecipeForm *self, NnRecipe *r, GError **error)
 {
-  nn_recipe_init_default (r);
+  *r = self->base;
   if (!read_number (self->lr_entry, _("Learning rate"), &r->lr, error) ||
       !read_number (self->momentum_entry, _("Momentum"), &r->momentum, error))
     return FALSE;
@@ -182,6 +179,9 @@ recipe_to_variant (const NnRecipe *r)
   g_variant_builder_add (&b, "{sv}", "rotate", g_variant_new_double (r->rotate_deg));
   g_variant_builder_add (&b, "{sv}", "seed", g_variant_new_uint64 (r->seed));
   g_variant_builder_add (&b, "{sv}", "train-subset", g_variant_new_uint32 (r->train_subset));
+  g_variant_builder_add (&b, "{sv}", "label-smoothing", g_variant_new_double (r->label_smoothing));
+  g_variant_builder_add (&b, "{sv}", "nesterov", g_variant_new_boolean (r->nesterov));
+  g_variant_builder_add (&b, "{sv}", "recalibrate-bn", g_variant_new_uint32 (r->recalibrate_bn));
   return g_variant_builder_end (&b);
 }
 
@@ -193,6 +193,10 @@ recipe_from_variant (GVariant *v, NnRecipe *r)
   const char *schedule;
 
   nn_recipe_init_default (r);
+  /* Keys a recipe remembered before they existed lacks: the default's values. */
+  g_variant_lookup (v, "label-smoothing", "d", &r->label_smoothing);
+  g_variant_lookup (v, "nesterov", "b", &r->nesterov);
+  g_variant_lookup (v, "recalibrate-bn", "u", &r->recalibrate_bn);
   return g_variant_lookup (v, "epochs", "u", &r->epochs) &&
          g_variant_lookup (v, "batch", "u", &r->batch) &&
          g_variant_lookup (v, "lr", "d", &r->lr) &&

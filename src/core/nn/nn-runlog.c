@@ -36,6 +36,16 @@ nn_runlog_append_header (GString *out, const NnRecipe *r)
                           r->epochs, r->batch, r->seed);
   append_number (out, "momentum", r->momentum, TRUE);
   append_number (out, "rotate", r->rotate_deg, TRUE);
+  /* The levers only some recipes pull (the quick one), only when pulled: a log says the whole
+   * recipe, and readers that do not know them skip them. */
+  if (r->weight_decay > 0)
+    append_number (out, "weight_decay", r->weight_decay, TRUE);
+  if (r->label_smoothing > 0)
+    append_number (out, "label_smoothing", r->label_smoothing, TRUE);
+  if (r->nesterov)
+    g_string_append (out, "\"nesterov\":true,");
+  if (r->recalibrate_bn > 0)
+    g_string_append_printf (out, "\"recalibrate_bn\":%u,", r->recalibrate_bn);
   g_string_append_printf (out, "\"train_subset\":%u}}\n", r->train_subset);
 }
 

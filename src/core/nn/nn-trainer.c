@@ -57,7 +57,10 @@ nn_recipe_init_quick (NnRecipe *r)
   nn_recipe_init_default (r);
   r->epochs = 5;
   r->batch = 64;
+  r->lr = 0.1;
   r->label_smoothing = 0.1;
+  r->nesterov = TRUE;
+  r->recalibrate_bn = 10000;
 }
 
 gboolean
