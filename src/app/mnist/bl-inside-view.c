@@ -59,7 +59,6 @@ struct _BlInsideView {
 
   GCancellable  *capture_job, *strip_job, *check_job;
   gboolean       capture_again;  /* a newer network came while a capture ran */
-  gboolean       stale;          /* a network or digit came while hidden: captured on map */
 };
 
 G_DEFINE_FINAL_TYPE (BlInsideView, bl_inside_view, GTK_TYPE_WIDGET)
@@ -205,32 +204,6 @@ start_capture (BlInsideView *self, gboolean replace)
   task = g_task_new (self, self->capture_job, capture_done, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) capture_job_free);
   g_task_run_in_thread (task, capture_thread);
-}
-
-/* A new network or digit is captured and drawn now if the view is on screen, else when it is
- * shown: hidden, the view costs a run nothing on the main thread (its first capture and maps
- * took 10-14 ms of the turn that brought the first batch). */
-static void
-refresh (BlInsideView *self, gboolean replace)
-{
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      self->stale = TRUE;
-      return;
-    }
-  self->stale = FALSE;
-  start_capture (self, replace);
-  show_map (self);
-}
-
-static void
-bl_inside_view_map (GtkWidget *widget)
-{
-  BlInsideView *self = BL_INSIDE_VIEW (widget);
-
-  GTK_WIDGET_CLASS (bl_inside_view_parent_class)->map (widget);
-  if (self->stale)
-    refresh (self, TRUE);
 }
 
 typedef struct {
@@ -869,7 +842,8 @@ bl_inside_view_set_network (BlInsideView *self, GBytes *state, const char *sourc
     g_clear_pointer (&self->cap, nn_capture_free);
   else
     add_histogram (self);
-  refresh (self, state == NULL);
+  start_capture (self, state == NULL);
+  show_map (self);
 }
 
 void
@@ -913,7 +887,7 @@ bl_inside_view_show_digit (BlInsideView *self, const guint8 *pixels, int label)
   normalise (self->digit, pixels);
   self->digit_label = label;
   self->has_digit = TRUE;
-  refresh (self, TRUE);
+  start_capture (self, TRUE);
 }
 
 void
@@ -1078,7 +1052,6 @@ bl_inside_view_class_init (BlInsideViewClass *klass)
   object_class->set_property = bl_inside_view_set_property;
   object_class->dispose = bl_inside_view_dispose;
   object_class->finalize = bl_inside_view_finalize;
-  widget_class->map = bl_inside_view_map;
   props[PROP_PROJECTOR_MODE] = g_param_spec_boolean ("projector-mode", NULL, NULL, FALSE,
                                                      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
                                                      | G_PARAM_EXPLICIT_NOTIFY);
