@@ -182,7 +182,7 @@ tour (const Options *o)
   gtk_widget_activate_action (GTK_WIDGET (window), "app.preferences", NULL);
   bl_test_iterate_until (never, NULL, 0.5);
   {
-    g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+    GListModel *toplevels = gtk_window_get_toplevels ();   /* GTK's own (transfer none) */
     for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
       {
         g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);

@@ -22,6 +22,18 @@ meson compile -C "$build" >/dev/null
 meson compile -C "$build" tools/screenshot-tour >/dev/null
 export GSETTINGS_SCHEMA_DIR="$PWD/$build/data" GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
 export GTK_A11Y=none GDK_DISABLE=vulkan LC_ALL=${LC_ALL:-C.UTF-8}
+# The data is seen as ~/mnist (a home of the script's own): no path of this machine appears in
+# the pictures (the data panel names the folder, Preferences shows it from ~).
+home=$(mktemp -d)
+trap 'rm -rf "$home"' EXIT
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --data) ln -s "$(realpath "$2")" "$home/mnist"; args+=(--data "$home/mnist"); shift 2 ;;
+    --data=*) ln -s "$(realpath "${1#--data=}")" "$home/mnist"; args+=(--data "$home/mnist"); shift ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
 # Fonts and the screen as a classroom laptop has them; the PNGs are of the window alone.
-xvfb-run -a -s "-screen 0 1920x1080x24" dbus-run-session -- \
-  "$build/tools/screenshot-tour" "$@"
+HOME="$home" xvfb-run -a -s "-screen 0 1920x1080x24" dbus-run-session -- \
+  "$build/tools/screenshot-tour" "${args[@]}"

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 #include <math.h>
 
 #include "bl-preferences.h"
@@ -195,8 +196,20 @@ bl_preferences_new (GtkWindow *parent, GSettings *settings)
                                 G_SETTINGS_BIND_DEFAULT, theme_get_mapping, theme_set_mapping,
                                 NULL, NULL);
   folder = g_settings_get_string (settings, "data-folder");
-  gtk_label_set_text (self->data_folder_label,
-                      *folder ? folder : _("none yet (chosen on the MNIST page)"));
+  if (*folder)
+    {
+      /* In the user's home, as "~/…": shorter, and a projected path shows no account name. */
+      const char *home = g_get_home_dir ();
+      gsize n = strlen (home);
+      g_autofree char *shown = g_filename_display_name (folder);
+      g_autofree char *under_home = n > 1 && strncmp (folder, home, n) == 0 && folder[n] == '/'
+                                    ? g_strconcat ("~", folder + n, NULL) : NULL;
+      g_autofree char *tilde = under_home ? g_filename_display_name (under_home) : NULL;
+      gtk_label_set_text (self->data_folder_label, tilde ? tilde : shown);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->data_folder_label), shown);
+    }
+  else
+    gtk_label_set_text (self->data_folder_label, _("none yet (chosen on the MNIST page)"));
   mirrors = g_settings_get_strv (settings, "download-mirrors");
   mirrors_text = g_strjoinv ("\n", mirrors);
   gtk_text_buffer_set_text (buffer, mirrors_text, -1);
