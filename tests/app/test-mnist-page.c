@@ -175,7 +175,9 @@ test_learning_rate_queue (void)
   nn_recipe_init_plain (&r);
   r.epochs = 2;
   r.batch = 64;
-  r.train_subset = 640;
+  /* 40 batches an epoch: the queue is still training when the test looks (with 10 the
+   * runtime kernels could finish a run before the page's first frames). */
+  r.train_subset = 2560;
   r.test_subset = 1000;
   r.threads = 2;
   bl_recipe_form_set_recipe (bl_mnist_page_get_recipe_form (page), &r);
@@ -477,7 +479,9 @@ test_data_stays_with_the_run (void)
   nn_recipe_init_plain (&r);
   r.epochs = 2;
   r.batch = 64;
-  r.train_subset = 640;
+  /* The whole fixture (157 batches): the run still holds the data when the test looks (20
+   * batches could all be over before the page's first frames; a fresh clone's CI saw it). */
+  r.train_subset = 0;
   r.threads = 2;
   bl_recipe_form_set_recipe (bl_mnist_page_get_recipe_form (page), &r);
   g_assert_true (bl_mnist_page_start (page, NULL));
