@@ -463,6 +463,12 @@ run_done (gpointer p)
 /* The crash a student could cause: start a run, then ask for other data mid-run (Download or
  * Use a Folder). Both are off while a run holds the data; a load asked for anyway (from code)
  * is refused, and the run trains to its end on the data it holds. */
+static gboolean
+data_locked (gpointer panel)
+{
+  return bl_data_panel_get_locked (panel);
+}
+
 static void
 test_data_stays_with_the_run (void)
 {
@@ -486,7 +492,8 @@ test_data_stays_with_the_run (void)
   bl_recipe_form_set_recipe (bl_mnist_page_get_recipe_form (page), &r);
   g_assert_true (bl_mnist_page_start (page, NULL));
   g_assert_true (bl_test_iterate_until (view_current, page, 10));
-  g_assert_true (bl_data_panel_get_locked (panel));
+  /* The lock is shown in a paced frame of its own (bl-frame-pacer): wait for it. */
+  g_assert_true (bl_test_iterate_until (data_locked, panel, 10));
   g_assert_false (can_click (page, "data.download"));
   g_assert_false (can_click (page, "data.choose-folder"));
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (bl_mnist_page_get_recipe_form (page))));
