@@ -59,55 +59,14 @@ nn_dataset_find_file (const char *dir, NnDataFile file)
   return NULL;
 }
 
+/* One split through the IDX reader's own split loader (shapes, counts and classes checked
+ * there, once), its two digests kept with the set. */
 static gboolean
 load_split (NnDataset *set, NnSplit *split, NnDataFile images_file, NnDataFile labels_file,
             GError **error)
 {
-  NnIdx images = { 0 }, labels = { 0 };
-  g_autofree char *img_name = NULL, *lab_name = NULL;
-
-  if (!nn_idx_read (set->paths[images_file], 3, &images, error))
-    return FALSE;
-  if (!nn_idx_read (set->paths[labels_file], 1, &labels, error))
-    {
-      nn_idx_clear (&images);
-      return FALSE;
-    }
-  img_name = g_filename_display_basename (set->paths[images_file]);
-  lab_name = g_filename_display_basename (set->paths[labels_file]);
-  if (images.dims[1] != NN_IMAGE_SIDE || images.dims[2] != NN_IMAGE_SIDE)
-    {
-      g_set_error (error, NN_ERROR, NN_ERROR_MISMATCH,
-                   _("%s holds %u×%u images; this network takes 28×28."), img_name,
-                   images.dims[1], images.dims[2]);
-      goto fail;
-    }
-  if (images.dims[0] != labels.dims[0])
-    {
-      g_set_error (error, NN_ERROR, NN_ERROR_MISMATCH,
-                   _("%s holds %u images but %s holds %u labels."), img_name, images.dims[0],
-                   lab_name, labels.dims[0]);
-      goto fail;
-    }
-  for (guint i = 0; i < labels.dims[0]; i++)
-    if (labels.data[i] >= NN_CLASSES)
-      {
-        g_set_error (error, NN_ERROR, NN_ERROR_FORMAT,
-                     _("%s: label %u of item %u is not a digit class 0–9."), lab_name,
-                     labels.data[i], i);
-        goto fail;
-      }
-  split->n = images.dims[0];
-  split->images = images.data;
-  split->labels = labels.data;
-  g_strlcpy (set->sha256[images_file], images.sha256, 65);
-  g_strlcpy (set->sha256[labels_file], labels.sha256, 65);
-  return TRUE;
-
-fail:
-  nn_idx_clear (&images);
-  nn_idx_clear (&labels);
-  return FALSE;
+  return nn_idx_read_split (set->paths[images_file], set->paths[labels_file], split,
+                            set->sha256[images_file], set->sha256[labels_file], error);
 }
 
 NnDataset *
