@@ -323,6 +323,10 @@ watch_run (BlMnistPage *self, BlTrainingRun *run, const char *caption)
   bl_run_status_set_run (self->run_status, run, caption);
   fold_sidebar_for_run (self);
   update_actions (self);
+  /* The data and the recipe are locked at once: the run holds them from its first instant,
+   * and a paced frame could come only after a short run had ended (a fresh clone's CI saw
+   * a whole run go by with the sidebar never locked). Unlocking stays paced. */
+  show_controls (self);
   bl_frame_pacer_skip_frame (self->pacer);
   bl_frame_pacer_schedule (self->pacer);
 }
