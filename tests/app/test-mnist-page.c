@@ -897,9 +897,12 @@ watch_a_run (int width, int height, gboolean projector, const char *view)
   g_assert_cmpuint (epochs_done (page), ==, 4);
   g_assert_cmpuint (gaps.ticks, >, 100);
   g_assert_cmpint (g_atomic_int_get (&foreign_touches), ==, 0);
-  /* From Start until the last epoch is on screen, the work between two turns of the loop,
-   * drawing included, fits in a 60 Hz frame. */
-  g_assert_cmpint (gaps.max_busy, <, 16 * 1000 * SLOWDOWN);
+  /* From Start until the last epoch is on screen, no turn of the loop does the run's work:
+   * a training step, a capture of the Inside view or a gradient check on the main thread
+   * takes tens to hundreds of ms. The frame budget itself (16.7 ms, typically 5–15 ms here)
+   * is a speed target: bench/bench-responsiveness.sh measures it as medians of repeated
+   * runs, since one run's worst turn on a shared machine is noise, not a regression. */
+  g_assert_cmpint (gaps.max_busy, <, 50 * 1000 * SLOWDOWN);
   /* Wall time also counts the scheduler lending the core to the training threads or to other
    * jobs on a shared machine: a generous line that a run on the main thread (seconds) or a
    * blocking Stop would still cross. */
