@@ -8,7 +8,11 @@
  *   - the window fits the screen: its content asks for no more than the size (a larger
  *     minimum pushes widgets off a projector's screen);
  *   - no visible label that shows numbers is ellipsized;
- *   - a visible confusion matrix draws its counts.
+ *   - a visible confusion matrix draws its counts;
+ *   - the text our drawings draw (charts, the diagram, the matrix, Try It's stages, the
+ *     digits' notes: bl-text records it) is not cut at its drawing's edge, not over another
+ *     text of the same drawing, and not smaller than BL_TEXT_MIN_SHARE of the body type
+ *     (14 px in projector mode).
  * With BL_SCREENS_DIR set (tools/screenshot-matrix.sh), each view is also saved as a PNG named
  * SIZE-MODE-THEME-VIEW.png, for a person to look at. */
 #include <gtk/gtk.h>
@@ -22,6 +26,7 @@
 #include "test-app-env.h"
 #include "test-utils.h"
 #include "widgets/bl-confusion-view.h"
+#include "widgets/bl-text.h"
 
 static const int sizes[][2] = { { 1024, 600 }, { 1280, 720 }, { 1920, 1080 } };
 
@@ -139,6 +144,90 @@ check_inside (GtkWidget *widget, const char *where, Screens *s)
     }
 }
 
+/* Our drawing widgets (those with a snapshot of their own) draw their text with bl-text: draw
+ * each again, recording, and check what it drew. */
+static void
+record_drawings (GtkWidget *widget, GPtrArray *owners)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidgetClass *klass = GTK_WIDGET_GET_CLASS (c);
+      GtkWidgetClass *parent = g_type_class_peek (g_type_parent (G_OBJECT_TYPE (c)));
+
+      if (!gtk_widget_get_mapped (c) || GTK_IS_NATIVE (c))
+        continue;
+      if (g_str_has_prefix (G_OBJECT_TYPE_NAME (c), "Bl") && klass->snapshot != parent->snapshot)
+        {
+          GtkSnapshot *snapshot = gtk_snapshot_new ();
+          GskRenderNode *node;
+          GPtrArray *texts;
+
+          bl_text_record_start ();
+          klass->snapshot (c, snapshot);
+          node = gtk_snapshot_free_to_node (snapshot);
+          g_clear_pointer (&node, gsk_render_node_unref);
+          texts = bl_text_record_stop ();
+          for (guint i = 0; i < texts->len; i++)
+            {
+              BlTextRecord *r = g_ptr_array_index (texts, i);
+              g_strdelimit (r->text, "\n", '/');   /* one line a failure */
+              g_ptr_array_add (owners, c);
+              g_ptr_array_add (owners, g_ptr_array_index (texts, i));
+            }
+          g_ptr_array_set_free_func (texts, NULL);
+          g_ptr_array_unref (texts);
+        }
+      record_drawings (c, owners);
+    }
+}
+
+static gboolean
+boxes_meet (const BlTextRecord *a, const BlTextRecord *b)
+{
+  double w = MIN (a->x + a->width, b->x + b->width) - MAX (a->x, b->x);
+  double h = MIN (a->y + a->height, b->y + b->height) - MAX (a->y, b->y);
+  return w > 1 && h > 1;
+}
+
+/* Text drawn by our drawing widgets: none cut at its drawing's edge, none over another in the
+ * same drawing, and none smaller than @min_px (a projector's back row). */
+static void
+check_drawn_text (GtkWidget *window, const char *where, double min_px, Screens *s)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();   /* widget, record, widget, record… */
+
+  record_drawings (window, found);
+  for (guint i = 0; i < found->len; i += 2)
+    {
+      GtkWidget *w = found->pdata[i];
+      BlTextRecord *r = found->pdata[i + 1];
+      const char *type = G_OBJECT_TYPE_NAME (w);
+
+      if (r->x < r->clip_x - 1 || r->y < r->clip_y - 1 ||
+          r->x + r->width > r->clip_x + r->clip_width + 1 ||
+          r->y + r->height > r->clip_y + r->clip_height + 1)
+        g_string_append_printf (s->failures, "%s: %s's “%s” (%.0f×%.0f at %.0f,%.0f) is cut at "
+                                "its edge (%.0f×%.0f)\n", where, type, r->text, r->width,
+                                r->height, r->x, r->y, r->clip_width, r->clip_height);
+      if (r->px < min_px - 0.01)
+        g_string_append_printf (s->failures, "%s: %s's “%s” is %.1f px, under %.1f px\n", where,
+                                type, r->text, r->px, min_px);
+      for (guint j = i + 2; j < found->len; j += 2)
+        {
+          BlTextRecord *q = found->pdata[j + 1];
+          if (q->drawing == r->drawing && found->pdata[j] == w && boxes_meet (r, q))
+            g_string_append_printf (s->failures, "%s: %s's “%s” and “%s” overlap\n", where,
+                                    type, r->text, q->text);
+        }
+    }
+  for (guint i = 1; i < found->len; i += 2)
+    {
+      BlTextRecord *r = found->pdata[i];
+      g_free (r->text);
+      g_free (r);
+    }
+}
+
 /* The content's minimum size against the screen's. */
 static void
 check_fits (GtkWidget *window, int width, int height, const char *where, Screens *s)
@@ -175,6 +264,8 @@ static void
 look (Screens *s, GtkWidget *window, int width, int height, const char *config,
       const char *view)
 {
+  /* The smallest legible type: its share of the window's body type (14 px in projector mode). */
+  double min_px = bl_text_font_px (gtk_widget_get_pango_context (window)) * BL_TEXT_MIN_SHARE;
   g_autofree char *where = g_strdup_printf ("%s %s", config, view);
   const char *dir = g_getenv ("BL_SCREENS_DIR");
 
@@ -183,6 +274,7 @@ look (Screens *s, GtkWidget *window, int width, int height, const char *config,
   check_inside (window, where, s);
   check_labels (window, where, s);
   check_matrices (window, where, s);
+  check_drawn_text (window, where, min_px, s);
   s->checked++;
   if (dir && *dir)
     {

@@ -128,7 +128,7 @@ test_confusion_counts_fit (void)
           PangoLayout *layout = pango_layout_new (context);
           PangoFontDescription *desc = pango_font_description_from_string ("Sans Bold");
           int text_w, text_h;
-          double cell;
+          double cell, cell_h;
 
           gtk_widget_measure (GTK_WIDGET (view), GTK_ORIENTATION_HORIZONTAL, height, NULL,
                               &width, NULL, NULL);
@@ -143,9 +143,11 @@ test_confusion_counts_fit (void)
           pango_font_description_free (desc);
           g_object_unref (layout);
           g_object_unref (context);
-          /* A cell is at most a tenth of the height, less the labels. */
-          cell = height / 10.0;
-          g_assert_cmpint (text_w, <, cell);
+          /* The widest count within its cell, with room on either side. */
+          bl_confusion_view_get_cell_size (view, width, height, &cell, &cell_h);
+          g_assert_cmpfloat (cell, <=, height / 10.0 * 1.8);   /* wide, not a stripe */
+          g_assert_cmpint (text_w, <, cell - 2);
+          g_assert_cmpint (text_h, <, cell_h * 1.4);
         }
     }
   {

@@ -480,25 +480,14 @@ bl_run_view_size_allocate (GtkWidget *widget, int width, int height, int baselin
                       NULL);
   gtk_widget_measure (self->matrix_box, GTK_ORIENTATION_HORIZONTAL, height, &mmin, &wanted,
                       NULL, NULL);
-  /* The charts keep two fifths at least: their type grows with projector mode too. The
+  /* The charts keep nine twentieths at least: their type grows with projector mode too. The
    * matrix stops at MATRIX_MAX: its counts are legible from the back of a room well before,
    * and a larger one costs a frame its budget each time it is repainted in software (the
    * area to paint, and the fresh shared-memory pages it touches). */
   matrix_w = MAX (mmin, MIN (wanted, MIN (width - SPACING - cmin,
-                                          MIN (width * 3 / 5, MATRIX_MAX))));
+                                          MIN (width * 11 / 20, MATRIX_MAX))));
+  /* Narrower than it asks: its cells get narrower (down to square), the counts smaller. */
   matrix_h = height;
-  if (wanted > matrix_w)
-    {
-      /* Narrower than its height asks: as tall as that width makes its cells square. */
-      int w_for_h;
-      for (matrix_h = height; matrix_h > 220; matrix_h -= 10)
-        {
-          gtk_widget_measure (self->matrix_box, GTK_ORIENTATION_HORIZONTAL, matrix_h, NULL,
-                              &w_for_h, NULL, NULL);
-          if (w_for_h <= matrix_w)
-            break;
-        }
-    }
   gtk_widget_size_allocate (self->charts_box,
                             &(GtkAllocation) { 0, 0, MAX (0, width - SPACING - matrix_w),
                                                height }, -1);

@@ -123,6 +123,7 @@ typedef struct {
   LegendPlace legend;
   double lx, ly, lw, lh, row_h;      /* the legend's box and line height */
   double title_size;                 /* the title's font, shrunk to fit the width */
+  double tick_gap;                   /* the least distance between two y labels */
 } Frame;
 
 static void
@@ -307,14 +308,24 @@ linear_ticks (Tick *ticks, guint *n, double a, double b, double step)
     }
 }
 
+/* The closest two y ticks come on the plot, in pixels (the plot's height for fewer than two). */
+static double
+y_tick_gap (const Frame *f)
+{
+  double gap = f->height;
+  for (guint i = 1; i < f->n_yt; i++)
+    gap = MIN (gap, fabs (py_of (f, f->yt[i].v) - py_of (f, f->yt[i - 1].v)));
+  return gap;
+}
+
 static void
-y_ticks (Frame *f)
+y_ticks_for (Frame *f, int target, int decade_step, gboolean minor_allowed)
 {
   f->n_yt = 0;
   if (f->log && f->y1 - f->y0 < 0.6)
     {
       /* Less than a factor of four in view: evenly spaced values, placed on the log axis. */
-      double lo = pow (10, f->y0), hi = pow (10, f->y1), step = nice_step (hi - lo, 5);
+      double lo = pow (10, f->y0), hi = pow (10, f->y1), step = nice_step (hi - lo, target);
       Tick lin[MAX_TICKS];
       guint n = 0;
       linear_ticks (lin, &n, lo, hi, step);
@@ -325,10 +336,10 @@ y_ticks (Frame *f)
   else if (f->log)
     {
       int d0 = (int) floor (f->y0), d1 = (int) ceil (f->y1);
-      int step = MAX (1, (d1 - d0 + 7) / 8);
+      int step = MAX (decade_step, (d1 - d0 + 7) / 8);
       /* Less than two decades in view: 2 and 5 of each decade are labelled too. */
       static const double all[] = { 1, 2, 5 }, ones[] = { 1 };
-      gboolean minor = f->y1 - f->y0 < 2;
+      gboolean minor = minor_allowed && f->y1 - f->y0 < 2;
       const double *mult = minor ? all : ones;
       guint n_mult = minor ? 3 : 1;
       /* Plain decimals while every label is one (0.01 … 1000), powers of ten otherwise. */
@@ -350,7 +361,36 @@ y_ticks (Frame *f)
           }
     }
   else
-    linear_ticks (f->yt, &f->n_yt, f->y0, f->y1, nice_step (f->y1 - f->y0, 5));
+    linear_ticks (f->yt, &f->n_yt, f->y0, f->y1, nice_step (f->y1 - f->y0, target));
+}
+
+/* Up to five labelled values on the y axis, fewer when the plot is short: two labels never
+ * come closer than @min_gap pixels (a label's height and a little air), so a short plot in
+ * projector mode gets 0, 50, 100 rather than seven labels on top of each other. */
+static void
+y_ticks (Frame *f, double min_gap)
+{
+  for (int target = 5; target >= 2; target--)
+    {
+      y_ticks_for (f, target, 1, TRUE);
+      if (y_tick_gap (f) >= min_gap)
+        return;
+    }
+  if (f->log)
+    for (int decade_step = 1; decade_step <= 8; decade_step *= 2)
+      {
+        y_ticks_for (f, 2, decade_step, FALSE);
+        if (y_tick_gap (f) >= min_gap)
+          return;
+      }
+  /* Still too close (a plot a label or two high): the ends only. */
+  if (f->n_yt > 2)
+    {
+      f->yt[1] = f->yt[f->n_yt - 1];
+      f->n_yt = 2;
+      if (y_tick_gap (f) < min_gap)
+        f->n_yt = 1;
+    }
 }
 
 static void
@@ -483,6 +523,13 @@ data_ranges (BlChart *self, Frame *f)
   f->y1 = ymax;
 }
 
+/* A reference line's label goes under the line when above it would leave the plot. */
+static gboolean
+hline_label_under (const Frame *f, double py)
+{
+  return py - f->font_size * TICK_SCALE * 1.3 < f->top;
+}
+
 /* How much of what is drawn a box at (x, y, w, h) would cover: curve points (sampled), and far
  * more for a marker or a reference line's label, which must stay readable. */
 static double
@@ -535,7 +582,9 @@ coverage (BlChart *self, const Frame *f, double x, double y, double w, double h)
       if (isnan (ay))
         continue;
       py = py_of (f, ay);
-      /* Its label sits at the left, just above the line. */
+      /* Its label sits at the left, just above the line (or under it). */
+      if (hline_label_under (f, py))
+        py += f->font_size * 1.4;
       if (x <= f->left + f->font_size * 8 && py >= y && py - f->font_size * 1.4 <= y + h)
         covered += 1000;
     }
@@ -588,18 +637,20 @@ compute_frame (BlChart *self, BlTextPainter *tp, int width, int height, Frame *f
         f->title_size *= MAX (0.7, (width - fs) / (double) w);
     }
 
+  f->top = self->title ? f->title_size * 1.4 + fs * 0.9 : fs * 0.9;
+  bl_text_measure (tp, fs * tick, FALSE, "0", NULL, &h);
+  f->tick_gap = h * 1.15;
+  bottom_margin = fs * 0.4 + h + fs * 0.3 + fs * 1.35 + fs * 0.3;
+  f->height = MAX (1, height - f->top - bottom_margin);
+
   /* Left: the rotated axis label, then the widest tick label. */
-  y_ticks (f);
+  y_ticks (f, f->tick_gap);
   for (guint i = 0; i < f->n_yt; i++)
     {
       bl_text_measure (tp, fs * tick, FALSE, f->yt[i].label, &w, NULL);
       y_label_w = MAX (y_label_w, w);
     }
   f->left = fs * 0.3 + fs * 1.3 + y_label_w + fs * 0.6;
-  f->top = self->title ? f->title_size * 1.4 + fs * 0.9 : fs * 0.9;
-  bl_text_measure (tp, fs * tick, FALSE, "0", NULL, &h);
-  bottom_margin = fs * 0.4 + h + fs * 0.3 + fs * 1.35 + fs * 0.3;
-  f->height = MAX (1, height - f->top - bottom_margin);
 
   /* The legend's box. */
   f->row_h = fs * 1.45;
@@ -639,7 +690,10 @@ compute_frame (BlChart *self, BlTextPainter *tp, int width, int height, Frame *f
       double ys[2] = { f->top + m, f->top + f->height - f->lh - m };
       /* Top right first (where a falling curve rarely is), then the others. */
       static const int order[4][2] = { { 0, 0 }, { 1, 0 }, { 0, 1 }, { 1, 1 } };
-      for (guint i = 0; i < 4 && best > 0; i++)
+      /* A corner only if the legend fits in the plot with room around it: a legend taller
+       * than the plot would run over the title or off the chart. */
+      gboolean fits_inside = f->lw + 2 * m <= f->width && f->lh + 2 * m <= f->height;
+      for (guint i = 0; i < 4 && best > 0 && fits_inside; i++)
         {
           double c = coverage (self, f, xs[order[i][0]], ys[order[i][1]], f->lw, f->lh);
           if (c < best)
@@ -650,7 +704,8 @@ compute_frame (BlChart *self, BlTextPainter *tp, int width, int height, Frame *f
             }
         }
       above = legend_above_height (self, tp, f);
-      if (best > 0 && width - f->left - f->lw - fs * 1.6 >= 0.55 * width)
+      gboolean fits_beside = f->top + f->lh <= height;
+      if (best > 0 && fits_beside && width - f->left - f->lw - fs * 1.6 >= 0.55 * width)
         {
           f->legend = LEGEND_OUTSIDE;
           f->width = MAX (1, width - f->left - f->lw - fs * 1.6);
@@ -667,12 +722,56 @@ compute_frame (BlChart *self, BlTextPainter *tp, int width, int height, Frame *f
           f->top += above;
           f->height = MAX (1, f->height - above);
         }
-      else
+      else if (fits_inside)
         {
           f->legend = LEGEND_INSIDE;
           f->lx = bx;
           f->ly = by;
         }
+      else
+        {
+          /* Nowhere it is comfortable (a small chart in large type): beside the plot if that
+           * leaves the plot a third of the width, else above it; the plot shrinks, the legend
+           * is never cut nor laid over the curves. */
+          if (fits_beside && width - f->left - f->lw - fs * 1.6 >= width / 3.0)
+            {
+              f->legend = LEGEND_OUTSIDE;
+              f->width = MAX (1, width - f->left - f->lw - fs * 1.6);
+              x_ticks (self, f);
+              f->lx = f->left + f->width + fs * 0.8;
+              f->ly = f->top;
+            }
+          else if (f->height - above >= 3 * f->tick_gap || f->lh > f->height)
+            {
+              f->legend = LEGEND_ABOVE;
+              f->lx = f->left;
+              f->ly = f->top - fs * 0.3;
+              f->lh = above;
+              f->top += above;
+              f->height = MAX (1, f->height - above);
+            }
+          else
+            {
+              /* Above would leave a plot too short to read: in the plot after all, in the
+               * corner where it covers least (it fits there: see fits_inside's height). */
+              f->legend = LEGEND_INSIDE;
+              f->lx = f->left + f->width - f->lw - fs * 0.6;
+              f->ly = f->top + fs * 0.6;
+              best = INFINITY;
+              for (guint i = 0; i < 4; i++)
+                {
+                  double c = coverage (self, f, xs[order[i][0]], ys[order[i][1]], f->lw, f->lh);
+                  if (c < best)
+                    {
+                      best = c;
+                      f->lx = xs[order[i][0]];
+                      f->ly = ys[order[i][1]];
+                    }
+                }
+            }
+        }
+      if (f->legend == LEGEND_ABOVE)
+        y_ticks (f, f->tick_gap);   /* a shorter plot: perhaps fewer labels */
     }
 }
 
@@ -944,7 +1043,12 @@ chart_draw (BlChart *self, cairo_t *cr, int width, int height, const GdkRGBA *fg
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
       if (d->label)
-        bl_text_draw (&tp, ts, FALSE, d->label, f.left + fs * 0.5, py_of (&f, ay) - 2, 0, 1);
+        {
+          /* Above the line, or under it when the line runs along the plot's top. */
+          gboolean under = hline_label_under (&f, py_of (&f, ay));
+          bl_text_draw (&tp, ts, FALSE, d->label, f.left + fs * 0.5,
+                        py_of (&f, ay) + (under ? 3 : -2), 0, under ? 0 : 1);
+        }
     }
 
   /* Series: faint ones first so the solid curves stay on top. */

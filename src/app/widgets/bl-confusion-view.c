@@ -32,8 +32,12 @@ static guint signals[N_SIGNALS];
 typedef struct {
   double font, small;      /* labels: headings and digits; smaller notes */
   double count_font;       /* the counts in the cells: sized to fit the widest in a cell */
-  double left, top, cell;  /* the grid */
+  double least;            /* the smallest legible type (BL_TEXT_MIN_SHARE of the body's) */
+  double left, top;        /* the grid's corner */
+  double cw, ch;           /* a cell: as wide as its count needs (up to CELL_ASPECT × its
+                            * height), never taller than wide */
   double bars_left, bar_width, pct_width;
+  double column;           /* the per-class column: bars and percentages, or its heading */
 } Layout;
 
 static guint
@@ -52,14 +56,19 @@ widest_count_digits (BlConfusionView *self)
   return digits;
 }
 
-/* The counts' sizes below the labels' small type, largest first; below 7 px a count is a
- * smudge. */
-static const double count_scales[] = { 0.75, 0.55 };
+/* The counts' sizes below the labels' small type, largest first; never under the smallest
+ * legible type (a smaller count is a smudge from the back row: the colour says it instead). */
+static const double count_scales[] = { 0.85, 0.75, 0.55 };
+
+/* How much wider than tall a cell may grow for its count: on a short screen (a 1024×600
+ * projector) the height sets the cells, and three or four digits side by side need more
+ * width than height. */
+#define CELL_ASPECT 1.8
 
 static double
 count_size (const Layout *l, guint i)
 {
-  return MAX (7, round (l->small * count_scales[i]));
+  return MAX (l->least, round (l->small * count_scales[i]));
 }
 
 static void
@@ -69,22 +78,32 @@ compute_layout (BlConfusionView *self, int width, int height, Layout *l)
    * render, which costs more than the rest of the drawing together. */
   double digits = self->has_counts ? widest_count_digits (self) : 1;
 
+  l->least = ceil (bl_text_font_px (gtk_widget_get_pango_context (GTK_WIDGET (self)))
+                   * BL_TEXT_MIN_SHARE);
   l->font = round (CLAMP (MIN (width, height) / 30.0, 10, 18) * (self->projector_mode ? 1.4 : 1));
-  l->small = round (l->font * 0.85);
+  l->small = MAX (l->least, round (l->font * 0.85));
+  l->font = MAX (l->font, l->small);
   l->top = l->font * 4.6;
   /* Room for "true ↓" above the row digits, and the row digits themselves. */
   l->left = MAX (l->small * 3.6, l->font * 2.2);
   l->pct_width = l->small * DIGIT_EM * 6.5;   /* "100.0%" */
-  l->cell = MAX (4, MIN ((width - l->left - l->font * 5 - l->pct_width) / N,
-                         (height - l->top - l->font * 0.5) / N));
-  l->bars_left = l->left + N * l->cell + l->font;
+  l->column = l->small * 4 + l->pct_width + 4;   /* its heading wraps to it */
+  l->ch = MAX (4, (height - l->top - l->font * 0.5) / N);
+  {
+    double wanted = l->small * (DIGIT_EM * digits + 0.3) + 4;
+    double room = (width - l->left - l->font - l->column) / N;
+    l->cw = MAX (4, MIN (room, MAX (l->ch, MIN (wanted, l->ch * CELL_ASPECT))));
+    l->ch = MIN (l->ch, l->cw);
+  }
+  l->bars_left = l->left + N * l->cw + l->font;
   l->bar_width = MAX (10, width - l->bars_left - l->pct_width - 4);
   /* Counts in the labels' small type when the widest fits a cell, else in one smaller size:
    * a font size the drawing has not used yet costs a fontconfig match and new glyphs, tens of
    * milliseconds the first time (a frame's budget), so the sizes are few and all are loaded
    * before any count is drawn (see confusion_draw). */
   {
-    double fits = MIN ((l->cell - 4) / (DIGIT_EM * digits + 0.3), l->cell * 0.5);
+    /* A digit's ink is about 0.73 em tall: a count fills at most 0.6 of its cell's height. */
+    double fits = MIN ((l->cw - 4) / (DIGIT_EM * digits + 0.3), l->ch * 0.8);
     l->count_font = fits >= l->small ? l->small : 0;
     for (guint i = 0; i < G_N_ELEMENTS (count_scales) && l->count_font == 0; i++)
       if (fits >= count_size (l, i))
@@ -114,11 +133,10 @@ cell_color (gboolean correct, double frac, const GdkRGBA *fg, GdkRGBA *out)
 
 static void
 draw_cell_history (BlConfusionView *self, cairo_t *cr, int t, int p, double x, double y,
-                   double cell, gboolean on_dark)
+                   double cw, double ch, gboolean on_dark)
 {
   guint most = 1;
-  double left = x + cell * 0.12, width = cell * 0.76, foot = y + cell * 0.9,
-         height = cell * 0.18;
+  double left = x + cw * 0.12, width = cw * 0.76, foot = y + ch * 0.9, height = ch * 0.18;
 
   for (guint e = 0; e < self->n_history; e++)
     most = MAX (most, self->history[e][t][p]);
@@ -157,20 +175,20 @@ confusion_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRG
   gdk_cairo_set_source_rgba (cr, fg);
   if (self->title)
     bl_text_draw (&tp, l.font, TRUE, self->title, 0, 0, 0, 0);
-  bl_text_draw (&tp, l.small, FALSE, _("predicted →"), l.left + N * l.cell / 2, l.font * 1.5,
+  bl_text_draw (&tp, l.small, FALSE, _("predicted →"), l.left + N * l.cw / 2, l.font * 1.5,
                 0.5, 0);
   bl_text_draw (&tp, l.small, FALSE, _("true ↓"), 0, l.top - 2, 0, 1);
   for (int i = 0; i < N; i++)
     {
       g_snprintf (buf, sizeof buf, "%d", i);
-      bl_text_draw (&tp, l.font, TRUE, buf, l.left + (i + 0.5) * l.cell, l.top - 2, 0.5, 1);
-      bl_text_draw (&tp, l.font, TRUE, buf, l.left - l.font * 0.6, l.top + (i + 0.5) * l.cell, 1,
+      bl_text_draw (&tp, l.font, TRUE, buf, l.left + (i + 0.5) * l.cw, l.top - 2, 0.5, 1);
+      bl_text_draw (&tp, l.font, TRUE, buf, l.left - l.font * 0.6, l.top + (i + 0.5) * l.ch, 1,
                     0.5);
     }
   if (!self->has_counts)
     {
-      bl_text_draw (&tp, l.small, FALSE, _("No test results yet"), l.left + N * l.cell / 2,
-                    l.top + N * l.cell / 2, 0.5, 0.5);
+      bl_text_draw (&tp, l.small, FALSE, _("No test results yet"), l.left + N * l.cw / 2,
+                    l.top + N * l.ch / 2, 0.5, 0.5);
       /* The counts' fonts, loaded now (invisibly) rather than in the frame of the first
        * epoch's results. */
       cairo_set_source_rgba (cr, 0, 0, 0, 0);
@@ -193,15 +211,15 @@ confusion_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRG
           double opacity = cell_color (t == p, frac, fg, &c);
 
           gdk_cairo_set_source_rgba (cr, &c);
-          cairo_rectangle (cr, l.left + p * l.cell + 1, l.top + t * l.cell + 1, l.cell - 2,
-                           l.cell - 2);
+          cairo_rectangle (cr, l.left + p * l.cw + 1, l.top + t * l.ch + 1, l.cw - 2,
+                           l.ch - 2);
           cairo_fill (cr);
           /* The cell's count epoch by epoch, as a faint line along its foot: a mistake that
            * grows, fades or comes and goes. */
-          if (self->n_history >= 2 && l.cell >= 40)
-            draw_cell_history (self, cr, t, p, l.left + p * l.cell, l.top + t * l.cell, l.cell,
+          if (self->n_history >= 2 && l.ch >= 40)
+            draw_cell_history (self, cr, t, p, l.left + p * l.cw, l.top + t * l.ch, l.cw, l.ch,
                                opacity > 0.55);
-          /* Below 7 px a count is a smudge: the colour says it instead. */
+          /* No room for legible counts: the colour says them instead. */
           if (self->counts[t][p] > 0 && l.count_font > 0)
             {
               g_snprintf (buf, sizeof buf, "%u", self->counts[t][p]);
@@ -209,26 +227,30 @@ confusion_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRG
                 cairo_set_source_rgb (cr, 1, 1, 1);
               else
                 gdk_cairo_set_source_rgba (cr, fg);
-              bl_text_draw (&tp, l.count_font, FALSE, buf, l.left + (p + 0.5) * l.cell,
-                            l.top + (t + 0.5) * l.cell, 0.5, 0.5);
+              bl_text_draw (&tp, l.count_font, FALSE, buf, l.left + (p + 0.5) * l.cw,
+                            l.top + (t + 0.5) * l.ch, 0.5, 0.5);
             }
         }
       /* This class's accuracy. */
       acc = total ? (double) self->counts[t][t] / total : 0;
       cairo_set_source_rgb (cr, 0.0, 0.447, 0.698);
-      cairo_rectangle (cr, l.bars_left, l.top + t * l.cell + l.cell * 0.2,
-                       l.bar_width * acc, l.cell * 0.6);
+      cairo_rectangle (cr, l.bars_left, l.top + t * l.ch + l.ch * 0.2,
+                       l.bar_width * acc, l.ch * 0.6);
       cairo_fill (cr);
       gdk_cairo_set_source_rgba (cr, fg);
       g_snprintf (buf, sizeof buf, "%.1f%%", 100 * acc);
       bl_text_draw (&tp, l.small, FALSE, buf, l.bars_left + l.bar_width + 4,
-                    l.top + (t + 0.5) * l.cell, 0, 0.5);
+                    l.top + (t + 0.5) * l.ch, 0, 0.5);
     }
   gdk_cairo_set_source_rgba (cr, fg);
-  bl_text_draw (&tp, l.small, FALSE, _("accuracy per class"), l.bars_left, l.top - 2, 0, 1);
+  {
+    g_autofree char *heading = bl_text_wrap (&tp, l.small, FALSE, _("accuracy per class"),
+                                             width - l.bars_left);
+    bl_text_draw (&tp, l.small, FALSE, heading, l.bars_left, l.top - 2, 0, 1);
+  }
   if (l.count_font == 0)
     bl_text_draw (&tp, l.small, FALSE, _("(too small to show the counts: give it more room)"),
-                  l.left, l.top + N * l.cell + 2, 0, 0);
+                  l.left, l.top + N * l.ch + 2, 0, 0);
   bl_text_painter_clear (&tp);
 }
 
@@ -253,9 +275,7 @@ bl_confusion_view_measure (GtkWidget *widget, GtkOrientation o, int for_size, in
       /* The layout at a generous width, then the width its square cells need. */
       Layout l;
       compute_layout (self, 4 * for_size, for_size, &l);
-      /* The per-class column: its bars and percentages, or its heading if that is wider. */
-      double column = MAX (l.small * 6 + l.pct_width + 4, l.small * 0.56 * 19);
-      *nat = MAX (*min, (int) ceil (l.left + N * l.cell + l.font + column));
+      *nat = MAX (*min, (int) ceil (l.left + N * l.cw + l.font + l.column));
     }
 }
 
@@ -273,8 +293,8 @@ click_cb (GtkGestureClick *gesture, int n_press, double x, double y, BlConfusion
 
   compute_layout (self, gtk_widget_get_width (GTK_WIDGET (self)),
                   gtk_widget_get_height (GTK_WIDGET (self)), &l);
-  p = (int) floor ((x - l.left) / l.cell);
-  t = (int) floor ((y - l.top) / l.cell);
+  p = (int) floor ((x - l.left) / l.cw);
+  t = (int) floor ((y - l.top) / l.ch);
   if (self->has_counts && p >= 0 && p < N && t >= 0 && t < N)
     g_signal_emit (self, signals[SIGNAL_CELL_ACTIVATED], 0, t, p);
 }
@@ -305,7 +325,7 @@ bl_confusion_view_set_property (GObject *object, guint id, const GValue *value,
   if (id == PROP_PROJECTOR_MODE)
     {
       BL_CONFUSION_VIEW (object)->projector_mode = g_value_get_boolean (value);
-      gtk_widget_queue_draw (GTK_WIDGET (object));
+      gtk_widget_queue_resize (GTK_WIDGET (object));   /* it asks for another width */
     }
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
@@ -411,6 +431,18 @@ bl_confusion_view_get_count_size (BlConfusionView *self, int width, int height)
   g_return_val_if_fail (BL_IS_CONFUSION_VIEW (self), 0);
   compute_layout (self, width, height, &l);
   return l.count_font;
+}
+
+void
+bl_confusion_view_get_cell_size (BlConfusionView *self, int width, int height,
+                                 double *cell_width, double *cell_height)
+{
+  Layout l;
+
+  g_return_if_fail (BL_IS_CONFUSION_VIEW (self));
+  compute_layout (self, width, height, &l);
+  *cell_width = l.cw;
+  *cell_height = l.ch;
 }
 
 void

@@ -27,6 +27,9 @@ void       bl_confusion_view_set_history (BlConfusionView *self,
 /* The pixel size the counts are drawn at in a @width × @height drawing (they are sized to fit
  * the widest count in a cell), or 0 when the cells are too small to hold them. */
 double     bl_confusion_view_get_count_size (BlConfusionView *self, int width, int height);
+/* The size of a cell when the matrix is @width × @height (its cells may be wider than tall). */
+void     bl_confusion_view_get_cell_size  (BlConfusionView *self, int width, int height,
+                                           double *cell_width, double *cell_height);
 gboolean   bl_confusion_view_write_png  (BlConfusionView *self, const char *path, int width,
                                          int height, GError **error);
 

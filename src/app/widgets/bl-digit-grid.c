@@ -10,7 +10,7 @@
 /* A 28×28 digit drawn 84×84 (112×112 in projector mode), its three lines of text below. */
 #define SCALE   (self->projector_mode ? 4 : 3)
 #define TEXT    (self->projector_mode ? 1.4 : 1.0)
-#define CELL_W  (28 * SCALE + 24)
+#define CELL_W  cell_width (self)
 #define CELL_H  (int) (28 * SCALE + 64 * TEXT)
 
 struct _BlDigitGrid {
@@ -18,9 +18,48 @@ struct _BlDigitGrid {
   BlDigitItem *items;
   guint        n_items;
   gboolean     projector_mode;
+  int          cell_w;        /* 0: to be measured */
 };
 
 G_DEFINE_FINAL_TYPE (BlDigitGrid, bl_digit_grid, GTK_TYPE_WIDGET)
+
+/* The three lines under a digit: its answer, the runner-up, its history's note; never under
+ * the smallest legible type. */
+static void
+text_sizes (BlDigitGrid *self, double *answer, double *runner_up_size, double *note)
+{
+  double least = ceil (bl_text_font_px (gtk_widget_get_pango_context (GTK_WIDGET (self)))
+                       * BL_TEXT_MIN_SHARE);
+  *answer = round (12 * TEXT);
+  *runner_up_size = MAX (least, round (10 * TEXT));
+  *note = MAX (least, round (9 * TEXT));
+}
+
+/* As wide as the digit, or as its widest line of text (a note such as "wrong from the start"
+ * in projector type is wider than the digit). */
+static int
+cell_width (BlDigitGrid *self)
+{
+  if (self->cell_w == 0)
+    {
+      BlTextPainter tp;
+      double answer, runner, note;
+      int w, widest = 28 * SCALE;
+
+      text_sizes (self, &answer, &runner, &note);
+      bl_text_painter_init_for_context (&tp, gtk_widget_get_pango_context (GTK_WIDGET (self)));
+      bl_text_measure (&tp, runner, FALSE, "0: 100.0% · #10000", &w, NULL);
+      widest = MAX (widest, w);
+      for (guint i = 0; i < self->n_items; i++)
+        {
+          bl_text_measure (&tp, note, FALSE, self->items[i].note, &w, NULL);
+          widest = MAX (widest, w);
+        }
+      bl_text_painter_clear (&tp);
+      self->cell_w = widest + 24;
+    }
+  return self->cell_w;
+}
 
 static guint
 columns_for (BlDigitGrid *self, int width)
@@ -47,7 +86,9 @@ bl_digit_grid_render (BlDigitGrid *self, cairo_t *cr, int width)
   guint cols = columns_for (self, width);
   BlTextPainter tp;
   char buf[64];
+  double answer, runner, note;
 
+  text_sizes (self, &answer, &runner, &note);
   bl_text_painter_init (&tp, cr);
   for (guint i = 0; i < self->n_items; i++)
     {
@@ -84,12 +125,12 @@ bl_digit_grid_render (BlDigitGrid *self, cairo_t *cr, int width)
       cairo_set_source_rgb (cr, 0.1, 0.1, 0.12);
       /* TRANSLATORS: a test digit's prediction: "7: 93.1%" (class, probability) */
       g_snprintf (buf, sizeof buf, _("%u: %.1f%%"), best, 100 * it->probs[best]);
-      bl_text_draw (&tp, round (12 * TEXT), TRUE, buf, x, y + 28 * SCALE + 2, 0, 0);
+      bl_text_draw (&tp, answer, TRUE, buf, x, y + 28 * SCALE + 2, 0, 0);
       /* TRANSLATORS: the runner-up class and its probability, then the test image's index */
       g_snprintf (buf, sizeof buf, _("%u: %.1f%% · #%u"), second, 100 * it->probs[second],
                   it->index);
       cairo_set_source_rgb (cr, 0.35, 0.35, 0.38);
-      bl_text_draw (&tp, round (10 * TEXT), FALSE, buf, x, y + 28 * SCALE + 18 * TEXT, 0, 0);
+      bl_text_draw (&tp, runner, FALSE, buf, x, y + 28 * SCALE + 18 * TEXT, 0, 0);
       if (it->note[0])
         {
           /* The network's answer for this digit now: vermillion when wrong, blue when right. */
@@ -97,7 +138,7 @@ bl_digit_grid_render (BlDigitGrid *self, cairo_t *cr, int width)
             cairo_set_source_rgb (cr, 0.835, 0.369, 0);
           else
             cairo_set_source_rgb (cr, 0, 0.447, 0.698);
-          bl_text_draw (&tp, round (9 * TEXT), FALSE, it->note, x, y + 28 * SCALE + 33 * TEXT, 0, 0);
+          bl_text_draw (&tp, note, FALSE, it->note, x, y + 28 * SCALE + 33 * TEXT, 0, 0);
         }
     }
   bl_text_painter_clear (&tp);
@@ -154,6 +195,14 @@ bl_digit_grid_measure (GtkWidget *widget, GtkOrientation o, int for_size, int *m
 }
 
 static void
+bl_digit_grid_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (bl_digit_grid_parent_class)->css_changed (widget, change);
+  BL_DIGIT_GRID (widget)->cell_w = 0;   /* the type may have changed */
+  gtk_widget_queue_resize (widget);
+}
+
+static void
 bl_digit_grid_finalize (GObject *object)
 {
   g_free (BL_DIGIT_GRID (object)->items);
@@ -165,6 +214,7 @@ bl_digit_grid_class_init (BlDigitGridClass *klass)
 {
   GTK_WIDGET_CLASS (klass)->snapshot = bl_digit_grid_snapshot;
   GTK_WIDGET_CLASS (klass)->measure = bl_digit_grid_measure;
+  GTK_WIDGET_CLASS (klass)->css_changed = bl_digit_grid_css_changed;
   GTK_WIDGET_CLASS (klass)->get_request_mode = bl_digit_grid_get_request_mode;
   G_OBJECT_CLASS (klass)->finalize = bl_digit_grid_finalize;
   gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "digitgrid");
@@ -192,6 +242,7 @@ bl_digit_grid_set_items (BlDigitGrid *self, const BlDigitItem *items, guint n)
   g_free (self->items);
   self->items = n ? g_memdup2 (items, sizeof *items * n) : NULL;
   self->n_items = n;
+  self->cell_w = 0;
   summary = g_strdup_printf (ngettext ("%u test digit", "%u test digits", n), n);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, summary,
                                   -1);
@@ -209,5 +260,6 @@ bl_digit_grid_set_projector_mode (BlDigitGrid *self, gboolean projector_mode)
 {
   g_return_if_fail (BL_IS_DIGIT_GRID (self));
   self->projector_mode = !!projector_mode;
+  self->cell_w = 0;
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }

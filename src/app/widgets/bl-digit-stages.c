@@ -40,18 +40,22 @@ G_DEFINE_FINAL_TYPE (BlDigitStages, bl_digit_stages, GTK_TYPE_WIDGET)
 
 typedef struct {
   double margin, font, small, panel, gap, caption_top, bars_top, bars_bottom, bars_left, slot;
+  double pitch;            /* from one panel's start to the next's: a panel is centred in it */
 } Layout;
 
 static void
-compute_layout (int width, int height, Layout *l)
+compute_layout (int width, int height, double body_px, Layout *l)
 {
-  /* Whole pixel sizes, two of them: each size is a font to load. */
-  l->font = round (CLAMP (MIN (width / 64.0, height / 30.0), 9, 16));
-  l->small = round (l->font * 0.85);
+  /* Whole pixel sizes, two of them: each size is a font to load. The body text's size at
+   * most (projector mode's type, the desktop's), and never under its legible share. */
+  double least = ceil (body_px * BL_TEXT_MIN_SHARE);
+  l->font = round (CLAMP (MIN (width / 64.0, height / 30.0), least, MAX (least, body_px)));
+  l->small = MAX (least, round (l->font * 0.85));
   l->margin = l->font;
   l->gap = l->font * 2;
   l->panel = MAX (16, MIN ((width - 2 * l->margin - (N_PANELS - 1) * l->gap) / N_PANELS,
                            height * 0.45));
+  l->pitch = l->panel + l->gap;
   l->caption_top = l->margin + l->panel + l->small * 0.4;
   l->bars_top = l->caption_top + l->small * 3.9 + l->font * 1.8;
   l->bars_bottom = height - l->margin - l->font * 1.4;
@@ -185,16 +189,32 @@ outline (cairo_t *cr, guint color, double x, double y, double w, double h, gbool
   cairo_set_dash (cr, NULL, 0, 0);
 }
 
+/* The panels' captions, wrapped to a panel's width and its gaps: in as many lines as that
+ * takes, the type stays legible and never runs into the next panel's. */
+typedef struct {
+  char   *title[N_PANELS], *detail[N_PANELS];
+  double  title_h, height;    /* the tallest title; the tallest caption */
+} Captions;
+
 static void
-draw_stages (BlDigitStages *self, cairo_t *cr, BlTextPainter *tp, const Layout *l,
-             const GdkRGBA *fg)
+captions_clear (Captions *c)
+{
+  for (int i = 0; i < N_PANELS; i++)
+    {
+      g_clear_pointer (&c->title[i], g_free);
+      g_clear_pointer (&c->detail[i], g_free);
+    }
+}
+
+static void
+captions_make (BlDigitStages *self, BlTextPainter *tp, const Layout *l, Captions *c)
 {
   const NnDigitStages *st = &self->stages;
   const char *titles[N_PANELS] = { _("your drawing"), _("cropped to the ink"),
                                    _("fitted in 20×20"), _("centred by mass in 28×28"),
                                    _("normalised") };
   char *details[N_PANELS] = { NULL };
-  double ox, oy, s;
+  double wide = l->pitch - l->gap * 0.2;
 
   if (self->has_stages)
     {
@@ -206,9 +226,34 @@ draw_stages (BlDigitStages *self, cairo_t *cr, BlTextPainter *tp, const Layout *
       details[4] = g_strdup_printf (_("(x − %.4f) / %.4f\nblue < 0 < orange"), NN_MNIST_MEAN,
                                     NN_MNIST_STD);
     }
+  captions_clear (c);
+  c->title_h = c->height = 0;
   for (int i = 0; i < N_PANELS; i++)
     {
-      double x = l->margin + i * (l->panel + l->gap), y = l->margin;
+      int th, dh = 0;
+      c->title[i] = bl_text_wrap (tp, l->small, TRUE, titles[i], wide);
+      bl_text_measure (tp, l->small, TRUE, c->title[i], NULL, &th);
+      if (details[i])
+        {
+          c->detail[i] = bl_text_wrap (tp, l->small, FALSE, details[i], wide);
+          bl_text_measure (tp, l->small, FALSE, c->detail[i], NULL, &dh);
+          g_free (details[i]);
+        }
+      c->title_h = MAX (c->title_h, th);
+      c->height = MAX (c->height, th + l->small * 0.2 + dh);
+    }
+}
+
+static void
+draw_stages (BlDigitStages *self, cairo_t *cr, BlTextPainter *tp, const Layout *l,
+             const Captions *c, const GdkRGBA *fg)
+{
+  const NnDigitStages *st = &self->stages;
+  double ox, oy, s;
+
+  for (int i = 0; i < N_PANELS; i++)
+    {
+      double x = l->margin + i * l->pitch + (l->pitch - l->gap - l->panel) / 2, y = l->margin;
 
       if (!self->has_stages)
         {
@@ -259,18 +304,18 @@ draw_stages (BlDigitStages *self, cairo_t *cr, BlTextPainter *tp, const Layout *
                       l->panel, &ox, &oy);
 
       gdk_cairo_set_source_rgba (cr, fg);
-      bl_text_draw (tp, l->small, TRUE, titles[i], x + l->panel / 2, l->caption_top, 0.5, 0);
-      if (details[i])
-        bl_text_draw (tp, l->small, FALSE, details[i], x + l->panel / 2,
-                      l->caption_top + l->small * 1.3, 0.5, 0);
+      bl_text_draw (tp, l->small, TRUE, c->title[i], x + l->panel / 2, l->caption_top, 0.5, 0);
+      if (c->detail[i])
+        bl_text_draw (tp, l->small, FALSE, c->detail[i], x + l->panel / 2,
+                      l->caption_top + c->title_h + l->small * 0.2, 0.5, 0);
       if (i > 0)
-        bl_text_draw (tp, l->font * 1.4, TRUE, "→", x - l->gap / 2, y + l->panel / 2, 0.5, 0.5);
-      g_free (details[i]);
+        bl_text_draw (tp, l->font * 1.4, TRUE, "→", l->margin + i * l->pitch - l->gap / 2,
+                      y + l->panel / 2, 0.5, 0.5);
     }
   if (!self->has_stages && self->prompt)
     {
       cairo_set_source_rgb (cr, 0.85, 0.85, 0.87);
-      bl_text_draw (tp, l->font, FALSE, self->prompt, l->margin + l->panel / 2,
+      bl_text_draw (tp, l->font, FALSE, self->prompt, l->margin + (l->pitch - l->gap) / 2,
                     l->margin + l->panel / 2, 0.5, 0.5);
     }
 }
@@ -362,19 +407,34 @@ stages_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRGBA 
 {
   BlDigitStages *self = widget;
   BlTextPainter tp;
+  Captions captions = { 0 };
   Layout l;
 
   if (width <= 0 || height <= 0)
     return;
-  compute_layout (width, height, &l);
+  compute_layout (width, height, bl_text_font_px (gtk_widget_get_pango_context (widget)), &l);
   if (bg)
     {
       gdk_cairo_set_source_rgba (cr, bg);
       cairo_paint (cr);
     }
   bl_text_painter_init (&tp, cr);
-  draw_stages (self, cr, &tp, &l, fg);
+  /* Captions in more lines than the layout keeps room for (large type, narrow panels): the
+   * panels give up the height they need, the bars keep theirs. */
+  for (int pass = 0; pass < 4; pass++)
+    {
+      double need;
+      captions_make (self, &tp, &l, &captions);
+      l.bars_top = l.caption_top + captions.height + l.small * 0.8 + l.font * 1.8;
+      need = l.bars_top - (l.caption_top + l.small * 3.9 + l.font * 1.8);
+      if (need <= 0.5 || l.panel <= 16)
+        break;
+      l.panel = MAX (16, l.panel - need);
+      l.caption_top = l.margin + l.panel + l.small * 0.4;
+    }
+  draw_stages (self, cr, &tp, &l, &captions, fg);
   draw_bars (self, cr, &tp, &l, fg);
+  captions_clear (&captions);
   bl_text_painter_clear (&tp);
 }
 
