@@ -29,6 +29,7 @@ typedef struct {
   double         best, final;
   guint          best_epoch, epochs;
   BlTrainingRun *run;          /* followed as it learns; NULL for an imported one */
+  gboolean       imported;     /* from a log file (a dashed curve) */
   guint          shown;        /* epochs of @run already on the chart */
 } Run;
 
@@ -203,11 +204,37 @@ rebuild_table (BlLrCompare *self)
     }
 }
 
+/* The legend in the order of the rates, as the table; a rate run twice (this window and Run
+ * Each) or imported says where each curve came from. */
+static void
+order_legend (BlLrCompare *self)
+{
+  /* Not g_ptr_array_copy: the copy would own the runs (it takes the free function too). */
+  g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (self->runs->len);
+
+  for (guint i = 0; i < self->runs->len; i++)
+    g_ptr_array_add (sorted, g_ptr_array_index (self->runs, i));
+  g_ptr_array_sort (sorted, compare_by_rate);   /* stable: equal rates keep their order */
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      Run *r = g_ptr_array_index (sorted, i);
+      g_autofree char *rate = rate_text (r->lr), *label = NULL;
+      gboolean twice = FALSE;
+
+      for (guint j = 0; j < sorted->len && !twice; j++)
+        twice = j != i && ((Run *) g_ptr_array_index (sorted, j))->lr == r->lr;
+      label = r->imported || twice ? g_strdup_printf ("η = %s · %s", rate, r->source)
+                                   : g_strdup_printf ("η = %s", rate);
+      bl_chart_series_set_label (self->chart, r->series, label);
+      bl_chart_series_move (self->chart, r->series, i);
+    }
+}
+
 static Run *
 add_run (BlLrCompare *self, double lr, const char *source, gboolean imported)
 {
   Run *run = g_new0 (Run, 1);
-  g_autofree char *rate = rate_text (lr), *label = NULL;
+  g_autofree char *rate = rate_text (lr);
   GdkRGBA c;
 
   run->owner = self;
@@ -215,11 +242,11 @@ add_run (BlLrCompare *self, double lr, const char *source, gboolean imported)
   run->source = g_strdup (source);
   run->slot = free_slot (self);
   bl_palette_color (run->slot, &c);
-  label = imported ? g_strdup_printf ("η = %s · %s", rate, source)
-                   : g_strdup_printf ("η = %s", rate);
-  run->series = bl_chart_add_series (self->chart, label, &c,
+  run->imported = imported;
+  run->series = bl_chart_add_series (self->chart, rate, &c,
                                      imported ? BL_CHART_LINE_DASHED : BL_CHART_LINE_POINTS);
   g_ptr_array_add (self->runs, run);
+  order_legend (self);
   return run;
 }
 

@@ -2054,6 +2054,20 @@ bl_chart_series_set_color (BlChart *self, guint id, const GdkRGBA *color)
 }
 
 void
+bl_chart_series_move (BlChart *self, guint id, guint position)
+{
+  Series *s;
+  guint at;
+
+  g_return_if_fail (BL_IS_CHART (self));
+  if ((s = find_series (self, id)) == NULL || !g_ptr_array_find (self->series, s, &at))
+    return;
+  g_ptr_array_steal_index (self->series, at);
+  g_ptr_array_insert (self->series, MIN (position, self->series->len), s);
+  data_changed (self);
+}
+
+void
 bl_chart_series_set_in_legend (BlChart *self, guint id, gboolean in_legend)
 {
   Series *s;

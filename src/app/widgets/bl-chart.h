@@ -59,6 +59,9 @@ void       bl_chart_series_set_visible (BlChart *self, guint id, gboolean visibl
 void       bl_chart_series_set_label (BlChart *self, guint id, const char *label);
 void       bl_chart_series_set_color (BlChart *self, guint id, const GdkRGBA *color);
 /* Not in the legend (e.g. the faint raw curve under its smoothed twin). */
+/* Moves a series to @position among the series: the legend lists them in this order, and
+ * later ones are drawn over earlier ones. */
+void       bl_chart_series_move      (BlChart *self, guint id, guint position);
 void       bl_chart_series_set_in_legend (BlChart *self, guint id, gboolean in_legend);
 
 /* Decorations: a labelled horizontal line (the 99.40% target) and a labelled point marker
