@@ -1234,6 +1234,69 @@ test_play_speed (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+never_done (gpointer data)
+{
+  return FALSE;
+}
+
+static gboolean
+reached_row (gpointer page)
+{
+  return bl_backprop_page_get_current (page) >= GPOINTER_TO_UINT (
+    g_object_get_data (G_OBJECT (page), "bl-test-row"));
+}
+
+/* The rows the ledger shows now: its scroller's adjustment, a header about a row tall. */
+static void
+ledger_rows_in_view (BlBackpropPage *page, double *first, double *last)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (
+    GTK_WIDGET (bl_backprop_page_get_ledger_view (page)), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  guint n = g_list_model_get_n_items (bl_backprop_page_get_ledger_selection (page));
+  double row_h = gtk_adjustment_get_upper (adj) / (n + 1);
+
+  *first = gtk_adjustment_get_value (adj) / row_h - 1;
+  *last = (gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj)) / row_h - 1;
+}
+
+/* While Play goes at a pace a class can watch (20 a second), the ledger keeps the current
+ * row selected and in view (an audit saw it stay on rows 0–10 while Play was at 178). */
+static void
+test_play_follows_in_ledger (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  GtkSingleSelection *selection =
+    GTK_SINGLE_SELECTION (bl_backprop_page_get_ledger_selection (page));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  wait_for_draw (GTK_WIDGET (window));
+  bl_backprop_page_set_play_speed (page, 20);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
+  for (guint target = 40; target <= 80; target += 40)
+    {
+      double first, last;
+      guint k;
+
+      g_object_set_data (G_OBJECT (page), "bl-test-row", GUINT_TO_POINTER (target));
+      g_assert_true (bl_test_iterate_until (reached_row, page, 30));
+      /* A frame or two for the ledger to follow (each step schedules its scroll). */
+      bl_test_iterate_until (never_done, NULL, 0.25);
+      k = bl_backprop_page_get_current (page);
+      ledger_rows_in_view (page, &first, &last);
+      g_test_message ("iteration %u: ledger shows rows %.1f to %.1f, selected %u", k, first,
+                      last, gtk_single_selection_get_selected (selection));
+      g_assert_cmpuint (gtk_single_selection_get_selected (selection) + 6, >=, k);
+      g_assert_cmpuint (gtk_single_selection_get_selected (selection), <=, k);
+      g_assert_cmpfloat (first, <=, gtk_single_selection_get_selected (selection) + 0.5);
+      g_assert_cmpfloat (last, >=, gtk_single_selection_get_selected (selection) + 0.5);
+    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_chart_png_and_screenshot (void)
 {
@@ -1418,6 +1481,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/ledger-numbers-whole", test_ledger_numbers_whole);
   g_test_add_func ("/app/window/ledger-refreshes-in-place", test_ledger_refreshes_in_place);
   g_test_add_func ("/app/window/play-speed", test_play_speed);
+  g_test_add_func ("/app/window/play-follows-in-ledger", test_play_follows_in_ledger);
   g_test_add_func ("/app/window/preferences", test_preferences);
   g_test_add_func ("/app/window/show-page-action", test_show_page_action);
   g_test_add_func ("/app/window/projector-mode-one-switch", test_projector_mode_one_switch);

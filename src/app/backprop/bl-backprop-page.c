@@ -155,6 +155,8 @@ struct _BlBackpropPage {
   guint          widths_idle;
   guint          tick_id;
   guint          scroll_idle;
+  GdkFrameClock *scroll_clock;    /* weak: the clock scroll_handler is on */
+  gulong         scroll_handler;
   gint64         play_last_us;
   double         play_carry;
   /* exports */
@@ -816,22 +818,20 @@ update_formula_panel (BlBackpropPage *self)
 }
 
 /* Scroll the ledger so the current row is in view (GTK 4.8 has no
- * gtk_column_view_scroll_to). Runs after layout: right after the model changed, the list's
- * adjustment still describes the old rows. The iteration column follows (its adjustment is
- * bound to this one). */
-static gboolean
-scroll_ledger_idle_cb (gpointer data)
+ * gtk_column_view_scroll_to). Runs after a frame's layout: right after the model changed, the
+ * list's adjustment still describes the old rows. The iteration column follows (its
+ * adjustment is bound to this one). */
+static void
+scroll_ledger_now (BlBackpropPage *self)
 {
-  BlBackpropPage *self = data;
   guint k = self->current;
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->ledger_scroller);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->ledger));
   double upper = gtk_adjustment_get_upper (adj), page = gtk_adjustment_get_page_size (adj);
   double row_h, top, value;
 
-  self->scroll_idle = 0;
   if (n == 0 || upper <= page)
-    return G_SOURCE_REMOVE;
+    return;
   k = MIN (k, n - 1);
   row_h = upper / (n + 1);   /* the header takes about one row */
   top = (k + 1) * row_h;
@@ -844,14 +844,45 @@ scroll_ledger_idle_cb (gpointer data)
     gtk_adjustment_set_value (adj, CLAMP (top - row_h, 0, upper - page));
   else if (top < value + row_h || top + row_h > value + page)
     gtk_adjustment_set_value (adj, CLAMP (top - page / 2, 0, upper - page));
-  return G_SOURCE_REMOVE;
 }
 
 static void
+scroll_after_paint_cb (GdkFrameClock *clock, BlBackpropPage *self)
+{
+  g_clear_signal_handler (&self->scroll_handler, clock);
+  g_clear_weak_pointer (&self->scroll_clock);
+  scroll_ledger_now (self);
+}
+
+static gboolean
+scroll_idle_cb (gpointer data)
+{
+  BlBackpropPage *self = data;
+  self->scroll_idle = 0;
+  scroll_ledger_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* After the next frame is painted: its layout has the rows as they are now. Not an idle: while
+ * Play redraws the page every frame on a slow machine, the main loop is never idle, and the
+ * ledger stayed on its first rows while Play went on (an idle at low priority never ran). */
+static void
 scroll_ledger_later (BlBackpropPage *self)
 {
-  if (self->scroll_idle == 0)
-    self->scroll_idle = g_idle_add_full (G_PRIORITY_LOW, scroll_ledger_idle_cb, self, NULL);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (self->scroll_handler || self->scroll_idle)
+    return;
+  if (clock == NULL)
+    {
+      /* Not on screen yet: when the loop has a moment. */
+      self->scroll_idle = g_idle_add (scroll_idle_cb, self);
+      return;
+    }
+  g_set_weak_pointer (&self->scroll_clock, clock);
+  self->scroll_handler = g_signal_connect (clock, "after-paint",
+                                           G_CALLBACK (scroll_after_paint_cb), self);
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
 }
 
 /* The ledger selects and shows the current row. Each move costs it about 10 ms (two rows
@@ -2323,6 +2354,9 @@ bl_backprop_page_dispose (GObject *object)
     g_cancellable_cancel (self->export_cancellable);
   g_clear_object (&self->export_cancellable);
   g_clear_handle_id (&self->scroll_idle, g_source_remove);
+  if (self->scroll_clock)
+    g_clear_signal_handler (&self->scroll_handler, self->scroll_clock);
+  g_clear_weak_pointer (&self->scroll_clock);
   g_clear_handle_id (&self->widths_idle, g_source_remove);
   g_clear_handle_id (&self->sidebar_idle, g_source_remove);
   g_clear_handle_id (&self->refit_idle, g_source_remove);
