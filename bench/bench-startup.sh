@@ -3,6 +3,7 @@
 # label (bench-bare-window.c, built with the project), alternating in the same run under one
 # Xvfb, N times each; medians of seconds and peak RSS, and the ratio. With a data set in the
 # user's data folder too (its loading must not hold the window back).
+# Then one start traced (BL_TRACE_STARTUP): milliseconds from main() to each phase.
 #   bench/bench-startup.sh [repeats=7] [build-dir=build] [data-dir: an MNIST folder to offer]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,3 +58,9 @@ awk -v a="$a" -v b="$b" -v arss="$arss" -v brss="$brss" -v n="$repeats" -v d="${
   printf "  %-16s %6.2f s  peak RSS %4.0f MiB\n", "backprop-lab", a, arss / 1024
   printf "  ratio %.2fx (target <= 1.5x)\n", a / b
 }'
+
+# Where the time goes: one more start with the app's own marks (BL_TRACE_STARTUP), up to its
+# first frame.
+echo "where the time goes (one start):"
+BL_TRACE_STARTUP=1 xvfb-run -a -s "-screen 0 1920x1080x24" dbus-run-session -- \
+  timeout -s INT 10 "$build/src/app/backprop-lab" 2>&1 | grep '^startup:' | sed 's/^/  /' || true

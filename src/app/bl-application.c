@@ -141,6 +141,42 @@ static const GActionEntry app_actions[] = {
   { "about", about_activated, NULL, NULL, NULL, { 0 } },
 };
 
+void
+bl_application_trace (const char *what)
+{
+  static gint64 t0;
+  static int enabled = -1;
+
+  if (enabled < 0)
+    {
+      enabled = g_getenv ("BL_TRACE_STARTUP") != NULL;
+      t0 = g_get_monotonic_time ();
+    }
+  if (enabled)
+    g_printerr ("startup: %8.1f ms  %s\n", (g_get_monotonic_time () - t0) / 1000.0, what);
+}
+
+static void
+first_frame_cb (GdkFrameClock *clock, gpointer data)
+{
+  gulong *handler = data;
+  bl_application_trace ("first frame painted");
+  g_signal_handler_disconnect (clock, *handler);
+  g_free (handler);
+}
+
+static void
+trace_first_frame (GtkWidget *window)
+{
+  gulong *handler;
+
+  if (!g_getenv ("BL_TRACE_STARTUP"))
+    return;
+  handler = g_new (gulong, 1);
+  *handler = g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                               G_CALLBACK (first_frame_cb), handler);
+}
+
 static void
 bl_application_startup (GApplication *app)
 {
@@ -164,7 +200,9 @@ bl_application_startup (GApplication *app)
 
   /* From the build tree too (tools/run.sh): its compiled catalogues, before any string. */
   bindtextdomain (GETTEXT_PACKAGE, bl_i18n_localedir ());
+  bl_application_trace ("startup");
   G_APPLICATION_CLASS (bl_application_parent_class)->startup (app);
+  bl_application_trace ("GTK started");
 
   /* Preferences need the compiled schema; without it the app still runs on defaults. */
   if (source)
@@ -201,6 +239,7 @@ bl_application_startup (GApplication *app)
   follow_system_color_scheme (self);
 
   bl_application_load_style (gdk_display_get_default ());
+  bl_application_trace ("settings, actions and style");
 }
 
 void
@@ -220,8 +259,13 @@ bl_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (bl_window_new (GTK_APPLICATION (app), self->settings));
+    {
+      window = GTK_WINDOW (bl_window_new (GTK_APPLICATION (app), self->settings));
+      bl_application_trace ("window built");
+    }
   gtk_window_present (window);
+  bl_application_trace ("window presented (realized, mapped)");
+  trace_first_frame (GTK_WIDGET (window));
 }
 
 static void

@@ -16,4 +16,8 @@ GSettings     *bl_application_get_settings (BlApplication *self);
  * and a test that shows the app's widgets without the application does too. */
 void           bl_application_load_style   (GdkDisplay *display);
 
+/* With BL_TRACE_STARTUP set, prints the milliseconds since main() began and @what: where the
+ * time to the first frame goes (bench/bench-startup.sh shows it). */
+void           bl_application_trace        (const char *what);
+
 G_END_DECLS

@@ -11,6 +11,7 @@ main (int argc, char **argv)
 {
   g_autoptr(BlApplication) app = NULL;
 
+  bl_application_trace ("main");
   setlocale (LC_ALL, "");
   /* BL_LOCALEDIR: the build tree's catalogs, for tests; LOCALEDIR otherwise. */
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("BL_LOCALEDIR") ? g_getenv ("BL_LOCALEDIR")

@@ -156,6 +156,8 @@ struct _BlBackpropPage {
   guint          tick_id;
   guint          scroll_idle;
   GdkFrameClock *scroll_clock;    /* weak: the clock scroll_handler is on */
+  guint          ledger_tick;     /* waits for the ledger's first allocation */
+  gboolean       ledger_allocated;
   gulong         scroll_handler;
   gint64         play_last_us;
   double         play_carry;
@@ -457,9 +459,34 @@ refresh_ledger_names (BlBackpropPage *self)
   self->syncing = FALSE;
 }
 
+/* GTK 4.8's list views create and bind up to 200 rows until a layout has told them how tall
+ * a row is and how many are in view: for the ledger, 6,400 cells and over a second of the
+ * window's start. So the ledger shows one row until it has been laid out, then all of them (a
+ * tick callback: the next frame's update phase, before its layout). */
+static gboolean
+ledger_allocated_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  BlBackpropPage *self = BL_BACKPROP_PAGE (widget);
+
+  if (gtk_widget_get_height (GTK_WIDGET (self->ledger_view)) == 0)
+    return G_SOURCE_CONTINUE;
+  self->ledger_tick = 0;
+  self->ledger_allocated = TRUE;
+  bl_ledger_model_set_row_limit (self->ledger, 0);
+  update_current_view (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 reset_ledger_model (BlBackpropPage *self)
 {
+  if (!self->ledger_allocated)
+    {
+      bl_ledger_model_set_row_limit (self->ledger, 1);
+      if (self->ledger_tick == 0)
+        self->ledger_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self),
+                                                          ledger_allocated_tick_cb, NULL, NULL);
+    }
   self->syncing = TRUE;
   bl_ledger_model_set_run (self->ledger, self->runs->len
                            ? g_ptr_array_index (self->runs, self->ledger_run) : NULL);
@@ -2354,6 +2381,9 @@ bl_backprop_page_dispose (GObject *object)
     g_cancellable_cancel (self->export_cancellable);
   g_clear_object (&self->export_cancellable);
   g_clear_handle_id (&self->scroll_idle, g_source_remove);
+  if (self->ledger_tick)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->ledger_tick);
+  self->ledger_tick = 0;
   if (self->scroll_clock)
     g_clear_signal_handler (&self->scroll_handler, self->scroll_clock);
   g_clear_weak_pointer (&self->scroll_clock);

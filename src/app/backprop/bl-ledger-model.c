@@ -10,6 +10,7 @@ struct _BlLedgerModel {
   const BlToyRun *run;
   guint           n_items;
   guint           generation;   /* counts set_run calls: a row computed before is stale */
+  guint           row_limit;    /* 0: every row of the run */
 };
 
 enum { SIGNAL_VALUES_CHANGED, N_SIGNALS };
@@ -127,23 +128,38 @@ bl_ledger_model_new (void)
   return g_object_new (BL_TYPE_LEDGER_MODEL, NULL);
 }
 
-void
-bl_ledger_model_set_run (BlLedgerModel *self, const BlToyRun *run)
+/* The rows stay the rows (iteration k is row k); only the end grows or shrinks. */
+static void
+update_n_items (BlLedgerModel *self)
 {
-  guint old;
+  guint old = self->n_items;
 
-  g_return_if_fail (BL_IS_LEDGER_MODEL (self));
-
-  old = self->n_items;
-  self->run = run;
-  self->generation++;
-  self->n_items = run ? bl_ledger_shown_rows (run) : 0;
-  /* The rows stay the rows (iteration k is row k); only the end grows or shrinks. */
+  self->n_items = self->run ? bl_ledger_shown_rows (self->run) : 0;
+  if (self->row_limit)
+    self->n_items = MIN (self->n_items, self->row_limit);
   if (self->n_items > old)
     g_list_model_items_changed (G_LIST_MODEL (self), old, 0, self->n_items - old);
   else if (self->n_items < old)
     g_list_model_items_changed (G_LIST_MODEL (self), self->n_items, old - self->n_items, 0);
+}
+
+void
+bl_ledger_model_set_run (BlLedgerModel *self, const BlToyRun *run)
+{
+  g_return_if_fail (BL_IS_LEDGER_MODEL (self));
+
+  self->run = run;
+  self->generation++;
+  update_n_items (self);
   g_signal_emit (self, signals[SIGNAL_VALUES_CHANGED], 0);
+}
+
+void
+bl_ledger_model_set_row_limit (BlLedgerModel *self, guint limit)
+{
+  g_return_if_fail (BL_IS_LEDGER_MODEL (self));
+  self->row_limit = limit;
+  update_n_items (self);
 }
 
 guint

@@ -28,6 +28,9 @@ BlLedgerModel *bl_ledger_model_new     (void);
  * after the run was recomputed: the model announces the rows added or removed at the end, then
  * emits "values-changed" (no arguments): every row's values may differ. */
 void           bl_ledger_model_set_run (BlLedgerModel *self, const BlToyRun *run);
+/* Shows at most @limit rows of the run (0: all): a view that has not been laid out yet is
+ * handed one row, not ten thousand. */
+void           bl_ledger_model_set_row_limit (BlLedgerModel *self, guint limit);
 /* The rows of @run the page shows: all of them, except that a run stopped by a value that is
  * not finite ends at its last finite row (no NaN cells; its first row if none is finite). */
 guint           bl_ledger_shown_rows    (const BlToyRun *run);
