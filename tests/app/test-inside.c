@@ -48,6 +48,21 @@ save (GtkWidget *window, const char *name)
 
 static gboolean never (gpointer p) { return FALSE; }
 
+/* The first button under @root whose label is @label. */
+static GtkWidget *
+find_button (GtkWidget *root, const char *label)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found;
+      if (GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), label) == 0)
+        return w;
+      if ((found = find_button (w, label)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Scrolls the Inside view so that its descendant of type @type (the @nth) is at the top. */
 static void
 scroll_to (BlInsideView *inside, GType type, guint nth)
@@ -179,6 +194,69 @@ test_inside_a_run (void)
   g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
   g_test_message ("%s", bl_inside_view_get_check_text (inside));
   g_assert_nonnull (strstr (bl_inside_view_get_check_text (inside), "ε = 0.001"));
+
+  /* A parameter chosen by its number: conv2's weight 3·(in·9) + 1·9 + 0·3 + 2 is the one
+   * checked, and named. */
+  {
+    NnParamLayer layers[NN_INSPECT_MAX_PARAM_LAYERS];
+    guint n = nn_inspect_param_layers (m, layers, G_N_ELEMENTS (layers)), conv2 = n;
+    gsize per_out, index;
+    char name[64];
+
+    for (guint l = 0; l < n; l++)
+      if (g_str_equal (layers[l].name, "conv2"))
+        conv2 = l;
+    g_assert_cmpuint (conv2, <, n);
+    per_out = layers[conv2].n_weights / (layers[conv2].size - layers[conv2].n_weights);
+    index = 3 * per_out + 1 * 9 + 0 * 3 + 2;
+    bl_inside_view_choose_param (inside, conv2, (int) index);
+    gtk_widget_activate_action (GTK_WIDGET (inside), "inside.check-gradient", NULL);
+    g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
+    g_snprintf (name, sizeof name, "conv2 weight [3, 1, 0, 2] on a batch");
+    g_test_message ("%s", bl_inside_view_get_check_text (inside));
+    g_assert_nonnull (strstr (bl_inside_view_get_check_text (inside), name));
+    /* Its bias 5 comes after its weights. */
+    bl_inside_view_choose_param (inside, conv2, (int) (layers[conv2].n_weights + 5));
+    gtk_widget_activate_action (GTK_WIDGET (inside), "inside.check-gradient", NULL);
+    g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
+    g_assert_nonnull (strstr (bl_inside_view_get_check_text (inside), "conv2 bias [5] on"));
+    bl_inside_view_choose_param (inside, n, -1);
+  }
+
+  /* A digit behind a cell of the confusion matrix, looked into: selected, then Look Inside
+   * in the cell window; the Inside tab shows its maps. */
+  {
+    BlDigitGrid *grid = NULL;
+    GtkWidget *button;
+    const BlDigitItem *item;
+    float expected[NN_IMAGE_SIZE];
+    guint8 label = 0, y;
+    guint32 first = 0;
+
+    for (int t = 0; t < 10 && (grid == NULL || bl_digit_grid_get_n_items (grid) == 0); t++)
+      grid = bl_mnist_page_open_cell (page, t, t, 2);
+    g_assert_nonnull (grid);
+    g_assert_cmpuint (bl_digit_grid_get_n_items (grid), >, 0);
+    button = find_button (gtk_widget_get_ancestor (GTK_WIDGET (grid), GTK_TYPE_WINDOW),
+                          "_Look Inside");
+    g_assert_nonnull (button);
+    g_assert_false (gtk_widget_get_sensitive (button));   /* nothing selected yet */
+    gtk_stack_set_visible_child_name (GTK_STACK (stack), "run");
+    item = bl_digit_grid_get_item (grid, bl_digit_grid_get_n_items (grid) - 1);
+    bl_digit_grid_set_selected (grid, (int) bl_digit_grid_get_n_items (grid) - 1);
+    g_assert_true (gtk_widget_get_sensitive (button));
+    g_signal_emit_by_name (button, "clicked");
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "inside");
+    g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
+    {
+      const NnSplit one = { 1, (guint8 *) item->pixels, &label };
+      nn_split_fill_batch (&one, &first, 1, expected, &y, 0, 0, 0);
+    }
+    cap = bl_inside_view_get_capture (inside);
+    g_assert_cmpmem (cap->maps[0].data, sizeof expected, expected, sizeof expected);
+    gtk_window_destroy (GTK_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (grid),
+                                                             GTK_TYPE_WINDOW)));
+  }
 
   /* Try It's switches: the image's own statistics change the answer's probabilities; dropout
    * on answers after its 30 passes, with their spread. */

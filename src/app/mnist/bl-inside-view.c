@@ -32,6 +32,9 @@ struct _BlInsideView {
   BlFeatureMaps *saliency;
   BlFeatureMaps *occlusion;
   GtkDropDown   *param_layer;
+  GtkSpinButton *param_index;
+  GtkCheckButton *param_random;
+  GtkLabel      *param_where;
   GtkLabel      *check_label;
   BlChart       *grad_chart;
   BlChart       *ratio_chart;
@@ -249,8 +252,8 @@ strip_done (GObject *source, GAsyncResult *res, gpointer data)
   bl_digit_strip_set_digits (self->strip, &pixels[0][0], labels, job->n);
   if (!self->has_digit && job->n > 0)
     {
-      bl_digit_strip_set_selected (self->strip, 0);
       bl_inside_view_show_digit (self, pixels[0], labels[0]);
+      bl_digit_strip_set_selected (self->strip, 0);
     }
 }
 
@@ -314,9 +317,11 @@ describe_param (BlInsideView *self, gsize p, char *buf, gsize size)
       else if (g_str_equal (L->type, "BatchNorm2d"))
         g_snprintf (buf, size, _("%s γ [%zu]"), L->name, at);
       else
-        /* TRANSLATORS: a linear layer's weight: layer, output, input */
-        g_snprintf (buf, size, _("%s weight [%zu, %zu]"), L->name, at / NN_CLASSES,
-                    at % NN_CLASSES);
+        {
+          gsize inputs = L->n_weights / NN_CLASSES;   /* the last layer: one row per class */
+          /* TRANSLATORS: a linear layer's weight: layer, output, input */
+          g_snprintf (buf, size, _("%s weight [%zu, %zu]"), L->name, at / inputs, at % inputs);
+        }
       return;
     }
   g_snprintf (buf, size, "#%zu", p);
@@ -353,6 +358,71 @@ check_done (GObject *source, GAsyncResult *res, gpointer data)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "inside.check-gradient", TRUE);
 }
 
+/* The parameters the gradient check picks from for dropdown entry @layer: that layer's, or
+ * for "any layer" the whole network's. */
+static void
+param_range (BlInsideView *self, guint layer, gsize *offset, gsize *count)
+{
+  const NnParamLayer *last = &self->params[self->n_param_layers - 1];
+
+  if (layer >= self->n_param_layers)
+    {
+      *offset = 0;
+      *count = last->offset + last->size;
+    }
+  else
+    {
+      *offset = self->params[layer].offset;
+      *count = self->params[layer].size;
+    }
+}
+
+/* Says which parameter the check will take: the spin button's, or one drawn at random. */
+static void
+show_param_choice (BlInsideView *self)
+{
+  gsize offset, count;
+  gboolean random = gtk_check_button_get_active (self->param_random);
+  char where[96], text[160];
+
+  param_range (self, gtk_drop_down_get_selected (self->param_layer), &offset, &count);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->param_index), !random);
+  if (random)
+    /* TRANSLATORS: the gradient check's choice: how many parameters it draws from */
+    g_snprintf (text, sizeof text, _("one of %zu, drawn at each check"), count);
+  else
+    {
+      describe_param (self, offset + (gsize) gtk_spin_button_get_value_as_int (self->param_index),
+                      where, sizeof where);
+      /* TRANSLATORS: the parameter the gradient check takes, e.g. "conv2 weight [3, 1, 0, 2]" */
+      g_snprintf (text, sizeof text, _("checks %s"), where);
+    }
+  gtk_label_set_text (self->param_where, text);
+}
+
+static void
+param_index_cb (GtkSpinButton *spin, BlInsideView *self)
+{
+  show_param_choice (self);
+}
+
+static void
+param_random_cb (GtkCheckButton *check, BlInsideView *self)
+{
+  show_param_choice (self);
+}
+
+/* Another layer: the spin button counts its parameters. */
+static void
+update_param_range (BlInsideView *self)
+{
+  gsize offset, count;
+
+  param_range (self, gtk_drop_down_get_selected (self->param_layer), &offset, &count);
+  gtk_spin_button_set_range (self->param_index, 0, (double) count - 1);
+  show_param_choice (self);
+}
+
 static void
 check_gradient_action (GtkWidget *widget, const char *name, GVariant *param)
 {
@@ -373,15 +443,13 @@ check_gradient_action (GtkWidget *widget, const char *name, GVariant *param)
   for (guint i = 0; i < job->n; i++)
     idx[i] = i;
   nn_split_fill_batch (&self->data->train, idx, job->n, job->x, job->y, 0, 0, 0);
-  if (layer >= self->n_param_layers)
-    {
-      /* "Any layer": a parameter drawn from the whole network. */
-      job->param = g_random_int_range (0, (gint32) (self->params[self->n_param_layers - 1].offset
-                                                    + self->params[self->n_param_layers - 1].size));
-    }
-  else
-    job->param = self->params[layer].offset
-                 + (gsize) g_random_int_range (0, (gint32) self->params[layer].size);
+  {
+    gsize offset, count;
+    param_range (self, layer, &offset, &count);
+    job->param = offset + (gtk_check_button_get_active (self->param_random)
+                           ? (gsize) g_random_int_range (0, (gint32) count)
+                           : (gsize) gtk_spin_button_get_value_as_int (self->param_index));
+  }
   gtk_label_set_text (self->check_label, _("Computing…"));
   gtk_widget_action_set_enabled (widget, "inside.check-gradient", FALSE);
   self->check_job = g_cancellable_new ();
@@ -663,10 +731,10 @@ strip_digit_cb (BlDigitStrip *strip, guint position, BlInsideView *self)
 {
   if (position >= self->n_strip || self->data == NULL)
     return;
-  bl_digit_strip_set_selected (strip, (int) position);
   bl_inside_view_show_digit (self, self->data->test.images
                                    + (gsize) self->strip_index[position] * NN_IMAGE_SIZE,
                              self->data->test.labels[self->strip_index[position]]);
+  bl_digit_strip_set_selected (strip, (int) position);
 }
 
 static void
@@ -745,6 +813,7 @@ add_histogram (BlInsideView *self)
 static void
 param_layer_cb (GtkDropDown *drop, GParamSpec *pspec, BlInsideView *self)
 {
+  update_param_range (self);
   /* Another layer: its histograms start over from the network shown now. */
   bl_chart_clear (self->hist_chart);
   self->n_histograms = 0;
@@ -887,6 +956,7 @@ bl_inside_view_show_digit (BlInsideView *self, const guint8 *pixels, int label)
   normalise (self->digit, pixels);
   self->digit_label = label;
   self->has_digit = TRUE;
+  bl_digit_strip_set_selected (self->strip, -1);   /* the strip's caller marks its own */
   start_capture (self, TRUE);
 }
 
@@ -946,6 +1016,16 @@ bl_inside_view_set_settings (BlInsideView *self, GSettings *settings)
   g_return_if_fail (BL_IS_INSIDE_VIEW (self));
   if (settings)
     g_settings_bind (settings, "projector-mode", self, "projector-mode", G_SETTINGS_BIND_GET);
+}
+
+void
+bl_inside_view_choose_param (BlInsideView *self, guint layer, int index)
+{
+  g_return_if_fail (BL_IS_INSIDE_VIEW (self));
+  gtk_drop_down_set_selected (self->param_layer, MIN (layer, self->n_param_layers));
+  if (index >= 0)
+    gtk_spin_button_set_value (self->param_index, index);
+  gtk_check_button_set_active (self->param_random, index < 0);
 }
 
 gboolean
@@ -1073,6 +1153,9 @@ bl_inside_view_class_init (BlInsideViewClass *klass)
   CHILD (saliency);
   CHILD (occlusion);
   CHILD (param_layer);
+  CHILD (param_index);
+  CHILD (param_random);
+  CHILD (param_where);
   CHILD (check_label);
   CHILD (grad_chart);
   CHILD (ratio_chart);
@@ -1082,6 +1165,8 @@ bl_inside_view_class_init (BlInsideViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, layer_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, pixel_cb);
   gtk_widget_class_bind_template_callback (widget_class, class_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, param_index_cb);
+  gtk_widget_class_bind_template_callback (widget_class, param_random_cb);
   gtk_widget_class_install_action (widget_class, "inside.check-gradient", NULL,
                                    check_gradient_action);
   gtk_widget_class_set_css_name (widget_class, "insideview");
@@ -1129,6 +1214,7 @@ bl_inside_view_init (BlInsideView *self)
   fill_layer_box (self);
   setup_learning_charts (self);
   g_signal_connect (self->param_layer, "notify::selected", G_CALLBACK (param_layer_cb), self);
+  update_param_range (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "inside.check-gradient", FALSE);
   bl_feature_maps_set_max_tile (self->saliency, 168);
   bl_feature_maps_set_max_tile (self->occlusion, 168);

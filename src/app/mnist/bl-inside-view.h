@@ -32,7 +32,8 @@ void       bl_inside_view_add_batches  (BlInsideView *self, const NnBatchReport 
                                         guint n);
 /* A new run starts: the per-layer charts, the histograms and the strip's answers start over. */
 void       bl_inside_view_clear_run    (BlInsideView *self);
-/* Looks into @pixels (28×28, 0 background … 255 ink); @label the truth or −1. */
+/* Looks into @pixels (28×28, 0 background … 255 ink); @label the truth or −1. No digit of the
+ * strip is marked any more (its own clicks mark theirs). */
 void       bl_inside_view_show_digit   (BlInsideView *self, const guint8 *pixels, int label);
 /* Looks into an image already prepared as the network sees it (28×28, normalised): the
  * drawing on Try It. */
@@ -41,6 +42,10 @@ void       bl_inside_view_show_input   (BlInsideView *self, const float *x);
 void       bl_inside_view_select_map   (BlInsideView *self, guint map);
 /* Takes value (c, y, x) of the shown map apart. */
 void       bl_inside_view_select_pixel (BlInsideView *self, int c, int y, int x);
+/* The gradient check's parameter: entry @layer of its layer list (the parameter layers in
+ * order, then "any layer"), the @index-th of its parameters (weights, then biases), or a random
+ * one for @index −1. */
+void       bl_inside_view_choose_param (BlInsideView *self, guint layer, int index);
 void       bl_inside_view_set_projector_mode (BlInsideView *self, gboolean projector_mode);
 void       bl_inside_view_set_settings (BlInsideView *self, GSettings *settings);
 

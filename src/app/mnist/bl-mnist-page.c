@@ -438,6 +438,21 @@ bl_mnist_page_is_view_current (BlMnistPage *self)
  * The digits behind a cell of the confusion matrix
  */
 
+/* A digit of the cell window, looked into: the Inside tab of the main window. */
+static void
+cell_digit_activated_cb (BlDigitGrid *grid, guint position, BlMnistPage *self)
+{
+  const BlDigitItem *item = bl_digit_grid_get_item (grid, position);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (item == NULL)
+    return;
+  gtk_stack_set_visible_child_name (self->view_stack, "inside");
+  bl_inside_view_show_digit (self->inside_view, item->pixels, item->label);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_present (GTK_WINDOW (root));
+}
+
 BlDigitGrid *
 bl_mnist_page_open_cell (BlMnistPage *self, int truth, int predicted, guint epoch)
 {
@@ -456,6 +471,8 @@ bl_mnist_page_open_cell (BlMnistPage *self, int truth, int predicted, guint epoc
                                                  bl_training_run_get_history (self->run),
                                                  epoch, truth, predicted, &grid);
   g_object_add_weak_pointer (G_OBJECT (self->cell_window), (gpointer *) &self->cell_window);
+  g_signal_connect_object (grid, "digit-activated", G_CALLBACK (cell_digit_activated_cb), self,
+                           0);
   gtk_window_present (GTK_WINDOW (self->cell_window));
   return grid;
 }
