@@ -48,6 +48,21 @@ save (GtkWidget *window, const char *name)
 
 static gboolean never (gpointer p) { return FALSE; }
 
+/* The first widget of @type under @root. */
+static GtkWidget *
+find_widget (GtkWidget *root, GType type)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found;
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+        return w;
+      if ((found = find_widget (w, type)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The first button under @root whose label is @label. */
 static GtkWidget *
 find_button (GtkWidget *root, const char *label)
@@ -188,6 +203,67 @@ test_inside_a_run (void)
   scroll_to (inside, g_type_from_name ("BlChart"), 0);
   bl_test_iterate_until (never, page, 0.3);
   save (window, "inside-1280x720-normal-learning.png");
+
+  /* This Run's replay slider moved back to epoch 1: the Inside view looks into epoch 1's
+   * network (other filters, its name in the source and the maps' title, its histogram curve
+   * in colour and the other faded); back on epoch 2, the live network again. */
+  {
+    GtkWidget *scale = find_widget (GTK_WIDGET (bl_mnist_page_get_run_view (page)),
+                                    GTK_TYPE_SCALE);
+    BlFeatureMaps *filters = bl_inside_view_get_filters (inside);
+    BlChart *hist = bl_inside_view_get_histograms (inside);
+    g_autofree float *live = NULL;
+    const float *shown;
+    int c, h, w, c1, h1, w1;
+    GdkRGBA first, second;
+
+    g_assert_nonnull (scale);
+    bl_inside_view_select_map (inside, 1);   /* conv1: its sixteen kernels */
+    shown = bl_feature_maps_get_data (filters, &c, &h, &w);
+    g_assert_nonnull (shown);
+    live = g_memdup2 (shown, sizeof (float) * c * h * w);
+    g_assert_nonnull (strstr (bl_inside_view_get_source (inside), "epoch 2"));
+    g_assert_cmpuint (bl_chart_get_n_series (hist), ==, 2);   /* epochs 1 and 2 */
+
+    gtk_range_set_value (GTK_RANGE (scale), 1);
+    g_assert_cmpuint (bl_run_view_get_replayed_epoch (bl_mnist_page_get_run_view (page)), ==, 1);
+    g_test_message ("replayed: %s", bl_inside_view_get_source (inside));
+    g_assert_nonnull (strstr (bl_inside_view_get_source (inside), "epoch 1 (replayed)"));
+    shown = bl_feature_maps_get_data (filters, &c1, &h1, &w1);
+    g_assert_cmpint (c1 * h1 * w1, ==, c * h * w);
+    g_assert_true (memcmp (shown, live, sizeof (float) * c * h * w) != 0);
+    {
+      /* Epoch 1's own conv1 kernels. */
+      NnModel *m1 = nn_model_new (1, 1, 1, NULL);
+      g_autoptr(GArray) tensors = NULL;
+      g_autoptr(BlEpoch) e1 = g_list_model_get_item (bl_training_run_get_history (run), 0);
+      g_assert_true (nn_model_set_state (m1, bl_epoch_get_state (e1), NULL));
+      tensors = nn_model_tensors (m1);
+      g_assert_cmpstr (g_array_index (tensors, NnTensorView, 0).name, ==, "conv1.weight");
+      g_assert_cmpmem (shown, sizeof (float) * c * h * w,
+                       g_array_index (tensors, NnTensorView, 0).data, sizeof (float) * c * h * w);
+      nn_model_free (m1);
+    }
+    g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
+    g_assert_nonnull (strstr (bl_feature_maps_get_title (
+                        BL_FEATURE_MAPS (find_widget (GTK_WIDGET (inside),
+                                                      BL_TYPE_FEATURE_MAPS))),
+                      "epoch 1 (replayed)"));
+    g_assert_cmpuint (bl_chart_get_n_series (hist), ==, 2);
+    bl_chart_get_series_color (hist, 0, &first);
+    bl_chart_get_series_color (hist, 1, &second);
+    g_assert_cmpfloat (first.alpha, >, second.alpha);
+    save (window, "inside-1280x720-normal-replayed-epoch1.png");
+
+    gtk_range_set_value (GTK_RANGE (scale), 2);
+    g_assert_cmpuint (bl_run_view_get_replayed_epoch (bl_mnist_page_get_run_view (page)), ==, 0);
+    g_assert_null (strstr (bl_inside_view_get_source (inside), "replayed"));
+    shown = bl_feature_maps_get_data (filters, &c1, &h1, &w1);
+    g_assert_cmpmem (shown, sizeof (float) * c1 * h1 * w1, live, sizeof (float) * c * h * w);
+    bl_chart_get_series_color (hist, 0, &first);
+    g_assert_cmpfloat (first.alpha, ==, second.alpha > 0.5 ? second.alpha : 1.0);
+    g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
+  }
 
   /* The gradient check answers. */
   gtk_widget_activate_action (GTK_WIDGET (inside), "inside.check-gradient", NULL);

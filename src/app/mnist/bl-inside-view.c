@@ -41,7 +41,7 @@ struct _BlInsideView {
   BlChart       *hist_chart;
   guint          grad_series[NN_INSPECT_MAX_PARAM_LAYERS];
   guint          ratio_series[NN_INSPECT_MAX_PARAM_LAYERS];
-  guint          n_histograms;
+  GArray        *hist_curves;    /* HistCurve: one per network the histograms show */
 
   NnModel       *model;          /* the network's weights, for taking values apart */
   GBytes        *state;
@@ -781,6 +781,48 @@ histogram_layer (BlInsideView *self)
 
 #define HIST_BINS 40
 
+typedef struct {
+  GBytes *state;
+  guint   id;      /* the chart's series */
+  GdkRGBA color;   /* its own colour */
+} HistCurve;
+
+static void
+hist_curve_clear (HistCurve *c)
+{
+  g_bytes_unref (c->state);
+}
+
+static void
+clear_histograms (BlInsideView *self)
+{
+  bl_chart_clear (self->hist_chart);
+  g_array_set_size (self->hist_curves, 0);
+}
+
+/* A network shown again (an epoch replayed) has its curve already: that one keeps its colour,
+ * the others fade; the newest shown, all keep theirs. */
+static gboolean
+highlight_histogram (BlInsideView *self)
+{
+  guint shown = G_MAXUINT, n = self->hist_curves->len;
+
+  for (guint i = 0; i < n && shown == G_MAXUINT; i++)
+    if (g_bytes_equal (g_array_index (self->hist_curves, HistCurve, i).state, self->state))
+      shown = i;
+  if (shown == G_MAXUINT)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      HistCurve *c = &g_array_index (self->hist_curves, HistCurve, i);
+      GdkRGBA color = c->color;
+      if (shown + 1 < n && i != shown)
+        color.alpha = 0.25;
+      bl_chart_series_set_color (self->hist_chart, c->id, &color);
+    }
+  return TRUE;
+}
+
 /* The weights (not biases) of the chosen layer as a histogram, one curve per network handed
  * in: epoch after epoch the curves spread. Bins over ±the largest |weight| of this network. */
 static void
@@ -792,6 +834,10 @@ add_histogram (BlInsideView *self)
   char label[160];
   guint id;
 
+  HistCurve curve;
+
+  if (highlight_histogram (self))
+    return;
   for (gsize i = 0; i < L->n_weights; i++)
     vmax = MAX (vmax, fabs (w[i]));
   if (vmax == 0)
@@ -804,7 +850,11 @@ add_histogram (BlInsideView *self)
   g_snprintf (label, sizeof label, "%s", self->source ? self->source : "");
   id = bl_chart_add_series (self->hist_chart, label, NULL, BL_CHART_LINE_SOLID);
   bl_chart_series_set_data (self->hist_chart, id, x, y, HIST_BINS);
-  self->n_histograms++;
+  curve.state = g_bytes_ref (self->state);
+  curve.id = id;
+  bl_chart_get_series_color (self->hist_chart, self->hist_curves->len, &curve.color);
+  g_array_append_val (self->hist_curves, curve);
+  highlight_histogram (self);
   /* TRANSLATORS: the histogram chart's title: the layer */
   g_snprintf (label, sizeof label, _("Weights of %s, one curve per network shown"), L->name);
   bl_chart_set_title (self->hist_chart, label);
@@ -815,8 +865,7 @@ param_layer_cb (GtkDropDown *drop, GParamSpec *pspec, BlInsideView *self)
 {
   update_param_range (self);
   /* Another layer: its histograms start over from the network shown now. */
-  bl_chart_clear (self->hist_chart);
-  self->n_histograms = 0;
+  clear_histograms (self);
   if (self->state)
     add_histogram (self);
 }
@@ -857,8 +906,7 @@ bl_inside_view_clear_run (BlInsideView *self)
       bl_chart_series_set_data (self->grad_chart, self->grad_series[l], NULL, NULL, 0);
       bl_chart_series_set_data (self->ratio_chart, self->ratio_series[l], NULL, NULL, 0);
     }
-  bl_chart_clear (self->hist_chart);
-  self->n_histograms = 0;
+  clear_histograms (self);
   bl_digit_strip_set_probs (self->strip, NULL, 0);
 }
 
@@ -1047,6 +1095,24 @@ bl_inside_view_get_explanation (BlInsideView *self)
 }
 
 const char *
+bl_inside_view_get_source (BlInsideView *self)
+{
+  return self->source;
+}
+
+BlFeatureMaps *
+bl_inside_view_get_filters (BlInsideView *self)
+{
+  return self->filters;
+}
+
+BlChart *
+bl_inside_view_get_histograms (BlInsideView *self)
+{
+  return self->hist_chart;
+}
+
+const char *
 bl_inside_view_get_check_text (BlInsideView *self)
 {
   return gtk_label_get_text (self->check_label);
@@ -1119,6 +1185,7 @@ bl_inside_view_finalize (GObject *object)
   g_clear_pointer (&self->state, g_bytes_unref);
   g_clear_pointer (&self->data, nn_dataset_unref);
   g_free (self->source);
+  g_array_unref (self->hist_curves);
   G_OBJECT_CLASS (bl_inside_view_parent_class)->finalize (object);
 }
 
@@ -1187,6 +1254,8 @@ bl_inside_view_init (BlInsideView *self)
   }
   self->model = nn_model_new (1, 1, 1, NULL);
   g_assert (self->model != NULL);
+  self->hist_curves = g_array_new (FALSE, FALSE, sizeof (HistCurve));
+  g_array_set_clear_func (self->hist_curves, (GDestroyNotify) hist_curve_clear);
   self->sel_c = -1;
   self->digit_label = -1;
   self->n_param_layers = nn_inspect_param_layers (self->model, self->params,

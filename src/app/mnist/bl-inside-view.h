@@ -16,6 +16,8 @@
 
 #include "nn-dataset.h"
 #include "nn-trainer.h"
+#include "widgets/bl-chart.h"
+#include "widgets/bl-feature-maps.h"
 
 G_BEGIN_DECLS
 
@@ -54,6 +56,11 @@ gboolean   bl_inside_view_is_idle      (BlInsideView *self);
 const NnCapture *bl_inside_view_get_capture (BlInsideView *self);
 const char *bl_inside_view_get_explanation (BlInsideView *self);
 const char *bl_inside_view_get_check_text  (BlInsideView *self);
+/* Whose network is shown ("this window's run, epoch 2 (replayed)"); the filters; the
+ * histograms (one curve per network, the replayed one in colour, the others faded). */
+const char *bl_inside_view_get_source      (BlInsideView *self);
+BlFeatureMaps *bl_inside_view_get_filters  (BlInsideView *self);
+BlChart    *bl_inside_view_get_histograms  (BlInsideView *self);
 guint      bl_inside_view_get_strip_updates (BlInsideView *self);
 
 G_END_DECLS

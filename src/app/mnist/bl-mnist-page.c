@@ -113,7 +113,33 @@ show_controls (gpointer data)
   gtk_widget_set_sensitive (GTK_WIDGET (self->recipe_form), !self->controls_shown_locked);
 }
 
-/* Try It and Save answer with @state from now on. */
+/* The Inside view looks into the epoch This Run's replay slider shows when a student moved
+ * it back, else into the page's network. */
+static void
+show_inside_network (BlMnistPage *self)
+{
+  guint replayed = bl_run_view_get_replayed_epoch (self->run_view);
+  BlTrainingRun *run = bl_run_view_get_run (self->run_view);
+  GListModel *history = run ? bl_training_run_get_history (run) : NULL;
+
+  if (replayed > 0 && history && replayed <= g_list_model_get_n_items (history))
+    {
+      g_autoptr(BlEpoch) epoch = g_list_model_get_item (history, replayed - 1);
+      g_autofree char *source = g_strdup_printf (_("this window's run, epoch %u (replayed)"),
+                                                 replayed);
+      bl_inside_view_set_network (self->inside_view, bl_epoch_get_state (epoch), source);
+    }
+  else
+    bl_inside_view_set_network (self->inside_view, self->state, self->state_source);
+}
+
+static void
+replayed_epoch_cb (BlRunView *view, GParamSpec *pspec, BlMnistPage *self)
+{
+  show_inside_network (self);
+}
+
+/* Try It and Save answer with @state from now on; Inside too unless it replays an epoch. */
 static void
 set_network (BlMnistPage *self, GBytes *state, const char *source)
 {
@@ -122,7 +148,7 @@ set_network (BlMnistPage *self, GBytes *state, const char *source)
   g_free (self->state_source);
   self->state_source = g_strdup (source);
   bl_try_it_set_network (self->try_it, state, source);
-  bl_inside_view_set_network (self->inside_view, state, source);
+  show_inside_network (self);
 }
 
 /* The strip's answers ride on the batch reports. */
@@ -874,6 +900,8 @@ bl_mnist_page_init (BlMnistPage *self)
   /* The panel can outlive the page: a folder still being read holds it. */
   g_signal_connect_object (self->data_panel, "notify::dataset", G_CALLBACK (dataset_changed_cb),
                            self, 0);
+  g_signal_connect_object (self->run_view, "notify::replayed-epoch",
+                           G_CALLBACK (replayed_epoch_cb), self, 0);
   load_bundled_model (self);
   update_actions (self);
 }

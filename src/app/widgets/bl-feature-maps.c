@@ -390,3 +390,20 @@ bl_feature_maps_get_scale (BlFeatureMaps *self)
 {
   return self->vmax;
 }
+
+const float *
+bl_feature_maps_get_data (BlFeatureMaps *self, int *c, int *h, int *w)
+{
+  g_return_val_if_fail (BL_IS_FEATURE_MAPS (self), NULL);
+  *c = self->data ? self->c : 0;
+  *h = self->data ? self->h : 0;
+  *w = self->data ? self->w : 0;
+  return self->data;
+}
+
+const char *
+bl_feature_maps_get_title (BlFeatureMaps *self)
+{
+  g_return_val_if_fail (BL_IS_FEATURE_MAPS (self), NULL);
+  return self->title;
+}
