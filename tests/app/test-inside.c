@@ -219,6 +219,7 @@ test_inside_a_run (void)
 
     g_assert_nonnull (scale);
     bl_inside_view_select_map (inside, 1);   /* conv1: its sixteen kernels */
+    g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
     shown = bl_feature_maps_get_data (filters, &c, &h, &w);
     g_assert_nonnull (shown);
     live = g_memdup2 (shown, sizeof (float) * c * h * w);
@@ -227,6 +228,7 @@ test_inside_a_run (void)
 
     gtk_range_set_value (GTK_RANGE (scale), 1);
     g_assert_cmpuint (bl_run_view_get_replayed_epoch (bl_mnist_page_get_run_view (page)), ==, 1);
+    g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
     g_test_message ("replayed: %s", bl_inside_view_get_source (inside));
     g_assert_nonnull (strstr (bl_inside_view_get_source (inside), "epoch 1 (replayed)"));
     shown = bl_feature_maps_get_data (filters, &c1, &h1, &w1);
@@ -257,6 +259,7 @@ test_inside_a_run (void)
 
     gtk_range_set_value (GTK_RANGE (scale), 2);
     g_assert_cmpuint (bl_run_view_get_replayed_epoch (bl_mnist_page_get_run_view (page)), ==, 0);
+    g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
     g_assert_null (strstr (bl_inside_view_get_source (inside), "replayed"));
     shown = bl_feature_maps_get_data (filters, &c1, &h1, &w1);
     g_assert_cmpmem (shown, sizeof (float) * c1 * h1 * w1, live, sizeof (float) * c * h * w);

@@ -14,6 +14,7 @@
 
 #include <gtk/gtk.h>
 
+#include "bl-frame-pacer.h"
 #include "nn-dataset.h"
 #include "nn-trainer.h"
 #include "widgets/bl-chart.h"
@@ -25,6 +26,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BlInsideView, bl_inside_view, BL, INSIDE_VIEW, GtkWidget)
 
 GtkWidget *bl_inside_view_new          (void);
+/* Its regions (the strip, the per-batch charts, the network's filters and histogram, a
+ * capture's maps) join @pacer (the page's): what lands in the view is drawn a region per
+ * frame. Call once; without a pacer everything is drawn at once. */
+void       bl_inside_view_set_pacer    (BlInsideView *self, BlFramePacer *pacer);
 /* The data set the strip comes from (NULL: none); the strip is chosen in a task. */
 void       bl_inside_view_set_dataset  (BlInsideView *self, NnDataset *data);
 /* The network to look into (NULL: none yet) and whose it is. */

@@ -897,6 +897,7 @@ bl_mnist_page_init (BlMnistPage *self)
   bl_frame_pacer_add_region (self->pacer, 0, controls_pending, show_controls, self);
   bl_run_status_set_pacer (self->run_status, self->pacer);
   bl_run_view_set_pacer (self->run_view, self->pacer);
+  bl_inside_view_set_pacer (self->inside_view, self->pacer);
   /* The panel can outlive the page: a folder still being read holds it. */
   g_signal_connect_object (self->data_panel, "notify::dataset", G_CALLBACK (dataset_changed_cb),
                            self, 0);
