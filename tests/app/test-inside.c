@@ -317,7 +317,7 @@ test_inside_a_run (void)
     g_assert_nonnull (grid);
     g_assert_cmpuint (bl_digit_grid_get_n_items (grid), >, 0);
     button = find_button (gtk_widget_get_ancestor (GTK_WIDGET (grid), GTK_TYPE_WINDOW),
-                          "_Look Inside");
+                          "Look _Inside");
     g_assert_nonnull (button);
     g_assert_false (gtk_widget_get_sensitive (button));   /* nothing selected yet */
     gtk_stack_set_visible_child_name (GTK_STACK (stack), "run");

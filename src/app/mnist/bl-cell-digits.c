@@ -273,7 +273,7 @@ bl_cell_digits_window_new (GtkWindow *parent, NnDataset *data, GListModel *histo
   flipping = gtk_check_button_new_with_mnemonic (flipping_text);
   gtk_widget_set_hexpand (flipping, TRUE);
   g_signal_connect (flipping, "toggled", G_CALLBACK (flipping_toggled_cb), window);
-  look_inside = gtk_button_new_with_mnemonic (_("_Look Inside"));
+  look_inside = gtk_button_new_with_mnemonic (_("Look _Inside"));
   gtk_widget_set_tooltip_text (look_inside, _("The selected digit's feature maps, filters and "
                                               "saliency on the Inside tab (a double click on a "
                                               "digit does the same). Click a digit to select "
