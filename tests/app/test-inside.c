@@ -299,6 +299,8 @@ test_inside_a_run (void)
     gtk_widget_activate_action (GTK_WIDGET (inside), "inside.check-gradient", NULL);
     g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
     g_assert_nonnull (strstr (bl_inside_view_get_check_text (inside), "conv2 bias [5] on"));
+    scroll_to (inside, GTK_TYPE_SPIN_BUTTON, 0);
+    save (window, "inside-1280x720-normal-check.png");
     bl_inside_view_choose_param (inside, n, -1);
   }
 
@@ -321,9 +323,11 @@ test_inside_a_run (void)
     g_assert_nonnull (button);
     g_assert_false (gtk_widget_get_sensitive (button));   /* nothing selected yet */
     gtk_stack_set_visible_child_name (GTK_STACK (stack), "run");
-    item = bl_digit_grid_get_item (grid, bl_digit_grid_get_n_items (grid) - 1);
-    bl_digit_grid_set_selected (grid, (int) bl_digit_grid_get_n_items (grid) - 1);
+    item = bl_digit_grid_get_item (grid, MIN (1, bl_digit_grid_get_n_items (grid) - 1));
+    bl_digit_grid_set_selected (grid, (int) MIN (1, bl_digit_grid_get_n_items (grid) - 1));
     g_assert_true (gtk_widget_get_sensitive (button));
+    save (gtk_widget_get_ancestor (GTK_WIDGET (grid), GTK_TYPE_WINDOW),
+          "cell-digits-selected.png");
     g_signal_emit_by_name (button, "clicked");
     g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "inside");
     g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
@@ -387,7 +391,21 @@ test_inside_a_run (void)
   scroll_to (inside, GTK_TYPE_SCROLLED_WINDOW, 0);
   bl_test_iterate_until (never, page, 0.3);
   save (window, "inside-1024x600-projector-softmax-breakdown.png");
+  /* The gradient check's row at the smallest and the largest screens, projector mode on. */
+  bl_inside_view_choose_param (inside, 4, 7);
+  scroll_to (inside, GTK_TYPE_SPIN_BUTTON, 0);
+  save (window, "inside-1024x600-projector-check.png");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1920, 1080);
+  bl_test_iterate_until (never, page, 0.3);
+  scroll_to (inside, GTK_TYPE_SPIN_BUTTON, 0);
+  save (window, "inside-1920x1080-projector-check.png");
   g_settings_reset (settings, "projector-mode");
+  scroll_to (inside, GTK_TYPE_SPIN_BUTTON, 0);
+  save (window, "inside-1920x1080-normal-check.png");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
+  bl_test_iterate_until (never, page, 0.3);
+  scroll_to (inside, GTK_TYPE_SPIN_BUTTON, 0);
+  save (window, "inside-1024x600-normal-check.png");
 
   nn_capture_free (mine);
   nn_model_free (m);

@@ -210,17 +210,19 @@ show_capture (gpointer data)
   char title[160];
 
   self->capture_unshown = FALSE;
-  if (self->cap == NULL)
-    return;
-  /* TRANSLATORS: the input-gradient map's title: the class */
-  g_snprintf (title, sizeof title, _("Gradient of class %u's score"), self->capture_class);
-  bl_feature_maps_set_maps (self->saliency_maps, self->saliency, 1, NN_IMAGE_SIDE,
-                            NN_IMAGE_SIDE, title);
-  /* TRANSLATORS: the occlusion map's title: the class */
-  g_snprintf (title, sizeof title, _("Drop in class %u's probability"), self->capture_class);
-  bl_feature_maps_set_maps (self->occlusion_maps, self->occlusion, 1, NN_IMAGE_SIDE,
-                            NN_IMAGE_SIDE, title);
-  show_map (self);
+  if (self->cap)
+    {
+      /* TRANSLATORS: the input-gradient map's title: the class */
+      g_snprintf (title, sizeof title, _("Gradient of class %u's score"), self->capture_class);
+      bl_feature_maps_set_maps (self->saliency_maps, self->saliency, 1, NN_IMAGE_SIDE,
+                                NN_IMAGE_SIDE, title);
+      /* TRANSLATORS: the occlusion map's title: the class */
+      g_snprintf (title, sizeof title, _("Drop in class %u's probability"),
+                  self->capture_class);
+      bl_feature_maps_set_maps (self->occlusion_maps, self->occlusion, 1, NN_IMAGE_SIDE,
+                                NN_IMAGE_SIDE, title);
+    }
+  show_map (self);   /* without a capture: why there is none */
 }
 
 /* Starts the capture of the current digit with the current network. A new digit or class

@@ -160,6 +160,36 @@ item_at (BlDigitGrid *self, double x, double y)
   return col < cols && i < self->n_items ? (int) i : -1;
 }
 
+/* The arrows move the selection, Enter looks inside the selected digit. */
+static gboolean
+key_cb (GtkEventControllerKey *keys, guint keyval, guint keycode, GdkModifierType state,
+        BlDigitGrid *self)
+{
+  int cols = (int) columns_for (self, gtk_widget_get_width (GTK_WIDGET (self)));
+  int at = self->selected, step;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Left:  step = -1; break;
+    case GDK_KEY_Right: step = 1; break;
+    case GDK_KEY_Up:    step = -cols; break;
+    case GDK_KEY_Down:  step = cols; break;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_space:
+      if (at >= 0)
+        bl_digit_grid_activate (self, (guint) at);
+      return at >= 0;
+    default:
+      return FALSE;
+    }
+  if (self->n_items == 0)
+    return FALSE;
+  at = at < 0 ? 0 : CLAMP (at + step, 0, (int) self->n_items - 1);
+  bl_digit_grid_set_selected (self, at);
+  return TRUE;
+}
+
 /* A click selects a digit, a double click looks inside it. */
 static void
 click_cb (GtkGestureClick *gesture, int n_press, double x, double y, BlDigitGrid *self)
@@ -168,6 +198,7 @@ click_cb (GtkGestureClick *gesture, int n_press, double x, double y, BlDigitGrid
 
   if (i < 0)
     return;
+  gtk_widget_grab_focus (GTK_WIDGET (self));
   bl_digit_grid_set_selected (self, i);
   if (n_press == 2)
     bl_digit_grid_activate (self, (guint) i);
@@ -246,10 +277,14 @@ static void
 bl_digit_grid_init (BlDigitGrid *self)
 {
   GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
 
   self->selected = -1;
   g_signal_connect (click, "pressed", G_CALLBACK (click_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
 }
 
 GtkWidget *
