@@ -70,9 +70,10 @@ inside_shown (gpointer page)
          bl_mnist_page_is_view_current (page);
 }
 
-/* Scrolls the Inside view so that its @nth descendant of type @type is at the top. */
+/* Scrolls the Inside view so that its @nth descendant of type @type is @above pixels below
+ * the top. */
 static void
-scroll_inside_to (BlInsideView *inside, GType type, guint nth)
+scroll_inside_to (BlInsideView *inside, GType type, guint nth, double above)
 {
   GtkWidget *scrolled = gtk_widget_get_first_child (GTK_WIDGET (inside));
   GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
@@ -98,7 +99,7 @@ scroll_inside_to (BlInsideView *inside, GType type, guint nth)
   bl_test_iterate_until (never, NULL, 0.3);   /* laid out: the adjustment knows its range */
   if (target && gtk_widget_translate_coordinates (target, content, 0, 0, &x, &y))
     gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
-                              y - 8);
+                              y - above);
   bl_test_iterate_until (never, NULL, 0.3);
 }
 
@@ -238,9 +239,10 @@ tour (const Options *o)
     bl_inside_view_select_pixel (inside, 3, 12, 14);
     bl_test_iterate_until (inside_shown, page, 60);
     shoot (GTK_WIDGET (window), o, "mnist-inside");
-    scroll_inside_to (inside, g_type_from_name ("BlFeatureMaps"), 0);
+    /* The maps' last row above the value taken apart. */
+    scroll_inside_to (inside, GTK_TYPE_SCROLLED_WINDOW, 0, o->height / 3.0);
     shoot (GTK_WIDGET (window), o, "mnist-inside-explain");
-    scroll_inside_to (inside, g_type_from_name ("BlChart"), 0);
+    scroll_inside_to (inside, g_type_from_name ("BlChart"), 0, 8);
     shoot (GTK_WIDGET (window), o, "mnist-inside-learning");
     show_view (window, page, "run");
   }
