@@ -23,11 +23,6 @@ struct _BlDigitGrid {
 
 G_DEFINE_FINAL_TYPE (BlDigitGrid, bl_digit_grid, GTK_TYPE_WIDGET)
 
-enum { PROP_0, PROP_SELECTED, N_PROPS };
-static GParamSpec *props[N_PROPS];
-enum { SIGNAL_DIGIT_ACTIVATED, N_SIGNALS };
-static guint signals[N_SIGNALS];
-
 static guint
 columns_for (BlDigitGrid *self, int width)
 {
@@ -144,6 +139,11 @@ bl_digit_grid_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     }
   cairo_destroy (cr);
 }
+
+enum { PROP_0, PROP_SELECTED, N_PROPS };
+static GParamSpec *props[N_PROPS];
+enum { SIGNAL_DIGIT_ACTIVATED, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 /* The item under (@x, @y) of the widget, or −1. */
 static int
@@ -303,11 +303,11 @@ bl_digit_grid_set_items (BlDigitGrid *self, const BlDigitItem *items, guint n)
   g_free (self->items);
   self->items = n ? g_memdup2 (items, sizeof *items * n) : NULL;
   self->n_items = n;
-  bl_digit_grid_set_selected (self, -1);
   summary = g_strdup_printf (ngettext ("%u test digit", "%u test digits", n), n);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, summary,
                                   -1);
   gtk_widget_queue_resize (GTK_WIDGET (self));
+  bl_digit_grid_set_selected (self, -1);
 }
 
 guint
