@@ -4,8 +4,9 @@
  * would (BlApplication, its settings in memory), reads the data folder it is given, trains the
  * named recipe to the end, draws a digit on Try It, imports a sweep's folder of logs into
  * Compare Rates (or trains three short rates itself when none is given), opens the matrix cell
- * with the most mistakes, and saves each view as a PNG of the window. Every number on them is
- * the run's own. */
+ * with the most mistakes, looks inside one of its digits (the strip, conv1's maps with a value
+ * taken apart, the per-layer learning charts), and saves each view as a PNG of the window.
+ * Every number on them is the run's own. */
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <stdlib.h>
@@ -59,6 +60,47 @@ shoot (GtkWidget *window, const Options *o, const char *name)
   if (!bl_test_save_window_png (window, path))
     g_error ("could not write %s", path);
   g_print ("wrote %s\n", path);
+}
+
+static gboolean
+inside_shown (gpointer page)
+{
+  BlInsideView *inside = bl_mnist_page_get_inside_view (page);
+  return bl_inside_view_is_idle (inside) && bl_inside_view_get_capture (inside) != NULL &&
+         bl_mnist_page_is_view_current (page);
+}
+
+/* Scrolls the Inside view so that its @nth descendant of type @type is @above pixels below
+ * the top. */
+static void
+scroll_inside_to (BlInsideView *inside, GType type, guint nth, double above)
+{
+  GtkWidget *scrolled = gtk_widget_get_first_child (GTK_WIDGET (inside));
+  GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  GtkWidget *target = NULL;
+  guint seen = 0;
+  double x, y;
+
+  if (GTK_IS_VIEWPORT (content))
+    content = gtk_viewport_get_child (GTK_VIEWPORT (content));
+  for (GtkWidget *w = gtk_widget_get_first_child (content); w && !target;)
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && seen++ == nth)
+        target = w;
+      else if (gtk_widget_get_first_child (w))
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w && w != content && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w && w != content ? gtk_widget_get_next_sibling (w) : NULL;
+        }
+    }
+  bl_test_iterate_until (never, NULL, 0.3);   /* laid out: the adjustment knows its range */
+  if (target && gtk_widget_translate_coordinates (target, content, 0, 0, &x, &y))
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
+                              y - above);
+  bl_test_iterate_until (never, NULL, 0.3);
 }
 
 static void
@@ -177,7 +219,33 @@ tour (const Options *o)
   grid = bl_mnist_page_open_cell (page, truth, predicted,
                                   bl_training_run_get_epochs_done (bl_mnist_page_get_run (page)));
   shoot (gtk_widget_get_ancestor (GTK_WIDGET (grid), GTK_TYPE_WINDOW), o, "mnist-cell-digits");
-  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (grid), GTK_TYPE_WINDOW)));
+
+  /* Inside: the cell's most confident mistake looked into (its Look Inside), conv1's maps with
+   * one value taken apart, then the per-layer learning charts. */
+  {
+    BlInsideView *inside = bl_mnist_page_get_inside_view (page);
+
+    if (bl_digit_grid_get_n_items (grid) > 0)
+      {
+        bl_digit_grid_set_selected (grid, 0);
+        bl_digit_grid_activate (grid, 0);
+      }
+    gtk_window_destroy (GTK_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (grid),
+                                                             GTK_TYPE_WINDOW)));
+    show_view (window, page, "inside");
+    if (!bl_test_iterate_until (inside_shown, page, 120))
+      g_error ("the Inside view did not look inside");
+    bl_inside_view_select_map (inside, 1);   /* conv1 */
+    bl_inside_view_select_pixel (inside, 3, 12, 14);
+    bl_test_iterate_until (inside_shown, page, 60);
+    shoot (GTK_WIDGET (window), o, "mnist-inside");
+    /* The maps' last row above the value taken apart. */
+    scroll_inside_to (inside, GTK_TYPE_SCROLLED_WINDOW, 0, o->height / 3.0);
+    shoot (GTK_WIDGET (window), o, "mnist-inside-explain");
+    scroll_inside_to (inside, g_type_from_name ("BlChart"), 0, 8);
+    shoot (GTK_WIDGET (window), o, "mnist-inside-learning");
+    show_view (window, page, "run");
+  }
 
   gtk_widget_activate_action (GTK_WIDGET (window), "app.preferences", NULL);
   bl_test_iterate_until (never, NULL, 0.5);

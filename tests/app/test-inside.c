@@ -48,6 +48,36 @@ save (GtkWidget *window, const char *name)
 
 static gboolean never (gpointer p) { return FALSE; }
 
+/* The first widget of @type under @root. */
+static GtkWidget *
+find_widget (GtkWidget *root, GType type)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found;
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+        return w;
+      if ((found = find_widget (w, type)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The first button under @root whose label is @label. */
+static GtkWidget *
+find_button (GtkWidget *root, const char *label)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found;
+      if (GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), label) == 0)
+        return w;
+      if ((found = find_button (w, label)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Scrolls the Inside view so that its descendant of type @type (the @nth) is at the top. */
 static void
 scroll_to (BlInsideView *inside, GType type, guint nth)
@@ -174,11 +204,142 @@ test_inside_a_run (void)
   bl_test_iterate_until (never, page, 0.3);
   save (window, "inside-1280x720-normal-learning.png");
 
+  /* This Run's replay slider moved back to epoch 1: the Inside view looks into epoch 1's
+   * network (other filters, its name in the source and the maps' title, its histogram curve
+   * in colour and the other faded); back on epoch 2, the live network again. */
+  {
+    GtkWidget *scale = find_widget (GTK_WIDGET (bl_mnist_page_get_run_view (page)),
+                                    GTK_TYPE_SCALE);
+    BlFeatureMaps *filters = bl_inside_view_get_filters (inside);
+    BlChart *hist = bl_inside_view_get_histograms (inside);
+    g_autofree float *live = NULL;
+    const float *shown;
+    int c, h, w, c1, h1, w1;
+    GdkRGBA first, second;
+
+    g_assert_nonnull (scale);
+    bl_inside_view_select_map (inside, 1);   /* conv1: its sixteen kernels */
+    g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
+    shown = bl_feature_maps_get_data (filters, &c, &h, &w);
+    g_assert_nonnull (shown);
+    live = g_memdup2 (shown, sizeof (float) * c * h * w);
+    g_assert_nonnull (strstr (bl_inside_view_get_source (inside), "epoch 2"));
+    g_assert_cmpuint (bl_chart_get_n_series (hist), ==, 2);   /* epochs 1 and 2 */
+
+    gtk_range_set_value (GTK_RANGE (scale), 1);
+    g_assert_cmpuint (bl_run_view_get_replayed_epoch (bl_mnist_page_get_run_view (page)), ==, 1);
+    g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
+    g_test_message ("replayed: %s", bl_inside_view_get_source (inside));
+    g_assert_nonnull (strstr (bl_inside_view_get_source (inside), "epoch 1 (replayed)"));
+    shown = bl_feature_maps_get_data (filters, &c1, &h1, &w1);
+    g_assert_cmpint (c1 * h1 * w1, ==, c * h * w);
+    g_assert_true (memcmp (shown, live, sizeof (float) * c * h * w) != 0);
+    {
+      /* Epoch 1's own conv1 kernels. */
+      NnModel *m1 = nn_model_new (1, 1, 1, NULL);
+      g_autoptr(GArray) tensors = NULL;
+      g_autoptr(BlEpoch) e1 = g_list_model_get_item (bl_training_run_get_history (run), 0);
+      g_assert_true (nn_model_set_state (m1, bl_epoch_get_state (e1), NULL));
+      tensors = nn_model_tensors (m1);
+      g_assert_cmpstr (g_array_index (tensors, NnTensorView, 0).name, ==, "conv1.weight");
+      g_assert_cmpmem (shown, sizeof (float) * c * h * w,
+                       g_array_index (tensors, NnTensorView, 0).data, sizeof (float) * c * h * w);
+      nn_model_free (m1);
+    }
+    g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
+    g_assert_nonnull (strstr (bl_feature_maps_get_title (
+                        BL_FEATURE_MAPS (find_widget (GTK_WIDGET (inside),
+                                                      BL_TYPE_FEATURE_MAPS))),
+                      "epoch 1 (replayed)"));
+    g_assert_cmpuint (bl_chart_get_n_series (hist), ==, 2);
+    bl_chart_get_series_color (hist, 0, &first);
+    bl_chart_get_series_color (hist, 1, &second);
+    g_assert_cmpfloat (first.alpha, >, second.alpha);
+    save (window, "inside-1280x720-normal-replayed-epoch1.png");
+
+    gtk_range_set_value (GTK_RANGE (scale), 2);
+    g_assert_cmpuint (bl_run_view_get_replayed_epoch (bl_mnist_page_get_run_view (page)), ==, 0);
+    g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
+    g_assert_null (strstr (bl_inside_view_get_source (inside), "replayed"));
+    shown = bl_feature_maps_get_data (filters, &c1, &h1, &w1);
+    g_assert_cmpmem (shown, sizeof (float) * c1 * h1 * w1, live, sizeof (float) * c * h * w);
+    bl_chart_get_series_color (hist, 0, &first);
+    g_assert_cmpfloat (first.alpha, ==, second.alpha > 0.5 ? second.alpha : 1.0);
+    g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
+  }
+
   /* The gradient check answers. */
   gtk_widget_activate_action (GTK_WIDGET (inside), "inside.check-gradient", NULL);
   g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
   g_test_message ("%s", bl_inside_view_get_check_text (inside));
   g_assert_nonnull (strstr (bl_inside_view_get_check_text (inside), "ε = 0.001"));
+
+  /* A parameter chosen by its number: conv2's weight 3·(in·9) + 1·9 + 0·3 + 2 is the one
+   * checked, and named. */
+  {
+    NnParamLayer layers[NN_INSPECT_MAX_PARAM_LAYERS];
+    guint n = nn_inspect_param_layers (m, layers, G_N_ELEMENTS (layers)), conv2 = n;
+    gsize per_out, index;
+    char name[64];
+
+    for (guint l = 0; l < n; l++)
+      if (g_str_equal (layers[l].name, "conv2"))
+        conv2 = l;
+    g_assert_cmpuint (conv2, <, n);
+    per_out = layers[conv2].n_weights / (layers[conv2].size - layers[conv2].n_weights);
+    index = 3 * per_out + 1 * 9 + 0 * 3 + 2;
+    bl_inside_view_choose_param (inside, conv2, (int) index);
+    gtk_widget_activate_action (GTK_WIDGET (inside), "inside.check-gradient", NULL);
+    g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
+    g_snprintf (name, sizeof name, "conv2 weight [3, 1, 0, 2] on a batch");
+    g_test_message ("%s", bl_inside_view_get_check_text (inside));
+    g_assert_nonnull (strstr (bl_inside_view_get_check_text (inside), name));
+    /* Its bias 5 comes after its weights. */
+    bl_inside_view_choose_param (inside, conv2, (int) (layers[conv2].n_weights + 5));
+    gtk_widget_activate_action (GTK_WIDGET (inside), "inside.check-gradient", NULL);
+    g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
+    g_assert_nonnull (strstr (bl_inside_view_get_check_text (inside), "conv2 bias [5] on"));
+    scroll_to (inside, GTK_TYPE_SPIN_BUTTON, 0);
+    save (window, "inside-1280x720-normal-check.png");
+    bl_inside_view_choose_param (inside, n, -1);
+  }
+
+  /* A digit behind a cell of the confusion matrix, looked into: selected, then Look Inside
+   * in the cell window; the Inside tab shows its maps. */
+  {
+    BlDigitGrid *grid = NULL;
+    GtkWidget *button;
+    const BlDigitItem *item;
+    float expected[NN_IMAGE_SIZE];
+    guint8 label = 0, y;
+    guint32 first = 0;
+
+    for (int t = 0; t < 10 && (grid == NULL || bl_digit_grid_get_n_items (grid) == 0); t++)
+      grid = bl_mnist_page_open_cell (page, t, t, 2);
+    g_assert_nonnull (grid);
+    g_assert_cmpuint (bl_digit_grid_get_n_items (grid), >, 0);
+    button = find_button (gtk_widget_get_ancestor (GTK_WIDGET (grid), GTK_TYPE_WINDOW),
+                          "Look _Inside");
+    g_assert_nonnull (button);
+    g_assert_false (gtk_widget_get_sensitive (button));   /* nothing selected yet */
+    gtk_stack_set_visible_child_name (GTK_STACK (stack), "run");
+    item = bl_digit_grid_get_item (grid, MIN (1, bl_digit_grid_get_n_items (grid) - 1));
+    bl_digit_grid_set_selected (grid, (int) MIN (1, bl_digit_grid_get_n_items (grid) - 1));
+    g_assert_true (gtk_widget_get_sensitive (button));
+    save (gtk_widget_get_ancestor (GTK_WIDGET (grid), GTK_TYPE_WINDOW),
+          "cell-digits-selected.png");
+    g_signal_emit_by_name (button, "clicked");
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "inside");
+    g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
+    {
+      const NnSplit one = { 1, (guint8 *) item->pixels, &label };
+      nn_split_fill_batch (&one, &first, 1, expected, &y, 0, 0, 0);
+    }
+    cap = bl_inside_view_get_capture (inside);
+    g_assert_cmpmem (cap->maps[0].data, sizeof expected, expected, sizeof expected);
+    gtk_window_destroy (GTK_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (grid),
+                                                             GTK_TYPE_WINDOW)));
+  }
 
   /* Try It's switches: the image's own statistics change the answer's probabilities; dropout
    * on answers after its 30 passes, with their spread. */
@@ -230,7 +391,21 @@ test_inside_a_run (void)
   scroll_to (inside, GTK_TYPE_SCROLLED_WINDOW, 0);
   bl_test_iterate_until (never, page, 0.3);
   save (window, "inside-1024x600-projector-softmax-breakdown.png");
+  /* The gradient check's row at the smallest and the largest screens, projector mode on. */
+  bl_inside_view_choose_param (inside, 4, 7);
+  scroll_to (inside, GTK_TYPE_SPIN_BUTTON, 0);
+  save (window, "inside-1024x600-projector-check.png");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1920, 1080);
+  bl_test_iterate_until (never, page, 0.3);
+  scroll_to (inside, GTK_TYPE_SPIN_BUTTON, 0);
+  save (window, "inside-1920x1080-projector-check.png");
   g_settings_reset (settings, "projector-mode");
+  scroll_to (inside, GTK_TYPE_SPIN_BUTTON, 0);
+  save (window, "inside-1920x1080-normal-check.png");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
+  bl_test_iterate_until (never, page, 0.3);
+  scroll_to (inside, GTK_TYPE_SPIN_BUTTON, 0);
+  save (window, "inside-1024x600-normal-check.png");
 
   nn_capture_free (mine);
   nn_model_free (m);

@@ -186,6 +186,22 @@ flipping_toggled_cb (GtkCheckButton *check, GtkWidget *window)
   bl_cell_digits_window_set_only_flipping (window, gtk_check_button_get_active (check));
 }
 
+/* Look Inside: the selected digit goes to whoever listens on the grid (the page). */
+static void
+look_inside_clicked_cb (GtkButton *button, BlDigitGrid *grid)
+{
+  int selected = bl_digit_grid_get_selected (grid);
+
+  if (selected >= 0)
+    bl_digit_grid_activate (grid, (guint) selected);
+}
+
+static void
+grid_selected_cb (BlDigitGrid *grid, GParamSpec *pspec, GtkWidget *button)
+{
+  gtk_widget_set_sensitive (button, bl_digit_grid_get_selected (grid) >= 0);
+}
+
 /* The cell's count after each epoch, the shown one marked. */
 static GtkWidget *
 cell_history_chart (CellWindow *cw)
@@ -224,7 +240,7 @@ bl_cell_digits_window_new (GtkWindow *parent, NnDataset *data, GListModel *histo
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *scroller = gtk_scrolled_window_new ();
   GtkWidget *grid = bl_digit_grid_new ();
-  GtkWidget *flipping;
+  GtkWidget *flipping, *look_inside, *row;
   g_autofree char *title = NULL, *flipping_text = NULL;
   CellWindow *cw = g_new0 (CellWindow, 1);
 
@@ -255,9 +271,23 @@ bl_cell_digits_window_new (GtkWindow *parent, NnDataset *data, GListModel *histo
   flipping_text = g_strdup_printf (_("Only the digits that keep _flipping (changed %u times "
                                      "or more)"), BL_DIGIT_FLIPPING);
   flipping = gtk_check_button_new_with_mnemonic (flipping_text);
-  gtk_widget_set_margin_start (flipping, 12);
+  gtk_widget_set_hexpand (flipping, TRUE);
   g_signal_connect (flipping, "toggled", G_CALLBACK (flipping_toggled_cb), window);
-  gtk_box_append (GTK_BOX (box), flipping);
+  look_inside = gtk_button_new_with_mnemonic (_("Look _Inside"));
+  gtk_widget_set_tooltip_text (look_inside, _("The selected digit's feature maps, filters and "
+                                              "saliency on the Inside tab (a double click on a "
+                                              "digit does the same). Click a digit to select "
+                                              "it."));
+  gtk_widget_set_sensitive (look_inside, FALSE);
+  g_signal_connect (look_inside, "clicked", G_CALLBACK (look_inside_clicked_cb), grid);
+  g_signal_connect_object (grid, "notify::selected", G_CALLBACK (grid_selected_cb), look_inside,
+                           0);
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_set_margin_start (row, 12);
+  gtk_widget_set_margin_end (row, 12);
+  gtk_box_append (GTK_BOX (row), flipping);
+  gtk_box_append (GTK_BOX (row), look_inside);
+  gtk_box_append (GTK_BOX (box), row);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), grid);

@@ -38,7 +38,9 @@ guint      bl_cell_digits_collect (const NnSplit *test, const float *const *prob
                                    guint n_epochs, guint n_test, int truth, int predicted,
                                    gboolean only_flipping, BlDigitItem *items, guint *n_items);
 /* A window over @parent for the cell (@truth, @predicted) after @epoch of a run whose history
- * is @history (BlEpoch items) on @data's test set; it keeps references on both. */
+ * is @history (BlEpoch items) on @data's test set; it keeps references on both. A click selects
+ * a digit; its Look Inside button (or a double click) emits the grid's "digit-activated", for
+ * the owner to show that digit elsewhere: the window knows nothing of where. */
 GtkWidget *bl_cell_digits_window_new (GtkWindow *parent, NnDataset *data, GListModel *history,
                                       guint epoch, int truth, int predicted,
                                       BlDigitGrid **grid_out);

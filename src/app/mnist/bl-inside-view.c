@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bl-frame-pacer.h"
 #include "mnist/bl-inside-view.h"
 #include "nn-inspect.h"
 #include "widgets/bl-chart.h"
@@ -29,16 +30,19 @@ struct _BlInsideView {
   GtkLabel      *explain_label;
   BlFeatureMaps *filters;
   GtkDropDown   *class_choice;   /* 0: the network's answer, 1 + c: class c */
-  BlFeatureMaps *saliency;
-  BlFeatureMaps *occlusion;
+  BlFeatureMaps *saliency_maps;
+  BlFeatureMaps *occlusion_maps;
   GtkDropDown   *param_layer;
+  GtkSpinButton *param_index;
+  GtkCheckButton *param_random;
+  GtkLabel      *param_where;
   GtkLabel      *check_label;
   BlChart       *grad_chart;
   BlChart       *ratio_chart;
   BlChart       *hist_chart;
   guint          grad_series[NN_INSPECT_MAX_PARAM_LAYERS];
   guint          ratio_series[NN_INSPECT_MAX_PARAM_LAYERS];
-  guint          n_histograms;
+  GArray        *hist_curves;    /* HistCurve: one per network the histograms show */
 
   NnModel       *model;          /* the network's weights, for taking values apart */
   GBytes        *state;
@@ -59,7 +63,26 @@ struct _BlInsideView {
 
   GCancellable  *capture_job, *strip_job, *check_job;
   gboolean       capture_again;  /* a newer network came while a capture ran */
+
+  /* What the screen does not show yet: each a region of the page's pacer, so the view's
+   * changes never share a frame with the rest of the page's (bl-frame-pacer.h). */
+  BlFramePacer  *pacer;
+  GArray        *unshown_batches;   /* BatchPoint */
+  gboolean       strip_unshown;
+  float          strip_probs[NN_INSPECT_STRIP * NN_CLASSES];
+  guint          strip_epoch, strip_batch, strip_n_batches;   /* of the unshown answers */
+  gboolean       network_unshown;   /* the filters and the histogram */
+  gboolean       capture_unshown;   /* the maps, the saliency and the occlusion */
+  float          saliency[NN_IMAGE_SIZE], occlusion[NN_IMAGE_SIZE];
+  guint          capture_class;
 };
+
+typedef struct {
+  double x;
+  guint  n;
+  float  grad_norm[NN_INSPECT_MAX_PARAM_LAYERS];
+  float  update_ratio[NN_INSPECT_MAX_PARAM_LAYERS];
+} BatchPoint;
 
 G_DEFINE_FINAL_TYPE (BlInsideView, bl_inside_view, GTK_TYPE_WIDGET)
 
@@ -69,6 +92,7 @@ static GParamSpec *props[N_PROPS];
 static void show_map (BlInsideView *self);
 static void start_capture (BlInsideView *self, gboolean replace);
 static void show_filters (BlInsideView *self);
+static void schedule (BlInsideView *self);
 
 /* ------------------------------------------------------------------------------------------
  * Jobs: each owns copies of what it reads; results are dropped if cancelled meanwhile.
@@ -150,7 +174,6 @@ capture_done (GObject *source, GAsyncResult *res, gpointer data)
   BlInsideView *self;
   g_autoptr(GError) error = NULL;
   CaptureResult *r = g_task_propagate_pointer (G_TASK (res), &error);
-  char title[160];
 
   if (r == NULL)
     {
@@ -163,17 +186,43 @@ capture_done (GObject *source, GAsyncResult *res, gpointer data)
   g_clear_object (&self->capture_job);
   nn_capture_free (self->cap);
   self->cap = g_steal_pointer (&r->cap);
-  /* TRANSLATORS: the input-gradient map's title: the class */
-  g_snprintf (title, sizeof title, _("Gradient of class %u's score"), r->cls);
-  bl_feature_maps_set_maps (self->saliency, r->saliency, 1, NN_IMAGE_SIDE, NN_IMAGE_SIDE, title);
-  /* TRANSLATORS: the occlusion map's title: the class */
-  g_snprintf (title, sizeof title, _("Drop in class %u's probability"), r->cls);
-  bl_feature_maps_set_maps (self->occlusion, r->occlusion, 1, NN_IMAGE_SIDE, NN_IMAGE_SIDE,
-                            title);
-  show_map (self);
+  self->capture_class = r->cls;
+  memcpy (self->saliency, r->saliency, sizeof self->saliency);
+  memcpy (self->occlusion, r->occlusion, sizeof self->occlusion);
   capture_result_free (r);
+  self->capture_unshown = TRUE;
+  schedule (self);
   if (self->capture_again)
     start_capture (self, TRUE);
+}
+
+/* The capture on screen: its maps, its gradient and occlusion maps. */
+static gboolean
+capture_pending (gpointer data)
+{
+  return BL_INSIDE_VIEW (data)->capture_unshown;
+}
+
+static void
+show_capture (gpointer data)
+{
+  BlInsideView *self = data;
+  char title[160];
+
+  self->capture_unshown = FALSE;
+  if (self->cap)
+    {
+      /* TRANSLATORS: the input-gradient map's title: the class */
+      g_snprintf (title, sizeof title, _("Gradient of class %u's score"), self->capture_class);
+      bl_feature_maps_set_maps (self->saliency_maps, self->saliency, 1, NN_IMAGE_SIDE,
+                                NN_IMAGE_SIDE, title);
+      /* TRANSLATORS: the occlusion map's title: the class */
+      g_snprintf (title, sizeof title, _("Drop in class %u's probability"),
+                  self->capture_class);
+      bl_feature_maps_set_maps (self->occlusion_maps, self->occlusion, 1, NN_IMAGE_SIDE,
+                                NN_IMAGE_SIDE, title);
+    }
+  show_map (self);   /* without a capture: why there is none */
 }
 
 /* Starts the capture of the current digit with the current network. A new digit or class
@@ -249,8 +298,8 @@ strip_done (GObject *source, GAsyncResult *res, gpointer data)
   bl_digit_strip_set_digits (self->strip, &pixels[0][0], labels, job->n);
   if (!self->has_digit && job->n > 0)
     {
-      bl_digit_strip_set_selected (self->strip, 0);
       bl_inside_view_show_digit (self, pixels[0], labels[0]);
+      bl_digit_strip_set_selected (self->strip, 0);
     }
 }
 
@@ -314,9 +363,11 @@ describe_param (BlInsideView *self, gsize p, char *buf, gsize size)
       else if (g_str_equal (L->type, "BatchNorm2d"))
         g_snprintf (buf, size, _("%s γ [%zu]"), L->name, at);
       else
-        /* TRANSLATORS: a linear layer's weight: layer, output, input */
-        g_snprintf (buf, size, _("%s weight [%zu, %zu]"), L->name, at / NN_CLASSES,
-                    at % NN_CLASSES);
+        {
+          gsize inputs = L->n_weights / NN_CLASSES;   /* the last layer: one row per class */
+          /* TRANSLATORS: a linear layer's weight: layer, output, input */
+          g_snprintf (buf, size, _("%s weight [%zu, %zu]"), L->name, at / inputs, at % inputs);
+        }
       return;
     }
   g_snprintf (buf, size, "#%zu", p);
@@ -353,6 +404,71 @@ check_done (GObject *source, GAsyncResult *res, gpointer data)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "inside.check-gradient", TRUE);
 }
 
+/* The parameters the gradient check picks from for dropdown entry @layer: that layer's, or
+ * for "any layer" the whole network's. */
+static void
+param_range (BlInsideView *self, guint layer, gsize *offset, gsize *count)
+{
+  const NnParamLayer *last = &self->params[self->n_param_layers - 1];
+
+  if (layer >= self->n_param_layers)
+    {
+      *offset = 0;
+      *count = last->offset + last->size;
+    }
+  else
+    {
+      *offset = self->params[layer].offset;
+      *count = self->params[layer].size;
+    }
+}
+
+/* Says which parameter the check will take: the spin button's, or one drawn at random. */
+static void
+show_param_choice (BlInsideView *self)
+{
+  gsize offset, count;
+  gboolean random = gtk_check_button_get_active (self->param_random);
+  char where[96], text[160];
+
+  param_range (self, gtk_drop_down_get_selected (self->param_layer), &offset, &count);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->param_index), !random);
+  if (random)
+    /* TRANSLATORS: the gradient check's choice: how many parameters it draws from */
+    g_snprintf (text, sizeof text, _("one of %zu, drawn at each check"), count);
+  else
+    {
+      describe_param (self, offset + (gsize) gtk_spin_button_get_value_as_int (self->param_index),
+                      where, sizeof where);
+      /* TRANSLATORS: the parameter the gradient check takes, e.g. "conv2 weight [3, 1, 0, 2]" */
+      g_snprintf (text, sizeof text, _("checks %s"), where);
+    }
+  gtk_label_set_text (self->param_where, text);
+}
+
+static void
+param_index_cb (GtkSpinButton *spin, BlInsideView *self)
+{
+  show_param_choice (self);
+}
+
+static void
+param_random_cb (GtkCheckButton *check, BlInsideView *self)
+{
+  show_param_choice (self);
+}
+
+/* Another layer: the spin button counts its parameters. */
+static void
+update_param_range (BlInsideView *self)
+{
+  gsize offset, count;
+
+  param_range (self, gtk_drop_down_get_selected (self->param_layer), &offset, &count);
+  gtk_spin_button_set_range (self->param_index, 0, (double) count - 1);
+  show_param_choice (self);
+}
+
 static void
 check_gradient_action (GtkWidget *widget, const char *name, GVariant *param)
 {
@@ -373,15 +489,13 @@ check_gradient_action (GtkWidget *widget, const char *name, GVariant *param)
   for (guint i = 0; i < job->n; i++)
     idx[i] = i;
   nn_split_fill_batch (&self->data->train, idx, job->n, job->x, job->y, 0, 0, 0);
-  if (layer >= self->n_param_layers)
-    {
-      /* "Any layer": a parameter drawn from the whole network. */
-      job->param = g_random_int_range (0, (gint32) (self->params[self->n_param_layers - 1].offset
-                                                    + self->params[self->n_param_layers - 1].size));
-    }
-  else
-    job->param = self->params[layer].offset
-                 + (gsize) g_random_int_range (0, (gint32) self->params[layer].size);
+  {
+    gsize offset, count;
+    param_range (self, layer, &offset, &count);
+    job->param = offset + (gtk_check_button_get_active (self->param_random)
+                           ? (gsize) g_random_int_range (0, (gint32) count)
+                           : (gsize) gtk_spin_button_get_value_as_int (self->param_index));
+  }
   gtk_label_set_text (self->check_label, _("Computing…"));
   gtk_widget_action_set_enabled (widget, "inside.check-gradient", FALSE);
   self->check_job = g_cancellable_new ();
@@ -663,10 +777,10 @@ strip_digit_cb (BlDigitStrip *strip, guint position, BlInsideView *self)
 {
   if (position >= self->n_strip || self->data == NULL)
     return;
-  bl_digit_strip_set_selected (strip, (int) position);
   bl_inside_view_show_digit (self, self->data->test.images
                                    + (gsize) self->strip_index[position] * NN_IMAGE_SIZE,
                              self->data->test.labels[self->strip_index[position]]);
+  bl_digit_strip_set_selected (strip, (int) position);
 }
 
 static void
@@ -713,43 +827,99 @@ histogram_layer (BlInsideView *self)
 
 #define HIST_BINS 40
 
+typedef struct {
+  GBytes *state;
+  char    label[160];            /* its source */
+  double  x[HIST_BINS], y[HIST_BINS];
+  guint   id;                    /* the chart's series; G_MAXUINT: not on the chart yet */
+  GdkRGBA color;                 /* its own colour */
+} HistCurve;
+
+static void
+hist_curve_clear (HistCurve *c)
+{
+  g_bytes_unref (c->state);
+}
+
+static void
+clear_histograms (BlInsideView *self)
+{
+  bl_chart_clear (self->hist_chart);
+  g_array_set_size (self->hist_curves, 0);
+}
+
 /* The weights (not biases) of the chosen layer as a histogram, one curve per network handed
- * in: epoch after epoch the curves spread. Bins over ±the largest |weight| of this network. */
+ * in: epoch after epoch the curves spread. Bins over ±the largest |weight| of this network.
+ * Kept at once, every network's (a few hundred additions); drawn by show_histograms. */
 static void
 add_histogram (BlInsideView *self)
 {
   const NnParamLayer *L = &self->params[histogram_layer (self)];
   const float *w = nn_model_params (self->model) + L->offset;
-  double x[HIST_BINS], y[HIST_BINS] = { 0 }, vmax = 0;
-  char label[160];
-  guint id;
+  double vmax = 0;
+  HistCurve curve = { 0 };
 
+  for (guint i = 0; i < self->hist_curves->len; i++)
+    if (g_bytes_equal (g_array_index (self->hist_curves, HistCurve, i).state, self->state))
+      return;   /* shown before: an epoch replayed */
   for (gsize i = 0; i < L->n_weights; i++)
     vmax = MAX (vmax, fabs (w[i]));
   if (vmax == 0)
     return;
   for (int b = 0; b < HIST_BINS; b++)
-    x[b] = -vmax + (b + 0.5) * 2 * vmax / HIST_BINS;
+    curve.x[b] = -vmax + (b + 0.5) * 2 * vmax / HIST_BINS;
   for (gsize i = 0; i < L->n_weights; i++)
-    y[MIN (HIST_BINS - 1, (int) ((w[i] + vmax) / (2 * vmax) * HIST_BINS))]++;
+    curve.y[MIN (HIST_BINS - 1, (int) ((w[i] + vmax) / (2 * vmax) * HIST_BINS))]++;
   /* TRANSLATORS: a histogram's legend: the network's source ("this window's run, epoch 3") */
-  g_snprintf (label, sizeof label, "%s", self->source ? self->source : "");
-  id = bl_chart_add_series (self->hist_chart, label, NULL, BL_CHART_LINE_SOLID);
-  bl_chart_series_set_data (self->hist_chart, id, x, y, HIST_BINS);
-  self->n_histograms++;
+  g_snprintf (curve.label, sizeof curve.label, "%s", self->source ? self->source : "");
+  curve.state = g_bytes_ref (self->state);
+  curve.id = G_MAXUINT;
+  g_array_append_val (self->hist_curves, curve);
+}
+
+/* The curves not on the chart yet go on it; the shown network's keeps its colour and, when it
+ * is not the newest (an epoch replayed), the others fade. */
+static void
+show_histograms (BlInsideView *self)
+{
+  const NnParamLayer *L = &self->params[histogram_layer (self)];
+  guint shown = G_MAXUINT, n = self->hist_curves->len;
+  char title[160];
+
+  for (guint i = 0; i < n; i++)
+    {
+      HistCurve *c = &g_array_index (self->hist_curves, HistCurve, i);
+      if (c->id == G_MAXUINT)
+        {
+          c->id = bl_chart_add_series (self->hist_chart, c->label, NULL, BL_CHART_LINE_SOLID);
+          bl_chart_series_set_data (self->hist_chart, c->id, c->x, c->y, HIST_BINS);
+          bl_chart_get_series_color (self->hist_chart, i, &c->color);
+        }
+      if (self->state && shown == G_MAXUINT && g_bytes_equal (c->state, self->state))
+        shown = i;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      HistCurve *c = &g_array_index (self->hist_curves, HistCurve, i);
+      GdkRGBA color = c->color;
+      if (shown + 1 < n && i != shown)
+        color.alpha = 0.25;
+      bl_chart_series_set_color (self->hist_chart, c->id, &color);
+    }
   /* TRANSLATORS: the histogram chart's title: the layer */
-  g_snprintf (label, sizeof label, _("Weights of %s, one curve per network shown"), L->name);
-  bl_chart_set_title (self->hist_chart, label);
+  g_snprintf (title, sizeof title, _("Weights of %s, one curve per network shown"), L->name);
+  bl_chart_set_title (self->hist_chart, title);
 }
 
 static void
 param_layer_cb (GtkDropDown *drop, GParamSpec *pspec, BlInsideView *self)
 {
+  update_param_range (self);
   /* Another layer: its histograms start over from the network shown now. */
-  bl_chart_clear (self->hist_chart);
-  self->n_histograms = 0;
+  clear_histograms (self);
   if (self->state)
     add_histogram (self);
+  show_histograms (self);
 }
 
 static void
@@ -788,8 +958,9 @@ bl_inside_view_clear_run (BlInsideView *self)
       bl_chart_series_set_data (self->grad_chart, self->grad_series[l], NULL, NULL, 0);
       bl_chart_series_set_data (self->ratio_chart, self->ratio_series[l], NULL, NULL, 0);
     }
-  bl_chart_clear (self->hist_chart);
-  self->n_histograms = 0;
+  clear_histograms (self);
+  g_array_set_size (self->unshown_batches, 0);
+  self->strip_unshown = FALSE;
   bl_digit_strip_set_probs (self->strip, NULL, 0);
 }
 
@@ -843,7 +1014,31 @@ bl_inside_view_set_network (BlInsideView *self, GBytes *state, const char *sourc
   else
     add_histogram (self);
   start_capture (self, state == NULL);
-  show_map (self);
+  /* The filters and the histogram are the new network's in the next paced frame; the maps
+   * wait for its capture (drawn now, they would be the old network's maps under the new
+   * network's name, and drawn twice). */
+  self->network_unshown = TRUE;
+  if (self->capture_job == NULL)
+    self->capture_unshown = TRUE;
+  schedule (self);
+}
+
+static gboolean
+network_pending (gpointer data)
+{
+  return BL_INSIDE_VIEW (data)->network_unshown;
+}
+
+static void
+show_network (gpointer data)
+{
+  BlInsideView *self = data;
+
+  self->network_unshown = FALSE;
+  show_histograms (self);
+  show_filters (self);
+  if (self->cap == NULL && !self->capture_unshown)
+    show_map (self);   /* "Looking inside…" or "No network yet" */
 }
 
 void
@@ -852,32 +1047,109 @@ bl_inside_view_add_batches (BlInsideView *self, const NnBatchReport *reports, gu
   g_return_if_fail (BL_IS_INSIDE_VIEW (self));
   for (guint i = 0; i < n; i++)
     {
-      double x = (double) (reports[i].epoch - 1) * reports[i].n_batches + reports[i].batch;
-      for (guint l = 0; l < MIN (reports[i].n_param_layers, self->n_param_layers); l++)
-        {
-          bl_chart_series_append (self->grad_chart, self->grad_series[l], x,
-                                  reports[i].grad_norm[l]);
-          bl_chart_series_append (self->ratio_chart, self->ratio_series[l], x,
-                                  reports[i].update_ratio[l]);
-        }
+      BatchPoint p;
+      p.x = (double) (reports[i].epoch - 1) * reports[i].n_batches + reports[i].batch;
+      p.n = MIN (reports[i].n_param_layers, self->n_param_layers);
+      memcpy (p.grad_norm, reports[i].grad_norm, sizeof p.grad_norm);
+      memcpy (p.update_ratio, reports[i].update_ratio, sizeof p.update_ratio);
+      g_array_append_val (self->unshown_batches, p);
     }
   for (guint i = n; i-- > 0;)
     if (reports[i].n_strip > 0)
       {
-        char text[256];
         if (reports[i].n_strip != self->n_strip)
-          return;   /* another data set's strip */
-        bl_digit_strip_set_probs (self->strip, reports[i].strip_probs, reports[i].n_strip);
+          break;   /* another data set's strip */
+        memcpy (self->strip_probs, reports[i].strip_probs, sizeof self->strip_probs);
         self->strip_updates++;
-        /* TRANSLATORS: the strip's caption: right answers, total, epoch, batch, batches */
-        g_snprintf (text, sizeof text, _("Twenty test digits, one typical and one hard per "
-                                         "class: %u of %u right after epoch %u, batch %u of %u. "
-                                         "Click one to look inside."),
-                    bl_digit_strip_get_n_right (self->strip), self->n_strip, reports[i].epoch,
-                    reports[i].batch, reports[i].n_batches);
-        gtk_label_set_text (self->strip_label, text);
-        return;
+        self->strip_epoch = reports[i].epoch;
+        self->strip_batch = reports[i].batch;
+        self->strip_n_batches = reports[i].n_batches;
+        self->strip_unshown = TRUE;
+        break;
       }
+  schedule (self);
+}
+
+static gboolean
+batches_pending (gpointer data)
+{
+  return BL_INSIDE_VIEW (data)->unshown_batches->len > 0;
+}
+
+static void
+show_batches (gpointer data)
+{
+  BlInsideView *self = data;
+
+  for (guint i = 0; i < self->unshown_batches->len; i++)
+    {
+      const BatchPoint *p = &g_array_index (self->unshown_batches, BatchPoint, i);
+      for (guint l = 0; l < p->n; l++)
+        {
+          bl_chart_series_append (self->grad_chart, self->grad_series[l], p->x, p->grad_norm[l]);
+          bl_chart_series_append (self->ratio_chart, self->ratio_series[l], p->x,
+                                  p->update_ratio[l]);
+        }
+    }
+  g_array_set_size (self->unshown_batches, 0);
+}
+
+static gboolean
+strip_pending (gpointer data)
+{
+  return BL_INSIDE_VIEW (data)->strip_unshown;
+}
+
+static void
+show_strip (gpointer data)
+{
+  BlInsideView *self = data;
+
+  char text[256];
+
+  self->strip_unshown = FALSE;
+  bl_digit_strip_set_probs (self->strip, self->strip_probs, self->n_strip);
+  /* TRANSLATORS: the strip's caption: right answers, total, epoch, batch, batches */
+  g_snprintf (text, sizeof text, _("Twenty test digits, one typical and one hard per class: %u "
+                                   "of %u right after epoch %u, batch %u of %u. Click one to "
+                                   "look inside."),
+              bl_digit_strip_get_n_right (self->strip), self->n_strip, self->strip_epoch,
+              self->strip_batch, self->strip_n_batches);
+  gtk_label_set_text (self->strip_label, text);
+}
+
+/* Through the page's pacer while the view is on screen; off screen (another tab) or without
+ * a pacer, at once: drawing nothing costs nothing, and the pacer's frames go to what is seen. */
+static void
+schedule (BlInsideView *self)
+{
+  if (self->pacer && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    bl_frame_pacer_schedule (self->pacer);
+  else
+    while (strip_pending (self) || batches_pending (self) || network_pending (self) ||
+           capture_pending (self))
+      {
+        if (strip_pending (self))
+          show_strip (self);
+        if (batches_pending (self))
+          show_batches (self);
+        if (network_pending (self))
+          show_network (self);
+        if (capture_pending (self))
+          show_capture (self);
+      }
+}
+
+void
+bl_inside_view_set_pacer (BlInsideView *self, BlFramePacer *pacer)
+{
+  g_return_if_fail (BL_IS_INSIDE_VIEW (self));
+  g_return_if_fail (self->pacer == NULL);
+  self->pacer = g_object_ref (pacer);
+  bl_frame_pacer_add_region (pacer, 60, strip_pending, show_strip, self);
+  bl_frame_pacer_add_region (pacer, 70, batches_pending, show_batches, self);
+  bl_frame_pacer_add_region (pacer, 80, network_pending, show_network, self);
+  bl_frame_pacer_add_region (pacer, 90, capture_pending, show_capture, self);
 }
 
 void
@@ -887,6 +1159,7 @@ bl_inside_view_show_digit (BlInsideView *self, const guint8 *pixels, int label)
   normalise (self->digit, pixels);
   self->digit_label = label;
   self->has_digit = TRUE;
+  bl_digit_strip_set_selected (self->strip, -1);   /* the strip's caller marks its own */
   start_capture (self, TRUE);
 }
 
@@ -932,8 +1205,8 @@ bl_inside_view_set_projector_mode (BlInsideView *self, gboolean projector_mode)
   bl_digit_strip_set_projector_mode (self->strip, projector_mode);
   bl_feature_maps_set_projector_mode (self->maps, projector_mode);
   bl_feature_maps_set_projector_mode (self->filters, projector_mode);
-  bl_feature_maps_set_projector_mode (self->saliency, projector_mode);
-  bl_feature_maps_set_projector_mode (self->occlusion, projector_mode);
+  bl_feature_maps_set_projector_mode (self->saliency_maps, projector_mode);
+  bl_feature_maps_set_projector_mode (self->occlusion_maps, projector_mode);
   bl_chart_set_projector_mode (self->grad_chart, projector_mode);
   bl_chart_set_projector_mode (self->ratio_chart, projector_mode);
   bl_chart_set_projector_mode (self->hist_chart, projector_mode);
@@ -948,10 +1221,23 @@ bl_inside_view_set_settings (BlInsideView *self, GSettings *settings)
     g_settings_bind (settings, "projector-mode", self, "projector-mode", G_SETTINGS_BIND_GET);
 }
 
+void
+bl_inside_view_choose_param (BlInsideView *self, guint layer, int index)
+{
+  g_return_if_fail (BL_IS_INSIDE_VIEW (self));
+  gtk_drop_down_set_selected (self->param_layer, MIN (layer, self->n_param_layers));
+  if (index >= 0)
+    gtk_spin_button_set_value (self->param_index, index);
+  gtk_check_button_set_active (self->param_random, index < 0);
+}
+
 gboolean
 bl_inside_view_is_idle (BlInsideView *self)
 {
-  return self->capture_job == NULL && self->strip_job == NULL && self->check_job == NULL;
+  /* and all of it on screen */
+  return self->capture_job == NULL && self->strip_job == NULL && self->check_job == NULL &&
+         !self->strip_unshown && self->unshown_batches->len == 0 && !self->network_unshown &&
+         !self->capture_unshown;
 }
 
 const NnCapture *
@@ -964,6 +1250,24 @@ const char *
 bl_inside_view_get_explanation (BlInsideView *self)
 {
   return gtk_label_get_text (self->explain_label);
+}
+
+const char *
+bl_inside_view_get_source (BlInsideView *self)
+{
+  return self->source;
+}
+
+BlFeatureMaps *
+bl_inside_view_get_filters (BlInsideView *self)
+{
+  return self->filters;
+}
+
+BlChart *
+bl_inside_view_get_histograms (BlInsideView *self)
+{
+  return self->hist_chart;
 }
 
 const char *
@@ -1007,6 +1311,13 @@ bl_inside_view_set_property (GObject *object, guint id, const GValue *value, GPa
 }
 
 static void
+bl_inside_view_unmap (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (bl_inside_view_parent_class)->unmap (widget);
+  schedule (BL_INSIDE_VIEW (widget));   /* what was pending, at once */
+}
+
+static void
 bl_inside_view_dispose (GObject *object)
 {
   BlInsideView *self = BL_INSIDE_VIEW (object);
@@ -1022,6 +1333,9 @@ bl_inside_view_dispose (GObject *object)
   g_clear_object (&self->capture_job);
   g_clear_object (&self->strip_job);
   g_clear_object (&self->check_job);
+  if (self->pacer)
+    bl_frame_pacer_remove_regions (self->pacer, self);
+  g_clear_object (&self->pacer);
   gtk_widget_dispose_template (GTK_WIDGET (object), BL_TYPE_INSIDE_VIEW);
   /* GTK 4.8 leaves the template's top-level children parented. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
@@ -1039,6 +1353,8 @@ bl_inside_view_finalize (GObject *object)
   g_clear_pointer (&self->state, g_bytes_unref);
   g_clear_pointer (&self->data, nn_dataset_unref);
   g_free (self->source);
+  g_array_unref (self->hist_curves);
+  g_array_unref (self->unshown_batches);
   G_OBJECT_CLASS (bl_inside_view_parent_class)->finalize (object);
 }
 
@@ -1052,6 +1368,7 @@ bl_inside_view_class_init (BlInsideViewClass *klass)
   object_class->set_property = bl_inside_view_set_property;
   object_class->dispose = bl_inside_view_dispose;
   object_class->finalize = bl_inside_view_finalize;
+  widget_class->unmap = bl_inside_view_unmap;
   props[PROP_PROJECTOR_MODE] = g_param_spec_boolean ("projector-mode", NULL, NULL, FALSE,
                                                      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
                                                      | G_PARAM_EXPLICIT_NOTIFY);
@@ -1070,9 +1387,14 @@ bl_inside_view_class_init (BlInsideViewClass *klass)
   CHILD (explain_label);
   CHILD (filters);
   CHILD (class_choice);
-  CHILD (saliency);
-  CHILD (occlusion);
+  gtk_widget_class_bind_template_child_full (widget_class, "saliency", FALSE,
+                                             G_STRUCT_OFFSET (BlInsideView, saliency_maps));
+  gtk_widget_class_bind_template_child_full (widget_class, "occlusion", FALSE,
+                                             G_STRUCT_OFFSET (BlInsideView, occlusion_maps));
   CHILD (param_layer);
+  CHILD (param_index);
+  CHILD (param_random);
+  CHILD (param_where);
   CHILD (check_label);
   CHILD (grad_chart);
   CHILD (ratio_chart);
@@ -1082,6 +1404,8 @@ bl_inside_view_class_init (BlInsideViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, layer_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, pixel_cb);
   gtk_widget_class_bind_template_callback (widget_class, class_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, param_index_cb);
+  gtk_widget_class_bind_template_callback (widget_class, param_random_cb);
   gtk_widget_class_install_action (widget_class, "inside.check-gradient", NULL,
                                    check_gradient_action);
   gtk_widget_class_set_css_name (widget_class, "insideview");
@@ -1102,6 +1426,9 @@ bl_inside_view_init (BlInsideView *self)
   }
   self->model = nn_model_new (1, 1, 1, NULL);
   g_assert (self->model != NULL);
+  self->hist_curves = g_array_new (FALSE, FALSE, sizeof (HistCurve));
+  self->unshown_batches = g_array_new (FALSE, FALSE, sizeof (BatchPoint));
+  g_array_set_clear_func (self->hist_curves, (GDestroyNotify) hist_curve_clear);
   self->sel_c = -1;
   self->digit_label = -1;
   self->n_param_layers = nn_inspect_param_layers (self->model, self->params,
@@ -1129,9 +1456,10 @@ bl_inside_view_init (BlInsideView *self)
   fill_layer_box (self);
   setup_learning_charts (self);
   g_signal_connect (self->param_layer, "notify::selected", G_CALLBACK (param_layer_cb), self);
+  update_param_range (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "inside.check-gradient", FALSE);
-  bl_feature_maps_set_max_tile (self->saliency, 168);
-  bl_feature_maps_set_max_tile (self->occlusion, 168);
+  bl_feature_maps_set_max_tile (self->saliency_maps, 168);
+  bl_feature_maps_set_max_tile (self->occlusion_maps, 168);
   bl_feature_maps_set_max_tile (self->filters, 96);
   show_map (self);
 }

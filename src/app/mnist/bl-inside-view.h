@@ -14,8 +14,11 @@
 
 #include <gtk/gtk.h>
 
+#include "bl-frame-pacer.h"
 #include "nn-dataset.h"
 #include "nn-trainer.h"
+#include "widgets/bl-chart.h"
+#include "widgets/bl-feature-maps.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +26,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BlInsideView, bl_inside_view, BL, INSIDE_VIEW, GtkWidget)
 
 GtkWidget *bl_inside_view_new          (void);
+/* Its regions (the strip, the per-batch charts, the network's filters and histogram, a
+ * capture's maps) join @pacer (the page's): what lands in the view is drawn a region per
+ * frame. Call once; without a pacer everything is drawn at once. */
+void       bl_inside_view_set_pacer    (BlInsideView *self, BlFramePacer *pacer);
 /* The data set the strip comes from (NULL: none); the strip is chosen in a task. */
 void       bl_inside_view_set_dataset  (BlInsideView *self, NnDataset *data);
 /* The network to look into (NULL: none yet) and whose it is. */
@@ -32,7 +39,8 @@ void       bl_inside_view_add_batches  (BlInsideView *self, const NnBatchReport 
                                         guint n);
 /* A new run starts: the per-layer charts, the histograms and the strip's answers start over. */
 void       bl_inside_view_clear_run    (BlInsideView *self);
-/* Looks into @pixels (28×28, 0 background … 255 ink); @label the truth or −1. */
+/* Looks into @pixels (28×28, 0 background … 255 ink); @label the truth or −1. No digit of the
+ * strip is marked any more (its own clicks mark theirs). */
 void       bl_inside_view_show_digit   (BlInsideView *self, const guint8 *pixels, int label);
 /* Looks into an image already prepared as the network sees it (28×28, normalised): the
  * drawing on Try It. */
@@ -41,6 +49,10 @@ void       bl_inside_view_show_input   (BlInsideView *self, const float *x);
 void       bl_inside_view_select_map   (BlInsideView *self, guint map);
 /* Takes value (c, y, x) of the shown map apart. */
 void       bl_inside_view_select_pixel (BlInsideView *self, int c, int y, int x);
+/* The gradient check's parameter: entry @layer of its layer list (the parameter layers in
+ * order, then "any layer"), the @index-th of its parameters (weights, then biases), or a random
+ * one for @index −1. */
+void       bl_inside_view_choose_param (BlInsideView *self, guint layer, int index);
 void       bl_inside_view_set_projector_mode (BlInsideView *self, gboolean projector_mode);
 void       bl_inside_view_set_settings (BlInsideView *self, GSettings *settings);
 
@@ -49,6 +61,11 @@ gboolean   bl_inside_view_is_idle      (BlInsideView *self);
 const NnCapture *bl_inside_view_get_capture (BlInsideView *self);
 const char *bl_inside_view_get_explanation (BlInsideView *self);
 const char *bl_inside_view_get_check_text  (BlInsideView *self);
+/* Whose network is shown ("this window's run, epoch 2 (replayed)"); the filters; the
+ * histograms (one curve per network, the replayed one in colour, the others faded). */
+const char *bl_inside_view_get_source      (BlInsideView *self);
+BlFeatureMaps *bl_inside_view_get_filters  (BlInsideView *self);
+BlChart    *bl_inside_view_get_histograms  (BlInsideView *self);
 guint      bl_inside_view_get_strip_updates (BlInsideView *self);
 
 G_END_DECLS

@@ -113,7 +113,33 @@ show_controls (gpointer data)
   gtk_widget_set_sensitive (GTK_WIDGET (self->recipe_form), !self->controls_shown_locked);
 }
 
-/* Try It and Save answer with @state from now on. */
+/* The Inside view looks into the epoch This Run's replay slider shows when a student moved
+ * it back, else into the page's network. */
+static void
+show_inside_network (BlMnistPage *self)
+{
+  guint replayed = bl_run_view_get_replayed_epoch (self->run_view);
+  BlTrainingRun *run = bl_run_view_get_run (self->run_view);
+  GListModel *history = run ? bl_training_run_get_history (run) : NULL;
+
+  if (replayed > 0 && history && replayed <= g_list_model_get_n_items (history))
+    {
+      g_autoptr(BlEpoch) epoch = g_list_model_get_item (history, replayed - 1);
+      g_autofree char *source = g_strdup_printf (_("this window's run, epoch %u (replayed)"),
+                                                 replayed);
+      bl_inside_view_set_network (self->inside_view, bl_epoch_get_state (epoch), source);
+    }
+  else
+    bl_inside_view_set_network (self->inside_view, self->state, self->state_source);
+}
+
+static void
+replayed_epoch_cb (BlRunView *view, GParamSpec *pspec, BlMnistPage *self)
+{
+  show_inside_network (self);
+}
+
+/* Try It and Save answer with @state from now on; Inside too unless it replays an epoch. */
 static void
 set_network (BlMnistPage *self, GBytes *state, const char *source)
 {
@@ -122,7 +148,7 @@ set_network (BlMnistPage *self, GBytes *state, const char *source)
   g_free (self->state_source);
   self->state_source = g_strdup (source);
   bl_try_it_set_network (self->try_it, state, source);
-  bl_inside_view_set_network (self->inside_view, state, source);
+  show_inside_network (self);
 }
 
 /* The strip's answers ride on the batch reports. */
@@ -438,6 +464,21 @@ bl_mnist_page_is_view_current (BlMnistPage *self)
  * The digits behind a cell of the confusion matrix
  */
 
+/* A digit of the cell window, looked into: the Inside tab of the main window. */
+static void
+cell_digit_activated_cb (BlDigitGrid *grid, guint position, BlMnistPage *self)
+{
+  const BlDigitItem *item = bl_digit_grid_get_item (grid, position);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (item == NULL)
+    return;
+  gtk_stack_set_visible_child_name (self->view_stack, "inside");
+  bl_inside_view_show_digit (self->inside_view, item->pixels, item->label);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_present (GTK_WINDOW (root));
+}
+
 BlDigitGrid *
 bl_mnist_page_open_cell (BlMnistPage *self, int truth, int predicted, guint epoch)
 {
@@ -456,6 +497,8 @@ bl_mnist_page_open_cell (BlMnistPage *self, int truth, int predicted, guint epoc
                                                  bl_training_run_get_history (self->run),
                                                  epoch, truth, predicted, &grid);
   g_object_add_weak_pointer (G_OBJECT (self->cell_window), (gpointer *) &self->cell_window);
+  g_signal_connect_object (grid, "digit-activated", G_CALLBACK (cell_digit_activated_cb), self,
+                           0);
   gtk_window_present (GTK_WINDOW (self->cell_window));
   return grid;
 }
@@ -854,9 +897,12 @@ bl_mnist_page_init (BlMnistPage *self)
   bl_frame_pacer_add_region (self->pacer, 0, controls_pending, show_controls, self);
   bl_run_status_set_pacer (self->run_status, self->pacer);
   bl_run_view_set_pacer (self->run_view, self->pacer);
+  bl_inside_view_set_pacer (self->inside_view, self->pacer);
   /* The panel can outlive the page: a folder still being read holds it. */
   g_signal_connect_object (self->data_panel, "notify::dataset", G_CALLBACK (dataset_changed_cb),
                            self, 0);
+  g_signal_connect_object (self->run_view, "notify::replayed-epoch",
+                           G_CALLBACK (replayed_epoch_cb), self, 0);
   load_bundled_model (self);
   update_actions (self);
 }

@@ -50,6 +50,7 @@ struct _BlRunView {
   guint            loss_shown, acc_shown, slider_shown;   /* epochs of history on each */
   guint            best_marked;      /* the epoch the accuracy chart marks as best */
   gboolean         moving_slider;    /* the matrix region, not a student, moves the slider */
+  guint            replayed;         /* "replayed-epoch": the slider's epoch when not the newest */
   guint            batch_raw, batch_smooth, test_loss, train_acc, test_acc;
 };
 
@@ -57,6 +58,22 @@ G_DEFINE_FINAL_TYPE (BlRunView, bl_run_view, GTK_TYPE_WIDGET)
 
 enum { SIGNAL_CELL_ACTIVATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
+enum { PROP_0, PROP_REPLAYED_EPOCH, N_PROPS };
+static GParamSpec *props[N_PROPS];
+
+/* The one place "replayed-epoch" is decided: the slider's epoch when a student moved it off
+ * the newest shown, else 0. */
+static void
+update_replayed (BlRunView *self)
+{
+  guint shown = bl_run_view_get_shown_epoch (self);
+  guint replayed = shown && shown != self->slider_shown ? shown : 0;
+
+  if (replayed == self->replayed)
+    return;
+  self->replayed = replayed;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REPLAYED_EPOCH]);
+}
 
 static guint
 n_epochs (BlRunView *self)
@@ -267,6 +284,7 @@ show_matrix (gpointer data)
       self->moving_slider = FALSE;
       show_confusion_of_epoch (self, 0);
       self->to_clear &= ~CLEAR_MATRIX;
+      update_replayed (self);
       if (n == 0)
         return;
     }
@@ -279,6 +297,7 @@ show_matrix (gpointer data)
     gtk_range_set_value (GTK_RANGE (self->epoch_scale), n);
   self->moving_slider = FALSE;
   show_confusion_of_epoch (self, bl_run_view_get_shown_epoch (self));
+  update_replayed (self);
 }
 
 static void
@@ -377,6 +396,13 @@ bl_run_view_set_log_scale (BlRunView *self, gboolean log_scale)
   bl_chart_set_log_y (self->loss_chart, log_scale);
 }
 
+guint
+bl_run_view_get_replayed_epoch (BlRunView *self)
+{
+  g_return_val_if_fail (BL_IS_RUN_VIEW (self), 0);
+  return self->replayed;
+}
+
 gboolean
 bl_run_view_get_log_scale (BlRunView *self)
 {
@@ -420,6 +446,7 @@ epoch_scale_cb (GtkRange *range, BlRunView *self)
   /* A student replaying: the charts follow at once. */
   mark_replayed_epoch (self->acc_chart, bl_run_view_get_shown_epoch (self));
   mark_replayed_epoch (self->loss_chart, bl_run_view_get_shown_epoch (self));
+  update_replayed (self);
 }
 
 /* A click on an epoch chart replays that epoch in the matrix. */
@@ -533,12 +560,26 @@ bl_run_view_finalize (GObject *object)
 }
 
 static void
+bl_run_view_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  if (id == PROP_REPLAYED_EPOCH)
+    g_value_set_uint (value, BL_RUN_VIEW (object)->replayed);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
+static void
 bl_run_view_class_init (BlRunViewClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = bl_run_view_dispose;
   G_OBJECT_CLASS (klass)->finalize = bl_run_view_finalize;
+  G_OBJECT_CLASS (klass)->get_property = bl_run_view_get_property;
+  props[PROP_REPLAYED_EPOCH] = g_param_spec_uint ("replayed-epoch", NULL, NULL, 0, G_MAXUINT, 0,
+                                                  G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                                                  G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, props);
   g_type_ensure (BL_TYPE_CHART);
   g_type_ensure (BL_TYPE_CONFUSION_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -22,6 +22,9 @@ void           bl_run_view_set_run     (BlRunView *self, BlTrainingRun *run);
 BlTrainingRun *bl_run_view_get_run     (BlRunView *self);
 /* The epoch the matrix shows (the slider's), 0 when none. */
 guint          bl_run_view_get_shown_epoch (BlRunView *self);
+/* Property "replayed-epoch" (read-only, notifies): the epoch a student moved the replay slider
+ * back to, 0 while it follows the newest. */
+guint          bl_run_view_get_replayed_epoch (BlRunView *self);
 /* Both loss charts together (each chart's own menu switches it alone). */
 void           bl_run_view_set_log_scale (BlRunView *self, gboolean log_scale);
 gboolean       bl_run_view_get_log_scale (BlRunView *self);

@@ -16,6 +16,7 @@
 struct _BlDigitGrid {
   GtkWidget    parent_instance;
   BlDigitItem *items;
+  int          selected;      /* −1: none */
   guint        n_items;
   gboolean     projector_mode;
   int          cell_w;        /* 0: to be measured */
@@ -167,7 +168,81 @@ bl_digit_grid_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     }
   else
     bl_digit_grid_render (self, cr, w);
+  if (self->selected >= 0 && (guint) self->selected < self->n_items)
+    {
+      /* The selected digit framed in the theme's blue, as the strip marks its own. */
+      guint cols = columns_for (self, w);
+      cairo_set_source_rgb (cr, 0, 0.447, 0.698);
+      cairo_set_line_width (cr, 3);
+      cairo_rectangle (cr, (self->selected % cols) * CELL_W + 2.5,
+                       (self->selected / cols) * CELL_H + 1.5, CELL_W - 5, CELL_H - 3);
+      cairo_stroke (cr);
+    }
   cairo_destroy (cr);
+}
+
+enum { PROP_0, PROP_SELECTED, N_PROPS };
+static GParamSpec *props[N_PROPS];
+enum { SIGNAL_DIGIT_ACTIVATED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* The item under (@x, @y) of the widget, or −1. */
+static int
+item_at (BlDigitGrid *self, double x, double y)
+{
+  guint cols = columns_for (self, gtk_widget_get_width (GTK_WIDGET (self)));
+  guint col, row, i;
+
+  if (x < 0 || y < 0)
+    return -1;
+  col = (guint) (x / CELL_W);
+  row = (guint) (y / CELL_H);
+  i = row * cols + col;
+  return col < cols && i < self->n_items ? (int) i : -1;
+}
+
+/* The arrows move the selection, Enter looks inside the selected digit. */
+static gboolean
+key_cb (GtkEventControllerKey *keys, guint keyval, guint keycode, GdkModifierType state,
+        BlDigitGrid *self)
+{
+  int cols = (int) columns_for (self, gtk_widget_get_width (GTK_WIDGET (self)));
+  int at = self->selected, step;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Left:  step = -1; break;
+    case GDK_KEY_Right: step = 1; break;
+    case GDK_KEY_Up:    step = -cols; break;
+    case GDK_KEY_Down:  step = cols; break;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_space:
+      if (at >= 0)
+        bl_digit_grid_activate (self, (guint) at);
+      return at >= 0;
+    default:
+      return FALSE;
+    }
+  if (self->n_items == 0)
+    return FALSE;
+  at = at < 0 ? 0 : CLAMP (at + step, 0, (int) self->n_items - 1);
+  bl_digit_grid_set_selected (self, at);
+  return TRUE;
+}
+
+/* A click selects a digit, a double click looks inside it. */
+static void
+click_cb (GtkGestureClick *gesture, int n_press, double x, double y, BlDigitGrid *self)
+{
+  int i = item_at (self, x, y);
+
+  if (i < 0)
+    return;
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  bl_digit_grid_set_selected (self, i);
+  if (n_press == 2)
+    bl_digit_grid_activate (self, (guint) i);
 }
 
 static GtkSizeRequestMode
@@ -210,8 +285,35 @@ bl_digit_grid_finalize (GObject *object)
 }
 
 static void
+bl_digit_grid_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  if (id == PROP_SELECTED)
+    g_value_set_int (value, BL_DIGIT_GRID (object)->selected);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
+static void
+bl_digit_grid_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
+{
+  if (id == PROP_SELECTED)
+    bl_digit_grid_set_selected (BL_DIGIT_GRID (object), g_value_get_int (value));
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
+static void
 bl_digit_grid_class_init (BlDigitGridClass *klass)
 {
+  G_OBJECT_CLASS (klass)->get_property = bl_digit_grid_get_property;
+  G_OBJECT_CLASS (klass)->set_property = bl_digit_grid_set_property;
+  props[PROP_SELECTED] = g_param_spec_int ("selected", NULL, NULL, -1, BL_DIGIT_GRID_MAX - 1, -1,
+                                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                           G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, props);
+  signals[SIGNAL_DIGIT_ACTIVATED] =
+    g_signal_new ("digit-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
   GTK_WIDGET_CLASS (klass)->snapshot = bl_digit_grid_snapshot;
   GTK_WIDGET_CLASS (klass)->measure = bl_digit_grid_measure;
   GTK_WIDGET_CLASS (klass)->css_changed = bl_digit_grid_css_changed;
@@ -224,6 +326,15 @@ bl_digit_grid_class_init (BlDigitGridClass *klass)
 static void
 bl_digit_grid_init (BlDigitGrid *self)
 {
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
+  self->selected = -1;
+  g_signal_connect (click, "pressed", G_CALLBACK (click_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
 }
 
 GtkWidget *
@@ -247,6 +358,7 @@ bl_digit_grid_set_items (BlDigitGrid *self, const BlDigitItem *items, guint n)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, summary,
                                   -1);
   gtk_widget_queue_resize (GTK_WIDGET (self));
+  bl_digit_grid_set_selected (self, -1);
 }
 
 guint
@@ -262,4 +374,39 @@ bl_digit_grid_set_projector_mode (BlDigitGrid *self, gboolean projector_mode)
   self->projector_mode = !!projector_mode;
   self->cell_w = 0;
   gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+void
+bl_digit_grid_set_selected (BlDigitGrid *self, int position)
+{
+  g_return_if_fail (BL_IS_DIGIT_GRID (self));
+  if (position >= (int) self->n_items)
+    position = -1;
+  if (position == self->selected)
+    return;
+  self->selected = MAX (position, -1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SELECTED]);
+}
+
+int
+bl_digit_grid_get_selected (BlDigitGrid *self)
+{
+  g_return_val_if_fail (BL_IS_DIGIT_GRID (self), -1);
+  return self->selected;
+}
+
+const BlDigitItem *
+bl_digit_grid_get_item (BlDigitGrid *self, guint position)
+{
+  g_return_val_if_fail (BL_IS_DIGIT_GRID (self), NULL);
+  return position < self->n_items ? &self->items[position] : NULL;
+}
+
+void
+bl_digit_grid_activate (BlDigitGrid *self, guint position)
+{
+  g_return_if_fail (BL_IS_DIGIT_GRID (self));
+  if (position < self->n_items)
+    g_signal_emit (self, signals[SIGNAL_DIGIT_ACTIVATED], 0, position);
 }

@@ -27,7 +27,18 @@ void       bl_digit_grid_set_items  (BlDigitGrid *self, const BlDigitItem *items
 guint      bl_digit_grid_get_n_items (BlDigitGrid *self);
 /* Larger digits and type, for a projector. */
 void       bl_digit_grid_set_projector_mode (BlDigitGrid *self, gboolean projector_mode);
+/* Property "selected" (int, −1: none): the digit a click or the arrow keys picked, framed.
+ * Reset by set_items. */
+void       bl_digit_grid_set_selected (BlDigitGrid *self, int position);
+int        bl_digit_grid_get_selected (BlDigitGrid *self);
+/* The item at @position, or NULL; (transfer none), valid until the next set_items. */
+const BlDigitItem *bl_digit_grid_get_item (BlDigitGrid *self, guint position);
+/* Emits "digit-activated" for @position (a double click does, and its owner's buttons). */
+void       bl_digit_grid_activate   (BlDigitGrid *self, guint position);
 /* Draws the grid @width pixels wide into @cr (export, tests); returns the height used. */
 int        bl_digit_grid_render     (BlDigitGrid *self, cairo_t *cr, int width);
+
+/* Signal "digit-activated" (guint position): a digit was double-clicked, or Enter pressed on
+ * the selected one, or bl_digit_grid_activate called: to be looked into. */
 
 G_END_DECLS

@@ -338,6 +338,9 @@ void
 bl_feature_maps_set_maps (BlFeatureMaps *self, const float *data, int c, int h, int w,
                           const char *title)
 {
+  gboolean same_shape = self->data != NULL && data != NULL && c == self->c && h == self->h &&
+                        w == self->w;
+
   g_return_if_fail (BL_IS_FEATURE_MAPS (self));
   g_clear_pointer (&self->data, g_free);
   g_clear_pointer (&self->tiles, cairo_surface_destroy);
@@ -358,7 +361,12 @@ bl_feature_maps_set_maps (BlFeatureMaps *self, const float *data, int c, int h, 
     self->sel_c = -1;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   title ? title : "", -1);
-  gtk_widget_queue_resize (GTK_WIDGET (self));
+  /* The size follows the shape alone: new values of the same shape (every epoch's maps) are
+   * a redraw, not a relayout of everything around. */
+  if (same_shape)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+  else
+    gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 void
@@ -389,4 +397,21 @@ double
 bl_feature_maps_get_scale (BlFeatureMaps *self)
 {
   return self->vmax;
+}
+
+const float *
+bl_feature_maps_get_data (BlFeatureMaps *self, int *c, int *h, int *w)
+{
+  g_return_val_if_fail (BL_IS_FEATURE_MAPS (self), NULL);
+  *c = self->data ? self->c : 0;
+  *h = self->data ? self->h : 0;
+  *w = self->data ? self->w : 0;
+  return self->data;
+}
+
+const char *
+bl_feature_maps_get_title (BlFeatureMaps *self)
+{
+  g_return_val_if_fail (BL_IS_FEATURE_MAPS (self), NULL);
+  return self->title;
 }

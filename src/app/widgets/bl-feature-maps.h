@@ -25,6 +25,9 @@ void       bl_feature_maps_set_max_tile  (BlFeatureMaps *self, int side);
 void       bl_feature_maps_set_projector_mode (BlFeatureMaps *self, gboolean projector_mode);
 /* The scale's half-width (the largest |value|), for tests. */
 double     bl_feature_maps_get_scale     (BlFeatureMaps *self);
+/* What it was handed last (NULL: nothing), and its title; for tests. */
+const float *bl_feature_maps_get_data    (BlFeatureMaps *self, int *c, int *h, int *w);
+const char *bl_feature_maps_get_title    (BlFeatureMaps *self);
 /* Draws into @cr @width wide (tests, export); returns the height used. */
 int        bl_feature_maps_render        (BlFeatureMaps *self, cairo_t *cr, int width);
 /* The cell under (x, y) in a drawing @width wide; FALSE if none. */
