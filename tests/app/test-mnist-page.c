@@ -904,9 +904,9 @@ watch_a_run (int width, int height, gboolean projector, const char *view)
    * runs, since one run's worst turn on a shared machine is noise, not a regression. */
   g_assert_cmpint (gaps.max_busy, <, 50 * 1000 * SLOWDOWN);
   /* Wall time also counts the scheduler lending the core to the training threads or to other
-   * jobs on a shared machine: a generous line that a run on the main thread (seconds) or a
-   * blocking Stop would still cross. */
-  g_assert_cmpint (gaps.max_gap, <, 250 * 1000 * SLOWDOWN);
+   * jobs on a shared machine (a loaded CI machine saw 300–630 ms): a line that only waiting
+   * on the trainer (a lock held for an epoch, a join: seconds) would cross. */
+  g_assert_cmpint (gaps.max_gap, <, 1500 * 1000 * SLOWDOWN);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
