@@ -401,6 +401,57 @@ ledger_column_cells (BlBackpropPage *page, const char *header)
   return cells;
 }
 
+/* Whether the ledger cell of row @k, column @col is wholly in view: inside the ledger's
+ * scrolled window, right of the pinned iteration column and below the header. */
+static gboolean
+cell_in_view (BlBackpropPage *page, BlToyColumn col, guint k)
+{
+  GtkWidget *ledger = GTK_WIDGET (bl_backprop_page_get_ledger_view (page));
+  GtkWidget *scroller = gtk_widget_get_ancestor (ledger, GTK_TYPE_SCROLLED_WINDOW);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autoptr(GtkColumnViewColumn) first =
+    g_list_model_get_item (gtk_column_view_get_columns (GTK_COLUMN_VIEW (ledger)), 0);
+  double pinned = gtk_column_view_column_get_fixed_width (first);
+  GtkWidget *header = find_label_text (ledger, bl_toy_column_label (col));
+  graphene_rect_t head_b;
+
+  g_assert_nonnull (header);
+  g_assert_true (gtk_widget_compute_bounds (header, scroller, &head_b));
+  collect_labels (ledger, "numeric", labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *l = g_ptr_array_index (labels, i);
+      graphene_rect_t b;
+      if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (l), "ledger-row")) != k + 1 ||
+          GPOINTER_TO_INT (g_object_get_data (G_OBJECT (l), "ledger-column")) != (int) col)
+        continue;
+      g_assert_true (gtk_widget_compute_bounds (l, scroller, &b));
+      g_test_message ("cell (%u, %s) at %.0f,%.0f %.0f×%.0f in a %d×%d ledger (pinned %.0f)",
+                      k, bl_toy_column_label (col), b.origin.x, b.origin.y, b.size.width,
+                      b.size.height, gtk_widget_get_width (scroller),
+                      gtk_widget_get_height (scroller), pinned);
+      return b.origin.x >= pinned - 1 &&
+             b.origin.x + b.size.width <= gtk_widget_get_width (scroller) + 1 &&
+             b.origin.y >= head_b.origin.y + head_b.size.height - 1 &&
+             b.origin.y + b.size.height <= gtk_widget_get_height (scroller) + 1;
+    }
+  g_test_message ("no cell (%u, %s) exists", k, bl_toy_column_label (col));
+  return FALSE;
+}
+
+typedef struct {
+  BlBackpropPage *page;
+  BlToyColumn col;
+  guint row;
+} CellWait;
+
+static gboolean
+cell_shown (gpointer data)
+{
+  CellWait *w = data;
+  return cell_in_view (w->page, w->col, w->row);
+}
+
 /* The Network choosers: an activation is stored in the settings and reaches every run and the
  * formula panel; the update-order mistake marks the cells it changes (the hidden gradients of
  * row 0, everything of row 1 downstream of w1…w4) and draws each rate's correct curve dashed
@@ -490,6 +541,16 @@ test_divergence_marked (void)
   const char *banner;
 
   g_assert_null (bl_backprop_page_get_banner_text (page));
+  /* The ledger scrolled away to its far right and bottom, where a class may have left it. */
+  {
+    GtkWidget *scroller = gtk_widget_get_ancestor (
+      GTK_WIDGET (bl_backprop_page_get_ledger_view (page)), GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
+    GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+    gtk_adjustment_set_value (h, gtk_adjustment_get_upper (h));
+    gtk_adjustment_set_value (v, gtk_adjustment_get_upper (v) / 2);
+    g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+  }
   gtk_drop_down_set_selected (bl_network_options_get_dropdown (options, "hidden"), BL_TOY_ACT_TANH);
   gtk_drop_down_set_selected (bl_network_options_get_dropdown (options, "output"), BL_TOY_ACT_TANH);
   bl_backprop_page_set_learning_rates (page, lrs, 1);
@@ -516,6 +577,19 @@ test_divergence_marked (void)
     g_assert_nonnull (strstr (banner, update));
     g_assert_nonnull (strstr (banner, " − 50 · "));
     g_test_message ("first growth at iteration %u, %s moved most", k, header);
+    /* The page goes to that cell: its row current, its weight explained, both in view. */
+    g_assert_cmpuint (bl_backprop_page_get_current (page), ==, k);
+    {
+      g_autofree char *title = g_strdup_printf ("%s at iteration %u,", header, k);
+      g_assert_true (g_str_has_prefix (bl_backprop_page_get_formula_text (page, 0), title));
+    }
+    g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+    for (guint c = 0; c < BL_TOY_N_COLS; c++)
+      if (bl_toy_column_is_param (c) && bl_toy_param_gradient (c) == who)
+        {
+          CellWait w = { page, c, k };
+          g_assert_true (bl_test_iterate_until (cell_shown, &w, 5));
+        }
     g_assert_cmpuint (k, <, 12);   /* the row is in view at the top of the ledger */
       {
         const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
@@ -651,6 +725,25 @@ test_walk_through (void)
       if (step->phase == BL_TOY_PHASE_FORWARD)
         g_assert_cmpuint (first_backward, ==, G_MAXUINT);
       g_assert_cmpint (bl_network_view_get_focus (view), ==, step->unit);
+      /* Every step marks a ledger cell whose column the ledger has, and the panel explains
+       * it; a δ (no column of its own) says which cell is marked for it. */
+      g_assert_cmpuint (step->ledger_column, <, BL_TOY_N_COLS);
+      g_assert_nonnull (find_label_text (GTK_WIDGET (bl_backprop_page_get_ledger_view (page)),
+                                         bl_toy_column_label (step->ledger_column)));
+      {
+        g_autofree char *title = g_strdup_printf ("%s at iteration 0,",
+                                                  bl_toy_column_label (step->ledger_column));
+        g_assert_true (g_str_has_prefix (bl_backprop_page_get_formula_text (page, 0), title));
+      }
+      if (step->column == BL_TOY_N_COLS)
+        g_assert_nonnull (strstr (bl_step_through_get_text (walk), "no column of its own"));
+      if (step->delta == BL_TOY_DELTA_O1)
+        {
+          /* δo1 marks ∂E/∂w5 (δo1 · a_h1), scrolled into view. */
+          CellWait w = { page, BL_TOY_COL_DW5, 0 };
+          g_assert_cmpint (step->ledger_column, ==, BL_TOY_COL_DW5);
+          g_assert_true (bl_test_iterate_until (cell_shown, &w, 5));
+        }
       if (i == first_backward + 1)
         {
           const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";

@@ -113,6 +113,8 @@ struct _BlBackpropPage {
    * (its cell and its gradient's are marked); BL_TOY_N_COLS when it did not diverge. */
   BlToyColumn    blown_param;
   guint          blown_row;
+  /* A divergence newly found: the next update of the view goes to its cell. */
+  gboolean       divergence_pending;
   GtkLabel      *params_error;
   GtkBox        *lr_box;
   GtkEntry      *lr_add_entry;
@@ -155,6 +157,7 @@ struct _BlBackpropPage {
   guint          widths_idle;
   guint          tick_id;
   guint          scroll_idle;
+  BlToyColumn    scroll_col;    /* a column the ledger scrolls sideways into view, or N_COLS */
   gint64         play_last_us;
   double         play_carry;
   /* exports */
@@ -224,6 +227,8 @@ static void
 update_stop_banner (BlBackpropPage *self)
 {
   g_autoptr(GString) text = g_string_new (self->notice);
+  BlToyColumn was_param = self->blown_param;
+  guint was_row = self->blown_row;
 
   self->blown_param = BL_TOY_N_COLS;
 
@@ -257,6 +262,11 @@ update_stop_banner (BlBackpropPage *self)
         }
       bl_toy_divergence_clear (&d);
     }
+  /* A new divergence is shown where it happened (its row current, its weight explained and in
+   * view); the same one found again leaves the class where it is. */
+  if (self->blown_param != BL_TOY_N_COLS &&
+      (self->blown_param != was_param || self->blown_row != was_row))
+    self->divergence_pending = TRUE;
   show_banner (self, text->len ? text->str : NULL);
 }
 
@@ -815,10 +825,40 @@ update_formula_panel (BlBackpropPage *self)
     gtk_widget_set_visible (GTK_WIDGET (self->check_label), FALSE);
 }
 
+/* Scroll the ledger sideways so column @col is in view, right of the pinned iteration column:
+ * by as little as it takes. Its place is the sum of the widths before it (fixed widths, set by
+ * column_widths_cb, which is what the view allocates). */
+static void
+scroll_ledger_to_column (BlBackpropPage *self, BlToyColumn col)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_hadjustment (self->ledger_scroller);
+  GListModel *columns = gtk_column_view_get_columns (self->ledger_view);
+  double pinned = gtk_widget_get_width (GTK_WIDGET (self->iteration_scroller));
+  double x = 0, w = -1, value = gtk_adjustment_get_value (adj);
+  double page = gtk_adjustment_get_page_size (adj), upper = gtk_adjustment_get_upper (adj);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns) && w < 0; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item (columns, i);
+      int width = gtk_column_view_column_get_fixed_width (c);
+      if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (c), "ledger-column")) == (int) col)
+        w = width;
+      else
+        x += width;
+    }
+  if (w < 0 || upper <= page)
+    return;
+  if (x + w > value + page)
+    value = x + w - page;
+  if (x < value + pinned)
+    value = x - pinned;
+  gtk_adjustment_set_value (adj, CLAMP (value, 0, upper - page));
+}
+
 /* Scroll the ledger so the current row is in view (GTK 4.8 has no
- * gtk_column_view_scroll_to). Runs after layout: right after the model changed, the list's
- * adjustment still describes the old rows. The iteration column follows (its adjustment is
- * bound to this one). */
+ * gtk_column_view_scroll_to), and the column asked for (self->scroll_col). Runs after layout:
+ * right after the model changed, the list's adjustment still describes the old rows. The
+ * iteration column follows (its adjustment is bound to this one). */
 static gboolean
 scroll_ledger_idle_cb (gpointer data)
 {
@@ -830,6 +870,11 @@ scroll_ledger_idle_cb (gpointer data)
   double row_h, top, value;
 
   self->scroll_idle = 0;
+  if (self->scroll_col != BL_TOY_N_COLS)
+    {
+      scroll_ledger_to_column (self, self->scroll_col);
+      self->scroll_col = BL_TOY_N_COLS;
+    }
   if (n == 0 || upper <= page)
     return G_SOURCE_REMOVE;
   k = MIN (k, n - 1);
@@ -903,8 +948,9 @@ follow_ledger_cb (gpointer data)
 static void update_formula_panel (BlBackpropPage *self);
 static void mark_selected_column (BlBackpropPage *self);
 
-/* A step of the walk through: its unit and weights on the diagram, its column in the ledger
- * and the formula panel (a δ, which is no column, leaves the panel as it was). */
+/* A step of the walk through: its unit and weights on the diagram, its cell in the ledger
+ * (scrolled into view) and the formula panel. A δ, which is no column, marks the first column
+ * whose formula uses it. */
 static void
 walk_step_cb (BlStepThrough *walk, BlBackpropPage *self)
 {
@@ -913,11 +959,16 @@ walk_step_cb (BlStepThrough *walk, BlBackpropPage *self)
   if (step == NULL)
     return;
   bl_network_view_set_focus (self->network_view, step->unit, step->edges[0], step->edges[1]);
-  if (step->column < BL_TOY_N_COLS && step->column != self->selected_col)
+  if (step->ledger_column < BL_TOY_N_COLS)
     {
-      self->selected_col = step->column;
+      self->scroll_col = step->ledger_column;
+      scroll_ledger_later (self);
+    }
+  if (step->ledger_column < BL_TOY_N_COLS && step->ledger_column != self->selected_col)
+    {
+      self->selected_col = step->ledger_column;
       mark_selected_column (self);
-      bl_network_view_set_highlight (self->network_view, step->column);
+      bl_network_view_set_highlight (self->network_view, step->ledger_column);
       update_formula_panel (self);
     }
 }
@@ -987,6 +1038,15 @@ update_current_view (BlBackpropPage *self)
 
   if (run == NULL)
     return;
+  if (self->divergence_pending)
+    {
+      /* The cell that blew up: its row current, its weight explained, both in view. */
+      self->divergence_pending = FALSE;
+      self->current = MIN (self->blown_row, bl_ledger_shown_rows (run) - 1);
+      self->selected_col = self->blown_param;
+      mark_selected_column (self);
+      self->scroll_col = self->blown_param;
+    }
   k = MIN (self->current, bl_ledger_shown_rows (run) - 1);
 
   follow_ledger (self);
@@ -2491,6 +2551,7 @@ bl_backprop_page_init (BlBackpropPage *self)
   self->show_sidebar = TRUE;
   self->selected_col = BL_TOY_COL_E_TOTAL;
   self->blown_param = BL_TOY_N_COLS;
+  self->scroll_col = BL_TOY_N_COLS;
   self->eps = 1e-3;
   bl_toy_params_init_preset (&self->params, BL_TOY_PRESET_CLASSROOM);
 

@@ -69,6 +69,18 @@ show_step (BlStepThrough *self)
                                                  phase_name (step));
     g_autofree char *text = g_strdup_printf ("%s\n%s", step->formula,
                                              step->substituted ? step->substituted : "");
+    /* A δ has no ledger column: say which cell is marked for it, and why. */
+    if (step->column >= BL_TOY_N_COLS && step->ledger_column < BL_TOY_N_COLS)
+      {
+        g_autofree char *where = g_strdup_printf (_("%s has no column of its own in the "
+                                                    "ledger; the cell marked is %s, whose "
+                                                    "formula uses it."),
+                                                  step->name,
+                                                  bl_toy_column_label (step->ledger_column));
+        char *both = g_strdup_printf ("%s\n%s", text, where);
+        g_free (text);
+        text = both;
+      }
     gtk_label_set_text (self->position_label, position);
     gtk_label_set_text (self->step_label, text);
   }
