@@ -132,6 +132,47 @@ open_tool (BlWindow *window, const char *action, const char *key)
 }
 
 static gboolean
+window_gone (gpointer data)
+{
+  GtkWidget **window = data;
+  return *window == NULL || !gtk_widget_get_visible (*window);
+}
+
+/* Esc, as the window's key handling takes it: the shortcut its controllers have for Escape
+ * (a GtkWindow has none of its own) is activated, and the window must close. Fails when no
+ * shortcut has that trigger. */
+static void
+assert_escape_closes (GtkWindow *window)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  GtkShortcutTrigger *esc = gtk_keyval_trigger_new (GDK_KEY_Escape, 0);
+  GtkWidget *alive = GTK_WIDGET (window);
+  gboolean pressed = FALSE;
+
+  g_object_add_weak_pointer (G_OBJECT (alive), (gpointer *) &alive);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !pressed; i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+      if (!GTK_IS_SHORTCUT_CONTROLLER (c))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (c)) && !pressed; j++)
+        {
+          g_autoptr(GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (c), j);
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (sc), esc))
+            pressed = gtk_shortcut_action_activate (gtk_shortcut_get_action (sc), 0,
+                                                    GTK_WIDGET (window),
+                                                    gtk_shortcut_get_arguments (sc));
+        }
+    }
+  g_object_unref (esc);
+  if (!pressed)
+    g_error ("%s has no shortcut for Escape", G_OBJECT_TYPE_NAME (window));
+  g_assert_true (bl_test_iterate_until (window_gone, &alive, 5));
+  if (alive)
+    g_object_remove_weak_pointer (G_OBJECT (alive), (gpointer *) &alive);
+}
+
+static gboolean
 check_idle (gpointer w)
 {
   return !bl_sheet_check_window_is_busy (w);
@@ -292,9 +333,11 @@ test_check_mapping (void)
   g_assert_true (bl_test_iterate_until (check_idle, tool, 60));
   if (bl_sheet_check_window_get_state (tool, 0) != BL_SHEET_FILE_MATCHES)
     g_error ("%s", bl_sheet_check_window_get_summary (tool, 0));
-  /* Checked again, with the mapping kept: the map button reopens it with the same choices. */
+  /* Checked again, with the mapping kept: the map button reopens it with the same choices;
+   * Esc closes it. */
   dialog = BL_SHEET_MAP_DIALOG (bl_sheet_check_window_open_mapping (tool, 0));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (dialog)));
+  assert_escape_closes (GTK_WINDOW (dialog));
   gtk_window_destroy (GTK_WINDOW (tool));
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
@@ -534,6 +577,32 @@ test_screens (void)
   }
 }
 
+/* Esc closes each of the four windows, as it closes a dialog (each .ui gives its window a
+ * managed GtkShortcutController: Escape → window.close). */
+static void
+test_escape_closes (void)
+{
+  static const char *const actions[] = { "win.check-sheet", "win.epsilon", "win.landscape",
+                                         "win.worksheet" };
+  static const char *const keys[] = { "bl-tool-check-sheet", "bl-tool-epsilon",
+                                      "bl-tool-landscape", "bl-tool-worksheet" };
+  g_autoptr(BlApplication) app = bl_application_new ();
+  g_autoptr(GError) error = NULL;
+  BlWindow *window;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_application_activate (G_APPLICATION (app));
+  window = BL_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  for (guint t = 0; t < G_N_ELEMENTS (actions); t++)
+    {
+      GtkWindow *tool = open_tool (window, actions[t], keys[t]);
+      g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (tool)));
+      assert_escape_closes (tool);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -545,6 +614,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/tools/epsilon", test_epsilon);
   g_test_add_func ("/app/tools/landscape", test_landscape);
   g_test_add_func ("/app/tools/worksheet", test_worksheet);
+  g_test_add_func ("/app/tools/escape-closes", test_escape_closes);
   g_test_add_func ("/app/tools/screens", test_screens);
   return g_test_run ();
 }
