@@ -2364,8 +2364,18 @@ bl_backprop_page_size_allocate (GtkWidget *widget, int width, int height, int ba
 static void
 bl_backprop_page_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
 {
+  BlBackpropPage *self = BL_BACKPROP_PAGE (widget);
+  double em;
+
   GTK_WIDGET_CLASS (bl_backprop_page_parent_class)->css_changed (widget, change);
-  queue_column_widths (BL_BACKPROP_PAGE (widget));
+  queue_column_widths (self);
+  /* Projector mode's larger font: the sidebar gives way now, before the larger minimum sizes
+   * of the diagram and the ledger are measured with it (later, they would have widened the
+   * window past a 1024-pixel screen, and the wider window kept the sidebar). */
+  em = bl_text_font_px (gtk_widget_get_pango_context (widget));
+  if (!self->sidebar_chosen && gtk_widget_get_width (widget) > 0 &&
+      gtk_widget_get_width (widget) < SIDEBAR_MIN_EMS * em)
+    set_show_sidebar (self, FALSE);
 }
 
 static void
