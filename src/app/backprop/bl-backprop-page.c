@@ -137,6 +137,9 @@ struct _BlBackpropPage {
   GtkLabel      *chain_label;
   GtkLabel      *paths_label;
   GtkLabel      *check_label;
+  GtkLabel      *walk_position;
+  GtkLabel      *walk_text;
+  GtkWidget     *walk_separator;
 
   /* the model */
   GSettings     *settings;
@@ -665,7 +668,8 @@ static gboolean
 refit_formulas_cb (gpointer data)
 {
   BlBackpropPage *self = data;
-  GtkLabel *labels[] = { self->formula_label, self->substituted_label, self->chain_label };
+  GtkLabel *labels[] = { self->formula_label, self->substituted_label, self->chain_label,
+                         self->walk_text };
 
   self->refit_idle = 0;
   self->formula_width = gtk_widget_get_width (GTK_WIDGET (self->formula_label));
@@ -958,6 +962,12 @@ walk_step_cb (BlStepThrough *walk, BlBackpropPage *self)
 
   if (step == NULL)
     return;
+  /* The step's text heads the formula panel, over the marked cell's formula. */
+  gtk_label_set_text (self->walk_position, bl_step_through_get_position (walk));
+  set_formula_text (self->walk_text, bl_step_through_get_text (walk));
+  gtk_widget_set_visible (GTK_WIDGET (self->walk_position), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->walk_text), TRUE);
+  gtk_widget_set_visible (self->walk_separator, TRUE);
   bl_network_view_set_focus (self->network_view, step->unit, step->edges[0], step->edges[1]);
   if (step->ledger_column < BL_TOY_N_COLS)
     {
@@ -984,8 +994,13 @@ walk_active_cb (BlStepThrough *walk, GParamSpec *pspec, BlBackpropPage *self)
   if (active)
     update_current_view (self);
   else
-    bl_network_view_set_focus (self->network_view, BL_TOY_UNIT_NONE, BL_TOY_N_COLS,
-                               BL_TOY_N_COLS);
+    {
+      bl_network_view_set_focus (self->network_view, BL_TOY_UNIT_NONE, BL_TOY_N_COLS,
+                                 BL_TOY_N_COLS);
+      gtk_widget_set_visible (GTK_WIDGET (self->walk_position), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->walk_text), FALSE);
+      gtk_widget_set_visible (self->walk_separator, FALSE);
+    }
 }
 
 /* → and ←: through the steps while walking, else → steps an iteration. */
@@ -2225,8 +2240,9 @@ export_ledger (BlBackpropPage *self, BlBackpropExportKind kind, const char *path
  */
 
 /* Below this width (in the page's font) the sidebar starts hidden, so the diagram, the chart and
- * the ledger keep a readable size: a 1024-pixel projector in projector mode, for one. */
-#define SIDEBAR_MIN_EMS 60
+ * the ledger keep a readable size: a 1024- or 1280-pixel projector in projector mode (1,300 px
+ * there; the diagram needs about 690 px for 14-pixel text), for one. */
+#define SIDEBAR_MIN_EMS 66
 
 static void set_show_sidebar (BlBackpropPage *self, gboolean show);
 
@@ -2282,8 +2298,8 @@ bl_backprop_page_set_property (GObject *object, guint id, const GValue *value,
 
 /* The panes share the page in fixed proportions as the window changes size, until the teacher
  * drags one (then it keeps its place): the sidebar at its natural width (at most a third), the
- * diagram and the chart halves of the upper part, the ledger above half of the height, the
- * formula panel a third of the width beside it. */
+ * diagram and the chart halves of the upper part, the ledger below half of the height (less
+ * where the diagram needs it), the formula panel a third of the width beside it. */
 enum { PANE_SIDEBAR, PANE_TOP, PANE_VERTICAL, PANE_LEDGER };
 
 static void
@@ -2348,8 +2364,20 @@ bl_backprop_page_size_allocate (GtkWidget *widget, int width, int height, int ba
       }
   if (end_w > 0 && paned_h > 0)
     {
+      GtkWidget *walk = gtk_widget_get_parent (GTK_WIDGET (self->step_through));
+      int walk_h, top = paned_h * 13 / 25;
+
       place_pane (self, self->top_paned, PANE_TOP, end_w * 11 / 20);
-      place_pane (self, self->vpaned, PANE_VERTICAL, paned_h * 13 / 25);
+      /* The diagram's text at its floor (14 px in projector mode) needs a height of its own
+       * with the walk's bar under it: the upper half grows to give it, while the ledger keeps
+       * two fifths of the height (a third while walking through, when the marked cell's row
+       * is all it must show). */
+      gtk_widget_measure (walk, GTK_ORIENTATION_VERTICAL,
+                          gtk_paned_get_position (self->top_paned), NULL, &walk_h, NULL, NULL);
+      top = MAX (top, MIN (bl_network_view_get_floor_height (self->network_view) + walk_h,
+                           paned_h * (bl_step_through_get_active (self->step_through) ? 2 : 3) /
+                           (bl_step_through_get_active (self->step_through) ? 3 : 5)));
+      place_pane (self, self->vpaned, PANE_VERTICAL, top);
       place_pane (self, self->ledger_paned, PANE_LEDGER, end_w * 2 / 3);
     }
   gtk_widget_allocate (box, width, height, baseline, NULL);
@@ -2500,6 +2528,9 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   CHILD (log_toggle);
   CHILD (ledger_run_dropdown);
   CHILD (iteration_scroller);
+  CHILD (walk_position);
+  CHILD (walk_text);
+  CHILD (walk_separator);
   CHILD (iteration_view);
   CHILD (ledger_scroller);
   CHILD (ledger_view);
@@ -2619,6 +2650,9 @@ bl_backprop_page_init (BlBackpropPage *self)
                     self);
   g_signal_connect (self->network_options, "changed", G_CALLBACK (network_options_changed_cb),
                     self);
+  /* The step's text goes to the formula panel: under the diagram it took the height the
+   * diagram's text needs on a 600-pixel projector. */
+  bl_step_through_set_show_detail (self->step_through, FALSE);
   g_signal_connect (self->step_through, "step-changed", G_CALLBACK (walk_step_cb), self);
   g_signal_connect (self->predict_panel, "hidden-changed",
                     G_CALLBACK (predict_hidden_changed_cb), self);

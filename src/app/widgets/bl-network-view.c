@@ -107,6 +107,8 @@ circle_overlap (const Box *a, const Box *c)
   double cx = c->x + c->w / 2, cy = c->y + c->h / 2, r = c->w / 2, hits = 0;
   const int n = 8;
 
+  double d;
+
   if (overlap (a, c) == 0)
     return 0;
   for (int i = 0; i < n; i++)
@@ -115,7 +117,9 @@ circle_overlap (const Box *a, const Box *c)
         double x = a->x + (i + 0.5) * a->w / n, y = a->y + (j + 0.5) * a->h / n;
         hits += hypot (x - cx, y - cy) < r;
       }
-  return hits * a->w * a->h / (n * n);
+  /* A corner that reaches into the circle between the samples counts too, by its depth. */
+  d = hypot (CLAMP (cx, a->x, a->x + a->w) - cx, CLAMP (cy, a->y, a->y + a->h) - cy);
+  return MAX (hits * a->w * a->h / (n * n), d < r ? (r - d) * MIN (a->w, a->h) : 0);
 }
 
 static Box
@@ -326,39 +330,48 @@ compute_layout_at (BlNetworkView *self, BlTextPainter *tp, int width, int height
         double x0 = l->x[edge_from[k]], y0 = l->y[edge_from[k]];
         double x1 = l->x[edge_to[k]], y1 = l->y[edge_to[k]];
         double best = INFINITY;
-        int bw, bh;
+        char text[112];
 
-        chip_text (self, k, TRUE, l->chip_text[k], sizeof l->chip_text[k]);
-        bl_text_measure (tp, f * LABEL_SCALE, TRUE, l->chip_text[k], &bw, &bh);
-        if (bw + f * 0.6 > gap && !self->show_backward)
+        /* One line where it fits between the units; two ("w1" over its value) where it does
+         * not, or where the narrower label finds a clearer place. */
+        for (int form = 0; form < 2 && best >= 1; form++)
           {
-            chip_text (self, k, FALSE, l->chip_text[k], sizeof l->chip_text[k]);
-            bl_text_measure (tp, f * LABEL_SCALE, TRUE, l->chip_text[k], &bw, &bh);
-          }
-        bw += f * 0.6;
-        bh += f * 0.2;
-        for (guint i = 0; i < G_N_ELEMENTS (ts) && best > 0; i++)
-          for (int side = 0; side < 3 && best > 0; side++)
-            {
-              /* On the line, or just above or below it (horizontal edges only). */
-              double dy = side == 0 ? 0 : (side == 1 ? -1 : 1) * (bh / 2 + l->line_scale * 3);
-              Box b;
-              double cost = 0;
-              if (side > 0 && y0 != y1)
-                continue;
-              b = (Box) { x0 + ts[i] * (x1 - x0) - bw / 2, y0 + ts[i] * (y1 - y0) + dy - bh / 2,
-                          bw, bh };
-              for (guint t = 0; t < n_taken; t++)
-                cost += t < n_nodes ? circle_overlap (&b, &taken[t]) : overlap (&b, &taken[t]);
-              if (b.x < 0 || b.x + b.w > width || b.y < 0 || b.y + b.h > height)
-                cost += bw * bh;
-              cost += 1e-3 * i + 1e-4 * side;   /* ties: the middle, on the line */
-              if (cost < best)
+            gboolean one_line = form == 0;
+            int bw, bh;
+
+            if (self->show_backward && form > 0)
+              break;
+            chip_text (self, k, one_line, text, sizeof text);
+            bl_text_measure (tp, f * LABEL_SCALE, TRUE, text, &bw, &bh);
+            if (one_line && bw + f * 0.6 > gap && !self->show_backward)
+              continue;
+            bw += f * 0.6;
+            bh += f * 0.2;
+            for (guint i = 0; i < G_N_ELEMENTS (ts); i++)
+              for (int side = 0; side < 3; side++)
                 {
-                  best = cost;
-                  l->chip[k] = b;
+                  /* On the line, or just above or below it (horizontal edges only). */
+                  double dy = side == 0 ? 0 : (side == 1 ? -1 : 1) * (bh / 2 + l->line_scale * 3);
+                  Box b;
+                  double cost = 0;
+                  if (side > 0 && y0 != y1)
+                    continue;
+                  b = (Box) { x0 + ts[i] * (x1 - x0) - bw / 2,
+                              y0 + ts[i] * (y1 - y0) + dy - bh / 2, bw, bh };
+                  for (guint t = 0; t < n_taken; t++)
+                    cost += t < n_nodes ? circle_overlap (&b, &taken[t]) : overlap (&b, &taken[t]);
+                  if (b.x < 0 || b.x + b.w > width || b.y < 0 || b.y + b.h > height)
+                    cost += bw * bh;
+                  /* ties: the middle, on the line, on one line */
+                  cost += 1e-3 * i + 1e-4 * side + 1e-2 * form;
+                  if (cost < best)
+                    {
+                      best = cost;
+                      l->chip[k] = b;
+                      g_strlcpy (l->chip_text[k], text, sizeof l->chip_text[k]);
+                    }
                 }
-            }
+          }
         if (best >= 1)
           l->overlap += best;
         if (n_taken < G_N_ELEMENTS (taken))
@@ -976,4 +989,12 @@ bl_network_view_get_layout (BlNetworkView *self, int width, int height,
   if (has_caption)
     *has_caption = l.has_caption;
   return l.font * NODE_SCALE;
+}
+
+int
+bl_network_view_get_floor_height (BlNetworkView *self)
+{
+  g_return_val_if_fail (BL_IS_NETWORK_VIEW (self), 0);
+  update_font (self);
+  return (int) ceil (ems_high (self, FALSE) * floor_font (self));
 }
