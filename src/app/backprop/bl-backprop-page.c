@@ -853,7 +853,21 @@ scroll_ledger_to_column (BlBackpropPage *self, BlToyColumn col)
   if (w < 0 || upper <= page)
     return;
   if (x + w > value + page)
-    value = x + w - page;
+    {
+      /* From the right: then onto the next column's edge, so no number is half hidden under
+       * the pinned iteration column. */
+      double edge = 0;
+      value = x + w - page;
+      for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+        {
+          g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item (columns, i);
+          if (edge >= value + pinned)
+            break;
+          edge += gtk_column_view_column_get_fixed_width (c);
+        }
+      if (edge <= x)
+        value = edge - pinned;
+    }
   if (x < value + pinned)
     value = x - pinned;
   gtk_adjustment_set_value (adj, CLAMP (value, 0, upper - page));
@@ -2367,7 +2381,12 @@ bl_backprop_page_size_allocate (GtkWidget *widget, int width, int height, int ba
       GtkWidget *walk = gtk_widget_get_parent (GTK_WIDGET (self->step_through));
       int walk_h, top = paned_h * 13 / 25;
 
-      place_pane (self, self->top_paned, PANE_TOP, end_w * 11 / 20);
+      /* The diagram a little over half the width, more where its text would fall below its
+       * floor (projector mode on a small screen, walking through), the chart keeping 30 %. */
+      place_pane (self, self->top_paned, PANE_TOP,
+                  MAX (end_w * 11 / 20,
+                       MIN (bl_network_view_get_floor_width (self->network_view),
+                            end_w * 7 / 10)));
       /* The diagram's text at its floor (14 px in projector mode) needs a height of its own
        * with the walk's bar under it: the upper half grows to give it, while the ledger keeps
        * two fifths of the height (a third while walking through, when the marked cell's row
@@ -2380,7 +2399,11 @@ bl_backprop_page_size_allocate (GtkWidget *widget, int width, int height, int ba
       place_pane (self, self->vpaned, PANE_VERTICAL, top);
       place_pane (self, self->ledger_paned, PANE_LEDGER, end_w * 2 / 3);
     }
+  /* A paned moves its handle itself when the window shrinks below what its children need:
+   * that is no teacher's drag, and the panes keep being placed. */
+  self->placing_panes = TRUE;
   gtk_widget_allocate (box, width, height, baseline, NULL);
+  self->placing_panes = FALSE;
   if (gtk_widget_get_width (GTK_WIDGET (self->formula_label)) != self->formula_width &&
       self->refit_idle == 0)
     self->refit_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, refit_formulas_cb, self, NULL);

@@ -998,3 +998,17 @@ bl_network_view_get_floor_height (BlNetworkView *self)
   update_font (self);
   return (int) ceil (ems_high (self, FALSE) * floor_font (self));
 }
+
+int
+bl_network_view_get_floor_width (BlNetworkView *self)
+{
+  BlTextPainter tp;
+  double wide;
+
+  g_return_val_if_fail (BL_IS_NETWORK_VIEW (self), 0);
+  update_font (self);
+  bl_text_painter_init_for_context (&tp, gtk_widget_get_pango_context (GTK_WIDGET (self)));
+  wide = ems_wide (self, &tp);
+  bl_text_painter_clear (&tp);
+  return (int) ceil (wide * floor_font (self));
+}

@@ -39,9 +39,10 @@ void       bl_network_view_set_caption (BlNetworkView *self, const char *caption
 gboolean   bl_network_view_write_png (BlNetworkView *self, const char *path, int width,
                                       int height, GError **error);
 
-/* The height that holds the diagram with its smallest text at its floor (72 % of the CSS font:
+/* The height and width that hold the diagram with its smallest text at its floor (72 % of the CSS font:
  * 14 px in projector mode), without the caption: what a page gives it where it can. */
 int        bl_network_view_get_floor_height (BlNetworkView *self);
+int        bl_network_view_get_floor_width  (BlNetworkView *self);
 /* For tests: the layout at @width × @height (the widget's font and state): the weight labels'
  * rectangles, the units' (their circles' bounding squares; 6, or 8 with biases) and whether
  * the caption has its line. Returns the smallest text size drawn, in pixels. */
