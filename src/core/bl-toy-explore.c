@@ -94,6 +94,28 @@ add_edge (BlToyStep *step, guint slot)
     }
 }
 
+/* The ledger column that shows the δ computed at step @i of @d's order: the first column
+ * computed after it whose formula uses it (through other δs, not through columns). */
+static BlToyColumn
+delta_user (const BlToyDesc *d, guint i, gboolean biases)
+{
+  guint8 known[BL_TOY_N_SLOTS] = { 0 };
+
+  memset (known, 1, BL_TOY_N_COLS);
+  for (guint j = i + 1; j < d->n_order; j++)
+    {
+      guint slot = d->order_slots[j];
+      if (slot < BL_TOY_N_COLS && bl_toy_column_visible (slot, biases) &&
+          bl_toy_desc_uses (d, slot, d->order_slots[i], known))
+        return slot;
+    }
+  /* An updated output weight that no path uses (that path forgotten): its own column, where
+   * the next row shows it. */
+  if (d->order_slots[i] >= D (W5_USED) && d->order_slots[i] <= D (W8_USED))
+    return C (W5) + (d->order_slots[i] - D (W5_USED));
+  return BL_TOY_N_COLS;
+}
+
 GPtrArray *
 bl_toy_steps (const BlToyParams *p, const BlToyRow *row, double lr)
 {
@@ -129,6 +151,8 @@ bl_toy_steps (const BlToyParams *p, const BlToyRow *row, double lr)
       if (bl_toy_column_is_gradient (step->column))
         add_edge (step, gradient_param (step->column));
       step->name = g_strdup (bl_toy_slot_symbol (slot));
+      step->ledger_column = step->column < BL_TOY_N_COLS ? step->column
+                                                         : delta_user (d, i, p->has_biases);
       if (step->column < BL_TOY_N_COLS)
         {
           step->formula = bl_toy_formula_for (step->column, p);
@@ -156,7 +180,7 @@ bl_toy_steps (const BlToyParams *p, const BlToyRow *row, double lr)
       step->phase = BL_TOY_PHASE_UPDATE;
       step->layer = n->layer;
       step->unit = n->unit;
-      step->column = c;
+      step->column = step->ledger_column = c;
       step->delta = -1;
       step->edges[0] = step->edges[1] = BL_TOY_N_COLS;
       add_edge (step, c);

@@ -32,6 +32,8 @@ typedef struct {
   guint       layer;          /* 1 hidden, 2 output, 3 the loss */
   BlToyUnit   unit;           /* the unit computed (a weight's gradient: the unit it feeds) */
   BlToyColumn column;         /* the ledger column computed, or BL_TOY_N_COLS for a δ */
+  BlToyColumn ledger_column;  /* the ledger cell the step marks: its column, or for a δ (no
+                               * column of its own) the first column whose formula uses it */
   int         delta;          /* the BlToyDelta computed, or -1 */
   BlToyColumn edges[2];       /* the weights (diagram edges) the step reads or computes;
                                * BL_TOY_N_COLS where there is none */

@@ -9,7 +9,8 @@
  *   - Loss landscape: computed off the main thread, a path per rate, one of them overshooting.
  *   - Print worksheet: the PDF written in the background, a notice; an error in a dialog.
  *   - Every window at 1024×600 and 1920×1080, normal and projector, light and dark: it fits,
- *     and a PNG of each is kept (BL_SCREENS_DIR, or the build folder) for a person to look at. */
+ *     and a PNG of each is kept (BL_SCREENS_DIR, or the build folder) for a person to look at;
+ *     then Esc closes each (and the mapping dialog). */
 #include <gtk/gtk.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -129,6 +130,47 @@ open_tool (BlWindow *window, const char *action, const char *key)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
   g_assert_true (g_object_get_data (G_OBJECT (window), key) == tool);
   return tool;
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  GtkWidget **window = data;
+  return *window == NULL || !gtk_widget_get_visible (*window);
+}
+
+/* Esc, as the window's key handling takes it: the shortcut its controllers have for Escape
+ * (a GtkWindow has none of its own) is activated, and the window must close. Fails when no
+ * shortcut has that trigger. */
+static void
+assert_escape_closes (GtkWindow *window)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  GtkShortcutTrigger *esc = gtk_keyval_trigger_new (GDK_KEY_Escape, 0);
+  GtkWidget *alive = GTK_WIDGET (window);
+  gboolean pressed = FALSE;
+
+  g_object_add_weak_pointer (G_OBJECT (alive), (gpointer *) &alive);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !pressed; i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+      if (!GTK_IS_SHORTCUT_CONTROLLER (c))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (c)) && !pressed; j++)
+        {
+          g_autoptr(GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (c), j);
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (sc), esc))
+            pressed = gtk_shortcut_action_activate (gtk_shortcut_get_action (sc), 0,
+                                                    GTK_WIDGET (window),
+                                                    gtk_shortcut_get_arguments (sc));
+        }
+    }
+  g_object_unref (esc);
+  if (!pressed)
+    g_error ("%s has no shortcut for Escape", G_OBJECT_TYPE_NAME (window));
+  g_assert_true (bl_test_iterate_until (window_gone, &alive, 5));
+  if (alive)
+    g_object_remove_weak_pointer (G_OBJECT (alive), (gpointer *) &alive);
 }
 
 static gboolean
@@ -292,9 +334,11 @@ test_check_mapping (void)
   g_assert_true (bl_test_iterate_until (check_idle, tool, 60));
   if (bl_sheet_check_window_get_state (tool, 0) != BL_SHEET_FILE_MATCHES)
     g_error ("%s", bl_sheet_check_window_get_summary (tool, 0));
-  /* Checked again, with the mapping kept: the map button reopens it with the same choices. */
+  /* Checked again, with the mapping kept: the map button reopens it with the same choices;
+   * Esc closes it. */
   dialog = BL_SHEET_MAP_DIALOG (bl_sheet_check_window_open_mapping (tool, 0));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (dialog)));
+  assert_escape_closes (GTK_WINDOW (dialog));
   gtk_window_destroy (GTK_WINDOW (tool));
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
@@ -525,6 +569,10 @@ test_screens (void)
     g_test_message ("%s", failures->str);
   g_assert_cmpuint (failures->len, ==, 0);
   g_string_free (failures, TRUE);
+  /* Esc closes each of them, as it closes a dialog (each .ui gives its window a managed
+   * GtkShortcutController: Escape → window.close). */
+  for (guint t = 0; t < 4; t++)
+    assert_escape_closes (tools[t]);
   g_settings_reset (settings, "projector-mode");
   g_settings_reset (settings, "theme");
   gtk_window_destroy (GTK_WINDOW (window));

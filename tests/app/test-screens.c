@@ -1,7 +1,8 @@
 /* test-screens.c: every screen a class sees, at the sizes a classroom has, checked.
  *
  * The real window (BlApplication, so projector mode and the theme are its actions and
- * settings) shows each view — the Backprop page, the MNIST page's This Run after a short run,
+ * settings) shows each view — the Backprop page (also predicting the next row, and walking
+ * through an iteration at its first δ), the MNIST page's This Run after a short run,
  * Try It with a drawn digit, Inside with a value taken apart, Compare Rates after three rates, Preferences, the digits of a
  * matrix cell — at 1024×600, 1280×720 and 1920×1080, in normal and projector mode, light and
  * dark. For each it checks what can be checked without eyes:
@@ -22,6 +23,9 @@
 #include "bl-application.h"
 #include "bl-preferences.h"
 #include "bl-window.h"
+#include "backprop/bl-backprop-page.h"
+#include "backprop/bl-step-through.h"
+#include "core/bl-toy-explore.h"
 #include "mnist/bl-mnist-page.h"
 #include "test-app-env.h"
 #include "test-utils.h"
@@ -353,6 +357,8 @@ test_every_screen (void)
                                                      dark ? "dark" : "light");
           BlPreferences *prefs;
           BlDigitGrid *grid;
+          BlBackpropPage *bp = bl_window_get_backprop_page (s.window);
+          BlStepThrough *walk = bl_backprop_page_get_step_through (bp);
 
           g_settings_set_boolean (s.settings, "projector-mode", projector);
           g_settings_set_string (s.settings, "theme", dark ? "dark" : "light");
@@ -362,6 +368,18 @@ test_every_screen (void)
 
           gtk_widget_activate_action (GTK_WIDGET (s.window), "win.show-page", "s", "backprop");
           look (&s, GTK_WIDGET (s.window), w, h, config, "backprop");
+          /* Predict, then reveal: the next row's output gradients hidden, the panel open. */
+          bl_backprop_page_set_predicting (bp, TRUE);
+          look (&s, GTK_WIDGET (s.window), w, h, config, "backprop-predict");
+          bl_backprop_page_set_predicting (bp, FALSE);
+          /* The walk through one iteration, at a δ of the backward sweep. */
+          bl_step_through_set_active (walk, TRUE);
+          bl_step_through_move (walk, -1000);
+          while (bl_step_through_get_step (walk)->phase == BL_TOY_PHASE_FORWARD ||
+                 bl_step_through_get_step (walk)->column < BL_TOY_N_COLS)
+            g_assert_true (bl_step_through_move (walk, 1));
+          look (&s, GTK_WIDGET (s.window), w, h, config, "backprop-walk");
+          bl_step_through_set_active (walk, FALSE);
           /* On a narrow screen a run folds the data and recipe away (the page's policy): the
            * views after a run are seen that way. */
           g_object_set (s.page, "sidebar-visible",

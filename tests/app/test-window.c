@@ -401,6 +401,57 @@ ledger_column_cells (BlBackpropPage *page, const char *header)
   return cells;
 }
 
+/* Whether the ledger cell of row @k, column @col is wholly in view: inside the ledger's
+ * scrolled window, right of the pinned iteration column and below the header. */
+static gboolean
+cell_in_view (BlBackpropPage *page, BlToyColumn col, guint k)
+{
+  GtkWidget *ledger = GTK_WIDGET (bl_backprop_page_get_ledger_view (page));
+  GtkWidget *scroller = gtk_widget_get_ancestor (ledger, GTK_TYPE_SCROLLED_WINDOW);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autoptr(GtkColumnViewColumn) first =
+    g_list_model_get_item (gtk_column_view_get_columns (GTK_COLUMN_VIEW (ledger)), 0);
+  double pinned = gtk_column_view_column_get_fixed_width (first);
+  GtkWidget *header = find_label_text (ledger, bl_toy_column_label (col));
+  graphene_rect_t head_b;
+
+  g_assert_nonnull (header);
+  g_assert_true (gtk_widget_compute_bounds (header, scroller, &head_b));
+  collect_labels (ledger, "numeric", labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *l = g_ptr_array_index (labels, i);
+      graphene_rect_t b;
+      if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (l), "ledger-row")) != k + 1 ||
+          GPOINTER_TO_INT (g_object_get_data (G_OBJECT (l), "ledger-column")) != (int) col)
+        continue;
+      g_assert_true (gtk_widget_compute_bounds (l, scroller, &b));
+      g_test_message ("cell (%u, %s) at %.0f,%.0f %.0f×%.0f in a %d×%d ledger (pinned %.0f)",
+                      k, bl_toy_column_label (col), b.origin.x, b.origin.y, b.size.width,
+                      b.size.height, gtk_widget_get_width (scroller),
+                      gtk_widget_get_height (scroller), pinned);
+      return b.origin.x >= pinned - 1 &&
+             b.origin.x + b.size.width <= gtk_widget_get_width (scroller) + 1 &&
+             b.origin.y >= head_b.origin.y + head_b.size.height - 1 &&
+             b.origin.y + b.size.height <= gtk_widget_get_height (scroller) + 1;
+    }
+  g_test_message ("no cell (%u, %s) exists", k, bl_toy_column_label (col));
+  return FALSE;
+}
+
+typedef struct {
+  BlBackpropPage *page;
+  BlToyColumn col;
+  guint row;
+} CellWait;
+
+static gboolean
+cell_shown (gpointer data)
+{
+  CellWait *w = data;
+  return cell_in_view (w->page, w->col, w->row);
+}
+
 /* The Network choosers: an activation is stored in the settings and reaches every run and the
  * formula panel; the update-order mistake marks the cells it changes (the hidden gradients of
  * row 0, everything of row 1 downstream of w1…w4) and draws each rate's correct curve dashed
@@ -490,6 +541,14 @@ test_divergence_marked (void)
   const char *banner;
 
   g_assert_null (bl_backprop_page_get_banner_text (page));
+  /* The ledger scrolled away to its far right, where a class may have left it. */
+  {
+    GtkWidget *scroller = gtk_widget_get_ancestor (
+      GTK_WIDGET (bl_backprop_page_get_ledger_view (page)), GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
+    gtk_adjustment_set_value (h, gtk_adjustment_get_upper (h));
+    g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+  }
   gtk_drop_down_set_selected (bl_network_options_get_dropdown (options, "hidden"), BL_TOY_ACT_TANH);
   gtk_drop_down_set_selected (bl_network_options_get_dropdown (options, "output"), BL_TOY_ACT_TANH);
   bl_backprop_page_set_learning_rates (page, lrs, 1);
@@ -516,6 +575,19 @@ test_divergence_marked (void)
     g_assert_nonnull (strstr (banner, update));
     g_assert_nonnull (strstr (banner, " − 50 · "));
     g_test_message ("first growth at iteration %u, %s moved most", k, header);
+    /* The page goes to that cell: its row current, its weight explained, both in view. */
+    g_assert_cmpuint (bl_backprop_page_get_current (page), ==, k);
+    {
+      g_autofree char *title = g_strdup_printf ("%s at iteration %u,", header, k);
+      g_assert_true (g_str_has_prefix (bl_backprop_page_get_formula_text (page, 0), title));
+    }
+    g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+    for (guint c = 0; c < BL_TOY_N_COLS; c++)
+      if (bl_toy_column_is_param (c) && bl_toy_param_gradient (c) == who)
+        {
+          CellWait w = { page, c, k };
+          g_assert_true (bl_test_iterate_until (cell_shown, &w, 5));
+        }
     g_assert_cmpuint (k, <, 12);   /* the row is in view at the top of the ledger */
       {
         const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
@@ -651,6 +723,25 @@ test_walk_through (void)
       if (step->phase == BL_TOY_PHASE_FORWARD)
         g_assert_cmpuint (first_backward, ==, G_MAXUINT);
       g_assert_cmpint (bl_network_view_get_focus (view), ==, step->unit);
+      /* Every step marks a ledger cell whose column the ledger has, and the panel explains
+       * it; a δ (no column of its own) says which cell is marked for it. */
+      g_assert_cmpuint (step->ledger_column, <, BL_TOY_N_COLS);
+      g_assert_nonnull (find_label_text (GTK_WIDGET (bl_backprop_page_get_ledger_view (page)),
+                                         bl_toy_column_label (step->ledger_column)));
+      {
+        g_autofree char *title = g_strdup_printf ("%s at iteration 0,",
+                                                  bl_toy_column_label (step->ledger_column));
+        g_assert_true (g_str_has_prefix (bl_backprop_page_get_formula_text (page, 0), title));
+      }
+      if (step->column == BL_TOY_N_COLS)
+        g_assert_nonnull (strstr (bl_step_through_get_text (walk), "no column of its own"));
+      if (step->delta == BL_TOY_DELTA_O1)
+        {
+          /* δo1 marks ∂E/∂w5 (δo1 · a_h1), scrolled into view. */
+          CellWait w = { page, BL_TOY_COL_DW5, 0 };
+          g_assert_cmpint (step->ledger_column, ==, BL_TOY_COL_DW5);
+          g_assert_true (bl_test_iterate_until (cell_shown, &w, 5));
+        }
       if (i == first_backward + 1)
         {
           const char *dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
@@ -1456,6 +1547,140 @@ test_projector_mode_one_switch (void)
   g_settings_reset (settings, "projector-mode");
 }
 
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+static void
+check_diagram_labels (const graphene_rect_t labels[8], const graphene_rect_t units[8],
+                      guint n_units, int w, int h, const char *where, GString *failures)
+{
+  for (guint a = 0; a < 8; a++)
+    {
+      const graphene_rect_t *la = &labels[a];
+      if (la->origin.x < -0.5 || la->origin.y < -0.5 ||
+          la->origin.x + la->size.width > w + 0.5 ||
+          la->origin.y + la->size.height > h + 0.5)
+        g_string_append_printf (failures, "%s: w%u's label leaves the drawing\n",
+                                where, a + 1);
+      for (guint b = a + 1; b < 8; b++)
+        {
+          graphene_rect_t in;
+          if (graphene_rect_intersection (la, &labels[b], &in) &&
+              in.size.width > 0.5 && in.size.height > 0.5)
+            g_string_append_printf (failures, "%s: w%u's and w%u's labels overlap "
+                                    "(%.0f×%.0f)\n", where, a + 1, b + 1,
+                                    in.size.width, in.size.height);
+        }
+      for (guint u = 0; u < n_units; u++)
+        {
+          double r = units[u].size.width / 2;
+          double cx = units[u].origin.x + r, cy = units[u].origin.y + r;
+          double nx = CLAMP (cx, la->origin.x, la->origin.x + la->size.width);
+          double ny = CLAMP (cy, la->origin.y, la->origin.y + la->size.height);
+          if (hypot (nx - cx, ny - cy) < r - 0.5)
+            g_string_append_printf (failures, "%s: w%u's label (%.0f,%.0f %.0f×%.0f) overlaps "
+                                    "unit %u (%.0f,%.0f r %.0f)\n", where, a + 1,
+                                    la->origin.x, la->origin.y, la->size.width,
+                                    la->size.height, u, cx, cy, r);
+        }
+    }
+}
+
+/* The diagram at the classroom's screen sizes, normal and projector, walking through or not,
+ * with and without biases. Asserted: at 1920×1080, no two weight labels overlap, none overlaps
+ * a unit or leaves the drawing, and the smallest text is at least 72 % of the page's font
+ * (14 px in projector mode); in projector mode at every size, the classroom network's
+ * smallest text is 14 px or more. Logged, not yet asserted: the labels at 1024×600 and
+ * 1280×720 and the text with biases or walking there (what each reaches is in the log). */
+static void
+test_diagram_legible (void)
+{
+  static const int sizes[][2] = { { 1024, 600 }, { 1280, 720 }, { 1920, 1080 } };
+  GString *failures = g_string_new (NULL);
+  BlWindow *window = bl_window_new (NULL, NULL);
+  BlBackpropPage *page;
+  BlNetworkView *view;
+
+  gtk_window_present (GTK_WINDOW (window));
+  page = bl_window_get_backprop_page (window);
+  view = bl_backprop_page_get_network_view (page);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    for (guint projector = 0; projector < 2; projector++)
+      for (guint biases = 0; biases < 2; biases++)
+        for (guint walk = 0; walk < 2; walk++)
+          {
+            graphene_rect_t labels[8], units[8];
+            guint n_units;
+            gboolean caption;
+            int w, h;
+            double text;
+            g_autofree char *where = g_strdup_printf ("%dx%d %s%s%s", sizes[i][0], sizes[i][1],
+                                                      projector ? "projector" : "normal",
+                                                      biases ? " biases" : "",
+                                                      walk ? " walk" : "");
+
+            /* Projector mode as app.projector-mode applies it: the window's class (the
+             * font) and the diagram's property (the lines). */
+            if (projector)
+              gtk_widget_add_css_class (GTK_WIDGET (window), "projector");
+            else
+              gtk_widget_remove_css_class (GTK_WIDGET (window), "projector");
+            g_object_set (view, "projector-mode", projector, NULL);
+            bl_backprop_page_set_preset (page, biases ? BL_TOY_PRESET_WITH_BIASES
+                                                      : BL_TOY_PRESET_CLASSROOM);
+            bl_step_through_set_active (bl_backprop_page_get_step_through (page), walk);
+            gtk_window_unmaximize (GTK_WINDOW (window));
+            gtk_window_set_default_size (GTK_WINDOW (window), sizes[i][0], sizes[i][1]);
+            bl_test_iterate_until (never, NULL, 0.3);
+            g_assert_true (bl_test_wait_for_draw (GTK_WIDGET (window)));
+            if (gtk_widget_get_height (GTK_WIDGET (window)) > sizes[i][1] ||
+                gtk_widget_get_width (GTK_WIDGET (window)) > sizes[i][0])
+              g_string_append_printf (failures, "%s: the window is %d×%d\n", where,
+                                      gtk_widget_get_width (GTK_WIDGET (window)),
+                                      gtk_widget_get_height (GTK_WIDGET (window)));
+            w = gtk_widget_get_width (GTK_WIDGET (view));
+            h = gtk_widget_get_height (GTK_WIDGET (view));
+            text = bl_network_view_get_layout (view, w, h, labels, units, &n_units, &caption);
+            g_test_message ("%s: diagram %d×%d, smallest text %.1f px%s", where, w, h, text,
+                            caption ? "" : ", no caption line");
+            /* Projector mode at 1024×600 and up, the classroom network, not walking: 14 px. */
+            if (projector && !biases && !walk && text < 14.0)
+              g_string_append_printf (failures, "%s: text %.1f px\n", where, text);
+            if (sizes[i][0] < 1920)
+              {
+                /* Measured and logged only (see above). */
+                GString *log = failures;
+                failures = g_string_new (NULL);
+                check_diagram_labels (labels, units, n_units, w, h, where, failures);
+                if (failures->len)
+                  g_test_message ("not yet: %s", failures->str);
+                g_string_free (failures, TRUE);
+                failures = log;
+                continue;
+              }
+            if (text < (projector ? 14.0 : 9.0))
+              g_string_append_printf (failures, "%s: text %.1f px\n", where, text);
+            check_diagram_labels (labels, units, n_units, w, h, where, failures);
+            if (g_getenv ("BL_SCREENS_DIR"))
+              {
+                g_autofree char *name = g_strdup_printf ("diagram-%s.png", where);
+                g_autofree char *path = NULL;
+                g_strdelimit (name, " ", '-');
+                path = g_build_filename (g_getenv ("BL_SCREENS_DIR"), name, NULL);
+                g_assert_true (bl_test_save_window_png (GTK_WIDGET (window), path));
+              }
+          }
+  bl_step_through_set_active (bl_backprop_page_get_step_through (page), FALSE);
+  if (failures->len)
+    g_test_message ("%s", failures->str);
+  g_assert_cmpuint (failures->len, ==, 0);
+  g_string_free (failures, TRUE);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1485,5 +1710,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/preferences", test_preferences);
   g_test_add_func ("/app/window/show-page-action", test_show_page_action);
   g_test_add_func ("/app/window/projector-mode-one-switch", test_projector_mode_one_switch);
+  g_test_add_func ("/app/window/diagram-legible", test_diagram_legible);
   return g_test_run ();
 }

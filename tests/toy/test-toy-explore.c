@@ -150,6 +150,50 @@ test_steps (void)
   g_assert_cmpuint (steps->len, ==, 35 + 2 + 2);
 }
 
+/* Every step marks a ledger cell that the ledger has: a column's own, and for a δ (no column
+ * of its own) the first column whose formula uses it, in every network the page can show. */
+static void
+test_steps_mark_cells (void)
+{
+  for (guint preset = 0; preset < 2; preset++)
+    for (guint order = 0; order < 2; order++)
+      for (guint act = BL_TOY_ACT_SIGMOID; act <= BL_TOY_ACT_RELU; act++)
+        for (guint path = 0; path <= 2; path++)
+          for (guint train = 0; train < 2; train++)
+            {
+              BlToyParams p;
+              g_autoptr(GPtrArray) steps = NULL;
+
+              bl_toy_params_init_preset (&p, preset ? BL_TOY_PRESET_WITH_BIASES
+                                                    : BL_TOY_PRESET_CLASSROOM);
+              p.update_order = order ? BL_TOY_ORDER_OUTPUT_FIRST : BL_TOY_ORDER_SIMULTANEOUS;
+              p.act_hidden = p.act_output = act;
+              p.forget_path = path;
+              p.train_biases = train;
+              steps = bl_toy_steps (&p, NULL, 0.5);
+              for (guint i = 0; i < steps->len; i++)
+                {
+                  BlToyStep *s = g_ptr_array_index (steps, i);
+                  if (s->ledger_column >= BL_TOY_N_COLS)
+                    g_error ("preset %u, order %u, activation %u, path %u, train %u: %s marks "
+                             "no ledger cell", preset, order, act, path, train, s->name);
+                  g_assert_true (bl_toy_column_visible (s->ledger_column, p.has_biases));
+                  if (s->column < BL_TOY_N_COLS)
+                    g_assert_cmpint (s->ledger_column, ==, s->column);
+                  /* δo1 is used first by ∂E/∂w5 (δo1 · a_h1), δo2 by ∂E/∂w7, δh1 by ∂E/∂w1,
+                   * δh2 by ∂E/∂w3 (the first of each unit's weights computed). */
+                  if (s->delta == BL_TOY_DELTA_O1 || s->delta == BL_TOY_DELTA_DA_O1)
+                    g_assert_cmpint (s->ledger_column, ==, BL_TOY_COL_DW5);
+                  if (s->delta == BL_TOY_DELTA_O2 || s->delta == BL_TOY_DELTA_DA_O2)
+                    g_assert_cmpint (s->ledger_column, ==, BL_TOY_COL_DW7);
+                  if (s->delta == BL_TOY_DELTA_H1 || s->delta == BL_TOY_DELTA_DA_H1)
+                    g_assert_cmpint (s->ledger_column, ==, BL_TOY_COL_DW1);
+                  if (s->delta == BL_TOY_DELTA_H2 || s->delta == BL_TOY_DELTA_DA_H2)
+                    g_assert_cmpint (s->ledger_column, ==, BL_TOY_COL_DW3);
+                }
+            }
+}
+
 static void
 test_update_orders (void)
 {
@@ -528,6 +572,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/toy-explore/steps", test_steps);
+  g_test_add_func ("/toy-explore/steps-mark-cells", test_steps_mark_cells);
   g_test_add_func ("/toy-explore/update-orders", test_update_orders);
   g_test_add_func ("/toy-explore/paths", test_paths);
   g_test_add_func ("/toy-explore/published", test_published);

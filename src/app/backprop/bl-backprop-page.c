@@ -113,6 +113,8 @@ struct _BlBackpropPage {
    * (its cell and its gradient's are marked); BL_TOY_N_COLS when it did not diverge. */
   BlToyColumn    blown_param;
   guint          blown_row;
+  /* A divergence newly found: the next update of the view goes to its cell. */
+  gboolean       divergence_pending;
   GtkLabel      *params_error;
   GtkBox        *lr_box;
   GtkEntry      *lr_add_entry;
@@ -135,6 +137,9 @@ struct _BlBackpropPage {
   GtkLabel      *chain_label;
   GtkLabel      *paths_label;
   GtkLabel      *check_label;
+  GtkLabel      *walk_position;
+  GtkLabel      *walk_text;
+  GtkWidget     *walk_separator;
 
   /* the model */
   GSettings     *settings;
@@ -159,6 +164,7 @@ struct _BlBackpropPage {
   guint          ledger_tick;     /* waits for the ledger's first allocation */
   gboolean       ledger_allocated;
   gulong         scroll_handler;
+  BlToyColumn    scroll_col;    /* a column the ledger scrolls sideways into view, or N_COLS */
   gint64         play_last_us;
   double         play_carry;
   /* exports */
@@ -228,6 +234,8 @@ static void
 update_stop_banner (BlBackpropPage *self)
 {
   g_autoptr(GString) text = g_string_new (self->notice);
+  BlToyColumn was_param = self->blown_param;
+  guint was_row = self->blown_row;
 
   self->blown_param = BL_TOY_N_COLS;
 
@@ -261,6 +269,11 @@ update_stop_banner (BlBackpropPage *self)
         }
       bl_toy_divergence_clear (&d);
     }
+  /* A new divergence is shown where it happened (its row current, its weight explained and in
+   * view); the same one found again leaves the class where it is. */
+  if (self->blown_param != BL_TOY_N_COLS &&
+      (self->blown_param != was_param || self->blown_row != was_row))
+    self->divergence_pending = TRUE;
   show_banner (self, text->len ? text->str : NULL);
 }
 
@@ -684,7 +697,8 @@ static gboolean
 refit_formulas_cb (gpointer data)
 {
   BlBackpropPage *self = data;
-  GtkLabel *labels[] = { self->formula_label, self->substituted_label, self->chain_label };
+  GtkLabel *labels[] = { self->formula_label, self->substituted_label, self->chain_label,
+                         self->walk_text };
 
   self->refit_idle = 0;
   self->formula_width = gtk_widget_get_width (GTK_WIDGET (self->formula_label));
@@ -844,10 +858,54 @@ update_formula_panel (BlBackpropPage *self)
     gtk_widget_set_visible (GTK_WIDGET (self->check_label), FALSE);
 }
 
+/* Scroll the ledger sideways so column @col is in view, right of the pinned iteration column:
+ * by as little as it takes. Its place is the sum of the widths before it (fixed widths, set by
+ * column_widths_cb, which is what the view allocates). */
+static void
+scroll_ledger_to_column (BlBackpropPage *self, BlToyColumn col)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_hadjustment (self->ledger_scroller);
+  GListModel *columns = gtk_column_view_get_columns (self->ledger_view);
+  double pinned = gtk_widget_get_width (GTK_WIDGET (self->iteration_scroller));
+  double x = 0, w = -1, value = gtk_adjustment_get_value (adj);
+  double page = gtk_adjustment_get_page_size (adj), upper = gtk_adjustment_get_upper (adj);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns) && w < 0; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item (columns, i);
+      int width = gtk_column_view_column_get_fixed_width (c);
+      if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (c), "ledger-column")) == (int) col)
+        w = width;
+      else
+        x += width;
+    }
+  if (w < 0 || upper <= page)
+    return;
+  if (x + w > value + page)
+    {
+      /* From the right: then onto the next column's edge, so no number is half hidden under
+       * the pinned iteration column. */
+      double edge = 0;
+      value = x + w - page;
+      for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+        {
+          g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item (columns, i);
+          if (edge >= value + pinned)
+            break;
+          edge += gtk_column_view_column_get_fixed_width (c);
+        }
+      if (edge <= x)
+        value = edge - pinned;
+    }
+  if (x < value + pinned)
+    value = x - pinned;
+  gtk_adjustment_set_value (adj, CLAMP (value, 0, upper - page));
+}
+
 /* Scroll the ledger so the current row is in view (GTK 4.8 has no
- * gtk_column_view_scroll_to). Runs after a frame's layout: right after the model changed, the
- * list's adjustment still describes the old rows. The iteration column follows (its
- * adjustment is bound to this one). */
+ * gtk_column_view_scroll_to), and the column asked for (self->scroll_col). Runs after a
+ * frame's layout: right after the model changed, the list's adjustment still describes the old
+ * rows. The iteration column follows (its adjustment is bound to this one). */
 static void
 scroll_ledger_now (BlBackpropPage *self)
 {
@@ -857,6 +915,11 @@ scroll_ledger_now (BlBackpropPage *self)
   double upper = gtk_adjustment_get_upper (adj), page = gtk_adjustment_get_page_size (adj);
   double row_h, top, value;
 
+  if (self->scroll_col != BL_TOY_N_COLS)
+    {
+      scroll_ledger_to_column (self, self->scroll_col);
+      self->scroll_col = BL_TOY_N_COLS;
+    }
   if (n == 0 || upper <= page)
     return;
   k = MIN (k, n - 1);
@@ -961,8 +1024,9 @@ follow_ledger_cb (gpointer data)
 static void update_formula_panel (BlBackpropPage *self);
 static void mark_selected_column (BlBackpropPage *self);
 
-/* A step of the walk through: its unit and weights on the diagram, its column in the ledger
- * and the formula panel (a δ, which is no column, leaves the panel as it was). */
+/* A step of the walk through: its unit and weights on the diagram, its cell in the ledger
+ * (scrolled into view) and the formula panel. A δ, which is no column, marks the first column
+ * whose formula uses it. */
 static void
 walk_step_cb (BlStepThrough *walk, BlBackpropPage *self)
 {
@@ -970,12 +1034,23 @@ walk_step_cb (BlStepThrough *walk, BlBackpropPage *self)
 
   if (step == NULL)
     return;
+  /* The step's text heads the formula panel, over the marked cell's formula. */
+  gtk_label_set_text (self->walk_position, bl_step_through_get_position (walk));
+  set_formula_text (self->walk_text, bl_step_through_get_text (walk));
+  gtk_widget_set_visible (GTK_WIDGET (self->walk_position), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->walk_text), TRUE);
+  gtk_widget_set_visible (self->walk_separator, TRUE);
   bl_network_view_set_focus (self->network_view, step->unit, step->edges[0], step->edges[1]);
-  if (step->column < BL_TOY_N_COLS && step->column != self->selected_col)
+  if (step->ledger_column < BL_TOY_N_COLS)
     {
-      self->selected_col = step->column;
+      self->scroll_col = step->ledger_column;
+      scroll_ledger_later (self);
+    }
+  if (step->ledger_column < BL_TOY_N_COLS && step->ledger_column != self->selected_col)
+    {
+      self->selected_col = step->ledger_column;
       mark_selected_column (self);
-      bl_network_view_set_highlight (self->network_view, step->column);
+      bl_network_view_set_highlight (self->network_view, step->ledger_column);
       update_formula_panel (self);
     }
 }
@@ -991,8 +1066,13 @@ walk_active_cb (BlStepThrough *walk, GParamSpec *pspec, BlBackpropPage *self)
   if (active)
     update_current_view (self);
   else
-    bl_network_view_set_focus (self->network_view, BL_TOY_UNIT_NONE, BL_TOY_N_COLS,
-                               BL_TOY_N_COLS);
+    {
+      bl_network_view_set_focus (self->network_view, BL_TOY_UNIT_NONE, BL_TOY_N_COLS,
+                                 BL_TOY_N_COLS);
+      gtk_widget_set_visible (GTK_WIDGET (self->walk_position), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->walk_text), FALSE);
+      gtk_widget_set_visible (self->walk_separator, FALSE);
+    }
 }
 
 /* → and ←: through the steps while walking, else → steps an iteration. */
@@ -1045,6 +1125,15 @@ update_current_view (BlBackpropPage *self)
 
   if (run == NULL)
     return;
+  if (self->divergence_pending)
+    {
+      /* The cell that blew up: its row current, its weight explained, both in view. */
+      self->divergence_pending = FALSE;
+      self->current = MIN (self->blown_row, bl_ledger_shown_rows (run) - 1);
+      self->selected_col = self->blown_param;
+      mark_selected_column (self);
+      self->scroll_col = self->blown_param;
+    }
   k = MIN (self->current, bl_ledger_shown_rows (run) - 1);
 
   follow_ledger (self);
@@ -2223,8 +2312,9 @@ export_ledger (BlBackpropPage *self, BlBackpropExportKind kind, const char *path
  */
 
 /* Below this width (in the page's font) the sidebar starts hidden, so the diagram, the chart and
- * the ledger keep a readable size: a 1024-pixel projector in projector mode, for one. */
-#define SIDEBAR_MIN_EMS 60
+ * the ledger keep a readable size: a 1024- or 1280-pixel projector in projector mode (1,300 px
+ * there; the diagram needs about 690 px for 14-pixel text), for one. */
+#define SIDEBAR_MIN_EMS 66
 
 static void set_show_sidebar (BlBackpropPage *self, gboolean show);
 
@@ -2280,8 +2370,8 @@ bl_backprop_page_set_property (GObject *object, guint id, const GValue *value,
 
 /* The panes share the page in fixed proportions as the window changes size, until the teacher
  * drags one (then it keeps its place): the sidebar at its natural width (at most a third), the
- * diagram and the chart halves of the upper part, the ledger above half of the height, the
- * formula panel a third of the width beside it. */
+ * diagram and the chart halves of the upper part, the ledger below half of the height (less
+ * where the diagram needs it), the formula panel a third of the width beside it. */
 enum { PANE_SIDEBAR, PANE_TOP, PANE_VERTICAL, PANE_LEDGER };
 
 static void
@@ -2346,11 +2436,32 @@ bl_backprop_page_size_allocate (GtkWidget *widget, int width, int height, int ba
       }
   if (end_w > 0 && paned_h > 0)
     {
-      place_pane (self, self->top_paned, PANE_TOP, end_w * 11 / 20);
-      place_pane (self, self->vpaned, PANE_VERTICAL, paned_h * 13 / 25);
+      GtkWidget *walk = gtk_widget_get_parent (GTK_WIDGET (self->step_through));
+      int walk_h, top = paned_h * 13 / 25;
+
+      /* The diagram a little over half the width, more where its text would fall below its
+       * floor (projector mode on a small screen, walking through), the chart keeping 30 %. */
+      place_pane (self, self->top_paned, PANE_TOP,
+                  MAX (end_w * 11 / 20,
+                       MIN (bl_network_view_get_floor_width (self->network_view),
+                            end_w * 7 / 10)));
+      /* The diagram's text at its floor (14 px in projector mode) needs a height of its own
+       * with the walk's bar under it: the upper half grows to give it, while the ledger keeps
+       * two fifths of the height (a third while walking through, when the marked cell's row
+       * is all it must show). */
+      gtk_widget_measure (walk, GTK_ORIENTATION_VERTICAL,
+                          gtk_paned_get_position (self->top_paned), NULL, &walk_h, NULL, NULL);
+      top = MAX (top, MIN (bl_network_view_get_floor_height (self->network_view) + walk_h,
+                           paned_h * (bl_step_through_get_active (self->step_through) ? 2 : 3) /
+                           (bl_step_through_get_active (self->step_through) ? 3 : 5)));
+      place_pane (self, self->vpaned, PANE_VERTICAL, top);
       place_pane (self, self->ledger_paned, PANE_LEDGER, end_w * 2 / 3);
     }
+  /* A paned moves its handle itself when the window shrinks below what its children need:
+   * that is no teacher's drag, and the panes keep being placed. */
+  self->placing_panes = TRUE;
   gtk_widget_allocate (box, width, height, baseline, NULL);
+  self->placing_panes = FALSE;
   if (gtk_widget_get_width (GTK_WIDGET (self->formula_label)) != self->formula_width &&
       self->refit_idle == 0)
     self->refit_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, refit_formulas_cb, self, NULL);
@@ -2362,8 +2473,18 @@ bl_backprop_page_size_allocate (GtkWidget *widget, int width, int height, int ba
 static void
 bl_backprop_page_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
 {
+  BlBackpropPage *self = BL_BACKPROP_PAGE (widget);
+  double em;
+
   GTK_WIDGET_CLASS (bl_backprop_page_parent_class)->css_changed (widget, change);
-  queue_column_widths (BL_BACKPROP_PAGE (widget));
+  queue_column_widths (self);
+  /* Projector mode's larger font: the sidebar gives way now, before the larger minimum sizes
+   * of the diagram and the ledger are measured with it (later, they would have widened the
+   * window past a 1024-pixel screen, and the wider window kept the sidebar). */
+  em = bl_text_font_px (gtk_widget_get_pango_context (widget));
+  if (!self->sidebar_chosen && gtk_widget_get_width (widget) > 0 &&
+      gtk_widget_get_width (widget) < SIDEBAR_MIN_EMS * em)
+    set_show_sidebar (self, FALSE);
 }
 
 static void
@@ -2494,6 +2615,9 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   CHILD (log_toggle);
   CHILD (ledger_run_dropdown);
   CHILD (iteration_scroller);
+  CHILD (walk_position);
+  CHILD (walk_text);
+  CHILD (walk_separator);
   CHILD (iteration_view);
   CHILD (ledger_scroller);
   CHILD (ledger_view);
@@ -2555,6 +2679,7 @@ bl_backprop_page_init (BlBackpropPage *self)
   self->show_sidebar = TRUE;
   self->selected_col = BL_TOY_COL_E_TOTAL;
   self->blown_param = BL_TOY_N_COLS;
+  self->scroll_col = BL_TOY_N_COLS;
   self->eps = 1e-3;
   bl_toy_params_init_preset (&self->params, BL_TOY_PRESET_CLASSROOM);
 
@@ -2612,6 +2737,9 @@ bl_backprop_page_init (BlBackpropPage *self)
                     self);
   g_signal_connect (self->network_options, "changed", G_CALLBACK (network_options_changed_cb),
                     self);
+  /* The step's text goes to the formula panel: under the diagram it took the height the
+   * diagram's text needs on a 600-pixel projector. */
+  bl_step_through_set_show_detail (self->step_through, FALSE);
   g_signal_connect (self->step_through, "step-changed", G_CALLBACK (walk_step_cb), self);
   g_signal_connect (self->predict_panel, "hidden-changed",
                     G_CALLBACK (predict_hidden_changed_cb), self);

@@ -22,6 +22,7 @@ struct _BlStepThrough {
   guint            index;
   guint            iteration;
   guint            play_id;
+  gboolean         show_detail;  /* the position and the step's text under the buttons */
 };
 
 G_DEFINE_FINAL_TYPE (BlStepThrough, bl_step_through, GTK_TYPE_WIDGET)
@@ -57,10 +58,12 @@ show_step (BlStepThrough *self)
   guint n = self->steps ? self->steps->len : 0;
 
   gtk_widget_set_sensitive (self->controls, active && n > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->step_label), active && step != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->step_label),
+                          active && step != NULL && self->show_detail);
+  gtk_widget_set_visible (GTK_WIDGET (self->position_label), self->show_detail);
   gtk_widget_set_sensitive (GTK_WIDGET (self->prev_button), self->index > 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->next_button), self->index + 1 < n);
-  gtk_widget_set_visible (self->detail_row, active && step != NULL);
+  gtk_widget_set_visible (self->detail_row, active && step != NULL && self->show_detail);
   if (!active || step == NULL)
     return;
   {
@@ -69,6 +72,18 @@ show_step (BlStepThrough *self)
                                                  phase_name (step));
     g_autofree char *text = g_strdup_printf ("%s\n%s", step->formula,
                                              step->substituted ? step->substituted : "");
+    /* A δ has no ledger column: say which cell is marked for it, and why. */
+    if (step->column >= BL_TOY_N_COLS && step->ledger_column < BL_TOY_N_COLS)
+      {
+        g_autofree char *where = g_strdup_printf (_("%s has no column of its own in the "
+                                                    "ledger; the cell marked is %s, whose "
+                                                    "formula uses it."),
+                                                  step->name,
+                                                  bl_toy_column_label (step->ledger_column));
+        char *both = g_strdup_printf ("%s\n%s", text, where);
+        g_free (text);
+        text = both;
+      }
     gtk_label_set_text (self->position_label, position);
     gtk_label_set_text (self->step_label, text);
   }
@@ -240,6 +255,21 @@ bl_step_through_get_text (BlStepThrough *self)
   return gtk_label_get_text (self->step_label);
 }
 
+void
+bl_step_through_set_show_detail (BlStepThrough *self, gboolean show)
+{
+  g_return_if_fail (BL_IS_STEP_THROUGH (self));
+  self->show_detail = !!show;
+  show_step (self);
+}
+
+const char *
+bl_step_through_get_position (BlStepThrough *self)
+{
+  g_return_val_if_fail (BL_IS_STEP_THROUGH (self), NULL);
+  return gtk_label_get_text (self->position_label);
+}
+
 GtkWidget *
 bl_step_through_new (void)
 {
@@ -314,6 +344,7 @@ static void
 bl_step_through_init (BlStepThrough *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->show_detail = TRUE;
   g_signal_connect (self->walk_toggle, "toggled", G_CALLBACK (walk_toggled_cb), self);
   g_signal_connect (self->prev_button, "clicked", G_CALLBACK (prev_cb), self);
   g_signal_connect (self->next_button, "clicked", G_CALLBACK (next_cb), self);

@@ -27,6 +27,10 @@ guint            bl_step_through_get_index  (BlStepThrough *self);
 guint            bl_step_through_get_n_steps (BlStepThrough *self);
 /* The step shown, or NULL (no steps). */
 const BlToyStep *bl_step_through_get_step   (BlStepThrough *self);
+/* Whether the position and the step's text show under the buttons (TRUE) or the page shows
+ * them elsewhere (bl_step_through_get_position, bl_step_through_get_text). */
+void        bl_step_through_set_show_detail (BlStepThrough *self, gboolean show);
+const char *bl_step_through_get_position    (BlStepThrough *self);
 /* Play: the steps advance at @per_second until the last, then Play stops. */
 void             bl_step_through_set_playing (BlStepThrough *self, gboolean playing);
 gboolean         bl_step_through_get_playing (BlStepThrough *self);

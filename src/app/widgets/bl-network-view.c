@@ -44,11 +44,18 @@ static GParamSpec *properties[N_PROPS];
 typedef enum { NODE_I1, NODE_I2, NODE_H1, NODE_H2, NODE_O1, NODE_O2, NODE_B1, NODE_B2, N_NODES }
   NodeId;
 
-/* The diagram's size in units of its font: what it needs to hold everything. */
+/* The diagram's size in units of its font f: what it needs to hold everything. */
 #define EMS_WIDE 31.0
 #define EMS_HIGH 15.5
-#define EMS_HIGH_BIASES 18.0
+#define EMS_HIGH_BIASES 18.6
+#define EMS_BACKWARD 1.2  /* the δs under the bottom units (without biases) */
+#define EMS_CAPTION 1.6   /* the caption's line, the first thing to go when space is short */
 #define LABEL_SCALE 0.9   /* weight labels and the texts around nodes */
+#define NODE_SCALE 0.85   /* the texts in the units: the smallest the diagram draws */
+/* The smallest text shrinks to this share of the widget's CSS font and no further while the
+ * widget has the room (the page's panes give it that at 1024×600 and up). Projector mode's 15 pt (about 19.7 px here)
+ * gives 14 px, as legible from the back row; the desktop's 10 pt about 9.5 px. */
+#define MIN_TEXT_SHARE 0.72
 
 typedef struct {
   double x, y, w, h;
@@ -56,8 +63,10 @@ typedef struct {
 
 typedef struct {
   double x[N_NODES], y[N_NODES];
-  double r;                 /* node radius */
+  double r;                 /* node radius (the bias units' too) */
   double font;              /* pixels */
+  gboolean has_caption;     /* room for the caption's line */
+  double overlap;           /* area of the weight labels over one another, the units, texts */
   double line_scale;
   Box    chip[8];           /* the weight labels w1..w8 */
   char   chip_text[8][112];
@@ -98,6 +107,8 @@ circle_overlap (const Box *a, const Box *c)
   double cx = c->x + c->w / 2, cy = c->y + c->h / 2, r = c->w / 2, hits = 0;
   const int n = 8;
 
+  double d;
+
   if (overlap (a, c) == 0)
     return 0;
   for (int i = 0; i < n; i++)
@@ -106,7 +117,9 @@ circle_overlap (const Box *a, const Box *c)
         double x = a->x + (i + 0.5) * a->w / n, y = a->y + (j + 0.5) * a->h / n;
         hits += hypot (x - cx, y - cy) < r;
       }
-  return hits * a->w * a->h / (n * n);
+  /* A corner that reaches into the circle between the samples counts too, by its depth. */
+  d = hypot (CLAMP (cx, a->x, a->x + a->w) - cx, CLAMP (cy, a->y, a->y + a->h) - cy);
+  return MAX (hits * a->w * a->h / (n * n), d < r ? (r - d) * MIN (a->w, a->h) : 0);
 }
 
 static Box
@@ -172,40 +185,105 @@ node_texts (BlNetworkView *self, BlTextPainter *tp, const Layout *l, Box *boxes,
     }
 }
 
+/* The diagram's height in units of its font. */
+static double
+ems_high (BlNetworkView *self, gboolean caption)
+{
+  return (self->params.has_biases ? EMS_HIGH_BIASES
+                                  : EMS_HIGH + (self->show_backward ? EMS_BACKWARD : 0)) -
+         (caption ? 0 : EMS_CAPTION);
+}
+
+/* Weight label @k's text: "w1 = 0.15" (@one_line) or "w1" over its value; walking through,
+ * the value over its gradient, on two lines (a narrow label keeps the diagram narrow). */
 static void
-compute_layout (BlNetworkView *self, BlTextPainter *tp, int width, int height, Layout *l)
+chip_text (BlNetworkView *self, guint k, gboolean one_line, char *out, gsize size)
+{
+  char v[BL_FORMAT_NUMBER_SIZE], e[BL_FORMAT_NUMBER_SIZE];
+
+  number (v, edge_col[k], self->row.v[edge_col[k]]);
+  if (self->show_backward)
+    g_snprintf (out, size, "w%u = %s\n∂E/∂w%u = %s", k + 1, v, k + 1,
+                bl_format_number (e, BL_NUMBER_SCIENTIFIC,
+                                  self->row.v[bl_toy_param_gradient (edge_col[k])]));
+  else if (one_line)
+    g_snprintf (out, size, "w%u = %s", k + 1, v);
+  else
+    g_snprintf (out, size, "w%u\n%s", k + 1, v);
+}
+
+/* The diagram's width in units of its font: two gaps between the columns of units wide
+ * enough for the widest weight label in its narrow form, the targets and errors right of the
+ * outputs; measured in the widget's font. */
+static double
+ems_wide (BlNetworkView *self, BlTextPainter *tp)
+{
+  double f = self->font_px, chip = 0, wide;
+  char buf[112], v[BL_FORMAT_NUMBER_SIZE], e[BL_FORMAT_NUMBER_SIZE];
+  int w;
+
+  /* The widest numbers the formats write (not the ones shown: the size stays put as they
+   * change). */
+  if (self->show_backward)
+    g_snprintf (buf, sizeof buf, "w8 = %s\n∂E/∂w8 = %s",
+                bl_format_widest (bl_format_column_kind_brief (BL_TOY_COL_W8)),
+                bl_format_widest (BL_NUMBER_SCIENTIFIC));
+  else
+    g_snprintf (buf, sizeof buf, "w8\n%s",
+                bl_format_widest (bl_format_column_kind_brief (BL_TOY_COL_W8)));
+  bl_text_measure (tp, f * LABEL_SCALE, TRUE, buf, &w, NULL);
+  chip = w / f;
+  g_snprintf (v, sizeof v, "E1 = %s", bl_format_number (e, BL_NUMBER_SCIENTIFIC, -0.12345));
+  bl_text_measure (tp, f * LABEL_SCALE, FALSE, v, &w, NULL);
+  /* margin, input, gap, hidden, gap, output, its texts, margin */
+  wide = 0.5 + 1.8 + 2 * (1.8 + chip + 0.8 + 1.8) + 1.8 + 0.4 + w / f + 0.5;
+  return MAX (EMS_WIDE, wide);
+}
+
+/* The font unit below which the smallest text would be less than MIN_TEXT_SHARE of the CSS
+ * font. */
+static double
+floor_font (BlNetworkView *self)
+{
+  return self->font_px * MIN_TEXT_SHARE / NODE_SCALE;
+}
+
+static void
+compute_layout_at (BlNetworkView *self, BlTextPainter *tp, int width, int height, double f,
+                   gboolean caption, double wide, Layout *l)
 {
   gboolean biases = self->params.has_biases;
-  double f, margin, x_in, x_out, y_top, y_bot, bottom;
-  Box taken[32];
+  double margin, x_in, x_out, y_top, y_bot, bottom;
+  Box taken[40];
   guint n_taken = 0, n_nodes;
   char v[BL_FORMAT_NUMBER_SIZE], e[BL_FORMAT_NUMBER_SIZE];
   int tw;
 
-  /* The CSS font, unless the widget is too small to hold the diagram in it. */
-  f = l->font = MAX (7.0, MIN (self->font_px, MIN (width / EMS_WIDE,
-                                                    height / (biases ? EMS_HIGH_BIASES
-                                                                     : EMS_HIGH))));
+  l->font = f;
+  l->has_caption = caption;
+  l->overlap = 0;
   l->line_scale = self->projector_mode ? 1.6 : 1.0;
   l->r = f * 1.8;
   margin = f * 0.5;
 
-  /* Rows: the caption, the texts over the top nodes, the nodes, then the bias nodes and the
-   * legend line at the bottom. */
-  l->caption = (Box) { margin, margin, width - 2 * margin, f * 1.4 };
+  /* Rows: the caption (when there is room), the texts over the top nodes, the nodes, then the
+   * bias nodes and the legend line at the bottom. */
+  l->caption = (Box) { margin, margin, width - 2 * margin, caption ? f * 1.4 : 0 };
   bottom = height - margin - f * 1.5;                       /* the legend line */
   l->legend = (Box) { margin, bottom, width / 2.0, f * 1.5 };
-  y_top = margin + f * 1.6 + f * 1.4 + l->r;
-  y_bot = bottom - (biases ? f * 3.2 : f * 0.6) - l->r;
+  y_top = margin + (caption ? f * EMS_CAPTION : 0) + f * 1.4 + l->r;
+  y_bot = bottom - (biases ? f * 3.8 : f * 0.6) - l->r;
   if (self->show_backward && !biases)
-    y_bot -= f * 1.2;   /* the δs under the bottom units */
+    y_bot -= f * EMS_BACKWARD;   /* the δs under the bottom units */
   y_bot = MAX (y_bot, y_top + 2 * l->r + f * 1.6);
 
   /* Columns: inputs at the left, outputs leaving room for their targets and errors. */
   g_snprintf (v, sizeof v, "E1 = %s", bl_format_number (e, BL_NUMBER_SCIENTIFIC, -0.12345));
   bl_text_measure (tp, f * LABEL_SCALE, FALSE, v, &tw, NULL);
   x_in = margin + l->r;
-  x_out = MAX (x_in + 4 * l->r, width - margin - tw - f * 0.4 - l->r);
+  /* As wide as the widest label needs (ems_wide), wider when there is room. */
+  x_out = MAX (x_in + (wide - 0.5 - 1.8 - 1.8 - 0.4 - 0.5) * f - tw,
+               width - margin - tw - f * 0.4 - l->r);
   l->x[NODE_I1] = l->x[NODE_I2] = x_in;
   l->x[NODE_H1] = l->x[NODE_H2] = (x_in + x_out) / 2;
   l->x[NODE_O1] = l->x[NODE_O2] = x_out;
@@ -226,10 +304,7 @@ compute_layout (BlNetworkView *self, BlTextPainter *tp, int width, int height, L
    * in fact), the texts around them, the loss. */
   for (NodeId n = 0; n < N_NODES; n++)
     if (n < NODE_B1 || biases)
-      {
-        double r = n >= NODE_B1 ? l->r * 0.7 : l->r;
-        taken[n_taken++] = (Box) { l->x[n] - r, l->y[n] - r, 2 * r, 2 * r };
-      }
+      taken[n_taken++] = (Box) { l->x[n] - l->r, l->y[n] - l->r, 2 * l->r, 2 * l->r };
   n_nodes = n_taken;
   {
     char texts[N_NODE_TEXTS][128];
@@ -237,13 +312,17 @@ compute_layout (BlNetworkView *self, BlTextPainter *tp, int width, int height, L
     n_taken += N_NODE_TEXTS;
   }
   taken[n_taken++] = l->total;
+  taken[n_taken++] = l->legend;
+  if (caption)
+    taken[n_taken++] = (Box) { l->caption.x, l->caption.y, width / 2.0, l->caption.h };
 
   /* Horizontal edges first (their labels sit on the line, between the nodes), then the
    * crossing ones, each at the first place along its edge that overlaps nothing placed. A label
    * too wide for the gap between two nodes goes on two lines: "w1" over its value. */
   {
     static const guint order[8] = { 0, 3, 4, 7, 1, 2, 5, 6 };
-    static const double ts[] = { 0.5, 0.38, 0.62, 0.3, 0.7, 0.22, 0.78 };
+    static const double ts[] = { 0.5, 0.42, 0.58, 0.35, 0.65, 0.28, 0.72, 0.22, 0.78,
+                                 0.16, 0.84 };
     double gap = l->x[NODE_H1] - x_in - 2 * l->r - f * 0.3;
     for (guint o = 0; o < 8; o++)
       {
@@ -251,53 +330,78 @@ compute_layout (BlNetworkView *self, BlTextPainter *tp, int width, int height, L
         double x0 = l->x[edge_from[k]], y0 = l->y[edge_from[k]];
         double x1 = l->x[edge_to[k]], y1 = l->y[edge_to[k]];
         double best = INFINITY;
-        int bw, bh;
+        char text[112];
 
-        g_snprintf (l->chip_text[k], sizeof l->chip_text[k], "w%u = %s", k + 1,
-                    number (v, edge_col[k], self->row.v[edge_col[k]]));
-        if (self->show_backward)
+        /* One line where it fits between the units; two ("w1" over its value) where it does
+         * not, or where the narrower label finds a clearer place. */
+        for (int form = 0; form < 2 && best >= 1; form++)
           {
-            /* The backward pass: the weight's gradient under its value. */
-            BlToyColumn g = bl_toy_param_gradient (edge_col[k]);
-            g_snprintf (l->chip_text[k], sizeof l->chip_text[k], "w%u = %s\n∂E/∂w%u = %s",
-                        k + 1, number (v, edge_col[k], self->row.v[edge_col[k]]), k + 1,
-                        bl_format_number (e, BL_NUMBER_SCIENTIFIC, self->row.v[g]));
-          }
-        bl_text_measure (tp, f * LABEL_SCALE, TRUE, l->chip_text[k], &bw, &bh);
-        if (bw + f * 0.6 > gap && !self->show_backward)
-          {
-            g_snprintf (l->chip_text[k], sizeof l->chip_text[k], "w%u\n%s", k + 1,
-                        number (v, edge_col[k], self->row.v[edge_col[k]]));
-            bl_text_measure (tp, f * LABEL_SCALE, TRUE, l->chip_text[k], &bw, &bh);
-          }
-        bw += f * 0.6;
-        bh += f * 0.2;
-        for (guint i = 0; i < G_N_ELEMENTS (ts) && best > 0; i++)
-          for (int side = 0; side < 3 && best > 0; side++)
-            {
-              /* On the line, or just above or below it (horizontal edges only). */
-              double dy = side == 0 ? 0 : (side == 1 ? -1 : 1) * (bh / 2 + l->line_scale * 3);
-              Box b;
-              double cost = 0;
-              if (side > 0 && y0 != y1)
-                continue;
-              b = (Box) { x0 + ts[i] * (x1 - x0) - bw / 2, y0 + ts[i] * (y1 - y0) + dy - bh / 2,
-                          bw, bh };
-              for (guint t = 0; t < n_taken; t++)
-                cost += t < n_nodes ? circle_overlap (&b, &taken[t]) : overlap (&b, &taken[t]);
-              if (b.x < 0 || b.x + b.w > width)
-                cost += bw * bh;
-              cost += 1e-3 * i + 1e-4 * side;   /* ties: the middle, on the line */
-              if (cost < best)
+            gboolean one_line = form == 0;
+            int bw, bh;
+
+            if (self->show_backward && form > 0)
+              break;
+            chip_text (self, k, one_line, text, sizeof text);
+            bl_text_measure (tp, f * LABEL_SCALE, TRUE, text, &bw, &bh);
+            if (one_line && bw + f * 0.6 > gap && !self->show_backward)
+              continue;
+            bw += f * 0.6;
+            bh += f * 0.2;
+            for (guint i = 0; i < G_N_ELEMENTS (ts); i++)
+              for (int side = 0; side < 3; side++)
                 {
-                  best = cost;
-                  l->chip[k] = b;
+                  /* On the line, or just above or below it (horizontal edges only). */
+                  double dy = side == 0 ? 0 : (side == 1 ? -1 : 1) * (bh / 2 + l->line_scale * 3);
+                  Box b;
+                  double cost = 0;
+                  if (side > 0 && y0 != y1)
+                    continue;
+                  b = (Box) { x0 + ts[i] * (x1 - x0) - bw / 2,
+                              y0 + ts[i] * (y1 - y0) + dy - bh / 2, bw, bh };
+                  for (guint t = 0; t < n_taken; t++)
+                    cost += t < n_nodes ? circle_overlap (&b, &taken[t]) : overlap (&b, &taken[t]);
+                  if (b.x < 0 || b.x + b.w > width || b.y < 0 || b.y + b.h > height)
+                    cost += bw * bh;
+                  /* ties: the middle, on the line, on one line */
+                  cost += 1e-3 * i + 1e-4 * side + 1e-2 * form;
+                  if (cost < best)
+                    {
+                      best = cost;
+                      l->chip[k] = b;
+                      g_strlcpy (l->chip_text[k], text, sizeof l->chip_text[k]);
+                    }
                 }
-            }
+          }
+        if (best >= 1)
+          l->overlap += best;
         if (n_taken < G_N_ELEMENTS (taken))
           taken[n_taken++] = l->chip[k];
       }
   }
+}
+
+/* The layout at the largest font unit that fits the widget, up to the CSS font: with the
+ * caption's line while that costs little, without it when the height is short. Then smaller,
+ * step by step, while any weight label cannot find a place clear of the units, their texts
+ * and the other labels, down to the floor (floor_font: the page's panes make room
+ * for it); below the floor only when the widget is given less (a narrow pane, a small PNG). */
+static void
+compute_layout (BlNetworkView *self, BlTextPainter *tp, int width, int height, Layout *l)
+{
+  double wide = ems_wide (self, tp);
+  double with = MIN (self->font_px, MIN (width / wide, height / ems_high (self, TRUE)));
+  double without = MIN (self->font_px, MIN (width / wide, height / ems_high (self, FALSE)));
+  gboolean caption = self->caption && with >= 0.92 * without;
+  double f = MAX (4.0, caption ? with : without);
+  double floor = MIN (f, floor_font (self));
+
+  for (;;)
+    {
+      compute_layout_at (self, tp, width, height, f, caption, wide, l);
+      if (l->overlap == 0 || f <= floor)
+        break;
+      f = MAX (floor, f * 0.95);
+    }
 }
 
 static void
@@ -444,7 +548,7 @@ network_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRGBA
   for (NodeId n = 0; n < N_NODES; n++)
     {
       gboolean is_bias = n == NODE_B1 || n == NODE_B2;
-      double r = is_bias ? l.r * 0.7 : l.r;
+      double r = l.r;
       if (is_bias && !self->params.has_biases)
         continue;
       paint_background (cr, fg, bg, 1);
@@ -467,15 +571,15 @@ network_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRGBA
       BlToyColumn b = j == 0 ? BL_TOY_COL_B1 : BL_TOY_COL_B2;
 
       g_snprintf (buf, sizeof buf, "i%u\n%s", j + 1, number (n1, i, v[i]));
-      bl_text_draw (&tp, f * 0.85, FALSE, buf, l.x[in], l.y[in], 0.5, 0.5);
+      bl_text_draw (&tp, f * NODE_SCALE, FALSE, buf, l.x[in], l.y[in], 0.5, 0.5);
       g_snprintf (buf, sizeof buf, "h%u\n%s", j + 1, number (n1, h, v[h]));
-      bl_text_draw (&tp, f * 0.85, FALSE, buf, l.x[hn], l.y[hn], 0.5, 0.5);
+      bl_text_draw (&tp, f * NODE_SCALE, FALSE, buf, l.x[hn], l.y[hn], 0.5, 0.5);
       g_snprintf (buf, sizeof buf, "o%u\n%s", j + 1, number (n1, o, v[o]));
-      bl_text_draw (&tp, f * 0.85, FALSE, buf, l.x[on], l.y[on], 0.5, 0.5);
+      bl_text_draw (&tp, f * NODE_SCALE, FALSE, buf, l.x[on], l.y[on], 0.5, 0.5);
       if (self->params.has_biases)
         {
           g_snprintf (buf, sizeof buf, "b%u\n%s", j + 1, number (n1, b, v[b]));
-          bl_text_draw (&tp, f * 0.72, FALSE, buf, l.x[bn], l.y[bn], 0.5, 0.5);
+          bl_text_draw (&tp, f * NODE_SCALE, FALSE, buf, l.x[bn], l.y[bn], 0.5, 0.5);
         }
     }
   {
@@ -502,9 +606,17 @@ network_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRGBA
       gboolean hl = highlighted (self, edge_col[k]);
       GdkRGBA c;
 
+      double rad = MIN (b->h / 2, f * 0.45);
+
       sign_color (v[edge_col[k]], fg, &c);
       paint_background (cr, fg, bg, 0.92);
-      cairo_rectangle (cr, b->x, b->y, b->w, b->h);
+      /* A pill: the background hides the edges under the label. */
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, b->x + b->w - rad, b->y + rad, rad, -G_PI / 2, 0);
+      cairo_arc (cr, b->x + b->w - rad, b->y + b->h - rad, rad, 0, G_PI / 2);
+      cairo_arc (cr, b->x + rad, b->y + b->h - rad, rad, G_PI / 2, G_PI);
+      cairo_arc (cr, b->x + rad, b->y + rad, rad, G_PI, 3 * G_PI / 2);
+      cairo_close_path (cr);
       cairo_fill_preserve (cr);
       set_rgba (cr, hl ? fg : &c, 1);
       cairo_set_line_width (cr, (hl ? 3 : 1.5) * ls);
@@ -515,7 +627,7 @@ network_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRGBA
     }
 
   /* The caption (which iteration this is), the loss, and what the colours mean. */
-  if (self->caption)
+  if (self->caption && l.has_caption)
     bl_text_draw (&tp, f, TRUE, self->caption, l.caption.x, l.caption.y, 0, 0);
   g_snprintf (buf, sizeof buf, "E_total = %s",
               bl_format_number (n1, BL_NUMBER_SCIENTIFIC, v[BL_TOY_COL_E_TOTAL]));
@@ -574,25 +686,31 @@ bl_network_view_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
   update_font (BL_NETWORK_VIEW (widget));
 }
 
-/* Small enough to fit any pane (the text shrinks to fit), comfortable at its natural size. */
+/* Small enough for any pane at any classroom size (a larger minimum widened the window past a
+ * 1280-pixel projector with the sidebar shown); comfortable at the CSS font with the caption.
+ * The page's panes give it the room for its floor at 1024×600 and up. */
 static void
 bl_network_view_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
                          int *minimum, int *natural, int *minimum_baseline,
                          int *natural_baseline)
 {
   BlNetworkView *self = BL_NETWORK_VIEW (widget);
-  double high = self->params.has_biases ? EMS_HIGH_BIASES : EMS_HIGH;
 
   update_font (self);
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = (int) ceil (EMS_WIDE * 8);
-      *natural = (int) ceil (EMS_WIDE * self->font_px);
+      BlTextPainter tp;
+      double wide;
+      bl_text_painter_init_for_context (&tp, gtk_widget_get_pango_context (widget));
+      wide = ems_wide (self, &tp);
+      bl_text_painter_clear (&tp);
+      *minimum = (int) ceil (wide * 8);
+      *natural = (int) ceil (wide * self->font_px);
     }
   else
     {
-      *minimum = (int) ceil (high * 8);
-      *natural = (int) ceil (high * self->font_px);
+      *minimum = (int) ceil (ems_high (self, FALSE) * 8);
+      *natural = (int) ceil (ems_high (self, TRUE) * self->font_px);
     }
 }
 
@@ -779,7 +897,7 @@ bl_network_view_set_show_backward (BlNetworkView *self, gboolean show)
   if (self->show_backward == !!show)
     return;
   self->show_backward = !!show;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  gtk_widget_queue_resize (GTK_WIDGET (self));   /* the δs take a line */
 }
 
 gboolean
@@ -846,4 +964,51 @@ bl_network_view_write_png (BlNetworkView *self, const char *path, int width, int
   g_return_val_if_fail (BL_IS_NETWORK_VIEW (self), FALSE);
   update_font (self);
   return bl_write_drawing_png (network_draw, self, width, height, path, error);
+}
+
+double
+bl_network_view_get_layout (BlNetworkView *self, int width, int height,
+                            graphene_rect_t labels[8], graphene_rect_t units[N_NODES],
+                            guint *n_units, gboolean *has_caption)
+{
+  Layout l;
+  BlTextPainter tp;
+  guint n = 0;
+
+  g_return_val_if_fail (BL_IS_NETWORK_VIEW (self), 0);
+  update_font (self);
+  bl_text_painter_init_for_context (&tp, gtk_widget_get_pango_context (GTK_WIDGET (self)));
+  compute_layout (self, &tp, width, height, &l);
+  bl_text_painter_clear (&tp);
+  for (guint k = 0; k < 8; k++)
+    graphene_rect_init (&labels[k], l.chip[k].x, l.chip[k].y, l.chip[k].w, l.chip[k].h);
+  for (NodeId u = 0; u < N_NODES; u++)
+    if (u < NODE_B1 || self->params.has_biases)
+      graphene_rect_init (&units[n++], l.x[u] - l.r, l.y[u] - l.r, 2 * l.r, 2 * l.r);
+  *n_units = n;
+  if (has_caption)
+    *has_caption = l.has_caption;
+  return l.font * NODE_SCALE;
+}
+
+int
+bl_network_view_get_floor_height (BlNetworkView *self)
+{
+  g_return_val_if_fail (BL_IS_NETWORK_VIEW (self), 0);
+  update_font (self);
+  return (int) ceil (ems_high (self, FALSE) * floor_font (self));
+}
+
+int
+bl_network_view_get_floor_width (BlNetworkView *self)
+{
+  BlTextPainter tp;
+  double wide;
+
+  g_return_val_if_fail (BL_IS_NETWORK_VIEW (self), 0);
+  update_font (self);
+  bl_text_painter_init_for_context (&tp, gtk_widget_get_pango_context (GTK_WIDGET (self)));
+  wide = ems_wide (self, &tp);
+  bl_text_painter_clear (&tp);
+  return (int) ceil (wide * floor_font (self));
 }

@@ -1,8 +1,9 @@
 /* bl-network-view.h: the 2-2-2 network drawn with cairo for one row of the ledger: nodes with
  * their net input and activation, edges with their weights (colour by sign, width by
  * magnitude, a legend for both), biases when the preset has them, targets and errors at the
- * outputs. Text takes the widget's CSS font, shrunk only to fit; "projector-mode" thickens
- * the lines. */
+ * outputs. Text takes the widget's CSS font (projector mode's is larger), shrunk only to fit
+ * and never below 70 % of it (the widget asks for that room); "projector-mode" thickens the
+ * lines. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -37,6 +38,17 @@ BlToyUnit  bl_network_view_get_focus (BlNetworkView *self);
 void       bl_network_view_set_caption (BlNetworkView *self, const char *caption);
 gboolean   bl_network_view_write_png (BlNetworkView *self, const char *path, int width,
                                       int height, GError **error);
+
+/* The height and width that hold the diagram with its smallest text at its floor (72 % of the CSS font:
+ * 14 px in projector mode), without the caption: what a page gives it where it can. */
+int        bl_network_view_get_floor_height (BlNetworkView *self);
+int        bl_network_view_get_floor_width  (BlNetworkView *self);
+/* For tests: the layout at @width × @height (the widget's font and state): the weight labels'
+ * rectangles, the units' (their circles' bounding squares; 6, or 8 with biases) and whether
+ * the caption has its line. Returns the smallest text size drawn, in pixels. */
+double     bl_network_view_get_layout (BlNetworkView *self, int width, int height,
+                                       graphene_rect_t labels[8], graphene_rect_t units[8],
+                                       guint *n_units, gboolean *has_caption);
 
 /* Signal "column-activated" (int col): a click on an edge or node; the page selects that
  * ledger column. */
