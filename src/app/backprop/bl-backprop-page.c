@@ -2311,10 +2311,13 @@ export_ledger (BlBackpropPage *self, BlBackpropExportKind kind, const char *path
  * GObject
  */
 
-/* Below this width (in the page's font) the sidebar starts hidden, so the diagram, the chart and
- * the ledger keep a readable size: a 1024- or 1280-pixel projector in projector mode (1,300 px
- * there; the diagram needs about 690 px for 14-pixel text), for one. */
-#define SIDEBAR_MIN_EMS 66
+/* Below this width the sidebar starts hidden, so the diagram, the chart and the ledger keep a
+ * readable size: 88 of the page's ems (1,760 px in projector mode: the diagram needs about 690
+ * px for 14-pixel text), and never below 1,300 px (on 1024- and 1280-pixel screens in normal
+ * type the sidebar left the diagram 6.4- and 7.6-pixel text). The sidebar button brings it
+ * back. */
+#define SIDEBAR_MIN_EMS 88
+#define SIDEBAR_MIN_PX 1300
 
 static void set_show_sidebar (BlBackpropPage *self, gboolean show);
 
@@ -2326,7 +2329,8 @@ auto_sidebar_cb (gpointer data)
 
   self->sidebar_idle = 0;
   if (!self->sidebar_chosen && gtk_widget_get_width (GTK_WIDGET (self)) > 0)
-    set_show_sidebar (self, gtk_widget_get_width (GTK_WIDGET (self)) >= SIDEBAR_MIN_EMS * em);
+    set_show_sidebar (self, gtk_widget_get_width (GTK_WIDGET (self)) >=
+                            MAX (SIDEBAR_MIN_EMS * em, SIDEBAR_MIN_PX));
   return G_SOURCE_REMOVE;
 }
 
@@ -2440,20 +2444,23 @@ bl_backprop_page_size_allocate (GtkWidget *widget, int width, int height, int ba
       int walk_h, top = paned_h * 13 / 25;
 
       /* The diagram a little over half the width, more where its text would fall below its
-       * floor (projector mode on a small screen, walking through), the chart keeping 30 %. */
+       * floor (projector mode on a small screen, walking through), the chart keeping 30 %
+       * (a fifth while walking through one iteration, when the diagram is the lesson). */
       place_pane (self, self->top_paned, PANE_TOP,
                   MAX (end_w * 11 / 20,
                        MIN (bl_network_view_get_floor_width (self->network_view),
-                            end_w * 7 / 10)));
+                            end_w * (bl_step_through_get_active (self->step_through) ? 8 : 7)
+                            / 10)));
       /* The diagram's text at its floor (14 px in projector mode) needs a height of its own
        * with the walk's bar under it: the upper half grows to give it, while the ledger keeps
-       * two fifths of the height (a third while walking through, when the marked cell's row
-       * is all it must show). */
+       * two fifths of the height (a quarter while walking through, when the marked cell's
+       * row is all it must show: a third left the diagram 12.7-pixel text on a 1024×600
+       * projector). */
       gtk_widget_measure (walk, GTK_ORIENTATION_VERTICAL,
                           gtk_paned_get_position (self->top_paned), NULL, &walk_h, NULL, NULL);
       top = MAX (top, MIN (bl_network_view_get_floor_height (self->network_view) + walk_h,
-                           paned_h * (bl_step_through_get_active (self->step_through) ? 2 : 3) /
-                           (bl_step_through_get_active (self->step_through) ? 3 : 5)));
+                           paned_h * 3 /
+                           (bl_step_through_get_active (self->step_through) ? 4 : 5)));
       place_pane (self, self->vpaned, PANE_VERTICAL, top);
       place_pane (self, self->ledger_paned, PANE_LEDGER, end_w * 2 / 3);
     }

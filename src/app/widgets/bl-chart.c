@@ -741,7 +741,13 @@ compute_frame (BlChart *self, BlTextPainter *tp, int width, int height, Frame *f
               f->lx = f->left + f->width + fs * 0.8;
               f->ly = f->top;
             }
-          else if (f->height - above >= 3 * f->tick_gap || f->lh > f->height)
+          else if (f->height - above < 3 * f->tick_gap && f->lh + 2 * m > f->height)
+            {
+              /* No place leaves a plot to read (a chart a few lines high in large type):
+               * no legend; the curves keep their colours, and hovering names them. */
+              f->legend = LEGEND_NONE;
+            }
+          else if (f->height - above >= 3 * f->tick_gap)
             {
               f->legend = LEGEND_ABOVE;
               f->lx = f->left;

@@ -27,6 +27,7 @@ struct _BlNetworkView {
   gboolean    show_backward;  /* δ at the nodes, ∂E/∂w on the edges */
   BlToyUnit   focus_unit;     /* a step of the walk through: its unit and edges */
   BlToyColumn focus_edges[2];
+  gboolean    gradients_focus_only;   /* layout state: see compute_layout */
   GdkRGBA     path_color[2];
   char       *caption;
   double      font_px;        /* the widget's CSS font */
@@ -196,13 +197,23 @@ ems_high (BlNetworkView *self, gboolean caption)
 
 /* Weight label @k's text: "w1 = 0.15" (@one_line) or "w1" over its value; walking through,
  * the value over its gradient, on two lines (a narrow label keeps the diagram narrow). */
+static gboolean highlighted (BlNetworkView *self, BlToyColumn col);
+
+/* Walking through, weight label @k carries its gradient too: every one while they all find a
+ * place, else only those of the step shown (the ledger has them all). */
+static gboolean
+shows_gradient (BlNetworkView *self, guint k)
+{
+  return self->show_backward && (!self->gradients_focus_only || highlighted (self, edge_col[k]));
+}
+
 static void
 chip_text (BlNetworkView *self, guint k, gboolean one_line, char *out, gsize size)
 {
   char v[BL_FORMAT_NUMBER_SIZE], e[BL_FORMAT_NUMBER_SIZE];
 
   number (v, edge_col[k], self->row.v[edge_col[k]]);
-  if (self->show_backward)
+  if (shows_gradient (self, k))
     g_snprintf (out, size, "w%u = %s\n∂E/∂w%u = %s", k + 1, v, k + 1,
                 bl_format_number (e, BL_NUMBER_SCIENTIFIC,
                                   self->row.v[bl_toy_param_gradient (edge_col[k])]));
@@ -339,11 +350,11 @@ compute_layout_at (BlNetworkView *self, BlTextPainter *tp, int width, int height
             gboolean one_line = form == 0;
             int bw, bh;
 
-            if (self->show_backward && form > 0)
+            if (shows_gradient (self, k) && form > 0)
               break;
             chip_text (self, k, one_line, text, sizeof text);
             bl_text_measure (tp, f * LABEL_SCALE, TRUE, text, &bw, &bh);
-            if (one_line && bw + f * 0.6 > gap && !self->show_backward)
+            if (one_line && bw + f * 0.6 > gap && !shows_gradient (self, k))
               continue;
             bw += f * 0.6;
             bh += f * 0.2;
@@ -392,14 +403,26 @@ compute_layout (BlNetworkView *self, BlTextPainter *tp, int width, int height, L
   double with = MIN (self->font_px, MIN (width / wide, height / ems_high (self, TRUE)));
   double without = MIN (self->font_px, MIN (width / wide, height / ems_high (self, FALSE)));
   gboolean caption = self->caption && with >= 0.92 * without;
-  double f = MAX (4.0, caption ? with : without);
+  double f0 = MAX (4.0, caption ? with : without), f = f0;
   double floor = MIN (f, floor_font (self));
 
+  self->gradients_focus_only = FALSE;
   for (;;)
     {
       compute_layout_at (self, tp, width, height, f, caption, wide, l);
-      if (l->overlap == 0 || f <= floor)
+      if (l->overlap == 0)
         break;
+      if (f <= floor)
+        {
+          /* Walking through, with every label in two lines and no place left for them at
+           * the legible floor (a 1024×600 or 1280×720 projector): the gradients on the step's
+           * own edges only, the text back at full size. */
+          if (!self->show_backward || self->gradients_focus_only)
+            break;
+          self->gradients_focus_only = TRUE;
+          f = f0;
+          continue;
+        }
       f = MAX (floor, f * 0.95);
     }
 }
