@@ -292,6 +292,10 @@ bl_cell_digits_window_new (GtkWindow *parent, NnDataset *data, GListModel *histo
                                   GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), grid);
   gtk_widget_set_vexpand (scroller, TRUE);
+  /* The digits are what the window is for: at least a row of them in projector type (202 px)
+   * before the chart above takes more than its minimum (at 1280×720 in projector mode it
+   * took two thirds of the window and left the digits cut in half). */
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 230);
   gtk_box_append (GTK_BOX (box), scroller);
   gtk_window_set_child (GTK_WINDOW (window), box);
   gtk_window_set_titlebar (GTK_WINDOW (window), gtk_header_bar_new ());
