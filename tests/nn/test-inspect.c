@@ -82,7 +82,8 @@ test_capture_is_the_engine (gconstpointer data)
           for (int k = 0; k < B->K; k++)
             for (int p = 0; p < B->OP; p++)
               {
-                const float *engine = B->out + (gsize) k * B->out_Hp * B->out_Wp
+                const float *engine = _nn_model_block_output (m, b, 0)
+                                      + (gsize) k * B->out_Hp * B->out_Wp
                                       + (gsize) (p + B->out_pad) * B->out_Wp + B->out_pad;
                 g_assert_cmpmem (map->data + ((gsize) k * B->OP + p) * B->OQ,
                                  sizeof (float) * B->OQ, engine, sizeof (float) * B->OQ);

@@ -435,6 +435,51 @@ test_dropout (void)
   g_free (y); g_free (y2);
 }
 
+/* The engine's max pooling in every variant against the reference, on the model's widths
+ * (28, 14, 7 → 14, 7, 3 outputs a row) and on rows wider than one AVX-512 step (16, 19):
+ * outputs, argmax (values on a coarse grid, so ties occur and go to the first), and nothing
+ * written past a row's OQ outputs or the last argmax. */
+static void
+test_maxpool_matches_reference (void)
+{
+  static const int sides[][2] = { { 28, 28 }, { 14, 14 }, { 7, 7 }, { 5, 5 }, { 32, 33 },
+                                  { 38, 39 } };
+
+  for (guint t = 0; t < G_N_ELEMENTS (sides); t++)
+    {
+      const int H = sides[t][0], W = sides[t][1], OP = H / 2, OQ = W / 2;
+      const gsize x_rs = (gsize) W + 2, y_rs = (gsize) OQ + 3;
+      float *dense = g_new (float, (gsize) H * W), *ref = g_new (float, (gsize) OP * OQ);
+      float *x = g_new0 (float, (gsize) H * x_rs + 16), *y = g_new (float, OP * y_rs);
+      guint8 *ref_arg = g_new (guint8, (gsize) OP * OQ), *arg = g_new (guint8, OP * OQ + 16);
+
+      for (int i = 0; i < H * W; i++)
+        dense[i] = (float) (int) (nn_rng_uniform (5, 77, (guint64) t * 10000 + i) * 7) - 3;
+      for (int h = 0; h < H; h++)
+        memcpy (x + h * x_rs, dense + (gsize) h * W, sizeof (float) * W);
+      nn_ref_maxpool_forward (ref, ref_arg, dense, 1, H, W);
+      for (int v = 0; v < NN_CPU_N_VARIANTS; v++)
+        if (nn_cpu_variant_supported (v))
+          {
+            for (gsize i = 0; i < OP * y_rs; i++)
+              y[i] = 1234.5f;
+            memset (arg, 0xAB, OP * OQ + 16);
+            nn_cpu_kernels (v)->maxpool_forward (y, y_rs, arg, x, x_rs, OP, OQ);
+            for (int p = 0; p < OP; p++)
+              {
+                g_assert_cmpmem (y + p * y_rs, sizeof (float) * OQ, ref + (gsize) p * OQ,
+                                 sizeof (float) * OQ);
+                for (gsize q = OQ; q < y_rs; q++)
+                  g_assert_cmpfloat (y[p * y_rs + q], ==, 1234.5f);
+              }
+            g_assert_cmpmem (arg, OP * OQ, ref_arg, OP * OQ);
+            for (int i = 0; i < 16; i++)
+              g_assert_cmpuint (arg[OP * OQ + i], ==, 0xAB);
+          }
+      g_free (dense); g_free (ref); g_free (x); g_free (y); g_free (ref_arg); g_free (arg);
+    }
+}
+
 static void
 test_loss (void)
 {
@@ -475,6 +520,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/conv3x3/matches-reference", test_conv3x3_matches_reference);
   g_test_add_func ("/nn/reference/batchnorm", test_batchnorm);
   g_test_add_func ("/nn/reference/relu-pool-gap-and-linear", test_relu_pool_linear_gap);
+  g_test_add_func ("/nn/maxpool/matches-reference", test_maxpool_matches_reference);
   g_test_add_func ("/nn/dropout", test_dropout);
   g_test_add_func ("/nn/loss", test_loss);
   return g_test_run ();

@@ -8,11 +8,19 @@
 
 /* The forward kernel's register tile: FWD_KB output channels × FWD_PB vectors of pixels.
  * AVX-512 has 32 vector registers: 8 × 2 (16 accumulators, 32 pixels) keeps both FMA pipes
- * busy with 10 loads per 16 FMAs; with 16 registers (AVX2, SSE, NEON): 4 × 3. Measured on the
- * development machine (Zen 5, conv2's 16 → 32 channels at 28 × 28): 8 × 2 in 16 lanes runs
- * 183 useful GFLOP/s, 2.1× the 4 × 3 tile in 8 lanes (88). */
+ * busy with 10 loads per 16 FMAs. Measured on the development machine (Zen 5, conv2's 16 → 32
+ * channels at 28 × 28): 8 × 2 in 16 lanes runs 183 useful GFLOP/s, 2.1× the 4 × 3 tile in 8
+ * lanes (88); 8 × 3, 4 × 4 and 16 × 1 ran 14–20 % slower than 8 × 2.
+ * AVX2 has 16: 4 × 3 needs all of them (12 accumulators, 3 pixel vectors, a weight) and GCC
+ * spilled accumulators to the stack; 4 × 2 (11 registers) ran the forward and input-gradient
+ * convolutions of one image in 268 µs against 319 µs (medians of 6 alternating runs).
+ * Portable (SSE2: an 8-float vector is two registers; NEON on arm64) keeps 4 × 3, which beat
+ * 4 × 2, 4 × 1 and 2 × 2 there. */
 #if NN_VLEN == 16
 #define FWD_KB 8
+#define FWD_PB 2
+#elif defined (__AVX2__)
+#define FWD_KB 4
 #define FWD_PB 2
 #else
 #define FWD_KB 4

@@ -11,10 +11,10 @@
  *
  * The kernels are plain C with GCC vector extensions (nn-simd.h), built once per CPU variant
  * (nn-variant.h), in tiles of output channels × pixel vectors held in registers (8 × 32 pixels
- * with AVX-512, 4 × 24 otherwise). The weight gradient of an input with a whole number of
- * vectors of channels transposes it channel-last first, so its loads are aligned and its sums
- * need no reduction across lanes. Every sum runs in a fixed order, so results do not depend
- * on which thread runs them.
+ * with AVX-512, 4 × 16 with AVX2, 4 × 24 otherwise). The weight gradient of an input with a
+ * whole number of vectors of channels transposes it channel-last first, so its loads are
+ * aligned and its sums need no reduction across lanes. Every sum runs in a fixed order, so
+ * results do not depend on which thread runs them.
  */
 #pragma once
 

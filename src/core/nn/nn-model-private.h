@@ -46,10 +46,20 @@ typedef struct {
   float  *out;
   gsize   out_stride;
   int     out_Hp, out_Wp, out_pad;
+  /* What is kept for backward, and so how much memory a batch needs (per image: the block's
+   * input, the BN blocks' z and du). An input that is the previous block's z through its batch
+   * norm and ReLU and nothing else (in_from_z) is not kept: it lives in the chunk's scratch
+   * while an image passes and is recomputed from z for backward, an element-wise pass. The
+   * first block's z is a convolution of one channel (a 16th of the next one's work): it is
+   * recomputed from the image for batch norm's backward, and du takes z's place
+   * (du_over_z). */
+  gboolean in_from_z, du_over_z;
   /* Kept across phases, (max_batch, …). */
-  float  *in;            /* padded input, zero borders and slack */
-  float  *z;             /* BN: conv output (K, npix), padded-width */
-  float  *du;            /* BN: ∂loss/∂(BN output) (K, npix), padded-width, garbage 0 */
+  float  *in;            /* padded input, zero borders and slack; NULL if in_from_z */
+  float  *z;             /* BN: conv output (K, npix), padded-width; du_over_z: from the
+                          * backward pass's BN barrier on, du instead */
+  float  *du;            /* BN: ∂loss/∂(BN output) (K, npix), padded-width, garbage 0; NULL if
+                          * du_over_z */
   guint8 *argmax;        /* pool: (K, OP, OQ), 0…3 within the window */
   /* Per step. */
   float  *wt, *wf;       /* packed weights: forward, and flipped for the input gradient */
@@ -65,6 +75,7 @@ typedef struct {
   float *dz;             /* ∂loss/∂(conv output) after BN backward, garbage 0 */
   float *dx;             /* (C, npix of the input grid): ∂loss/∂(block input) */
   float *dzp[N_BLOCKS];  /* (K, P + 2d, Q + 2d) + slack, d = 2 − pad: dz padded for dx */
+  float *in[N_BLOCKS];   /* in_from_z blocks: the input of the image passing, padded */
   float *conv_scratch;   /* the convolution kernels' (nn_conv3x3_scratch) */
   float  head[NN_CLASSES];
 } NnChunkScratch;
@@ -106,6 +117,26 @@ _nn_model_chunk_range (NnModel *m, guint chunk, guint *begin, guint *end)
 {
   *begin = (guint) ((guint64) m->n * chunk / NN_MODEL_CHUNKS);
   *end = (guint) ((guint64) m->n * (chunk + 1) / NN_MODEL_CHUNKS);
+}
+
+/* Where block b's output for image n of the last batch is (the origin of its padded grid:
+ * B->out_Hp × B->out_Wp per channel): the next block's kept input, or, for an in_from_z one,
+ * the copy in the scratch of the chunk that had image n. For tests and the inspector; valid
+ * after an evaluation (a training step's backward pass reuses those copies). */
+static inline const float *
+_nn_model_block_output (NnModel *m, guint b, guint n)
+{
+  NnBlock *B = &m->blocks[b];
+
+  if (b + 1 < N_BLOCKS && m->blocks[b + 1].in_from_z)
+    for (guint c = 0; c < NN_MODEL_CHUNKS; c++)
+      {
+        guint begin, end;
+        _nn_model_chunk_range (m, c, &begin, &end);
+        if (n >= begin && n < end)
+          return m->scratch[c].in[b + 1];
+      }
+  return B->out + n * B->out_stride;
 }
 
 /* The forward pass on x (n, 1, 28, 28) into m->logits: in training, batch norm uses the

@@ -11,7 +11,8 @@
  * Backward runs the same way in reverse, stopping at each BN block for its two sums.
  *
  * What is kept per image for backward: each block's input (the previous output, padded), the
- * max-pool argmax, and the pre-BN convolution output. ReLU and dropout need nothing more: an
+ * max-pool argmax, and the pre-BN convolution output; less where recomputing is cheap (an
+ * input that is only a batch norm and ReLU of the previous z, the first block's z: NnBlock). ReLU and dropout need nothing more: an
  * output > 0 means the unit was active and kept, so ∂out/∂in is the dropout scale there and 0
  * elsewhere (PyTorch's threshold backward, through the kept mask).
  *
@@ -32,10 +33,23 @@
  * channels and the garbage is masked to 0 wherever it could leak.
  */
 
+/* Block b's padded input for image n: kept per image, or the chunk's copy (in_from_z). */
 static inline float *
-block_out (NnBlock *B, guint n)
+block_in (NnModel *m, guint b, guint n, NnChunkScratch *s)
 {
-  return B->out + n * B->out_stride + (gsize) B->out_pad * B->out_Wp + B->out_pad;
+  NnBlock *B = &m->blocks[b];
+
+  return B->in_from_z ? s->in[b] : B->in + n * B->in_stride;
+}
+
+/* Where block b writes image n's output: inside the next block's padding, or the head's. */
+static inline float *
+block_out (NnModel *m, guint b, guint n, NnChunkScratch *s)
+{
+  NnBlock *B = &m->blocks[b];
+  float *base = b + 1 < N_BLOCKS ? block_in (m, b + 1, n, s) : B->out + n * B->out_stride;
+
+  return base + (gsize) B->out_pad * B->out_Wp + B->out_pad;
 }
 
 /* The block's output grid is its conv grid shifted by one row and column (no pool, and the
@@ -50,12 +64,12 @@ same_grid (const NnBlock *B)
  * the padded-width grid; [dropout] → [max-pool, argmax] → written, padded, as the next block's
  * input. */
 static void
-post_relu (NnModel *m, guint b, guint n, float *act)
+post_relu (NnModel *m, guint b, guint n, NnChunkScratch *s, float *act)
 {
   NnBlock *B = &m->blocks[b];
   const int K = B->K;
   const gsize npix = B->npix, ocs = (gsize) B->out_Hp * B->out_Wp;
-  float *dst = block_out (B, n);
+  float *dst = block_out (m, b, n, s);
 
   if (B->dropout && m->dropout)
     m->k->dropout_apply (act, K * npix, NN_DROPOUT_P, m->seed, NN_RNG_STREAM_DROPOUT + b, m->step,
@@ -87,18 +101,19 @@ relu_writes_next_input (NnModel *m, const NnBlock *B)
 
 /* After a batch-norm barrier: z through the batch's affine map and the ReLU, then on. */
 static void
-post_batchnorm (NnModel *m, guint b, guint n, const float *z, float *act)
+post_batchnorm (NnModel *m, guint b, guint n, NnChunkScratch *s)
 {
   NnBlock *B = &m->blocks[b];
   const gsize ocs = (gsize) B->out_Hp * B->out_Wp;
   const gboolean direct = relu_writes_next_input (m, B);
-  float *dst = block_out (B, n);
+  const float *z = B->z + n * B->K * B->npix;
+  float *dst = block_out (m, b, n, s);
 
   for (int k = 0; k < B->K; k++)
-    m->k->relu_forward (direct ? dst + k * ocs : act + k * B->npix, z + k * B->npix, B->bn_a[k],
-                        B->bn_b[k], B->colmask, B->PW);
+    m->k->relu_forward (direct ? dst + k * ocs : s->act + k * B->npix, z + k * B->npix,
+                        B->bn_a[k], B->bn_b[k], B->colmask, B->PW);
   if (!direct)
-    post_relu (m, b, n, act);
+    post_relu (m, b, n, s, s->act);
 }
 
 static void
@@ -109,8 +124,7 @@ forward_image (NnModel *m, guint chunk, guint n, guint begin)
 
   if (m->phase_resume)
     {
-      NnBlock *B = &m->blocks[b];
-      post_batchnorm (m, b, n, B->z + n * B->K * B->npix, s->act);
+      post_batchnorm (m, b, n, s);
       b++;
     }
   else if (b == 0)
@@ -128,7 +142,7 @@ forward_image (NnModel *m, guint chunk, guint n, guint begin)
         {
           /* Keep z and fold this image's statistics into the chunk's: the barrier. */
           float *z = B->z + n * B->K * B->npix;
-          m->k->conv3x3_forward (z, B->npix, B->in + n * B->in_stride, B->C, B->Hp, B->Wp, B->P,
+          m->k->conv3x3_forward (z, B->npix, block_in (m, b, n, s), B->C, B->Hp, B->Wp, B->P,
                                  B->wt, m->params + B->b_off, B->K, NULL,
                                  s->conv_scratch);
           m->k->batchnorm_image_stats (B->part + (gsize) chunk * 2 * B->K, z, B->npix,
@@ -139,12 +153,12 @@ forward_image (NnModel *m, guint chunk, guint n, guint begin)
         /* The ReLU (after evaluation's batch norm) in the convolution's last step. */
         const NnConv3x3Relu relu = { B->bn ? B->bn_a : NULL, B->bn ? B->bn_b : NULL, B->colmask };
         const gboolean direct = relu_writes_next_input (m, B);
-        m->k->conv3x3_forward (direct ? block_out (B, n) : s->act,
+        m->k->conv3x3_forward (direct ? block_out (m, b, n, s) : s->act,
                                direct ? (gsize) B->out_Hp * B->out_Wp : B->npix,
-                               B->in + n * B->in_stride, B->C, B->Hp, B->Wp, B->P, B->wt,
+                               block_in (m, b, n, s), B->C, B->Hp, B->Wp, B->P, B->wt,
                                m->params + B->b_off, B->K, &relu, s->conv_scratch);
         if (!direct)
-          post_relu (m, b, n, s->act);
+          post_relu (m, b, n, s, s->act);
       }
     }
 
@@ -250,14 +264,14 @@ _nn_model_forward (NnModel *m, const float *x, guint n, gboolean training, gbool
  * dout (K channels of OP rows at strides dcs, drs): through max-pool (argmax), dropout and
  * ReLU, which together pass the dropout scale wherever the output is > 0. */
 static void
-post_backward (NnModel *m, guint b, guint n, const float *dout, gsize dcs, gsize drs,
-               float *act, gsize acs)
+post_backward (NnModel *m, guint b, guint n, NnChunkScratch *s, const float *dout, gsize dcs,
+               gsize drs, float *act, gsize acs)
 {
   NnBlock *B = &m->blocks[b];
   const int K = B->K;
   const gsize ocs = (gsize) B->out_Hp * B->out_Wp;
   const float factor = B->dropout ? 1.0f / (1.0f - NN_DROPOUT_P) : 1.0f;
-  const float *out = block_out (B, n);
+  const float *out = block_out (m, b, n, s);
 
   if (B->pool)
     {
@@ -321,7 +335,19 @@ conv_backward (NnModel *m, guint b, guint n, NnChunkScratch *s, float *g, const 
   const gsize dcs = (gsize) dHp * dWp;
   float *dzp = s->dzp[b];
 
-  m->k->conv3x3_weight_grad (g + B->w_off, g + B->b_off, dz, dz_cs, B->in + n * B->in_stride,
+  if (B->in_from_z)
+    {
+      /* The input again, as post_batchnorm wrote it; the previous block's ReLU backward reads
+       * it too, next. */
+      NnBlock *A = &m->blocks[b - 1];
+      const gsize ocs = (gsize) A->out_Hp * A->out_Wp;
+      const float *z = A->z + n * A->K * A->npix;
+      float *dst = block_out (m, b - 1, n, s);
+      for (int k = 0; k < A->K; k++)
+        m->k->relu_forward (dst + k * ocs, z + k * A->npix, A->bn_a[k], A->bn_b[k], A->colmask,
+                            A->PW);
+    }
+  m->k->conv3x3_weight_grad (g + B->w_off, g + B->b_off, dz, dz_cs, block_in (m, b, n, s),
                              B->C, B->Hp, B->Wp, P, K, s->conv_scratch);
   if (b == 0)
     return;
@@ -334,14 +360,22 @@ conv_backward (NnModel *m, guint b, guint n, NnChunkScratch *s, float *g, const 
                          B->wf, NULL, B->C, NULL, s->conv_scratch);
 }
 
-/* BN backward for one image, once the batch's sums are known. */
+/* BN backward for one image, once the batch's sums are known. du_over_z: du is where z was,
+ * and z is computed again into s->act, the same bits as the forward pass's. */
 static void
-bn_backward_image (NnModel *m, guint b, guint n, float *dz, gsize dz_cs)
+bn_backward_image (NnModel *m, guint b, guint n, NnChunkScratch *s, float *dz, gsize dz_cs)
 {
   NnBlock *B = &m->blocks[b];
   const gsize at = (gsize) n * B->K * B->npix;
+  const float *du = B->du_over_z ? B->z + at : B->du + at, *z = B->z + at;
 
-  m->k->batchnorm_backward (dz, dz_cs, B->du + at, B->z + at, B->npix, B->colmask, B->npix,
+  if (B->du_over_z)
+    {
+      m->k->conv3x3_forward (s->act, B->npix, block_in (m, b, n, s), B->C, B->Hp, B->Wp, B->P,
+                             B->wt, m->params + B->b_off, B->K, NULL, s->conv_scratch);
+      z = s->act;
+    }
+  m->k->batchnorm_backward (dz, dz_cs, du, z, B->npix, B->colmask, B->npix,
                             m->params + B->g_off, B->mean, B->rstd, B->sum_du, B->sum_du_xhat,
                             (double) m->n * B->P * B->Q, B->K);
 }
@@ -361,7 +395,7 @@ backward_image (NnModel *m, guint chunk, guint n, guint begin)
       float *dz;
       b = (int) m->phase_block;
       dz = dz_target (m, b, s, s->dz, &cs);
-      bn_backward_image (m, b, n, dz, cs);
+      bn_backward_image (m, b, n, s, dz, cs);
       conv_backward (m, b, n, s, g, dz, cs);
       if (b == 0)
         return;
@@ -397,17 +431,19 @@ backward_image (NnModel *m, guint chunk, guint n, guint begin)
       if (B->bn)
         {
           /* Keep ∂loss/∂(BN output) and add this image's two sums to the chunk's. */
-          float *du = B->du + n * B->K * B->npix;
-          post_backward (m, b, n, dout, dcs, drs, du, B->npix);
-          m->k->batchnorm_grad_sums (B->part + (gsize) chunk * 2 * B->K, du,
-                                     B->z + n * B->K * B->npix, B->npix, B->npix, B->mean,
-                                     B->rstd, B->K, n == begin);
+          float *z = B->z + n * B->K * B->npix;
+          float *du = B->du_over_z ? s->act : B->du + n * B->K * B->npix;
+          post_backward (m, b, n, s, dout, dcs, drs, du, B->npix);
+          m->k->batchnorm_grad_sums (B->part + (gsize) chunk * 2 * B->K, du, z, B->npix, B->npix,
+                                     B->mean, B->rstd, B->K, n == begin);
+          if (B->du_over_z)
+            memcpy (z, du, sizeof (float) * B->K * B->npix);
           return;
         }
       {
         gsize cs;
         float *dz = dz_target (m, b, s, s->act, &cs);
-        post_backward (m, b, n, dout, dcs, drs, dz, cs);
+        post_backward (m, b, n, s, dout, dcs, drs, dz, cs);
         conv_backward (m, b, n, s, g, dz, cs);
       }
       if (b == 0)

@@ -152,12 +152,22 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
         gsize kpq = (gsize) B->K * B->npix;
         int d = 2 - B->pad;
 
+        /* See NnBlock: the previous block's output is its ReLU'd batch norm written straight
+         * here (same grid, no dropout, no pooling). */
+        if (b > 0)
+          {
+            const NnBlock *A = &m->blocks[b - 1];
+            B->in_from_z = A->bn && !A->dropout && !A->pool && B->pad == 1 && B->Wp == A->Wp;
+          }
+        B->du_over_z = b == 0 && B->bn && B->C == 1;
         /* Zeroed once: padding borders are never written afterwards. */
-        B->in = g_new0 (float, (gsize) max_batch * B->in_stride);
+        if (!B->in_from_z)
+          B->in = g_new0 (float, (gsize) max_batch * B->in_stride);
         if (B->bn)
           {
             B->z = g_new (float, (gsize) max_batch * kpq);
-            B->du = g_new0 (float, (gsize) max_batch * kpq);   /* see post_backward */
+            if (!B->du_over_z)
+              B->du = g_new0 (float, (gsize) max_batch * kpq);   /* see post_backward */
           }
         if (B->pool)
           B->argmax = g_new0 (guint8, (gsize) max_batch * B->K * B->OP * B->OQ + 32);
@@ -211,6 +221,8 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
             int d = 2 - B->pad;
             s->dzp[b] = g_new0 (float, (gsize) B->K * (B->P + 2 * d) * (B->Q + 2 * d)
                                        + NN_CONV3X3_SLACK);
+            if (B->in_from_z)
+              s->in[b] = g_new0 (float, B->in_stride);
           }
       }
   }
@@ -240,6 +252,7 @@ nn_model_free (NnModel *m)
       for (guint b = 0; b < N_BLOCKS; b++)
         {
           g_free (s->dzp[b]);
+          g_free (s->in[b]);
         }
     }
   g_free (m->layers);
