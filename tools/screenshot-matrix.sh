@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Every screen a class sees, as PNGs to look at: the Backprop page, the MNIST page's This Run,
-# Try It and Compare Rates, Preferences and a matrix cell's digits, at 1024×600, 1280×720 and
-# 1920×1080, in normal and projector mode, light and dark (72 images), made by the test that
-# checks them (tests/app/test-screens.c: nothing off screen, no number cut, the matrix's counts
-# drawn).
+# Every screen a class sees, as PNGs to look at: the Backprop page (plain, predicting, walking
+# through), the MNIST page's This Run, Try It, Inside and Compare Rates, Preferences and a
+# matrix cell's digits, at 1024×600, 1280×720 and 1920×1080, in normal and projector mode,
+# light and dark (108 images), made by the test that checks them (tests/app/test-screens.c:
+# nothing off screen, no number cut, the matrix's counts drawn, drawn text neither cut nor
+# overlapping nor too small).
 # Usage: tools/screenshot-matrix.sh [out-dir=build/screens] [build-dir=build]
 set -euo pipefail
 cd "$(dirname "$0")/.."

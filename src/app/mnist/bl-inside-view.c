@@ -852,15 +852,15 @@ clear_histograms (BlInsideView *self)
  * in: epoch after epoch the curves spread. Bins over ±the largest |weight| of this network.
  * Kept at once, every network's (a few hundred additions); drawn by show_histograms. */
 static void
-add_histogram (BlInsideView *self)
+add_histogram_of (BlInsideView *self, NnModel *model, GBytes *state, const char *source)
 {
   const NnParamLayer *L = &self->params[histogram_layer (self)];
-  const float *w = nn_model_params (self->model) + L->offset;
+  const float *w = nn_model_params (model) + L->offset;
   double vmax = 0;
   HistCurve curve = { 0 };
 
   for (guint i = 0; i < self->hist_curves->len; i++)
-    if (g_bytes_equal (g_array_index (self->hist_curves, HistCurve, i).state, self->state))
+    if (g_bytes_equal (g_array_index (self->hist_curves, HistCurve, i).state, state))
       return;   /* shown before: an epoch replayed */
   for (gsize i = 0; i < L->n_weights; i++)
     vmax = MAX (vmax, fabs (w[i]));
@@ -871,10 +871,16 @@ add_histogram (BlInsideView *self)
   for (gsize i = 0; i < L->n_weights; i++)
     curve.y[MIN (HIST_BINS - 1, (int) ((w[i] + vmax) / (2 * vmax) * HIST_BINS))]++;
   /* TRANSLATORS: a histogram's legend: the network's source ("this window's run, epoch 3") */
-  g_snprintf (curve.label, sizeof curve.label, "%s", self->source ? self->source : "");
-  curve.state = g_bytes_ref (self->state);
+  g_snprintf (curve.label, sizeof curve.label, "%s", source ? source : "");
+  curve.state = g_bytes_ref (state);
   curve.id = G_MAXUINT;
   g_array_append_val (self->hist_curves, curve);
+}
+
+static void
+add_histogram (BlInsideView *self)
+{
+  add_histogram_of (self, self->model, self->state, self->source);
 }
 
 /* The curves not on the chart yet go on it; the shown network's keeps its colour and, when it
@@ -1020,6 +1026,20 @@ bl_inside_view_set_network (BlInsideView *self, GBytes *state, const char *sourc
   self->network_unshown = TRUE;
   if (self->capture_job == NULL)
     self->capture_unshown = TRUE;
+  schedule (self);
+}
+
+void
+bl_inside_view_keep_history (BlInsideView *self, GBytes *state, const char *source)
+{
+  NnModel *m;
+
+  g_return_if_fail (BL_IS_INSIDE_VIEW (self) && state != NULL);
+  if ((m = model_for (state, 1, NULL)) == NULL)
+    return;
+  add_histogram_of (self, m, state, source);
+  nn_model_free (m);
+  self->network_unshown = TRUE;   /* the histograms are redrawn in the next paced frame */
   schedule (self);
 }
 

@@ -34,6 +34,9 @@ void       bl_inside_view_set_pacer    (BlInsideView *self, BlFramePacer *pacer)
 void       bl_inside_view_set_dataset  (BlInsideView *self, NnDataset *data);
 /* The network to look into (NULL: none yet) and whose it is. */
 void       bl_inside_view_set_network  (BlInsideView *self, GBytes *state, const char *source);
+/* A network the view does not show now (the live run's newest epoch while an older one is
+ * replayed): its weights' histogram joins the others, so no epoch is missing from them. */
+void       bl_inside_view_keep_history (BlInsideView *self, GBytes *state, const char *source);
 /* Batch reports: the latest strip answers among them, if any, go on the strip. */
 void       bl_inside_view_add_batches  (BlInsideView *self, const NnBatchReport *reports,
                                         guint n);

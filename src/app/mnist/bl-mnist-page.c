@@ -128,6 +128,9 @@ show_inside_network (BlMnistPage *self)
       g_autofree char *source = g_strdup_printf (_("this window's run, epoch %u (replayed)"),
                                                  replayed);
       bl_inside_view_set_network (self->inside_view, bl_epoch_get_state (epoch), source);
+      /* The run goes on meanwhile: its new epochs still join the histograms. */
+      if (self->state)
+        bl_inside_view_keep_history (self->inside_view, self->state, self->state_source);
     }
   else
     bl_inside_view_set_network (self->inside_view, self->state, self->state_source);
