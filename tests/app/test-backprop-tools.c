@@ -27,78 +27,7 @@
 #include "backprop/bl-worksheet-window.h"
 #include "test-app-env.h"
 #include "test-utils.h"
-
-static double
-sig (double x)
-{
-  return 1.0 / (1.0 + exp (-x));
-}
-
-/* The seed spreadsheet's columns, its 68 iterations at η = 2 from the classroom values. */
-static const char *const seed_headers[31] = {
-  "t1", "t2", "i1", "i2", "w1", "w2", "w3", "w4", "h1", "a_h1", "h2", "a_h2",
-  "w5", "w6", "w7", "w8", "o1", "a_o1", "o2", "a_o2", "E1", "E2", "E_total",
-  "dE/dw1", "dE/dw2", "dE/dw3", "dE/dw4", "dE/dw5", "dE/dw6", "dE/dw7", "dE/dw8",
-};
-#define SEED_ITERATIONS 68
-#define SEED_LR 2.0
-typedef double SeedRow[31];
-
-/* Computed here, independently of the app: with @slip, ∂E/∂w3 and ∂E/∂w4 use a_h1·(1 − a_h1)
- * where a_h2·(1 − a_h2) belongs. */
-static SeedRow *
-seed_rows (gboolean slip)
-{
-  SeedRow *rows = g_new (SeedRow, SEED_ITERATIONS + 1);
-  double w[8] = { 0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55 };
-  const double i1 = 0.05, i2 = 0.10, t1 = 0.01, t2 = 0.99;
-
-  for (int k = 0; k <= SEED_ITERATIONS; k++)
-    {
-      double h1 = w[0] * i1 + w[1] * i2, h2 = w[2] * i1 + w[3] * i2;
-      double ah1 = sig (h1), ah2 = sig (h2);
-      double o1 = w[4] * ah1 + w[5] * ah2, o2 = w[6] * ah1 + w[7] * ah2;
-      double ao1 = sig (o1), ao2 = sig (o2);
-      double d1 = (ao1 - t1) * ao1 * (1 - ao1), d2 = (ao2 - t2) * ao2 * (1 - ao2);
-      double dh1 = (d1 * w[4] + d2 * w[6]) * ah1 * (1 - ah1);
-      double dh2 = (d1 * w[5] + d2 * w[7]) * (slip ? ah1 * (1 - ah1) : ah2 * (1 - ah2));
-      double g[8] = { dh1 * i1, dh1 * i2, dh2 * i1, dh2 * i2,
-                      d1 * ah1, d1 * ah2, d2 * ah1, d2 * ah2 };
-      double e1 = 0.5 * (t1 - ao1) * (t1 - ao1), e2 = 0.5 * (t2 - ao2) * (t2 - ao2);
-      double vals[31] = { t1, t2, i1, i2, w[0], w[1], w[2], w[3], h1, ah1, h2, ah2,
-                          w[4], w[5], w[6], w[7], o1, ao1, o2, ao2, e1, e2, e1 + e2,
-                          g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7] };
-      memcpy (rows[k], vals, sizeof vals);
-      for (int j = 0; j < 8; j++)
-        w[j] -= SEED_LR * g[j];
-    }
-  return rows;
-}
-
-/* As the teachers had it: a title and η above the table, a formula (with its cached value) in
- * every computed cell. */
-static void
-write_seed_xlsx (const char *path, gboolean slip)
-{
-  g_autofree SeedRow *rows = seed_rows (slip);
-  lxw_workbook *wb = workbook_new (path);
-  lxw_worksheet *ws = workbook_add_worksheet (wb, "Backprop");
-
-  worksheet_write_string (ws, 0, 0, "Backpropagation, 2-2-2 network", NULL);
-  worksheet_write_string (ws, 1, 0, "learning rate", NULL);
-  worksheet_write_number (ws, 1, 1, SEED_LR, NULL);
-  for (int c = 0; c < 31; c++)
-    worksheet_write_string (ws, 3, c, seed_headers[c], NULL);
-  for (int k = 0; k <= SEED_ITERATIONS; k++)
-    for (int c = 0; c < 31; c++)
-      {
-        if (k == 0 && c < 16 && !(c >= 8 && c <= 11))
-          worksheet_write_number (ws, 4 + k, c, rows[k][c], NULL);
-        else
-          worksheet_write_formula_num (ws, 4 + k, c, "=1+1", NULL, rows[k][c]);
-      }
-  g_assert_cmpint (workbook_close (wb), ==, LXW_NO_ERROR);
-}
+#include "seed-sheet.h"
 
 static const char *
 out_dir (void)
@@ -207,7 +136,7 @@ test_check_sheet (void)
   /* The page writes it in the background. */
   g_assert_true (bl_test_iterate_until (page_done_exporting, page, 120));
   g_assert_true (g_file_test (exported, G_FILE_TEST_IS_REGULAR));
-  write_seed_xlsx (slip, TRUE);
+  seed_write_xlsx (slip, TRUE, FALSE);
   g_assert_true (g_file_set_contents (bogus, "not, a, ledger\n1, 2, 3\n", -1, NULL));
 
   tool = BL_SHEET_CHECK_WINDOW (open_tool (window, "win.check-sheet", "bl-tool-check-sheet"));
@@ -523,7 +452,7 @@ test_screens (void)
   g_application_activate (G_APPLICATION (app));
   window = BL_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   settings = bl_application_get_settings (app);
-  write_seed_xlsx (slip, TRUE);
+  seed_write_xlsx (slip, TRUE, FALSE);
   for (guint t = 0; t < 4; t++)
     tools[t] = open_tool (window, actions[t], keys[t]);
   {
