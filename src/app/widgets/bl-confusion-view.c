@@ -78,8 +78,7 @@ compute_layout (BlConfusionView *self, int width, int height, Layout *l)
    * render, which costs more than the rest of the drawing together. */
   double digits = self->has_counts ? widest_count_digits (self) : 1;
 
-  l->least = ceil (bl_text_font_px (gtk_widget_get_pango_context (GTK_WIDGET (self)))
-                   * BL_TEXT_MIN_SHARE);
+  l->least = bl_text_least_px (gtk_widget_get_pango_context (GTK_WIDGET (self)));
   l->font = round (CLAMP (MIN (width, height) / 30.0, 10, 18) * (self->projector_mode ? 1.4 : 1));
   l->small = MAX (l->least, round (l->font * 0.85));
   l->font = MAX (l->font, l->small);

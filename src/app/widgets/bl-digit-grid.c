@@ -29,8 +29,7 @@ G_DEFINE_FINAL_TYPE (BlDigitGrid, bl_digit_grid, GTK_TYPE_WIDGET)
 static void
 text_sizes (BlDigitGrid *self, double *answer, double *runner_up_size, double *note)
 {
-  double least = ceil (bl_text_font_px (gtk_widget_get_pango_context (GTK_WIDGET (self)))
-                       * BL_TEXT_MIN_SHARE);
+  double least = bl_text_least_px (gtk_widget_get_pango_context (GTK_WIDGET (self)));
   *answer = round (12 * TEXT);
   *runner_up_size = MAX (least, round (10 * TEXT));
   *note = MAX (least, round (9 * TEXT));

@@ -44,11 +44,11 @@ typedef struct {
 } Layout;
 
 static void
-compute_layout (int width, int height, double body_px, Layout *l)
+compute_layout (int width, int height, PangoContext *context, Layout *l)
 {
   /* Whole pixel sizes, two of them: each size is a font to load. The body text's size at
    * most (projector mode's type, the desktop's), and never under its legible share. */
-  double least = ceil (body_px * BL_TEXT_MIN_SHARE);
+  double body_px = bl_text_font_px (context), least = bl_text_least_px (context);
   l->font = round (CLAMP (MIN (width / 64.0, height / 30.0), least, MAX (least, body_px)));
   l->small = MAX (least, round (l->font * 0.85));
   l->margin = l->font;
@@ -412,7 +412,7 @@ stages_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRGBA 
 
   if (width <= 0 || height <= 0)
     return;
-  compute_layout (width, height, bl_text_font_px (gtk_widget_get_pango_context (widget)), &l);
+  compute_layout (width, height, gtk_widget_get_pango_context (widget), &l);
   if (bg)
     {
       gdk_cairo_set_source_rgba (cr, bg);

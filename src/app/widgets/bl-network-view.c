@@ -56,7 +56,7 @@ typedef enum { NODE_I1, NODE_I2, NODE_H1, NODE_H2, NODE_O1, NODE_O2, NODE_B1, NO
 /* The smallest text shrinks to this share of the widget's CSS font and no further while the
  * widget has the room (the page's panes give it that at 1024×600 and up). Projector mode's 15 pt (about 19.7 px here)
  * gives 14 px, as legible from the back row; the desktop's 10 pt about 9.5 px. */
-#define MIN_TEXT_SHARE 0.72
+#define MIN_TEXT_SHARE (BL_TEXT_MIN_SHARE + 0.02)   /* a little over: rounding never goes under */
 
 typedef struct {
   double x, y, w, h;

@@ -190,3 +190,9 @@ bl_text_font_px (PangoContext *context)
   dpi = pango_cairo_context_get_resolution (context);
   return size * (dpi > 0 ? dpi : 96.0) / 72.0;
 }
+
+double
+bl_text_least_px (PangoContext *context)
+{
+  return ceil (bl_text_font_px (context) * BL_TEXT_MIN_SHARE);
+}

@@ -35,6 +35,8 @@ double bl_text_font_px       (PangoContext *context);
 /* The smallest a drawing's text may be, as a share of the body text (the widget's CSS font,
  * bl_text_font_px): with projector mode's 15 pt type, 14 px, still read from the back row. */
 #define BL_TEXT_MIN_SHARE 0.7
+/* That size for @context's font, in whole pixels (rounded up). */
+double bl_text_least_px      (PangoContext *context);
 
 /* For the tests that look at every screen (tests/app/test-screens.c): while recording, every
  * text drawn on a cairo context is noted with where its ink fell and the area it was allowed
