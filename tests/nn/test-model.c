@@ -112,7 +112,8 @@ tensor (GArray *tensors, const char *prefix, const char *suffix)
 /* Returns the summed loss; updates the running statistics in @tensors' copies rm/rv. */
 static double
 reference_forward (GArray *tensors, float **rm, float **rv, const float *x, const guint8 *y,
-                   guint n, gboolean training, guint64 seed, guint64 step, float *logits)
+                   guint n, gboolean training, float dropout_p, guint64 seed, guint64 step,
+                   float *logits)
 {
   int C = 1, H = 28;
   float *cur = g_memdup2 (x, sizeof (float) * n * 784), *logp = g_new (float, n * 10);
@@ -156,7 +157,7 @@ reference_forward (GArray *tensors, float **rm, float **rv, const float *x, cons
               for (int j = 0; j < rb->out * npix; j++)
                 ones[j] = 1.0f;
               nn_cpu_kernels (NN_CPU_PORTABLE)->dropout_apply (ones, (gsize) rb->out * npix,
-                                                               NN_DROPOUT_P, seed,
+                                                               dropout_p, seed,
                                                                NN_RNG_STREAM_DROPOUT + b, step, i);
               for (int k = 0; k < rb->out; k++)
                 for (int p = 0; p < s.P; p++)
@@ -231,10 +232,13 @@ test_matches_reference_layers (gconstpointer data)
         rm[b] = g_memdup2 (tensor (tensors, nn_arch_blocks[b].bn, "running_mean"), size);
         rv[b] = g_memdup2 (tensor (tensors, nn_arch_blocks[b].bn, "running_var"), size);
       }
-  /* Training: batch statistics, dropout; the running statistics move the same way. */
-  for (guint64 step = 5; step < 7; step++)
+  /* Training: batch statistics, dropout; the running statistics move the same way. Dropout at
+   * the architecture's rate, at a recipe's own (nn_model_set_dropout) and off. */
+  for (guint64 step = 5; step < 8; step++)
     {
-      ref = reference_forward (tensors, rm, rv, x, y, n, TRUE, 21, step, logits);
+      const float p = step == 5 ? NN_DROPOUT_P : step == 6 ? 0.1f : 0.0f;
+      nn_model_set_dropout (m, p);
+      ref = reference_forward (tensors, rm, rv, x, y, n, TRUE, p, 21, step, logits);
       g_assert_true (nn_model_train_step (m, x, y, n, step, &loss, NULL, NULL));
       g_test_message ("training loss %.7f, reference %.7f", loss, ref);
       g_assert_cmpfloat (fabs (loss - ref), <=, tol * fabs (ref));
@@ -254,7 +258,7 @@ test_matches_reference_layers (gconstpointer data)
         g_assert_cmpfloat (mrm[0], !=, 0.0f);   /* they did move */
       }
   /* Evaluation: running statistics, no dropout; probabilities from the same logits. */
-  ref = reference_forward (tensors, rm, rv, x, y, n, FALSE, 21, 0, logits);
+  ref = reference_forward (tensors, rm, rv, x, y, n, FALSE, NN_DROPOUT_P, 21, 0, logits);
   nn_model_evaluate (m, x, y, n, &loss, NULL, NULL, probs);
   g_test_message ("evaluation loss %.7f, reference %.7f", loss, ref);
   g_assert_cmpfloat (fabs (loss - ref), <=, tol * fabs (ref));
@@ -281,7 +285,8 @@ test_matches_reference_layers (gconstpointer data)
 
 /* The model's gradient along a direction d against (L(w + εd) − L(w − εd)) / 2ε,
  * one parameter tensor at a time (kann's directional check), with the dropout masks fixed by
- * the step number. Per tensor, few ReLU or max-pool switches fall inside ±ε. */
+ * the step number. Per tensor, few ReLU or max-pool switches fall inside ±ε. Dropout at a rate
+ * other than the architecture's, so backward's scale is seen to follow the model's rate. */
 static void
 test_whole_model_gradient (gconstpointer data)
 {
@@ -295,6 +300,7 @@ test_whole_model_gradient (gconstpointer data)
   guint checked = 0;
 
   random_batch (x, y, n, 5);
+  nn_model_set_dropout (m, 0.1f);
   g_assert_true (nn_model_train_step (m, x, y, n, 42, &loss, NULL, NULL));
   memcpy (g, nn_model_grads (m), np * sizeof (float));
   memcpy (w0, nn_model_params (m), np * sizeof (float));

@@ -1,7 +1,9 @@
 /* test-recipe.c: the named recipes (nn-trainer.h) and the checks on a recipe's new levers. */
 #include <glib.h>
+#include <math.h>
 #include <string.h>
 
+#include "nn-arch.h"
 #include "nn-error.h"
 #include "nn-trainer.h"
 
@@ -57,6 +59,28 @@ test_levers_checked (void)
   {
     g_autofree char *text = nn_recipe_to_string (&r);
     g_assert_nonnull (strstr (text, " nesterov"));
+  }
+  /* Dropout's rate: a probability below 1, 0 turning it off; said when not the network's. */
+  for (guint i = 0; i < 4; i++)
+    {
+      static const double bad[] = { 1.0, -0.05, NAN, INFINITY };
+      r.dropout = bad[i];
+      g_assert_false (nn_recipe_validate (&r, &error));
+      g_assert_error (error, NN_ERROR, NN_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, "dropout"));
+      g_clear_error (&error);
+    }
+  r.dropout = 0;
+  g_assert_true (nn_recipe_validate (&r, &error));
+  {
+    g_autofree char *text = nn_recipe_to_string (&r);
+    g_assert_nonnull (strstr (text, " dropout=0"));
+  }
+  nn_recipe_init_default (&r);
+  g_assert_cmpfloat (r.dropout, ==, NN_DROPOUT_P);
+  {
+    g_autofree char *text = nn_recipe_to_string (&r);
+    g_assert_null (strstr (text, "dropout"));
   }
 }
 

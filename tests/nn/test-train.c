@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "nn-arch.h"
 #include "nn-dataset.h"
 #include "nn-error.h"
 #include "nn-trainer.h"
@@ -184,6 +185,69 @@ test_pause_resume_and_bad_recipe (void)
   g_assert_error (error, NN_ERROR, NN_ERROR_INVALID);
 }
 
+/* The weights after one epoch of 4 batches of the default recipe with @change applied. */
+typedef void (*RecipeChange) (NnRecipe *r, double value);
+
+static float *
+train_four_batches (RecipeChange change, double value, double *model_dropout, gsize *n_params)
+{
+  NnRecipe r;
+  NnTrainer *t;
+  float *w;
+
+  nn_recipe_init_default (&r);
+  r.epochs = 1;
+  r.batch = 64;
+  r.train_subset = 256;
+  r.test_subset = 100;
+  change (&r, value);
+  t = nn_trainer_new (&r, mnist, NULL);
+  g_assert_nonnull (t);
+  *model_dropout = nn_model_get_dropout (nn_trainer_get_model (t));
+  *n_params = nn_model_n_params (nn_trainer_get_model (t));
+  g_assert_true (nn_trainer_run (t, NULL, NULL, NULL, NULL, NULL));
+  w = g_memdup2 (nn_model_params (nn_trainer_get_model (t)), sizeof (float) * *n_params);
+  nn_trainer_free (t);
+  return w;
+}
+
+static void set_dropout (NnRecipe *r, double p) { r->dropout = p; }
+
+/* A recipe's dropout rate reaches the model it trains, and changes the training: the same 4
+ * batches with the network's rate and with another end in other weights. */
+static void
+test_recipe_dropout (void)
+{
+  double rate_default, rate_other, rate_again;
+  gsize n;
+  g_autofree float *a = train_four_batches (set_dropout, NN_DROPOUT_P, &rate_default, &n);
+  g_autofree float *b = train_four_batches (set_dropout, 0.1, &rate_other, &n);
+  g_autofree float *c = train_four_batches (set_dropout, 0.1, &rate_again, &n);
+
+  g_assert_cmpfloat (rate_default, ==, NN_DROPOUT_P);
+  g_assert_cmpfloat_with_epsilon (rate_other, 0.1, 1e-7);
+  g_assert_true (memcmp (b, c, n * sizeof (float)) == 0);
+  g_assert_false (memcmp (a, b, n * sizeof (float)) == 0);
+}
+
+static void set_rotation (NnRecipe *r, double deg) { r->rotate_deg = deg; }
+static void set_upright_last (NnRecipe *r, double k) { r->upright_last = (guint) k; }
+
+/* The last epochs train upright: a 1-epoch run with upright_last 1 is the unrotated run, bit
+ * for bit, and the rotated one differs from it. */
+static void
+test_upright_last (void)
+{
+  double drop;
+  gsize n;
+  g_autofree float *upright = train_four_batches (set_upright_last, 1, &drop, &n);
+  g_autofree float *unrotated = train_four_batches (set_rotation, 0, &drop, &n);
+  g_autofree float *rotated = train_four_batches (set_upright_last, 0, &drop, &n);
+
+  g_assert_true (memcmp (upright, unrotated, n * sizeof (float)) == 0);
+  g_assert_false (memcmp (upright, rotated, n * sizeof (float)) == 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -197,6 +261,8 @@ main (int argc, char **argv)
   g_assert_no_error (error);
   g_test_add_func ("/nn/trainer/short-run-learns", test_short_run_learns);
   g_test_add_func ("/nn/trainer/cancel", test_cancel);
+  g_test_add_func ("/nn/trainer/recipe-dropout", test_recipe_dropout);
+  g_test_add_func ("/nn/trainer/upright-last", test_upright_last);
   g_test_add_func ("/nn/trainer/state-size-checked", test_state_size_checked);
   g_test_add_func ("/nn/trainer/pause-resume-and-bad-recipe", test_pause_resume_and_bad_recipe);
   status = g_test_run ();

@@ -57,6 +57,7 @@ same_recipe (const NnRecipe *a, const NnRecipe *b)
          a->momentum == b->momentum && a->schedule == b->schedule &&
          a->rotate_deg == b->rotate_deg && a->seed == b->seed &&
          a->train_subset == b->train_subset && a->label_smoothing == b->label_smoothing &&
+         a->dropout == b->dropout && a->upright_last == b->upright_last &&
          a->nesterov == b->nesterov && a->recalibrate_bn == b->recalibrate_bn &&
          a->weight_decay == b->weight_decay;
 }
@@ -180,6 +181,8 @@ recipe_to_variant (const NnRecipe *r)
   g_variant_builder_add (&b, "{sv}", "seed", g_variant_new_uint64 (r->seed));
   g_variant_builder_add (&b, "{sv}", "train-subset", g_variant_new_uint32 (r->train_subset));
   g_variant_builder_add (&b, "{sv}", "label-smoothing", g_variant_new_double (r->label_smoothing));
+  g_variant_builder_add (&b, "{sv}", "dropout", g_variant_new_double (r->dropout));
+  g_variant_builder_add (&b, "{sv}", "upright-last", g_variant_new_uint32 (r->upright_last));
   g_variant_builder_add (&b, "{sv}", "nesterov", g_variant_new_boolean (r->nesterov));
   g_variant_builder_add (&b, "{sv}", "recalibrate-bn", g_variant_new_uint32 (r->recalibrate_bn));
   return g_variant_builder_end (&b);
@@ -195,6 +198,8 @@ recipe_from_variant (GVariant *v, NnRecipe *r)
   nn_recipe_init_default (r);
   /* Keys a recipe remembered before they existed lacks: the default's values. */
   g_variant_lookup (v, "label-smoothing", "d", &r->label_smoothing);
+  g_variant_lookup (v, "dropout", "d", &r->dropout);
+  g_variant_lookup (v, "upright-last", "u", &r->upright_last);
   g_variant_lookup (v, "nesterov", "b", &r->nesterov);
   g_variant_lookup (v, "recalibrate-bn", "u", &r->recalibrate_bn);
   return g_variant_lookup (v, "epochs", "u", &r->epochs) &&

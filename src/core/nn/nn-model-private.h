@@ -97,6 +97,7 @@ struct _NnModel {
   guint    max_batch;
   guint64  seed;
   float    label_smoothing;              /* ε of the training targets */
+  float    dropout_p;                    /* the dropout layers' drop probability */
   NnThreadPool *pool;
   const NnKernels *k;                   /* the CPU variant's layer kernels (nn-cpu.h) */
 

@@ -71,8 +71,8 @@ post_relu (NnModel *m, guint b, guint n, NnChunkScratch *s, float *act)
   const gsize npix = B->npix, ocs = (gsize) B->out_Hp * B->out_Wp;
   float *dst = block_out (m, b, n, s);
 
-  if (B->dropout && m->dropout)
-    m->k->dropout_apply (act, K * npix, NN_DROPOUT_P, m->seed, NN_RNG_STREAM_DROPOUT + b, m->step,
+  if (B->dropout && m->dropout && m->dropout_p > 0)
+    m->k->dropout_apply (act, K * npix, m->dropout_p, m->seed, NN_RNG_STREAM_DROPOUT + b, m->step,
                          n);
   if (B->pool)
     {
@@ -270,7 +270,7 @@ post_backward (NnModel *m, guint b, guint n, NnChunkScratch *s, const float *dou
   NnBlock *B = &m->blocks[b];
   const int K = B->K;
   const gsize ocs = (gsize) B->out_Hp * B->out_Wp;
-  const float factor = B->dropout ? 1.0f / (1.0f - NN_DROPOUT_P) : 1.0f;
+  const float factor = B->dropout ? 1.0f / (1.0f - m->dropout_p) : 1.0f;
   const float *out = block_out (m, b, n, s);
 
   if (B->pool)

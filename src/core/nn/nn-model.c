@@ -134,6 +134,7 @@ nn_model_new (guint64 seed, guint max_batch, guint n_threads, GError **error)
       return NULL;
     }
   m->max_batch = max_batch;
+  m->dropout_p = NN_DROPOUT_P;
   m->params = g_new0 (float, m->n_params);
   m->grads = g_new0 (float, m->n_params);
   m->velocity = g_new0 (float, m->n_params);
@@ -323,6 +324,31 @@ nn_model_set_label_smoothing (NnModel *m, float epsilon)
 {
   g_return_if_fail (epsilon >= 0 && epsilon < 1);
   m->label_smoothing = epsilon;
+}
+
+void
+nn_model_set_dropout (NnModel *m, float p)
+{
+  g_return_if_fail (p >= 0 && p < 1);
+  m->dropout_p = p;
+}
+
+float
+nn_model_get_dropout (NnModel *m)
+{
+  return m->dropout_p;
+}
+
+void
+nn_model_run_tasks (NnModel *m, NnThreadTaskFunc func, gpointer ctx, guint n_tasks)
+{
+  nn_thread_pool_run (m->pool, func, ctx, n_tasks);
+}
+
+guint
+nn_model_n_threads (NnModel *m)
+{
+  return nn_thread_pool_get_n_threads (m->pool);
 }
 
 NnCpuVariant

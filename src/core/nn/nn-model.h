@@ -45,6 +45,7 @@
 #include <glib.h>
 
 #include "nn-cpu.h"
+#include "nn-thread-pool.h"
 
 G_BEGIN_DECLS
 
@@ -107,6 +108,15 @@ gboolean  nn_model_set_state  (NnModel *model, GBytes *state, GError **error);
  * The loss train_step returns stays the plain negative log-likelihood, comparable with the
  * test loss. */
 void      nn_model_set_label_smoothing (NnModel *model, float epsilon);
+/* The drop probability of the network's dropout layers in training from now on, 0 ≤ p < 1
+ * (NN_DROPOUT_P, the architecture's, by default; 0: every unit kept). Evaluation never drops. */
+void      nn_model_set_dropout (NnModel *model, float p);
+/* Runs func(ctx, 0) … func(ctx, n_tasks − 1) on the model's threads (the caller's among them),
+ * between steps: for work a step waits on, like preparing its batch. */
+void      nn_model_run_tasks   (NnModel *model, NnThreadTaskFunc func, gpointer ctx,
+                                guint n_tasks);
+guint     nn_model_n_threads   (NnModel *model);
+float     nn_model_get_dropout (NnModel *model);
 
 /* One training step's forward and backward on @n ≤ max_batch images x (n, 1, 28, 28),
  * normalised as (x/255 − 0.1307)/0.3081; labels (n), each < 10. Leaves the gradient of the

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/bl-file.h"
+#include "nn-arch.h"
 #include "nn-error.h"
 #include "nn-runlog.h"
 #include "nn-sgd.h"
@@ -42,6 +43,10 @@ nn_runlog_append_header (GString *out, const NnRecipe *r)
     append_number (out, "weight_decay", r->weight_decay, TRUE);
   if (r->label_smoothing > 0)
     append_number (out, "label_smoothing", r->label_smoothing, TRUE);
+  if (r->dropout != NN_DROPOUT_P)
+    append_number (out, "dropout", r->dropout, TRUE);
+  if (r->upright_last > 0)
+    g_string_append_printf (out, "\"upright_last\":%u,", r->upright_last);
   if (r->nesterov)
     g_string_append (out, "\"nesterov\":true,");
   if (r->recalibrate_bn > 0)

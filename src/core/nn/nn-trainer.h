@@ -30,7 +30,12 @@ typedef struct {
   guint          train_subset;   /* 0: all training images */
   guint          test_subset;    /* 0: all test images */
   double         rotate_deg;     /* random rotation ±deg of training images; 0: none */
+  guint          upright_last;   /* the last this many epochs train on the images as they
+                                  * are, unrotated, like the test images; 0: rotate throughout */
   double         label_smoothing;  /* ε of the training targets (nn-loss.h); 0: none */
+  double         dropout;        /* drop probability of the dropout layers in training
+                                  * (nn_model_set_dropout); the architecture's NN_DROPOUT_P
+                                  * unless a recipe says otherwise */
   gboolean       nesterov;       /* Nesterov momentum (nn-sgd.h) */
   guint          recalibrate_bn; /* before each test pass, batch norm's statistics measured
                                   * again on this many training images, without dropout or
