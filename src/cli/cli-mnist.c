@@ -432,7 +432,7 @@ cmd_train (int argc, char **argv)
     NUMBER_OPT (OPT_UPRIGHT_LAST, N_("The last N epochs without rotation, at most the epochs (default 0)"), "N"),
     NUMBER_OPT (OPT_DROPOUT, N_("Dropout's drop probability in training, at least 0 and below 1 (default 0.25)"), "P"),
     { "plain", 0, 0, G_OPTION_ARG_NONE, &plain, N_("The plain recipe: SGD 0.01, momentum 0.9, no schedule, no rotation"), NULL },
-    { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, N_("The quick recipe, a run that fits a lesson: 5 epochs, batch 64, label smoothing"), NULL },
+    { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, N_("The quick recipe, a run that fits a lesson: 5 epochs, batch 64, light regularisation"), NULL },
     NUMBER_OPT (OPT_SEED, N_("Seed of initialisation, shuffling, dropout, any 64-bit number (default 1)"), "N"),
     NUMBER_OPT (OPT_THREADS, N_("Threads, 1–64 (default 2); results do not depend on it"), "N"),
     NUMBER_OPT (OPT_TRAIN_SUBSET, N_("Train on this many images only (default 0: all)"), "N"),

@@ -25,7 +25,10 @@ test_named_recipes (void)
   g_assert_cmpuint (quick.epochs, <, def.epochs);
   g_assert_cmpuint (quick.epochs, ==, 5);
   g_assert_cmpuint (quick.batch, ==, 64);
-  g_assert_cmpfloat (quick.label_smoothing, ==, 0.1);
+  g_assert_cmpfloat (quick.label_smoothing, ==, 0.05);
+  g_assert_cmpfloat (quick.dropout, ==, 0.05);
+  g_assert_cmpfloat (quick.weight_decay, ==, 5e-4);
+  g_assert_cmpuint (quick.upright_last, ==, 1);
   g_assert_true (quick.nesterov);
   g_assert_cmpuint (quick.recalibrate_bn, >, 0);
   g_assert_cmpuint (def.recalibrate_bn, ==, 0);
@@ -33,8 +36,10 @@ test_named_recipes (void)
   g_assert_cmpfloat (def.label_smoothing, ==, 0);
   g_assert_false (def.nesterov);
   g_assert_cmpfloat (plain.label_smoothing, ==, 0);
+  g_assert_cmpfloat (def.dropout, ==, plain.dropout);
+  g_assert_cmpuint (def.upright_last, ==, 0);
   text = nn_recipe_to_string (&quick);
-  g_assert_nonnull (strstr (text, "label_smoothing=0.1"));
+  g_assert_nonnull (strstr (text, "label_smoothing=0.05 dropout=0.05 upright_last=1"));
   g_assert_nonnull (strstr (text, "epochs=5 batch=64"));
 }
 

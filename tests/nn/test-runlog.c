@@ -43,7 +43,9 @@ test_levers_in_header (void)
   recipe.recalibrate_bn = 5000;
   recipe.weight_decay = 5e-4;
   nn_runlog_append_header (text, &recipe);
-  g_assert_nonnull (strstr (text->str, "\"label_smoothing\":0.1,"));
+  g_assert_nonnull (strstr (text->str, "\"label_smoothing\":0.05,"));
+  g_assert_nonnull (strstr (text->str, "\"dropout\":0.05,"));
+  g_assert_nonnull (strstr (text->str, "\"upright_last\":1,"));
   g_assert_nonnull (strstr (text->str, "\"nesterov\":true,"));
   g_assert_nonnull (strstr (text->str, "\"recalibrate_bn\":5000,"));
   g_assert_nonnull (strstr (text->str, "\"weight_decay\":0.0005,"));
@@ -59,6 +61,8 @@ test_levers_in_header (void)
   nn_runlog_append_header (text, &recipe);
   g_assert_null (strstr (text->str, "label_smoothing"));
   g_assert_null (strstr (text->str, "nesterov"));
+  g_assert_null (strstr (text->str, "dropout"));
+  g_assert_null (strstr (text->str, "upright_last"));
 }
 
 static void

@@ -60,7 +60,10 @@ nn_recipe_init_quick (NnRecipe *r)
   r->epochs = 5;
   r->batch = 64;
   r->lr = 0.1;
-  r->label_smoothing = 0.1;
+  r->weight_decay = 5e-4;
+  r->label_smoothing = 0.05;
+  r->dropout = 0.05;
+  r->upright_last = 1;
   r->nesterov = TRUE;
   r->recalibrate_bn = 10000;
 }
