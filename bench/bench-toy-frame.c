@@ -30,6 +30,7 @@ main (int argc, char **argv)
   guint ids[16];
   BlToyParams p;
 
+  bl_chart_keep_freed_memory ();   /* as the application does */
   gtk_init ();
   chart = BL_CHART (g_object_ref_sink (bl_chart_new ()));
   bl_chart_set_title (chart, "Loss per learning rate");

@@ -5,6 +5,7 @@
 #include <locale.h>
 
 #include "bl-application.h"
+#include "widgets/bl-chart.h"
 
 int
 main (int argc, char **argv)
@@ -12,6 +13,7 @@ main (int argc, char **argv)
   g_autoptr(BlApplication) app = NULL;
 
   bl_application_trace ("main");
+  bl_chart_keep_freed_memory ();
   setlocale (LC_ALL, "");
   /* BL_LOCALEDIR: the build tree's catalogs, for tests; LOCALEDIR otherwise. */
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("BL_LOCALEDIR") ? g_getenv ("BL_LOCALEDIR")

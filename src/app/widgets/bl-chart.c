@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <malloc.h>
 #include <math.h>
 
 #include <string.h>
@@ -125,6 +126,14 @@ typedef struct {
   double title_size;                 /* the title's font, shrunk to fit the width */
   double tick_gap;                   /* the least distance between two y labels */
 } Frame;
+
+void
+bl_chart_keep_freed_memory (void)
+{
+#ifdef M_TRIM_THRESHOLD
+  mallopt (M_TRIM_THRESHOLD, 64 << 20);
+#endif
+}
 
 static void
 series_free (gpointer data)

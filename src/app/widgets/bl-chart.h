@@ -92,4 +92,10 @@ char      *bl_chart_describe         (BlChart *self);
  *   "cursor-moved" (double x): the user clicked or dragged in the plot, or used ←/→; x is
  *   snapped to the nearest data x. The chart has already moved its own cursor. */
 
+/* Once per process, before drawing: glibc keeps up to 64 MiB of freed heap instead of handing
+ * it back to the kernel. Stroking a long curve makes cairo allocate and free a large polygon on
+ * every frame; with glibc's default the heap's top was given back after each stroke and
+ * faulted in again on the next, a third of a Backprop page redraw (bench-toy-frame). */
+void bl_chart_keep_freed_memory (void);
+
 G_END_DECLS
