@@ -654,7 +654,7 @@ test_recipe_remembered_and_presets (void)
   /* The default recipe is the second preset; "Custom" is the last entry. */
   g_assert_cmpuint (gtk_drop_down_get_selected (presets), ==, 1);
   /* The first is the core's quick recipe, with what the fields do not show (label
-   * smoothing), which stays when a field the form shows changes. */
+   * smoothing, dropout, weight decay, …), which stays when a field the form shows changes. */
   {
     NnRecipe quick;
     nn_recipe_init_quick (&quick);
@@ -667,6 +667,9 @@ test_recipe_remembered_and_presets (void)
     g_assert_cmpfloat (got.label_smoothing, >, 0);
     g_assert_cmpint (got.nesterov, ==, quick.nesterov);
     g_assert_cmpuint (got.recalibrate_bn, ==, quick.recalibrate_bn);
+    g_assert_cmpfloat (got.dropout, ==, quick.dropout);
+    g_assert_cmpfloat (got.weight_decay, ==, quick.weight_decay);
+    g_assert_cmpuint (got.upright_last, ==, quick.upright_last);
     GtkWidget *seed = form_field (GTK_WIDGET (form), "seed_spin");
     g_assert_nonnull (seed);
     gtk_spin_button_set_value (GTK_SPIN_BUTTON (seed), 3);
@@ -674,6 +677,7 @@ test_recipe_remembered_and_presets (void)
     g_assert_true (bl_recipe_form_get_recipe (form, &got, NULL));
     g_assert_cmpuint (got.seed, ==, 3);
     g_assert_cmpfloat (got.label_smoothing, ==, quick.label_smoothing);
+    g_assert_cmpfloat (got.dropout, ==, quick.dropout);
   }
   gtk_drop_down_set_selected (presets, 2);
   g_assert_true (bl_recipe_form_get_recipe (form, &got, NULL));
@@ -704,6 +708,12 @@ test_recipe_remembered_and_presets (void)
   g_assert_cmpuint (got.train_subset, ==, 256);
   g_assert_cmpuint (got.seed, ==, 7);
   g_assert_cmpint (got.schedule, ==, NN_SCHEDULE_CONSTANT);
+  /* With what the form does not show: the plain recipe pulls none of the default's levers. */
+  g_assert_cmpfloat (got.weight_decay, ==, 0);
+  g_assert_cmpfloat (got.label_smoothing, ==, 0);
+  g_assert_false (got.nesterov);
+  g_assert_cmpuint (got.upright_last, ==, 0);
+  g_assert_cmpuint (got.recalibrate_bn, ==, 0);
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* A stored recipe out of range is not used (the default is). */

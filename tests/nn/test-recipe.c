@@ -21,23 +21,39 @@ test_named_recipes (void)
   g_assert_true (nn_recipe_validate (&quick, &error));
   g_assert_true (nn_recipe_validate (&plain, &error));
   g_assert_no_error (error);
-  /* The quick one is the default, shorter, with its own levers; the others have none of them. */
-  g_assert_cmpuint (quick.epochs, <, def.epochs);
+  /* The default: 20 epochs with the levers chosen on the validation split. */
+  g_assert_cmpuint (def.epochs, ==, 20);
+  g_assert_cmpuint (def.batch, ==, 128);
+  g_assert_cmpfloat (def.label_smoothing, ==, 0.05);
+  g_assert_cmpfloat (def.weight_decay, ==, 5e-4);
+  g_assert_cmpfloat (def.dropout, ==, NN_DROPOUT_P);
+  g_assert_cmpuint (def.upright_last, ==, 1);
+  g_assert_true (def.nesterov);
+  g_assert_cmpuint (def.recalibrate_bn, ==, 10000);
+  /* The quick one is the default over 5 epochs, with its own rate, batch and dropout. */
   g_assert_cmpuint (quick.epochs, ==, 5);
   g_assert_cmpuint (quick.batch, ==, 64);
-  g_assert_cmpfloat (quick.label_smoothing, ==, 0.05);
+  g_assert_cmpfloat (quick.lr, ==, 0.1);
   g_assert_cmpfloat (quick.dropout, ==, 0.05);
-  g_assert_cmpfloat (quick.weight_decay, ==, 5e-4);
-  g_assert_cmpuint (quick.upright_last, ==, 1);
+  g_assert_cmpfloat (quick.label_smoothing, ==, def.label_smoothing);
+  g_assert_cmpfloat (quick.weight_decay, ==, def.weight_decay);
+  g_assert_cmpuint (quick.upright_last, ==, def.upright_last);
   g_assert_true (quick.nesterov);
-  g_assert_cmpuint (quick.recalibrate_bn, >, 0);
-  g_assert_cmpuint (def.recalibrate_bn, ==, 0);
+  g_assert_cmpuint (quick.recalibrate_bn, ==, def.recalibrate_bn);
   g_assert_cmpint (quick.schedule, ==, def.schedule);
-  g_assert_cmpfloat (def.label_smoothing, ==, 0);
-  g_assert_false (def.nesterov);
+  /* The plain one pulls none of the levers: SGD with momentum at a constant rate. */
+  g_assert_cmpfloat (plain.lr, ==, 0.01);
+  g_assert_cmpint (plain.schedule, ==, NN_SCHEDULE_CONSTANT);
+  g_assert_cmpfloat (plain.momentum, ==, 0.9);
+  g_assert_cmpfloat (plain.rotate_deg, ==, 0);
   g_assert_cmpfloat (plain.label_smoothing, ==, 0);
-  g_assert_cmpfloat (def.dropout, ==, plain.dropout);
-  g_assert_cmpuint (def.upright_last, ==, 0);
+  g_assert_cmpfloat (plain.weight_decay, ==, 0);
+  g_assert_cmpfloat (plain.dropout, ==, NN_DROPOUT_P);
+  g_assert_cmpuint (plain.upright_last, ==, 0);
+  g_assert_false (plain.nesterov);
+  g_assert_cmpuint (plain.recalibrate_bn, ==, 0);
+  g_assert_cmpuint (plain.epochs, ==, def.epochs);
+  g_assert_cmpuint (plain.batch, ==, def.batch);
   text = nn_recipe_to_string (&quick);
   g_assert_nonnull (strstr (text, "label_smoothing=0.05 dropout=0.05 upright_last=1"));
   g_assert_nonnull (strstr (text, "epochs=5 batch=64"));
@@ -81,7 +97,7 @@ test_levers_checked (void)
     g_autofree char *text = nn_recipe_to_string (&r);
     g_assert_nonnull (strstr (text, " dropout=0"));
   }
-  nn_recipe_init_default (&r);
+  nn_recipe_init_plain (&r);
   g_assert_cmpfloat (r.dropout, ==, NN_DROPOUT_P);
   {
     g_autofree char *text = nn_recipe_to_string (&r);

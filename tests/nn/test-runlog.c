@@ -55,9 +55,9 @@ test_levers_in_header (void)
   g_assert_no_error (error);
   g_assert_cmpuint (runs->len, ==, 1);
   g_assert_cmpuint (((NnRunLog *) g_ptr_array_index (runs, 0))->batch, ==, recipe.batch);
-  /* The default pulls none of them. */
+  /* The plain recipe pulls none of them. */
   g_string_truncate (text, 0);
-  nn_recipe_init_default (&recipe);
+  nn_recipe_init_plain (&recipe);
   nn_runlog_append_header (text, &recipe);
   g_assert_null (strstr (text->str, "label_smoothing"));
   g_assert_null (strstr (text->str, "nesterov"));

@@ -182,6 +182,7 @@ recipe_to_variant (const NnRecipe *r)
   g_variant_builder_add (&b, "{sv}", "train-subset", g_variant_new_uint32 (r->train_subset));
   g_variant_builder_add (&b, "{sv}", "label-smoothing", g_variant_new_double (r->label_smoothing));
   g_variant_builder_add (&b, "{sv}", "dropout", g_variant_new_double (r->dropout));
+  g_variant_builder_add (&b, "{sv}", "weight-decay", g_variant_new_double (r->weight_decay));
   g_variant_builder_add (&b, "{sv}", "upright-last", g_variant_new_uint32 (r->upright_last));
   g_variant_builder_add (&b, "{sv}", "nesterov", g_variant_new_boolean (r->nesterov));
   g_variant_builder_add (&b, "{sv}", "recalibrate-bn", g_variant_new_uint32 (r->recalibrate_bn));
@@ -199,6 +200,7 @@ recipe_from_variant (GVariant *v, NnRecipe *r)
   /* Keys a recipe remembered before they existed lacks: the default's values. */
   g_variant_lookup (v, "label-smoothing", "d", &r->label_smoothing);
   g_variant_lookup (v, "dropout", "d", &r->dropout);
+  g_variant_lookup (v, "weight-decay", "d", &r->weight_decay);
   g_variant_lookup (v, "upright-last", "u", &r->upright_last);
   g_variant_lookup (v, "nesterov", "b", &r->nesterov);
   g_variant_lookup (v, "recalibrate-bn", "u", &r->recalibrate_bn);

@@ -41,16 +41,28 @@ nn_recipe_init_default (NnRecipe *r)
   r->seed = 1;
   r->threads = 2;
   r->rotate_deg = 7;
+  r->upright_last = 1;
   r->dropout = NN_DROPOUT_P;
+  r->weight_decay = 5e-4;
+  r->label_smoothing = 0.05;
+  r->nesterov = TRUE;
+  r->recalibrate_bn = 10000;
 }
 
 void
 nn_recipe_init_plain (NnRecipe *r)
 {
-  nn_recipe_init_default (r);
+  memset (r, 0, sizeof *r);
+  r->epochs = 20;
+  r->batch = 128;
   r->lr = 0.01;
+  r->momentum = 0.9;
   r->schedule = NN_SCHEDULE_CONSTANT;
-  r->rotate_deg = 0;
+  r->step_epochs = 8;
+  r->gamma = 0.1;
+  r->seed = 1;
+  r->threads = 2;
+  r->dropout = NN_DROPOUT_P;
 }
 
 void
@@ -60,12 +72,7 @@ nn_recipe_init_quick (NnRecipe *r)
   r->epochs = 5;
   r->batch = 64;
   r->lr = 0.1;
-  r->weight_decay = 5e-4;
-  r->label_smoothing = 0.05;
   r->dropout = 0.05;
-  r->upright_last = 1;
-  r->nesterov = TRUE;
-  r->recalibrate_bn = 10000;
 }
 
 gboolean
