@@ -249,6 +249,40 @@ test_upright_last (void)
   g_assert_false (memcmp (upright, rotated, n * sizeof (float)) == 0);
 }
 
+/* Batch norm is recalibrated on at most what an epoch trains on: with 256 training images,
+ * asking for 10,000 measures the same 256 (the running statistics match bit for bit), and
+ * measuring differs from not measuring. */
+static GBytes *
+state_after_recalibrating (guint recalibrate_bn)
+{
+  NnRecipe r;
+  NnTrainer *t;
+  GBytes *state;
+
+  nn_recipe_init_plain (&r);
+  r.epochs = 1;
+  r.batch = 64;
+  r.train_subset = 256;
+  r.test_subset = 100;
+  r.recalibrate_bn = recalibrate_bn;
+  t = nn_trainer_new (&r, mnist, NULL);
+  g_assert_true (nn_trainer_run (t, NULL, NULL, NULL, NULL, NULL));
+  state = nn_model_get_state (nn_trainer_get_model (t));
+  nn_trainer_free (t);
+  return state;
+}
+
+static void
+test_recalibration_within_epoch (void)
+{
+  g_autoptr(GBytes) asked_many = state_after_recalibrating (10000);
+  g_autoptr(GBytes) asked_epoch = state_after_recalibrating (256);
+  g_autoptr(GBytes) none = state_after_recalibrating (0);
+
+  g_assert_true (g_bytes_equal (asked_many, asked_epoch));
+  g_assert_false (g_bytes_equal (asked_epoch, none));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -264,6 +298,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/trainer/cancel", test_cancel);
   g_test_add_func ("/nn/trainer/recipe-dropout", test_recipe_dropout);
   g_test_add_func ("/nn/trainer/upright-last", test_upright_last);
+  g_test_add_func ("/nn/trainer/recalibration-within-epoch", test_recalibration_within_epoch);
   g_test_add_func ("/nn/trainer/state-size-checked", test_state_size_checked);
   g_test_add_func ("/nn/trainer/pause-resume-and-bad-recipe", test_pause_resume_and_bad_recipe);
   status = g_test_run ();

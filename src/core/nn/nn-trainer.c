@@ -340,12 +340,14 @@ nn_evaluate_split (NnModel *model, const NnSplit *split, guint limit, guint batc
 }
 
 /* Batch norm's running statistics measured again on the first recipe.recalibrate_bn training
- * images, as they are (see NnRecipe). FALSE if cancelled on the way. */
+ * images, as they are (see NnRecipe); never on more than an epoch trains on (a run on a
+ * subset of 256 images measures 256: a short demo stays short). FALSE if cancelled on the
+ * way. */
 static gboolean
-recalibrate_batchnorm (NnTrainer *t, GCancellable *cancellable)
+recalibrate_batchnorm (NnTrainer *t, guint n_train, GCancellable *cancellable)
 {
   const NnSplit *train = &t->data->train;
-  guint n = MIN (t->recipe.recalibrate_bn, train->n), batch = t->recipe.batch;
+  guint n = MIN (t->recipe.recalibrate_bn, n_train), batch = t->recipe.batch;
   g_autofree guint32 *idx = g_new (guint32, batch);
 
   for (guint start = 0, b = 0; start < n; start += batch, b++)
@@ -439,7 +441,7 @@ nn_trainer_run (NnTrainer *t, NnBatchFunc on_batch, NnEpochFunc on_epoch, gpoint
       report.record.train_loss = loss_sum / seen;
       report.record.train_acc = (double) correct_sum / seen;
       report.record.lr = lr;
-      if (r->recalibrate_bn > 0 && !recalibrate_batchnorm (t, cancellable))
+      if (r->recalibrate_bn > 0 && !recalibrate_batchnorm (t, n_train, cancellable))
         {
           g_set_error (error, NN_ERROR, NN_ERROR_CANCELLED,
                        _("Training stopped while testing epoch %u."), epoch + 1);

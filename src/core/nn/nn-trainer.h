@@ -38,8 +38,9 @@ typedef struct {
                                   * unless a recipe says otherwise */
   gboolean       nesterov;       /* Nesterov momentum (nn-sgd.h) */
   guint          recalibrate_bn; /* before each test pass, batch norm's statistics measured
-                                  * again on this many training images, without dropout or
-                                  * augmentation (nn_model_recalibrate_batchnorm); 0: never */
+                                  * again on this many training images (at most an epoch's),
+                                  * without dropout or augmentation
+                                  * (nn_model_recalibrate_batchnorm); 0: never */
 } NnRecipe;
 
 /* The default: 20 epochs, batch 128, one-cycle to 0.05 with Nesterov momentum, weight decay
