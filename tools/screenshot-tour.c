@@ -192,6 +192,15 @@ tour (const Options *o)
       quick.epochs = 3;
       quick.train_subset = 10000;
       bl_recipe_form_set_recipe (bl_mnist_page_get_recipe_form (page), &quick);
+      /* The field says the rates the curves are of, as when a class presses Run Each. */
+      g_autoptr(GString) text = g_string_new (NULL);
+      for (guint i = 0; i < G_N_ELEMENTS (rates); i++)
+        {
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+          g_string_append_printf (text, "%s%s", i ? ", " : "",
+                                  g_ascii_formatd (buf, sizeof buf, "%g", rates[i]));
+        }
+      bl_lr_compare_set_rates_text (bl_mnist_page_get_lr_compare (page), text->str);
       if (!bl_mnist_page_run_rates (page, rates, G_N_ELEMENTS (rates), &error))
         g_error ("%s", error->message);
     }
