@@ -186,15 +186,15 @@ test_pause_resume_and_bad_recipe (void)
   g_assert_error (error, NN_ERROR, NN_ERROR_INVALID);
 }
 
-/* The weights after one epoch of 4 batches of the default recipe with @change applied. */
+/* One epoch of 4 batches (256 images) of the default recipe with @change applied, trained:
+ * the caller reads the model and frees the trainer. */
 typedef void (*RecipeChange) (NnRecipe *r, double value);
 
-static float *
-train_four_batches (RecipeChange change, double value, double *model_dropout, gsize *n_params)
+static NnTrainer *
+train_four_batches (RecipeChange change, double value)
 {
   NnRecipe r;
   NnTrainer *t;
-  float *w;
 
   nn_recipe_init_default (&r);
   r.epochs = 1;
@@ -204,10 +204,21 @@ train_four_batches (RecipeChange change, double value, double *model_dropout, gs
   change (&r, value);
   t = nn_trainer_new (&r, mnist, NULL);
   g_assert_nonnull (t);
-  *model_dropout = nn_model_get_dropout (nn_trainer_get_model (t));
-  *n_params = nn_model_n_params (nn_trainer_get_model (t));
   g_assert_true (nn_trainer_run (t, NULL, NULL, NULL, NULL, NULL));
-  w = g_memdup2 (nn_model_params (nn_trainer_get_model (t)), sizeof (float) * *n_params);
+  return t;
+}
+
+/* The weights (@n_params of them) after train_four_batches(); the model's dropout rate. */
+static float *
+weights_after (RecipeChange change, double value, double *model_dropout, gsize *n_params)
+{
+  NnTrainer *t = train_four_batches (change, value);
+  NnModel *m = nn_trainer_get_model (t);
+  float *w;
+
+  *model_dropout = nn_model_get_dropout (m);
+  *n_params = nn_model_n_params (m);
+  w = g_memdup2 (nn_model_params (m), sizeof (float) * *n_params);
   nn_trainer_free (t);
   return w;
 }
@@ -221,9 +232,9 @@ test_recipe_dropout (void)
 {
   double rate_default, rate_other, rate_again;
   gsize n;
-  g_autofree float *a = train_four_batches (set_dropout, NN_DROPOUT_P, &rate_default, &n);
-  g_autofree float *b = train_four_batches (set_dropout, 0.1, &rate_other, &n);
-  g_autofree float *c = train_four_batches (set_dropout, 0.1, &rate_again, &n);
+  g_autofree float *a = weights_after (set_dropout, NN_DROPOUT_P, &rate_default, &n);
+  g_autofree float *b = weights_after (set_dropout, 0.1, &rate_other, &n);
+  g_autofree float *c = weights_after (set_dropout, 0.1, &rate_again, &n);
 
   g_assert_cmpfloat (rate_default, ==, NN_DROPOUT_P);
   g_assert_cmpfloat_with_epsilon (rate_other, 0.1, 1e-7);
@@ -241,43 +252,36 @@ test_upright_last (void)
 {
   double drop;
   gsize n;
-  g_autofree float *upright = train_four_batches (set_upright_last, 1, &drop, &n);
-  g_autofree float *unrotated = train_four_batches (set_rotation, 0, &drop, &n);
-  g_autofree float *rotated = train_four_batches (set_upright_last, 0, &drop, &n);
+  g_autofree float *upright = weights_after (set_upright_last, 1, &drop, &n);
+  g_autofree float *unrotated = weights_after (set_rotation, 0, &drop, &n);
+  g_autofree float *rotated = weights_after (set_upright_last, 0, &drop, &n);
 
   g_assert_true (memcmp (upright, unrotated, n * sizeof (float)) == 0);
   g_assert_false (memcmp (upright, rotated, n * sizeof (float)) == 0);
 }
 
-/* Batch norm is recalibrated on at most what an epoch trains on: with 256 training images,
- * asking for 10,000 measures the same 256 (the running statistics match bit for bit), and
- * measuring differs from not measuring. */
-static GBytes *
-state_after_recalibrating (guint recalibrate_bn)
-{
-  NnRecipe r;
-  NnTrainer *t;
-  GBytes *state;
+static void set_recalibration (NnRecipe *r, double n) { r->recalibrate_bn = (guint) n; }
 
-  nn_recipe_init_plain (&r);
-  r.epochs = 1;
-  r.batch = 64;
-  r.train_subset = 256;
-  r.test_subset = 100;
-  r.recalibrate_bn = recalibrate_bn;
-  t = nn_trainer_new (&r, mnist, NULL);
-  g_assert_true (nn_trainer_run (t, NULL, NULL, NULL, NULL, NULL));
-  state = nn_model_get_state (nn_trainer_get_model (t));
+/* The model's state, running statistics included, after train_four_batches(). */
+static GBytes *
+state_after (RecipeChange change, double value)
+{
+  NnTrainer *t = train_four_batches (change, value);
+  GBytes *state = nn_model_get_state (nn_trainer_get_model (t));
+
   nn_trainer_free (t);
   return state;
 }
 
+/* Batch norm is recalibrated on at most what an epoch trains on: with 256 training images,
+ * asking for 10,000 measures the same 256 (the running statistics match bit for bit), and
+ * measuring differs from not measuring. */
 static void
 test_recalibration_within_epoch (void)
 {
-  g_autoptr(GBytes) asked_many = state_after_recalibrating (10000);
-  g_autoptr(GBytes) asked_epoch = state_after_recalibrating (256);
-  g_autoptr(GBytes) none = state_after_recalibrating (0);
+  g_autoptr(GBytes) asked_many = state_after (set_recalibration, 10000);
+  g_autoptr(GBytes) asked_epoch = state_after (set_recalibration, 256);
+  g_autoptr(GBytes) none = state_after (set_recalibration, 0);
 
   g_assert_true (g_bytes_equal (asked_many, asked_epoch));
   g_assert_false (g_bytes_equal (asked_epoch, none));
