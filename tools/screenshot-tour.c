@@ -78,24 +78,11 @@ scroll_inside_to (BlInsideView *inside, GType type, guint nth, double above)
   GtkWidget *scrolled = gtk_widget_get_first_child (GTK_WIDGET (inside));
   GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
   GtkWidget *target = NULL;
-  guint seen = 0;
   double x, y;
 
   if (GTK_IS_VIEWPORT (content))
     content = gtk_viewport_get_child (GTK_VIEWPORT (content));
-  for (GtkWidget *w = gtk_widget_get_first_child (content); w && !target;)
-    {
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && seen++ == nth)
-        target = w;
-      else if (gtk_widget_get_first_child (w))
-        w = gtk_widget_get_first_child (w);
-      else
-        {
-          while (w && w != content && gtk_widget_get_next_sibling (w) == NULL)
-            w = gtk_widget_get_parent (w);
-          w = w && w != content ? gtk_widget_get_next_sibling (w) : NULL;
-        }
-    }
+  target = bl_test_find_descendant (content, type, nth);
   bl_test_iterate_until (never, NULL, 0.3);   /* laid out: the adjustment knows its range */
   if (target && gtk_widget_translate_coordinates (target, content, 0, 0, &x, &y))
     gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),

@@ -89,22 +89,8 @@ scroll_to (BlInsideView *inside, GType type, guint nth)
     content = gtk_viewport_get_child (GTK_VIEWPORT (content));
   GtkWidget *target = NULL;
   double x, y;
-  guint seen = 0;
 
-  /* Depth-first through the content for the nth widget of @type. */
-  for (GtkWidget *w = gtk_widget_get_first_child (content); w && !target;)
-    {
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && seen++ == nth)
-        target = w;
-      else if (gtk_widget_get_first_child (w))
-        w = gtk_widget_get_first_child (w);
-      else
-        {
-          while (w && w != content && gtk_widget_get_next_sibling (w) == NULL)
-            w = gtk_widget_get_parent (w);
-          w = w && w != content ? gtk_widget_get_next_sibling (w) : NULL;
-        }
-    }
+  target = bl_test_find_descendant (content, type, nth);
   g_assert_nonnull (target);
   bl_test_iterate_until (never, NULL, 0.3);   /* laid out, so the adjustment knows its range */
   g_assert_true (gtk_widget_translate_coordinates (target, content, 0, 0, &x, &y));

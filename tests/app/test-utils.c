@@ -135,3 +135,24 @@ bl_test_count_color (const char *png, const GdkRGBA *c)
   return n;
 }
 
+
+GtkWidget *
+bl_test_find_descendant (GtkWidget *root, GType type, guint nth)
+{
+  guint seen = 0;
+
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w;)
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && seen++ == nth)
+        return w;
+      if (gtk_widget_get_first_child (w))
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w && w != root && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w && w != root ? gtk_widget_get_next_sibling (w) : NULL;
+        }
+    }
+  return NULL;
+}

@@ -623,6 +623,52 @@ legend_above_height (BlChart *self, BlTextPainter *tp, const Frame *f)
   return rows * f->row_h + fs * 0.3;
 }
 
+/* Of the plot's corners (xs × ys), the one where the legend covers least, top right first
+ * (where a falling curve rarely is): its coverage, the corner in *x, *y (untouched if none
+ * is measured). */
+static double
+least_covered_corner (BlChart *self, const Frame *f, const double xs[2], const double ys[2],
+                      double *x, double *y)
+{
+  static const int order[4][2] = { { 0, 0 }, { 1, 0 }, { 0, 1 }, { 1, 1 } };
+  double best = INFINITY;
+
+  for (guint i = 0; i < 4 && best > 0; i++)
+    {
+      double c = coverage (self, f, xs[order[i][0]], ys[order[i][1]], f->lw, f->lh);
+      if (c < best)
+        {
+          best = c;
+          *x = xs[order[i][0]];
+          *y = ys[order[i][1]];
+        }
+    }
+  return best;
+}
+
+/* The legend right of the plot, which gives up that width. */
+static void
+legend_beside (BlChart *self, Frame *f, int width, double fs)
+{
+  f->legend = LEGEND_OUTSIDE;
+  f->width = MAX (1, width - f->left - f->lw - fs * 1.6);
+  x_ticks (self, f);
+  f->lx = f->left + f->width + fs * 0.8;
+  f->ly = f->top;
+}
+
+/* The legend in rows @above high over the plot, which gives up that height. */
+static void
+legend_above (Frame *f, double above, double fs)
+{
+  f->legend = LEGEND_ABOVE;
+  f->lx = f->left;
+  f->ly = f->top - fs * 0.3;
+  f->lh = above;
+  f->top += above;
+  f->height = MAX (1, f->height - above);
+}
+
 static void
 compute_frame (BlChart *self, BlTextPainter *tp, int width, int height, Frame *f)
 {
@@ -697,39 +743,20 @@ compute_frame (BlChart *self, BlTextPainter *tp, int width, int height, Frame *f
       double m = fs * 0.6, best = INFINITY, bx = 0, by = 0, above;
       double xs[2] = { f->left + f->width - f->lw - m, f->left + m };
       double ys[2] = { f->top + m, f->top + f->height - f->lh - m };
-      /* Top right first (where a falling curve rarely is), then the others. */
-      static const int order[4][2] = { { 0, 0 }, { 1, 0 }, { 0, 1 }, { 1, 1 } };
       /* A corner only if the legend fits in the plot with room around it: a legend taller
        * than the plot would run over the title or off the chart. */
       gboolean fits_inside = f->lw + 2 * m <= f->width && f->lh + 2 * m <= f->height;
-      for (guint i = 0; i < 4 && best > 0 && fits_inside; i++)
-        {
-          double c = coverage (self, f, xs[order[i][0]], ys[order[i][1]], f->lw, f->lh);
-          if (c < best)
-            {
-              best = c;
-              bx = xs[order[i][0]];
-              by = ys[order[i][1]];
-            }
-        }
+      if (fits_inside)
+        best = least_covered_corner (self, f, xs, ys, &bx, &by);
       above = legend_above_height (self, tp, f);
       gboolean fits_beside = f->top + f->lh <= height;
       if (best > 0 && fits_beside && width - f->left - f->lw - fs * 1.6 >= 0.55 * width)
         {
-          f->legend = LEGEND_OUTSIDE;
-          f->width = MAX (1, width - f->left - f->lw - fs * 1.6);
-          x_ticks (self, f);
-          f->lx = f->left + f->width + fs * 0.8;
-          f->ly = f->top;
+          legend_beside (self, f, width, fs);
         }
       else if (best > 0 && f->height - above >= 0.6 * f->height)
         {
-          f->legend = LEGEND_ABOVE;
-          f->lx = f->left;
-          f->ly = f->top - fs * 0.3;
-          f->lh = above;
-          f->top += above;
-          f->height = MAX (1, f->height - above);
+          legend_above (f, above, fs);
         }
       else if (fits_inside)
         {
@@ -744,11 +771,7 @@ compute_frame (BlChart *self, BlTextPainter *tp, int width, int height, Frame *f
            * is never cut nor laid over the curves. */
           if (fits_beside && width - f->left - f->lw - fs * 1.6 >= width / 3.0)
             {
-              f->legend = LEGEND_OUTSIDE;
-              f->width = MAX (1, width - f->left - f->lw - fs * 1.6);
-              x_ticks (self, f);
-              f->lx = f->left + f->width + fs * 0.8;
-              f->ly = f->top;
+              legend_beside (self, f, width, fs);
             }
           else if (f->height - above < 3 * f->tick_gap && f->lh + 2 * m > f->height)
             {
@@ -758,12 +781,7 @@ compute_frame (BlChart *self, BlTextPainter *tp, int width, int height, Frame *f
             }
           else if (f->height - above >= 3 * f->tick_gap)
             {
-              f->legend = LEGEND_ABOVE;
-              f->lx = f->left;
-              f->ly = f->top - fs * 0.3;
-              f->lh = above;
-              f->top += above;
-              f->height = MAX (1, f->height - above);
+              legend_above (f, above, fs);
             }
           else
             {
@@ -772,17 +790,7 @@ compute_frame (BlChart *self, BlTextPainter *tp, int width, int height, Frame *f
               f->legend = LEGEND_INSIDE;
               f->lx = f->left + f->width - f->lw - fs * 0.6;
               f->ly = f->top + fs * 0.6;
-              best = INFINITY;
-              for (guint i = 0; i < 4; i++)
-                {
-                  double c = coverage (self, f, xs[order[i][0]], ys[order[i][1]], f->lw, f->lh);
-                  if (c < best)
-                    {
-                      best = c;
-                      f->lx = xs[order[i][0]];
-                      f->ly = ys[order[i][1]];
-                    }
-                }
+              least_covered_corner (self, f, xs, ys, &f->lx, &f->ly);
             }
         }
       if (f->legend == LEGEND_ABOVE)
