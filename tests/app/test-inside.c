@@ -132,6 +132,7 @@ test_inside_a_run (void)
   r.train_subset = 1280;
   r.test_subset = 200;
   r.threads = 2;
+  r.dropout = 0.05;   /* not the architecture's 0.25: the tools below drop at this rate */
   bl_recipe_form_set_recipe (bl_mnist_page_get_recipe_form (page), &r);
   g_assert_true (bl_mnist_page_start (page, NULL));
   g_assert_true (bl_test_iterate_until (done_and_idle, page, 240));
@@ -282,6 +283,36 @@ test_inside_a_run (void)
     g_snprintf (name, sizeof name, "conv2 weight [3, 1, 0, 2] on a batch");
     g_test_message ("%s", bl_inside_view_get_check_text (inside));
     g_assert_nonnull (strstr (bl_inside_view_get_check_text (inside), name));
+    {
+      /* Dropout's mask fixed at the run's rate: the analytic gradient shown is the one this
+       * state computes at 0.05 on the first 8 training images, not the one at 0.25. */
+      float xb[8 * NN_IMAGE_SIZE];
+      guint8 yb[8];
+      guint32 first8[8];
+      const float rates[2] = { 0.05f, 0.25f };
+      NnModel *ref = nn_model_new (1, 8, 1, NULL);
+
+      for (guint i = 0; i < 8; i++)
+        first8[i] = i;
+      nn_split_fill_batch (&data->train, first8, 8, xb, yb, 0, 0, 0);
+      g_assert_true (nn_model_set_state (ref, bl_epoch_get_state (epoch), NULL));
+      for (guint k = 0; k < 2; k++)
+        {
+          NnGradCheck chk;
+          char analytic[64];
+          nn_model_set_dropout (ref, rates[k]);
+          g_assert_true (nn_inspect_check_param (ref, xb, yb, 8, 0, layers[conv2].offset + index,
+                                                 1e-3, &chk, NULL));
+          g_snprintf (analytic, sizeof analytic, "(backprop) %.6g ", chk.analytic);
+          g_test_message ("at %g: %s", rates[k], analytic);
+          if (k == 0)
+            g_assert_nonnull (strstr (bl_inside_view_get_check_text (inside), analytic));
+          else
+            g_assert_null (strstr (bl_inside_view_get_check_text (inside), analytic));
+        }
+      nn_model_free (ref);
+      g_assert_nonnull (strstr (bl_inside_view_get_check_text (inside), "(dropout p = 0.05,"));
+    }
     /* Its bias 5 comes after its weights. */
     bl_inside_view_choose_param (inside, conv2, (int) (layers[conv2].n_weights + 5));
     gtk_widget_activate_action (GTK_WIDGET (inside), "inside.check-gradient", NULL);
@@ -343,6 +374,46 @@ test_inside_a_run (void)
     g_assert_false (bl_try_it_is_idle (try_it));
     g_assert_true (bl_test_iterate_until ((BlTestDoneFunc) bl_try_it_is_idle, try_it, 60));
     g_assert_cmpint (bl_try_it_get_prediction (try_it), >=, 0);
+    {
+      /* The passes drop at the run's rate: the whiskers are those of 30 passes of this state
+       * at 0.05, bit for bit, and not those at 0.25. */
+      const float rates[2] = { 0.05f, 0.25f };
+      float lo[NN_CLASSES], hi[NN_CLASSES];
+      g_autofree float *probs = g_new (float, 30 * NN_CLASSES);
+      NnDigitStages drawn = { 0 };
+      guint cw, ch;
+      const float *canvas = bl_digit_pad_get_canvas (bl_try_it_get_pad (try_it), &cw, &ch);
+      NnModel *ref = nn_model_new (1, 1, 1, NULL);
+
+      g_assert_true (bl_digit_stages_get_spread (bl_try_it_get_stages (try_it), lo, hi));
+      g_assert_true (nn_digit_preprocess (canvas, cw, ch, &drawn, NULL));
+      g_assert_true (nn_model_set_state (ref, bl_epoch_get_state (epoch), NULL));
+      for (guint k = 0; k < 2; k++)
+        {
+          float want_lo[NN_CLASSES], want_hi[NN_CLASSES];
+          nn_model_set_dropout (ref, rates[k]);
+          nn_inspect_dropout_passes (ref, drawn.normalised, 30, probs);
+          for (int c = 0; c < NN_CLASSES; c++)
+            {
+              want_lo[c] = want_hi[c] = probs[c];
+              for (int i = 1; i < 30; i++)
+                {
+                  want_lo[c] = MIN (want_lo[c], probs[i * NN_CLASSES + c]);
+                  want_hi[c] = MAX (want_hi[c], probs[i * NN_CLASSES + c]);
+                }
+            }
+          if (k == 0)
+            {
+              g_assert_cmpmem (lo, sizeof lo, want_lo, sizeof want_lo);
+              g_assert_cmpmem (hi, sizeof hi, want_hi, sizeof want_hi);
+            }
+          else
+            g_assert_true (memcmp (lo, want_lo, sizeof lo) != 0
+                           || memcmp (hi, want_hi, sizeof hi) != 0);
+        }
+      nn_model_free (ref);
+      nn_digit_stages_clear (&drawn);
+    }
     save (window, "try-it-1280x720-normal-dropout.png");
     bl_try_it_set_modes (try_it, FALSE, FALSE);
     /* Look Inside: the drawing's maps on the Inside tab. */

@@ -375,6 +375,64 @@ test_occlusion_and_dropout (void)
   nn_model_free (m);
 }
 
+/* The tools that run a trained network with dropout on (Try It's passes, the gradient check)
+ * get a copy of its state in a model of their own: the copy drops at the rate the network
+ * trained with, not the architecture's. Its passes and its gradient check are those of the
+ * original at 0.05, bit for bit, and those differ from 0.25's. */
+static void
+test_dropout_rate_in_state (void)
+{
+  g_autoptr(GError) error = NULL;
+  NnModel *m = trained_model (NN_CPU_PORTABLE, 8), *copy;
+  float x[NN_IMAGE_SIZE], at25[5 * NN_CLASSES], at05[5 * NN_CLASSES], got[5 * NN_CLASSES];
+  float batch[8 * NN_IMAGE_SIZE];
+  guint8 y[8];
+  guint32 idx[8];
+  GBytes *state;
+  NnGradCheck ref25, ref05, chk;
+  const gsize param = 5;   /* a conv1 weight: upstream of every dropout layer */
+
+  test_image (x, 0);
+  for (guint i = 0; i < 8; i++)
+    idx[i] = 200 + i;
+  nn_split_fill_batch (&mnist->train, idx, 8, batch, y, 0, 0, 0);
+  nn_model_set_dropout (m, 0.25f);
+  nn_inspect_dropout_passes (m, x, 5, at25);
+  g_assert_true (nn_inspect_check_param (m, batch, y, 8, 0, param, 1e-3, &ref25, &error));
+  nn_model_set_dropout (m, 0.05f);
+  nn_inspect_dropout_passes (m, x, 5, at05);
+  g_assert_true (nn_inspect_check_param (m, batch, y, 8, 0, param, 1e-3, &ref05, &error));
+  g_assert_no_error (error);
+  g_assert_true (memcmp (at05, at25, sizeof at05) != 0);
+  g_assert_cmpfloat (ref05.analytic, !=, ref25.analytic);
+
+  state = nn_model_get_state (m);
+  copy = nn_model_new (5, 8, 1, &error);   /* trained_model's seed: the same masks */
+  g_assert_no_error (error);
+  g_assert_true (nn_model_set_cpu_variant (copy, NN_CPU_PORTABLE, &error));
+  g_assert_true (nn_model_set_state (copy, state, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (nn_model_get_dropout (copy), ==, 0.05f);
+  nn_inspect_dropout_passes (copy, x, 5, got);
+  g_assert_cmpmem (got, sizeof got, at05, sizeof at05);
+  g_assert_true (nn_inspect_check_param (copy, batch, y, 8, 0, param, 1e-3, &chk, &error));
+  g_assert_cmpfloat (chk.analytic, ==, ref05.analytic);
+  g_assert_cmpfloat (chk.numeric, ==, ref05.numeric);
+  g_assert_cmpfloat (chk.loss, ==, ref05.loss);
+  g_assert_cmpfloat (chk.dropout, ==, 0.05f);
+  g_assert_cmpfloat (ref25.dropout, ==, 0.25f);
+
+  /* And the copy of a copy: the rate is part of what a state is. */
+  {
+    GBytes *again = nn_model_get_state (copy);
+    g_assert_true (g_bytes_equal (state, again));
+    g_bytes_unref (again);
+  }
+  g_bytes_unref (state);
+  nn_model_free (copy);
+  nn_model_free (m);
+}
+
 typedef struct {
   guint batches, strips, n_layers;
   float first_norm[NN_INSPECT_MAX_PARAM_LAYERS];
@@ -463,6 +521,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/inspect/check-param", test_check_param);
   g_test_add_func ("/nn/inspect/strip", test_strip);
   g_test_add_func ("/nn/inspect/occlusion-and-dropout", test_occlusion_and_dropout);
+  g_test_add_func ("/nn/inspect/dropout-rate-in-state", test_dropout_rate_in_state);
   g_test_add_func ("/nn/inspect/trainer-reports", test_trainer_reports);
   status = g_test_run ();
   nn_dataset_unref (mnist);

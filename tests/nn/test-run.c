@@ -21,6 +21,7 @@ typedef struct {
   NnDataset *data;             /* the owner's reference */
   GError    *error;
   double     last_acc;
+  GPtrArray *states;           /* each epoch's state, if not NULL */
 } Watch;
 
 static void
@@ -65,6 +66,8 @@ on_epoch (NnRun *run, const NnRunEpoch *epoch, gpointer data)
   g_assert_cmpuint (g_bytes_get_size (epoch->test_probs), ==,
                     sizeof (float) * NN_CLASSES * epoch->n_test);
   g_assert_nonnull (epoch->state);
+  if (w->states)
+    g_ptr_array_add (w->states, g_bytes_ref (epoch->state));
   w->epochs++;
   w->last_acc = epoch->record.test_acc;
 }
@@ -295,6 +298,57 @@ test_pause_holds_batches (void)
   g_main_loop_unref (w.loop);
 }
 
+/* The dropout rate of a model made from @state. */
+static float
+state_dropout (GBytes *state)
+{
+  g_autoptr(GError) error = NULL;
+  NnModel *m = nn_model_new (1, 1, 1, &error);
+  float p;
+
+  g_assert_no_error (error);
+  g_assert_true (nn_model_set_state (m, state, &error));
+  g_assert_no_error (error);
+  p = nn_model_get_dropout (m);
+  nn_model_free (m);
+  return p;
+}
+
+/* A run's states (each epoch's, and the last one) carry the dropout rate of its recipe to
+ * whoever runs them: a model made from one drops at 0.05, not the architecture's 0.25. */
+static void
+test_states_keep_dropout (void)
+{
+  g_autoptr(GError) error = NULL;
+  Watch w = { 0 };
+  NnRecipe r;
+  NnRun *run;
+
+  w.loop = g_main_loop_new (NULL, FALSE);
+  w.main_thread = g_thread_self ();
+  w.states = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  w.data = nn_dataset_load (fixture_dir, &error);
+  g_assert_no_error (error);
+  small_recipe (&r);
+  r.epochs = 2;
+  r.train_subset = 128;
+  r.test_subset = 100;
+  r.dropout = 0.05;
+  run = nn_run_new (&r, w.data, &error);
+  g_assert_no_error (error);
+  nn_run_start (run, &callbacks, &w, watch_destroyed);
+  g_main_loop_run (w.loop);
+  g_assert_no_error (w.error);
+  g_assert_cmpuint (w.states->len, ==, 2);
+  for (guint i = 0; i < w.states->len; i++)
+    g_assert_cmpfloat (state_dropout (g_ptr_array_index (w.states, i)), ==, 0.05f);
+  g_assert_cmpfloat (state_dropout (nn_run_get_final_state (run)), ==, 0.05f);
+  nn_run_unref (run);
+  g_ptr_array_unref (w.states);
+  nn_dataset_unref (w.data);
+  g_main_loop_unref (w.loop);
+}
+
 static void
 test_bad_recipe_refused (void)
 {
@@ -335,6 +389,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/run/data-outlives-owner", test_data_outlives_owner);
   g_test_add_func ("/nn/run/detach-mid-run", test_detach_mid_run);
   g_test_add_func ("/nn/run/pause-holds-batches", test_pause_holds_batches);
+  g_test_add_func ("/nn/run/states-keep-dropout", test_states_keep_dropout);
   g_test_add_func ("/nn/run/bad-recipe-refused", test_bad_recipe_refused);
   g_test_add_func ("/nn/run/format-duration", test_format_duration);
   return g_test_run ();

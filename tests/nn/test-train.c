@@ -87,7 +87,7 @@ count_epoch (const NnEpochReport *r, gpointer data)
 }
 
 static void
-test_state_size_checked (void)
+test_state_checked (void)
 {
   NnModel *m = nn_model_new (1, 4, 1, NULL);
   g_autoptr(GBytes) wrong = g_bytes_new_static ("not a model", 11);
@@ -95,6 +95,31 @@ test_state_size_checked (void)
 
   g_assert_false (nn_model_set_state (m, wrong, &error));
   g_assert_error (error, NN_ERROR, NN_ERROR_MISMATCH);
+  g_clear_error (&error);
+
+  /* The state ends with the dropout rate; one that is no probability below 1 is refused
+   * before anything changes. */
+  {
+    const float bad[] = { 1.0f, -0.1f, NAN };
+    g_autoptr(GBytes) good = NULL;
+    nn_model_set_dropout (m, 0.05f);
+    good = nn_model_get_state (m);
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        gsize size;
+        float *blob = g_bytes_unref_to_data (g_bytes_ref (good), &size);
+        g_autoptr(GBytes) state = NULL, after = NULL;
+        g_assert_cmpfloat (blob[size / sizeof (float) - 1], ==, 0.05f);
+        blob[size / sizeof (float) - 1] = bad[i];
+        blob[0] += 1;
+        state = g_bytes_new_take (blob, size);
+        g_assert_false (nn_model_set_state (m, state, &error));
+        g_assert_error (error, NN_ERROR, NN_ERROR_INVALID);
+        g_clear_error (&error);
+        after = nn_model_get_state (m);
+        g_assert_true (g_bytes_equal (good, after));
+      }
+  }
   nn_model_free (m);
 }
 
@@ -303,7 +328,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/trainer/recipe-dropout", test_recipe_dropout);
   g_test_add_func ("/nn/trainer/upright-last", test_upright_last);
   g_test_add_func ("/nn/trainer/recalibration-within-epoch", test_recalibration_within_epoch);
-  g_test_add_func ("/nn/trainer/state-size-checked", test_state_size_checked);
+  g_test_add_func ("/nn/trainer/state-checked", test_state_checked);
   g_test_add_func ("/nn/trainer/pause-resume-and-bad-recipe", test_pause_resume_and_bad_recipe);
   status = g_test_run ();
   nn_dataset_unref (mnist);

@@ -395,11 +395,12 @@ check_done (GObject *source, GAsyncResult *res, gpointer data)
   self = BL_INSIDE_VIEW (source);
   g_clear_object (&self->check_job);
   describe_param (self, job->param, where, sizeof where);
-  text = g_strdup_printf (_("%s on a batch of %u training images (dropout's mask fixed):\n"
-                            "analytic (backprop) %.6g · numeric (L(θ+ε) − L(θ−ε)) / 2ε %.6g · "
-                            "relative error %.2g · ε = %g · loss %.5f"),
-                          where, job->n, job->result.analytic, job->result.numeric,
-                          job->result.rel_error, job->result.eps, job->result.loss);
+  text = g_strdup_printf (_("%s on a batch of %u training images (dropout p = %g, its mask "
+                            "fixed):\nanalytic (backprop) %.6g · numeric (L(θ+ε) − L(θ−ε)) / 2ε "
+                            "%.6g · relative error %.2g · ε = %g · loss %.5f"),
+                          where, job->n, (double) job->result.dropout, job->result.analytic,
+                          job->result.numeric, job->result.rel_error, job->result.eps,
+                          job->result.loss);
   gtk_label_set_text (self->check_label, text);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "inside.check-gradient", TRUE);
 }

@@ -1,8 +1,9 @@
 /* bl-try-it.h: "Try It": a digit drawn on a pad (or opened from a PNG) goes through MNIST's
  * preprocessing, stage by stage, to a network's answer. The network is handed in as a state
- * (nn_model_get_state) with a sentence saying whose it is; Try It evaluates it on the main
- * thread with a model of its own (one image is a fraction of a millisecond) and hands the
- * widgets what they draw. Two switches show what testing changes: batch norm with this
+ * (nn_model_get_state: its weights and the dropout rate it trained with, which the passes
+ * drop at) with a sentence saying whose it is; Try It evaluates it on the main thread with a
+ * model of its own (one image is a fraction of a millisecond) and hands the widgets what they
+ * draw. Two switches show what testing changes: batch norm with this
  * image's own statistics, and dropout on for 30 passes (in a task: the bars' spread). */
 #pragma once
 

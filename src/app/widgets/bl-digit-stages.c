@@ -585,6 +585,17 @@ bl_digit_stages_get_prediction (BlDigitStages *self)
   return self->best;
 }
 
+gboolean
+bl_digit_stages_get_spread (BlDigitStages *self, float *lo, float *hi)
+{
+  g_return_val_if_fail (BL_IS_DIGIT_STAGES (self), FALSE);
+  g_return_val_if_fail (lo != NULL && hi != NULL, FALSE);
+  if (!self->has_spread)
+    return FALSE;
+  memcpy (lo, self->lo, sizeof self->lo);
+  memcpy (hi, self->hi, sizeof self->hi);
+  return TRUE;
+}
 
 gboolean
 bl_digit_stages_write_png (BlDigitStages *self, const char *path, int width, int height,

@@ -29,6 +29,8 @@ void                 bl_digit_stages_set_probabilities (BlDigitStages *self, con
  * from @lo to @hi (10 each); NULL: none. Cleared by set_probabilities. */
 void                 bl_digit_stages_set_spread (BlDigitStages *self, const float *lo,
                                                  const float *hi);
+/* The whiskers shown (10 each into @lo and @hi); FALSE, leaving them, if none are. */
+gboolean             bl_digit_stages_get_spread (BlDigitStages *self, float *lo, float *hi);
 /* The predicted class, or -1 without probabilities. */
 int                  bl_digit_stages_get_prediction (BlDigitStages *self);
 gboolean             bl_digit_stages_write_png  (BlDigitStages *self, const char *path,

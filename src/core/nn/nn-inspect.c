@@ -676,6 +676,7 @@ nn_inspect_check_param (NnModel *m, const float *x, const guint8 *labels, guint 
       return FALSE;
     }
   out->param = param;
+  out->dropout = m->dropout_p;
   out->analytic = m->grads[param];
   out->loss = loss / n;
   saved = m->params[param];

@@ -6,7 +6,8 @@
  * Everything runs on the model's own kernels where the training does (so a captured feature
  * map is the engine's activation, bit for bit), is deterministic by seed, and does not depend
  * on the thread count. No GTK. A model is used from one thread at a time: the window calls
- * these on a copy of the weights (nn_model_set_state) in a task of its own.
+ * these on a copy of the state (nn_model_set_state: the weights, and the dropout rate the
+ * network trained with, which the passes and the gradient check drop at) in a task of its own.
  */
 #pragma once
 
@@ -70,8 +71,9 @@ NnCapture *nn_inspect_capture      (NnModel *model, const float *x);
 NnCapture *nn_inspect_capture_own_stats (NnModel *model, const float *x);
 void       nn_capture_free         (NnCapture *capture);
 
-/* Class probabilities of x (1, 28, 28) with dropout on, as in training, over @passes passes
- * (masks keyed by pass number): @probs (passes, 10). Batch norm uses the running statistics. */
+/* Class probabilities of x (1, 28, 28) with dropout on, as in training (the model's rate,
+ * nn_model_get_dropout), over @passes passes (masks keyed by pass number): @probs (passes, 10).
+ * Batch norm uses the running statistics. */
 void       nn_inspect_dropout_passes (NnModel *model, const float *x, guint passes, float *probs);
 
 /* One value of a map taken apart, every number the computation uses. @result is recomputed
@@ -135,12 +137,14 @@ void       nn_inspect_layer_norms  (NnModel *model, const float *before, const f
 
 /* One parameter's gradient two ways on a batch x (n, 1, 28, 28), labels (n): analytic by the
  * training step's backward pass, numeric as (L(θ+ε) − L(θ−ε)) / 2ε with batch statistics and
- * the dropout mask of @step held fixed, L the batch's mean loss (no label smoothing). The model's
- * weights, running statistics and velocity are as before afterwards. */
+ * the dropout mask of @step held fixed (dropping at the model's rate, nn_model_get_dropout),
+ * L the batch's mean loss (no label smoothing). The model's weights, running statistics and
+ * velocity are as before afterwards. */
 typedef struct {
   gsize  param;
   double analytic, numeric, rel_error, eps;
   double loss;
+  float  dropout;        /* the rate the mask dropped at */
 } NnGradCheck;
 
 gboolean   nn_inspect_check_param  (NnModel *model, const float *x, const guint8 *labels,

@@ -622,22 +622,31 @@ nn_model_evaluate (NnModel *m, const float *x, const guint8 *labels, guint n, do
       probs[i] = expf (m->logp[i]);
 }
 
+/* The state's floats: every tensor's, then the rate. */
+static gsize
+state_floats (GArray *tensors)
+{
+  gsize total = 1;
+
+  for (guint i = 0; i < tensors->len; i++)
+    total += g_array_index (tensors, NnTensorView, i).size;
+  return total;
+}
+
 GBytes *
 nn_model_get_state (NnModel *m)
 {
   g_autoptr(GArray) tensors = nn_model_tensors (m);
-  gsize total = 0, at = 0;
-  float *blob;
+  gsize total = state_floats (tensors), at = 0;
+  float *blob = g_new (float, total);
 
-  for (guint i = 0; i < tensors->len; i++)
-    total += g_array_index (tensors, NnTensorView, i).size;
-  blob = g_new (float, total);
   for (guint i = 0; i < tensors->len; i++)
     {
       const NnTensorView *v = &g_array_index (tensors, NnTensorView, i);
       memcpy (blob + at, v->data, v->size * sizeof (float));
       at += v->size;
     }
+  blob[at] = m->dropout_p;
   return g_bytes_new_take (blob, total * sizeof (float));
 }
 
@@ -645,16 +654,24 @@ gboolean
 nn_model_set_state (NnModel *m, GBytes *state, GError **error)
 {
   g_autoptr(GArray) tensors = nn_model_tensors (m);
-  gsize total = 0, at = 0, size;
+  gsize total = state_floats (tensors), at = 0, size;
   const float *blob = g_bytes_get_data (state, &size);
+  float rate;
 
-  for (guint i = 0; i < tensors->len; i++)
-    total += g_array_index (tensors, NnTensorView, i).size;
   if (size != total * sizeof (float))
     {
       g_set_error (error, NN_ERROR, NN_ERROR_MISMATCH,
                    _("The model state has %zu bytes; this network needs %zu."), size,
                    total * sizeof (float));
+      return FALSE;
+    }
+  /* Checked before anything changes (nn_model_set_dropout's range). */
+  memcpy (&rate, blob + total - 1, sizeof rate);
+  if (!(rate >= 0 && rate < 1))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
+                   _("The model state's dropout rate is %g, not a probability below 1."),
+                   (double) rate);
       return FALSE;
     }
   for (guint i = 0; i < tensors->len; i++)
@@ -663,5 +680,6 @@ nn_model_set_state (NnModel *m, GBytes *state, GError **error)
       memcpy (v->data, blob + at, v->size * sizeof (float));
       at += v->size;
     }
+  m->dropout_p = rate;
   return TRUE;
 }

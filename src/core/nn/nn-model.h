@@ -1,6 +1,7 @@
 /* nn-model.h: the 18,820-parameter MNIST network, built from a small spec (a table of blocks
- * in nn-arch.h: conv 3×3 → [BN] → ReLU → [Dropout 0.25] → [MaxPool 2×2], then global average
- * pooling and a linear layer):
+ * in nn-arch.h: conv 3×3 → [BN] → ReLU → [Dropout] → [MaxPool 2×2], then global average
+ * pooling and a linear layer; dropout's rate is NN_DROPOUT_P = 0.25 unless a recipe sets
+ * another, nn_model_set_dropout):
  *
  *   conv1 3×3 1→16 pad 1 → BN → ReLU → conv2 3×3 16→32 pad 1 → ReLU → Dropout → MaxPool (28→14)
  *   conv3 16 → BN → ReLU → conv4 32 → ReLU → Dropout → MaxPool (14→7)
@@ -98,10 +99,13 @@ float    *nn_model_grads      (NnModel *model);
 float    *nn_model_velocity   (NnModel *model);
 /* Every tensor a checkpoint holds (parameters and BN running statistics); (transfer container). */
 GArray   *nn_model_tensors    (NnModel *model);
-/* Every tensor (parameters and BN running statistics) in nn_model_tensors() order, as one
- * blob: what a prediction needs, for handing a trained state to another thread or model. */
+/* Every tensor (parameters and BN running statistics) in nn_model_tensors() order, then the
+ * dropout rate (nn_model_get_dropout), as one blob of floats: what a prediction needs, dropout
+ * on or off, for handing a trained state to another thread or model. The rate travels with
+ * the weights: a model made from a state drops as the network it came from trained. */
 GBytes   *nn_model_get_state  (NnModel *model);
-/* Fails with NN_ERROR_MISMATCH if @state is not this architecture's size. */
+/* Sets the tensors and the dropout rate. Fails, changing nothing, with NN_ERROR_MISMATCH if
+ * @state is not this architecture's size, NN_ERROR_INVALID if its rate is not in [0, 1). */
 gboolean  nn_model_set_state  (NnModel *model, GBytes *state, GError **error);
 
 /* Training targets (1 − ε)·onehot + ε/10 from now on (0, the default: the labels as they are).
@@ -109,7 +113,9 @@ gboolean  nn_model_set_state  (NnModel *model, GBytes *state, GError **error);
  * test loss. */
 void      nn_model_set_label_smoothing (NnModel *model, float epsilon);
 /* The drop probability of the network's dropout layers in training from now on, 0 ≤ p < 1
- * (NN_DROPOUT_P, the architecture's, by default; 0: every unit kept). Evaluation never drops. */
+ * (NN_DROPOUT_P, the architecture's, by default; 0: every unit kept), and in whatever runs it
+ * with dropout on (nn-inspect.h). Part of the model's state (nn_model_get_state). Evaluation
+ * never drops. */
 void      nn_model_set_dropout (NnModel *model, float p);
 /* Runs func(ctx, 0) … func(ctx, n_tasks − 1) on the model's threads (the caller's among them),
  * between steps: for work a step waits on, like preparing its batch. */
