@@ -263,6 +263,7 @@ test_run_watch_pause_stop (void)
    * first frames showed three of them, and there was nothing left to pause. */
   r.train_subset = 78 * 64;
   r.threads = 2;
+  r.dropout = 0.05;   /* a saved model keeps it (below) */
   bl_recipe_form_set_recipe (form, &r);
   g_assert_true (bl_mnist_page_start (page, &error));
   g_assert_no_error (error);
@@ -394,6 +395,13 @@ test_run_watch_pause_stop (void)
     g_assert_true (bl_mnist_page_load_model (page, ckpt, &error));
     g_assert_no_error (error);
     g_assert_true (g_bytes_equal (before, bl_mnist_page_get_model_state (page)));
+    {
+      /* The weights and the rate they trained with: Try It's dropout passes drop at 0.05. */
+      NnModel *m = nn_model_new (1, 1, 1, NULL);
+      g_assert_true (nn_model_set_state (m, bl_mnist_page_get_model_state (page), NULL));
+      g_assert_cmpfloat (nn_model_get_dropout (m), ==, 0.05f);
+      nn_model_free (m);
+    }
     /* A damaged file is refused and the model stays as it was. */
     g_assert_true (g_file_set_contents (ckpt, "BLCKPT\r\n broken", -1, NULL));
     g_assert_false (bl_mnist_page_load_model (page, ckpt, &error));

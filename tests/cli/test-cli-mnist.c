@@ -243,10 +243,17 @@ test_non_finite_models (void)
   CliResult r;
 
   r = run_cli ("mnist", "train", "--data", fixture, "--train-subset", "128", "--test-subset",
-               "100", "--epochs", "1", "--save", model, NULL);
+               "100", "--epochs", "1", "--dropout", "0.05", "--save", model, NULL);
   g_assert_cmpint (exit_status (&r), ==, 0);
   cli_result_clear (&r);
   g_assert_true (g_file_get_contents (model, &before, &len_before, NULL));
+  /* The model saved drops at the rate it trained with. */
+  {
+    NnModel *m = nn_model_new (1, 1, 1, NULL);
+    g_assert_true (nn_checkpoint_load (m, model, NULL, NULL));
+    g_assert_cmpfloat (nn_model_get_dropout (m), ==, 0.05f);
+    nn_model_free (m);
+  }
   /* Measured: this recipe's loss stops being finite at step 6, in the second epoch. */
   r = run_cli ("mnist", "train", "--data", fixture, "--train-subset", "512", "--test-subset",
                "100", "--epochs", "3", "--plain", "--lr", "10", "--momentum", "0.99",

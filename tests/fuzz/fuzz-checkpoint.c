@@ -1,7 +1,8 @@
 /* fuzz-checkpoint.c: any bytes as a checkpoint, loaded twice: as they are (the checksum
  * refuses nearly everything), and with their SHA-256 appended, as a well-formed file of what
  * they say, so the parser behind the checksum is reached. Accepted: every value finite, the
- * description UTF-8. Refused: an NN_ERROR with a text message, and the model untouched. */
+ * dropout rate a probability below 1, the description UTF-8. Refused: an NN_ERROR with a text
+ * message, and the model untouched. */
 #include <string.h>
 
 #include "fuzz-common.h"
@@ -21,6 +22,7 @@ load (const guint8 *bytes, gsize len)
     {
       check (error == NULL && meta != NULL && g_utf8_validate (meta, -1, NULL));
       check (nn_checkpoint_check_values (model, NULL));
+      check (nn_model_get_dropout (model) >= 0 && nn_model_get_dropout (model) < 1);
       g_free (meta);
       /* Back to the same start for the next input. */
       check (nn_model_set_state (model, before, NULL));

@@ -70,13 +70,23 @@ with tempfile.TemporaryDirectory() as tmp:
     body = open(ckpt, "rb").read()[:-32]
 write("checkpoint", "model", body)
 spec_len = struct.unpack("<I", body[12:16])[0]
-meta_at = 16 + spec_len
+rate_at = 16 + spec_len                     # version 2: the dropout rate after the spec
+meta_at = rate_at + 4
 meta_len = struct.unpack("<I", body[meta_at:meta_at + 4])[0]
 after_meta = meta_at + 4 + meta_len
 # The variants stop shortly after what they change: what follows is only read if that passes,
 # and the corpus stays small (one whole model, ~76 KB, is enough for the fuzzer to copy from).
 conv1 = after_meta + 4 + 2 + len(b"conv1.weight") + 1 + 16   # conv1.weight's first value
-write("checkpoint", "version-2", body[:8] + struct.pack("<I", 2) + body[12:40])
+# Version 1, as files written before the rate was stored are: its spec line names the rate
+# ("drop0.25"), and no rate field follows it. Whole, so that the fuzzer reaches a version-1
+# file that loads.
+spec_v1 = body[16:rate_at].replace(b" drop ", b" drop0.25 ")
+write("checkpoint", "model-v1", body[:8] + struct.pack("<I", 1) + struct.pack("<I", len(spec_v1))
+      + spec_v1 + body[meta_at:])
+write("checkpoint", "version-3", body[:8] + struct.pack("<I", 3) + body[12:40])
+write("checkpoint", "dropout-one", body[:rate_at] + struct.pack("<f", 1.0) + body[meta_at:conv1 + 64])
+write("checkpoint", "dropout-nan", body[:rate_at] + struct.pack("<f", float("nan"))
+      + body[meta_at:conv1 + 64])
 write("checkpoint", "other-spec", body[:16] + b"X" + body[17:after_meta + 8])
 write("checkpoint", "no-description",
       body[:meta_at] + struct.pack("<I", 0) + body[after_meta:conv1 + 64])

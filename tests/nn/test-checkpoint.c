@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "nn-arch.h"
 #include "nn-checkpoint.h"
 #include "nn-error.h"
 
@@ -92,6 +93,174 @@ test_round_trip_and_damage (void)
   nn_model_free (b);
   g_unlink (path);
   g_unlink (bad);
+}
+
+/* A checkpoint remembers the dropout rate its network trained with (a loaded model's Try It
+ * with dropout on drops at that rate): whatever rate the loading model had, it ends with the
+ * file's. */
+static void
+test_dropout_rate_round_trip (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "rate.ckpt", NULL);
+  g_autoptr(GError) error = NULL;
+  NnModel *a = nn_model_new (1, 2, 1, NULL), *b = nn_model_new (2, 2, 1, NULL);
+
+  nn_model_set_dropout (a, 0.05f);
+  g_assert_true (nn_checkpoint_save (a, path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (nn_model_get_dropout (b), ==, NN_DROPOUT_P);
+  g_assert_true (nn_checkpoint_load (b, path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (nn_model_get_dropout (b), ==, 0.05f);
+  /* Back: a file of 0.3 loaded into a model at 0.05. */
+  nn_model_set_dropout (a, 0.3f);
+  g_assert_true (nn_checkpoint_save (a, path, NULL, &error));
+  g_assert_true (nn_checkpoint_load (b, path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (nn_model_get_dropout (b), ==, 0.3f);
+  nn_model_free (a);
+  nn_model_free (b);
+  g_unlink (path);
+}
+
+/* A file written before checkpoints stored the rate (the bundled model, version 1) loads, with
+ * the 0.25 every network of that time trained with, whatever the loading model's rate was. */
+static void
+test_old_file_loads_with_quarter (void)
+{
+  g_autofree char *bundled = g_test_build_filename (G_TEST_DIST, "..", "data", "model",
+                                                    "mnist-default.blckpt", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  NnModel *m = nn_model_new (1, 2, 1, NULL);
+  gsize len;
+  guint32 version;
+
+  g_assert_true (g_file_get_contents (bundled, &contents, &len, NULL));
+  memcpy (&version, contents + 8, 4);
+  g_assert_cmpuint (GUINT32_FROM_LE (version), ==, 1);
+  nn_model_set_dropout (m, 0.05f);
+  g_assert_true (nn_checkpoint_load (m, bundled, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (nn_model_get_dropout (m), ==, 0.25f);
+  nn_model_free (m);
+}
+
+static guint32
+u32_at (const char *bytes, gsize at)
+{
+  guint32 v;
+  memcpy (&v, bytes + at, 4);
+  return GUINT32_FROM_LE (v);
+}
+
+/* @v2 (a version-2 file's bytes, @len of them) as version 1 wrote the same model: version 1,
+ * the spec line with its rate ("drop0.25"), no rate field; resealed. */
+static GByteArray *
+as_version_1 (const char *v2, gsize len)
+{
+  GByteArray *b = g_byte_array_new ();
+  gsize after_rate = 16 + u32_at (v2, 12) + 4;
+  g_autoptr(GString) spec = g_string_new_len (v2 + 16, u32_at (v2, 12));
+  guint32 le;
+
+  g_assert_cmpuint (g_string_replace (spec, " drop ", " drop0.25 ", 0), ==, 3);
+  g_byte_array_append (b, (const guint8 *) v2, 8);
+  le = GUINT32_TO_LE (1);
+  g_byte_array_append (b, (const guint8 *) &le, 4);
+  le = GUINT32_TO_LE (spec->len);
+  g_byte_array_append (b, (const guint8 *) &le, 4);
+  g_byte_array_append (b, (const guint8 *) spec->str, spec->len);
+  /* The metadata and the tensors, then room for the digest. */
+  g_byte_array_append (b, (const guint8 *) v2 + after_rate, len - after_rate);
+  reseal ((char *) b->data, b->len);
+  return b;
+}
+
+/* Version 1 read as it was written: the weights, and 0.25 as the rate. Its spec line in a
+ * version-2 file, or today's in a version-1 file, is another network; a version-2 rate that
+ * is no probability below 1 is refused, the model untouched. */
+static void
+test_versions_and_rates (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "v.ckpt", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GByteArray) v1 = NULL;
+  g_autoptr(GError) error = NULL;
+  NnModel *a = nn_model_new (1, 2, 1, NULL), *b = nn_model_new (2, 2, 1, NULL);
+  gsize len, rate_at;
+  const float bad[] = { 1.0f, -0.25f, NAN, INFINITY, 2.0f };
+
+  nn_model_set_dropout (a, 0.1f);
+  g_assert_true (nn_checkpoint_save (a, path, "k=v\n", &error));
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_cmpuint (u32_at (contents, 8), ==, NN_CHECKPOINT_VERSION);
+  g_assert_cmpuint (NN_CHECKPOINT_VERSION, ==, 2);
+  rate_at = 16 + u32_at (contents, 12);
+  {
+    float stored;
+    memcpy (&stored, contents + rate_at, 4);
+    g_assert_cmpfloat (stored, ==, 0.1f);
+  }
+
+  v1 = as_version_1 (contents, len);
+  nn_model_set_dropout (b, 0.05f);
+  g_assert_true (nn_checkpoint_load_data (b, v1->data, v1->len, "v1", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (nn_model_get_dropout (b), ==, 0.25f);
+  g_assert_cmpmem (nn_model_params (a), 18820 * 4, nn_model_params (b), 18820 * 4);
+
+  /* The versions' spec lines swapped: each is another network to the other version. */
+  {
+    g_autofree char *copy = g_memdup2 (v1->data, v1->len);
+    guint32 two = GUINT32_TO_LE (2);
+    memcpy (copy + 8, &two, 4);
+    reseal (copy, v1->len);
+    g_assert_false (nn_checkpoint_load_data (b, (guint8 *) copy, v1->len, "v", NULL, &error));
+    g_assert_error (error, NN_ERROR, NN_ERROR_MISMATCH);
+    g_clear_error (&error);
+  }
+  {
+    g_autofree char *copy = g_memdup2 (contents, len);
+    guint32 one = GUINT32_TO_LE (1);
+    memcpy (copy + 8, &one, 4);
+    reseal (copy, len);
+    g_assert_false (nn_checkpoint_load_data (b, (guint8 *) copy, len, "v", NULL, &error));
+    g_assert_error (error, NN_ERROR, NN_ERROR_MISMATCH);
+    g_clear_error (&error);
+  }
+  /* Versions 0 and 3 are not read. */
+  for (guint32 v = 0; v <= 3; v += 3)
+    {
+      g_autofree char *copy = g_memdup2 (contents, len);
+      guint32 le = GUINT32_TO_LE (v);
+      memcpy (copy + 8, &le, 4);
+      reseal (copy, len);
+      g_assert_false (nn_checkpoint_load_data (b, (guint8 *) copy, len, "v", NULL, &error));
+      g_assert_error (error, NN_ERROR, NN_ERROR_FORMAT);
+      g_assert_nonnull (strstr (error->message, "version"));
+      g_clear_error (&error);
+    }
+
+  /* A rate that is no probability below 1, in a well-formed file: refused, b untouched. */
+  nn_model_set_dropout (b, 0.05f);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *copy = g_memdup2 (contents, len);
+      g_autoptr(GBytes) before = nn_model_get_state (b), after = NULL;
+      memcpy (copy + rate_at, &bad[i], 4);
+      reseal (copy, len);
+      g_assert_false (nn_checkpoint_load_data (b, (guint8 *) copy, len, "r", NULL, &error));
+      g_assert_error (error, NN_ERROR, NN_ERROR_FORMAT);
+      g_assert_nonnull (strstr (error->message, "dropout"));
+      g_clear_error (&error);
+      after = nn_model_get_state (b);
+      g_assert_true (g_bytes_equal (before, after));
+    }
+  g_assert_cmpfloat (nn_model_get_dropout (b), ==, 0.05f);
+  nn_model_free (a);
+  nn_model_free (b);
+  g_unlink (path);
 }
 
 /* A diverged model never replaces a good file: saving refuses it and writes nothing. */
@@ -304,6 +473,9 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   tmpdir = g_dir_make_tmp ("bl-ckpt-XXXXXX", NULL);
   g_test_add_func ("/nn/checkpoint/round-trip-and-damage", test_round_trip_and_damage);
+  g_test_add_func ("/nn/checkpoint/dropout-rate-round-trip", test_dropout_rate_round_trip);
+  g_test_add_func ("/nn/checkpoint/old-file-loads-with-quarter", test_old_file_loads_with_quarter);
+  g_test_add_func ("/nn/checkpoint/versions-and-rates", test_versions_and_rates);
   g_test_add_func ("/nn/checkpoint/non-finite-not-saved", test_non_finite_not_saved);
   g_test_add_func ("/nn/checkpoint/non-finite-not-loaded", test_non_finite_not_loaded);
   g_test_add_func ("/nn/checkpoint/description-must-be-text", test_description_must_be_text);

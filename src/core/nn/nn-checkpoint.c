@@ -11,6 +11,32 @@
 
 static const char magic[8] = { 'B', 'L', 'C', 'K', 'P', 'T', '\r', '\n' };
 
+/* Version 1 stored no dropout rate: it was written while every network dropped at 0.25 (the
+ * architecture's only rate then), and its spec line said so ("relu drop0.25 maxpool2"). Fixed
+ * here rather than NN_DROPOUT_P: what those files hold does not move if the default does. */
+#define V1_DROPOUT_P 0.25f
+
+/* The architecture line a version-1 file holds: today's, each dropout with that rate. */
+static const char *
+v1_spec_string (void)
+{
+  static gsize once;
+  static char *spec;
+
+  if (g_once_init_enter (&once))
+    {
+      GString *s = g_string_new (nn_model_spec_string ());
+      char drop[G_ASCII_DTOSTR_BUF_SIZE + 8];
+
+      g_strlcpy (drop, " drop", sizeof drop);
+      g_ascii_formatd (drop + 5, sizeof drop - 5, "%g", V1_DROPOUT_P);
+      g_string_replace (s, " drop", drop, 0);
+      spec = g_string_free (s, FALSE);
+      g_once_init_leave (&once, 1);
+    }
+  return spec;
+}
+
 static void
 put_u32 (GByteArray *b, guint32 v)
 {
@@ -92,6 +118,12 @@ nn_checkpoint_save (NnModel *model, const char *path, const char *metadata, GErr
   put_u32 (b, NN_CHECKPOINT_VERSION);
   put_u32 (b, strlen (spec));
   g_byte_array_append (b, (const guint8 *) spec, strlen (spec));
+  {
+    float rate = nn_model_get_dropout (model);
+    guint32 bits;
+    memcpy (&bits, &rate, 4);
+    put_u32 (b, bits);
+  }
   metadata = metadata ? metadata : "";
   put_u32 (b, strlen (metadata));
   g_byte_array_append (b, (const guint8 *) metadata, strlen (metadata));
@@ -183,10 +215,11 @@ nn_checkpoint_load_data (NnModel *model, const guint8 *data, gsize len, const ch
   g_autoptr(GArray) tensors = NULL;
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree float *staging = NULL;
-  const char *spec = nn_model_spec_string ();
+  const char *spec;
   guint8 digest[32];
   gsize digest_len = sizeof digest, total = 0, at = 0;
   guint32 version = 0, spec_len = 0, meta_len = 0, n_tensors = 0;
+  float rate = V1_DROPOUT_P;
   const guint8 *p, *meta;
   Reader r;
 
@@ -212,13 +245,14 @@ nn_checkpoint_load_data (NnModel *model, const guint8 *data, gsize len, const ch
     }
   r.p = data + sizeof magic;
   r.end = data + len - 32;
-  if (!take_u32 (&r, &version) || version != NN_CHECKPOINT_VERSION)
+  if (!take_u32 (&r, &version) || version < 1 || version > NN_CHECKPOINT_VERSION)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_FORMAT,
-                   _("%s is a model file of version %u; this program reads version %u."), name,
-                   version, NN_CHECKPOINT_VERSION);
+                   _("%s is a model file of version %u; this program reads versions 1 to %u."),
+                   name, version, NN_CHECKPOINT_VERSION);
       return FALSE;
     }
+  spec = version == 1 ? v1_spec_string () : nn_model_spec_string ();
   if (!take_u32 (&r, &spec_len) || !take (&r, spec_len, &p))
     goto truncated;
   if (spec_len != strlen (spec) || memcmp (p, spec, spec_len) != 0)
@@ -227,6 +261,21 @@ nn_checkpoint_load_data (NnModel *model, const guint8 *data, gsize len, const ch
       g_set_error (error, NN_ERROR, NN_ERROR_MISMATCH,
                    _("%s holds a different network: %s"), name, other);
       return FALSE;
+    }
+  if (version >= 2)
+    {
+      guint32 bits;
+      if (!take_u32 (&r, &bits))
+        goto truncated;
+      memcpy (&rate, &bits, 4);
+      /* What nn_model_set_dropout accepts: NaN and 1 (every unit dropped) are not rates. */
+      if (!(rate >= 0 && rate < 1))
+        {
+          g_set_error (error, NN_ERROR, NN_ERROR_FORMAT,
+                       _("%s: its dropout rate %g is not a probability below 1."), name,
+                       (double) rate);
+          return FALSE;
+        }
     }
   if (!take_u32 (&r, &meta_len) || !take (&r, meta_len, &meta) || !take_u32 (&r, &n_tensors))
     goto truncated;
@@ -311,6 +360,7 @@ nn_checkpoint_load_data (NnModel *model, const guint8 *data, gsize len, const ch
       memcpy (v->data, staging + at, v->size * sizeof (float));
       at += v->size;
     }
+  nn_model_set_dropout (model, rate);
   if (metadata_out)
     *metadata_out = g_strndup ((const char *) meta, meta_len);
   return TRUE;

@@ -389,8 +389,10 @@ nn_model_layer_info (NnModel *m, guint layer, NnLayerInfo *out)
 }
 
 /* Derived from the block table: "mnist-18820: conv3x3(1,16,p1) bn relu conv3x3(16,32,p1) relu
- * drop0.25 maxpool2 … conv3x3(12,10,p0) relu gap linear(10,10)". Checkpoints compare it, so
- * its form is fixed (test-model checks it). */
+ * drop maxpool2 … conv3x3(12,10,p0) relu gap linear(10,10)". Checkpoints compare it, so its
+ * form is fixed (test-model checks it). Where dropout is, not its rate: that is the model's
+ * (nn_model_get_dropout), a checkpoint stores it beside this line. (Version 1 checkpoints'
+ * line, from before the rate was a lever, read "drop0.25": nn-checkpoint.c.) */
 const char *
 nn_model_spec_string (void)
 {
@@ -400,17 +402,15 @@ nn_model_spec_string (void)
   if (g_once_init_enter (&once))
     {
       GString *s = g_string_new (NULL);
-      char drop[G_ASCII_DTOSTR_BUF_SIZE];
       gsize params = 0;
       int c = 1;
 
-      g_ascii_formatd (drop, sizeof drop, "%g", NN_DROPOUT_P);
       for (guint b = 0; b < N_BLOCKS; b++)
         {
           const NnBlockSpec *bs = &nn_arch_blocks[b];
-          g_string_append_printf (s, " conv3x3(%d,%d,p%d)%s relu%s%s%s", c, bs->out, bs->pad,
+          g_string_append_printf (s, " conv3x3(%d,%d,p%d)%s relu%s%s", c, bs->out, bs->pad,
                                   bs->bn ? " bn" : "", bs->dropout ? " drop" : "",
-                                  bs->dropout ? drop : "", bs->pool ? " maxpool2" : "");
+                                  bs->pool ? " maxpool2" : "");
           params += (gsize) bs->out * (c * 9 + 1) + (bs->bn ? 2 * (gsize) bs->out : 0);
           c = bs->out;
         }

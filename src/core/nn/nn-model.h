@@ -90,7 +90,8 @@ guint     nn_model_n_layers   (NnModel *model);
 void      nn_model_layer_info (NnModel *model, guint layer, NnLayerInfo *out);
 /* The per-layer table with the total, as text (what `summary` prints). */
 char     *nn_model_summary    (NnModel *model);
-/* A one-line description of the architecture, stored in checkpoints. */
+/* A one-line description of the architecture, stored in checkpoints: where its dropout layers
+ * are, not their rate (the model's, nn_model_get_dropout, is stored beside it). */
 const char *nn_model_spec_string (void);
 
 /* Parameters, gradients, velocity: flat arrays of nn_model_n_params() floats. */
@@ -114,8 +115,8 @@ gboolean  nn_model_set_state  (NnModel *model, GBytes *state, GError **error);
 void      nn_model_set_label_smoothing (NnModel *model, float epsilon);
 /* The drop probability of the network's dropout layers in training from now on, 0 ≤ p < 1
  * (NN_DROPOUT_P, the architecture's, by default; 0: every unit kept), and in whatever runs it
- * with dropout on (nn-inspect.h). Part of the model's state (nn_model_get_state). Evaluation
- * never drops. */
+ * with dropout on (nn-inspect.h). Part of the model's state (nn_model_get_state) and of its
+ * checkpoint. Evaluation never drops. */
 void      nn_model_set_dropout (NnModel *model, float p);
 /* Runs func(ctx, 0) … func(ctx, n_tasks − 1) on the model's threads (the caller's among them),
  * between steps: for work a step waits on, like preparing its batch. */
