@@ -62,7 +62,7 @@ on_epoch (const NnEpochReport *r, gpointer data)
   if (v->threads == NULL)
     return;
   job->state = nn_model_get_state (r->model);
-  nn_split_fill_batch (&v->data->test, &first, 1, job->x, &y, 0, 0, 0);
+  nn_split_fill_batch (&v->data->test, &first, 1, job->x, &y, NULL);
   g_ptr_array_add (v->threads, g_thread_new ("view", view_thread, job));
 }
 

@@ -93,8 +93,8 @@ cmd_summary (int argc, char **argv)
  * ranges live), so an error names the option, its value and the range it must be in. */
 
 typedef enum {
-  OPT_EPOCHS, OPT_BATCH, OPT_LR, OPT_MOMENTUM, OPT_WEIGHT_DECAY, OPT_ROTATE, OPT_UPRIGHT_LAST, OPT_DROPOUT, OPT_SEED,
-  OPT_THREADS, OPT_TRAIN_SUBSET, OPT_TEST_SUBSET, N_OPTS
+  OPT_EPOCHS, OPT_BATCH, OPT_LR, OPT_MOMENTUM, OPT_WEIGHT_DECAY, OPT_ROTATE, OPT_SHIFT,
+  OPT_UPRIGHT_LAST, OPT_DROPOUT, OPT_SEED, OPT_THREADS, OPT_TRAIN_SUBSET, OPT_TEST_SUBSET, N_OPTS
 } OptId;
 
 typedef enum { KIND_WHOLE, KIND_SEED, KIND_REAL } OptKind;
@@ -109,6 +109,7 @@ static const struct {
   [OPT_MOMENTUM] = { "momentum", KIND_REAL },
   [OPT_WEIGHT_DECAY] = { "weight-decay", KIND_REAL },
   [OPT_ROTATE] = { "rotate", KIND_REAL },
+  [OPT_SHIFT] = { "shift", KIND_REAL },
   [OPT_UPRIGHT_LAST] = { "upright-last", KIND_WHOLE },
   [OPT_DROPOUT] = { "dropout", KIND_REAL },
   [OPT_SEED] = { "seed", KIND_SEED },
@@ -201,6 +202,7 @@ apply_number_opts (const NumberOpts *o, NnRecipe *r, GError **error)
         case OPT_MOMENTUM: r->momentum = o->real[i]; break;
         case OPT_WEIGHT_DECAY: r->weight_decay = o->real[i]; break;
         case OPT_ROTATE: r->rotate_deg = o->real[i]; break;
+        case OPT_SHIFT: r->shift_px = o->real[i]; break;
         case OPT_UPRIGHT_LAST:
           /* 0 is a valid count here: a negative one becomes one that is always refused. */
           r->upright_last = o->whole[i] < 0 ? G_MAXUINT : as_uint (o->whole[i]);
@@ -429,7 +431,8 @@ cmd_train (int argc, char **argv)
     NUMBER_OPT (OPT_WEIGHT_DECAY, N_("Weight decay, 0–1 (default 0.0005)"), "W"),
     { "schedule", 0, 0, G_OPTION_ARG_STRING, &schedule, N_("none, step or onecycle (default onecycle)"), N_("NAME") },
     NUMBER_OPT (OPT_ROTATE, N_("Random rotation of training images, ±degrees, 0–180 (default 7)"), N_("DEG")),
-    NUMBER_OPT (OPT_UPRIGHT_LAST, N_("The last N epochs without rotation, at most the epochs (default 1)"), "N"),
+    NUMBER_OPT (OPT_SHIFT, N_("Random shift of training images, ±pixels along each axis, 0–14 (default 0)"), N_("PX")),
+    NUMBER_OPT (OPT_UPRIGHT_LAST, N_("The last N epochs without rotation or shift, at most the epochs (default 1)"), "N"),
     NUMBER_OPT (OPT_DROPOUT, N_("Dropout's drop probability in training, at least 0 and below 1 (default 0.25)"), "P"),
     { "plain", 0, 0, G_OPTION_ARG_NONE, &plain, N_("The plain recipe: SGD 0.01, momentum 0.9, no schedule, no rotation"), NULL },
     { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, N_("The quick recipe, a run that fits a lesson: 5 epochs, batch 64, light regularisation"), NULL },

@@ -147,7 +147,7 @@ test_inside_a_run (void)
   g_assert_cmpuint (nn_inspect_choose_strip (&data->test, strip), ==, NN_INSPECT_STRIP);
   {
     guint8 y;
-    nn_split_fill_batch (&data->test, strip, 1, x, &y, 0, 0, 0);
+    nn_split_fill_batch (&data->test, strip, 1, x, &y, NULL);
   }
   m = nn_model_new (1, 1, 1, NULL);
   g_assert_true (nn_model_set_state (m, bl_epoch_get_state (epoch), NULL));
@@ -294,7 +294,7 @@ test_inside_a_run (void)
 
       for (guint i = 0; i < 8; i++)
         first8[i] = i;
-      nn_split_fill_batch (&data->train, first8, 8, xb, yb, 0, 0, 0);
+      nn_split_fill_batch (&data->train, first8, 8, xb, yb, NULL);
       g_assert_true (nn_model_set_state (ref, bl_epoch_get_state (epoch), NULL));
       for (guint k = 0; k < 2; k++)
         {
@@ -352,7 +352,7 @@ test_inside_a_run (void)
     g_assert_true (bl_test_iterate_until (inside_idle, inside, 60));
     {
       const NnSplit one = { 1, (guint8 *) item->pixels, &label };
-      nn_split_fill_batch (&one, &first, 1, expected, &y, 0, 0, 0);
+      nn_split_fill_batch (&one, &first, 1, expected, &y, NULL);
     }
     cap = bl_inside_view_get_capture (inside);
     g_assert_cmpmem (cap->maps[0].data, sizeof expected, expected, sizeof expected);

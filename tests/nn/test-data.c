@@ -422,7 +422,7 @@ test_batches (void)
   split.labels[0] = 7; split.labels[1] = 1; split.labels[2] = 4;
   split.images[0] = 255;                          /* image 0, pixel (0,0) */
   split.images[2 * NN_IMAGE_SIZE + 14 * 28 + 20] = 255;   /* image 2, pixel (14,20) */
-  nn_split_fill_batch (&split, idx, 3, x, y, 0, 1, 0);
+  nn_split_fill_batch (&split, idx, 3, x, y, NULL);
   g_assert_cmpuint (y[0], ==, 4);
   g_assert_cmpuint (y[1], ==, 7);
   g_assert_cmpfloat_with_epsilon (x[NN_IMAGE_SIZE], (1 - 0.1307) / 0.3081, 1e-5);
@@ -434,11 +434,11 @@ test_batches (void)
     const guint8 *img2 = split.images + 2 * NN_IMAGE_SIZE;
     int at_plus = -1, at_minus = -1;
     float bg = -0.1307f / 0.3081f;
-    nn_rotate_image (r, img2, G_PI / 2);
+    nn_warp_image (r, img2, G_PI / 2, 0, 0);
     for (int p = 0; p < NN_IMAGE_SIZE; p++)
       if (r[p] > bg + 1)
         at_plus = p;
-    nn_rotate_image (r, img2, -G_PI / 2);
+    nn_warp_image (r, img2, -G_PI / 2, 0, 0);
     for (int p = 0; p < NN_IMAGE_SIZE; p++)
       if (r[p] > bg + 1)
         at_minus = p;
@@ -449,8 +449,9 @@ test_batches (void)
   {
     float x0[NN_IMAGE_SIZE], x1[NN_IMAGE_SIZE];
     guint32 one[1] = { 2 };
-    nn_split_fill_batch (&split, one, 1, x0, y, 0, 5, 3);
-    nn_split_fill_batch (&split, one, 1, x1, y, 1e-9, 5, 3);
+    NnAugment none = { 0, 0, 5, 3 }, tiny = { 1e-9, 0, 5, 3 };
+    nn_split_fill_batch (&split, one, 1, x0, y, &none);
+    nn_split_fill_batch (&split, one, 1, x1, y, &tiny);
     for (int p = 0; p < NN_IMAGE_SIZE; p++)
       g_assert_cmpfloat_with_epsilon (x0[p], x1[p], 1e-4);
   }
@@ -467,6 +468,65 @@ test_batches (void)
     }
   nn_rng_permutation (perm2, 1000, 1, NN_RNG_STREAM_SHUFFLE, 1);
   g_assert_true (memcmp (perm, perm2, sizeof perm) != 0);
+  g_free (split.images);
+  g_free (split.labels);
+}
+
+/* A whole-pixel shift moves every pixel exactly (bilinear weights 0 and 1), black coming in;
+ * the batch's shifts are drawn within ±shift_px, the same for the same seed and epoch. */
+static void
+test_shift (void)
+{
+  NnSplit split = { 1, g_new (guint8, NN_IMAGE_SIZE), g_new0 (guint8, 1) };
+  float plain[NN_IMAGE_SIZE], moved[NN_IMAGE_SIZE], again[NN_IMAGE_SIZE];
+  const float bg = -0.1307f / 0.3081f;
+  guint32 one[1] = { 0 };
+  guint8 y[1];
+
+  for (int p = 0; p < NN_IMAGE_SIZE; p++)
+    split.images[p] = (guint8) (p * 37 % 251);
+  nn_split_fill_batch (&split, one, 1, plain, y, NULL);
+  nn_warp_image (moved, split.images, 0, 2, -3);        /* 2 right, 3 up */
+  for (int r = 0; r < NN_IMAGE_SIDE; r++)
+    for (int c = 0; c < NN_IMAGE_SIDE; c++)
+      {
+        int from_r = r + 3, from_c = c - 2;
+        float want = (from_r < NN_IMAGE_SIDE && from_c >= 0)
+                       ? plain[from_r * NN_IMAGE_SIDE + from_c] : bg;
+        g_assert_cmpfloat (moved[r * NN_IMAGE_SIDE + c], ==, want);
+      }
+
+  /* Drawn shifts: a bright dot's centre of mass moves by at most shift_px along each axis,
+   * not at all when upright, and differently in another epoch. */
+  memset (split.images, 0, NN_IMAGE_SIZE);
+  split.images[14 * NN_IMAGE_SIDE + 14] = 255;
+  {
+    double first_x = 0, moved_any = 0;
+    for (guint64 epoch = 0; epoch < 20; epoch++)
+      {
+        NnAugment a = { 0, 1.5, 9, epoch };
+        double mass = 0, cx = 0, cy = 0;
+        nn_split_fill_batch (&split, one, 1, moved, y, &a);
+        nn_split_fill_batch (&split, one, 1, again, y, &a);
+        g_assert_cmpmem (moved, sizeof moved, again, sizeof again);
+        for (int r = 0; r < NN_IMAGE_SIDE; r++)
+          for (int c = 0; c < NN_IMAGE_SIDE; c++)
+            {
+              double v = moved[r * NN_IMAGE_SIDE + c] - bg;
+              mass += v;
+              cx += v * c;
+              cy += v * r;
+            }
+        cx /= mass;
+        cy /= mass;
+        g_assert_cmpfloat (fabs (cx - 14), <=, 1.5 + 1e-4);
+        g_assert_cmpfloat (fabs (cy - 14), <=, 1.5 + 1e-4);
+        if (epoch == 0)
+          first_x = cx;
+        moved_any = MAX (moved_any, fabs (cx - first_x));
+      }
+    g_assert_cmpfloat (moved_any, >, 0.5);
+  }
   g_free (split.images);
   g_free (split.labels);
 }
@@ -497,6 +557,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/dataset/fixture", test_fixture);
   g_test_add_func ("/nn/dataset/mnist-digests", test_mnist_digests);
   g_test_add_func ("/nn/dataset/batches", test_batches);
+  g_test_add_func ("/nn/data/shift", test_shift);
   status = g_test_run ();
   if (!g_test_subprocess ())
     {

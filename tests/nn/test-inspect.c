@@ -33,7 +33,7 @@ trained_model (NnCpuVariant variant, guint max_batch)
     {
       for (guint i = 0; i < 32; i++)
         idx[i] = (step * 32 + i) % mnist->train.n;
-      nn_split_fill_batch (&mnist->train, idx, 32, x, y, 0, 0, 0);
+      nn_split_fill_batch (&mnist->train, idx, 32, x, y, NULL);
       g_assert_true (nn_model_train_step (m, x, y, 32, step, NULL, NULL, &error));
       nn_sgd_step (nn_model_params (m), nn_model_grads (m), nn_model_velocity (m),
                    nn_model_n_params (m), 0.05f, 0.9f, 0, FALSE);
@@ -47,7 +47,7 @@ test_image (float *x, guint index)
 {
   guint8 y;
   guint32 idx = index;
-  nn_split_fill_batch (&mnist->test, &idx, 1, x, &y, 0, 0, 0);
+  nn_split_fill_batch (&mnist->test, &idx, 1, x, &y, NULL);
 }
 
 static void
@@ -273,7 +273,7 @@ test_check_param (void)
   g_assert_cmpuint (n_layers, ==, 10);
   for (guint i = 0; i < 8; i++)
     idx[i] = 100 + i;
-  nn_split_fill_batch (&mnist->train, idx, 8, x, y, 0, 0, 0);
+  nn_split_fill_batch (&mnist->train, idx, 8, x, y, NULL);
   g_assert_false (nn_inspect_check_param (m, x, y, 8, 3, nn_model_n_params (m), 1e-3, &chk,
                                           &error));
   g_assert_error (error, NN_ERROR, NN_ERROR_INVALID);
@@ -395,7 +395,7 @@ test_dropout_rate_in_state (void)
   test_image (x, 0);
   for (guint i = 0; i < 8; i++)
     idx[i] = 200 + i;
-  nn_split_fill_batch (&mnist->train, idx, 8, batch, y, 0, 0, 0);
+  nn_split_fill_batch (&mnist->train, idx, 8, batch, y, NULL);
   nn_model_set_dropout (m, 0.25f);
   nn_inspect_dropout_passes (m, x, 5, at25);
   g_assert_true (nn_inspect_check_param (m, batch, y, 8, 0, param, 1e-3, &ref25, &error));

@@ -57,6 +57,16 @@ test_named_recipes (void)
   text = nn_recipe_to_string (&quick);
   g_assert_nonnull (strstr (text, "label_smoothing=0.05 dropout=0.05 upright_last=1"));
   g_assert_nonnull (strstr (text, "epochs=5 batch=64"));
+  g_assert_null (strstr (text, "shift"));
+  /* No recipe shifts its images (tried on the validation split for the quick one: a gain
+   * within the noise, bench/README.md); a shift is written only when pulled. */
+  g_assert_cmpfloat (def.shift_px, ==, 0);
+  g_assert_cmpfloat (quick.shift_px, ==, 0);
+  g_assert_cmpfloat (plain.shift_px, ==, 0);
+  g_free (text);
+  quick.shift_px = 1.5;
+  text = nn_recipe_to_string (&quick);
+  g_assert_nonnull (strstr (text, "dropout=0.05 shift=1.5 upright_last=1"));
 }
 
 static void

@@ -76,7 +76,7 @@ count_epoch (const NnEpochReport *r, gpointer data)
       float *x = g_new (float, NN_IMAGE_SIZE);
       guint32 first = 0;
       guint8 y;
-      nn_split_fill_batch (&mnist->test, &first, 1, x, &y, 0, 0, 0);
+      nn_split_fill_batch (&mnist->test, &first, 1, x, &y, NULL);
       nn_model_evaluate (copy, x, NULL, 1, NULL, NULL, &pred, probs);
       for (guint c = 0; c < 10; c++)
         g_assert_cmpfloat (fabs (probs[c] - r->test_probs[c]), <, 1e-6);
@@ -285,6 +285,29 @@ test_upright_last (void)
   g_assert_false (memcmp (upright, rotated, n * sizeof (float)) == 0);
 }
 
+/* Shifted by up to @px, not turned, the one epoch augmented (or, upright, not). */
+static void set_shift (NnRecipe *r, double px) { r->shift_px = px; r->rotate_deg = 0; r->upright_last = 0; }
+static void set_shift_one_thread (NnRecipe *r, double px) { set_shift (r, px); r->threads = 1; }
+static void set_shift_upright (NnRecipe *r, double px) { set_shift (r, px); r->upright_last = 1; }
+
+/* The shift lever moves the images: shifted training differs from unshifted, is the same bits
+ * again and on one thread (the batch is filled on the model's threads), and the upright last
+ * epoch sees the images as they are. */
+static void
+test_shift (void)
+{
+  double drop;
+  gsize n;
+  g_autofree float *still = weights_after (set_shift, 0, &drop, &n);
+  g_autofree float *shifted = weights_after (set_shift, 2, &drop, &n);
+  g_autofree float *again = weights_after (set_shift_one_thread, 2, &drop, &n);
+  g_autofree float *upright = weights_after (set_shift_upright, 2, &drop, &n);
+
+  g_assert_false (memcmp (still, shifted, n * sizeof (float)) == 0);
+  g_assert_true (memcmp (shifted, again, n * sizeof (float)) == 0);
+  g_assert_true (memcmp (upright, still, n * sizeof (float)) == 0);
+}
+
 static void set_recalibration (NnRecipe *r, double n) { r->recalibrate_bn = (guint) n; }
 
 /* The model's state, running statistics included, after train_four_batches(). */
@@ -327,6 +350,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/trainer/cancel", test_cancel);
   g_test_add_func ("/nn/trainer/recipe-dropout", test_recipe_dropout);
   g_test_add_func ("/nn/trainer/upright-last", test_upright_last);
+  g_test_add_func ("/nn/trainer/shift", test_shift);
   g_test_add_func ("/nn/trainer/recalibration-within-epoch", test_recalibration_within_epoch);
   g_test_add_func ("/nn/trainer/state-checked", test_state_checked);
   g_test_add_func ("/nn/trainer/pause-resume-and-bad-recipe", test_pause_resume_and_bad_recipe);

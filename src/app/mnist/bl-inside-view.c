@@ -115,7 +115,7 @@ normalise (float *x, const guint8 *pixels)
   guint8 label = 0, y;
   guint32 first = 0;
   const NnSplit one = { 1, (guint8 *) pixels, &label };
-  nn_split_fill_batch (&one, &first, 1, x, &y, 0, 0, 0);
+  nn_split_fill_batch (&one, &first, 1, x, &y, NULL);
 }
 
 typedef struct {
@@ -489,7 +489,7 @@ check_gradient_action (GtkWidget *widget, const char *name, GVariant *param)
   job->n = MIN (CHECK_BATCH, self->data->train.n);
   for (guint i = 0; i < job->n; i++)
     idx[i] = i;
-  nn_split_fill_batch (&self->data->train, idx, job->n, job->x, job->y, 0, 0, 0);
+  nn_split_fill_batch (&self->data->train, idx, job->n, job->x, job->y, NULL);
   {
     gsize offset, count;
     param_range (self, layer, &offset, &count);

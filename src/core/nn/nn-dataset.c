@@ -149,18 +149,18 @@ pixel_or_zero (const guint8 *img, int r, int c)
 }
 
 void
-nn_rotate_image (float *out, const guint8 *img, double theta)
+nn_warp_image (float *out, const guint8 *img, double theta, double shift_x, double shift_y)
 {
   const float scale = 1.0f / (255.0f * NN_MNIST_STD), shift = NN_MNIST_MEAN / NN_MNIST_STD;
   const float cs = (float) cos (theta), sn = (float) sin (theta);
-  const float c0 = (NN_IMAGE_SIDE - 1) / 2.0f;
+  const float c0 = (NN_IMAGE_SIDE - 1) / 2.0f, tx = (float) shift_x, ty = (float) shift_y;
 
-  /* Output pixel centre p reads the input at R(−θ)(p − c) + c, bilinearly. */
+  /* Output pixel centre p reads the input at R(−θ)(p − c) + c − t, bilinearly. */
   for (int r = 0; r < NN_IMAGE_SIDE; r++)
     for (int c = 0; c < NN_IMAGE_SIDE; c++)
       {
         float dx = c - c0, dy = r - c0;
-        float sx = cs * dx + sn * dy + c0, sy = -sn * dx + cs * dy + c0;
+        float sx = cs * dx + sn * dy + c0 - tx, sy = -sn * dx + cs * dy + c0 - ty;
         int x0 = (int) floorf (sx), y0 = (int) floorf (sy);
         float fx = sx - x0, fy = sy - y0;
         float v = (1 - fy) * ((1 - fx) * pixel_or_zero (img, y0, x0) +
@@ -171,27 +171,41 @@ nn_rotate_image (float *out, const guint8 *img, double theta)
       }
 }
 
+/* An image's draws share the augmentation stream, keyed by (epoch << 32 | index): the angle's
+ * key as it is, each shift's with a high bit set that no epoch reaches (epochs ≤ 1000). */
+#define SHIFT_X_DRAW (G_GUINT64_CONSTANT (1) << 62)
+#define SHIFT_Y_DRAW (G_GUINT64_CONSTANT (1) << 61)
+
+/* Uniform in ±@half_width. */
+static double
+augment_draw (const NnAugment *a, guint64 key, double half_width)
+{
+  return half_width * (2 * nn_rng_uniform (a->seed, NN_RNG_STREAM_AUGMENT, key) - 1);
+}
+
 void
 nn_split_fill_batch (const NnSplit *split, const guint32 *indices, guint n, float *x, guint8 *y,
-                     double rotate_deg, guint64 seed, guint64 epoch)
+                     const NnAugment *augment)
 {
   const float scale = 1.0f / (255.0f * NN_MNIST_STD), shift = NN_MNIST_MEAN / NN_MNIST_STD;
+  gboolean warp = augment && (augment->rotate_deg > 0 || augment->shift_px > 0);
 
   for (guint i = 0; i < n; i++)
     {
       const guint8 *img = split->images + (gsize) indices[i] * NN_IMAGE_SIZE;
       float *out = x + (gsize) i * NN_IMAGE_SIZE;
+      guint64 key;
 
       y[i] = split->labels[indices[i]];
-      if (rotate_deg <= 0)
+      if (!warp)
         {
           for (guint p = 0; p < NN_IMAGE_SIZE; p++)
             out[p] = img[p] * scale - shift;
           continue;
         }
-      nn_rotate_image (out, img,
-                       (2 * nn_rng_uniform (seed, NN_RNG_STREAM_AUGMENT,
-                                            (epoch << 32) | indices[i]) - 1) *
-                       rotate_deg * G_PI / 180.0);
+      key = (augment->epoch << 32) | indices[i];
+      nn_warp_image (out, img, augment_draw (augment, key, augment->rotate_deg) * G_PI / 180.0,
+                     augment_draw (augment, key | SHIFT_X_DRAW, augment->shift_px),
+                     augment_draw (augment, key | SHIFT_Y_DRAW, augment->shift_px));
     }
 }

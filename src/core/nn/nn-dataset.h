@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 
 #define NN_IMAGE_SIDE 28
 #define NN_IMAGE_SIZE (NN_IMAGE_SIDE * NN_IMAGE_SIDE)
+/* The largest shift a recipe may ask for: half the image, beyond which a digit is mostly gone. */
+#define NN_MAX_SHIFT_PX (NN_IMAGE_SIDE / 2)
 #define NN_CLASSES 10
 #define NN_MNIST_MEAN 0.1307f
 #define NN_MNIST_STD 0.3081f
@@ -55,14 +57,25 @@ void        nn_dataset_unref  (NnDataset *set);
  * differs. */
 gboolean    nn_dataset_verify_mnist (const NnDataset *set, GError **error);
 
-/* Normalise images @indices[0..n) of @split into @x (n, 1, 28, 28) and their labels into @y.
- * With @rotate_deg > 0, image i is rotated by a uniform angle in ±rotate_deg drawn from
- * (seed, epoch, indices[i]) (bilinear, about the centre, black outside). */
-void        nn_split_fill_batch (const NnSplit *split, const guint32 *indices, guint n, float *x,
-                                 guint8 *y, double rotate_deg, guint64 seed, guint64 epoch);
+/* How training images are augmented: image i is turned by a uniform angle in ±rotate_deg
+ * and moved by a uniform shift in ±shift_px along each axis, all drawn from (seed, epoch,
+ * indices[i]), so a run is the same for any thread count. */
+typedef struct {
+  double  rotate_deg;   /* 0: not turned */
+  double  shift_px;     /* 0: not moved */
+  guint64 seed;
+  guint64 epoch;
+} NnAugment;
 
-/* One image rotated by @theta radians about its centre, normalised into @out (28×28). */
-void        nn_rotate_image (float *out, const guint8 *img, double theta);
+/* Normalise images @indices[0..n) of @split into @x (n, 1, 28, 28) and their labels into @y,
+ * augmented as @augment says (NULL, or nothing to do: as they are). */
+void        nn_split_fill_batch (const NnSplit *split, const guint32 *indices, guint n, float *x,
+                                 guint8 *y, const NnAugment *augment);
+
+/* One image turned by @theta radians about its centre, then moved @shift_x pixels right and
+ * @shift_y down (bilinear, black outside), normalised into @out (28×28). */
+void        nn_warp_image (float *out, const guint8 *img, double theta, double shift_x,
+                           double shift_y);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnDataset, nn_dataset_unref)
 

@@ -45,6 +45,8 @@ nn_runlog_append_header (GString *out, const NnRecipe *r)
     append_number (out, "label_smoothing", r->label_smoothing, TRUE);
   if (r->dropout != NN_DROPOUT_P)
     append_number (out, "dropout", r->dropout, TRUE);
+  if (r->shift_px > 0)
+    append_number (out, "shift", r->shift_px, TRUE);
   if (r->upright_last > 0)
     g_string_append_printf (out, "\"upright_last\":%u,", r->upright_last);
   if (r->nesterov)

@@ -107,19 +107,31 @@ nn_recipe_validate (const NnRecipe *r, GError **error)
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID, "%s", bad);
       return FALSE;
     }
+  if (!isfinite (r->shift_px) || r->shift_px < 0 || r->shift_px > NN_MAX_SHIFT_PX)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
+                   _("the shift must be between 0 and %d pixels"), NN_MAX_SHIFT_PX);
+      return FALSE;
+    }
   return TRUE;
 }
 
 char *
 nn_recipe_to_string (const NnRecipe *r)
 {
-  char lr[32], mom[32], wd[32], rot[32], ls[32], drop[48] = "", upright[48] = "", recal[48] = "";
+  char lr[32], mom[32], wd[32], rot[32], ls[32], drop[48] = "", shift[48] = "", upright[48] = "";
+  char recal[48] = "";
 
   /* The levers only some recipes pull, only when pulled (as in the run log). */
   if (r->dropout != NN_DROPOUT_P)
     {
       char p[32];
       g_snprintf (drop, sizeof drop, " dropout=%s", g_ascii_formatd (p, sizeof p, "%g", r->dropout));
+    }
+  if (r->shift_px > 0)
+    {
+      char px[32];
+      g_snprintf (shift, sizeof shift, " shift=%s", g_ascii_formatd (px, sizeof px, "%g", r->shift_px));
     }
   if (r->upright_last > 0)
     g_snprintf (upright, sizeof upright, " upright_last=%u", r->upright_last);
@@ -128,7 +140,7 @@ nn_recipe_to_string (const NnRecipe *r)
 
   return g_strdup_printf ("epochs=%u batch=%u lr=%s momentum=%s weight_decay=%s schedule=%s "
                           "seed=%" G_GUINT64_FORMAT " threads=%u train_subset=%u rotate=%s"
-                          "%s%s%s%s%s%s",
+                          "%s%s%s%s%s%s%s",
                           r->epochs, r->batch, g_ascii_formatd (lr, sizeof lr, "%g", r->lr),
                           g_ascii_formatd (mom, sizeof mom, "%g", r->momentum),
                           g_ascii_formatd (wd, sizeof wd, "%g", r->weight_decay),
@@ -137,7 +149,7 @@ nn_recipe_to_string (const NnRecipe *r)
                           r->label_smoothing > 0 ? " label_smoothing=" : "",
                           r->label_smoothing > 0
                             ? g_ascii_formatd (ls, sizeof ls, "%g", r->label_smoothing) : "",
-                          drop, upright, r->nesterov ? " nesterov" : "", recal);
+                          drop, shift, upright, r->nesterov ? " nesterov" : "", recal);
 }
 
 NnTrainer *
@@ -213,7 +225,7 @@ nn_trainer_set_strip (NnTrainer *t, guint per_epoch)
   if (t->n_strip == 0)
     return;
   t->strip_x = g_new (float, (gsize) t->n_strip * NN_IMAGE_SIZE);
-  nn_split_fill_batch (&t->data->test, idx, t->n_strip, t->strip_x, y, 0, 0, 0);
+  nn_split_fill_batch (&t->data->test, idx, t->n_strip, t->strip_x, y, NULL);
 }
 
 /* The strip in evaluation mode, in pieces the model's buffers hold. Evaluation touches nothing
@@ -259,8 +271,7 @@ typedef struct {
   guint           n, n_slices;
   float          *x;
   guint8         *y;
-  double          rotate_deg;
-  guint64         seed, epoch;
+  const NnAugment *augment;
 } BatchFill;
 
 static void
@@ -271,20 +282,30 @@ fill_slice (gpointer data, guint slice)
   guint to = (guint) ((guint64) f->n * (slice + 1) / f->n_slices);
 
   nn_split_fill_batch (f->split, f->indices + from, to - from, f->x + (gsize) from * NN_IMAGE_SIZE,
-                       f->y + from, f->rotate_deg, f->seed, f->epoch);
+                       f->y + from, f->augment);
+}
+
+/* The recipe's augmentation of an epoch's training images; none in the last upright_last
+ * epochs, which see the images as they are, like the test. */
+static NnAugment
+epoch_augment (const NnRecipe *r, guint epoch)
+{
+  gboolean upright = epoch + r->upright_last >= r->epochs;
+  NnAugment a = { upright ? 0 : r->rotate_deg, upright ? 0 : r->shift_px, r->seed, epoch };
+  return a;
 }
 
 static void
-fill_training_batch (NnTrainer *t, const guint32 *indices, guint n, double rotate_deg,
-                     guint64 epoch)
+fill_training_batch (NnTrainer *t, const guint32 *indices, guint n, guint epoch)
 {
+  NnAugment augment = epoch_augment (&t->recipe, epoch);
   BatchFill f = { &t->data->train, indices, n, MIN (n, nn_model_n_threads (t->model)), t->x, t->y,
-                  rotate_deg, t->recipe.seed, epoch };
+                  &augment };
 
-  if (rotate_deg > 0 && f.n_slices > 1)
+  if ((augment.rotate_deg > 0 || augment.shift_px > 0) && f.n_slices > 1)
     nn_model_run_tasks (t->model, fill_slice, &f, f.n_slices);
   else
-    nn_split_fill_batch (f.split, indices, n, t->x, t->y, rotate_deg, f.seed, epoch);
+    nn_split_fill_batch (f.split, indices, n, t->x, t->y, &augment);
 }
 
 /* Waits while paused; wakes on resume, and on cancellation within 100 ms. */
@@ -319,7 +340,7 @@ nn_evaluate_split (NnModel *model, const NnSplit *split, guint limit, guint batc
         break;
       for (guint i = 0; i < m; i++)
         idx[i] = start + i;
-      nn_split_fill_batch (split, idx, m, x, y, 0, 0, 0);
+      nn_split_fill_batch (split, idx, m, x, y, NULL);
       nn_model_evaluate (model, x, y, m, &l, &ok, pred,
                          probs ? probs + (gsize) start * NN_CLASSES : NULL);
       loss_sum += l;
@@ -357,7 +378,7 @@ recalibrate_batchnorm (NnTrainer *t, guint n_train, GCancellable *cancellable)
         return FALSE;
       for (guint i = 0; i < m; i++)
         idx[i] = start + i;
-      nn_split_fill_batch (train, idx, m, t->x, t->y, 0, 0, 0);
+      nn_split_fill_batch (train, idx, m, t->x, t->y, NULL);
       nn_model_recalibrate_batchnorm (t->model, t->x, m, b);
     }
   return TRUE;
@@ -403,8 +424,7 @@ nn_trainer_run (NnTrainer *t, NnBatchFunc on_batch, NnEpochFunc on_epoch, gpoint
                            _("Training stopped at epoch %u, batch %u."), epoch + 1, b + 1);
               return FALSE;
             }
-          fill_training_batch (t, t->order + start, m,
-                               epoch + r->upright_last >= r->epochs ? 0 : r->rotate_deg, epoch);
+          fill_training_batch (t, t->order + start, m, epoch);
           if (!nn_model_train_step (t->model, t->x, t->y, m, step, &loss, &correct, error))
             return FALSE;
           nn_schedule_at (&schedule, step, epoch, &lr, &momentum);

@@ -30,8 +30,11 @@ typedef struct {
   guint          train_subset;   /* 0: all training images */
   guint          test_subset;    /* 0: all test images */
   double         rotate_deg;     /* random rotation ±deg of training images; 0: none */
+  double         shift_px;       /* random shift ±pixels of training images along each axis,
+                                  * 0–NN_MAX_SHIFT_PX; 0: none */
   guint          upright_last;   /* the last this many epochs train on the images as they
-                                  * are, unrotated, like the test images; 0: rotate throughout */
+                                  * are, neither turned nor moved, like the test images;
+                                  * 0: augment throughout */
   double         label_smoothing;  /* ε of the training targets (nn-loss.h); 0: none */
   double         dropout;        /* drop probability of the dropout layers in training
                                   * (nn_model_set_dropout); the architecture's NN_DROPOUT_P
