@@ -75,9 +75,9 @@ queue_done (gpointer page)
          bl_lr_compare_get_queue_length (bl_mnist_page_get_lr_compare (page)) == 0;
 }
 
-/* A label that is on screen and cut short by an ellipsis (its text holds a digit: numbers
- * must never be cut). The status line is one ellipsised line by design (its tooltip holds the
- * sentence); it is named and skipped. */
+/* A label that is on screen and cut short by an ellipsis, its text holding a digit: numbers
+ * must never be cut, not even where a tooltip repeats the whole text (the back row cannot
+ * hover). */
 static void
 check_labels (GtkWidget *widget, const char *where, Screens *s)
 {
@@ -85,8 +85,7 @@ check_labels (GtkWidget *widget, const char *where, Screens *s)
     {
       if (!gtk_widget_get_mapped (c))
         continue;
-      if (GTK_IS_LABEL (c) && gtk_label_get_ellipsize (GTK_LABEL (c)) != PANGO_ELLIPSIZE_NONE &&
-          gtk_widget_get_tooltip_text (c) == NULL)
+      if (GTK_IS_LABEL (c) && gtk_label_get_ellipsize (GTK_LABEL (c)) != PANGO_ELLIPSIZE_NONE)
         {
           PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (c));
           const char *text = gtk_label_get_text (GTK_LABEL (c));

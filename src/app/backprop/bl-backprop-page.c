@@ -18,6 +18,7 @@
 #include "core/bl-toy-explore.h"
 #include "bl-format.h"
 #include "widgets/bl-chart.h"
+#include "widgets/bl-fit-label.h"
 #include "widgets/bl-network-view.h"
 #include "widgets/bl-palette.h"
 #include "widgets/bl-text.h"
@@ -89,7 +90,7 @@ struct _BlBackpropPage {
   GtkPaned      *top_paned;
   GtkPaned      *ledger_paned;
   GtkDropDown   *speed_dropdown;
-  GtkLabel      *position_label;
+  BlFitLabel    *position_label;
   GtkWidget     *export_button;
   GtkRevealer   *status_revealer;
   GtkLabel      *status_label;
@@ -1119,7 +1120,8 @@ static void
 update_current_view (BlBackpropPage *self)
 {
   const BlToyRun *run = ledger_run (self);
-  g_autofree char *pos = NULL, *iteration = NULL, *of = NULL, *lr = NULL, *caption = NULL;
+  g_autofree char *iteration = NULL, *of = NULL, *lr = NULL, *caption = NULL;
+  g_auto(GStrv) forms = g_new0 (char *, 4);
   char loss[BL_FORMAT_NUMBER_SIZE];
   guint k;
 
@@ -1157,10 +1159,16 @@ update_current_view (BlBackpropPage *self)
   of = bl_format_count (self->iterations);
   lr = bl_format_rate (run->lr);
   bl_format_number (loss, BL_NUMBER_SCIENTIFIC, run->loss[k]);
-  pos = g_strdup_printf (_("Iteration %s of %s  ·  E_total = %s at η = %s"), iteration, of,
-                         loss, lr);
-  gtk_label_set_text (self->position_label, pos);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->position_label), pos);
+  /* Longest first; each shorter one leaves out a whole part (η is in the ledger's chooser,
+   * the loss under the diagram), so a narrow toolbar never cuts a number. */
+  forms[0] = g_strdup_printf (_("Iteration %s of %s  ·  E_total = %s at η = %s"), iteration,
+                              of, loss, lr);
+  /* Translators: the line above without its rate, for a narrower toolbar. */
+  forms[1] = g_strdup_printf (_("Iteration %s of %s  ·  E_total = %s"), iteration, of, loss);
+  /* Translators: the line above without its loss, for the narrowest toolbar. */
+  forms[2] = g_strdup_printf (_("Iteration %s of %s"), iteration, of);
+  bl_fit_label_set_forms (self->position_label, (const char *const *) forms);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->position_label), forms[0]);
   caption = g_strdup_printf (_("Iteration %s  ·  η = %s"), iteration, lr);
   bl_network_view_set_caption (self->network_view, caption);
   update_formula_panel (self);
@@ -2572,6 +2580,7 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (BL_TYPE_CHART);
+  g_type_ensure (BL_TYPE_FIT_LABEL);
   g_type_ensure (BL_TYPE_NETWORK_VIEW);
   g_type_ensure (BL_TYPE_NETWORK_OPTIONS);
   g_type_ensure (BL_TYPE_STEP_THROUGH);
