@@ -269,12 +269,6 @@ look (Screens *s, GtkWidget *window, int width, int height, const char *config,
 {
   /* The smallest legible type: its share of the window's body type (14 px in projector mode). */
   double min_px = bl_text_font_px (gtk_widget_get_pango_context (window)) * BL_TEXT_MIN_SHARE;
-  /* A known limit, not a pass: walking through, the diagram carries its gradients and is as
-   * wide as its widest two-line label; on a 1024×600 projector its pane holds 690 of the 781
-   * pixels that 14-pixel text needs, and its smallest text is 12.7 px (13.8 px at 1280×720).
-   * Held to 0.6 of the body type there until the walk's labels are narrower. */
-  if (g_str_equal (view, "backprop-walk"))
-    min_px = bl_text_font_px (gtk_widget_get_pango_context (window)) * 0.6;
   g_autofree char *where = g_strdup_printf ("%s %s", config, view);
   const char *dir = g_getenv ("BL_SCREENS_DIR");
 

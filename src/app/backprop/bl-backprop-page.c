@@ -2449,16 +2449,21 @@ bl_backprop_page_size_allocate (GtkWidget *widget, int width, int height, int ba
   if (end_w > 0 && paned_h > 0)
     {
       GtkWidget *walk = gtk_widget_get_parent (GTK_WIDGET (self->step_through));
-      int walk_h, top = paned_h * 13 / 25;
+      gboolean walking = bl_step_through_get_active (self->step_through);
+      int walk_h, top = paned_h * 13 / 25, diagram_w;
 
       /* The diagram a little over half the width, more where its text would fall below its
-       * floor (projector mode on a small screen, walking through), the chart keeping 30 %
-       * (a fifth while walking through one iteration, when the diagram is the lesson). */
+       * floor (projector mode on a small screen), the chart keeping 30 %. Walking through one
+       * iteration, when the diagram is the lesson and carries its δs and gradients, up to its
+       * natural width (the room its labels need to stay clear of one another), the chart
+       * keeping a fifth. */
+      if (walking)
+        gtk_widget_measure (GTK_WIDGET (self->network_view), GTK_ORIENTATION_HORIZONTAL, -1,
+                            NULL, &diagram_w, NULL, NULL);
+      else
+        diagram_w = bl_network_view_get_floor_width (self->network_view);
       place_pane (self, self->top_paned, PANE_TOP,
-                  MAX (end_w * 11 / 20,
-                       MIN (bl_network_view_get_floor_width (self->network_view),
-                            end_w * (bl_step_through_get_active (self->step_through) ? 8 : 7)
-                            / 10)));
+                  MAX (end_w * 11 / 20, MIN (diagram_w, end_w * (walking ? 8 : 7) / 10)));
       /* The diagram's text at its floor (14 px in projector mode) needs a height of its own
        * with the walk's bar under it: the upper half grows to give it, while the ledger keeps
        * two fifths of the height (a quarter while walking through, when the marked cell's
@@ -2467,8 +2472,7 @@ bl_backprop_page_size_allocate (GtkWidget *widget, int width, int height, int ba
       gtk_widget_measure (walk, GTK_ORIENTATION_VERTICAL,
                           gtk_paned_get_position (self->top_paned), NULL, &walk_h, NULL, NULL);
       top = MAX (top, MIN (bl_network_view_get_floor_height (self->network_view) + walk_h,
-                           paned_h * 3 /
-                           (bl_step_through_get_active (self->step_through) ? 4 : 5)));
+                           paned_h * 3 / (walking ? 4 : 5)));
       place_pane (self, self->vpaned, PANE_VERTICAL, top);
       place_pane (self, self->ledger_paned, PANE_LEDGER, end_w * 2 / 3);
     }
