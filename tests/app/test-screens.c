@@ -9,6 +9,7 @@
  *   - the window fits the screen: its content asks for no more than the size (a larger
  *     minimum pushes widgets off a projector's screen);
  *   - no visible label that shows numbers is ellipsized;
+ *   - no label is half under what an overlay lays over it (the ledger's pinned column);
  *   - a visible confusion matrix draws its counts;
  *   - the text our drawings draw (charts, the diagram, the matrix, Try It's stages, the
  *     digits' notes: bl-text records it) is not cut at its drawing's edge, not over another
@@ -93,6 +94,62 @@ check_labels (GtkWidget *widget, const char *where, Screens *s)
             g_string_append_printf (s->failures, "%s: label “%s” is cut short\n", where, text);
         }
       check_labels (c, where, s);
+    }
+}
+
+static void
+collect_mapped_labels (GtkWidget *widget, GPtrArray *out)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (gtk_widget_get_mapped (c))
+      {
+        if (GTK_IS_LABEL (c) && *gtk_label_get_text (GTK_LABEL (c)))
+          g_ptr_array_add (out, c);
+        collect_mapped_labels (c, out);
+      }
+}
+
+/* What an overlay lays over its child (the ledger's pinned iteration column, over the ledger
+ * that scrolls sideways under it) cuts none of the child's labels at its edge: each is beside
+ * it or wholly under it. */
+static void
+check_overlays (GtkWidget *widget, const char *where, Screens *s)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *under = GTK_IS_OVERLAY (widget) ? gtk_overlay_get_child (GTK_OVERLAY (widget))
+                                                 : NULL;
+      graphene_rect_t over;
+
+      if (!gtk_widget_get_mapped (c))
+        continue;
+      if (under && c != under && gtk_widget_compute_bounds (c, widget, &over))
+        {
+          g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+          double left = over.origin.x, right = over.origin.x + over.size.width;
+
+          collect_mapped_labels (under, labels);
+          for (guint i = 0; i < labels->len; i++)
+            {
+              GtkWidget *l = g_ptr_array_index (labels, i);
+              graphene_rect_t b;
+              double x0, x1;   /* what the overlay's box shows of it */
+              if (!gtk_widget_compute_bounds (l, widget, &b) ||
+                  b.origin.y + b.size.height <= over.origin.y ||
+                  b.origin.y >= over.origin.y + over.size.height)
+                continue;
+              x0 = MAX (b.origin.x, 0);
+              x1 = MIN (b.origin.x + b.size.width, gtk_widget_get_width (widget));
+              if ((x0 < right - 1 && x1 > right + 1) || (x0 < left - 1 && x1 > left + 1))
+                {
+                  g_string_append_printf (s->failures, "%s: label “%s” is half under the %s laid "
+                                          "over it\n", where, gtk_label_get_text (GTK_LABEL (l)),
+                                          G_OBJECT_TYPE_NAME (c));
+                  break;   /* one a screen tells it */
+                }
+            }
+        }
+      check_overlays (c, where, s);
     }
 }
 
@@ -276,6 +333,7 @@ look (Screens *s, GtkWidget *window, int width, int height, const char *config,
   check_fits (window, width, height, where, s);
   check_inside (window, where, s);
   check_labels (window, where, s);
+  check_overlays (window, where, s);
   check_matrices (window, where, s);
   check_drawn_text (window, where, min_px, s);
   s->checked++;
