@@ -9,6 +9,7 @@
  *   - the window fits the screen: its content asks for no more than the size (a larger
  *     minimum pushes widgets off a projector's screen);
  *   - no visible label that shows numbers is ellipsized;
+ *   - no label is half under what an overlay lays over it (the ledger's pinned column);
  *   - a visible confusion matrix draws its counts;
  *   - the text our drawings draw (charts, the diagram, the matrix, Try It's stages, the
  *     digits' notes: bl-text records it) is not cut at its drawing's edge, not over another
@@ -75,9 +76,9 @@ queue_done (gpointer page)
          bl_lr_compare_get_queue_length (bl_mnist_page_get_lr_compare (page)) == 0;
 }
 
-/* A label that is on screen and cut short by an ellipsis (its text holds a digit: numbers
- * must never be cut). The status line is one ellipsised line by design (its tooltip holds the
- * sentence); it is named and skipped. */
+/* A label that is on screen and cut short by an ellipsis, its text holding a digit: numbers
+ * must never be cut, not even where a tooltip repeats the whole text (the back row cannot
+ * hover). */
 static void
 check_labels (GtkWidget *widget, const char *where, Screens *s)
 {
@@ -85,8 +86,7 @@ check_labels (GtkWidget *widget, const char *where, Screens *s)
     {
       if (!gtk_widget_get_mapped (c))
         continue;
-      if (GTK_IS_LABEL (c) && gtk_label_get_ellipsize (GTK_LABEL (c)) != PANGO_ELLIPSIZE_NONE &&
-          gtk_widget_get_tooltip_text (c) == NULL)
+      if (GTK_IS_LABEL (c) && gtk_label_get_ellipsize (GTK_LABEL (c)) != PANGO_ELLIPSIZE_NONE)
         {
           PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (c));
           const char *text = gtk_label_get_text (GTK_LABEL (c));
@@ -94,6 +94,62 @@ check_labels (GtkWidget *widget, const char *where, Screens *s)
             g_string_append_printf (s->failures, "%s: label “%s” is cut short\n", where, text);
         }
       check_labels (c, where, s);
+    }
+}
+
+static void
+collect_mapped_labels (GtkWidget *widget, GPtrArray *out)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (gtk_widget_get_mapped (c))
+      {
+        if (GTK_IS_LABEL (c) && *gtk_label_get_text (GTK_LABEL (c)))
+          g_ptr_array_add (out, c);
+        collect_mapped_labels (c, out);
+      }
+}
+
+/* What an overlay lays over its child (the ledger's pinned iteration column, over the ledger
+ * that scrolls sideways under it) cuts none of the child's labels at its edge: each is beside
+ * it or wholly under it. */
+static void
+check_overlays (GtkWidget *widget, const char *where, Screens *s)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *under = GTK_IS_OVERLAY (widget) ? gtk_overlay_get_child (GTK_OVERLAY (widget))
+                                                 : NULL;
+      graphene_rect_t over;
+
+      if (!gtk_widget_get_mapped (c))
+        continue;
+      if (under && c != under && gtk_widget_compute_bounds (c, widget, &over))
+        {
+          g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+          double left = over.origin.x, right = over.origin.x + over.size.width;
+
+          collect_mapped_labels (under, labels);
+          for (guint i = 0; i < labels->len; i++)
+            {
+              GtkWidget *l = g_ptr_array_index (labels, i);
+              graphene_rect_t b;
+              double x0, x1;   /* what the overlay's box shows of it */
+              if (!gtk_widget_compute_bounds (l, widget, &b) ||
+                  b.origin.y + b.size.height <= over.origin.y ||
+                  b.origin.y >= over.origin.y + over.size.height)
+                continue;
+              x0 = MAX (b.origin.x, 0);
+              x1 = MIN (b.origin.x + b.size.width, gtk_widget_get_width (widget));
+              if ((x0 < right - 1 && x1 > right + 1) || (x0 < left - 1 && x1 > left + 1))
+                {
+                  g_string_append_printf (s->failures, "%s: label “%s” is half under the %s laid "
+                                          "over it\n", where, gtk_label_get_text (GTK_LABEL (l)),
+                                          G_OBJECT_TYPE_NAME (c));
+                  break;   /* one a screen tells it */
+                }
+            }
+        }
+      check_overlays (c, where, s);
     }
 }
 
@@ -270,12 +326,6 @@ look (Screens *s, GtkWidget *window, int width, int height, const char *config,
 {
   /* The smallest legible type: its share of the window's body type (14 px in projector mode). */
   double min_px = bl_text_font_px (gtk_widget_get_pango_context (window)) * BL_TEXT_MIN_SHARE;
-  /* A known limit, not a pass: walking through, the diagram carries its gradients and is as
-   * wide as its widest two-line label; on a 1024×600 projector its pane holds 690 of the 781
-   * pixels that 14-pixel text needs, and its smallest text is 12.7 px (13.8 px at 1280×720).
-   * Held to 0.6 of the body type there until the walk's labels are narrower. */
-  if (g_str_equal (view, "backprop-walk"))
-    min_px = bl_text_font_px (gtk_widget_get_pango_context (window)) * 0.6;
   g_autofree char *where = g_strdup_printf ("%s %s", config, view);
   const char *dir = g_getenv ("BL_SCREENS_DIR");
 
@@ -283,6 +333,7 @@ look (Screens *s, GtkWidget *window, int width, int height, const char *config,
   check_fits (window, width, height, where, s);
   check_inside (window, where, s);
   check_labels (window, where, s);
+  check_overlays (window, where, s);
   check_matrices (window, where, s);
   check_drawn_text (window, where, min_px, s);
   s->checked++;

@@ -452,6 +452,158 @@ cell_shown (gpointer data)
   return cell_in_view (w->page, w->col, w->row);
 }
 
+/* ---- The pinned iteration column: a copy of the ledger's first column over its left edge
+ * (an overlay), the rest of the ledger scrolling sideways under it. */
+
+typedef struct {
+  GtkWidget *ledger;     /* the ledger's column view */
+  GtkWidget *scroller;   /* its scrolled window */
+  GtkWidget *pinned;     /* the pinned column's scrolled window, over the scroller's left edge */
+} PinnedLedger;
+
+static PinnedLedger
+pinned_ledger (BlBackpropPage *page)
+{
+  PinnedLedger p;
+
+  p.ledger = GTK_WIDGET (bl_backprop_page_get_ledger_view (page));
+  p.scroller = gtk_widget_get_ancestor (p.ledger, GTK_TYPE_SCROLLED_WINDOW);
+  /* The overlay holds the ledger's scroller, then the pinned column's. */
+  p.pinned = bl_test_find_descendant (gtk_widget_get_ancestor (p.ledger, GTK_TYPE_OVERLAY),
+                                      GTK_TYPE_SCROLLED_WINDOW, 1);
+  g_assert_nonnull (p.pinned);
+  g_assert_true (p.pinned != p.scroller);
+  return p;
+}
+
+/* The ledger column (its "ledger-column") whose cells are cut by the pinned column's right
+ * edge, or whose cells start at that edge (@flush), or −2 if none. */
+static int
+ledger_column_at_pinned_edge (const PinnedLedger *p, gboolean flush)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  double edge;
+  graphene_rect_t pin;
+
+  g_assert_true (gtk_widget_compute_bounds (p->pinned, p->scroller, &pin));
+  edge = pin.origin.x + pin.size.width;
+  collect_labels (p->ledger, "numeric", labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *l = g_ptr_array_index (labels, i);
+      int col = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (l), "ledger-column"));
+      graphene_rect_t b;
+
+      if (col < 0 || !gtk_widget_compute_bounds (gtk_widget_get_parent (l), p->scroller, &b))
+        continue;
+      if (flush ? fabs (b.origin.x - edge) <= 1
+                : b.origin.x < edge - 1 && b.origin.x + b.size.width > edge + 1)
+        return col;
+    }
+  return -2;
+}
+
+static const char *
+ledger_column_name (int col)
+{
+  return col >= 0 ? bl_toy_column_label (col) : "no column";
+}
+
+static gboolean
+ledger_nothing_under_pinned (gpointer data)
+{
+  return ledger_column_at_pinned_edge (data, FALSE) == -2;
+}
+
+/* Scrolls the ledger sideways to @value as a hand would, lets it be drawn, then waits for it
+ * to settle with no column cut by the pinned one; returns the column then flush against it. */
+static int
+scroll_ledger_by_hand (BlWindow *window, const PinnedLedger *p, double value)
+{
+  GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (p->scroller));
+  int cut;
+
+  gtk_adjustment_set_value (h, value);
+  wait_for_draw (GTK_WIDGET (window));
+  if (!bl_test_iterate_until (ledger_nothing_under_pinned, (gpointer) p, 3))
+    {
+      cut = ledger_column_at_pinned_edge (p, FALSE);
+      g_error ("scrolled to %.0f of %.0f (page %.0f), column %s stays half under the pinned "
+               "iteration column", gtk_adjustment_get_value (h), gtk_adjustment_get_upper (h),
+               gtk_adjustment_get_page_size (h), ledger_column_name (cut));
+    }
+  wait_for_draw (GTK_WIDGET (window));
+  return ledger_column_at_pinned_edge (p, TRUE);
+}
+
+/* Wherever a hand scroll leaves the ledger, it settles with a whole column flush against the
+ * pinned iteration column, as a spreadsheet's frozen column scrolls by whole columns: no column
+ * sits half under it. A small step moves a whole column the way it went; at the far right the
+ * last column is whole; when projector mode widens the columns, the one flush stays flush. */
+static void
+test_ledger_pinned_column (void)
+{
+  BlWindow *window = make_window ();
+  BlBackpropPage *page = bl_window_get_backprop_page (window);
+  PinnedLedger p = pinned_ledger (page);
+  GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (p.scroller));
+  GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (p.ledger));
+  int col, last = -2;
+  double max;
+
+  g_assert_cmpint (ledger_column_at_pinned_edge (&p, FALSE), ==, -2);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (h), >, gtk_adjustment_get_page_size (h));
+  /* The sideways scrollbar is not under the pinned column either (its slider starts there). */
+  {
+    graphene_rect_t bar, pin;
+    g_assert_true (gtk_widget_compute_bounds (
+      gtk_scrolled_window_get_hscrollbar (GTK_SCROLLED_WINDOW (p.scroller)), p.scroller, &bar));
+    g_assert_true (gtk_widget_compute_bounds (p.pinned, p.scroller, &pin));
+    g_assert_cmpfloat (bar.origin.x, >=, pin.origin.x + pin.size.width - 1);
+  }
+  /* Anywhere along the way, at steps that are no column's width. */
+  max = gtk_adjustment_get_upper (h) - gtk_adjustment_get_page_size (h);
+  for (double v = 37; v < max; v += 211)
+    {
+      col = scroll_ledger_by_hand (window, &p, v);
+      g_test_message ("by hand to %.0f: %s flush against the pinned column", v,
+                      ledger_column_name (col));
+      g_assert_cmpint (col, >=, 0);
+    }
+  /* A small step (a wheel's notch, a touchpad's nudge) moves one column, either way. */
+  {
+    int at = scroll_ledger_by_hand (window, &p, 300), next, back;
+    next = scroll_ledger_by_hand (window, &p, gtk_adjustment_get_value (h) + 8);
+    back = scroll_ledger_by_hand (window, &p, gtk_adjustment_get_value (h) - 8);
+    g_test_message ("%s, a nudge right: %s, left again: %s", ledger_column_name (at),
+                    ledger_column_name (next), ledger_column_name (back));
+    g_assert_cmpint (next, !=, at);
+    g_assert_cmpint (back, ==, at);
+  }
+  /* The far right: the last column whole, in view. */
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item (columns, i);
+      int data = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (c), "ledger-column"));
+      if (data >= 0 && gtk_column_view_column_get_visible (c))
+        last = data;
+    }
+  g_assert_cmpint (last, >=, 0);
+  scroll_ledger_by_hand (window, &p, gtk_adjustment_get_upper (h));
+  g_assert_true (cell_in_view (page, last, 0));
+  /* Projector mode's larger font (the window's class, as app.projector-mode sets it) widens
+   * every column: the column flush stays flush. */
+  col = scroll_ledger_by_hand (window, &p, 700);
+  gtk_widget_add_css_class (GTK_WIDGET (window), "projector");
+  wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (bl_test_iterate_until (ledger_nothing_under_pinned, &p, 3));
+  wait_for_draw (GTK_WIDGET (window));
+  g_test_message ("%s flush, then in projector mode %s", ledger_column_name (col),
+                  ledger_column_name (ledger_column_at_pinned_edge (&p, TRUE)));
+  g_assert_cmpint (ledger_column_at_pinned_edge (&p, TRUE), ==, col);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The Network choosers: an activation is stored in the settings and reaches every run and the
  * formula panel; the update-order mistake marks the cells it changes (the hidden gradients of
  * row 0, everything of row 1 downstream of w1…w4) and draws each rate's correct curve dashed
@@ -969,6 +1121,21 @@ test_formula_panel (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The ledger's columns with a title: the blank end that lets its last columns scroll flush
+ * against the pinned one has none. */
+static guint
+titled_columns (GListModel *columns)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item (columns, i);
+      n += gtk_column_view_column_get_title (c) != NULL;
+    }
+  return n;
+}
+
 static void
 test_with_biases_preset (void)
 {
@@ -976,12 +1143,12 @@ test_with_biases_preset (void)
   BlBackpropPage *page = bl_window_get_backprop_page (window);
   GListModel *columns = gtk_column_view_get_columns (bl_backprop_page_get_ledger_view (page));
   const BlToyRun *run;
-  guint n_classroom = g_list_model_get_n_items (columns);
+  guint n_classroom = titled_columns (columns);
 
   /* iteration + the spreadsheet's 31 quantities */
   g_assert_cmpuint (n_classroom, ==, 32);
   bl_backprop_page_set_preset (page, BL_TOY_PRESET_WITH_BIASES);
-  g_assert_cmpuint (g_list_model_get_n_items (columns), ==, 32 + 4);   /* b1, b2, ∂E/∂b1, ∂E/∂b2 */
+  g_assert_cmpuint (titled_columns (columns), ==, 32 + 4);   /* b1, b2, ∂E/∂b1, ∂E/∂b2 */
   for (guint i = 0; i < bl_backprop_page_get_n_runs (page); i++)
     {
       run = bl_backprop_page_get_run (page, i);
@@ -993,7 +1160,7 @@ test_with_biases_preset (void)
   g_assert_cmpfloat (gtk_widget_get_sensitive (bl_backprop_page_get_param_entry (page, "b1")),
                      ==, TRUE);
   bl_backprop_page_set_preset (page, BL_TOY_PRESET_CLASSROOM);
-  g_assert_cmpuint (g_list_model_get_n_items (columns), ==, 32);
+  g_assert_cmpuint (titled_columns (columns), ==, 32);
   g_assert_false (bl_backprop_page_get_run (page, 0)->init.has_biases);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -1646,8 +1813,9 @@ test_diagram_legible (void)
             text = bl_network_view_get_layout (view, w, h, labels, units, &n_units, &caption);
             g_test_message ("%s: diagram %d×%d, smallest text %.1f px%s", where, w, h, text,
                             caption ? "" : ", no caption line");
-            /* Projector mode at 1024×600 and up, the classroom network, not walking: 14 px. */
-            if (projector && !biases && !walk && text < 14.0)
+            /* Projector mode at 1024×600 and up, the classroom network, walking through or
+             * not: 14 px. */
+            if (projector && !biases && text < 14.0)
               g_string_append_printf (failures, "%s: text %.1f px\n", where, text);
             if (sizes[i][0] < 1920)
               {
@@ -1698,6 +1866,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/bad-input-refused", test_bad_input_refused);
   g_test_add_func ("/app/window/formula-panel", test_formula_panel);
   g_test_add_func ("/app/window/ledger-click-selects-row", test_ledger_click_selects_row);
+  g_test_add_func ("/app/window/ledger-pinned-column", test_ledger_pinned_column);
   g_test_add_func ("/app/window/page-fits-small-screens", test_page_fits_small_screens);
   g_test_add_func ("/app/window/with-biases-preset", test_with_biases_preset);
   g_test_add_func ("/app/window/chart-png-and-screenshot", test_chart_png_and_screenshot);

@@ -18,6 +18,7 @@
 #include "core/bl-toy-explore.h"
 #include "bl-format.h"
 #include "widgets/bl-chart.h"
+#include "widgets/bl-fit-label.h"
 #include "widgets/bl-network-view.h"
 #include "widgets/bl-palette.h"
 #include "widgets/bl-text.h"
@@ -55,6 +56,9 @@ static const BlToyColumn ledger_order[] = {
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (ledger_order) == BL_TOY_N_COLS);
 #define ITERATION_COLUMN (-1)
+#define LEDGER_END (-2)          /* the ledger's blank end: see fit_ledger_end */
+/* A sideways scroll by hand settles onto a column's edge once it has rested this long. */
+#define LEDGER_SETTLE_MS 200
 
 typedef struct {
   BlBackpropPage *page;
@@ -89,7 +93,7 @@ struct _BlBackpropPage {
   GtkPaned      *top_paned;
   GtkPaned      *ledger_paned;
   GtkDropDown   *speed_dropdown;
-  GtkLabel      *position_label;
+  BlFitLabel    *position_label;
   GtkWidget     *export_button;
   GtkRevealer   *status_revealer;
   GtkLabel      *status_label;
@@ -165,6 +169,14 @@ struct _BlBackpropPage {
   gboolean       ledger_allocated;
   gulong         scroll_handler;
   BlToyColumn    scroll_col;    /* a column the ledger scrolls sideways into view, or N_COLS */
+  guint          ledger_first;  /* the data column to keep flush against the pinned one */
+  guint          ledger_rest;   /* the data column flush against it when the scroll last rested */
+  guint          refitting : 1; /* a scroll of refit_ledger_cb's own */
+  guint          settle_id;     /* a sideways scroll by hand, settling onto a column's edge */
+  guint          refit_ledger_idle;   /* the widths or the page changed: ledger_first again */
+  GdkFrameClock *refit_clock;   /* weak: the clock refit_handler is on */
+  gulong         refit_handler;
+  GtkColumnViewColumn *ledger_end;    /* the blank end (the view owns it) */
   gint64         play_last_us;
   double         play_carry;
   /* exports */
@@ -858,48 +870,235 @@ update_formula_panel (BlBackpropPage *self)
     gtk_widget_set_visible (GTK_WIDGET (self->check_label), FALSE);
 }
 
+/* ---- The pinned iteration column. A copy of the ledger's first column lies over its left
+ * edge (an overlay); the rest scrolls sideways under it as a spreadsheet's frozen column does,
+ * by whole columns: wherever a scroll leaves the ledger, it settles with a column's left edge
+ * flush against the pinned one, so no column (no number, no title) sits half under it. */
+
+/* The scroll values at which each data column of the ledger starts flush against the pinned
+ * column: the widths of the data columns before it (the ledger's own iteration column, its
+ * first, lies under the pinned copy, as wide). The fixed widths are what the view allocates
+ * (size_columns). @edges gets one value a data column, then the right edge of the last;
+ * returns how many data columns. */
+static guint
+ledger_edges (BlBackpropPage *self, double edges[BL_TOY_N_COLS + 1])
+{
+  GListModel *columns = gtk_column_view_get_columns (self->ledger_view);
+  guint n = 0;
+  double x = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns) && n < BL_TOY_N_COLS; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item (columns, i);
+      int col = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (c), "ledger-column"));
+      if (col == ITERATION_COLUMN || col == LEDGER_END || !gtk_column_view_column_get_visible (c))
+        continue;
+      edges[n++] = x;
+      x += gtk_column_view_column_get_fixed_width (c);
+    }
+  edges[n] = x;
+  return n;
+}
+
+/* How wide the ledger shows its data columns: its page less the pinned column. */
+static double
+ledger_data_page (BlBackpropPage *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_hadjustment (self->ledger_scroller);
+  g_autoptr(GtkColumnViewColumn) first =
+    g_list_model_get_item (gtk_column_view_get_columns (self->ledger_view), 0);
+
+  return gtk_adjustment_get_page_size (adj) -
+         (first ? gtk_column_view_column_get_fixed_width (first) : 0);
+}
+
+/* The blank end, like a sheet's empty columns: none while the data columns fit; else as wide as
+ * it takes for the scroll to reach the first column edge from which the last column is seen
+ * whole (without it, the far right would leave a column half under the pinned one), and no
+ * narrower than the last column (its header has a button's padding to hold). */
+static void
+fit_ledger_end (BlBackpropPage *self)
+{
+  double edges[BL_TOY_N_COLS + 1];
+  guint n = ledger_edges (self, edges), k = 0;
+  double need = edges[n] - ledger_data_page (self);   /* the last column's end at the right */
+  int width = 0;
+
+  if (self->ledger_end == NULL)
+    return;
+  if (n > 0 && need > 0)
+    {
+      while (k + 1 < n && edges[k] < need - 0.5)
+        k++;
+      width = (int) ceil (edges[k] - need);
+      if (width > 0)
+        width = MAX (width, (int) (edges[n] - edges[n - 1]));
+    }
+  if (width > 0 && gtk_column_view_column_get_fixed_width (self->ledger_end) != width)
+    gtk_column_view_column_set_fixed_width (self->ledger_end, width);
+  gtk_column_view_column_set_visible (self->ledger_end, width > 0);
+}
+
 /* Scroll the ledger sideways so column @col is in view, right of the pinned iteration column:
- * by as little as it takes. Its place is the sum of the widths before it (fixed widths, set by
- * column_widths_cb, which is what the view allocates). */
+ * by as little as it takes, onto a column's edge. */
 static void
 scroll_ledger_to_column (BlBackpropPage *self, BlToyColumn col)
 {
   GtkAdjustment *adj = gtk_scrolled_window_get_hadjustment (self->ledger_scroller);
   GListModel *columns = gtk_column_view_get_columns (self->ledger_view);
-  double pinned = gtk_widget_get_width (GTK_WIDGET (self->iteration_scroller));
-  double x = 0, w = -1, value = gtk_adjustment_get_value (adj);
-  double page = gtk_adjustment_get_page_size (adj), upper = gtk_adjustment_get_upper (adj);
+  double edges[BL_TOY_N_COLS + 1], value = gtk_adjustment_get_value (adj);
+  double page = ledger_data_page (self);
+  guint n = ledger_edges (self, edges), i = 0, k = 0;
 
-  for (guint i = 0; i < g_list_model_get_n_items (columns) && w < 0; i++)
+  /* Which data column it is: the ledger's columns in order, less the iteration column. */
+  for (guint j = 0; j < g_list_model_get_n_items (columns); j++)
     {
-      g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item (columns, i);
-      int width = gtk_column_view_column_get_fixed_width (c);
-      if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (c), "ledger-column")) == (int) col)
-        w = width;
-      else
-        x += width;
+      g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item (columns, j);
+      int data = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (c), "ledger-column"));
+      if (data == (int) col)
+        break;
+      if (data != ITERATION_COLUMN && gtk_column_view_column_get_visible (c))
+        i++;
     }
-  if (w < 0 || upper <= page)
+  if (i >= n)
     return;
-  if (x + w > value + page)
+  if (edges[i] < value)
+    k = i;   /* from the left: flush against the pinned column */
+  else if (edges[i + 1] > value + page)
     {
-      /* From the right: then onto the next column's edge, so no number is half hidden under
-       * the pinned iteration column. */
-      double edge = 0;
-      value = x + w - page;
-      for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
-        {
-          g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item (columns, i);
-          if (edge >= value + pinned)
-            break;
-          edge += gtk_column_view_column_get_fixed_width (c);
-        }
-      if (edge <= x)
-        value = edge - pinned;
+      /* From the right: the first edge from which it ends in view (its own at the most). */
+      while (k < i && edges[k] < edges[i + 1] - page - 0.5)
+        k++;
     }
-  if (x < value + pinned)
-    value = x - pinned;
-  gtk_adjustment_set_value (adj, CLAMP (value, 0, upper - page));
+  else
+    return;
+  gtk_adjustment_set_value (adj, edges[k]);
+}
+
+/* Whether a pointer button is held (a scrollbar being dragged): the scroll settles after. */
+static gboolean
+pointer_button_held (GtkWidget *widget)
+{
+  GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (widget));
+  GdkDevice *pointer = seat ? gdk_seat_get_pointer (seat) : NULL;
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkModifierType mask = 0;
+  double x, y;
+
+  if (pointer && native && gtk_native_get_surface (native))
+    gdk_surface_get_device_position (gtk_native_get_surface (native), pointer, &x, &y, &mask);
+  return (mask & (GDK_BUTTON1_MASK | GDK_BUTTON2_MASK | GDK_BUTTON3_MASK)) != 0;
+}
+
+/* A sideways scroll by hand has rested between two edges: onto the nearer, unless that is the
+ * edge it started from (a small step, a wheel's notch), then onto the next one its way. */
+static gboolean
+settle_ledger_cb (gpointer data)
+{
+  BlBackpropPage *self = data;
+  GtkAdjustment *adj = gtk_scrolled_window_get_hadjustment (self->ledger_scroller);
+  double edges[BL_TOY_N_COLS + 1], value = gtk_adjustment_get_value (adj);
+  double max = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+  guint n = ledger_edges (self, edges), best = 0, reach = 0;
+
+  self->settle_id = 0;
+  if (n == 0)
+    return G_SOURCE_REMOVE;
+  if (pointer_button_held (GTK_WIDGET (self)))
+    {
+      self->settle_id = g_timeout_add (LEDGER_SETTLE_MS, settle_ledger_cb, self);
+      return G_SOURCE_REMOVE;
+    }
+  while (reach + 1 < n && edges[reach + 1] <= max + 0.5)
+    reach++;
+  for (guint k = 1; k <= reach; k++)
+    if (fabs (edges[k] - value) < fabs (edges[best] - value))
+      best = k;
+  if (best == self->ledger_rest)
+    best = value > edges[best] ? MIN (best + 1, reach) : best > 0 ? best - 1 : 0;
+  gtk_adjustment_set_value (adj, edges[best]);
+  return G_SOURCE_REMOVE;
+}
+
+/* The ledger scrolled sideways: resting on a column's edge, that column is the one flush
+ * against the pinned one; between two, it settles once it rests (a drag, a wheel, a touchpad's
+ * glide move it many times a second). */
+static void
+ledger_hscrolled_cb (GtkAdjustment *adj, BlBackpropPage *self)
+{
+  double edges[BL_TOY_N_COLS + 1], value = gtk_adjustment_get_value (adj);
+  guint n = ledger_edges (self, edges);
+
+  if (self->refitting)
+    return;
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  for (guint k = 0; k < n; k++)
+    if (fabs (edges[k] - value) < 0.5)
+      {
+        self->ledger_first = self->ledger_rest = k;
+        return;
+      }
+  if (self->refit_ledger_idle == 0)
+    self->settle_id = g_timeout_add (LEDGER_SETTLE_MS, settle_ledger_cb, self);
+}
+
+/* The columns' widths (projector mode's font, a column dragged wider) or the page changed:
+ * once laid out, the same column flush against the pinned one again, the blank end refitted.
+ * Where the scroll cannot reach that column yet (the end's new width takes effect at the next
+ * layout, which refits again) or at all (a wider page), the last edge within reach; the
+ * column to keep is kept. */
+static gboolean
+refit_ledger_cb (gpointer data)
+{
+  BlBackpropPage *self = data;
+  GtkAdjustment *adj = gtk_scrolled_window_get_hadjustment (self->ledger_scroller);
+  double edges[BL_TOY_N_COLS + 1];
+  double max = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+  guint n = ledger_edges (self, edges), reach = 0;
+
+  self->refit_ledger_idle = 0;
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  fit_ledger_end (self);
+  if (n == 0)
+    return G_SOURCE_REMOVE;
+  while (reach + 1 < n && reach < self->ledger_first && edges[reach + 1] <= max + 0.5)
+    reach++;
+  self->ledger_rest = reach;
+  self->refitting = TRUE;
+  gtk_adjustment_set_value (adj, edges[reach]);
+  self->refitting = FALSE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refit_clock_layout_cb (GdkFrameClock *clock, BlBackpropPage *self)
+{
+  if (self->refit_ledger_idle)
+    {
+      g_clear_handle_id (&self->refit_ledger_idle, g_source_remove);
+      refit_ledger_cb (self);
+    }
+}
+
+/* The ledger laid out with other widths or another page: refitted at the end of this frame's
+ * layout, so the frame is drawn with the column flush (the clock lays out again for the new
+ * scroll before it paints); from an idle (the first time, or without a clock), after it. */
+static void
+ledger_hlayout_cb (GtkAdjustment *adj, BlBackpropPage *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (self->refit_ledger_idle == 0)
+    self->refit_ledger_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, refit_ledger_cb, self, NULL);
+  if (clock != self->refit_clock)
+    {
+      if (self->refit_clock)
+        g_clear_signal_handler (&self->refit_handler, self->refit_clock);
+      g_set_weak_pointer (&self->refit_clock, clock);
+      if (clock)
+        self->refit_handler = g_signal_connect_after (clock, "layout",
+                                                      G_CALLBACK (refit_clock_layout_cb), self);
+    }
 }
 
 /* Scroll the ledger so the current row is in view (GTK 4.8 has no
@@ -1119,7 +1318,8 @@ static void
 update_current_view (BlBackpropPage *self)
 {
   const BlToyRun *run = ledger_run (self);
-  g_autofree char *pos = NULL, *iteration = NULL, *of = NULL, *lr = NULL, *caption = NULL;
+  g_autofree char *iteration = NULL, *of = NULL, *lr = NULL, *caption = NULL;
+  g_auto(GStrv) forms = g_new0 (char *, 4);
   char loss[BL_FORMAT_NUMBER_SIZE];
   guint k;
 
@@ -1157,10 +1357,16 @@ update_current_view (BlBackpropPage *self)
   of = bl_format_count (self->iterations);
   lr = bl_format_rate (run->lr);
   bl_format_number (loss, BL_NUMBER_SCIENTIFIC, run->loss[k]);
-  pos = g_strdup_printf (_("Iteration %s of %s  ·  E_total = %s at η = %s"), iteration, of,
-                         loss, lr);
-  gtk_label_set_text (self->position_label, pos);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->position_label), pos);
+  /* Longest first; each shorter one leaves out a whole part (η is in the ledger's chooser,
+   * the loss under the diagram), so a narrow toolbar never cuts a number. */
+  forms[0] = g_strdup_printf (_("Iteration %s of %s  ·  E_total = %s at η = %s"), iteration,
+                              of, loss, lr);
+  /* Translators: the line above without its rate, for a narrower toolbar. */
+  forms[1] = g_strdup_printf (_("Iteration %s of %s  ·  E_total = %s"), iteration, of, loss);
+  /* Translators: the line above without its loss, for the narrowest toolbar. */
+  forms[2] = g_strdup_printf (_("Iteration %s of %s"), iteration, of);
+  bl_fit_label_set_forms (self->position_label, (const char *const *) forms);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->position_label), forms[0]);
   caption = g_strdup_printf (_("Iteration %s  ·  η = %s"), iteration, lr);
   bl_network_view_set_caption (self->network_view, caption);
   update_formula_panel (self);
@@ -1975,6 +2181,12 @@ build_ledger_columns (BlBackpropPage *self, gboolean biases)
   for (guint i = 0; i < G_N_ELEMENTS (ledger_order); i++)
     if (bl_toy_column_visible (ledger_order[i], biases))
       add_ledger_column (self, self->ledger_view, ledger_order[i]);
+  /* The blank end (fit_ledger_end): a column without cells or title, hidden until needed. */
+  self->ledger_end = gtk_column_view_column_new (NULL, gtk_signal_list_item_factory_new ());
+  g_object_set_data (G_OBJECT (self->ledger_end), "ledger-column", GINT_TO_POINTER (LEDGER_END));
+  gtk_column_view_column_set_visible (self->ledger_end, FALSE);
+  gtk_column_view_append_column (self->ledger_view, self->ledger_end);
+  g_object_unref (self->ledger_end);
   queue_column_widths (self);
 }
 
@@ -2012,12 +2224,15 @@ size_columns (BlBackpropPage *self, GtkColumnView *view, GtkWidget *probe, int p
     {
       g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
       int col = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (column), "ledger-column"));
-      int number = col == ITERATION_COLUMN ? text_width (probe, widest_count, TRUE)
-                   : bl_format_column_kind (col) == BL_NUMBER_FIXED ? fixed : scientific;
-      /* A title has the header button's padding too: about a character more. */
-      int title = text_width (GTK_WIDGET (view), gtk_column_view_column_get_title (column), TRUE) +
-                  text_width (GTK_WIDGET (view), "M", TRUE);
+      int number, title;
 
+      if (col == LEDGER_END)
+        continue;   /* fit_ledger_end's */
+      number = col == ITERATION_COLUMN ? text_width (probe, widest_count, TRUE)
+               : bl_format_column_kind (col) == BL_NUMBER_FIXED ? fixed : scientific;
+      /* A title has the header button's padding too: about a character more. */
+      title = text_width (GTK_WIDGET (view), gtk_column_view_column_get_title (column), TRUE) +
+              text_width (GTK_WIDGET (view), "M", TRUE);
       gtk_column_view_column_set_fixed_width (column, MAX (number, title) + padding);
     }
 }
@@ -2066,6 +2281,14 @@ column_widths_cb (gpointer data)
             + MAX (0, cell_extra) + 2;
   size_columns (self, self->ledger_view, probe, padding);
   size_columns (self, self->iteration_view, probe, padding);
+  /* The ledger's horizontal scrollbar starts where the pinned column ends (under it, the
+   * slider would hide at the far left). */
+  {
+    g_autoptr(GtkColumnViewColumn) pinned =
+      g_list_model_get_item (gtk_column_view_get_columns (self->iteration_view), 0);
+    gtk_widget_set_margin_start (gtk_scrolled_window_get_hscrollbar (self->ledger_scroller),
+                                 gtk_column_view_column_get_fixed_width (pinned));
+  }
   return G_SOURCE_REMOVE;
 }
 
@@ -2441,16 +2664,21 @@ bl_backprop_page_size_allocate (GtkWidget *widget, int width, int height, int ba
   if (end_w > 0 && paned_h > 0)
     {
       GtkWidget *walk = gtk_widget_get_parent (GTK_WIDGET (self->step_through));
-      int walk_h, top = paned_h * 13 / 25;
+      gboolean walking = bl_step_through_get_active (self->step_through);
+      int walk_h, top = paned_h * 13 / 25, diagram_w;
 
       /* The diagram a little over half the width, more where its text would fall below its
-       * floor (projector mode on a small screen, walking through), the chart keeping 30 %
-       * (a fifth while walking through one iteration, when the diagram is the lesson). */
+       * floor (projector mode on a small screen), the chart keeping 30 %. Walking through one
+       * iteration, when the diagram is the lesson and carries its δs and gradients, up to its
+       * natural width (the room its labels need to stay clear of one another), the chart
+       * keeping a fifth. */
+      if (walking)
+        gtk_widget_measure (GTK_WIDGET (self->network_view), GTK_ORIENTATION_HORIZONTAL, -1,
+                            NULL, &diagram_w, NULL, NULL);
+      else
+        diagram_w = bl_network_view_get_floor_width (self->network_view);
       place_pane (self, self->top_paned, PANE_TOP,
-                  MAX (end_w * 11 / 20,
-                       MIN (bl_network_view_get_floor_width (self->network_view),
-                            end_w * (bl_step_through_get_active (self->step_through) ? 8 : 7)
-                            / 10)));
+                  MAX (end_w * 11 / 20, MIN (diagram_w, end_w * (walking ? 8 : 7) / 10)));
       /* The diagram's text at its floor (14 px in projector mode) needs a height of its own
        * with the walk's bar under it: the upper half grows to give it, while the ledger keeps
        * two fifths of the height (a quarter while walking through, when the marked cell's
@@ -2459,8 +2687,7 @@ bl_backprop_page_size_allocate (GtkWidget *widget, int width, int height, int ba
       gtk_widget_measure (walk, GTK_ORIENTATION_VERTICAL,
                           gtk_paned_get_position (self->top_paned), NULL, &walk_h, NULL, NULL);
       top = MAX (top, MIN (bl_network_view_get_floor_height (self->network_view) + walk_h,
-                           paned_h * 3 /
-                           (bl_step_through_get_active (self->step_through) ? 4 : 5)));
+                           paned_h * 3 / (walking ? 4 : 5)));
       place_pane (self, self->vpaned, PANE_VERTICAL, top);
       place_pane (self, self->ledger_paned, PANE_LEDGER, end_w * 2 / 3);
     }
@@ -2516,6 +2743,14 @@ bl_backprop_page_dispose (GObject *object)
     g_clear_signal_handler (&self->scroll_handler, self->scroll_clock);
   g_clear_weak_pointer (&self->scroll_clock);
   g_clear_handle_id (&self->widths_idle, g_source_remove);
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  g_clear_handle_id (&self->refit_ledger_idle, g_source_remove);
+  if (self->refit_clock)
+    g_clear_signal_handler (&self->refit_handler, self->refit_clock);
+  g_clear_weak_pointer (&self->refit_clock);
+  if (self->ledger_scroller)
+    g_signal_handlers_disconnect_by_data (gtk_scrolled_window_get_hadjustment (
+                                            self->ledger_scroller), self);
   g_clear_handle_id (&self->sidebar_idle, g_source_remove);
   g_clear_handle_id (&self->refit_idle, g_source_remove);
   g_clear_handle_id (&self->follow_id, g_source_remove);
@@ -2572,6 +2807,7 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (BL_TYPE_CHART);
+  g_type_ensure (BL_TYPE_FIT_LABEL);
   g_type_ensure (BL_TYPE_NETWORK_VIEW);
   g_type_ensure (BL_TYPE_NETWORK_OPTIONS);
   g_type_ensure (BL_TYPE_STEP_THROUGH);
@@ -2716,6 +2952,11 @@ bl_backprop_page_init (BlBackpropPage *self)
   gtk_column_view_set_model (self->iteration_view, GTK_SELECTION_MODEL (self->selection));
   add_ledger_column (self, self->iteration_view, ITERATION_COLUMN);
   build_ledger_columns (self, FALSE);
+  /* The ledger's columns scroll sideways by whole columns under the pinned one. */
+  g_signal_connect (gtk_scrolled_window_get_hadjustment (self->ledger_scroller), "value-changed",
+                    G_CALLBACK (ledger_hscrolled_cb), self);
+  g_signal_connect (gtk_scrolled_window_get_hadjustment (self->ledger_scroller), "changed",
+                    G_CALLBACK (ledger_hlayout_cb), self);
   /* The pinned iteration column follows the ledger up and down (one way: it takes no input). */
   g_object_bind_property (gtk_scrolled_window_get_vadjustment (self->ledger_scroller), "value",
                           gtk_scrolled_window_get_vadjustment (self->iteration_scroller), "value",

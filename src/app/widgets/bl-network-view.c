@@ -50,6 +50,7 @@ typedef enum { NODE_I1, NODE_I2, NODE_H1, NODE_H2, NODE_O1, NODE_O2, NODE_B1, NO
 #define EMS_HIGH 15.5
 #define EMS_HIGH_BIASES 18.6
 #define EMS_BACKWARD 1.2  /* the δs under the bottom units (without biases) */
+#define EMS_BACKWARD_BETWEEN 0.4  /* the δs under the top units, over the bottom ones' texts */
 #define EMS_CAPTION 1.6   /* the caption's line, the first thing to go when space is short */
 #define LABEL_SCALE 0.9   /* weight labels and the texts around nodes */
 #define NODE_SCALE 0.85   /* the texts in the units: the smallest the diagram draws */
@@ -190,13 +191,47 @@ node_texts (BlNetworkView *self, BlTextPainter *tp, const Layout *l, Box *boxes,
 static double
 ems_high (BlNetworkView *self, gboolean caption)
 {
-  return (self->params.has_biases ? EMS_HIGH_BIASES
-                                  : EMS_HIGH + (self->show_backward ? EMS_BACKWARD : 0)) -
-         (caption ? 0 : EMS_CAPTION);
+  double ems = self->params.has_biases ? EMS_HIGH_BIASES : EMS_HIGH;
+
+  if (self->show_backward)
+    ems += (self->params.has_biases ? 0 : EMS_BACKWARD) + EMS_BACKWARD_BETWEEN;
+  return ems - (caption ? 0 : EMS_CAPTION);
 }
 
-/* Weight label @k's text: "w1 = 0.15" (@one_line) or "w1" over its value; walking through,
- * the value over its gradient, on two lines (a narrow label keeps the diagram narrow). */
+/* Weight label @k's text in its form @form, widest first: "w1 = 0.1500", or "w1" over its
+ * value; with the gradient (walking through), "w1 = 0.1500" over "∂E/∂w1 = 1.8826e-04", then
+ * with "∂E/∂w1 =" and the gradient on lines of their own, then each name over its value (as
+ * narrow as a label without the gradient: walking through needs no wider a diagram). A label
+ * takes the first form that fits between the units (or a narrower one that finds a clearer
+ * place); the narrowest sets how wide the diagram must be (ems_wide). FALSE: no such form. */
+#define N_CHIP_FORMS 3
+
+static gboolean
+format_chip (char *out, gsize size, guint k, guint form, const char *value,
+             const char *gradient)
+{
+  switch (gradient ? form : form + N_CHIP_FORMS)
+    {
+    case 0:
+      g_snprintf (out, size, "w%u = %s\n∂E/∂w%u = %s", k + 1, value, k + 1, gradient);
+      return TRUE;
+    case 1:
+      g_snprintf (out, size, "w%u = %s\n∂E/∂w%u =\n%s", k + 1, value, k + 1, gradient);
+      return TRUE;
+    case 2:
+      g_snprintf (out, size, "w%u\n%s\n∂E/∂w%u\n%s", k + 1, value, k + 1, gradient);
+      return TRUE;
+    case N_CHIP_FORMS:
+      g_snprintf (out, size, "w%u = %s", k + 1, value);
+      return TRUE;
+    case N_CHIP_FORMS + 1:
+      g_snprintf (out, size, "w%u\n%s", k + 1, value);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 static gboolean highlighted (BlNetworkView *self, BlToyColumn col);
 
 /* Walking through, weight label @k carries its gradient too: every one while they all find a
@@ -207,41 +242,35 @@ shows_gradient (BlNetworkView *self, guint k)
   return self->show_backward && (!self->gradients_focus_only || highlighted (self, edge_col[k]));
 }
 
-static void
-chip_text (BlNetworkView *self, guint k, gboolean one_line, char *out, gsize size)
+/* Weight label @k's form @form with the row's numbers (format_chip). */
+static gboolean
+chip_text (BlNetworkView *self, guint k, guint form, char *out, gsize size)
 {
   char v[BL_FORMAT_NUMBER_SIZE], e[BL_FORMAT_NUMBER_SIZE];
 
   number (v, edge_col[k], self->row.v[edge_col[k]]);
   if (shows_gradient (self, k))
-    g_snprintf (out, size, "w%u = %s\n∂E/∂w%u = %s", k + 1, v, k + 1,
-                bl_format_number (e, BL_NUMBER_SCIENTIFIC,
-                                  self->row.v[bl_toy_param_gradient (edge_col[k])]));
-  else if (one_line)
-    g_snprintf (out, size, "w%u = %s", k + 1, v);
-  else
-    g_snprintf (out, size, "w%u\n%s", k + 1, v);
+    bl_format_number (e, BL_NUMBER_SCIENTIFIC, self->row.v[bl_toy_param_gradient (edge_col[k])]);
+  return format_chip (out, size, k, form, v, shows_gradient (self, k) ? e : NULL);
 }
 
 /* The diagram's width in units of its font: two gaps between the columns of units wide
- * enough for the widest weight label in its narrow form, the targets and errors right of the
- * outputs; measured in the widget's font. */
+ * enough for the widest weight label in its narrowest form (format_chip), the targets and
+ * errors right of the outputs; measured in the widget's font. */
 static double
 ems_wide (BlNetworkView *self, BlTextPainter *tp)
 {
   double f = self->font_px, chip = 0, wide;
   char buf[112], v[BL_FORMAT_NUMBER_SIZE], e[BL_FORMAT_NUMBER_SIZE];
+  guint form = N_CHIP_FORMS;
   int w;
 
   /* The widest numbers the formats write (not the ones shown: the size stays put as they
    * change). */
-  if (self->show_backward)
-    g_snprintf (buf, sizeof buf, "w8 = %s\n∂E/∂w8 = %s",
-                bl_format_widest (bl_format_column_kind_brief (BL_TOY_COL_W8)),
-                bl_format_widest (BL_NUMBER_SCIENTIFIC));
-  else
-    g_snprintf (buf, sizeof buf, "w8\n%s",
-                bl_format_widest (bl_format_column_kind_brief (BL_TOY_COL_W8)));
+  while (!format_chip (buf, sizeof buf, 7, --form,
+                       bl_format_widest (bl_format_column_kind_brief (BL_TOY_COL_W8)),
+                       self->show_backward ? bl_format_widest (BL_NUMBER_SCIENTIFIC) : NULL))
+    ;
   bl_text_measure (tp, f * LABEL_SCALE, TRUE, buf, &w, NULL);
   chip = w / f;
   g_snprintf (v, sizeof v, "E1 = %s", bl_format_number (e, BL_NUMBER_SCIENTIFIC, -0.12345));
@@ -329,7 +358,7 @@ compute_layout_at (BlNetworkView *self, BlTextPainter *tp, int width, int height
 
   /* Horizontal edges first (their labels sit on the line, between the nodes), then the
    * crossing ones, each at the first place along its edge that overlaps nothing placed. A label
-   * too wide for the gap between two nodes goes on two lines: "w1" over its value. */
+   * too wide for the gap between two nodes takes a narrower form (format_chip). */
   {
     static const guint order[8] = { 0, 3, 4, 7, 1, 2, 5, 6 };
     static const double ts[] = { 0.5, 0.42, 0.58, 0.35, 0.65, 0.28, 0.72, 0.22, 0.78,
@@ -341,20 +370,20 @@ compute_layout_at (BlNetworkView *self, BlTextPainter *tp, int width, int height
         double x0 = l->x[edge_from[k]], y0 = l->y[edge_from[k]];
         double x1 = l->x[edge_to[k]], y1 = l->y[edge_to[k]];
         double best = INFINITY;
-        char text[112];
+        char text[112], next[112];
 
-        /* One line where it fits between the units; two ("w1" over its value) where it does
-         * not, or where the narrower label finds a clearer place. */
-        for (int form = 0; form < 2 && best >= 1; form++)
+        /* The widest form that fits between the units; a narrower one where it does not, or
+         * where the narrower label finds a clearer place; the narrowest in any case. */
+        for (guint form = 0; form < N_CHIP_FORMS && best >= 1; form++)
           {
-            gboolean one_line = form == 0;
+            gboolean narrowest;
             int bw, bh;
 
-            if (shows_gradient (self, k) && form > 0)
+            if (!chip_text (self, k, form, text, sizeof text))
               break;
-            chip_text (self, k, one_line, text, sizeof text);
+            narrowest = !chip_text (self, k, form + 1, next, sizeof next);
             bl_text_measure (tp, f * LABEL_SCALE, TRUE, text, &bw, &bh);
-            if (one_line && bw + f * 0.6 > gap && !shows_gradient (self, k))
+            if (!narrowest && bw + f * 0.6 > gap)
               continue;
             bw += f * 0.6;
             bh += f * 0.2;
@@ -402,7 +431,9 @@ compute_layout (BlNetworkView *self, BlTextPainter *tp, int width, int height, L
   double wide = ems_wide (self, tp);
   double with = MIN (self->font_px, MIN (width / wide, height / ems_high (self, TRUE)));
   double without = MIN (self->font_px, MIN (width / wide, height / ems_high (self, FALSE)));
-  gboolean caption = self->caption && with >= 0.92 * without;
+  /* The caption's line while it costs little, and never the text's legibility. */
+  gboolean caption = self->caption && with >= 0.92 * without &&
+                     (with >= floor_font (self) || with >= without);
   double f0 = MAX (4.0, caption ? with : without), f = f0;
   double floor = MIN (f, floor_font (self));
 
