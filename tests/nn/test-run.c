@@ -24,6 +24,18 @@ typedef struct {
   GPtrArray *states;           /* each epoch's state, if not NULL */
 } Watch;
 
+/* A watch on this thread's loop, with the fixture loaded. */
+static void
+watch_init (Watch *w)
+{
+  g_autoptr(GError) error = NULL;
+
+  w->loop = g_main_loop_new (NULL, FALSE);
+  w->main_thread = g_thread_self ();
+  w->data = nn_dataset_load (fixture_dir, &error);
+  g_assert_no_error (error);
+}
+
 static void
 on_batches (NnRun *run, const NnBatchReport *reports, guint n, gpointer data)
 {
@@ -122,10 +134,7 @@ test_reports_in_order (void)
   NnRecipe r;
   NnRun *run;
 
-  w.loop = g_main_loop_new (NULL, FALSE);
-  w.main_thread = g_thread_self ();
-  w.data = nn_dataset_load (fixture_dir, &error);
-  g_assert_no_error (error);
+  watch_init (&w);
   small_recipe (&r);
   run = nn_run_new (&r, w.data, &error);
   g_assert_no_error (error);
@@ -164,10 +173,7 @@ test_cancel_ends_cleanly (void)
   NnRecipe r;
   NnRun *run;
 
-  w.loop = g_main_loop_new (NULL, FALSE);
-  w.main_thread = g_thread_self ();
-  w.data = nn_dataset_load (fixture_dir, &error);
-  g_assert_no_error (error);
+  watch_init (&w);
   small_recipe (&r);
   r.epochs = 50;
   w.cancel_at = 3;
@@ -204,10 +210,7 @@ test_data_outlives_owner (void)
   NnRecipe r;
   NnRun *run;
 
-  w.loop = g_main_loop_new (NULL, FALSE);
-  w.main_thread = g_thread_self ();
-  w.data = nn_dataset_load (fixture_dir, &error);
-  g_assert_no_error (error);
+  watch_init (&w);
   small_recipe (&r);
   w.drop_data_at = 2;
   run = nn_run_new (&r, w.data, &error);
@@ -234,10 +237,7 @@ test_detach_mid_run (void)
   NnRecipe r;
   NnRun *run;
 
-  w.loop = g_main_loop_new (NULL, FALSE);
-  w.main_thread = g_thread_self ();
-  w.data = nn_dataset_load (fixture_dir, &error);
-  g_assert_no_error (error);
+  watch_init (&w);
   small_recipe (&r);
   r.epochs = 50;
   run = nn_run_new (&r, w.data, &error);
@@ -276,10 +276,7 @@ test_pause_holds_batches (void)
   NnRecipe r;
   NnRun *run;
 
-  w.loop = g_main_loop_new (NULL, FALSE);
-  w.main_thread = g_thread_self ();
-  w.data = nn_dataset_load (fixture_dir, &error);
-  g_assert_no_error (error);
+  watch_init (&w);
   small_recipe (&r);
   r.epochs = 1;
   run = nn_run_new (&r, w.data, &error);
@@ -324,11 +321,8 @@ test_states_keep_dropout (void)
   NnRecipe r;
   NnRun *run;
 
-  w.loop = g_main_loop_new (NULL, FALSE);
-  w.main_thread = g_thread_self ();
+  watch_init (&w);
   w.states = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  w.data = nn_dataset_load (fixture_dir, &error);
-  g_assert_no_error (error);
   small_recipe (&r);
   r.epochs = 2;
   r.train_subset = 128;
