@@ -9,7 +9,9 @@
  *   - the window fits the screen: its content asks for no more than the size (a larger
  *     minimum pushes widgets off a projector's screen);
  *   - no visible label that shows numbers is ellipsized;
- *   - no label is half under what an overlay lays over it (the ledger's pinned column);
+ *   - no label is half under what an overlay lays over it (the ledger's pinned column), and
+ *     none is cut at the edge of a scrolled view unless an overlay hides it (the ledger's
+ *     column that does not fit whole);
  *   - a visible confusion matrix draws its counts;
  *   - the text our drawings draw (charts, the diagram, the matrix, Try It's stages, the
  *     digits' notes: bl-text records it) is not cut at its drawing's edge, not over another
@@ -110,25 +112,86 @@ collect_mapped_labels (GtkWidget *widget, GPtrArray *out)
 }
 
 /* What an overlay lays over its child (the ledger's pinned iteration column, over the ledger
- * that scrolls sideways under it) cuts none of the child's labels at its edge: each is beside
- * it or wholly under it. */
+ * that scrolls sideways under it; the panel over the part of its last column that does not
+ * fit) cuts none of the child's labels at its edge: each is beside it or wholly under it. And
+ * where the child scrolls (the ledger), a label its view's edge cuts (the column that does not
+ * fit whole) is hidden under an overlay: a class reads a cut number as a wrong one. */
+static gboolean
+covered_by_overlay (GtkWidget *overlay, GtkWidget *under, double x0, double x1, double y0,
+                    double y1)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (overlay); c; c = gtk_widget_get_next_sibling (c))
+    {
+      graphene_rect_t o;
+      if (c != under && gtk_widget_get_mapped (c) && gtk_widget_compute_bounds (c, overlay, &o) &&
+          o.origin.x <= x0 + 1 && o.origin.x + o.size.width >= x1 - 1 &&
+          o.origin.y <= y0 + 1 && o.origin.y + o.size.height >= y1 - 1)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 check_overlays (GtkWidget *widget, const char *where, Screens *s)
 {
+  GtkWidget *under = GTK_IS_OVERLAY (widget) ? gtk_overlay_get_child (GTK_OVERLAY (widget))
+                                             : NULL;
+  /* What the child shows: a scrolled window, its view's box; else the overlay's. */
+  double vx0 = 0, vx1 = gtk_widget_get_width (widget), vy0 = 0;
+  double vy1 = gtk_widget_get_height (widget);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  if (under && gtk_widget_get_mapped (under))
+    {
+      GtkWidget *view = GTK_IS_SCROLLED_WINDOW (under)
+                        ? gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (under)) : NULL;
+      graphene_rect_t v;
+
+      if (view && gtk_widget_compute_bounds (view, widget, &v))
+        {
+          vx0 = MAX (v.origin.x, 0);
+          vx1 = MIN (v.origin.x + v.size.width, vx1);
+          vy0 = MAX (v.origin.y, 0);
+          vy1 = MIN (v.origin.y + v.size.height, vy1);
+          collect_mapped_labels (under, labels);
+          for (guint i = 0; i < labels->len; i++)
+            {
+              GtkWidget *l = g_ptr_array_index (labels, i);
+              graphene_rect_t b;
+              double x0, x1, y0, y1;   /* what the view shows of it */
+              if (!gtk_widget_compute_bounds (l, widget, &b))
+                continue;
+              x0 = MAX (b.origin.x, vx0);
+              x1 = MIN (b.origin.x + b.size.width, vx1);
+              y0 = MAX (b.origin.y, vy0);
+              y1 = MIN (b.origin.y + b.size.height, vy1);
+              if (x1 - x0 < 1 || y1 - y0 < 1 ||
+                  (b.origin.x >= vx0 - 1 && b.origin.x + b.size.width <= vx1 + 1))
+                continue;   /* out of view, or whole */
+              if (!covered_by_overlay (widget, under, x0, x1, y0, y1))
+                {
+                  g_string_append_printf (s->failures, "%s: label “%s” is cut at the edge of "
+                                          "its %s (%.0f of its %.0f px shown)\n", where,
+                                          gtk_label_get_text (GTK_LABEL (l)),
+                                          G_OBJECT_TYPE_NAME (view), x1 - x0, b.size.width);
+                  break;   /* one a screen tells it */
+                }
+            }
+          g_ptr_array_set_size (labels, 0);
+        }
+    }
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
     {
-      GtkWidget *under = GTK_IS_OVERLAY (widget) ? gtk_overlay_get_child (GTK_OVERLAY (widget))
-                                                 : NULL;
       graphene_rect_t over;
 
       if (!gtk_widget_get_mapped (c))
         continue;
       if (under && c != under && gtk_widget_compute_bounds (c, widget, &over))
         {
-          g_autoptr(GPtrArray) labels = g_ptr_array_new ();
           double left = over.origin.x, right = over.origin.x + over.size.width;
 
-          collect_mapped_labels (under, labels);
+          if (labels->len == 0)
+            collect_mapped_labels (under, labels);
           for (guint i = 0; i < labels->len; i++)
             {
               GtkWidget *l = g_ptr_array_index (labels, i);
@@ -138,8 +201,8 @@ check_overlays (GtkWidget *widget, const char *where, Screens *s)
                   b.origin.y + b.size.height <= over.origin.y ||
                   b.origin.y >= over.origin.y + over.size.height)
                 continue;
-              x0 = MAX (b.origin.x, 0);
-              x1 = MIN (b.origin.x + b.size.width, gtk_widget_get_width (widget));
+              x0 = MAX (b.origin.x, vx0);
+              x1 = MIN (b.origin.x + b.size.width, vx1);
               if ((x0 < right - 1 && x1 > right + 1) || (x0 < left - 1 && x1 > left + 1))
                 {
                   g_string_append_printf (s->failures, "%s: label “%s” is half under the %s laid "

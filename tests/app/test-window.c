@@ -503,10 +503,71 @@ ledger_column_at_pinned_edge (const PinnedLedger *p, gboolean flush)
   return -2;
 }
 
+static void
+collect_shown_labels (GtkWidget *widget, GPtrArray *out)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (gtk_widget_get_mapped (c))
+      {
+        if (GTK_IS_LABEL (c) && *gtk_label_get_text (GTK_LABEL (c)))
+          g_ptr_array_add (out, c);
+        collect_shown_labels (c, out);
+      }
+}
+
+/* The ledger column (its "ledger-column") whose cells or title the view's right edge cuts
+ * with a part of it still seen (not under what the overlay lays over the ledger), or −2 if
+ * none: a class reads a cut number as a wrong one. */
+static int
+ledger_column_cut_at_right (const PinnedLedger *p)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  GtkWidget *overlay = gtk_widget_get_ancestor (p->ledger, GTK_TYPE_OVERLAY);
+  graphene_rect_t view;
+  double right;
+
+  g_assert_true (gtk_widget_compute_bounds (p->ledger, overlay, &view));
+  right = view.origin.x + view.size.width;
+  collect_shown_labels (p->ledger, labels);   /* the cells and the column titles */
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *l = g_ptr_array_index (labels, i);
+      graphene_rect_t b;
+      gboolean covered = FALSE;
+
+      if (!gtk_widget_compute_bounds (l, overlay, &b) ||
+          b.origin.x >= right - 1 || b.origin.x + b.size.width <= right + 1 ||
+          b.origin.y + b.size.height <= view.origin.y + 1 ||
+          b.origin.y >= view.origin.y + view.size.height - 1)
+        continue;
+      for (GtkWidget *c = gtk_widget_get_first_child (overlay); c && !covered;
+           c = gtk_widget_get_next_sibling (c))
+        {
+          graphene_rect_t o;
+          covered = c != p->scroller && gtk_widget_get_mapped (c) &&
+                    gtk_widget_compute_bounds (c, overlay, &o) &&
+                    o.origin.x <= MAX (b.origin.x, view.origin.x) + 1 &&
+                    o.origin.x + o.size.width >= right - 1 &&
+                    o.origin.y <= MAX (b.origin.y, view.origin.y) + 1 &&
+                    o.origin.y + o.size.height >=
+                      MIN (b.origin.y + b.size.height, view.origin.y + view.size.height) - 1;
+        }
+      if (!covered)
+        {
+          int col = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (l), "ledger-column"));
+          g_test_message ("“%s” is cut at the ledger's right edge (%.0f px of %.0f shown)",
+                          gtk_label_get_text (GTK_LABEL (l)), right - b.origin.x,
+                          b.size.width);
+          return col >= 0 ? col : INT_MAX;   /* a title: no "ledger-column" of its own */
+        }
+    }
+  return -2;
+}
+
 static const char *
 ledger_column_name (int col)
 {
-  return col >= 0 ? bl_toy_column_label (col) : "no column";
+  return col == INT_MAX ? "a title" : col >= 0 ? bl_toy_column_label (col) : "no column";
 }
 
 static gboolean
@@ -533,6 +594,11 @@ scroll_ledger_by_hand (BlWindow *window, const PinnedLedger *p, double value)
                gtk_adjustment_get_page_size (h), ledger_column_name (cut));
     }
   wait_for_draw (GTK_WIDGET (window));
+  cut = ledger_column_cut_at_right (p);
+  if (cut != -2)
+    g_error ("scrolled to %.0f of %.0f (page %.0f), column %s is cut at the ledger's right "
+             "edge", gtk_adjustment_get_value (h), gtk_adjustment_get_upper (h),
+             gtk_adjustment_get_page_size (h), ledger_column_name (cut));
   return ledger_column_at_pinned_edge (p, TRUE);
 }
 
@@ -601,6 +667,21 @@ test_ledger_pinned_column (void)
   g_test_message ("%s flush, then in projector mode %s", ledger_column_name (col),
                   ledger_column_name (ledger_column_at_pinned_edge (&p, TRUE)));
   g_assert_cmpint (ledger_column_at_pinned_edge (&p, TRUE), ==, col);
+  /* Nor is a column cut at the right edge: the part of it that does not fit is hidden, in
+   * projector mode, in a narrower window and in a wider one, and scrolled a column on. */
+  g_assert_cmpint (ledger_column_cut_at_right (&p), ==, -2);
+  for (guint i = 0; i < 3; i++)
+    {
+      const int widths[] = { 1111, 1280, 1500 };
+      gtk_window_set_default_size (GTK_WINDOW (window), widths[i], 950);
+      wait_for_draw (GTK_WIDGET (window));
+      g_assert_true (bl_test_iterate_until (ledger_nothing_under_pinned, &p, 3));
+      wait_for_draw (GTK_WIDGET (window));
+      g_test_message ("%d px wide: %s flush", widths[i],
+                      ledger_column_name (ledger_column_at_pinned_edge (&p, TRUE)));
+      g_assert_cmpint (ledger_column_cut_at_right (&p), ==, -2);
+      scroll_ledger_by_hand (window, &p, gtk_adjustment_get_value (h) + 8);
+    }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

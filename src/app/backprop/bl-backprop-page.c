@@ -135,6 +135,9 @@ struct _BlBackpropPage {
   GtkColumnView *iteration_view;
   GtkScrolledWindow *ledger_scroller;
   GtkColumnView *ledger_view;
+  GtkOverlay    *ledger_overlay;
+  GtkWidget     *ledger_more;      /* the panel over the column that does not fit whole */
+  GtkWidget     *ledger_more_hint;
   GtkLabel      *formula_title;
   GtkLabel      *formula_label;
   GtkLabel      *substituted_label;
@@ -912,6 +915,88 @@ ledger_data_page (BlBackpropPage *self)
          (first ? gtk_column_view_column_get_fixed_width (first) : 0);
 }
 
+/* The data column the view's right edge cuts (its "ledger-column" in @cut): where it starts in
+ * the view, at the pinned column's edge at the least (the end of the last whole column), or −1
+ * if every column in view is whole. From the same edges as the settling. */
+static double
+ledger_cut_x (BlBackpropPage *self, int *cut)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_hadjustment (self->ledger_scroller);
+  GListModel *columns = gtk_column_view_get_columns (self->ledger_view);
+  double edges[BL_TOY_N_COLS + 1], value = gtk_adjustment_get_value (adj);
+  double page = gtk_adjustment_get_page_size (adj);
+  double pinned = page - ledger_data_page (self);
+  guint n = ledger_edges (self, edges), i = 0, k = 0;
+
+  while (i < n && pinned + edges[i + 1] - value <= page + 0.5)
+    i++;
+  if (i == n || page <= 0 || pinned + edges[i] - value >= page - 0.5)
+    return -1;
+  /* Its "ledger-column": the i-th data column, counted as ledger_edges counts them. */
+  for (guint j = 0; j < g_list_model_get_n_items (columns); j++)
+    {
+      g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item (columns, j);
+      int col = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (c), "ledger-column"));
+      if (col == ITERATION_COLUMN || col == LEDGER_END || !gtk_column_view_column_get_visible (c))
+        continue;
+      if (k++ == i)
+        {
+          *cut = col;
+          break;
+        }
+    }
+  return MAX (pinned + edges[i] - value, pinned);
+}
+
+/* The panel over the column the view's right edge cuts: shown while one is cut, with its hint
+ * where the hint fits whole; placed at the next allocation (ledger_more_position). Called
+ * whenever the scroll, the page or the widths change. */
+static void
+update_ledger_more (BlBackpropPage *self)
+{
+  int cut = 0, nat = 0;
+  double x = ledger_cut_x (self, &cut);
+  double width = gtk_adjustment_get_page_size (
+    gtk_scrolled_window_get_hadjustment (self->ledger_scroller)) - x;
+
+  /* The label, not its box: a hidden widget measures nothing. */
+  if (x >= 0)
+    gtk_widget_measure (gtk_widget_get_first_child (self->ledger_more_hint),
+                        GTK_ORIENTATION_HORIZONTAL, -1, NULL, &nat, NULL, NULL);
+  if (gtk_widget_get_visible (self->ledger_more) != (x >= 0))
+    gtk_widget_set_visible (self->ledger_more, x >= 0);
+  if (x >= 0 && gtk_widget_get_visible (self->ledger_more_hint) != (nat <= width))
+    gtk_widget_set_visible (self->ledger_more_hint, nat <= width);
+  gtk_widget_queue_allocate (GTK_WIDGET (self->ledger_overlay));
+}
+
+/* The overlay places the panel over the view from the cut column's left edge to the view's
+ * right one, its full height (titles too). */
+static gboolean
+ledger_more_position (GtkOverlay *overlay, GtkWidget *widget, GdkRectangle *rect,
+                      BlBackpropPage *self)
+{
+  graphene_rect_t view;
+  int cut = 0, min = 0;
+  double x;
+
+  if (widget != self->ledger_more)
+    return FALSE;
+  if (!gtk_widget_compute_bounds (GTK_WIDGET (self->ledger_view), GTK_WIDGET (overlay), &view))
+    graphene_rect_init (&view, 0, 0, 0, 0);
+  /* None cut (the panel is hidden by the next update_ledger_more): nothing covered. */
+  x = ledger_cut_x (self, &cut);
+  if (x < 0)
+    x = view.size.width;
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  rect->x = (int) floor (view.origin.x + x);
+  rect->y = (int) floor (view.origin.y);
+  rect->width = MAX ((int) ceil (view.origin.x + view.size.width) - rect->x, min);
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, rect->width, &min, NULL, NULL, NULL);
+  rect->height = MAX ((int) ceil (view.size.height), min);
+  return TRUE;
+}
+
 /* The blank end, like a sheet's empty columns: none while the data columns fit; else as wide as
  * it takes for the scroll to reach the first column edge from which the last column is seen
  * whole (without it, the far right would leave a column half under the pinned one), and no
@@ -1029,6 +1114,7 @@ ledger_hscrolled_cb (GtkAdjustment *adj, BlBackpropPage *self)
   double edges[BL_TOY_N_COLS + 1], value = gtk_adjustment_get_value (adj);
   guint n = ledger_edges (self, edges);
 
+  update_ledger_more (self);
   if (self->refitting)
     return;
   g_clear_handle_id (&self->settle_id, g_source_remove);
@@ -1059,6 +1145,18 @@ refit_ledger_cb (gpointer data)
   self->refit_ledger_idle = 0;
   g_clear_handle_id (&self->settle_id, g_source_remove);
   fit_ledger_end (self);
+  update_ledger_more (self);
+  /* The scrollbars lie beside the view (not over it: the panel at the right would hide them):
+   * the pinned column ends where the view does, above the sideways one, or its rows would
+   * not stay level with the ledger's at the bottom. */
+  {
+    GtkWidget *bar = gtk_scrolled_window_get_hscrollbar (self->ledger_scroller);
+    int bar_h = 0;
+    if (gtk_widget_get_child_visible (bar))
+      gtk_widget_measure (bar, GTK_ORIENTATION_VERTICAL, -1, &bar_h, NULL, NULL, NULL);
+    if (gtk_widget_get_margin_bottom (GTK_WIDGET (self->iteration_scroller)) != bar_h)
+      gtk_widget_set_margin_bottom (GTK_WIDGET (self->iteration_scroller), bar_h);
+  }
   if (n == 0)
     return G_SOURCE_REMOVE;
   while (reach + 1 < n && reach < self->ledger_first && edges[reach + 1] <= max + 0.5)
@@ -1088,6 +1186,7 @@ ledger_hlayout_cb (GtkAdjustment *adj, BlBackpropPage *self)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
+  update_ledger_more (self);
   if (self->refit_ledger_idle == 0)
     self->refit_ledger_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, refit_ledger_cb, self, NULL);
   if (clock != self->refit_clock)
@@ -2336,6 +2435,19 @@ ledger_click_cb (GtkGestureClick *gesture, int n_press, double x, double y,
   guint k;
   int col;
 
+  /* On the panel over the column the right edge cuts: that column scrolled in whole, no cell
+   * picked that the class cannot see. */
+  if (gtk_widget_get_visible (self->ledger_more))
+    {
+      int cut = 0;
+      double cut_x = ledger_cut_x (self, &cut);
+      if (cut_x >= 0 && x >= cut_x)
+        {
+          gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+          scroll_ledger_to_column (self, cut);
+          return;
+        }
+    }
   if (label == NULL)
     return;
   k = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "ledger-row")) - 1;
@@ -2864,6 +2976,9 @@ bl_backprop_page_class_init (BlBackpropPageClass *klass)
   CHILD (iteration_view);
   CHILD (ledger_scroller);
   CHILD (ledger_view);
+  CHILD (ledger_overlay);
+  CHILD (ledger_more);
+  CHILD (ledger_more_hint);
   CHILD (formula_title);
   CHILD (formula_label);
   CHILD (substituted_label);
@@ -2957,6 +3072,8 @@ bl_backprop_page_init (BlBackpropPage *self)
                     G_CALLBACK (ledger_hscrolled_cb), self);
   g_signal_connect (gtk_scrolled_window_get_hadjustment (self->ledger_scroller), "changed",
                     G_CALLBACK (ledger_hlayout_cb), self);
+  g_signal_connect (self->ledger_overlay, "get-child-position",
+                    G_CALLBACK (ledger_more_position), self);
   /* The pinned iteration column follows the ledger up and down (one way: it takes no input). */
   g_object_bind_property (gtk_scrolled_window_get_vadjustment (self->ledger_scroller), "value",
                           gtk_scrolled_window_get_vadjustment (self->iteration_scroller), "value",
