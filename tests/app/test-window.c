@@ -602,6 +602,18 @@ scroll_ledger_by_hand (BlWindow *window, const PinnedLedger *p, double value)
   return ledger_column_at_pinned_edge (p, TRUE);
 }
 
+typedef struct {
+  GtkAdjustment *h;
+  double from;
+} LedgerWait;
+
+static gboolean
+ledger_scrolled_on (gpointer data)
+{
+  LedgerWait *w = data;
+  return gtk_adjustment_get_value (w->h) > w->from + 0.5;
+}
+
 /* Wherever a hand scroll leaves the ledger, it settles with a whole column flush against the
  * pinned iteration column, as a spreadsheet's frozen column scrolls by whole columns: no column
  * sits half under it. A small step moves a whole column the way it went; at the far right the
@@ -682,6 +694,30 @@ test_ledger_pinned_column (void)
       g_assert_cmpint (ledger_column_cut_at_right (&p), ==, -2);
       scroll_ledger_by_hand (window, &p, gtk_adjustment_get_value (h) + 8);
     }
+  /* A click on what hides the cut column scrolls that column in whole, and picks no cell the
+   * class cannot see (the current row stays). */
+  {
+    GtkWidget *overlay = gtk_widget_get_ancestor (p.ledger, GTK_TYPE_OVERLAY), *more = NULL;
+    guint row = selected_row (page);
+    double before;
+
+    scroll_ledger_by_hand (window, &p, 0);
+    before = gtk_adjustment_get_value (h);
+    for (GtkWidget *c = gtk_widget_get_first_child (overlay); c; c = gtk_widget_get_next_sibling (c))
+      if (c != p.scroller && c != p.pinned && gtk_widget_get_mapped (c))
+        more = c;
+    g_assert_nonnull (more);
+    x_click_widget (more, gtk_widget_get_width (more) / 2.0, gtk_widget_get_height (more) / 2.0);
+    g_assert_true (bl_test_iterate_until (ledger_scrolled_on, &(LedgerWait) { h, before }, 5));
+    wait_for_draw (GTK_WIDGET (window));
+    g_test_message ("a click on the hidden column: scrolled from %.0f to %.0f, %s flush", before,
+                    gtk_adjustment_get_value (h),
+                    ledger_column_name (ledger_column_at_pinned_edge (&p, TRUE)));
+    g_assert_cmpint (ledger_column_at_pinned_edge (&p, FALSE), ==, -2);
+    g_assert_cmpint (ledger_column_at_pinned_edge (&p, TRUE), >=, 0);
+    g_assert_cmpint (ledger_column_cut_at_right (&p), ==, -2);
+    g_assert_cmpuint (selected_row (page), ==, row);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
