@@ -1,8 +1,8 @@
 /* test-screens.c: every screen a class sees, at the sizes a classroom has, checked.
  *
  * The real window (BlApplication, so projector mode and the theme are its actions and
- * settings) shows each view — the Backprop page (also predicting the next row, and walking
- * through an iteration at its first δ), the MNIST page's This Run after a short run,
+ * settings) shows each view — the Backprop page (also predicting the next row, walking
+ * through an iteration at its first δ, and the network with bias units), the MNIST page's This Run after a short run,
  * Try It with a drawn digit, Inside with a value taken apart, Compare Rates after three rates, Preferences, the digits of a
  * matrix cell — at 1024×600, 1280×720 and 1920×1080, in normal and projector mode, light and
  * dark. For each it checks what can be checked without eyes:
@@ -500,6 +500,10 @@ test_every_screen (void)
             g_assert_true (bl_step_through_move (walk, 1));
           look (&s, GTK_WIDGET (s.window), w, h, config, "backprop-walk");
           bl_step_through_set_active (walk, FALSE);
+          /* The network with bias units (the preset drop-down's), not walking. */
+          bl_backprop_page_set_preset (bp, BL_TOY_PRESET_WITH_BIASES);
+          look (&s, GTK_WIDGET (s.window), w, h, config, "backprop-biases");
+          bl_backprop_page_set_preset (bp, BL_TOY_PRESET_CLASSROOM);
           /* On a narrow screen a run folds the data and recipe away (the page's policy): the
            * views after a run are seen that way. */
           g_object_set (s.page, "sidebar-visible",

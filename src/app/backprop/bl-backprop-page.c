@@ -2795,11 +2795,12 @@ bl_backprop_page_size_allocate (GtkWidget *widget, int width, int height, int ba
        * with the walk's bar under it: the upper half grows to give it, while the ledger keeps
        * two fifths of the height (a quarter while walking through, when the marked cell's
        * row is all it must show: a third left the diagram 12.7-pixel text on a 1024×600
-       * projector). */
+       * projector; a quarter too for the network with bias units, a row of units taller:
+       * two fifths left it 12.4-pixel text there). */
       gtk_widget_measure (walk, GTK_ORIENTATION_VERTICAL,
                           gtk_paned_get_position (self->top_paned), NULL, &walk_h, NULL, NULL);
       top = MAX (top, MIN (bl_network_view_get_floor_height (self->network_view) + walk_h,
-                           paned_h * 3 / (walking ? 4 : 5)));
+                           paned_h * 3 / (walking || self->params.has_biases ? 4 : 5)));
       place_pane (self, self->vpaned, PANE_VERTICAL, top);
       place_pane (self, self->ledger_paned, PANE_LEDGER, end_w * 2 / 3);
     }

@@ -54,6 +54,10 @@ typedef enum { NODE_I1, NODE_I2, NODE_H1, NODE_H2, NODE_O1, NODE_O2, NODE_B1, NO
 #define EMS_CAPTION 1.6   /* the caption's line, the first thing to go when space is short */
 #define LABEL_SCALE 0.9   /* weight labels and the texts around nodes */
 #define NODE_SCALE 0.85   /* the texts in the units: the smallest the diagram draws */
+/* A label over a text (one beside a unit, another label's): far worse than over the rim of a
+ * unit, which hides nothing the class reads; over the text in a unit, worse than anything. */
+#define TEXT_COST 1e3
+#define UNIT_TEXT_COST 1e6
 /* The smallest text shrinks to this share of the widget's CSS font and no further while the
  * widget has the room (the page's panes give it that at 1024×600 and up). Projector mode's 15 pt (about 19.7 px here)
  * gives 14 px, as legible from the back row; the desktop's 10 pt about 9.5 px. */
@@ -72,6 +76,7 @@ typedef struct {
   double line_scale;
   Box    chip[8];           /* the weight labels w1..w8 */
   char   chip_text[8][112];
+  Box    unit_text[N_NODES];  /* the texts in the units (name over value) */
   Box    caption, legend, total;
 } Layout;
 
@@ -92,6 +97,19 @@ static const char *
 number (char *buf, BlToyColumn col, double v)
 {
   return bl_format_number (buf, bl_format_column_kind_brief (col), v);
+}
+
+/* The text in unit @n: its name over its value ("o2" over "0.7514"). */
+static void
+unit_text (BlNetworkView *self, NodeId n, char *out, gsize size)
+{
+  static const char *names[N_NODES] = { "i1", "i2", "h1", "h2", "o1", "o2", "b1", "b2" };
+  static const BlToyColumn cols[N_NODES] = { BL_TOY_COL_I1, BL_TOY_COL_I2, BL_TOY_COL_H1,
+                                             BL_TOY_COL_H2, BL_TOY_COL_O1, BL_TOY_COL_O2,
+                                             BL_TOY_COL_B1, BL_TOY_COL_B2 };
+  char v[BL_FORMAT_NUMBER_SIZE];
+
+  g_snprintf (out, size, "%s\n%s", names[n], number (v, cols[n], self->row.v[cols[n]]));
 }
 
 static double
@@ -294,8 +312,8 @@ compute_layout_at (BlNetworkView *self, BlTextPainter *tp, int width, int height
 {
   gboolean biases = self->params.has_biases;
   double margin, x_in, x_out, y_top, y_bot, bottom;
-  Box taken[40];
-  guint n_taken = 0, n_nodes;
+  Box taken[48];
+  guint n_taken = 0, n_nodes, n_unit_texts;
   char v[BL_FORMAT_NUMBER_SIZE], e[BL_FORMAT_NUMBER_SIZE];
   int tw;
 
@@ -346,6 +364,16 @@ compute_layout_at (BlNetworkView *self, BlTextPainter *tp, int width, int height
     if (n < NODE_B1 || biases)
       taken[n_taken++] = (Box) { l->x[n] - l->r, l->y[n] - l->r, 2 * l->r, 2 * l->r };
   n_nodes = n_taken;
+  /* The texts in the units: no label may cover them, whatever else it must overlap. */
+  for (NodeId n = 0; n < N_NODES; n++)
+    {
+      char text[64];
+      unit_text (self, n, text, sizeof text);
+      l->unit_text[n] = text_box (tp, f * NODE_SCALE, FALSE, text, l->x[n], l->y[n], 0.5, 0.5);
+      if (n < NODE_B1 || biases)
+        taken[n_taken++] = l->unit_text[n];
+    }
+  n_unit_texts = n_taken;
   {
     char texts[N_NODE_TEXTS][128];
     node_texts (self, tp, l, taken + n_taken, texts);
@@ -390,16 +418,19 @@ compute_layout_at (BlNetworkView *self, BlTextPainter *tp, int width, int height
             for (guint i = 0; i < G_N_ELEMENTS (ts); i++)
               for (int side = 0; side < 3; side++)
                 {
-                  /* On the line, or just above or below it (horizontal edges only). */
-                  double dy = side == 0 ? 0 : (side == 1 ? -1 : 1) * (bh / 2 + l->line_scale * 3);
+                  /* On the line, or just above or below it (a horizontal edge), or moved to
+                   * its left or right with the line still through it (a crossing one). */
+                  double sign = side == 0 ? 0 : (side == 1 ? -1 : 1);
+                  double dy = y0 == y1 ? sign * (bh / 2 + l->line_scale * 3) : 0;
+                  double dx = y0 == y1 ? 0 : sign * bw * 0.3;
                   Box b;
                   double cost = 0;
-                  if (side > 0 && y0 != y1)
-                    continue;
-                  b = (Box) { x0 + ts[i] * (x1 - x0) - bw / 2,
+                  b = (Box) { x0 + ts[i] * (x1 - x0) + dx - bw / 2,
                               y0 + ts[i] * (y1 - y0) + dy - bh / 2, bw, bh };
                   for (guint t = 0; t < n_taken; t++)
-                    cost += t < n_nodes ? circle_overlap (&b, &taken[t]) : overlap (&b, &taken[t]);
+                    cost += t < n_nodes ? circle_overlap (&b, &taken[t])
+                            : overlap (&b, &taken[t]) * (t < n_unit_texts ? UNIT_TEXT_COST
+                                                                          : TEXT_COST);
                   if (b.x < 0 || b.x + b.w > width || b.y < 0 || b.y + b.h > height)
                     cost += bw * bh;
                   /* ties: the middle, on the line, on one line */
@@ -615,27 +646,12 @@ network_draw (gpointer widget, cairo_t *cr, int width, int height, const GdkRGBA
 
   /* Texts in and around the nodes, in the full foreground colour. */
   set_rgba (cr, fg, 1);
-  for (guint j = 0; j < 2; j++)
-    {
-      NodeId in = j == 0 ? NODE_I1 : NODE_I2, hn = j == 0 ? NODE_H1 : NODE_H2;
-      NodeId on = j == 0 ? NODE_O1 : NODE_O2, bn = j == 0 ? NODE_B1 : NODE_B2;
-      BlToyColumn i = j == 0 ? BL_TOY_COL_I1 : BL_TOY_COL_I2;
-      BlToyColumn h = j == 0 ? BL_TOY_COL_H1 : BL_TOY_COL_H2;
-      BlToyColumn o = j == 0 ? BL_TOY_COL_O1 : BL_TOY_COL_O2;
-      BlToyColumn b = j == 0 ? BL_TOY_COL_B1 : BL_TOY_COL_B2;
-
-      g_snprintf (buf, sizeof buf, "i%u\n%s", j + 1, number (n1, i, v[i]));
-      bl_text_draw (&tp, f * NODE_SCALE, FALSE, buf, l.x[in], l.y[in], 0.5, 0.5);
-      g_snprintf (buf, sizeof buf, "h%u\n%s", j + 1, number (n1, h, v[h]));
-      bl_text_draw (&tp, f * NODE_SCALE, FALSE, buf, l.x[hn], l.y[hn], 0.5, 0.5);
-      g_snprintf (buf, sizeof buf, "o%u\n%s", j + 1, number (n1, o, v[o]));
-      bl_text_draw (&tp, f * NODE_SCALE, FALSE, buf, l.x[on], l.y[on], 0.5, 0.5);
-      if (self->params.has_biases)
-        {
-          g_snprintf (buf, sizeof buf, "b%u\n%s", j + 1, number (n1, b, v[b]));
-          bl_text_draw (&tp, f * NODE_SCALE, FALSE, buf, l.x[bn], l.y[bn], 0.5, 0.5);
-        }
-    }
+  for (NodeId n = 0; n < N_NODES; n++)
+    if (n < NODE_B1 || self->params.has_biases)
+      {
+        unit_text (self, n, buf, sizeof buf);
+        bl_text_draw (&tp, f * NODE_SCALE, FALSE, buf, l.x[n], l.y[n], 0.5, 0.5);   /* unit_text */
+      }
   {
     Box boxes[N_NODE_TEXTS];
     char texts[N_NODE_TEXTS][128];
@@ -1023,7 +1039,8 @@ bl_network_view_write_png (BlNetworkView *self, const char *path, int width, int
 double
 bl_network_view_get_layout (BlNetworkView *self, int width, int height,
                             graphene_rect_t labels[8], graphene_rect_t units[N_NODES],
-                            guint *n_units, gboolean *has_caption)
+                            graphene_rect_t unit_texts[N_NODES], guint *n_units,
+                            gboolean *has_caption)
 {
   Layout l;
   BlTextPainter tp;
@@ -1038,7 +1055,11 @@ bl_network_view_get_layout (BlNetworkView *self, int width, int height,
     graphene_rect_init (&labels[k], l.chip[k].x, l.chip[k].y, l.chip[k].w, l.chip[k].h);
   for (NodeId u = 0; u < N_NODES; u++)
     if (u < NODE_B1 || self->params.has_biases)
-      graphene_rect_init (&units[n++], l.x[u] - l.r, l.y[u] - l.r, 2 * l.r, 2 * l.r);
+      {
+        graphene_rect_init (&units[n], l.x[u] - l.r, l.y[u] - l.r, 2 * l.r, 2 * l.r);
+        graphene_rect_init (&unit_texts[n++], l.unit_text[u].x, l.unit_text[u].y,
+                            l.unit_text[u].w, l.unit_text[u].h);
+      }
   *n_units = n;
   if (has_caption)
     *has_caption = l.has_caption;

@@ -44,11 +44,12 @@ gboolean   bl_network_view_write_png (BlNetworkView *self, const char *path, int
 int        bl_network_view_get_floor_height (BlNetworkView *self);
 int        bl_network_view_get_floor_width  (BlNetworkView *self);
 /* For tests: the layout at @width × @height (the widget's font and state): the weight labels'
- * rectangles, the units' (their circles' bounding squares; 6, or 8 with biases) and whether
- * the caption has its line. Returns the smallest text size drawn, in pixels. */
+ * rectangles, the units' (their circles' bounding squares; 6, or 8 with biases), the texts in
+ * those units (in the same order) and whether the caption has its line. Returns the smallest text size drawn, in pixels. */
 double     bl_network_view_get_layout (BlNetworkView *self, int width, int height,
                                        graphene_rect_t labels[8], graphene_rect_t units[8],
-                                       guint *n_units, gboolean *has_caption);
+                                       graphene_rect_t unit_texts[8], guint *n_units,
+                                       gboolean *has_caption);
 
 /* Signal "column-activated" (int col): a click on an edge or node; the page selects that
  * ledger column. */
