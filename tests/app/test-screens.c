@@ -99,18 +99,6 @@ check_labels (GtkWidget *widget, const char *where, Screens *s)
     }
 }
 
-static void
-collect_mapped_labels (GtkWidget *widget, GPtrArray *out)
-{
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    if (gtk_widget_get_mapped (c))
-      {
-        if (GTK_IS_LABEL (c) && *gtk_label_get_text (GTK_LABEL (c)))
-          g_ptr_array_add (out, c);
-        collect_mapped_labels (c, out);
-      }
-}
-
 /* What an overlay lays over its child (the ledger's pinned iteration column, over the ledger
  * that scrolls sideways under it; the panel over the part of its last column that does not
  * fit) cuts none of the child's labels at its edge: each is beside it or wholly under it. And
@@ -153,7 +141,7 @@ check_overlays (GtkWidget *widget, const char *where, Screens *s)
           vx1 = MIN (v.origin.x + v.size.width, vx1);
           vy0 = MAX (v.origin.y, 0);
           vy1 = MIN (v.origin.y + v.size.height, vy1);
-          collect_mapped_labels (under, labels);
+          bl_test_collect_mapped_labels (under, labels);
           for (guint i = 0; i < labels->len; i++)
             {
               GtkWidget *l = g_ptr_array_index (labels, i);
@@ -191,7 +179,7 @@ check_overlays (GtkWidget *widget, const char *where, Screens *s)
           double left = over.origin.x, right = over.origin.x + over.size.width;
 
           if (labels->len == 0)
-            collect_mapped_labels (under, labels);
+            bl_test_collect_mapped_labels (under, labels);
           for (guint i = 0; i < labels->len; i++)
             {
               GtkWidget *l = g_ptr_array_index (labels, i);

@@ -156,3 +156,15 @@ bl_test_find_descendant (GtkWidget *root, GType type, guint nth)
     }
   return NULL;
 }
+
+void
+bl_test_collect_mapped_labels (GtkWidget *widget, GPtrArray *out)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (gtk_widget_get_mapped (c))
+      {
+        if (GTK_IS_LABEL (c) && *gtk_label_get_text (GTK_LABEL (c)))
+          g_ptr_array_add (out, c);
+        bl_test_collect_mapped_labels (c, out);
+      }
+}

@@ -14,7 +14,9 @@ guint    bl_test_count_color     (const char *png, const GdkRGBA *c);
 typedef gboolean (*BlTestDoneFunc) (gpointer data);
 gboolean bl_test_iterate_until   (BlTestDoneFunc done, gpointer data, double seconds);
 /* Turns the main loop until @widget is mapped and two frames have been painted since. */
+gboolean bl_test_wait_for_draw   (GtkWidget *widget);
 /* The @nth (from 0) descendant of @root of type @type, depth first, or NULL. */
 GtkWidget *bl_test_find_descendant (GtkWidget *root, GType type, guint nth);
-gboolean bl_test_wait_for_draw   (GtkWidget *widget);
+/* Appends to @out every mapped GtkLabel with text below @widget (through mapped parents). */
+void bl_test_collect_mapped_labels (GtkWidget *widget, GPtrArray *out);
 

@@ -503,18 +503,6 @@ ledger_column_at_pinned_edge (const PinnedLedger *p, gboolean flush)
   return -2;
 }
 
-static void
-collect_shown_labels (GtkWidget *widget, GPtrArray *out)
-{
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    if (gtk_widget_get_mapped (c))
-      {
-        if (GTK_IS_LABEL (c) && *gtk_label_get_text (GTK_LABEL (c)))
-          g_ptr_array_add (out, c);
-        collect_shown_labels (c, out);
-      }
-}
-
 /* The ledger column (its "ledger-column") whose cells or title the view's right edge cuts
  * with a part of it still seen (not under what the overlay lays over the ledger), or −2 if
  * none: a class reads a cut number as a wrong one. */
@@ -528,7 +516,7 @@ ledger_column_cut_at_right (const PinnedLedger *p)
 
   g_assert_true (gtk_widget_compute_bounds (p->ledger, overlay, &view));
   right = view.origin.x + view.size.width;
-  collect_shown_labels (p->ledger, labels);   /* the cells and the column titles */
+  bl_test_collect_mapped_labels (p->ledger, labels);   /* the cells and the column titles */
   for (guint i = 0; i < labels->len; i++)
     {
       GtkWidget *l = g_ptr_array_index (labels, i);
