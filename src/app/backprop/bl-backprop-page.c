@@ -882,9 +882,10 @@ update_formula_panel (BlBackpropPage *self)
  * column: the widths of the data columns before it (the ledger's own iteration column, its
  * first, lies under the pinned copy, as wide). The fixed widths are what the view allocates
  * (size_columns). @edges gets one value a data column, then the right edge of the last;
- * returns how many data columns. */
+ * @ids (nullable) each one's "ledger-column"; returns how many data columns. */
 static guint
-ledger_edges (BlBackpropPage *self, double edges[BL_TOY_N_COLS + 1])
+ledger_edges_with_ids (BlBackpropPage *self, double edges[BL_TOY_N_COLS + 1],
+                       int ids[BL_TOY_N_COLS])
 {
   GListModel *columns = gtk_column_view_get_columns (self->ledger_view);
   guint n = 0;
@@ -896,11 +897,19 @@ ledger_edges (BlBackpropPage *self, double edges[BL_TOY_N_COLS + 1])
       int col = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (c), "ledger-column"));
       if (col == ITERATION_COLUMN || col == LEDGER_END || !gtk_column_view_column_get_visible (c))
         continue;
+      if (ids)
+        ids[n] = col;
       edges[n++] = x;
       x += gtk_column_view_column_get_fixed_width (c);
     }
   edges[n] = x;
   return n;
+}
+
+static guint
+ledger_edges (BlBackpropPage *self, double edges[BL_TOY_N_COLS + 1])
+{
+  return ledger_edges_with_ids (self, edges, NULL);
 }
 
 /* How wide the ledger shows its data columns: its page less the pinned column. */
@@ -922,29 +931,17 @@ static double
 ledger_cut_x (BlBackpropPage *self, int *cut)
 {
   GtkAdjustment *adj = gtk_scrolled_window_get_hadjustment (self->ledger_scroller);
-  GListModel *columns = gtk_column_view_get_columns (self->ledger_view);
   double edges[BL_TOY_N_COLS + 1], value = gtk_adjustment_get_value (adj);
   double page = gtk_adjustment_get_page_size (adj);
   double pinned = page - ledger_data_page (self);
-  guint n = ledger_edges (self, edges), i = 0, k = 0;
+  int ids[BL_TOY_N_COLS];
+  guint n = ledger_edges_with_ids (self, edges, ids), i = 0;
 
   while (i < n && pinned + edges[i + 1] - value <= page + 0.5)
     i++;
   if (i == n || page <= 0 || pinned + edges[i] - value >= page - 0.5)
     return -1;
-  /* Its "ledger-column": the i-th data column, counted as ledger_edges counts them. */
-  for (guint j = 0; j < g_list_model_get_n_items (columns); j++)
-    {
-      g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item (columns, j);
-      int col = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (c), "ledger-column"));
-      if (col == ITERATION_COLUMN || col == LEDGER_END || !gtk_column_view_column_get_visible (c))
-        continue;
-      if (k++ == i)
-        {
-          *cut = col;
-          break;
-        }
-    }
+  *cut = ids[i];
   return MAX (pinned + edges[i] - value, pinned);
 }
 
